@@ -1,0 +1,212 @@
+//! The validated intermediate representation the generator consumes.
+//!
+//! Only [`crate::load_str`] and [`crate::load_file`] build a [`Service`], and only from a
+//! spec that passed every check: names are valid, unique and collision-free after case
+//! conversion, every object reference resolves, every error code is well formed and
+//! maps to a unique variant, and every output declares `RequestId`. The generator can
+//! therefore emit without checking anything again.
+
+/// One service at one API version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Service name for hosts and signing (`vpc`).
+    pub name: String,
+    /// API version (`2017-03-12`).
+    pub version: String,
+    /// Human product name.
+    pub title: String,
+    /// The default host.
+    pub default_host: String,
+    /// Other well-known hosts by short name, sorted by name.
+    pub alternative_hosts: Vec<(String, String)>,
+    /// The regional host pattern with `{region}`, if any.
+    pub regional_host: Option<String>,
+    /// Error codes shared by all actions, in spec order.
+    pub common_errors: Vec<ErrorCase>,
+    /// The actions, sorted by name.
+    pub actions: Vec<Action>,
+    /// The object types, sorted by name.
+    pub objects: Vec<Object>,
+}
+
+/// One action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    /// The exact API name (`ResetVpnConnection`).
+    pub name: String,
+    /// The snake_case method name, keyword-escaped (`reset_vpn_connection`).
+    pub method: String,
+    /// What the action does.
+    pub document: String,
+    /// Whether the spec marks the action deprecated.
+    pub deprecated: bool,
+    /// Documented requests per second, if any.
+    pub rate_limit: Option<u32>,
+    /// Whether a request that may have reached the server can be sent again.
+    pub retry_safe: bool,
+    /// Input fields, in spec order.
+    pub input: Vec<Field>,
+    /// Output fields, in spec order, `RequestId` included.
+    pub output: Vec<Field>,
+    /// The action's own error codes, in spec order.
+    pub errors: Vec<ErrorCase>,
+    /// Worked examples.
+    pub examples: Vec<Example>,
+}
+
+impl Action {
+    /// Name of the generated request type.
+    pub fn request_type(&self) -> String {
+        format!("{}Request", self.name)
+    }
+    /// Name of the generated response type.
+    pub fn response_type(&self) -> String {
+        format!("{}Response", self.name)
+    }
+    /// Name of the generated error enum.
+    pub fn error_type(&self) -> String {
+        format!("{}Error", self.name)
+    }
+}
+
+/// A worked example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its title.
+    pub title: String,
+    /// What it shows.
+    pub document: String,
+    /// The request body (a JSON object).
+    pub input: serde_json::Value,
+    /// The full response (`{"Response": {...}}`).
+    pub output: serde_json::Value,
+}
+
+/// A named object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// The exact API name.
+    pub name: String,
+    /// The Rust type name.
+    pub rust_name: String,
+    /// What it describes.
+    pub document: String,
+    /// Its fields, in spec order.
+    pub fields: Vec<Field>,
+}
+
+/// One member of a request, response or object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The exact wire name.
+    pub wire_name: String,
+    /// The Rust field name, snake_case and keyword-escaped (`r#type`).
+    pub rust_name: String,
+    /// The value type.
+    pub ty: Type,
+    /// Input: the caller must send it. Output: the server always returns it.
+    pub required: bool,
+    /// Output: the server may answer `null`.
+    pub nullable: bool,
+    /// The member is deprecated.
+    pub deprecated: bool,
+    /// The member is accepted but has no effect.
+    pub disabled: bool,
+    /// What the member means.
+    pub document: String,
+    /// An example value.
+    pub example: Option<String>,
+}
+
+impl Field {
+    /// Whether the generated field is an `Option`: not required, or allowed to be null.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A member's value type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// Text.
+    String,
+    /// A signed 64-bit integer.
+    Int64,
+    /// An unsigned 64-bit integer.
+    UInt64,
+    /// A floating-point number.
+    Float,
+    /// A boolean.
+    Bool,
+    /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
+    DateTime,
+    /// A timestamp as ISO 8601 text.
+    DateTimeIso,
+    /// A date as text, `YYYY-MM-DD`.
+    Date,
+    /// A list of values.
+    List(Box<Type>),
+    /// A named object: (API name, Rust type name).
+    Object(String, String),
+}
+
+/// One error code and its enum variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCase {
+    /// The dotted code.
+    pub code: String,
+    /// The PascalCase variant name.
+    pub variant: String,
+    /// What the code means.
+    pub description: String,
+}
+
+impl Service {
+    /// The action with this exact name.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions.iter().find(|action| action.name == name)
+    }
+
+    /// The object with this exact name.
+    pub fn object(&self, name: &str) -> Option<&Object> {
+        self.objects.iter().find(|object| object.name == name)
+    }
+
+    /// The objects the given actions use, directly or through other objects, sorted by name.
+    pub fn objects_used_by<'a>(&'a self, actions: &[&'a Action]) -> Vec<&'a Object> {
+        let mut used: Vec<&str> = Vec::new();
+        let mut stack: Vec<&Type> = actions
+            .iter()
+            .flat_map(|action| action.input.iter().chain(&action.output))
+            .map(|field| &field.ty)
+            .collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                Type::List(inner) => stack.push(inner),
+                Type::Object(name, _) if !used.contains(&name.as_str()) => {
+                    used.push(name);
+                    if let Some(object) = self.object(name) {
+                        stack.extend(object.fields.iter().map(|field| &field.ty));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.objects
+            .iter()
+            .filter(|object| used.contains(&object.name.as_str()))
+            .collect()
+    }
+
+    /// The error cases an action's enum has: its own codes, then the common codes it
+    /// does not document itself, each code once.
+    pub fn error_cases<'a>(&'a self, action: &'a Action) -> Vec<&'a ErrorCase> {
+        let mut cases: Vec<&ErrorCase> = action.errors.iter().collect();
+        for common in &self.common_errors {
+            if !cases.iter().any(|case| case.code == common.code) {
+                cases.push(common);
+            }
+        }
+        cases
+    }
+}

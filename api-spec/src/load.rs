@@ -1,0 +1,628 @@
+//! Load (text -> model), validate (collect every problem) and lower (model -> IR).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Diagnostic, SpecError};
+use crate::ir;
+use crate::locate::{SourceMap, escape_token};
+use crate::model;
+use crate::names;
+
+/// Reads, checks and lowers the spec file at `path`. The file is named in diagnostics
+/// as `path` displays.
+pub fn load_file(path: &Path) -> Result<ir::Service, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    load_str(&text, &path.display().to_string())
+}
+
+/// Checks and lowers spec text; `file` names it in diagnostics.
+pub fn load_str(text: &str, file: &str) -> Result<ir::Service, SpecError> {
+    let mut cx = Context::new(text, file);
+    let spec = parse(&mut cx, text);
+    let service = spec.and_then(|spec| lower(&mut cx, &spec));
+    match (service, cx.diagnostics.is_empty()) {
+        (Some(service), true) => Ok(service),
+        _ => Err(SpecError::Invalid(cx.finish())),
+    }
+}
+
+/// Checks spec text for structure only and returns the raw model (no semantic checks).
+pub fn parse_model(text: &str, file: &str) -> Result<model::Spec, SpecError> {
+    let mut cx = Context::new(text, file);
+    match parse(&mut cx, text) {
+        Some(spec) if cx.diagnostics.is_empty() => Ok(spec),
+        _ => Err(SpecError::Invalid(cx.finish())),
+    }
+}
+
+/// Collects diagnostics, serde_derive's `Ctxt` style: every check reports and goes on.
+struct Context<'a> {
+    file: &'a str,
+    map: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    fn new(text: &str, file: &'a str) -> Self {
+        Self {
+            file,
+            map: SourceMap::scan(text),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            file: self.file.to_owned(),
+            pointer: pointer.to_owned(),
+            position: self.map.position(pointer),
+            message: message.into(),
+        });
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .sort_by(|a, b| (a.position, &a.pointer).cmp(&(b.position, &b.pointer)));
+        self.diagnostics.dedup();
+        self.diagnostics
+    }
+}
+
+fn ptr(parent: &str, token: &str) -> String {
+    format!("{parent}/{}", escape_token(token))
+}
+
+// ---------------------------------------------------------------------------------------
+// Load: JSON text -> model, reporting every structural problem it can find at once.
+
+fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
+    let mut value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(err) => {
+            let message = err.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(cut) => &message[..cut],
+                None => &message,
+            };
+            cx.diagnostics.push(Diagnostic {
+                file: cx.file.to_owned(),
+                pointer: String::new(),
+                position: crate::Position {
+                    line: err.line(),
+                    column: err.column(),
+                },
+                message: format!("malformed JSON: {message}"),
+            });
+            return None;
+        }
+    };
+
+    for (pointer, position) in std::mem::take(&mut cx.map.duplicates) {
+        let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
+        let what = match parent {
+            "/actions" => "action",
+            "/objects" => "object",
+            _ => "key",
+        };
+        cx.diagnostics.push(Diagnostic {
+            file: cx.file.to_owned(),
+            pointer: pointer.clone(),
+            position,
+            message: format!(
+                "duplicate {what} `{}`: JSON keeps only the last one",
+                key.replace("~1", "/").replace("~0", "~")
+            ),
+        });
+    }
+
+    // Deserialize actions and objects one by one, so one broken entry does not hide the
+    // problems of the others; drop the broken ones before the whole document is read.
+    let mut structural_ok = true;
+    for section in ["actions", "objects"] {
+        let Some(Value::Object(entries)) = value.get_mut(section) else {
+            continue;
+        };
+        let mut broken = Vec::new();
+        for (name, entry) in entries.iter() {
+            let base = ptr(&format!("/{section}"), name);
+            let result = if section == "actions" {
+                deserialize::<model::Action>(entry).map(drop)
+            } else {
+                deserialize::<model::Object>(entry).map(drop)
+            };
+            if let Err((path, message)) = result {
+                cx.error(&format!("{base}{path}"), message);
+                broken.push(name.clone());
+            }
+        }
+        structural_ok &= broken.is_empty();
+        for name in broken {
+            entries.remove(&name);
+        }
+    }
+    match deserialize::<model::Spec>(&value) {
+        Ok(spec) if structural_ok => Some(spec),
+        Ok(_) => None,
+        Err((path, message)) => {
+            cx.error(&path, message);
+            None
+        }
+    }
+}
+
+/// Deserializes with the failing path as a JSON pointer.
+fn deserialize<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let mut pointer = String::new();
+        for segment in err.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(key));
+                }
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        (pointer, err.into_inner().to_string())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Validate and lower: model -> IR, reporting every semantic problem.
+
+/// Type names the generator emits besides the per-action ones.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "Result", "CommonError", "Service"];
+/// Variant name of the fallback for unknown codes.
+const FALLBACK_VARIANT: &str = "Unknown";
+/// Methods the runtime `Client` has; an action method may not shadow them.
+const RESERVED_METHODS: &[&str] = &["builder", "call", "config", "clone", "new", "signer"];
+
+fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
+    check_header(cx, spec);
+    let common_errors = lower_errors(cx, "/common_errors", &spec.common_errors);
+
+    // Type names: every object, and the three types of every action.
+    let mut type_names: HashMap<String, String> = HashMap::new();
+    let mut claim_type = |cx: &mut Context<'_>, name: String, pointer: &str, owner: String| {
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            cx.error(
+                pointer,
+                format!("{owner} would generate type `{name}`, which the generator reserves"),
+            );
+        } else if let Some(other) = type_names.get(&name) {
+            cx.error(
+                pointer,
+                format!("{owner} would generate type `{name}`, which {other} also generates"),
+            );
+        } else {
+            type_names.insert(name, owner);
+        }
+    };
+
+    let mut objects = Vec::new();
+    for (name, object) in &spec.objects {
+        let pointer = ptr("/objects", name);
+        if !names::is_identifier(name) {
+            cx.error(
+                &pointer,
+                format!("object name `{name}` is not an identifier"),
+            );
+            continue;
+        }
+        claim_type(
+            cx,
+            names::pascal_case(name),
+            &pointer,
+            format!("object `{name}`"),
+        );
+        let fields = lower_members(cx, spec, &ptr(&pointer, "members"), &object.members);
+        objects.push(ir::Object {
+            name: name.clone(),
+            rust_name: names::pascal_case(name),
+            document: object.document.clone(),
+            fields,
+        });
+    }
+    check_object_cycles(cx, spec);
+
+    let mut methods: HashMap<String, String> = HashMap::new();
+    let mut actions = Vec::new();
+    for (name, action) in &spec.actions {
+        let pointer = ptr("/actions", name);
+        if !names::is_identifier(name) || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            cx.error(
+                &pointer,
+                format!("action name `{name}` is not a PascalCase identifier"),
+            );
+            continue;
+        }
+        for suffix in ["Request", "Response", "Error"] {
+            claim_type(
+                cx,
+                format!("{name}{suffix}"),
+                &pointer,
+                format!("action `{name}`"),
+            );
+        }
+        let method = names::snake_case(name);
+        if RESERVED_METHODS.contains(&method.as_str()) {
+            cx.error(
+                &pointer,
+                format!(
+                    "action `{name}` would generate method `{method}`, which the client already has"
+                ),
+            );
+        } else if let Some(other) = methods.insert(method.clone(), name.clone()) {
+            cx.error(
+                &pointer,
+                format!("actions `{other}` and `{name}` both become method `{method}`"),
+            );
+        }
+        if action.rate_limit == Some(0) {
+            cx.error(
+                &ptr(&pointer, "rate_limit"),
+                "rate limit must be at least 1 request per second",
+            );
+        }
+        let input = lower_members(cx, spec, &ptr(&pointer, "input"), &action.input);
+        let output = lower_members(cx, spec, &ptr(&pointer, "output"), &action.output);
+        if !output
+            .iter()
+            .any(|field| field.wire_name == "RequestId" && field.ty == ir::Type::String)
+        {
+            cx.error(
+                &ptr(&pointer, "output"),
+                format!("output of `{name}` must declare `RequestId` of type string"),
+            );
+        }
+        let errors = lower_errors(cx, &ptr(&pointer, "errors"), &action.errors);
+        check_variant_collisions(cx, &pointer, &errors, &common_errors);
+        let examples = lower_examples(cx, &ptr(&pointer, "examples"), &action.examples);
+        actions.push(ir::Action {
+            name: name.clone(),
+            method,
+            document: action.document.clone(),
+            deprecated: action.status == model::Status::Deprecated,
+            rate_limit: action.rate_limit,
+            retry_safe: action.retry_safe,
+            input,
+            output,
+            errors,
+            examples,
+        });
+    }
+    if spec.actions.is_empty() {
+        cx.error("/actions", "the spec declares no action");
+    }
+
+    Some(ir::Service {
+        name: spec.service.clone(),
+        version: spec.version.clone(),
+        title: spec.title.clone(),
+        default_host: spec.endpoints.default.clone(),
+        alternative_hosts: spec
+            .endpoints
+            .alternatives
+            .iter()
+            .map(|(name, host)| (name.clone(), host.clone()))
+            .collect(),
+        regional_host: spec.endpoints.regional.clone(),
+        common_errors,
+        actions,
+        objects,
+    })
+}
+
+fn check_header(cx: &mut Context<'_>, spec: &model::Spec) {
+    let service = &spec.service;
+    if service.is_empty()
+        || !service
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        cx.error(
+            "/service",
+            format!("service `{service}` must be lowercase letters and digits"),
+        );
+    }
+    let version = spec.version.as_bytes();
+    let date_shaped = version.len() == 10
+        && version.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !date_shaped {
+        cx.error(
+            "/version",
+            format!("version `{}` must look like YYYY-MM-DD", spec.version),
+        );
+    }
+    let check_host = |cx: &mut Context<'_>, pointer: &str, host: &str| {
+        let ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '{' | '}' | ':'));
+        if !ok {
+            cx.error(
+                pointer,
+                format!("host `{host}` must be a bare host name (no scheme, no path)"),
+            );
+        }
+    };
+    check_host(cx, "/endpoints/default", &spec.endpoints.default);
+    for (name, host) in &spec.endpoints.alternatives {
+        check_host(cx, &ptr("/endpoints/alternatives", name), host);
+    }
+    if let Some(regional) = &spec.endpoints.regional {
+        check_host(cx, "/endpoints/regional", regional);
+        if !regional.contains("{region}") {
+            cx.error(
+                "/endpoints/regional",
+                format!("regional host `{regional}` must contain `{{region}}`"),
+            );
+        }
+    }
+}
+
+fn lower_members(
+    cx: &mut Context<'_>,
+    spec: &model::Spec,
+    pointer: &str,
+    members: &[model::Member],
+) -> Vec<ir::Field> {
+    let mut wire_names: HashSet<&str> = HashSet::new();
+    let mut rust_names: HashMap<String, &str> = HashMap::new();
+    let mut fields = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        let at = format!("{pointer}/{index}");
+        let name = &member.name;
+        if !names::is_identifier(name) {
+            cx.error(
+                &ptr(&at, "name"),
+                format!("member name `{name}` is not an identifier"),
+            );
+            continue;
+        }
+        if !wire_names.insert(name) {
+            cx.error(&ptr(&at, "name"), format!("duplicate member `{name}`"));
+            continue;
+        }
+        let rust_name = names::snake_case(name);
+        if let Some(other) = rust_names.insert(rust_name.clone(), name) {
+            cx.error(
+                &ptr(&at, "name"),
+                format!("members `{other}` and `{name}` both become field `{rust_name}`"),
+            );
+            continue;
+        }
+        let Some(ty) = lower_type(cx, spec, &at, member) else {
+            continue;
+        };
+        fields.push(ir::Field {
+            wire_name: name.clone(),
+            rust_name,
+            ty,
+            required: member.required || member.output_required,
+            nullable: member.value_allowed_null,
+            deprecated: member.deprecated,
+            disabled: member.disabled,
+            document: member.document.clone(),
+            example: member.example.clone(),
+        });
+    }
+    fields
+}
+
+fn scalar(name: &str) -> Option<ir::Type> {
+    Some(match name {
+        "string" => ir::Type::String,
+        "int64" => ir::Type::Int64,
+        "uint64" => ir::Type::UInt64,
+        "float" => ir::Type::Float,
+        "bool" => ir::Type::Bool,
+        "datetime" => ir::Type::DateTime,
+        "datetime_iso" => ir::Type::DateTimeIso,
+        "date" => ir::Type::Date,
+        _ => return None,
+    })
+}
+
+fn lower_type(
+    cx: &mut Context<'_>,
+    spec: &model::Spec,
+    at: &str,
+    member: &model::Member,
+) -> Option<ir::Type> {
+    let element = &member.member;
+    let object_ref = |cx: &mut Context<'_>| {
+        if spec.objects.contains_key(element) {
+            Some(ir::Type::Object(
+                element.clone(),
+                names::pascal_case(element),
+            ))
+        } else {
+            cx.error(&ptr(at, "member"), format!("unknown object `{element}`"));
+            None
+        }
+    };
+    let scalar_of = |cx: &mut Context<'_>, allowed: &[&str]| {
+        if allowed.contains(&element.as_str()) {
+            scalar(element)
+        } else {
+            cx.error(
+                &ptr(at, "member"),
+                format!(
+                    "type `{}` needs member {}, not `{element}`",
+                    member.kind,
+                    allowed.join(" or ")
+                ),
+            );
+            None
+        }
+    };
+    match member.kind.as_str() {
+        "string" => scalar_of(cx, &["string", "datetime", "datetime_iso", "date"]),
+        "int" => scalar_of(cx, &["int64", "uint64"]),
+        "float" => scalar_of(cx, &["float"]),
+        "bool" => scalar_of(cx, &["bool"]),
+        "object" => object_ref(cx),
+        "list" => match scalar(element) {
+            Some(inner) => Some(ir::Type::List(Box::new(inner))),
+            None => object_ref(cx).map(|inner| ir::Type::List(Box::new(inner))),
+        },
+        other => {
+            cx.error(
+                &ptr(at, "type"),
+                format!(
+                    "unknown type `{other}` (expected string, int, float, bool, list or object)"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn lower_errors(
+    cx: &mut Context<'_>,
+    pointer: &str,
+    errors: &[model::ErrorCode],
+) -> Vec<ir::ErrorCase> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut variants: HashMap<String, &str> = HashMap::new();
+    let mut cases = Vec::new();
+    for (index, error) in errors.iter().enumerate() {
+        let at = format!("{pointer}/{index}/code");
+        let code = &error.code;
+        if !names::is_error_code(code) {
+            cx.error(&at, format!("ill-formed error code `{code}` (expected dotted PascalCase like `UnsupportedOperation.InvalidState`)"));
+            continue;
+        }
+        if !seen.insert(code) {
+            cx.error(&at, format!("duplicate error code `{code}`"));
+            continue;
+        }
+        let variant = names::error_variant(code);
+        if variant == FALLBACK_VARIANT {
+            cx.error(&at, format!("error code `{code}` would take variant `{FALLBACK_VARIANT}`, reserved for unknown codes"));
+            continue;
+        }
+        if let Some(other) = variants.insert(variant.clone(), code) {
+            cx.error(
+                &at,
+                format!("error codes `{other}` and `{code}` both become variant `{variant}`"),
+            );
+            continue;
+        }
+        cases.push(ir::ErrorCase {
+            code: code.clone(),
+            variant,
+            description: error.description.clone(),
+        });
+    }
+    cases
+}
+
+fn check_variant_collisions(
+    cx: &mut Context<'_>,
+    pointer: &str,
+    own: &[ir::ErrorCase],
+    common: &[ir::ErrorCase],
+) {
+    for case in own {
+        if let Some(other) = common
+            .iter()
+            .find(|c| c.variant == case.variant && c.code != case.code)
+        {
+            cx.error(
+                &ptr(pointer, "errors"),
+                format!(
+                    "error code `{}` and common error code `{}` both become variant `{}`",
+                    case.code, other.code, case.variant
+                ),
+            );
+        }
+    }
+}
+
+fn lower_examples(
+    cx: &mut Context<'_>,
+    pointer: &str,
+    examples: &[model::Example],
+) -> Vec<ir::Example> {
+    let mut out = Vec::new();
+    for (index, example) in examples.iter().enumerate() {
+        let at = format!("{pointer}/{index}");
+        let input_ok = example.input.is_object();
+        if !input_ok {
+            cx.error(&ptr(&at, "input"), "example input must be a JSON object");
+        }
+        let output_ok = example.output.get("Response").is_some_and(Value::is_object);
+        if !output_ok {
+            cx.error(
+                &ptr(&at, "output"),
+                "example output must be `{\"Response\": {...}}`",
+            );
+        }
+        if !(input_ok && output_ok) {
+            continue;
+        }
+        out.push(ir::Example {
+            title: example.title.clone(),
+            document: example.document.clone(),
+            input: example.input.clone(),
+            output: example.output.clone(),
+        });
+    }
+    out
+}
+
+/// An object that contains itself through `object` members (not lists) would be a type of
+/// infinite size; report the cycle rather than generate code that cannot compile.
+fn check_object_cycles(cx: &mut Context<'_>, spec: &model::Spec) {
+    let edges: BTreeMap<&str, Vec<&str>> = spec
+        .objects
+        .iter()
+        .map(|(name, object)| {
+            let targets = object
+                .members
+                .iter()
+                .filter(|m| m.kind == "object")
+                .map(|m| m.member.as_str())
+                .collect();
+            (name.as_str(), targets)
+        })
+        .collect();
+    for start in edges.keys() {
+        let mut stack = vec![(*start, vec![*start])];
+        let mut visited = HashSet::new();
+        while let Some((node, path)) = stack.pop() {
+            for next in edges.get(node).into_iter().flatten() {
+                if next == start {
+                    let cycle = path.join(" -> ");
+                    cx.error(
+                        &ptr("/objects", start),
+                        format!("object `{start}` contains itself ({cycle} -> {start}); use a list member to break the cycle"),
+                    );
+                    stack.clear();
+                    break;
+                }
+                if visited.insert(*next) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push((next, longer));
+                }
+            }
+        }
+    }
+}

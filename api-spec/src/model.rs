@@ -1,0 +1,163 @@
+//! The serde model of a spec file: exactly what the JSON says, before validation.
+//!
+//! Field names and the member vocabulary (`type`, `member`, `required`, `document`,
+//! `example`, `disabled`, `value_allowed_null`, `output_required`) follow Tencent's own
+//! `api.json`, so an entry imported from tccli needs no renaming. What `api.json` lacks
+//! (error codes, rate limit, retry safety, endpoints, examples) is added beside it.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole spec file: one service at one API version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Where editors find the JSON Schema of this format (ignored by the loader).
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The service name used in hosts and signatures, for example `vpc`.
+    pub service: String,
+    /// The API version sent as `X-TC-Version`, for example `2017-03-12`.
+    pub version: String,
+    /// A human name for the product, for example `Virtual Private Cloud`.
+    pub title: String,
+    /// Where the service can be reached.
+    pub endpoints: Endpoints,
+    /// Error codes any action of any service may answer (Tencent's common error codes).
+    #[serde(default)]
+    pub common_errors: Vec<ErrorCode>,
+    /// The actions, by their exact API name (`ResetVpnConnection`).
+    pub actions: BTreeMap<String, Action>,
+    /// Named object types that members refer to, by their exact API name.
+    #[serde(default)]
+    pub objects: BTreeMap<String, Object>,
+}
+
+/// The hosts a service answers on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    /// The host used unless the user picks another, for example `vpc.intl.tencentcloudapi.com`.
+    pub default: String,
+    /// Other well-known hosts (for example the China site), by a short name.
+    #[serde(default)]
+    pub alternatives: BTreeMap<String, String>,
+    /// The regional host pattern, with `{region}` standing for the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional: Option<String>,
+}
+
+/// One API action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// What the action does, as the official document says it.
+    pub document: String,
+    /// Whether the action is online or deprecated.
+    #[serde(default)]
+    pub status: Status,
+    /// The documented limit in requests per second, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<u32>,
+    /// Whether the action may be sent again after a request may already have reached the
+    /// server (a timeout or a connection lost mid-request). Reads are; most writes are not.
+    #[serde(default)]
+    pub retry_safe: bool,
+    /// The input parameters (the common parameters travel as headers and are not listed).
+    pub input: Vec<Member>,
+    /// The output members, `RequestId` included.
+    pub output: Vec<Member>,
+    /// The error codes the action's document lists, besides the common ones.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+    /// Worked examples: a request body and the response it gets.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// The lifecycle state of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// In service.
+    #[default]
+    Online,
+    /// Still answered, but callers should move away from it.
+    Deprecated,
+}
+
+/// A named object type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Object {
+    /// What the object describes.
+    pub document: String,
+    /// The object's members.
+    pub members: Vec<Member>,
+    /// Where Tencent uses it (`in`, `out` or `both`), informational.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<String>,
+}
+
+/// One parameter, output member or object member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The exact wire name, for example `VpnGatewayId` or `PrivateIPv6Address`.
+    pub name: String,
+    /// The kind of value: `string`, `int`, `float`, `bool`, `list` or `object`.
+    #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["string", "int", "float", "bool", "list", "object"]))]
+    pub kind: String,
+    /// The scalar type (`string`, `int64`, `uint64`, `float`, `bool`, `datetime`,
+    /// `datetime_iso`, `date`), or for `object` and lists of objects the object's name.
+    pub member: String,
+    /// Whether the caller must send it (input) or the server always returns it (output).
+    #[serde(default)]
+    pub required: bool,
+    /// What the member means.
+    #[serde(default)]
+    pub document: String,
+    /// An example value, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    /// Tencent marks some members disabled: accepted but without effect.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
+    /// The member is kept for compatibility; new code should not use it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// The server may answer `null` for this output member.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub value_allowed_null: bool,
+    /// Tencent's flag for output members that are always present.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub output_required: bool,
+}
+
+/// One documented error code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The dotted code, for example `UnsupportedOperation.VpnConnInvalidState`.
+    pub code: String,
+    /// What the code means, as the document says it.
+    pub description: String,
+}
+
+/// A worked example from the action's document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The example's title.
+    pub title: String,
+    /// What the example shows.
+    #[serde(default)]
+    pub document: String,
+    /// The request body.
+    pub input: serde_json::Value,
+    /// The full response, `{"Response": {...}}`.
+    pub output: serde_json::Value,
+}

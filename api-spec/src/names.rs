@@ -1,0 +1,171 @@
+//! Rust names for wire names: snake_case fields and methods, PascalCase types and
+//! variants, keyword escaping. Validation uses these to find names that collide after
+//! conversion, so the generator never meets a collision.
+
+/// Mixed-case acronyms that a plain case split would tear apart (`IPv6` -> `i`, `pv6`).
+const MIXED_ACRONYMS: &[&str] = &["IPv4", "IPv6"];
+
+/// Splits a wire name into lowercase words: `PrivateIPv6Address` -> `private ipv6 address`,
+/// `IKEVersion` -> `ike version`, `VpnGatewayId` -> `vpn gateway id`.
+pub fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(acronym) = MIXED_ACRONYMS
+            .iter()
+            .find(|a| chars[i..].iter().take(a.len()).copied().eq(a.chars()))
+        {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            words.push(acronym.to_lowercase());
+            i += acronym.len();
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            i += 1;
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_uppercase()
+            && !current.is_empty()
+            && match prev {
+                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_uppercase() => next.is_some_and(char::is_lowercase),
+                _ => false,
+            };
+        if boundary {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+        i += 1;
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// `snake_case` of a wire name, escaped where it is a Rust keyword (see [`escape_keyword`]).
+pub fn snake_case(name: &str) -> String {
+    escape_keyword(&words(name).join("_"))
+}
+
+/// `PascalCase` of a wire name, keeping the wire name's own capitals
+/// (`VpnConnection` stays, `vpc.id` becomes `VpcId`).
+pub fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = true;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            upper_next = true;
+        } else if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The enum variant for a dotted error code: `UnsupportedOperation.VpnConnInvalidState`
+/// -> `UnsupportedOperationVpnConnInvalidState`.
+pub fn error_variant(code: &str) -> String {
+    pascal_case(code)
+}
+
+/// Strict and reserved keywords of every edition (2015 to 2024) that raw identifiers fix.
+const RAW_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "try", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Makes a snake_case name usable as an identifier: `type` -> `r#type`, `self` -> `self_`,
+/// a leading digit -> a leading underscore.
+pub fn escape_keyword(name: &str) -> String {
+    if NON_RAW_KEYWORDS.contains(&name) {
+        format!("{name}_")
+    } else if RAW_KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        format!("_{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Whether `name` is an ASCII identifier: a letter, then letters, digits or underscores.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `code` is a well-formed Tencent error code: dot-separated segments of ASCII
+/// letters, digits and underscores, the first starting with a capital letter.
+pub fn is_error_code(code: &str) -> bool {
+    code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_handles_acronyms_and_keywords() {
+        let cases = [
+            ("VpnGatewayId", "vpn_gateway_id"),
+            ("PrivateIPv6Address", "private_ipv6_address"),
+            ("Ipv6CidrBlock", "ipv6_cidr_block"),
+            ("IKEVersion", "ike_version"),
+            ("IPSECEncryptAlgorithm", "ipsec_encrypt_algorithm"),
+            ("VPCId", "vpc_id"),
+            ("RequestId", "request_id"),
+            ("Type", "r#type"),
+            ("Self", "self_"),
+            ("ResetVpnConnection", "reset_vpn_connection"),
+            ("Limit", "limit"),
+            ("SubnetIds", "subnet_ids"),
+            ("Version2Id", "version2_id"),
+            ("snake_already", "snake_already"),
+            ("IPv4Address", "ipv4_address"),
+        ];
+        for (wire, expected) in cases {
+            assert_eq!(snake_case(wire), expected, "{wire}");
+        }
+    }
+
+    #[test]
+    fn variants_and_codes() {
+        assert_eq!(
+            error_variant("UnsupportedOperation.VpnConnInvalidState"),
+            "UnsupportedOperationVpnConnInvalidState"
+        );
+        assert_eq!(error_variant("ResourceNotFound"), "ResourceNotFound");
+        assert!(is_error_code("RequestLimitExceeded.IPLimitExceeded"));
+        assert!(!is_error_code("requestLimitExceeded"));
+        assert!(!is_error_code("Auth..Failure"));
+        assert!(!is_error_code("Auth Failure"));
+        assert!(!is_error_code(""));
+    }
+}
