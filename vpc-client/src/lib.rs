@@ -1,4 +1,55 @@
 //! A typed, signed client for the Tencent Cloud VPC API (version 2017-03-12).
+//!
+//! The request, response and error types and the call methods in [`vpc`] are generated
+//! from `api-spec/vpc.json` by `cargo xtask codegen`; the rest of the crate is the
+//! runtime they use: [`credentials`], [`signing`] (TC3-HMAC-SHA256), the [`Client`] and
+//! its transport, and the decoding of answers into typed results.
+//!
+//! ```no_run
+//! use vpc_client::{Client, Endpoint};
+//! use vpc_client::credentials::Credential;
+//! use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionRequest};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder()
+//!     .credentials(Credential::new("AKID...", "secret"))
+//!     .region("ap-guangzhou")
+//!     .endpoint(Endpoint::Url("http://127.0.0.1:18080".into()))
+//!     .build()?;
+//! let request = ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
+//! match client.reset_vpn_connection(&request).await {
+//!     Ok(response) => println!("reset, RequestId {}", response.request_id),
+//!     Err(vpc_client::Error::Service(ResetVpnConnectionError::ResourceNotFound(e))) => {
+//!         println!("no such tunnel: {}", e.message)
+//!     }
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+mod action;
+mod client;
 pub mod credentials;
+mod decode;
+mod error;
 pub mod signing;
+
+#[path = "generated/vpc.rs"]
+pub mod vpc;
+
+pub use action::{Action, ActionError, ServiceInfo};
+pub use client::{
+    BuildError, CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
+};
+pub use decode::{RawAnswer, decode};
+pub use error::{
+    Error, ResponseError, ResponseErrorKind, ServiceError, TransportError, TransportErrorKind,
+};
+
+#[doc(hidden)]
+pub mod __private {
+    //! Re-exports for generated code, so that a crate using `vpc-macros` needs no serde
+    //! dependency of its own. Not a public API.
+    pub use serde;
+}

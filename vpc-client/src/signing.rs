@@ -189,13 +189,12 @@ impl Signer {
             .cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(entry) = cache.as_ref() {
-            if entry.date == *date
-                && entry.service == service
-                && entry.secret_key.as_str() == secret_key
-            {
-                return entry.keyed.clone();
-            }
+        if let Some(entry) = cache.as_ref()
+            && entry.date == *date
+            && entry.service == service
+            && entry.secret_key.as_str() == secret_key
+        {
+            return entry.keyed.clone();
         }
         let date_str = String::from_utf8_lossy(date);
         let key = derive_signing_key(secret_key, &date_str, service);

@@ -1,0 +1,43 @@
+//! The contract between generated code and the runtime: [`Action`] ties a request type
+//! to its action name, response and error types; [`ActionError`] builds the typed error
+//! from a decoded [`ServiceError`].
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ServiceError;
+
+/// Identity of one service at one API version, generated from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// Service name for hosts and signing (`vpc`).
+    pub name: &'static str,
+    /// API version sent as `X-TC-Version` (`2017-03-12`).
+    pub version: &'static str,
+    /// The host used when the client is given no endpoint.
+    pub default_host: &'static str,
+}
+
+/// A request type of one API action. Implemented by generated code.
+pub trait Action: Serialize + Sync {
+    /// The exact action name sent as `X-TC-Action`.
+    const NAME: &'static str;
+    /// The service the action belongs to.
+    const SERVICE: &'static ServiceInfo;
+    /// The documented limit in requests per second, if any.
+    const RATE_LIMIT: Option<u32>;
+    /// Whether a request that may have reached the server may be sent again.
+    const RETRY_SAFE: bool;
+    /// The decoded success answer.
+    type Response: DeserializeOwned + Send + 'static;
+    /// The action's typed error.
+    type Error: ActionError;
+}
+
+/// The typed error enum of one action. Implemented by generated code.
+pub trait ActionError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Picks the variant for the error's code; unknown codes land in the fallback.
+    fn from_service_error(error: ServiceError) -> Self;
+    /// The code, message and RequestId behind the variant.
+    fn service_error(&self) -> &ServiceError;
+}

@@ -1,0 +1,491 @@
+//! Emission: IR -> tokens, with `quote!` and `format_ident!` only.
+
+use std::fmt;
+
+use api_spec::ir::{Action, ErrorCase, Field, Object, Service, Type};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::{ClientMethods, Config};
+
+/// Why generation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenerateError {
+    /// [`Config::actions`] names actions the spec does not declare.
+    UnknownActions {
+        /// The names that were not found.
+        unknown: Vec<String>,
+        /// The actions the spec does declare.
+        available: Vec<String>,
+    },
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::UnknownActions { unknown, available } => write!(
+                f,
+                "the spec has no action {}; it declares {}",
+                unknown
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                available
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Turns a validated name into an identifier (`r#type` becomes a raw identifier).
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Rustdoc attributes for a block of spec text: one `#[doc]` per line, so the emitted
+/// file shows ordinary `///` lines.
+fn doc_lines(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|line| format!(" {}", line.trim_end()))
+        .collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+fn doc_paragraph(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return quote!();
+    }
+    let doc = doc_lines(text);
+    quote! { #[doc = ""] #doc }
+}
+
+pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream, GenerateError> {
+    let actions = select(service, config)?;
+    let rt = &config.runtime;
+    let serde = Serde::new(rt);
+
+    let service_name = &service.name;
+    let version = &service.version;
+    let default_host = &service.default_host;
+    let title = &service.title;
+    let service_doc = format!(
+        " {title} (`{service_name}`), API version {version}: service identity and default host."
+    );
+    let service_const = quote! {
+        #[doc = #service_doc]
+        pub const SERVICE: #rt::ServiceInfo = #rt::ServiceInfo {
+            name: #service_name,
+            version: #version,
+            default_host: #default_host,
+        };
+    };
+
+    let objects = service
+        .objects_used_by(&actions)
+        .into_iter()
+        .map(|object| emit_object(object, &serde));
+    let per_action = actions
+        .iter()
+        .map(|action| emit_action(service, action, rt, &serde));
+    let methods = emit_methods(service, &actions, config);
+
+    Ok(quote! {
+        #service_const
+        #( #per_action )*
+        #( #objects )*
+        #methods
+    })
+}
+
+fn select<'a>(service: &'a Service, config: &Config) -> Result<Vec<&'a Action>, GenerateError> {
+    let Some(wanted) = &config.actions else {
+        return Ok(service.actions.iter().collect());
+    };
+    let unknown: Vec<String> = wanted
+        .iter()
+        .filter(|name| service.action(name).is_none())
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(GenerateError::UnknownActions {
+            unknown,
+            available: service.actions.iter().map(|a| a.name.clone()).collect(),
+        });
+    }
+    // Spec order (sorted by name), whatever order the filter lists them in.
+    Ok(service
+        .actions
+        .iter()
+        .filter(|action| wanted.contains(&action.name))
+        .collect())
+}
+
+fn rust_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => {
+            quote!(::std::string::String)
+        }
+        Type::Int64 => quote!(i64),
+        Type::UInt64 => quote!(u64),
+        Type::Float => quote!(f64),
+        Type::Bool => quote!(bool),
+        Type::List(inner) => {
+            let inner = rust_type(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Type::Object(_, rust_name) => {
+            let name = ident(rust_name);
+            quote!(#name)
+        }
+    }
+}
+
+fn type_note(ty: &Type) -> Option<&'static str> {
+    match ty {
+        Type::DateTime => Some("A timestamp as text, `YYYY-MM-DD hh:mm:ss`."),
+        Type::DateTimeIso => Some("A timestamp as ISO 8601 text."),
+        Type::Date => Some("A date as text, `YYYY-MM-DD`."),
+        Type::List(inner) => type_note(inner),
+        _ => None,
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let ty = rust_type(&field.ty);
+    let mut doc = field.document.trim().to_owned();
+    if doc.is_empty() {
+        doc = format!("`{wire}`.");
+    }
+    let mut notes = Vec::new();
+    if let Some(note) = type_note(&field.ty) {
+        notes.push(note.to_owned());
+    }
+    if field.deprecated {
+        notes.push("**Deprecated.**".to_owned());
+    }
+    if field.disabled {
+        notes.push("Disabled: the service accepts it but ignores it.".to_owned());
+    }
+    if let Some(example) = &field.example {
+        notes.push(format!("Example: `{}`", example.replace('`', "'")));
+    }
+    let doc = doc_lines(&doc);
+    let notes = notes.iter().map(|note| doc_paragraph(note));
+    if field.is_optional() {
+        quote! {
+            #doc
+            #( #notes )*
+            #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
+            pub #name: ::core::option::Option<#ty>,
+        }
+    } else {
+        quote! {
+            #doc
+            #( #notes )*
+            #[serde(rename = #wire)]
+            pub #name: #ty,
+        }
+    }
+}
+
+/// The derives every generated struct gets. Unknown fields are ignored on purpose: a
+/// response must keep decoding when Tencent adds members.
+fn derives(serde: &Serde) -> TokenStream {
+    let Serde { path, literal } = serde;
+    quote! {
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
+        #[derive(#path::Serialize, #path::Deserialize)]
+        #[serde(crate = #literal)]
+    }
+}
+
+/// serde as the generated code reaches it: through the runtime's re-export, so a user's
+/// crate needs no serde dependency of its own.
+struct Serde {
+    path: syn::Path,
+    literal: String,
+}
+
+impl Serde {
+    fn new(rt: &syn::Path) -> Self {
+        let path: syn::Path = syn::parse_quote!(#rt::__private::serde);
+        let literal = quote!(#path).to_string().replace(' ', "");
+        Self { path, literal }
+    }
+}
+
+fn emit_object(object: &Object, serde: &Serde) -> TokenStream {
+    let name = ident(&object.rust_name);
+    let doc = if object.document.trim().is_empty() {
+        doc_lines(&format!("The `{}` object.", object.name))
+    } else {
+        doc_lines(&object.document)
+    };
+    let derives = derives(serde);
+    let fields = object.fields.iter().map(emit_field);
+    quote! {
+        #doc
+        #derives
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde) -> TokenStream {
+    let derives = derives(serde);
+    let name = &action.name;
+    let request = ident(&action.request_type());
+    let response = ident(&action.response_type());
+    let error = ident(&action.error_type());
+
+    let mut request_doc = format!("Input of `{name}`: {}", action.document.trim());
+    if let Some(limit) = action.rate_limit {
+        request_doc.push_str(&format!(
+            "\n\nThe service accepts at most {limit} requests per second for this action."
+        ));
+    }
+    request_doc.push_str(if action.retry_safe {
+        "\n\nSafe to retry: sending it twice has the effect of sending it once."
+    } else {
+        "\n\nNot safe to retry blindly: a request that may have reached the service is not sent again."
+    });
+    if action.deprecated {
+        request_doc.push_str("\n\n**Deprecated** by the service.");
+    }
+    for example in &action.examples {
+        let body = serde_json::to_string_pretty(&example.input).unwrap_or_default();
+        request_doc.push_str(&format!(
+            "\n\n# Example: {}\n\n```json\n{body}\n```",
+            example.title
+        ));
+    }
+    let request_doc = doc_lines(&request_doc);
+    let request_fields = action.input.iter().map(emit_field);
+
+    let required: Vec<&Field> = action.input.iter().filter(|f| !f.is_optional()).collect();
+    let params = required.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        match field.ty {
+            Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => {
+                quote!(#name: impl ::core::convert::Into<::std::string::String>)
+            }
+            _ => {
+                let ty = rust_type(&field.ty);
+                quote!(#name: #ty)
+            }
+        }
+    });
+    let inits = action.input.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        if field.is_optional() {
+            quote!(#name: ::core::option::Option::None)
+        } else if matches!(
+            field.ty,
+            Type::String | Type::DateTime | Type::DateTimeIso | Type::Date
+        ) {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        }
+    });
+    let new_doc = doc_lines(if required.is_empty() {
+        "A request with every optional parameter unset."
+    } else {
+        "A request with every required parameter; optional ones start unset."
+    });
+
+    let response_doc = doc_lines(&format!("Output of `{name}`."));
+    let response_fields = action.output.iter().map(emit_field);
+
+    let cases = service.error_cases(action);
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let documented = action.errors.iter().any(|own| own.code == case.code);
+        let origin = if documented {
+            "Documented for this action"
+        } else {
+            "Common to every action"
+        };
+        let doc = doc_lines(&format!(
+            "`{}`: {}\n\n{origin}.",
+            case.code,
+            case.description.trim()
+        ));
+        quote! { #doc #variant(#rt::ServiceError), }
+    });
+    let arms = cases.iter().map(|case: &&ErrorCase| {
+        let variant = ident(&case.variant);
+        let code = &case.code;
+        quote!(#code => Self::#variant(error),)
+    });
+    let all_variants: Vec<Ident> = cases
+        .iter()
+        .map(|case| ident(&case.variant))
+        .chain(std::iter::once(ident("Unknown")))
+        .collect();
+    let own_codes = action.errors.iter().map(|case| &case.code);
+    let error_doc = doc_lines(&format!(
+        "Errors `{name}` can answer: the codes its document lists, the common codes, and\n\
+         [`{}::Unknown`] for codes this client does not know yet.\n\n\
+         Every variant keeps the code, the message and the RequestId.",
+        action.error_type()
+    ));
+
+    let rate_limit = match action.rate_limit {
+        Some(limit) => quote!(::core::option::Option::Some(#limit)),
+        None => quote!(::core::option::Option::None),
+    };
+    let retry_safe = action.retry_safe;
+
+    quote! {
+        #request_doc
+        #derives
+        pub struct #request {
+            #( #request_fields )*
+        }
+
+        impl #request {
+            #new_doc
+            pub fn new(#( #params ),*) -> Self {
+                Self { #( #inits ),* }
+            }
+        }
+
+        #response_doc
+        #derives
+        pub struct #response {
+            #( #response_fields )*
+        }
+
+        #error_doc
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #variants )*
+            /// A code this client does not know; its code, message and RequestId are kept.
+            Unknown(#rt::ServiceError),
+        }
+
+        impl #error {
+            /// The codes the action's own document lists.
+            pub const DOCUMENTED_CODES: &'static [&'static str] = &[ #( #own_codes ),* ];
+        }
+
+        impl ::core::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(#rt::ActionError::service_error(self), f)
+            }
+        }
+
+        impl ::std::error::Error for #error {}
+
+        impl #rt::ActionError for #error {
+            fn from_service_error(error: #rt::ServiceError) -> Self {
+                match error.code.as_str() {
+                    #( #arms )*
+                    _ => Self::Unknown(error),
+                }
+            }
+
+            fn service_error(&self) -> &#rt::ServiceError {
+                match self {
+                    #( Self::#all_variants(error) )|* => error,
+                }
+            }
+        }
+
+        impl #rt::Action for #request {
+            const NAME: &'static str = #name;
+            const SERVICE: &'static #rt::ServiceInfo = &SERVICE;
+            const RATE_LIMIT: ::core::option::Option<u32> = #rate_limit;
+            const RETRY_SAFE: bool = #retry_safe;
+            type Response = #response;
+            type Error = #error;
+        }
+    }
+}
+
+fn emit_methods(service: &Service, actions: &[&Action], config: &Config) -> TokenStream {
+    let rt = &config.runtime;
+    let docs: Vec<TokenStream> = actions
+        .iter()
+        .map(|action| {
+            let mut doc = format!("Calls `{}`: {}", action.name, action.document.trim());
+            doc.push_str(&format!(
+                "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+                action.request_type(),
+                action.response_type(),
+                action.error_type()
+            ));
+            doc_lines(&doc)
+        })
+        .collect();
+    let names: Vec<Ident> = actions.iter().map(|a| ident(&a.method)).collect();
+    let requests: Vec<Ident> = actions.iter().map(|a| ident(&a.request_type())).collect();
+    let responses: Vec<Ident> = actions.iter().map(|a| ident(&a.response_type())).collect();
+    let errors: Vec<Ident> = actions.iter().map(|a| ident(&a.error_type())).collect();
+    match &config.client_methods {
+        ClientMethods::Inherent => quote! {
+            impl #rt::Client {
+                #(
+                    #docs
+                    pub async fn #names(
+                        &self,
+                        request: &#requests,
+                    ) -> ::core::result::Result<#responses, #rt::Error<#errors>> {
+                        self.call(request).await
+                    }
+                )*
+            }
+        },
+        ClientMethods::Trait(trait_name) => {
+            let trait_ident = ident(trait_name);
+            let trait_doc = format!(
+                " The `{}` actions, as methods on [`{}::Client`].",
+                service.name,
+                quote!(#rt).to_string().replace(' ', "")
+            );
+            quote! {
+                #[doc = #trait_doc]
+                pub trait #trait_ident {
+                    #(
+                        #docs
+                        fn #names(
+                            &self,
+                            request: &#requests,
+                        ) -> impl ::core::future::Future<
+                            Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
+                        > + ::core::marker::Send;
+                    )*
+                }
+
+                impl #trait_ident for #rt::Client {
+                    #(
+                        fn #names(
+                            &self,
+                            request: &#requests,
+                        ) -> impl ::core::future::Future<
+                            Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
+                        > + ::core::marker::Send {
+                            self.call(request)
+                        }
+                    )*
+                }
+            }
+        }
+    }
+}
