@@ -1,0 +1,130 @@
+//! A local Tencent Cloud API 3.0 endpoint that speaks the real protocol and verifies
+//! TC3-HMAC-SHA256 signatures the way the real service does.
+//!
+//! The crate is the generic core: it knows the protocol (headers, signing, envelopes,
+//! common error codes) but nothing about individual VPC actions. Actions are described
+//! by [`ActionInfo`] (name, rate limit, top-level input members) and served by one
+//! [`Handler`] that receives the validated JSON body as a [`Call`] and returns the output
+//! members or an [`ApiError`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use vpc_client::credentials::Credential;
+//! use vpc_mock::{ActionInfo, Call, MockServer, ParamInfo, ParamKind};
+//!
+//! let server = MockServer::builder()
+//!     .credential(Credential::new("AKIDEXAMPLE", "SECRETEXAMPLE"))
+//!     .action(
+//!         ActionInfo::new("ResetVpnConnection")
+//!             .rate_limit_per_second(100)
+//!             .param(ParamInfo::required("VpnGatewayId", ParamKind::String))
+//!             .param(ParamInfo::required("VpnConnectionId", ParamKind::String)),
+//!     )
+//!     .handler(|_call: Call| async { Ok(serde_json::Map::new()) })
+//!     .start()
+//!     .await?;
+//! println!("listening on {}", server.url());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What a request goes through
+//!
+//! Every rejection is HTTP 200 with the Tencent error envelope
+//! `{"Response":{"Error":{"Code":..,"Message":..},"RequestId":..}}` and
+//! `Content-Type: application/json`; every answer carries a fresh random UUID-v4
+//! RequestId. The checks run in this order, the first failure wins:
+//!
+//! 1. Method and path: only `POST /` without a query string. Anything else is
+//!    `UnsupportedProtocol` (the real service also serves `GET` with a query string and
+//!    form bodies; this endpoint only speaks the JSON + TC3 dialect the client uses).
+//! 2. `Content-Type` must be `application/json`, with any parameters
+//!    (`application/json; charset=utf-8` is fine): otherwise `UnsupportedProtocol`.
+//! 3. Body size: more than the limit (10 MB by default) is `RequestSizeLimitExceeded`.
+//!    The body is read with the limit; the excess is drained without being kept.
+//! 4. `Authorization` missing or malformed (wrong algorithm, a `Credential` that is not
+//!    `<id>/<YYYY-MM-DD>/<service>/tc3_request`, `SignedHeaders` other than
+//!    `content-type;host`, a `Signature` that is not 64 hex digits):
+//!    `AuthFailure.InvalidAuthorization`.
+//! 5. `X-TC-Timestamp` missing: `MissingParameter`; not a decimal number:
+//!    `InvalidParameter`; more than the allowed skew (300 s) away from the server clock:
+//!    `AuthFailure.SignatureExpire`.
+//! 6. Unknown SecretId: `AuthFailure.SecretIdNotFound`.
+//! 7. A credential scope whose date is not the UTC date of the timestamp, or whose
+//!    service is not the configured one: `AuthFailure.SignatureFailure` (the real service
+//!    derives the key from the scope, so such a request can never verify; the message
+//!    says which part is wrong). Then the signature is recomputed over the `Host` and
+//!    `Content-Type` headers exactly as received, the timestamp and the exact body bytes,
+//!    and compared in constant time: a mismatch is `AuthFailure.SignatureFailure`.
+//! 8. Token: a credential with a token requires `X-TC-Token` equal to it; a token sent
+//!    for a credential without one (an empty header counts as absent), or a wrong one,
+//!    is `AuthFailure.TokenFailure`.
+//! 9. Injected [`Faults`] apply here, after authentication, matched by the raw
+//!    `X-TC-Action` value (see [`Faults`]).
+//! 10. `X-TC-Action` missing: `MissingParameter`; not in the action table:
+//!     `InvalidAction`.
+//! 11. `X-TC-Version` missing: `MissingParameter`; not the configured version:
+//!     `NoSuchVersion`.
+//! 12. `X-TC-Region` missing: `MissingParameter`; not an accepted region:
+//!     `UnsupportedRegion`.
+//! 13. The body must be a JSON object: otherwise `InvalidParameter`. Then it is checked
+//!     against the action's parameters, object by object: a missing required member is
+//!     `MissingParameter`, an undeclared member `UnknownParameter`, a value of the wrong
+//!     JSON type (including `null`) `InvalidParameter`. Messages name the member with its
+//!     path, e.g. ``The parameter `Filters.0.Name` is missing.``
+//! 14. The action's rate limit (a sliding one-second window per action; rejected calls
+//!     do not count): `RequestLimitExceeded`.
+//! 15. The handler runs; its output members are answered inside `Response` with the
+//!     RequestId added, its [`ApiError`] inside the error envelope. A panicking handler
+//!     is answered with `InternalError`.
+
+mod action;
+mod auth;
+mod envelope;
+mod faults;
+mod handler;
+mod rate_limit;
+mod server;
+
+pub use action::{ActionInfo, ParamInfo, ParamKind};
+pub use faults::{Fault, Faults};
+pub use handler::{ApiError, Call, Handler, HandlerFuture};
+pub use server::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
+    DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
+};
+
+/// Error codes this endpoint answers by itself, as the real service spells them.
+pub mod codes {
+    /// The `Authorization` header is missing or malformed.
+    pub const INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
+    /// The SecretId is not one of the accepted credentials.
+    pub const SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
+    /// The timestamp is too far from the server clock.
+    pub const SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
+    /// The signature (or its credential scope) does not verify.
+    pub const SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+    /// The session token is missing, wrong or unexpected.
+    pub const TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
+    /// The handler failed unexpectedly.
+    pub const INTERNAL_ERROR: &str = "InternalError";
+    /// The action does not exist.
+    pub const INVALID_ACTION: &str = "InvalidAction";
+    /// A parameter has a wrong value or type, or the body is not a JSON object.
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    /// A required parameter (header or body member) is missing.
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    /// The API version does not exist.
+    pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+    /// The action's request rate limit is exceeded.
+    pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
+    /// The body is larger than the limit.
+    pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
+    /// The body has a member the action does not declare.
+    pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
+    /// Wrong method, path or content type.
+    pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
+    /// The region is not served.
+    pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+}

@@ -1,0 +1,765 @@
+//! The HTTP server: configuration, the accept loop, graceful shutdown and the
+//! per-request pipeline (see the crate documentation for the order of the checks).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use vpc_client::credentials::Credential;
+
+use crate::action::{ActionInfo, describe, validate_params};
+use crate::auth::{self, SignedParts};
+use crate::codes;
+use crate::envelope::{error_body, new_request_id, success_body};
+use crate::faults::{Fault, Faults};
+use crate::handler::{ApiError, Call, Handler, call_catching_panics, empty_output};
+use crate::rate_limit::RateLimiter;
+
+/// The service name the credential scope must carry by default.
+pub const DEFAULT_SERVICE: &str = "vpc";
+/// The API version served by default.
+pub const DEFAULT_VERSION: &str = "2017-03-12";
+/// The largest accepted body by default: 10 MB, the limit of TC3-signed POST requests.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// The largest accepted distance between `X-TC-Timestamp` and the server clock.
+pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(300);
+/// How long [`RunningServer::shutdown`] lets in-flight requests finish by default.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+/// The regions accepted by default: the public VPC regions of Tencent Cloud.
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "ap-bangkok",
+    "ap-beijing",
+    "ap-chengdu",
+    "ap-chongqing",
+    "ap-guangzhou",
+    "ap-hongkong",
+    "ap-jakarta",
+    "ap-mumbai",
+    "ap-nanjing",
+    "ap-seoul",
+    "ap-shanghai",
+    "ap-shanghai-fsi",
+    "ap-shenzhen-fsi",
+    "ap-singapore",
+    "ap-tokyo",
+    "eu-frankfurt",
+    "na-ashburn",
+    "na-siliconvalley",
+    "sa-saopaulo",
+];
+
+/// Bytes read and thrown away after the body limit is exceeded, so that the client
+/// finishes sending and reads the answer instead of seeing a reset connection.
+const MAX_DRAIN_BYTES: usize = 64 * 1024 * 1024;
+
+const HTML_500: &str = "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// Entry point: `MockServer::builder()...start().await`.
+#[derive(Debug)]
+pub struct MockServer {
+    _private: (),
+}
+
+impl MockServer {
+    /// A builder with the defaults: `127.0.0.1:0`, no accepted credentials, service
+    /// `vpc`, version `2017-03-12`, [`DEFAULT_REGIONS`], no actions, a handler that
+    /// answers every call with no output members, a 10 MB body limit and 300 s of
+    /// allowed clock skew.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+}
+
+/// Configures and starts a [`RunningServer`].
+pub struct MockServerBuilder {
+    addr: SocketAddr,
+    credentials: Vec<Credential>,
+    service: String,
+    version: String,
+    regions: Vec<String>,
+    actions: Vec<ActionInfo>,
+    handler: Option<Arc<dyn Handler>>,
+    max_body_bytes: usize,
+    max_clock_skew: Duration,
+    shutdown_timeout: Duration,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            credentials: Vec::new(),
+            service: DEFAULT_SERVICE.to_owned(),
+            version: DEFAULT_VERSION.to_owned(),
+            regions: DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
+            actions: Vec::new(),
+            handler: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+        }
+    }
+}
+
+impl fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("addr", &self.addr)
+            .field("credentials", &self.credentials)
+            .field("service", &self.service)
+            .field("version", &self.version)
+            .field("regions", &self.regions)
+            .field("actions", &self.actions.len())
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_clock_skew", &self.max_clock_skew)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServerBuilder {
+    /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    #[must_use]
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accepts requests signed with this credential. If it has a token, requests must
+    /// send it in `X-TC-Token`. A later credential with the same SecretId replaces an
+    /// earlier one.
+    #[must_use]
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
+
+    /// Accepts requests signed with any of these credentials.
+    #[must_use]
+    pub fn credentials(mut self, credentials: impl IntoIterator<Item = Credential>) -> Self {
+        self.credentials.extend(credentials);
+        self
+    }
+
+    /// The service the credential scope must name (default `vpc`).
+    #[must_use]
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = service.into();
+        self
+    }
+
+    /// The API version `X-TC-Version` must carry (default `2017-03-12`).
+    #[must_use]
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Replaces the accepted regions.
+    #[must_use]
+    pub fn regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Accepts one more region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.regions.push(region.into());
+        self
+    }
+
+    /// Adds an action to the table (a later one with the same name replaces it).
+    #[must_use]
+    pub fn action(mut self, action: ActionInfo) -> Self {
+        self.actions.push(action);
+        self
+    }
+
+    /// Adds actions to the table.
+    #[must_use]
+    pub fn actions(mut self, actions: impl IntoIterator<Item = ActionInfo>) -> Self {
+        self.actions.extend(actions);
+        self
+    }
+
+    /// The handler serving every action of the table.
+    #[must_use]
+    pub fn handler(self, handler: impl Handler) -> Self {
+        self.shared_handler(Arc::new(handler))
+    }
+
+    /// The handler serving every action of the table, already shared.
+    #[must_use]
+    pub fn shared_handler(mut self, handler: Arc<dyn Handler>) -> Self {
+        self.handler = Some(handler);
+        self
+    }
+
+    /// The largest accepted body in bytes (default 10 MB).
+    #[must_use]
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The largest accepted distance between `X-TC-Timestamp` and the server clock,
+    /// in whole seconds (default 300 s).
+    #[must_use]
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_clock_skew = skew;
+        self
+    }
+
+    /// How long [`RunningServer::shutdown`] waits for in-flight requests before it
+    /// closes their connections (default 5 s).
+    #[must_use]
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Binds the address and starts serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// When the address cannot be bound.
+    pub async fn start(self) -> Result<RunningServer, io::Error> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let local_addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            credentials: self
+                .credentials
+                .into_iter()
+                .map(|c| (c.secret_id().to_owned(), c))
+                .collect(),
+            service: self.service,
+            version: self.version,
+            regions: self.regions.into_iter().collect(),
+            actions: self
+                .actions
+                .into_iter()
+                .map(|a| (a.name.clone(), a))
+                .collect(),
+            handler: self.handler.unwrap_or_else(|| Arc::new(empty_output)),
+            max_body_bytes: self.max_body_bytes,
+            max_clock_skew: self.max_clock_skew.as_secs(),
+            faults: Faults::new(),
+            limiter: RateLimiter::default(),
+            requests: AtomicU64::new(0),
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(
+            listener,
+            Arc::clone(&shared),
+            shutdown_rx,
+            self.shutdown_timeout,
+        ));
+        Ok(RunningServer {
+            local_addr,
+            shared,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+/// A server accepting connections in the background.
+///
+/// [`shutdown`](Self::shutdown) stops it gracefully; dropping it without that aborts
+/// the accept loop and every connection at once.
+pub struct RunningServer {
+    local_addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("local_addr", &self.local_addr)
+            .field("requests_received", &self.requests_received())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningServer {
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// A handle on the fault queue (shared: faults injected through any clone apply).
+    pub fn faults(&self) -> Faults {
+        self.shared.faults.clone()
+    }
+
+    /// How many HTTP requests reached the server, whatever their outcome (a
+    /// connection closed before a complete request head is not counted).
+    pub fn requests_received(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting connections, closes idle keep-alive connections, lets
+    /// in-flight requests finish (up to the shutdown timeout, then closes them) and
+    /// waits for the accept task to end. No task of the server survives it.
+    pub async fn shutdown(mut self) {
+        // Sending fails only if the accept loop is gone already.
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            // A join error means the loop panicked or was aborted: it is over either way.
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            // Aborting the loop drops its JoinSet, which aborts every connection task.
+            task.abort();
+        }
+    }
+}
+
+struct Shared {
+    credentials: HashMap<String, Credential>,
+    service: String,
+    version: String,
+    regions: HashSet<String>,
+    actions: HashMap<String, ActionInfo>,
+    handler: Arc<dyn Handler>,
+    max_body_bytes: usize,
+    max_clock_skew: u64,
+    faults: Faults,
+    limiter: RateLimiter,
+    requests: AtomicU64,
+}
+
+/// Resolves once shutdown is requested or the sender is gone.
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    // The guard is dropped at once: holding it across an await would block the sender.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    grace: Duration,
+) {
+    let connection_shutdown = shutdown.clone();
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            () = stopped(&mut shutdown) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(serve_connection(
+                        stream,
+                        Arc::clone(&shared),
+                        connection_shutdown.clone(),
+                    ));
+                    // Reap finished connections so the set does not grow forever.
+                    while connections.try_join_next().is_some() {}
+                }
+                // Accept errors are per connection or transient (EMFILE): back off a
+                // little and keep serving.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+        }
+    }
+    drop(listener);
+    let drain = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drain).await.is_err() {
+        connections.shutdown().await;
+    }
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    // Small answers go out at once; nothing to tune if this fails.
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        async move { respond(&shared, request).await }
+    });
+    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        // The connection ended (closed by the client, or an error): nothing to do.
+        _ = connection.as_mut() => return,
+        () = stopped(&mut shutdown) => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    let _ = connection.await;
+}
+
+/// Returned to hyper to make it close the connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by an injected fault")]
+struct ConnectionDropped;
+
+/// How a request is answered.
+enum Answer {
+    Output(Map<String, Value>),
+    Error(ApiError),
+    Raw {
+        status: StatusCode,
+        content_type: Option<String>,
+        body: Vec<u8>,
+    },
+    Drop,
+}
+
+impl From<ApiError> for Answer {
+    fn from(error: ApiError) -> Self {
+        Self::Error(error)
+    }
+}
+
+fn reject(code: &str, message: impl Into<String>) -> Answer {
+    Answer::Error(ApiError::new(code, message))
+}
+
+async fn respond(
+    shared: &Shared,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+    shared.requests.fetch_add(1, Ordering::Relaxed);
+    let request_id = new_request_id();
+    let answer = match pipeline(shared, request, &request_id).await {
+        Ok(answer) | Err(answer) => answer,
+    };
+    let (status, content_type, body) = match answer {
+        Answer::Output(members) => (
+            StatusCode::OK,
+            Some("application/json".to_owned()),
+            success_body(members, &request_id),
+        ),
+        Answer::Error(error) => (
+            StatusCode::OK,
+            Some("application/json".to_owned()),
+            error_body(&error, &request_id),
+        ),
+        Answer::Raw {
+            status,
+            content_type,
+            body,
+        } => (status, content_type, body),
+        Answer::Drop => return Err(ConnectionDropped),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    if let Some(value) = content_type.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    Ok(response)
+}
+
+/// A header as text; bytes that are not UTF-8 are replaced (such a value cannot verify).
+fn header_text(headers: &HeaderMap, name: impl hyper::header::AsHeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// `application/json`, in any case, with or without parameters.
+fn is_json(content_type: &str) -> bool {
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case("application/json")
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+enum BodyError {
+    TooLarge,
+    Broken,
+}
+
+/// Reads at most `limit` bytes; past it, drains (up to [`MAX_DRAIN_BYTES`]) and
+/// reports [`BodyError::TooLarge`].
+async fn read_body(
+    mut body: Incoming,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut too_large = declared.is_some_and(|n| n > limit as u64);
+    let capacity = declared.map_or(0, |n| {
+        usize::try_from(n).unwrap_or(0).min(limit).min(1 << 20)
+    });
+    let mut buffer = Vec::with_capacity(if too_large { 0 } else { capacity });
+    let mut drained = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(BodyError::Broken);
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        if too_large {
+            drained = drained.saturating_add(data.len());
+            if drained > MAX_DRAIN_BYTES {
+                break;
+            }
+        } else if buffer.len().saturating_add(data.len()) > limit {
+            too_large = true;
+            buffer = Vec::new();
+        } else {
+            buffer.extend_from_slice(&data);
+        }
+    }
+    if too_large {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(buffer)
+    }
+}
+
+async fn pipeline(
+    shared: &Shared,
+    request: Request<Incoming>,
+    request_id: &str,
+) -> Result<Answer, Answer> {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+
+    // 1. Method and path.
+    if parts.method != Method::POST || parts.uri.path() != "/" || parts.uri.query().is_some() {
+        return Err(reject(
+            codes::UNSUPPORTED_PROTOCOL,
+            format!(
+                "The request `{} {}` is not supported: this endpoint serves `POST /` with a JSON body.",
+                parts.method, parts.uri
+            ),
+        ));
+    }
+
+    // 2. Content type.
+    let content_type = header_text(headers, CONTENT_TYPE).unwrap_or_default();
+    if !is_json(&content_type) {
+        return Err(reject(
+            codes::UNSUPPORTED_PROTOCOL,
+            format!("The Content-Type `{content_type}` is not supported: use `application/json`."),
+        ));
+    }
+
+    // 3. Body, read with the limit.
+    let body = match read_body(body, headers, shared.max_body_bytes).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return Err(reject(
+                codes::REQUEST_SIZE_LIMIT_EXCEEDED,
+                format!(
+                    "The request body exceeds the limit of {} bytes.",
+                    shared.max_body_bytes
+                ),
+            ));
+        }
+        // The client went away mid-body: there is nobody to answer.
+        Err(BodyError::Broken) => return Err(Answer::Drop),
+    };
+
+    // 4.–8. Authentication.
+    let authorization = header_text(headers, AUTHORIZATION).ok_or_else(|| {
+        reject(
+            codes::INVALID_AUTHORIZATION,
+            "The Authorization header is missing.",
+        )
+    })?;
+    let authorization = auth::parse_authorization(&authorization)?;
+    let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
+    auth::check_skew(timestamp, now_secs(), shared.max_clock_skew)?;
+    let host = header_text(headers, HOST).unwrap_or_default();
+    let token = header_text(headers, "x-tc-token");
+    let credential = auth::verify(
+        &shared.credentials,
+        &shared.service,
+        &authorization,
+        &SignedParts {
+            host: &host,
+            content_type: &content_type,
+            timestamp,
+            body: &body,
+            token: token.as_deref(),
+        },
+    )?;
+
+    // 9. Injected faults.
+    let action_name = header_text(headers, "x-tc-action").filter(|a| !a.is_empty());
+    if let Some(fault) = shared.faults.take(action_name.as_deref()) {
+        match fault {
+            Fault::Error(error) => return Err(Answer::Error(error)),
+            Fault::Delay(delay) => tokio::time::sleep(delay).await,
+            Fault::DropConnection => return Err(Answer::Drop),
+            Fault::Html500 => {
+                return Err(Answer::Raw {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    content_type: Some("text/html".to_owned()),
+                    body: HTML_500.as_bytes().to_vec(),
+                });
+            }
+            Fault::Raw {
+                status,
+                content_type,
+                body,
+            } => {
+                return Err(Answer::Raw {
+                    status: StatusCode::from_u16(status)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    content_type,
+                    body,
+                });
+            }
+        }
+    }
+
+    // 10. Action.
+    let action_name = action_name.ok_or_else(|| {
+        reject(
+            codes::MISSING_PARAMETER,
+            "The request is missing the required parameter `X-TC-Action`.",
+        )
+    })?;
+    let action = shared.actions.get(&action_name).ok_or_else(|| {
+        reject(
+            codes::INVALID_ACTION,
+            format!("The action `{action_name}` does not exist."),
+        )
+    })?;
+
+    // 11. Version.
+    let version = header_text(headers, "x-tc-version")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            reject(
+                codes::MISSING_PARAMETER,
+                "The request is missing the required parameter `X-TC-Version`.",
+            )
+        })?;
+    if version != shared.version {
+        return Err(reject(
+            codes::NO_SUCH_VERSION,
+            format!(
+                "The API version `{version}` does not exist; this endpoint serves `{}`.",
+                shared.version
+            ),
+        ));
+    }
+
+    // 12. Region.
+    let region = header_text(headers, "x-tc-region")
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            reject(
+                codes::MISSING_PARAMETER,
+                "The request is missing the required parameter `X-TC-Region`.",
+            )
+        })?;
+    if !shared.regions.contains(&region) {
+        return Err(reject(
+            codes::UNSUPPORTED_REGION,
+            format!("The region `{region}` is not supported."),
+        ));
+    }
+
+    // 13. Body shape and parameters.
+    let params = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(params)) => params,
+        Ok(other) => {
+            return Err(reject(
+                codes::INVALID_PARAMETER,
+                format!(
+                    "The request body must be a JSON object, got {}.",
+                    describe(&other)
+                ),
+            ));
+        }
+        Err(error) => {
+            return Err(reject(
+                codes::INVALID_PARAMETER,
+                format!("The request body is not valid JSON: {error}."),
+            ));
+        }
+    };
+    validate_params(&action.params, &params)?;
+
+    // 14. Rate limit.
+    if let Some(limit) = action.rate_limit_per_second
+        && !shared.limiter.admit(&action.name, limit, Instant::now())
+    {
+        return Err(reject(
+            codes::REQUEST_LIMIT_EXCEEDED,
+            format!(
+                "The request rate of action `{}` exceeds the limit of {limit} requests per second. Please reduce the frequency of calls.",
+                action.name
+            ),
+        ));
+    }
+
+    // 15. Handler.
+    let call = Call {
+        action: action_name,
+        region,
+        params,
+        secret_id: credential.secret_id().to_owned(),
+        request_id: request_id.to_owned(),
+        language: header_text(headers, "x-tc-language"),
+    };
+    match call_catching_panics(&*shared.handler, call).await {
+        Some(Ok(members)) => Ok(Answer::Output(members)),
+        Some(Err(error)) => Err(Answer::Error(error)),
+        None => Err(reject(
+            codes::INTERNAL_ERROR,
+            "An internal error occurred: the handler panicked.",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("Application/JSON;charset=UTF-8"));
+        assert!(is_json(" application/json "));
+        assert!(!is_json(""));
+        assert!(!is_json("application/jsonx"));
+        assert!(!is_json("text/plain"));
+        assert!(!is_json("application/x-www-form-urlencoded"));
+    }
+}
