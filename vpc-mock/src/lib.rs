@@ -1,11 +1,34 @@
 //! A local Tencent Cloud API 3.0 endpoint that speaks the real protocol and verifies
 //! TC3-HMAC-SHA256 signatures the way the real service does.
 //!
-//! The crate is the generic core: it knows the protocol (headers, signing, envelopes,
-//! common error codes) but nothing about individual VPC actions. Actions are described
-//! by [`ActionInfo`] (name, rate limit, top-level input members) and served by one
-//! [`Handler`] that receives the validated JSON body as a [`Call`] and returns the output
-//! members or an [`ApiError`].
+//! The crate has a generic core that knows the protocol (headers, signing, envelopes,
+//! common error codes) but nothing about individual actions, and the VPC endpoint on
+//! top of it: [`spec`] derives the action table from an `api-spec` service and answers
+//! with the spec's examples, [`vpc`] keeps VPN gateways and tunnels in memory and
+//! implements `ResetVpnConnection` on them. [`start_vpc`] (or [`MockServer::vpc`])
+//! puts it all together, and the `vpc-mock` binary serves it from the command line.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use vpc_client::vpc::ResetVpnConnectionRequest;
+//! use vpc_client::{Client, Endpoint};
+//!
+//! let server = vpc_mock::start_vpc(vpc_mock::demo_credential()).await?;
+//! let client = Client::builder()
+//!     .credentials(vpc_mock::demo_credential())
+//!     .region("ap-guangzhou")
+//!     .endpoint(Endpoint::Url(server.url()))
+//!     .build()?;
+//! let request = ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
+//! client.reset_vpn_connection(&request).await?;
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! In the core, actions are described by [`ActionInfo`] (name, rate limit, input
+//! members) and served by one [`Handler`] that receives the validated JSON body as a
+//! [`Call`] and returns the output members or an [`ApiError`]:
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -86,6 +109,8 @@ mod faults;
 mod handler;
 mod rate_limit;
 mod server;
+pub mod spec;
+pub mod vpc;
 
 pub use action::{ActionInfo, ParamInfo, ParamKind};
 pub use faults::{Fault, Faults};
@@ -94,6 +119,65 @@ pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
     DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
 };
+pub use spec::{ExampleHandler, actions_from_service, vpc_service};
+pub use vpc::{VpcHandler, VpcState};
+
+use vpc_client::credentials::Credential;
+
+/// The SecretId of the demo credential the `vpc-mock` binary accepts by default.
+///
+/// **Local only**: it is no Tencent Cloud credential and grants nothing anywhere else;
+/// it is public so that examples and tests can talk to a local endpoint.
+pub const DEMO_SECRET_ID: &str = "AKIDLOCALMOCKEXAMPLE";
+
+/// The SecretKey of the demo credential (see [`DEMO_SECRET_ID`]): **local only**,
+/// public on purpose.
+pub const DEMO_SECRET_KEY: &str = "local-mock-secret-key";
+
+/// The demo credential, [`DEMO_SECRET_ID`] and [`DEMO_SECRET_KEY`] (local only).
+pub fn demo_credential() -> Credential {
+    Credential::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+}
+
+/// Why the local VPC endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The embedded VPC spec does not validate.
+    #[error("the embedded VPC spec is invalid: {0}")]
+    Spec(#[from] api_spec::SpecError),
+    /// The address cannot be bound.
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl MockServer {
+    /// A builder for the local VPC endpoint: the embedded VPC spec's action table
+    /// ([`MockServerBuilder::spec`]) served by a [`VpcHandler`] over `state`, falling
+    /// back to the spec's examples. Add credentials (and anything else) before
+    /// starting it.
+    ///
+    /// # Errors
+    ///
+    /// When the embedded spec does not validate (the crate's tests make sure it does).
+    pub fn vpc(state: VpcState) -> Result<MockServerBuilder, api_spec::SpecError> {
+        let service = vpc_service()?;
+        let handler = VpcHandler::new(state, ExampleHandler::new(&service));
+        Ok(MockServer::builder().spec(&service).handler(handler))
+    }
+}
+
+/// Starts the local VPC endpoint on `127.0.0.1` (an ephemeral port) with the default
+/// seed ([`VpcState::seeded`]), accepting requests signed with `credential`.
+///
+/// # Errors
+///
+/// When the embedded spec does not validate or the port cannot be bound.
+pub async fn start_vpc(credential: Credential) -> Result<RunningServer, StartError> {
+    Ok(MockServer::vpc(VpcState::seeded())?
+        .credential(credential)
+        .start()
+        .await?)
+}
 
 /// Error codes this endpoint answers by itself, as the real service spells them.
 pub mod codes {

@@ -1,0 +1,207 @@
+//! `vpc-mock`: serves the local Tencent Cloud VPC endpoint on 127.0.0.1 until it is
+//! interrupted (Ctrl-C).
+//!
+//! It prints the URL on its first line (`vpc-mock listening on http://127.0.0.1:PORT`),
+//! then the credential it accepts. Run `vpc-mock --help` for the options.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use vpc_client::credentials::Credential;
+use vpc_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer, VpcState};
+
+const USAGE: &str = "\
+vpc-mock: a local Tencent Cloud VPC API endpoint (TC3-HMAC-SHA256 signed, for tests and demos)
+
+Usage: vpc-mock [OPTIONS]
+
+Options:
+  --port P             Port on 127.0.0.1 (default 0: any free port)
+  --secret-id ID       SecretId to accept (default: the demo SecretId AKIDLOCALMOCKEXAMPLE)
+  --secret-key KEY     SecretKey to accept (default: the demo SecretKey local-mock-secret-key)
+  --state FILE         Load gateways and tunnels from a JSON fixture instead of the default seed
+  --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
+  -h, --help           Print this help
+
+The demo credential is public and local only: it is no Tencent Cloud credential.
+Stop the server with Ctrl-C.
+";
+
+/// The parsed command line.
+#[derive(Debug)]
+struct Options {
+    port: u16,
+    secret_id: String,
+    secret_key: String,
+    state: Option<String>,
+    reset_delay_ms: Option<u64>,
+}
+
+#[derive(Debug)]
+enum Parsed {
+    Run(Options),
+    Help,
+}
+
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
+    let mut options = Options {
+        port: 0,
+        secret_id: DEMO_SECRET_ID.to_owned(),
+        secret_key: DEMO_SECRET_KEY.to_owned(),
+        state: None,
+        reset_delay_ms: None,
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg.clone(), None),
+        };
+        if name == "-h" || name == "--help" {
+            return Ok(Parsed::Help);
+        }
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("option `{name}` needs a value"))
+        };
+        match name.as_str() {
+            "--port" => {
+                let text = value()?;
+                options.port = text
+                    .parse()
+                    .map_err(|_| format!("`--port {text}`: not a port number (0-65535)"))?;
+            }
+            "--secret-id" => options.secret_id = value()?,
+            "--secret-key" => options.secret_key = value()?,
+            "--state" => options.state = Some(value()?),
+            "--reset-delay-ms" => {
+                let text = value()?;
+                options.reset_delay_ms = Some(text.parse().map_err(|_| {
+                    format!("`--reset-delay-ms {text}`: not a whole number of milliseconds")
+                })?);
+            }
+            _ => return Err(format!("unknown argument `{arg}`")),
+        }
+    }
+    if options.secret_id.is_empty() || options.secret_key.is_empty() {
+        return Err("the SecretId and SecretKey must not be empty".to_owned());
+    }
+    Ok(Parsed::Run(options))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(Parsed::Run(options)) => options,
+        Ok(Parsed::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("vpc-mock: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("vpc-mock: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    let state = match &options.state {
+        Some(path) => VpcState::from_file(path).map_err(|e| e.to_string())?,
+        None => VpcState::seeded(),
+    };
+    if let Some(ms) = options.reset_delay_ms {
+        state.set_reset_delay(Duration::from_millis(ms));
+    }
+    let demo = options.secret_id == DEMO_SECRET_ID && options.secret_key == DEMO_SECRET_KEY;
+    let server = MockServer::vpc(state.clone())
+        .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?
+        .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
+        .credential(Credential::new(
+            options.secret_id.clone(),
+            options.secret_key.clone(),
+        ))
+        .start()
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
+    println!("vpc-mock listening on {}", server.url());
+    println!("SecretId:  {}", options.secret_id);
+    // The key is printed on purpose: it is a local mock credential the user chose (or
+    // the public demo one), and clients need it to sign requests.
+    println!(
+        "SecretKey: {}   ({}; accepted by this local endpoint only)",
+        options.secret_key,
+        if demo {
+            "the public demo credential"
+        } else {
+            "the mock credential given on the command line"
+        }
+    );
+    println!("Region:    any public VPC region, e.g. ap-guangzhou");
+    println!(
+        "State:     {}, reset delay {} ms",
+        options.state.as_deref().unwrap_or("default seed"),
+        state.reset_delay().as_millis()
+    );
+    println!("Press Ctrl-C to stop.");
+    // Without a signal handler, Ctrl-C ends the process; the server needs no cleanup.
+    std::future::pending::<()>().await;
+    server.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Result<Parsed, String> {
+        parse(list.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn parses_options() {
+        let Ok(Parsed::Run(o)) = args(&[
+            "--port",
+            "8080",
+            "--secret-id=AKIDX",
+            "--secret-key",
+            "k",
+            "--state",
+            "f.json",
+            "--reset-delay-ms",
+            "50",
+        ]) else {
+            panic!("should parse")
+        };
+        assert_eq!(o.port, 8080);
+        assert_eq!(o.secret_id, "AKIDX");
+        assert_eq!(o.secret_key, "k");
+        assert_eq!(o.state.as_deref(), Some("f.json"));
+        assert_eq!(o.reset_delay_ms, Some(50));
+        let Ok(Parsed::Run(o)) = args(&[]) else {
+            panic!("should parse")
+        };
+        assert_eq!((o.port, o.secret_id.as_str()), (0, DEMO_SECRET_ID));
+        assert!(matches!(args(&["--help"]), Ok(Parsed::Help)));
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        assert!(args(&["--port"]).unwrap_err().contains("needs a value"));
+        assert!(args(&["--port", "70000"]).unwrap_err().contains("port"));
+        assert!(args(&["--bogus"]).unwrap_err().contains("unknown"));
+        assert!(args(&["--reset-delay-ms", "-1"]).is_err());
+        assert!(args(&["--secret-key="]).unwrap_err().contains("empty"));
+    }
+}

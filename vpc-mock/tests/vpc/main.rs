@@ -1,0 +1,11 @@
+//! Integration tests of the local VPC endpoint: the spec-derived action table, the
+//! stateful `ResetVpnConnection`, fixtures, the example fallback, every shipped action
+//! and the `vpc-mock` binary, through real HTTP on 127.0.0.1.
+
+mod binary;
+mod common;
+mod every_action;
+mod fallback;
+mod fixture;
+mod reset;
+mod spec_table;
