@@ -61,6 +61,9 @@ impl SpecError {
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
+    if let [only] = diagnostics {
+        return only.to_string();
+    }
     let count = diagnostics.len();
     let mut out = format!(
         "{count} problem{} in the spec",

@@ -95,7 +95,7 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
                 pointer: String::new(),
                 position: crate::Position {
                     line: err.line(),
-                    column: err.column(),
+                    column: err.column().max(1),
                 },
                 message: format!("malformed JSON: {message}"),
             });

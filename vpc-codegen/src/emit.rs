@@ -332,6 +332,16 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
         let code = &case.code;
         quote!(#code => Self::#variant(error),)
     });
+    let from_body = if cases.is_empty() {
+        quote!(Self::Unknown(error))
+    } else {
+        quote! {
+            match error.code.as_str() {
+                #( #arms )*
+                _ => Self::Unknown(error),
+            }
+        }
+    };
     let all_variants: Vec<Ident> = cases
         .iter()
         .map(|case| ident(&case.variant))
@@ -395,10 +405,7 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
 
         impl #rt::ActionError for #error {
             fn from_service_error(error: #rt::ServiceError) -> Self {
-                match error.code.as_str() {
-                    #( #arms )*
-                    _ => Self::Unknown(error),
-                }
+                #from_body
             }
 
             fn service_error(&self) -> &#rt::ServiceError {

@@ -1,0 +1,190 @@
+//! Compiles the macro's expansion of every codegen fixture (the same code the snapshots
+//! show) and of the real spec, and checks what the generated types do on the wire.
+
+mod optional_members {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/optional_members.json" }
+}
+mod lists {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/lists.json" }
+}
+mod nested_objects {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/nested_objects.json" }
+}
+mod several_actions {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/several_actions.json", client_trait = DemoApi }
+}
+mod keywords_acronyms {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/keywords_acronyms.json" }
+}
+mod unknown_error_fallback {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/unknown_error_fallback.json" }
+}
+mod vpc {
+    vpc_macros::generate! {
+        spec = "../api-spec/vpc.json",
+        actions = [ResetVpnConnection],
+        runtime = ::vpc_client,
+    }
+}
+
+use serde_json::json;
+use vpc_client::{Action, ActionError, ServiceError};
+
+fn service_error(code: &str) -> ServiceError {
+    ServiceError {
+        code: code.to_owned(),
+        message: format!("message of {code}"),
+        request_id: Some("req-1".to_owned()),
+    }
+}
+
+#[test]
+fn optional_members_are_skipped_and_wire_names_kept() {
+    let request = optional_members::CreateThingRequest::new("thing-1");
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"Name": "thing-1"})
+    );
+    let full = optional_members::CreateThingRequest {
+        size: Some(-5),
+        count: Some(7),
+        ratio: Some(0.5),
+        dry_run: Some(true),
+        expire_at: Some("2024-01-01 00:00:00".into()),
+        ..request
+    };
+    assert_eq!(
+        serde_json::to_value(&full).unwrap(),
+        json!({"Name": "thing-1", "Size": -5, "Count": 7, "Ratio": 0.5, "DryRun": true, "ExpireAt": "2024-01-01 00:00:00"})
+    );
+    // A nullable output member accepts null; unknown members are ignored.
+    let response: optional_members::CreateThingResponse = serde_json::from_value(
+        json!({"ThingId": "t-1", "Note": null, "RequestId": "r", "AddedLater": 1}),
+    )
+    .unwrap();
+    assert_eq!(response.note, None);
+    assert_eq!(response.thing_id, "t-1");
+}
+
+#[test]
+fn lists_serialize_as_arrays() {
+    let request = lists::DeleteThingsRequest::new(vec!["a".into(), "b".into()]);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"ThingIds": ["a", "b"]})
+    );
+    const { assert!(<lists::DeleteThingsRequest as Action>::RETRY_SAFE) };
+}
+
+#[test]
+fn nested_objects_round_trip() {
+    let response: nested_objects::DescribeThingsResponse = serde_json::from_value(json!({
+        "ThingSet": [{"ThingId": "t", "Tags": [{"Key": "k"}], "Children": [{"ThingId": "c", "Tags": []}]}],
+        "RequestId": "r"
+    }))
+    .unwrap();
+    let thing = &response.thing_set[0];
+    assert_eq!(thing.tags[0].key, "k");
+    assert_eq!(thing.children.as_ref().unwrap()[0].thing_id, "c");
+    let request = nested_objects::DescribeThingsRequest {
+        filters: Some(vec![nested_objects::Filter {
+            name: "n".into(),
+            values: vec!["v".into()],
+        }]),
+        ..nested_objects::DescribeThingsRequest::new(nested_objects::Page {
+            offset: Some(0),
+            limit: Some(10),
+        })
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"Filters": [{"Name": "n", "Values": ["v"]}], "Page": {"Offset": 0, "Limit": 10}})
+    );
+}
+
+#[test]
+fn several_actions_have_their_own_errors_and_settings() {
+    use several_actions::{StartThingError, StopThingError};
+    const { assert!(<several_actions::StartThingRequest as Action>::RATE_LIMIT.is_some()) };
+    assert_eq!(
+        <several_actions::StartThingRequest as Action>::NAME,
+        "StartThing"
+    );
+    assert!(matches!(
+        StartThingError::from_service_error(service_error("ResourceNotFound")),
+        StartThingError::ResourceNotFound(_)
+    ));
+    // A common code the action also documents maps to one variant.
+    assert!(matches!(
+        StopThingError::from_service_error(service_error("InternalError")),
+        StopThingError::InternalError(_)
+    ));
+    assert!(matches!(
+        StartThingError::from_service_error(service_error("RequestLimitExceeded")),
+        StartThingError::RequestLimitExceeded(_)
+    ));
+    assert_eq!(
+        StopThingError::DOCUMENTED_CODES,
+        ["ResourceNotFound", "InternalError"]
+    );
+    // The trait is named as asked and implemented for the runtime client.
+    fn takes<T: several_actions::DemoApi>(_: &T) {}
+    let client = vpc_client::Client::builder()
+        .region("ap-guangzhou")
+        .credentials(vpc_client::credentials::Credential::new("id", "key"))
+        .build()
+        .unwrap();
+    takes(&client);
+}
+
+#[test]
+fn keywords_and_acronyms_get_rust_names_and_keep_wire_names() {
+    let request = keywords_acronyms::MatchRequest {
+        self_: Some("s".into()),
+        private_ipv6_address: Some("::1".into()),
+        ike_version: Some("IKEV2".into()),
+        vpc_id: Some("vpc-1".into()),
+        r#async: Some(true),
+        ..keywords_acronyms::MatchRequest::new("t")
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"Type": "t", "Self": "s", "PrivateIPv6Address": "::1", "IKEVersion": "IKEV2", "VPCId": "vpc-1", "Async": true})
+    );
+    // The method of action `Match` is `r#match`.
+    fn takes<T: keywords_acronyms::VpcApi>(client: &T, request: &keywords_acronyms::MatchRequest) {
+        let _future = client.r#match(request);
+    }
+    let _ = takes::<vpc_client::Client>;
+}
+
+#[test]
+fn unknown_codes_keep_code_message_and_request_id() {
+    use unknown_error_fallback::PingError;
+    let error = PingError::from_service_error(service_error("Brand.NewCode"));
+    let PingError::Unknown(inner) = &error;
+    assert_eq!(inner.code, "Brand.NewCode");
+    assert_eq!(inner.message, "message of Brand.NewCode");
+    assert_eq!(inner.request_id.as_deref(), Some("req-1"));
+    assert_eq!(
+        error.to_string(),
+        "Brand.NewCode: message of Brand.NewCode (RequestId: req-1)"
+    );
+}
+
+#[test]
+fn macro_and_xtask_agree_on_the_real_spec() {
+    // The macro's types for the real spec behave exactly like vpc-client's checked-in ones.
+    let ours = vpc::ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
+    let checked_in =
+        vpc_client::vpc::ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
+    assert_eq!(
+        serde_json::to_string(&ours).unwrap(),
+        serde_json::to_string(&checked_in).unwrap()
+    );
+    assert_eq!(
+        vpc::ResetVpnConnectionError::DOCUMENTED_CODES,
+        vpc_client::vpc::ResetVpnConnectionError::DOCUMENTED_CODES
+    );
+    assert_eq!(vpc::SERVICE, vpc_client::vpc::SERVICE);
+}

@@ -1,0 +1,4 @@
+//! The spec file does not exist.
+vpc_macros::generate! { spec = "does/not/exist.json" }
+
+fn main() {}

@@ -1,0 +1,7 @@
+//! The action filter names an action the spec lacks.
+vpc_macros::generate! {
+    spec = "../../../../vpc-macros/tests/ui/specs/valid.json",
+    actions = [Ping, ResetVpnConection],
+}
+
+fn main() {}
