@@ -35,6 +35,9 @@ mod decode;
 mod error;
 pub mod signing;
 
+// Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch
+// it, or the freshness check would fail.
+#[rustfmt::skip]
 #[path = "generated/vpc.rs"]
 pub mod vpc;
 
