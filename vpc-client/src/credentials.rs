@@ -1,9 +1,62 @@
 //! Credentials: a SecretId, a SecretKey and an optional session token, and the
 //! providers that find them.
+//!
+//! A [`Credential`] is one set of keys. A [`ProvideCredentials`] implementation finds
+//! one, asynchronously so that providers which ask a server (the CVM instance role) fit
+//! the same interface as the local ones:
+//!
+//! - [`Credential`] itself: static credentials given in code.
+//! - [`EnvProvider`]: the environment variables [`ENV_SECRET_ID`], [`ENV_SECRET_KEY`]
+//!   and, optionally, [`ENV_SESSION_TOKEN`].
+//! - [`ProfileProvider`]: the INI file `~/.tencentcloud/credentials`, else
+//!   `/etc/tencentcloud/credentials`, as the official SDKs read it.
+//! - [`DefaultChain`]: tries providers in order (by default environment, then profile
+//!   file) and returns the first credentials found.
+//!
+//! Secrets never appear in `Debug` or `Display` output of any type in this module, nor
+//! in any [`CredentialsError`]; the secret key and the token are kept in
+//! [`Zeroizing`] buffers that are wiped when dropped.
 
+use std::error::Error as StdError;
 use std::fmt;
+use std::fs::File;
+use std::future::Future;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
 
-use zeroize::Zeroizing;
+use ini::{Ini, ParseOption};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+/// Environment variable holding the SecretId, read by [`EnvProvider`].
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+
+/// Environment variable holding the SecretKey, read by [`EnvProvider`].
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+
+/// Environment variable holding the session token of temporary credentials, read by
+/// [`EnvProvider`] when it is set and not empty.
+///
+/// The official SDKs read only the SecretId and SecretKey from the environment; this
+/// name follows the `TENCENTCLOUD_` prefix of the other two and the `SESSION_TOKEN`
+/// wording other clouds use for the same thing.
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+
+/// Environment variable naming the profile (INI section) [`ProfileProvider::new`] reads.
+pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
+
+/// The profile [`ProfileProvider`] reads when none is chosen: `[default]`.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// The credentials file under the home directory, relative to `$HOME`.
+pub const USER_CREDENTIALS_FILE: &str = ".tencentcloud/credentials";
+
+/// The system-wide credentials file, read when the user's file does not exist.
+pub const SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials";
+
+/// Credentials files larger than this are refused rather than read.
+const MAX_FILE_LEN: u64 = 1024 * 1024;
 
 /// One set of Tencent Cloud API credentials.
 ///
@@ -55,5 +108,566 @@ impl fmt::Debug for Credential {
             .field("secret_key", &"<redacted>")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
+    }
+}
+
+/// Wipes the secret key and the token now (and the SecretId with them), leaving empty
+/// credentials. Dropping a `Credential` does the same to the secret key and the token.
+impl Zeroize for Credential {
+    fn zeroize(&mut self) {
+        self.secret_id.zeroize();
+        self.secret_key.zeroize();
+        self.token.zeroize();
+    }
+}
+
+/// Every secret field is a [`Zeroizing`] buffer, wiped when the `Credential` drops.
+impl ZeroizeOnDrop for Credential {}
+
+/// The future a [`ProvideCredentials`] implementation returns.
+pub type CredentialsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credential, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials.
+///
+/// The method returns a boxed future so that the trait stays object safe
+/// (`Box<dyn ProvideCredentials>`, `Arc<dyn ProvideCredentials>`) and providers that
+/// must ask a server can do so without blocking. `Debug` output of an implementation
+/// must never contain a secret.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Finds credentials, or says why there are none.
+    ///
+    /// A provider that found nothing where it looked returns
+    /// [`CredentialsError::NotFound`], which lets a [`DefaultChain`] go on to the next
+    /// provider; any other error stops the chain.
+    fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// A short name for error messages, such as `environment` or `profile file`.
+    fn name(&self) -> &str {
+        "custom provider"
+    }
+}
+
+/// Static credentials provide themselves.
+impl ProvideCredentials for Credential {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+
+    fn name(&self) -> &str {
+        "static credentials"
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+}
+
+/// Why no credentials could be provided.
+///
+/// No variant ever holds a secret key or a token: messages name the places looked at
+/// (environment variable names, file paths, profile names) and what was wrong there.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The provider found no credentials where it looked.
+    #[error("no credentials found in {looked_at}")]
+    NotFound {
+        /// What was looked at, for example the environment variable names or the files
+        /// and profile.
+        looked_at: String,
+    },
+
+    /// Credentials were found but a required part of them is missing or empty.
+    #[error("incomplete credentials in {location}: {missing} missing or empty")]
+    Incomplete {
+        /// Where the partial credentials are (an environment, a file and profile).
+        location: String,
+        /// Which required parts are missing, for example `TENCENTCLOUD_SECRET_KEY`.
+        missing: String,
+    },
+
+    /// A credentials file exists but could not be read or parsed.
+    #[error("cannot use credentials file {}: {reason}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong (an I/O error, invalid UTF-8, a syntax error's position).
+        reason: String,
+    },
+
+    /// Every provider of a [`DefaultChain`] failed, or one failed in a way that stops
+    /// the chain; lists each provider tried, in order, with its error.
+    #[error("{}", ChainMessage(failures))]
+    Chain {
+        /// The providers tried, in order, each with the reason it failed.
+        failures: Vec<ProviderFailure>,
+    },
+
+    /// Any other failure of a provider, for implementations outside this module.
+    #[error("{message}")]
+    Other {
+        /// What went wrong; must not contain a secret.
+        message: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    },
+}
+
+impl CredentialsError {
+    /// An [`Other`](Self::Other) error with a message and no underlying error.
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::Other {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// True when the provider (or every provider of a chain) simply found nothing,
+    /// as opposed to finding something broken: a chain goes on after such an error.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Self::NotFound { .. } => true,
+            Self::Chain { failures } => failures.iter().all(|f| f.error.is_not_found()),
+            Self::Incomplete { .. } | Self::File { .. } | Self::Other { .. } => false,
+        }
+    }
+}
+
+/// One provider of a chain and the reason it gave no credentials.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ProviderFailure {
+    /// The provider's [`name`](ProvideCredentials::name).
+    pub provider: String,
+    /// Its error.
+    pub error: CredentialsError,
+}
+
+impl fmt::Display for ProviderFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.provider, self.error)
+    }
+}
+
+struct ChainMessage<'a>(&'a [ProviderFailure]);
+
+impl fmt::Display for ChainMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((first, rest)) = self.0.split_first() else {
+            return f.write_str("no credentials: the provider chain is empty");
+        };
+        write!(f, "no credentials from the provider chain; tried {first}")?;
+        for failure in rest {
+            write!(f, "; then {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads credentials from the environment.
+///
+/// Variables: [`ENV_SECRET_ID`] (`TENCENTCLOUD_SECRET_ID`), [`ENV_SECRET_KEY`]
+/// (`TENCENTCLOUD_SECRET_KEY`) and, optionally, [`ENV_SESSION_TOKEN`]
+/// (`TENCENTCLOUD_SESSION_TOKEN`) for temporary credentials. An empty variable counts
+/// as unset, and so does one that is not valid Unicode. Neither SecretId nor SecretKey
+/// set gives [`CredentialsError::NotFound`]; only one of them set gives
+/// [`CredentialsError::Incomplete`].
+///
+/// The variables are read each time credentials are asked for, through a lookup
+/// function: [`EnvProvider::new`] reads the process environment,
+/// [`EnvProvider::from_lookup`] anything else (tests, a map of settings).
+pub struct EnvProvider {
+    lookup: Box<EnvLookup>,
+}
+
+/// How [`EnvProvider`] reads a variable.
+type EnvLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl EnvProvider {
+    /// Reads the process environment.
+    pub fn new() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`, which returns a variable's value or `None`.
+    pub fn from_lookup<F>(lookup: F) -> Self
+    where
+        F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+    {
+        Self {
+            lookup: Box::new(lookup),
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<Zeroizing<String>> {
+        (self.lookup)(name)
+            .map(Zeroizing::new)
+            .filter(|value| !value.is_empty())
+    }
+
+    fn load(&self) -> Result<Credential, CredentialsError> {
+        let secret_id = self.var(ENV_SECRET_ID);
+        let secret_key = self.var(ENV_SECRET_KEY);
+        let (secret_id, secret_key) = match (secret_id, secret_key) {
+            (Some(id), Some(key)) => (id, key),
+            (None, None) => {
+                return Err(CredentialsError::NotFound {
+                    looked_at: format!(
+                        "environment variables {ENV_SECRET_ID} and {ENV_SECRET_KEY}"
+                    ),
+                });
+            }
+            (id, _) => {
+                let missing = if id.is_none() {
+                    ENV_SECRET_ID
+                } else {
+                    ENV_SECRET_KEY
+                };
+                return Err(CredentialsError::Incomplete {
+                    location: "environment".to_owned(),
+                    missing: missing.to_owned(),
+                });
+            }
+        };
+        let mut credential = Credential::new(secret_id.as_str(), secret_key.as_str());
+        if let Some(token) = self.var(ENV_SESSION_TOKEN) {
+            credential = credential.with_token(token.as_str());
+        }
+        Ok(credential)
+    }
+}
+
+impl Default for EnvProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for EnvProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvProvider").finish_non_exhaustive()
+    }
+}
+
+impl ProvideCredentials for EnvProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(async move { self.load() })
+    }
+
+    fn name(&self) -> &str {
+        "environment"
+    }
+}
+
+/// Reads credentials from an INI profile file, as the official SDKs do.
+///
+/// [`ProfileProvider::new`] looks at `$HOME/.tencentcloud/credentials` and, only when
+/// that file does not exist, at `/etc/tencentcloud/credentials`; the first file that
+/// exists is the one used. It reads the section named by [`ENV_PROFILE`]
+/// (`TENCENTCLOUD_PROFILE`) when that is set and not empty, else `[default]`;
+/// [`ProfileProvider::profile`] chooses another. In the section, `secret_id` and
+/// `secret_key` are required and `token` is optional:
+///
+/// ```ini
+/// [default]
+/// secret_id = AKID...
+/// secret_key = ...
+///
+/// [temporary]
+/// secret_id = AKID...
+/// secret_key = ...
+/// token = ...
+/// ```
+///
+/// Values are taken literally, as Python's `configparser` (used by the official
+/// Python SDK) takes them: surrounding whitespace is trimmed, quotes and backslashes
+/// are kept. Keys and section names are case sensitive. A profile defined twice in
+/// one file is refused as ambiguous. The file is read with blocking I/O when the
+/// future is polled; it is a small local file (larger than 1 MiB is refused).
+///
+/// Errors name the file and the profile, never a value from the file.
+#[derive(Clone)]
+pub struct ProfileProvider {
+    paths: Vec<PathBuf>,
+    profile: String,
+}
+
+impl ProfileProvider {
+    /// The standard files and profile, found through the process environment
+    /// (`HOME` and `TENCENTCLOUD_PROFILE`) when called.
+    pub fn new() -> Self {
+        Self::from_env_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The standard files and profile, finding `HOME` and `TENCENTCLOUD_PROFILE`
+    /// through `lookup` instead of the process environment. Without a non-empty
+    /// `HOME`, only `/etc/tencentcloud/credentials` is looked at.
+    pub fn from_env_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let mut paths = Vec::with_capacity(2);
+        if let Some(home) = lookup("HOME").filter(|home| !home.is_empty()) {
+            paths.push(Path::new(&home).join(USER_CREDENTIALS_FILE));
+        }
+        paths.push(PathBuf::from(SYSTEM_CREDENTIALS_FILE));
+        let profile = lookup(ENV_PROFILE)
+            .filter(|profile| !profile.is_empty())
+            .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
+        Self { paths, profile }
+    }
+
+    /// Looks at the given files, in order, using the first one that exists, and reads
+    /// the `[default]` profile (the environment is not consulted).
+    pub fn with_paths<I, P>(paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<PathBuf>,
+    {
+        Self {
+            paths: paths.into_iter().map(Into::into).collect(),
+            profile: DEFAULT_PROFILE.to_owned(),
+        }
+    }
+
+    /// Reads the named profile (INI section) instead.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = name.into();
+        self
+    }
+
+    /// The profile this provider reads.
+    pub fn profile_name(&self) -> &str {
+        &self.profile
+    }
+
+    /// The files this provider looks at, in order.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    fn load(&self) -> Result<Credential, CredentialsError> {
+        for path in &self.paths {
+            match File::open(path) {
+                Ok(file) => return self.load_file(path, file),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(file_error(path, e.to_string())),
+            }
+        }
+        let looked_at = if self.paths.is_empty() {
+            "no credentials file (none configured)".to_owned()
+        } else {
+            let files: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+            format!(
+                "credentials files {} (none exists; profile [{}])",
+                files.join(", "),
+                self.profile
+            )
+        };
+        Err(CredentialsError::NotFound { looked_at })
+    }
+
+    fn load_file(&self, path: &Path, file: File) -> Result<Credential, CredentialsError> {
+        let mut bytes = Zeroizing::new(Vec::new());
+        file.take(MAX_FILE_LEN + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| file_error(path, e.to_string()))?;
+        if bytes.len() as u64 > MAX_FILE_LEN {
+            return Err(file_error(path, "larger than 1 MiB".to_owned()));
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| file_error(path, "not valid UTF-8".to_owned()))?;
+        let options = ParseOption {
+            enabled_quote: false,
+            enabled_escape: false,
+            ..ParseOption::default()
+        };
+        // The parser's own message can quote a character of the file: report only
+        // the position.
+        let ini = Ini::load_from_str_opt(text, options).map_err(|e| {
+            file_error(
+                path,
+                format!("syntax error at line {}, column {}", e.line, e.col),
+            )
+        })?;
+        let ini = WipeOnDrop(ini);
+
+        let location = || format!("profile [{}] of {}", self.profile, path.display());
+        let mut sections = ini.0.section_all(Some(self.profile.as_str()));
+        let Some(section) = sections.next() else {
+            return Err(CredentialsError::NotFound {
+                looked_at: location(),
+            });
+        };
+        if sections.next().is_some() {
+            return Err(file_error(
+                path,
+                format!("profile [{}] is defined more than once", self.profile),
+            ));
+        }
+        let value = |key: &str| section.get(key).filter(|v| !v.is_empty());
+        match (value("secret_id"), value("secret_key")) {
+            (Some(id), Some(key)) => {
+                let credential = Credential::new(id, key);
+                Ok(match value("token") {
+                    Some(token) => credential.with_token(token),
+                    None => credential,
+                })
+            }
+            (id, key) => {
+                let missing = match (id, key) {
+                    (None, None) => "secret_id and secret_key",
+                    (None, Some(_)) => "secret_id",
+                    _ => "secret_key",
+                };
+                Err(CredentialsError::Incomplete {
+                    location: location(),
+                    missing: missing.to_owned(),
+                })
+            }
+        }
+    }
+}
+
+impl Default for ProfileProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ProfileProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileProvider")
+            .field("paths", &self.paths)
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+impl ProvideCredentials for ProfileProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(async move { self.load() })
+    }
+
+    fn name(&self) -> &str {
+        "profile file"
+    }
+}
+
+fn file_error(path: &Path, reason: String) -> CredentialsError {
+    CredentialsError::File {
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+/// A parsed INI document whose values (secrets among them) are wiped when dropped.
+///
+/// Best effort: the parser may have left copies in memory it reallocated.
+struct WipeOnDrop(Ini);
+
+impl Drop for WipeOnDrop {
+    fn drop(&mut self) {
+        for (_, section) in self.0.iter_mut() {
+            for (_, value) in section.iter_mut() {
+                value.zeroize();
+            }
+        }
+    }
+}
+
+/// Tries providers in order and returns the first credentials found.
+///
+/// [`DefaultChain::new`] tries [`EnvProvider`] and then [`ProfileProvider`], the order
+/// of the official SDKs (which then try the CVM instance role, not yet provided here).
+/// A provider that finds nothing ([`CredentialsError::is_not_found`]) passes to the
+/// next one; any other error (a file that exists but cannot be read, credentials with
+/// the secret key missing) stops the chain, so that a broken configuration is
+/// reported instead of silently replaced by other credentials. Either way the error
+/// is [`CredentialsError::Chain`], listing every provider tried and its error.
+#[derive(Debug)]
+pub struct DefaultChain {
+    providers: Vec<Box<dyn ProvideCredentials>>,
+}
+
+impl DefaultChain {
+    /// Environment variables, then the profile file (see [`ProfileProvider::new`]).
+    pub fn new() -> Self {
+        Self::from_providers(vec![
+            Box::new(EnvProvider::new()),
+            Box::new(ProfileProvider::new()),
+        ])
+    }
+
+    /// A chain of the given providers, tried in order.
+    pub fn from_providers(providers: Vec<Box<dyn ProvideCredentials>>) -> Self {
+        Self { providers }
+    }
+
+    /// Appends a provider, tried after the others.
+    pub fn with_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.providers.push(Box::new(provider));
+        self
+    }
+
+    /// The providers, in the order they are tried.
+    pub fn providers(&self) -> &[Box<dyn ProvideCredentials>] {
+        &self.providers
+    }
+}
+
+impl Default for DefaultChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(async move {
+            let mut failures = Vec::new();
+            for provider in &self.providers {
+                match provider.provide_credentials().await {
+                    Ok(credential) => return Ok(credential),
+                    Err(error) => {
+                        let go_on = error.is_not_found();
+                        failures.push(ProviderFailure {
+                            provider: provider.name().to_owned(),
+                            error,
+                        });
+                        if !go_on {
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(CredentialsError::Chain { failures })
+        })
+    }
+
+    fn name(&self) -> &str {
+        "provider chain"
     }
 }

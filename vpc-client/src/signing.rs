@@ -160,25 +160,35 @@ impl Signer {
         mac.update(b"/tc3_request\n");
         mac.update(&canonical_hex);
         let sig = hex_array(&mac.finalize().into_bytes().into());
-        // Both are ASCII hex / ASCII digits by construction.
-        let sig = String::from_utf8_lossy(&sig).into_owned();
-        let date = String::from_utf8_lossy(&date);
+        let sig = ascii(&sig);
+        let date = ascii(&date);
 
+        const CREDENTIAL: &str = " Credential=";
+        const SCOPE_END: &str = "/tc3_request, SignedHeaders=content-type;host, Signature=";
+        // The exact length, so that the header is built in one allocation.
         let mut authorization = String::with_capacity(
-            ALGORITHM.len() + credential.secret_id().len() + request.service.len() + 128,
+            ALGORITHM.len()
+                + CREDENTIAL.len()
+                + credential.secret_id().len()
+                + 1
+                + date.len()
+                + 1
+                + request.service.len()
+                + SCOPE_END.len()
+                + sig.len(),
         );
         authorization.push_str(ALGORITHM);
-        authorization.push_str(" Credential=");
+        authorization.push_str(CREDENTIAL);
         authorization.push_str(credential.secret_id());
         authorization.push('/');
-        authorization.push_str(&date);
+        authorization.push_str(date);
         authorization.push('/');
         authorization.push_str(request.service);
-        authorization.push_str("/tc3_request, SignedHeaders=content-type;host, Signature=");
-        authorization.push_str(&sig);
+        authorization.push_str(SCOPE_END);
+        authorization.push_str(sig);
         Signature {
             authorization,
-            signature: sig,
+            signature: sig.to_owned(),
         }
     }
 
@@ -223,13 +233,33 @@ fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(mac.finalize().into_bytes().into())
 }
 
+/// Bytes this module wrote as ASCII (hex digits, date digits and dashes) as a `str`.
+fn ascii(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Every caller passes hex or date digits, which are ASCII by construction.
+        Err(_) => unreachable!("hex and date digits are ASCII"),
+    }
+}
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The two lowercase hex digits of every byte value, so that the fast path encodes a
+/// byte with one table load.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut table = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [HEX[i >> 4], HEX[i & 0x0f]];
+        i += 1;
+    }
+    table
+};
 
 fn hex_array(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
     }
     out
 }
