@@ -20,7 +20,7 @@ pub mod model;
 pub mod names;
 
 pub use error::{Diagnostic, Position, SpecError};
-pub use load::{load_file, load_str, parse_model};
+pub use load::{load_file, load_str};
 
 /// The JSON Schema of the spec format, pretty-printed with a trailing newline.
 ///

@@ -32,15 +32,6 @@ pub fn load_str(text: &str, file: &str) -> Result<ir::Service, SpecError> {
     }
 }
 
-/// Checks spec text for structure only and returns the raw model (no semantic checks).
-pub fn parse_model(text: &str, file: &str) -> Result<model::Spec, SpecError> {
-    let mut cx = Context::new(text, file);
-    match parse(&mut cx, text) {
-        Some(spec) if cx.diagnostics.is_empty() => Ok(spec),
-        _ => Err(SpecError::Invalid(cx.finish())),
-    }
-}
-
 /// Collects diagnostics, serde_derive's `Ctxt` style: every check reports and goes on.
 struct Context<'a> {
     file: &'a str,

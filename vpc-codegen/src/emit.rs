@@ -206,8 +206,14 @@ fn emit_field(field: &Field) -> TokenStream {
 fn derives(serde: &Serde) -> TokenStream {
     let Serde { path, literal } = serde;
     quote! {
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
-        #[derive(#path::Serialize, #path::Deserialize)]
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::core::default::Default,
+            #path::Serialize,
+            #path::Deserialize,
+        )]
         #[serde(crate = #literal)]
     }
 }
