@@ -28,8 +28,8 @@ pub trait Action: Serialize + Sync {
     const RATE_LIMIT: Option<u32>;
     /// Whether a request that may have reached the server may be sent again.
     const RETRY_SAFE: bool;
-    /// The decoded success answer.
-    type Response: DeserializeOwned + Send + 'static;
+    /// The decoded success answer (it also serializes, for servers and logs).
+    type Response: DeserializeOwned + Serialize + Send + 'static;
     /// The action's typed error.
     type Error: ActionError;
 }
@@ -40,4 +40,37 @@ pub trait ActionError: std::error::Error + Send + Sync + Sized + 'static {
     fn from_service_error(error: ServiceError) -> Self;
     /// The code, message and RequestId behind the variant.
     fn service_error(&self) -> &ServiceError;
+}
+
+/// Visits the request types of a generated service, one call per action.
+///
+/// Generated code provides `visit_actions(&mut visitor)`, which calls
+/// [`visit`](Self::visit) once for every action it generated, in spec order. It lets code
+/// that must cover every action (a test that round-trips each one, a registry keyed by
+/// [`Action::NAME`]) enumerate them without a hand-kept list, so a new spec entry is
+/// covered the moment it is generated.
+///
+/// ```
+/// use vpc_client::{Action, ActionVisitor};
+///
+/// struct Names(Vec<&'static str>);
+///
+/// impl ActionVisitor for Names {
+///     fn visit<A>(&mut self)
+///     where
+///         A: Action + serde::de::DeserializeOwned + Send + 'static,
+///     {
+///         self.0.push(A::NAME);
+///     }
+/// }
+///
+/// let mut names = Names(Vec::new());
+/// vpc_client::vpc::visit_actions(&mut names);
+/// assert!(names.0.contains(&"ResetVpnConnection"));
+/// ```
+pub trait ActionVisitor {
+    /// Called once per generated action with its request type.
+    fn visit<A>(&mut self)
+    where
+        A: Action + DeserializeOwned + Send + 'static;
 }

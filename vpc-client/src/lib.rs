@@ -41,7 +41,7 @@ pub mod signing;
 #[path = "generated/vpc.rs"]
 pub mod vpc;
 
-pub use action::{Action, ActionError, ServiceInfo};
+pub use action::{Action, ActionError, ActionVisitor, ServiceInfo};
 pub use client::{
     BuildError, CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
 };

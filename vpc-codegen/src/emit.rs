@@ -44,7 +44,7 @@ impl fmt::Display for GenerateError {
 impl std::error::Error for GenerateError {}
 
 /// Turns a validated name into an identifier (`r#type` becomes a raw identifier).
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
@@ -53,7 +53,7 @@ fn ident(name: &str) -> Ident {
 
 /// Rustdoc attributes for a block of spec text: one `#[doc]` per line, so the emitted
 /// file shows ordinary `///` lines.
-fn doc_lines(text: &str) -> TokenStream {
+pub(crate) fn doc_lines(text: &str) -> TokenStream {
     let lines: Vec<String> = text
         .trim()
         .lines()
@@ -71,7 +71,7 @@ fn doc_paragraph(text: &str) -> TokenStream {
 }
 
 pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream, GenerateError> {
-    let actions = select(service, config)?;
+    let actions = select(service, config.actions.as_deref())?;
     let rt = &config.runtime;
     let serde = Serde::new(rt);
 
@@ -99,17 +99,31 @@ pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream
         .iter()
         .map(|action| emit_action(service, action, rt, &serde));
     let methods = emit_methods(service, &actions, config);
+    let requests = actions.iter().map(|action| ident(&action.request_type()));
+    let visit_doc = format!(
+        " Calls [`visit`]({}::ActionVisitor::visit) once for every generated action's \
+         request type, in spec order.",
+        quote!(#rt).to_string().replace(' ', "")
+    );
 
     Ok(quote! {
         #service_const
         #( #per_action )*
         #( #objects )*
         #methods
+
+        #[doc = #visit_doc]
+        pub fn visit_actions<V: #rt::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
+            #( visitor.visit::<#requests>(); )*
+        }
     })
 }
 
-fn select<'a>(service: &'a Service, config: &Config) -> Result<Vec<&'a Action>, GenerateError> {
-    let Some(wanted) = &config.actions else {
+pub(crate) fn select<'a>(
+    service: &'a Service,
+    actions: Option<&[String]>,
+) -> Result<Vec<&'a Action>, GenerateError> {
+    let Some(wanted) = actions else {
         return Ok(service.actions.iter().collect());
     };
     let unknown: Vec<String> = wanted

@@ -18,6 +18,7 @@
 //! ```
 
 mod emit;
+mod server;
 
 use proc_macro2::TokenStream;
 
@@ -85,6 +86,61 @@ pub fn generate(
     config: &Config,
 ) -> Result<TokenStream, GenerateError> {
     emit::generate(service, config)
+}
+
+/// What to generate for the server side ([`generate_server`]) and how to refer to the
+/// types it shares with the client.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Path of the module that holds the generated request, response and error types
+    /// (`::vpc_client::vpc`): the server reuses the client's types.
+    pub types: syn::Path,
+    /// Path of the server runtime that provides `Call`, `Handler`, `HandlerFuture`,
+    /// `Refusal` and the `typed` glue: `crate` inside `vpc-mock`, `::vpc_mock` elsewhere.
+    pub server: syn::Path,
+    /// Name of the service trait (`VpcService`); the dispatcher is named after it
+    /// (`VpcServiceDispatcher`).
+    pub trait_name: String,
+    /// Only these actions (by exact API name); `None` means every action of the spec.
+    pub actions: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let types = &self.types;
+        let server = &self.server;
+        f.debug_struct("ServerConfig")
+            .field("types", &quote::quote!(#types).to_string())
+            .field("server", &quote::quote!(#server).to_string())
+            .field("trait_name", &self.trait_name)
+            .field("actions", &self.actions)
+            .finish()
+    }
+}
+
+impl ServerConfig {
+    /// For code that lives inside `vpc-mock` itself, serving the types `vpc-client`
+    /// exports: what `cargo xtask codegen` uses.
+    pub fn inside_mock() -> Self {
+        Self {
+            types: syn::parse_quote!(::vpc_client::vpc),
+            server: syn::parse_quote!(crate),
+            trait_name: "VpcService".to_owned(),
+            actions: None,
+        }
+    }
+}
+
+/// Generates the server side for `service`: a service trait with one async method per
+/// action (typed request in, typed response or typed error out, each defaulting to
+/// "not implemented") and a dispatcher implementing the server runtime's `Handler`.
+///
+/// Fails only when [`ServerConfig::actions`] names an action the spec lacks.
+pub fn generate_server(
+    service: &api_spec::ir::Service,
+    config: &ServerConfig,
+) -> Result<TokenStream, GenerateError> {
+    server::generate(service, config)
 }
 
 /// Formats generated tokens as a file with the "generated, do not edit" preamble.

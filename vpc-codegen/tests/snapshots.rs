@@ -31,6 +31,51 @@ snapshot!(
 );
 snapshot!(vpc_spec, "../api-spec/vpc.json");
 
+/// The server side (service trait and dispatcher) of a spec, as the macro emits it.
+fn generate_server(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let service = api_spec::load_file(&path).expect("fixture is valid");
+    let config = vpc_codegen::ServerConfig {
+        types: syn::parse_quote!(self),
+        server: syn::parse_quote!(::vpc_mock),
+        trait_name: "ThingService".to_owned(),
+        actions: None,
+    };
+    let tokens = vpc_codegen::generate_server(&service, &config).expect("generates");
+    vpc_codegen::format_file(tokens, relative).expect("parses")
+}
+
+#[test]
+fn server_several_actions() {
+    insta::assert_snapshot!(
+        "server_several_actions",
+        generate_server("tests/data/several_actions.json")
+    );
+}
+
+#[test]
+fn server_filter_keeps_only_selected_actions() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/several_actions.json");
+    let service = api_spec::load_file(&path).expect("valid");
+    let config = vpc_codegen::ServerConfig {
+        actions: Some(vec!["StopThing".into()]),
+        ..vpc_codegen::ServerConfig::inside_mock()
+    };
+    let code = vpc_codegen::format_file(
+        vpc_codegen::generate_server(&service, &config).expect("generates"),
+        "x",
+    )
+    .expect("parses");
+    assert!(code.contains("fn stop_thing("));
+    assert!(code.contains(r#"&["StopThing"]"#));
+    assert!(!code.contains("StartThing"));
+    let config = vpc_codegen::ServerConfig {
+        actions: Some(vec!["Nope".into()]),
+        ..vpc_codegen::ServerConfig::inside_mock()
+    };
+    assert!(vpc_codegen::generate_server(&service, &config).is_err());
+}
+
 #[test]
 fn output_is_deterministic() {
     assert_eq!(

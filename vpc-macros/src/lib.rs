@@ -23,6 +23,14 @@
 //! # fn main() {}
 //! ```
 //!
+//! With `server_trait = Name` the macro also emits the server side from the same spec
+//! and the same types: a trait `Name` with one async method per action (typed request
+//! in, typed response or `vpc_mock::Refusal` of the typed error out; each defaults to
+//! "not implemented") and a `NameDispatcher` that serves it as a `vpc_mock::Handler`,
+//! falling back to another handler (the spec's examples) for what it does not
+//! implement. `server_runtime = path` changes the `::vpc_mock` path. The caller needs
+//! `vpc-mock` as a (dev-)dependency for it.
+//!
 //! Every spec problem becomes a compile error at the macro argument, carrying the
 //! same file, JSON pointer and line:column message the loader gives. The macro never
 //! panics.
@@ -51,6 +59,8 @@ struct Args {
     actions: Option<Vec<Ident>>,
     client_trait: Option<Ident>,
     runtime: Option<Path>,
+    server_trait: Option<Ident>,
+    server_runtime: Option<Path>,
 }
 
 impl Parse for Args {
@@ -59,6 +69,8 @@ impl Parse for Args {
         let mut actions = None;
         let mut client_trait = None;
         let mut runtime = None;
+        let mut server_trait = None;
+        let mut server_runtime = None;
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
@@ -74,12 +86,17 @@ impl Parse for Args {
                 }
                 "client_trait" if client_trait.is_none() => client_trait = Some(input.parse()?),
                 "runtime" if runtime.is_none() => runtime = Some(input.parse()?),
-                "spec" | "actions" | "client_trait" | "runtime" => return Err(duplicate()),
+                "server_trait" if server_trait.is_none() => server_trait = Some(input.parse()?),
+                "server_runtime" if server_runtime.is_none() => {
+                    server_runtime = Some(input.parse()?)
+                }
+                "spec" | "actions" | "client_trait" | "runtime" | "server_trait"
+                | "server_runtime" => return Err(duplicate()),
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown argument `{key}`: expected `spec`, `actions`, `client_trait` or `runtime`"
+                            "unknown argument `{key}`: expected `spec`, `actions`, `client_trait`, `runtime`, `server_trait` or `server_runtime`"
                         ),
                     ));
                 }
@@ -100,6 +117,8 @@ impl Parse for Args {
             actions,
             client_trait,
             runtime,
+            server_trait,
+            server_runtime,
         })
     }
 }
@@ -159,11 +178,31 @@ fn expand(input: proc_macro2::TokenStream) -> syn::Result<proc_macro2::TokenStre
         .map(|actions| actions.iter().map(ToString::to_string).collect());
     let generated = vpc_codegen::generate(&service, &config)
         .map_err(|err| syn::Error::new(args.spec.span(), err.to_string()))?;
+    let server = match (args.server_trait, args.server_runtime) {
+        (Some(name), server_runtime) => {
+            let server_config = vpc_codegen::ServerConfig {
+                types: syn::parse_quote!(self),
+                server: server_runtime.unwrap_or_else(|| syn::parse_quote!(::vpc_mock)),
+                trait_name: name.to_string(),
+                actions: config.actions.clone(),
+            };
+            vpc_codegen::generate_server(&service, &server_config)
+                .map_err(|err| syn::Error::new(args.spec.span(), err.to_string()))?
+        }
+        (None, Some(server_runtime)) => {
+            return Err(syn::Error::new_spanned(
+                server_runtime,
+                "`server_runtime` needs `server_trait = Name` (the server side is generated only when asked for)",
+            ));
+        }
+        (None, None) => proc_macro2::TokenStream::new(),
+    };
 
     // Make the compiler rebuild this crate when the spec file changes.
     let tracked = path.to_string_lossy().into_owned();
     Ok(quote! {
         const _: &[u8] = ::core::include_bytes!(#tracked);
         #generated
+        #server
     })
 }

@@ -1,6 +1,8 @@
 //! Adding an action is a spec edit, nothing else: `tests/data/vpc_plus_describe.json` is
 //! the shipped spec plus one action (checked below, so it cannot drift), the macro
-//! generates its client, and the local endpoint serves it from the same spec.
+//! generates its client and its server trait, and the local endpoint serves it from the
+//! same spec: from the spec's example until someone implements the typed method, then
+//! from that implementation.
 
 use std::path::Path;
 
@@ -9,6 +11,7 @@ use serde_json::Value;
 vpc_macros::generate! {
     spec = "tests/data/vpc_plus_describe.json",
     client_trait = ExtendedVpc,
+    server_trait = ExtendedVpcService,
 }
 
 fn json(path: &str) -> Value {
@@ -69,5 +72,109 @@ async fn the_new_action_generates_compiles_and_is_served() {
     .await
     .expect("example answer");
     assert!(!reset.request_id.is_empty());
+    server.shutdown().await;
+}
+
+/// A typed implementation of the new action only; `ResetVpnConnection` is left to the
+/// fallback.
+struct Gateways;
+
+impl ExtendedVpcService for Gateways {
+    async fn describe_vpn_gateways(
+        &self,
+        call: &vpc_mock::Call,
+        request: DescribeVpnGatewaysRequest,
+    ) -> Result<DescribeVpnGatewaysResponse, vpc_mock::Refusal<DescribeVpnGatewaysError>> {
+        let all = ["vpngw-aaaaaaaa", "vpngw-bbbbbbbb", "vpngw-cccccccc"];
+        let wanted = request.vpn_gateway_ids.unwrap_or_default();
+        if let Some(unknown) = wanted.iter().find(|id| !all.contains(&id.as_str())) {
+            return Err(
+                <DescribeVpnGatewaysError as vpc_client::ActionError>::from_service_error(
+                    vpc_client::ServiceError {
+                        code: "ResourceNotFound".into(),
+                        message: format!("no gateway `{unknown}`"),
+                        request_id: Some(call.request_id.clone()),
+                    },
+                ),
+            )?;
+        }
+        let set: Vec<VpnGateway> = all
+            .iter()
+            .filter(|id| wanted.is_empty() || wanted.iter().any(|w| w == *id))
+            .take(request.limit.map_or(usize::MAX, |l| l as usize))
+            .map(|id| VpnGateway {
+                vpn_gateway_id: (*id).to_owned(),
+                state: "AVAILABLE".to_owned(),
+                ..VpnGateway::default()
+            })
+            .collect();
+        Ok(DescribeVpnGatewaysResponse {
+            total_count: set.len() as u64,
+            vpn_gateway_set: set,
+            request_id: String::new(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_generated_server_trait_serves_a_typed_implementation() {
+    use vpc_client::ActionError as _;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vpc_plus_describe.json"),
+    )
+    .expect("read");
+    let service = api_spec::load_str(&text, "vpc_plus_describe.json").expect("valid");
+    let server = vpc_mock::MockServer::builder()
+        .spec(&service)
+        .handler(ExtendedVpcServiceDispatcher::new(
+            Gateways,
+            vpc_mock::ExampleHandler::new(&service),
+        ))
+        .credential(vpc_mock::demo_credential())
+        .start()
+        .await
+        .expect("starts");
+    let client = vpc_client::Client::builder()
+        .credentials(vpc_mock::demo_credential())
+        .region("ap-guangzhou")
+        .endpoint(vpc_client::Endpoint::Url(server.url()))
+        .build()
+        .expect("builds");
+
+    let all = client
+        .describe_vpn_gateways(&DescribeVpnGatewaysRequest::new())
+        .await
+        .expect("typed answer");
+    assert_eq!(all.total_count, 3);
+    assert_eq!(all.request_id.len(), 36);
+    let one = client
+        .describe_vpn_gateways(&DescribeVpnGatewaysRequest {
+            vpn_gateway_ids: Some(vec!["vpngw-bbbbbbbb".into()]),
+            ..DescribeVpnGatewaysRequest::new()
+        })
+        .await
+        .expect("typed answer");
+    assert_eq!(one.vpn_gateway_set[0].vpn_gateway_id, "vpngw-bbbbbbbb");
+    let missing = client
+        .describe_vpn_gateways(&DescribeVpnGatewaysRequest {
+            vpn_gateway_ids: Some(vec!["vpngw-zzzzzzzz".into()]),
+            ..DescribeVpnGatewaysRequest::new()
+        })
+        .await;
+    match missing {
+        Err(vpc_client::Error::Service(e)) => {
+            assert_eq!(e.service_error().code, "ResourceNotFound");
+            assert!(e.service_error().message.contains("vpngw-zzzzzzzz"));
+        }
+        other => panic!("expected ResourceNotFound, got {other:?}"),
+    }
+    // The method left out is answered by the fallback (the spec's example).
+    let reset = ExtendedVpc::reset_vpn_connection(
+        &client,
+        &ResetVpnConnectionRequest::new("vpngw-aaaaaaaa", "vpnx-aaaaaaaa"),
+    )
+    .await
+    .expect("example answer");
+    assert_eq!(reset.request_id.len(), 36);
     server.shutdown().await;
 }

@@ -110,7 +110,14 @@ mod handler;
 mod rate_limit;
 mod server;
 pub mod spec;
+pub mod typed;
 pub mod vpc;
+
+// Written by `cargo xtask codegen` from the spec (prettyplease, not rustfmt: `cargo fmt`
+// must not touch it, or the freshness check would fail).
+#[rustfmt::skip]
+#[path = "generated/vpc_service.rs"]
+mod service;
 
 pub use action::{ActionInfo, ParamInfo, ParamKind};
 pub use faults::{Fault, Faults};
@@ -119,7 +126,9 @@ pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
     DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
 };
+pub use service::{VpcService, VpcServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
+pub use typed::Refusal;
 pub use vpc::{VpcHandler, VpcState};
 
 use vpc_client::credentials::Credential;

@@ -26,11 +26,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use vpc_client::vpc::{ResetVpnConnectionRequest, ResetVpnConnectionResponse};
+use vpc_client::vpc::{
+    ResetVpnConnectionError, ResetVpnConnectionRequest, ResetVpnConnectionResponse,
+};
 
-use crate::handler::{ApiError, Call, Handler, HandlerFuture};
-use crate::spec::ExampleHandler;
+use crate::handler::{ApiError, Call};
+use crate::typed::{self, Refusal};
+use crate::{VpcService, VpcServiceDispatcher};
 
 /// How long a tunnel stays `RESETTING` after a successful reset, by default.
 pub const DEFAULT_RESET_DELAY: Duration = Duration::from_secs(2);
@@ -625,66 +627,30 @@ fn check_fixture(fixture: &Fixture, origin: &str) -> Result<(), FixtureError> {
     Ok(())
 }
 
-/// Serves the actions [`VpcState`] implements (`ResetVpnConnection`) from the state and
-/// every other action with its spec example ([`ExampleHandler`]).
-#[derive(Debug, Clone)]
-pub struct VpcHandler {
-    state: VpcState,
-    fallback: ExampleHandler,
-}
+/// The local VPC endpoint's handler: the generated [`VpcServiceDispatcher`] over
+/// [`VpcState`], which implements `ResetVpnConnection`, falling back to the spec's
+/// examples ([`ExampleHandler`](crate::ExampleHandler)) for every other action.
+///
+/// Build it with `VpcHandler::new(state, ExampleHandler::new(&service))`.
+pub type VpcHandler = VpcServiceDispatcher<VpcState>;
 
-/// The actions [`VpcHandler`] implements statefully.
+/// The actions [`VpcState`] implements statefully (the [`VpcService`] methods it
+/// overrides).
 pub const STATEFUL_ACTIONS: &[&str] = &["ResetVpnConnection"];
 
-impl VpcHandler {
-    /// Serves `state`, falling back to `fallback` for the actions it does not implement.
-    pub fn new(state: VpcState, fallback: ExampleHandler) -> Self {
-        Self { state, fallback }
-    }
-
-    /// The state served (a shared handle).
-    pub fn state(&self) -> &VpcState {
-        &self.state
-    }
-
-    fn reset_vpn_connection(&self, call: &Call) -> Result<Map<String, Value>, ApiError> {
-        let request: ResetVpnConnectionRequest = from_params(&call.params)?;
-        self.state
-            .reset_vpn_connection(&request.vpn_gateway_id, &request.vpn_connection_id)?;
-        to_members(&ResetVpnConnectionResponse {
+/// The stateful implementation: every method not written here answers
+/// [`Refusal::NotImplemented`], so the dispatcher's fallback serves it.
+impl VpcService for VpcState {
+    async fn reset_vpn_connection(
+        &self,
+        call: &Call,
+        request: ResetVpnConnectionRequest,
+    ) -> Result<ResetVpnConnectionResponse, Refusal<ResetVpnConnectionError>> {
+        self.reset_vpn_connection(&request.vpn_gateway_id, &request.vpn_connection_id)
+            .map_err(|error| typed::error::<ResetVpnConnectionError>(call, error))?;
+        Ok(ResetVpnConnectionResponse {
             request_id: call.request_id.clone(),
         })
-    }
-}
-
-impl Handler for VpcHandler {
-    fn handle(&self, call: Call) -> HandlerFuture {
-        let answer = match call.action.as_str() {
-            "ResetVpnConnection" => self.reset_vpn_connection(&call),
-            other => self.fallback.answer(other),
-        };
-        Box::pin(async move { answer })
-    }
-}
-
-/// The typed request of an action from the (already validated) body.
-fn from_params<T: serde::de::DeserializeOwned>(params: &Map<String, Value>) -> Result<T, ApiError> {
-    T::deserialize(Value::Object(params.clone())).map_err(|error| {
-        ApiError::new(
-            crate::codes::INVALID_PARAMETER,
-            format!("The request parameters are invalid: {error}."),
-        )
-    })
-}
-
-/// The output members of a typed response.
-fn to_members<T: Serialize>(response: &T) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::to_value(response) {
-        Ok(Value::Object(members)) => Ok(members),
-        _ => Err(ApiError::new(
-            crate::codes::INTERNAL_ERROR,
-            "An internal error occurred: the response is not a JSON object.",
-        )),
     }
 }
 

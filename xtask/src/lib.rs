@@ -9,6 +9,9 @@ use anyhow::Context as _;
 pub const SPEC: &str = "api-spec/vpc.json";
 /// The generated client code, relative to the workspace root.
 pub const GENERATED: &str = "vpc-client/src/generated/vpc.rs";
+/// The generated server side (service trait and dispatcher), relative to the workspace
+/// root.
+pub const GENERATED_SERVER: &str = "vpc-mock/src/generated/vpc_service.rs";
 /// The JSON Schema of the spec format, relative to the workspace root.
 pub const SCHEMA: &str = "api-spec/schema.json";
 
@@ -39,10 +42,18 @@ pub fn outputs(root: &Path) -> anyhow::Result<Vec<Output>> {
     let tokens = vpc_codegen::generate(&service, &config)?;
     let code = vpc_codegen::format_file(tokens, SPEC)
         .context("the generator emitted tokens that do not parse (a generator bug)")?;
+    let server_tokens =
+        vpc_codegen::generate_server(&service, &vpc_codegen::ServerConfig::inside_mock())?;
+    let server_code = vpc_codegen::format_file(server_tokens, SPEC)
+        .context("the generator emitted server tokens that do not parse (a generator bug)")?;
     Ok(vec![
         Output {
             path: PathBuf::from(GENERATED),
             contents: code,
+        },
+        Output {
+            path: PathBuf::from(GENERATED_SERVER),
+            contents: server_code,
         },
         Output {
             path: PathBuf::from(SCHEMA),

@@ -396,3 +396,7 @@ impl crate::Client {
         self.call(request).await
     }
 }
+/// Calls [`visit`](crate::ActionVisitor::visit) once for every generated action's request type, in spec order.
+pub fn visit_actions<V: crate::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
+    visitor.visit::<ResetVpnConnectionRequest>();
+}

@@ -8,4 +8,5 @@ mod every_action;
 mod fallback;
 mod fixture;
 mod reset;
+mod service;
 mod spec_table;
