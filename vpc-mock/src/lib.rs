@@ -52,6 +52,43 @@
 //! # }
 //! ```
 //!
+//! On top of that core, the server side generated from the spec gives each action a
+//! typed method: implement [`VpcService`] (every method defaults to
+//! [`Refusal::NotImplemented`]) and serve it with [`VpcServiceDispatcher`], which
+//! decodes the parameters into the client's own request type and encodes the typed
+//! response or error, falling back to another handler for what it does not implement:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use vpc_client::vpc::{
+//!     ResetVpnConnectionError, ResetVpnConnectionRequest, ResetVpnConnectionResponse,
+//! };
+//! use vpc_mock::{Call, ExampleHandler, MockServer, Refusal, VpcService, VpcServiceDispatcher};
+//!
+//! struct AlwaysOk;
+//!
+//! impl VpcService for AlwaysOk {
+//!     async fn reset_vpn_connection(
+//!         &self,
+//!         call: &Call,
+//!         _request: ResetVpnConnectionRequest,
+//!     ) -> Result<ResetVpnConnectionResponse, Refusal<ResetVpnConnectionError>> {
+//!         Ok(ResetVpnConnectionResponse { request_id: call.request_id.clone() })
+//!     }
+//! }
+//!
+//! let spec = vpc_mock::vpc_service()?;
+//! let server = MockServer::builder()
+//!     .spec(&spec)
+//!     .credential(vpc_mock::demo_credential())
+//!     .handler(VpcServiceDispatcher::new(AlwaysOk, ExampleHandler::new(&spec)))
+//!     .start()
+//!     .await?;
+//! # server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # What a request goes through
 //!
 //! Every rejection is HTTP 200 with the Tencent error envelope
