@@ -10,8 +10,11 @@
 //!   and, optionally, [`ENV_SESSION_TOKEN`].
 //! - [`ProfileProvider`]: the INI file `~/.tencentcloud/credentials`, else
 //!   `/etc/tencentcloud/credentials`, as the official SDKs read it.
+//! - [`InstanceRoleProvider`]: the temporary credentials of the CAM role attached to a
+//!   CVM instance, from the instance metadata service, cached and refreshed 300 s
+//!   before they expire.
 //! - [`DefaultChain`]: tries providers in order (by default environment, then profile
-//!   file) and returns the first credentials found.
+//!   file, then CVM instance role) and returns the first credentials found.
 //!
 //! Secrets never appear in `Debug` or `Display` output of any type in this module, nor
 //! in any [`CredentialsError`]; the secret key and the token are kept in
@@ -25,6 +28,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ini::{Ini, ParseOption};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -598,11 +602,590 @@ impl Drop for WipeOnDrop {
     }
 }
 
+/// The CVM instance metadata service [`InstanceRoleProvider::new`] asks.
+pub const INSTANCE_METADATA_URL: &str = "http://metadata.tencentyun.com";
+
+/// The path, under the metadata base URL, that lists the CAM role attached to the
+/// instance; the role's temporary credentials are at this path followed by the role
+/// name.
+pub const INSTANCE_ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
+
+/// How long before their `ExpiredTime` cached instance-role credentials are refreshed:
+/// 300 s, as the official SDKs do. Credentials with less time left than this are
+/// fetched again on the next call, so that a signed request never carries credentials
+/// that expire while it is on its way.
+pub const INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
+
+/// Default connect timeout for the metadata service: off a CVM the host does not
+/// resolve or does not answer, and the chain should go on quickly.
+const METADATA_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Default timeout of one whole request to the metadata service.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Answers from the metadata service larger than this are refused.
+const MAX_METADATA_ANSWER: usize = 64 * 1024;
+
+/// The longest CAM role name.
+const MAX_ROLE_NAME_LEN: usize = 128;
+
+/// Temporary credentials of the CAM role attached to a CVM instance, from the
+/// instance metadata service, as the official SDKs get them.
+///
+/// `GET <base>/latest/meta-data/cam/security-credentials/` answers the role name (the
+/// first line of the answer, trimmed); `GET` of that URL followed by the role name
+/// answers JSON with `TmpSecretId`, `TmpSecretKey`, `Token` and `ExpiredTime` (Unix
+/// seconds). The result is a [`Credential`] with a token, which the client sends as
+/// `X-TC-Token`. The base URL is [`INSTANCE_METADATA_URL`] unless
+/// [`InstanceRoleProviderBuilder::base_url`] says otherwise; a fixed role name
+/// ([`InstanceRoleProviderBuilder::role_name`]) skips the first request.
+///
+/// **Caching.** Credentials are kept until fewer than
+/// [`INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY`] (300 s) remain before their `ExpiredTime`,
+/// then fetched again (the role name too, so that a changed role is followed).
+/// Concurrent callers share one fetch: the cache is behind an async mutex held across
+/// the fetch, and whoever gets it next finds the fresh credentials. If a refresh fails
+/// while the cached credentials have not yet expired, those are returned. Clones share
+/// the cache (the provider is an [`Arc`] inside, cheap to clone).
+///
+/// **Off a CVM.** When the metadata service cannot be reached (the name does not
+/// resolve, the connection is refused or times out: 1 s to connect, 5 s per request by
+/// default), or the role list answers 404 or names no role, the provider answers
+/// [`CredentialsError::NotFound`], so that a [`DefaultChain`] goes on. Anything else
+/// that goes wrong — another HTTP status, an answer that is not a role name, malformed
+/// JSON, a missing field, a `Code` other than `Success`, or failing to reach the
+/// service after it named a role — is a [`CredentialsError::Other`] naming the URL and
+/// never quoting the answer. The HTTP client ignores proxy settings (the metadata
+/// service is local to the instance) and does not follow redirects.
+///
+/// `Debug` output shows the configuration and when the cached credentials expire,
+/// never the credentials.
+#[derive(Clone)]
+pub struct InstanceRoleProvider {
+    inner: Arc<RoleInner>,
+}
+
+struct RoleInner {
+    /// The base URL without a trailing slash.
+    base_url: String,
+    role_name: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    state: tokio::sync::Mutex<RoleState>,
+}
+
+#[derive(Default)]
+struct RoleState {
+    /// Built on first use, so that a provider nobody asks costs nothing.
+    http: Option<reqwest::Client>,
+    cached: Option<CachedCredential>,
+}
+
+struct CachedCredential {
+    credential: Credential,
+    /// `ExpiredTime`, Unix seconds.
+    expires_at: u64,
+}
+
+impl CachedCredential {
+    /// More than the refresh margin left: usable without asking again.
+    fn is_fresh(&self, now: u64) -> bool {
+        self.expires_at
+            .checked_sub(now)
+            .is_some_and(|left| left >= INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY.as_secs())
+    }
+
+    /// Not yet expired, though perhaps due for a refresh.
+    fn is_valid(&self, now: u64) -> bool {
+        self.expires_at > now
+    }
+}
+
+/// Configures an [`InstanceRoleProvider`]; from [`InstanceRoleProvider::builder`].
+#[derive(Clone, Debug)]
+pub struct InstanceRoleProviderBuilder {
+    base_url: String,
+    role_name: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl InstanceRoleProviderBuilder {
+    /// The metadata service's base URL (scheme, host, optional port and path prefix),
+    /// for example `http://127.0.0.1:8080` for a local stand-in. Default:
+    /// [`INSTANCE_METADATA_URL`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Uses this CAM role instead of asking the metadata service which role is
+    /// attached. With a fixed role, failing to reach the service is
+    /// [`CredentialsError::NotFound`] (not on a CVM) but a 404 for the role is an
+    /// error (the role is not attached).
+    pub fn role_name(mut self, role: impl Into<String>) -> Self {
+        self.role_name = Some(role.into());
+        self
+    }
+
+    /// How long to wait for a connection to the metadata service. Default: 1 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one request to the metadata service may take in all. Default: 5 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Builds the provider.
+    ///
+    /// # Errors
+    ///
+    /// [`CredentialsError::Other`] when the base URL is not an `http` or `https` URL
+    /// with a host (and no query or fragment), or the fixed role name is not a valid
+    /// CAM role name.
+    pub fn build(self) -> Result<InstanceRoleProvider, CredentialsError> {
+        let invalid_url = |reason: &str| {
+            CredentialsError::other(format!(
+                "invalid instance metadata URL {}: {reason}",
+                self.base_url
+            ))
+        };
+        let parsed =
+            reqwest::Url::parse(&self.base_url).map_err(|e| invalid_url(&e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid_url("the scheme must be http or https"));
+        }
+        if parsed.host_str().is_none() {
+            return Err(invalid_url("the URL has no host"));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(invalid_url("the URL must have no query or fragment"));
+        }
+        if let Some(role) = &self.role_name
+            && !is_role_name(role)
+        {
+            return Err(CredentialsError::other(format!(
+                "invalid CAM role name {role:?}: 1 to {MAX_ROLE_NAME_LEN} letters, digits \
+                 and +=,.@_- expected"
+            )));
+        }
+        Ok(InstanceRoleProvider {
+            inner: Arc::new(RoleInner {
+                base_url: self.base_url.trim_end_matches('/').to_owned(),
+                role_name: self.role_name,
+                connect_timeout: self.connect_timeout,
+                timeout: self.timeout,
+                state: tokio::sync::Mutex::new(RoleState::default()),
+            }),
+        })
+    }
+}
+
+impl Default for InstanceRoleProviderBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: INSTANCE_METADATA_URL.to_owned(),
+            role_name: None,
+            connect_timeout: METADATA_CONNECT_TIMEOUT,
+            timeout: METADATA_TIMEOUT,
+        }
+    }
+}
+
+impl InstanceRoleProvider {
+    /// Asks [`INSTANCE_METADATA_URL`] for the attached role, with the default
+    /// timeouts. Nothing is sent until credentials are asked for.
+    pub fn new() -> Self {
+        Self {
+            inner: Arc::new(RoleInner {
+                base_url: INSTANCE_METADATA_URL.to_owned(),
+                role_name: None,
+                connect_timeout: METADATA_CONNECT_TIMEOUT,
+                timeout: METADATA_TIMEOUT,
+                state: tokio::sync::Mutex::new(RoleState::default()),
+            }),
+        }
+    }
+
+    /// A builder, to choose the base URL, a fixed role name or the timeouts.
+    pub fn builder() -> InstanceRoleProviderBuilder {
+        InstanceRoleProviderBuilder::default()
+    }
+
+    /// The metadata service's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The fixed role name, if one was given.
+    pub fn role_name(&self) -> Option<&str> {
+        self.inner.role_name.as_deref()
+    }
+
+    /// The URL that lists the attached role.
+    fn role_list_url(&self) -> String {
+        format!("{}{INSTANCE_ROLE_PATH}", self.inner.base_url)
+    }
+
+    async fn credential(&self) -> Result<Credential, CredentialsError> {
+        let mut state = self.inner.state.lock().await;
+        if let Some(cached) = &state.cached
+            && cached.is_fresh(unix_now())
+        {
+            return Ok(cached.credential.clone());
+        }
+        match self.fetch(&mut state.http).await {
+            Ok(fresh) => {
+                let credential = fresh.credential.clone();
+                state.cached = Some(fresh);
+                Ok(credential)
+            }
+            Err(error) => match &state.cached {
+                // A failed refresh does not throw away credentials that still work.
+                Some(cached) if cached.is_valid(unix_now()) => Ok(cached.credential.clone()),
+                _ => Err(error),
+            },
+        }
+    }
+
+    async fn fetch(
+        &self,
+        http: &mut Option<reqwest::Client>,
+    ) -> Result<CachedCredential, CredentialsError> {
+        let http = match http {
+            Some(client) => client.clone(),
+            None => {
+                let client = reqwest::Client::builder()
+                    .connect_timeout(self.inner.connect_timeout)
+                    .timeout(self.inner.timeout)
+                    .no_proxy()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| CredentialsError::Other {
+                        message: "cannot build the HTTP client for the instance metadata \
+                                  service"
+                            .to_owned(),
+                        source: Some(Box::new(e)),
+                    })?;
+                http.insert(client).clone()
+            }
+        };
+        let list_url = self.role_list_url();
+        let (role, first_contact) = match &self.inner.role_name {
+            Some(role) => (role.clone(), true),
+            None => (self.discover_role(&http, &list_url).await?, false),
+        };
+        let url = format!("{list_url}{role}");
+        let (status, body) = match get_bounded(&http, &url).await {
+            Ok(answer) => answer,
+            Err(GetError::Transport(e)) if first_contact => {
+                return Err(metadata_unreachable(&url, &e));
+            }
+            Err(e) => return Err(e.into_error(&url)),
+        };
+        if !status.is_success() {
+            return Err(CredentialsError::other(format!(
+                "the instance metadata service answered HTTP {status} for the credentials \
+                 of role {role} at {url}"
+            )));
+        }
+        parse_role_credentials(&url, &body)
+    }
+
+    /// Asks which role is attached; `NotFound` when there is no metadata service or
+    /// no role.
+    async fn discover_role(
+        &self,
+        http: &reqwest::Client,
+        url: &str,
+    ) -> Result<String, CredentialsError> {
+        let (status, body) = match get_bounded(http, url).await {
+            Ok(answer) => answer,
+            Err(GetError::Transport(e)) => return Err(metadata_unreachable(url, &e)),
+            Err(e) => return Err(e.into_error(url)),
+        };
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(CredentialsError::NotFound {
+                looked_at: format!(
+                    "the CVM instance metadata service at {url} (HTTP 404: no CAM role is \
+                     attached, or this is not a CVM)"
+                ),
+            });
+        }
+        if !status.is_success() {
+            return Err(CredentialsError::other(format!(
+                "the instance metadata service answered HTTP {status} for the role list \
+                 at {url}"
+            )));
+        }
+        let text = std::str::from_utf8(&body).map_err(|_| {
+            CredentialsError::other(format!(
+                "the role list from the instance metadata service at {url} is not UTF-8"
+            ))
+        })?;
+        let role = text.trim().lines().next().unwrap_or_default().trim();
+        if role.is_empty() {
+            return Err(CredentialsError::NotFound {
+                looked_at: format!(
+                    "the CVM instance metadata service at {url} (no CAM role is attached)"
+                ),
+            });
+        }
+        if !is_role_name(role) {
+            return Err(CredentialsError::other(format!(
+                "the answer of the instance metadata service at {url} is not a CAM role \
+                 name ({} bytes)",
+                body.len()
+            )));
+        }
+        Ok(role.to_owned())
+    }
+}
+
+impl Default for InstanceRoleProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for InstanceRoleProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("InstanceRoleProvider");
+        debug
+            .field("base_url", &self.inner.base_url)
+            .field("role_name", &self.inner.role_name)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("timeout", &self.inner.timeout);
+        // Only when nobody is fetching; never waits.
+        if let Ok(state) = self.inner.state.try_lock() {
+            debug.field(
+                "cached_until",
+                &state.cached.as_ref().map(|cached| cached.expires_at),
+            );
+        }
+        debug.finish_non_exhaustive()
+    }
+}
+
+impl ProvideCredentials for InstanceRoleProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(self.credential())
+    }
+
+    fn name(&self) -> &str {
+        "instance role"
+    }
+}
+
+/// Seconds since the Unix epoch (0 for a clock set before it).
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// A CAM role name: 1 to 128 of letters, digits and `+=,.@_-`. Anything else (an HTML
+/// page, a path) is not asked for.
+fn is_role_name(name: &str) -> bool {
+    (1..=MAX_ROLE_NAME_LEN).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// The metadata service could not be reached: not a CVM, as far as a chain is
+/// concerned.
+fn metadata_unreachable(url: &str, error: &reqwest::Error) -> CredentialsError {
+    let reason = if error.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        let mut reasons = Vec::new();
+        let mut source = StdError::source(error);
+        while let Some(cause) = source {
+            reasons.push(cause.to_string());
+            source = cause.source();
+        }
+        if reasons.is_empty() {
+            error.to_string()
+        } else {
+            reasons.join(": ")
+        }
+    };
+    CredentialsError::NotFound {
+        looked_at: format!("the CVM instance metadata service at {url} (unreachable: {reason})"),
+    }
+}
+
+enum GetError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+impl GetError {
+    fn into_error(self, url: &str) -> CredentialsError {
+        match self {
+            Self::Transport(e) => CredentialsError::Other {
+                message: format!("cannot read from the instance metadata service at {url}"),
+                source: Some(Box::new(e.without_url())),
+            },
+            Self::TooLarge => CredentialsError::other(format!(
+                "the answer of the instance metadata service at {url} is larger than \
+                 {MAX_METADATA_ANSWER} bytes"
+            )),
+        }
+    }
+}
+
+/// GETs `url` and reads at most [`MAX_METADATA_ANSWER`] bytes of the answer into a
+/// buffer wiped when dropped (it may hold a secret key).
+async fn get_bounded(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<(reqwest::StatusCode, Zeroizing<Vec<u8>>), GetError> {
+    let mut response = http.get(url).send().await.map_err(GetError::Transport)?;
+    let status = response.status();
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_METADATA_ANSWER as u64)
+    {
+        return Err(GetError::TooLarge);
+    }
+    let mut body = Zeroizing::new(Vec::new());
+    while let Some(chunk) = response.chunk().await.map_err(GetError::Transport)? {
+        if body.len() + chunk.len() > MAX_METADATA_ANSWER {
+            return Err(GetError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, body))
+}
+
+/// The instance-role credentials answer; unknown fields (`Expiration`, ...) are
+/// ignored. Secret fields left in it are wiped when it drops.
+#[derive(serde::Deserialize)]
+struct RoleCredentialsAnswer {
+    #[serde(rename = "TmpSecretId")]
+    tmp_secret_id: Option<String>,
+    #[serde(rename = "TmpSecretKey")]
+    tmp_secret_key: Option<String>,
+    #[serde(rename = "Token")]
+    token: Option<String>,
+    #[serde(rename = "ExpiredTime")]
+    expired_time: Option<ExpiredTime>,
+    #[serde(rename = "Code")]
+    code: Option<String>,
+}
+
+impl Drop for RoleCredentialsAnswer {
+    fn drop(&mut self) {
+        self.tmp_secret_key.zeroize();
+        self.token.zeroize();
+    }
+}
+
+/// `ExpiredTime` is a number of Unix seconds; a string of digits is accepted too.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ExpiredTime {
+    Seconds(i64),
+    Text(String),
+}
+
+impl ExpiredTime {
+    fn unix_seconds(&self) -> Option<u64> {
+        let seconds = match self {
+            Self::Seconds(seconds) => *seconds,
+            Self::Text(text) => text.trim().parse().ok()?,
+        };
+        // A time before the epoch is simply expired.
+        Some(u64::try_from(seconds).unwrap_or(0))
+    }
+}
+
+fn parse_role_credentials(url: &str, body: &[u8]) -> Result<CachedCredential, CredentialsError> {
+    // serde_json's messages can quote a value from the answer: report only the kind of
+    // error and its position.
+    let mut answer: RoleCredentialsAnswer = serde_json::from_slice(body).map_err(|e| {
+        let kind = match e.classify() {
+            serde_json::error::Category::Io => "I/O error",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "unexpected JSON type or shape",
+            serde_json::error::Category::Eof => "truncated JSON",
+        };
+        CredentialsError::other(format!(
+            "malformed credentials answer from the instance metadata service at {url}: \
+             {kind} at line {}, column {}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if let Some(code) = answer.code.as_deref()
+        && code != "Success"
+    {
+        let code: String = code.chars().take(64).collect();
+        return Err(CredentialsError::other(format!(
+            "the instance metadata service at {url} answered Code {code:?} instead of \
+             \"Success\""
+        )));
+    }
+    let expires_at = answer.expired_time.as_ref().map(ExpiredTime::unix_seconds);
+    let non_empty = |value: &Option<String>| value.as_ref().is_some_and(|v| !v.is_empty());
+    let mut missing = Vec::new();
+    if !non_empty(&answer.tmp_secret_id) {
+        missing.push("TmpSecretId");
+    }
+    if !non_empty(&answer.tmp_secret_key) {
+        missing.push("TmpSecretKey");
+    }
+    if !non_empty(&answer.token) {
+        missing.push("Token");
+    }
+    match expires_at {
+        None => missing.push("ExpiredTime"),
+        Some(None) => {
+            return Err(CredentialsError::other(format!(
+                "the credentials answer from the instance metadata service at {url} has an \
+                 ExpiredTime that is not a number of seconds"
+            )));
+        }
+        Some(Some(_)) => {}
+    }
+    let incomplete = || {
+        CredentialsError::other(format!(
+            "incomplete credentials answer from the instance metadata service at {url}: \
+             {} missing or empty",
+            missing.join(", ")
+        ))
+    };
+    if !missing.is_empty() {
+        // `answer` wipes its secrets when dropped.
+        return Err(incomplete());
+    }
+    let (Some(id), Some(mut key), Some(mut token), Some(Some(expires_at))) = (
+        answer.tmp_secret_id.take(),
+        answer.tmp_secret_key.take().map(Zeroizing::new),
+        answer.token.take().map(Zeroizing::new),
+        expires_at,
+    ) else {
+        return Err(incomplete());
+    };
+    Ok(CachedCredential {
+        credential: Credential::new(id, std::mem::take(&mut *key))
+            .with_token(std::mem::take(&mut *token)),
+        expires_at,
+    })
+}
+
 /// Tries providers in order and returns the first credentials found.
 ///
-/// [`DefaultChain::new`] tries [`EnvProvider`] and then [`ProfileProvider`], the order
-/// of the official SDKs (which then try the CVM instance role, not yet provided here).
-/// A provider that finds nothing ([`CredentialsError::is_not_found`]) passes to the
+/// [`DefaultChain::new`] tries [`EnvProvider`], then [`ProfileProvider`], then
+/// [`InstanceRoleProvider`], the order of the official SDKs. Off a CVM the instance
+/// role finds nothing (the metadata host does not resolve or answer; its connect
+/// timeout is 1 s), so the chain fails with every provider's reason instead. A provider that finds nothing ([`CredentialsError::is_not_found`]) passes to the
 /// next one; any other error (a file that exists but cannot be read, credentials with
 /// the secret key missing) stops the chain, so that a broken configuration is
 /// reported instead of silently replaced by other credentials. Either way the error
@@ -613,11 +1196,13 @@ pub struct DefaultChain {
 }
 
 impl DefaultChain {
-    /// Environment variables, then the profile file (see [`ProfileProvider::new`]).
+    /// Environment variables, then the profile file (see [`ProfileProvider::new`]),
+    /// then the CVM instance role (see [`InstanceRoleProvider::new`]).
     pub fn new() -> Self {
         Self::from_providers(vec![
             Box::new(EnvProvider::new()),
             Box::new(ProfileProvider::new()),
+            Box::new(InstanceRoleProvider::new()),
         ])
     }
 

@@ -519,10 +519,10 @@ async fn profile_reads_the_file_under_home() {
 // ---- chain -----------------------------------------------------------------------
 
 #[test]
-fn default_chain_is_environment_then_profile_file() {
+fn default_chain_is_environment_then_profile_file_then_instance_role() {
     let chain = DefaultChain::new();
     let names: Vec<&str> = chain.providers().iter().map(|p| p.name()).collect();
-    assert_eq!(names, ["environment", "profile file"]);
+    assert_eq!(names, ["environment", "profile file", "instance role"]);
     assert_eq!(chain.name(), "provider chain");
 }
 
