@@ -4,7 +4,8 @@
 //! on 127.0.0.1 and signs with its demo credentials: no network, no account needed; the
 //! endpoint verifies the signature exactly as Tencent Cloud does. With `--endpoint`
 //! (`intl`, `china`, `regional` or a URL) it calls that endpoint with credentials from
-//! the default chain (environment, then `~/.tencentcloud/credentials`).
+//! the default chain (environment, then `~/.tencentcloud/credentials`, then the CVM
+//! instance role).
 //!
 //! ```text
 //! cargo run -p vpc-client --example reset_vpn_connection -- [--endpoint E] [--region R]
