@@ -86,7 +86,7 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
                 pointer: String::new(),
                 position: crate::Position {
                     line: err.line(),
-                    column: err.column().max(1),
+                    column: char_column(text, err.line(), err.column()),
                 },
                 message: format!("malformed JSON: {message}"),
             });
@@ -145,6 +145,18 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
             None
         }
     }
+}
+
+/// serde_json counts columns in bytes (0 right after a newline); diagnostics count
+/// characters, 1-based.
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let offset = byte_column.saturating_sub(1);
+    let content = text.split('\n').nth(line.saturating_sub(1)).unwrap_or_default();
+    content
+        .char_indices()
+        .take_while(|&(start, _)| start < offset)
+        .count()
+        + 1
 }
 
 /// Deserializes with the failing path as a JSON pointer.

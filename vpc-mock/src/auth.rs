@@ -385,3 +385,660 @@ mod tests {
         );
     }
 }
+
+/// Property tests: a request signed by `vpc_client`'s `Signer` verifies; any one change
+/// to what the signature covers, to the signature or to the credential scope after
+/// signing is rejected with the code Tencent answers; garbage never panics.
+///
+/// Cases: 256 per property by default (`ProptestConfig::default()`), which
+/// `PROPTEST_CASES=<n>` replaces.
+#[cfg(test)]
+mod props {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+    use vpc_client::credentials::Credential;
+    use vpc_client::signing::{SignableRequest, Signer, utc_date};
+
+    use super::{
+        Authorization, SignedParts, check_skew, parse_authorization, parse_timestamp, verify,
+    };
+    use crate::codes;
+    use crate::handler::ApiError;
+
+    const SERVICE: &str = "vpc";
+    const MAX_SKEW: u64 = 300;
+    /// The last second of 9999-12-31.
+    const MAX_TIMESTAMP: u64 = 253_402_300_799;
+    /// A second accepted credential, whose key is not the signer's.
+    const OTHER_ID: &str = "OTHERID";
+
+    /// One request exactly as the server would receive it.
+    #[derive(Debug, Clone)]
+    struct Received {
+        authorization: String,
+        timestamp: Option<String>,
+        now: u64,
+        host: String,
+        content_type: String,
+        body: Vec<u8>,
+        token: Option<String>,
+    }
+
+    /// The server's authentication steps in its order (parse the header, the timestamp,
+    /// check the clock, then verify), as `server.rs` runs them.
+    fn authenticate(
+        credentials: &HashMap<String, Credential>,
+        request: &Received,
+    ) -> Result<(), ApiError> {
+        let authorization = parse_authorization(&request.authorization)?;
+        let timestamp = parse_timestamp(request.timestamp.as_deref())?;
+        check_skew(timestamp, request.now, MAX_SKEW)?;
+        verify(
+            credentials,
+            SERVICE,
+            &authorization,
+            &SignedParts {
+                host: &request.host,
+                content_type: &request.content_type,
+                timestamp,
+                body: &request.body,
+                token: request.token.as_deref(),
+            },
+        )
+        .map(drop)
+    }
+
+    /// What a client signs, and the credential it signs with.
+    #[derive(Debug, Clone)]
+    struct Case {
+        secret_id: String,
+        secret_key: String,
+        token: Option<String>,
+        host: String,
+        content_type: String,
+        timestamp: u64,
+        body: Vec<u8>,
+        /// Where the server clock is, relative to the timestamp, within the skew.
+        clock: i64,
+    }
+
+    impl Case {
+        fn credentials(&self) -> HashMap<String, Credential> {
+            let credential = Credential::new(self.secret_id.as_str(), self.secret_key.as_str());
+            let credential = match &self.token {
+                Some(token) => credential.with_token(token.as_str()),
+                None => credential,
+            };
+            let mut credentials = HashMap::new();
+            credentials.insert(self.secret_id.clone(), credential);
+            credentials.insert(
+                OTHER_ID.to_owned(),
+                Credential::new(OTHER_ID, format!("other-{}", self.secret_key)),
+            );
+            credentials
+        }
+
+        /// Signs with the client's signer and returns the request as received.
+        fn signed(&self) -> Received {
+            let credential = Credential::new(self.secret_id.as_str(), self.secret_key.as_str());
+            let signature = Signer::new().sign(
+                &credential,
+                &SignableRequest {
+                    service: SERVICE,
+                    host: &self.host,
+                    content_type: &self.content_type,
+                    timestamp: self.timestamp,
+                    body: &self.body,
+                },
+            );
+            Received {
+                authorization: signature.authorization,
+                timestamp: Some(self.timestamp.to_string()),
+                now: self.timestamp.saturating_add_signed(self.clock),
+                host: self.host.clone(),
+                content_type: self.content_type.clone(),
+                body: self.body.clone(),
+                token: self.token.clone(),
+            }
+        }
+    }
+
+    fn timestamps() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            0..=MAX_TIMESTAMP,
+            1_500_000_000u64..2_100_000_000,
+            // Seconds around a UTC midnight.
+            (1..=MAX_TIMESTAMP / 86_400, -3i64..=3)
+                .prop_map(|(day, delta)| (day * 86_400).saturating_add_signed(delta)),
+        ]
+    }
+
+    fn hosts() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("vpc.tencentcloudapi.com".to_owned()),
+            Just("127.0.0.1:18080".to_owned()),
+            "[a-z0-9-]{1,20}(\\.[a-z0-9-]{1,20}){0,3}(:[0-9]{1,5})?",
+            any::<String>(),
+        ]
+    }
+
+    fn content_types() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("application/json".to_owned()),
+            Just("application/json; charset=utf-8".to_owned()),
+            "[ -~]{0,40}",
+        ]
+    }
+
+    fn bodies() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(Vec::new()),
+            Just(
+                br#"{"VpnGatewayId":"vpngw-kjllnkew","VpnConnectionId":"vpnx-f29e6u0z"}"#.to_vec()
+            ),
+            prop::collection::vec(any::<u8>(), 0..600),
+            any::<String>().prop_map(String::into_bytes),
+        ]
+    }
+
+    fn cases() -> impl Strategy<Value = Case> {
+        (
+            // A SecretId the header can carry: no `/`, `,`, `=` or spaces.
+            "AKID[A-Za-z0-9_-]{1,32}",
+            any::<String>(),
+            prop::option::of("[A-Za-z0-9]{1,40}"),
+            hosts(),
+            content_types(),
+            timestamps(),
+            bodies(),
+            -(MAX_SKEW as i64)..=MAX_SKEW as i64,
+        )
+            .prop_map(
+                |(secret_id, secret_key, token, host, content_type, timestamp, body, clock)| Case {
+                    secret_id,
+                    secret_key,
+                    token,
+                    host,
+                    content_type,
+                    timestamp,
+                    body,
+                    clock,
+                },
+            )
+    }
+
+    /// The Authorization header from its parts.
+    fn header(id: &str, date: &str, service: &str, terminator: &str, signature: &str) -> String {
+        format!(
+            "TC3-HMAC-SHA256 Credential={id}/{date}/{service}/{terminator}, \
+             SignedHeaders=content-type;host, Signature={signature}"
+        )
+    }
+
+    /// One change after signing, and the code it must be rejected with.
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        /// Replace one body byte with another value.
+        BodyByte(Index, u8),
+        /// Add bytes to the body at a position.
+        BodyInsert(Index, Vec<u8>),
+        /// Remove one body byte.
+        BodyDelete(Index),
+        /// Move the timestamp by a nonzero number of seconds within the skew.
+        TimestampNear(i64),
+        /// Move the timestamp out of the skew.
+        TimestampFar(u64, bool),
+        /// Send a timestamp that is not a number of seconds.
+        TimestampMalformed(String),
+        /// Send no timestamp.
+        TimestampMissing,
+        /// Change the host: a character added somewhere.
+        HostInsert(Index, char),
+        /// Change the host: one character removed.
+        HostDelete(Index),
+        /// Change the content type: a character added somewhere.
+        ContentTypeInsert(Index, char),
+        /// Replace one signature digit with another hex digit.
+        SignatureDigit(Index, Index),
+        /// Replace one signature digit with a character that is not a hex digit.
+        SignatureNonHex(Index, char),
+        /// Make the signature shorter or longer.
+        SignatureLength(Index, bool),
+        /// Another SecretId nobody accepts.
+        UnknownSecretId(String),
+        /// The other accepted SecretId, whose key did not sign.
+        OtherSecretId,
+        /// Another well-formed date in the credential scope.
+        ScopeDate(u64),
+        /// A malformed date in the credential scope.
+        ScopeDateMalformed(String),
+        /// Another service in the credential scope.
+        ScopeService(String),
+        /// No service in the credential scope.
+        ScopeServiceEmpty,
+        /// Another terminator than `tc3_request`.
+        ScopeTerminator(String),
+        /// Another token, no token, or a token the credential does not have.
+        Token(Option<String>),
+    }
+
+    fn mutations() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::BodyByte(i, b)),
+            (any::<Index>(), prop::collection::vec(any::<u8>(), 1..8))
+                .prop_map(|(i, b)| Mutation::BodyInsert(i, b)),
+            any::<Index>().prop_map(Mutation::BodyDelete),
+            prop_oneof![-(MAX_SKEW as i64)..0, 1..=MAX_SKEW as i64]
+                .prop_map(Mutation::TimestampNear),
+            (
+                prop_oneof![MAX_SKEW + 1..=100_000, MAX_SKEW + 1..=u64::MAX / 2],
+                any::<bool>()
+            )
+                .prop_map(|(d, later)| Mutation::TimestampFar(d, later)),
+            prop_oneof![
+                Just(String::new()),
+                "[+ -][0-9]{1,10}",
+                "[0-9]{1,10}[ .a-z]",
+                "[0-9]{21,30}",
+                "\\PC{1,10}".prop_filter("not digits", |s| !s.bytes().all(|b| b.is_ascii_digit())),
+            ]
+            .prop_map(Mutation::TimestampMalformed),
+            Just(Mutation::TimestampMissing),
+            (any::<Index>(), any::<char>()).prop_map(|(i, c)| Mutation::HostInsert(i, c)),
+            any::<Index>().prop_map(Mutation::HostDelete),
+            (any::<Index>(), any::<char>()).prop_map(|(i, c)| Mutation::ContentTypeInsert(i, c)),
+            (any::<Index>(), any::<Index>()).prop_map(|(i, d)| Mutation::SignatureDigit(i, d)),
+            (
+                any::<Index>(),
+                any::<char>().prop_filter("not hex", |c| !c.is_ascii_hexdigit() && *c != ',')
+            )
+                .prop_map(|(i, c)| Mutation::SignatureNonHex(i, c)),
+            (any::<Index>(), any::<bool>()).prop_map(|(i, l)| Mutation::SignatureLength(i, l)),
+            "[A-Za-z0-9_-]{1,20}".prop_map(Mutation::UnknownSecretId),
+            Just(Mutation::OtherSecretId),
+            (0..=MAX_TIMESTAMP).prop_map(Mutation::ScopeDate),
+            prop_oneof![
+                Just(String::new()),
+                "[0-9]{8}",
+                "[0-9]{4}-[0-9]{2}-[0-9]",
+                "[0-9]{4}-[0-9]{2}-[0-9]{3}",
+                "[0-9]{4}/[0-9]{2}/[0-9]{2}",
+                "[a-z]{4}-[a-z]{2}-[a-z]{2}",
+            ]
+            .prop_map(Mutation::ScopeDateMalformed),
+            "[a-z]{1,12}".prop_map(Mutation::ScopeService),
+            Just(Mutation::ScopeServiceEmpty),
+            "[a-z0-9_]{0,14}".prop_map(Mutation::ScopeTerminator),
+            prop::option::of("[A-Za-z0-9]{1,40}").prop_map(Mutation::Token),
+        ]
+    }
+
+    /// Applies `mutation` to a signed request. `None` when it happens to change
+    /// nothing for this case (an empty body has no byte to delete, the token drawn is
+    /// the one sent, ...); otherwise the code the server must answer.
+    fn apply(case: &Case, received: &mut Received, mutation: &Mutation) -> Option<&'static str> {
+        let signature = received
+            .authorization
+            .rsplit_once("Signature=")
+            .map(|(_, s)| s.to_owned())
+            .unwrap_or_default();
+        let date = utc_date(case.timestamp);
+        let rebuild = |id: &str, date: &str, service: &str, terminator: &str, sig: &str| {
+            header(id, date, service, terminator, sig)
+        };
+        match mutation {
+            Mutation::BodyByte(i, byte) => {
+                let i = (!received.body.is_empty()).then(|| i.index(received.body.len()))?;
+                if received.body[i] == *byte {
+                    return None;
+                }
+                received.body[i] = *byte;
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::BodyInsert(i, bytes) => {
+                let i = i.index(received.body.len() + 1);
+                received.body.splice(i..i, bytes.iter().copied());
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::BodyDelete(i) => {
+                let i = (!received.body.is_empty()).then(|| i.index(received.body.len()))?;
+                received.body.remove(i);
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::TimestampNear(delta) => {
+                let moved = case.timestamp.checked_add_signed(*delta)?;
+                received.timestamp = Some(moved.to_string());
+                received.now = case.timestamp;
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::TimestampFar(distance, later) => {
+                let moved = if *later {
+                    case.timestamp.checked_add(*distance)?
+                } else {
+                    case.timestamp.checked_sub(*distance)?
+                };
+                received.timestamp = Some(moved.to_string());
+                received.now = case.timestamp;
+                Some(codes::SIGNATURE_EXPIRE)
+            }
+            Mutation::TimestampMalformed(text) => {
+                received.timestamp = Some(text.clone());
+                Some(codes::INVALID_PARAMETER)
+            }
+            Mutation::TimestampMissing => {
+                received.timestamp = None;
+                Some(codes::MISSING_PARAMETER)
+            }
+            Mutation::HostInsert(i, c) => {
+                let mut chars: Vec<char> = received.host.chars().collect();
+                chars.insert(i.index(chars.len() + 1), *c);
+                received.host = chars.into_iter().collect();
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::HostDelete(i) => {
+                let mut chars: Vec<char> = received.host.chars().collect();
+                let i = (!chars.is_empty()).then(|| i.index(chars.len()))?;
+                chars.remove(i);
+                received.host = chars.into_iter().collect();
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::ContentTypeInsert(i, c) => {
+                let mut chars: Vec<char> = received.content_type.chars().collect();
+                chars.insert(i.index(chars.len() + 1), *c);
+                received.content_type = chars.into_iter().collect();
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::SignatureDigit(i, digit) => {
+                let mut sig: Vec<char> = signature.chars().collect();
+                let i = i.index(sig.len());
+                // The 21 other spellings of a hex digit, uppercase ones included: the
+                // signature is compared as the lowercase hex the client sends.
+                let others: Vec<char> = "0123456789abcdefABCDEF"
+                    .chars()
+                    .filter(|c| *c != sig[i])
+                    .collect();
+                sig[i] = others[digit.index(others.len())];
+                let sig: String = sig.into_iter().collect();
+                received.authorization =
+                    rebuild(&case.secret_id, &date, SERVICE, "tc3_request", &sig);
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::SignatureNonHex(i, c) => {
+                let mut sig: Vec<char> = signature.chars().collect();
+                let i = i.index(sig.len());
+                sig[i] = *c;
+                let sig: String = sig.into_iter().collect();
+                received.authorization =
+                    rebuild(&case.secret_id, &date, SERVICE, "tc3_request", &sig);
+                Some(codes::INVALID_AUTHORIZATION)
+            }
+            Mutation::SignatureLength(i, longer) => {
+                let mut sig = signature.clone();
+                let i = i.index(sig.len());
+                if *longer {
+                    sig.insert(i, 'a');
+                } else {
+                    sig.remove(i);
+                }
+                received.authorization =
+                    rebuild(&case.secret_id, &date, SERVICE, "tc3_request", &sig);
+                Some(codes::INVALID_AUTHORIZATION)
+            }
+            Mutation::UnknownSecretId(id) => {
+                if *id == case.secret_id || id == OTHER_ID {
+                    return None;
+                }
+                received.authorization = rebuild(id, &date, SERVICE, "tc3_request", &signature);
+                Some(codes::SECRET_ID_NOT_FOUND)
+            }
+            Mutation::OtherSecretId => {
+                received.authorization =
+                    rebuild(OTHER_ID, &date, SERVICE, "tc3_request", &signature);
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::ScopeDate(other) => {
+                let other = utc_date(*other);
+                if other == date {
+                    return None;
+                }
+                received.authorization =
+                    rebuild(&case.secret_id, &other, SERVICE, "tc3_request", &signature);
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::ScopeDateMalformed(other) => {
+                received.authorization =
+                    rebuild(&case.secret_id, other, SERVICE, "tc3_request", &signature);
+                Some(codes::INVALID_AUTHORIZATION)
+            }
+            Mutation::ScopeService(other) => {
+                if other == SERVICE {
+                    return None;
+                }
+                received.authorization =
+                    rebuild(&case.secret_id, &date, other, "tc3_request", &signature);
+                Some(codes::SIGNATURE_FAILURE)
+            }
+            Mutation::ScopeServiceEmpty => {
+                received.authorization =
+                    rebuild(&case.secret_id, &date, "", "tc3_request", &signature);
+                Some(codes::INVALID_AUTHORIZATION)
+            }
+            Mutation::ScopeTerminator(other) => {
+                if other == "tc3_request" {
+                    return None;
+                }
+                received.authorization =
+                    rebuild(&case.secret_id, &date, SERVICE, other, &signature);
+                Some(codes::INVALID_AUTHORIZATION)
+            }
+            Mutation::Token(token) => {
+                // An empty X-TC-Token counts as none.
+                if *token == received.token {
+                    return None;
+                }
+                received.token = token.clone();
+                Some(codes::TOKEN_FAILURE)
+            }
+        }
+    }
+
+    /// Every code authentication may answer.
+    const AUTH_CODES: &[&str] = &[
+        codes::INVALID_AUTHORIZATION,
+        codes::SECRET_ID_NOT_FOUND,
+        codes::SIGNATURE_EXPIRE,
+        codes::SIGNATURE_FAILURE,
+        codes::TOKEN_FAILURE,
+        codes::INVALID_PARAMETER,
+        codes::MISSING_PARAMETER,
+    ];
+
+    /// Inserts, deletes or replaces one character of a string, or swaps two spans.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Insert(Index, char),
+        Delete(Index),
+        Replace(Index, char),
+        Swap(Index, Index, usize),
+    }
+
+    fn edits() -> impl Strategy<Value = Edit> {
+        let chars = prop_oneof![
+            prop::sample::select(vec![' ', ',', '=', '/', ';', '-', 'a', '0', 'T', 'é']),
+            any::<char>(),
+        ];
+        prop_oneof![
+            (any::<Index>(), chars.clone()).prop_map(|(i, c)| Edit::Insert(i, c)),
+            any::<Index>().prop_map(Edit::Delete),
+            (any::<Index>(), chars).prop_map(|(i, c)| Edit::Replace(i, c)),
+            (any::<Index>(), any::<Index>(), 1usize..12).prop_map(|(a, b, n)| Edit::Swap(a, b, n)),
+        ]
+    }
+
+    fn edit(text: &str, edit: &Edit) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        match edit {
+            Edit::Insert(i, c) => chars.insert(i.index(chars.len() + 1), *c),
+            Edit::Delete(i) => {
+                if !chars.is_empty() {
+                    chars.remove(i.index(chars.len()));
+                }
+            }
+            Edit::Replace(i, c) => {
+                if !chars.is_empty() {
+                    let i = i.index(chars.len());
+                    chars[i] = *c;
+                }
+            }
+            Edit::Swap(a, b, n) => {
+                let (mut a, mut b) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                let len = (*n).min(b - a).min(chars.len() - b);
+                for k in 0..len {
+                    chars.swap(a + k, b + k);
+                }
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    fn check_parsed(header: &str, parsed: &Authorization<'_>) -> Result<(), TestCaseError> {
+        // Everything parsed is a piece of the header, and well-formed.
+        prop_assert!(header.starts_with("TC3-HMAC-SHA256 "));
+        for piece in [
+            parsed.secret_id,
+            parsed.date,
+            parsed.service,
+            parsed.signature,
+        ] {
+            prop_assert!(header.contains(piece));
+        }
+        prop_assert!(!parsed.secret_id.is_empty() && !parsed.service.is_empty());
+        prop_assert_eq!(parsed.date.len(), 10);
+        prop_assert_eq!(parsed.signature.len(), 64);
+        prop_assert!(parsed.signature.bytes().all(|b| b.is_ascii_hexdigit()));
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::default())]
+
+        /// What the client signs, the server accepts (clock anywhere within the skew).
+        #[test]
+        fn signed_requests_verify(case in cases()) {
+            let received = case.signed();
+            prop_assert_eq!(
+                &received.authorization,
+                &header(
+                    &case.secret_id,
+                    &utc_date(case.timestamp),
+                    SERVICE,
+                    "tc3_request",
+                    received.authorization.rsplit_once('=').map_or("", |(_, s)| s),
+                )
+            );
+            let result = authenticate(&case.credentials(), &received);
+            prop_assert_eq!(result, Ok(()));
+        }
+
+        /// One change after signing is rejected, with the code for that change.
+        #[test]
+        fn one_change_after_signing_is_rejected(case in cases(), mutation in mutations()) {
+            let mut received = case.signed();
+            let Some(expected) = apply(&case, &mut received, &mutation) else {
+                return Ok(());
+            };
+            match authenticate(&case.credentials(), &received) {
+                Ok(()) => prop_assert!(false, "accepted after {:?}: {:?}", mutation, received),
+                Err(error) => {
+                    prop_assert_eq!(error.code.as_str(), expected, "{}", error.message);
+                    prop_assert!(!error.message.is_empty());
+                }
+            }
+        }
+
+        /// Random edits of a signed Authorization header: accepted only when the edit
+        /// kept every field (a space dropped after a comma), rejected otherwise, with a
+        /// header, SecretId or signature code.
+        #[test]
+        fn edited_headers(case in cases(), edits in prop::collection::vec(edits(), 1..4)) {
+            let mut received = case.signed();
+            let original = received.authorization.clone();
+            for e in &edits {
+                received.authorization = edit(&received.authorization, e);
+            }
+            let parsed = parse_authorization(&received.authorization);
+            if let Ok(parsed) = &parsed {
+                check_parsed(&received.authorization, parsed)?;
+            }
+            match authenticate(&case.credentials(), &received) {
+                Ok(()) => {
+                    let before = parse_authorization(&original).map_err(|e| e.message);
+                    let after = parsed.map_err(|e| e.message);
+                    prop_assert_eq!(before, after, "accepted {:?}", received.authorization);
+                }
+                Err(error) => prop_assert!(
+                    [
+                        codes::INVALID_AUTHORIZATION,
+                        codes::SECRET_ID_NOT_FOUND,
+                        codes::SIGNATURE_FAILURE,
+                    ]
+                    .contains(&error.code.as_str()),
+                    "{:?}",
+                    error
+                ),
+            }
+        }
+
+        /// Garbage everywhere: never a panic, never an acceptance, always an
+        /// authentication code.
+        #[test]
+        fn garbage_never_panics(
+            authorization in prop_oneof![
+                any::<String>(),
+                "TC3-HMAC-SHA256 [ -~]{0,200}",
+                (
+                    "[A-Za-z0-9/=, -]{0,40}",
+                    "[0-9-]{0,12}",
+                    "[a-z]{0,5}",
+                    "[0-9a-fA-F]{60,68}",
+                )
+                    .prop_map(|(id, date, service, sig)| header(&id, &date, &service, "tc3_request", &sig)),
+            ],
+            timestamp in prop::option::of(prop_oneof!["[0-9]{0,25}", any::<String>()]),
+            now in any::<u64>(),
+            host in any::<String>(),
+            content_type in any::<String>(),
+            body in prop::collection::vec(any::<u8>(), 0..300),
+            token in prop::option::of(any::<String>()),
+        ) {
+            let mut credentials = HashMap::new();
+            credentials.insert("AKIDEXAMPLE".to_owned(), Credential::new("AKIDEXAMPLE", "SECRETEXAMPLE"));
+            let received = Received { authorization, timestamp, now, host, content_type, body, token };
+            if let Ok(parsed) = parse_authorization(&received.authorization) {
+                check_parsed(&received.authorization, &parsed)?;
+            }
+            if let Some(text) = &received.timestamp {
+                let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+                let expected = if digits { text.parse::<u64>().ok() } else { None };
+                prop_assert_eq!(parse_timestamp(Some(text)).ok(), expected);
+            }
+            match authenticate(&credentials, &received) {
+                Ok(()) => prop_assert!(false, "garbage accepted: {:?}", received),
+                Err(error) => prop_assert!(AUTH_CODES.contains(&error.code.as_str()), "{:?}", error),
+            }
+        }
+
+        /// The clock check: symmetric, no overflow at the ends of `u64`.
+        #[test]
+        fn skew_is_symmetric(timestamp in any::<u64>(), now in any::<u64>(), skew in any::<u64>()) {
+            let forward = check_skew(timestamp, now, skew).is_ok();
+            prop_assert_eq!(forward, check_skew(now, timestamp, skew).is_ok());
+            prop_assert_eq!(forward, timestamp.abs_diff(now) <= skew);
+        }
+    }
+}
