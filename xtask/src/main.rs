@@ -1,7 +1,22 @@
 //! `cargo xtask codegen [--check]`: regenerate `vpc-client`'s generated code and the spec
 //! schema from `api-spec/vpc.json`, or check that the checked-in files are fresh.
+//!
+//! `cargo xtask test [ARGS...]`: `cargo test --workspace --locked [ARGS...]`, then the
+//! official Tencent Cloud Python SDK against the local endpoint (`vpc-mock`), skipped with
+//! a loud warning when python3 is missing or PyPI is unreachable.
+//! `cargo xtask python-sdk`: only that second part.
 
-use std::process::ExitCode;
+mod python_sdk;
+
+use std::ffi::OsString;
+use std::process::{Command, ExitCode};
+
+use anyhow::bail;
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check]
+       cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python SDK check)
+       cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -9,8 +24,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["test", rest @ ..] => test(rest),
+        ["python-sdk"] => python_sdk_check(),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check]");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -48,6 +65,41 @@ fn codegen(check: bool) -> anyhow::Result<ExitCode> {
         }
         std::fs::write(&path, &output.contents)?;
         println!("wrote {}", output.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo test --workspace --locked [ARGS...]`, then the Python SDK check.
+fn test(args: &[&str]) -> anyhow::Result<ExitCode> {
+    let root = xtask::workspace_root();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let mut shown = String::from("cargo test --workspace --locked");
+    for arg in args {
+        shown.push(' ');
+        shown.push_str(arg);
+    }
+    println!("== {shown}");
+    let status = Command::new(&cargo)
+        .current_dir(&root)
+        .args(["test", "--workspace", "--locked"])
+        .args(args)
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot run `{shown}`: {e}"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    python_sdk_check()
+}
+
+/// The official Python SDK against the local endpoint; a skip succeeds with a loud warning.
+fn python_sdk_check() -> anyhow::Result<ExitCode> {
+    match python_sdk::run(&xtask::workspace_root())? {
+        python_sdk::Outcome::Passed => {
+            println!("official Python SDK check passed");
+        }
+        python_sdk::Outcome::Skipped(reason) => {
+            eprintln!("{}", python_sdk::skip_banner(&reason));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
