@@ -1,14 +1,25 @@
-//! The client: configuration, and one signed call from serialized request to decoded
-//! answer.
+//! The client: configuration, and one call from serialized request to decoded answer:
+//! paced by the rate limiter, signed, sent, retried as the [`RetryPolicy`] allows within
+//! the call's deadline, re-signed once with the server's clock after
+//! `AuthFailure.SignatureExpire`, and traced.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::action::{Action, ServiceInfo};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::action::{Action, ActionError, ServiceInfo};
+use crate::clock::parse_http_date;
 use crate::credentials::{Credential, DefaultChain, ProvideCredentials};
 use crate::decode::{RawAnswer, decode, response_error};
-use crate::error::{Error, ResponseErrorKind, TransportError, TransportErrorKind};
+use crate::error::{
+    Error, Exhausted, ResponseErrorKind, StopReason, TransportError, TransportErrorKind,
+};
+use crate::rate_limit::{RateLimitPolicy, RateLimiter, Slot};
+use crate::retry::{Jitter, RetryPolicy, retry_reason};
 use crate::signing::{SignableRequest, Signer};
 
 /// The `Content-Type` every request is sent and signed with.
@@ -54,7 +65,8 @@ impl Language {
 }
 
 /// A Tencent Cloud API client. Cheap to clone: clones share one connection pool, one
-/// credentials provider and one signing-key cache.
+/// credentials provider, one signing-key cache, one set of rate-limit buckets and one
+/// clock-skew correction.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -68,6 +80,13 @@ struct Inner {
     language: Option<Language>,
     signer: Signer,
     max_response_bytes: usize,
+    retry: RetryPolicy,
+    deadline: Option<Duration>,
+    rate_limiter: RateLimiter,
+    clock_skew_correction: bool,
+    /// Seconds to add to the local clock when signing, learnt from the server's `Date`.
+    clock_offset: AtomicI64,
+    jitter: Jitter,
 }
 
 impl fmt::Debug for Client {
@@ -77,6 +96,10 @@ impl fmt::Debug for Client {
             .field("endpoint", &self.inner.endpoint)
             .field("language", &self.inner.language)
             .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("deadline", &self.inner.deadline)
+            .field("rate_limit", self.inner.rate_limiter.policy())
+            .field("clock_offset_seconds", &self.clock_offset())
             .finish_non_exhaustive()
     }
 }
@@ -110,6 +133,10 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     max_response_bytes: usize,
+    retry: RetryPolicy,
+    deadline: Option<Duration>,
+    rate_limit: RateLimitPolicy,
+    clock_skew_correction: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -121,6 +148,10 @@ impl fmt::Debug for ClientBuilder {
             .field("language", &self.language)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
+            .field("rate_limit", &self.rate_limit)
+            .field("clock_skew_correction", &self.clock_skew_correction)
             .finish_non_exhaustive()
     }
 }
@@ -135,11 +166,18 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             max_response_bytes: 32 * 1024 * 1024,
+            retry: RetryPolicy::default(),
+            deadline: Some(Self::DEFAULT_DEADLINE),
+            rate_limit: RateLimitPolicy::default(),
+            clock_skew_correction: true,
         }
     }
 }
 
 impl ClientBuilder {
+    /// How long one call may take by default, all attempts and backoff included.
+    pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
     /// Where credentials come from. Default: [`DefaultChain`] (environment, then profile file).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
@@ -183,6 +221,42 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls are retried. Default: [`RetryPolicy::default`] (5 attempts, backoff
+    /// from 200 ms doubling up to 5 s, half of it random); [`RetryPolicy::none`] turns
+    /// retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How long one call may take in all: every attempt, every backoff and every wait
+    /// for the rate limiter. A backoff that would end past it is not started: the call
+    /// fails at once with [`Error::Exhausted`]. `None` for no deadline (each attempt is
+    /// still bounded by [`timeout`](Self::timeout)). Default:
+    /// [`DEFAULT_DEADLINE`](Self::DEFAULT_DEADLINE), 120 s.
+    pub fn deadline(mut self, deadline: impl Into<Option<Duration>>) -> Self {
+        self.deadline = deadline.into();
+        self
+    }
+
+    /// How calls are paced per action. Default: [`RateLimitPolicy::from_spec`], the
+    /// spec's documented rate with room for one call; [`RateLimitPolicy::none`] turns
+    /// pacing off.
+    pub fn rate_limit(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limit = policy;
+        self
+    }
+
+    /// Whether an `AuthFailure.SignatureExpire` answer makes the client read the
+    /// server's `Date` header, remember the difference to the local clock (for this
+    /// client and its clones) and send the request once more, signed with the
+    /// corrected time. The service refused such a request before doing anything, so
+    /// resending it is safe for every action. Default: on.
+    pub fn clock_skew_correction(mut self, enabled: bool) -> Self {
+        self.clock_skew_correction = enabled;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let region = match self.region {
@@ -214,6 +288,12 @@ impl ClientBuilder {
                 language: self.language,
                 signer: Signer::new(),
                 max_response_bytes: self.max_response_bytes,
+                retry: self.retry,
+                deadline: self.deadline,
+                rate_limiter: RateLimiter::new(self.rate_limit),
+                clock_skew_correction: self.clock_skew_correction,
+                clock_offset: AtomicI64::new(0),
+                jitter: Jitter::new(),
             }),
         })
     }
@@ -251,6 +331,28 @@ impl Client {
         &self.inner.region
     }
 
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The per-call deadline, if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.inner.deadline
+    }
+
+    /// The rate-limit policy.
+    pub fn rate_limit_policy(&self) -> &RateLimitPolicy {
+        self.inner.rate_limiter.policy()
+    }
+
+    /// Seconds added to the local clock when signing: 0 until a server answered
+    /// `AuthFailure.SignatureExpire` with a `Date` header, then the difference between
+    /// its clock and ours.
+    pub fn clock_offset(&self) -> i64 {
+        self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
     fn target(&self, service: &ServiceInfo) -> Result<Target, String> {
         let url = match &self.inner.endpoint {
             Endpoint::Default => format!("https://{}/", service.default_host),
@@ -275,22 +377,202 @@ impl Client {
         Ok(Target { url, host })
     }
 
-    /// Sends one signed request for action `A` and decodes the answer.
+    /// Sends a signed request for action `A` and decodes the answer, retrying as the
+    /// client's [`RetryPolicy`] allows within its deadline.
     ///
     /// Generated methods such as `reset_vpn_connection` call this; it is public so that
     /// code generated in other crates (by `vpc-macros`) can use it too.
+    ///
+    /// Each call is one `tracing` span, `vpc_client.call`, with the fields `action`,
+    /// `region`, `attempts`, `request_id`, `latency_ms` and `outcome` (`ok`, the service's
+    /// error code, or [`Error::kind_name`]); each retry is a debug event with its
+    /// `reason` and `delay_ms`. Neither carries a secret, a signature or a body.
     pub async fn call<A: Action>(&self, request: &A) -> Result<A::Response, Error<A::Error>> {
+        let span = tracing::info_span!(
+            "vpc_client.call",
+            action = A::NAME,
+            region = %self.inner.region,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let mut report = Report {
+            attempts: 0,
+            request_id: None,
+            want_request_id: !span.is_disabled(),
+        };
+        let result = self
+            .call_with_retries(request, started, &mut report)
+            .instrument(span.clone())
+            .await;
+        if !span.is_disabled() {
+            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            span.record("attempts", report.attempts);
+            span.record("latency_ms", latency_ms);
+            match &result {
+                Ok(_) => {
+                    if let Some(id) = &report.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    span.record("outcome", "ok");
+                }
+                Err(error) => {
+                    if let Some(id) = error.request_id() {
+                        span.record("request_id", id);
+                    }
+                    match error.service_error() {
+                        Some(service) => span.record("outcome", loggable_code(&service.code)),
+                        None => span.record("outcome", error.kind_name()),
+                    };
+                }
+            }
+        }
+        result
+    }
+
+    async fn call_with_retries<A: Action>(
+        &self,
+        request: &A,
+        started: Instant,
+        report: &mut Report,
+    ) -> Result<A::Response, Error<A::Error>> {
+        let inner = &*self.inner;
         let body = serde_json::to_vec(request).map_err(|err| Error::Request(err.to_string()))?;
+        let target = self.target(A::SERVICE).map_err(Error::Request)?;
+        let deadline = inner.deadline.and_then(|d| started.checked_add(d));
+        let mut skew_corrected = false;
+        let mut last: Option<Error<A::Error>> = None;
+        loop {
+            match inner
+                .rate_limiter
+                .reserve(A::NAME, A::RATE_LIMIT, Instant::now(), deadline)
+            {
+                Slot::Unlimited => {}
+                Slot::At(at) => tokio::time::sleep_until(at.into()).await,
+                Slot::PastDeadline(at) => {
+                    let error = last.take().unwrap_or_else(|| {
+                        let wait = at.saturating_duration_since(Instant::now());
+                        Error::Transport(TransportError::new(
+                            TransportErrorKind::RateLimited,
+                            target.url.as_str(),
+                            format!(
+                                "the next slot for {} is {} ms away, past the call's deadline",
+                                A::NAME,
+                                wait.as_millis()
+                            ),
+                        ))
+                    });
+                    return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                }
+            }
+            report.attempts += 1;
+            let local_now = unix_now();
+            let attempt = self.attempt::<A>(&target, &body, local_now, report.want_request_id);
+            let outcome = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), attempt).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        let error = Error::Transport(TransportError::new(
+                            TransportErrorKind::Timeout,
+                            target.url.as_str(),
+                            format!(
+                                "the call's deadline ({} ms) passed before the answer arrived",
+                                inner.deadline.unwrap_or_default().as_millis()
+                            ),
+                        ));
+                        return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                    }
+                },
+                None => attempt.await,
+            };
+            let failure = match outcome {
+                Ok((response, request_id)) => {
+                    report.request_id = request_id;
+                    return Ok(response);
+                }
+                Err(failure) => failure,
+            };
+            let error = failure.error;
+
+            if inner.clock_skew_correction
+                && !skew_corrected
+                && is_signature_expired(&error)
+                && let Some(server_now) = failure.server_time
+            {
+                let offset =
+                    i64::try_from(i128::from(server_now) - i128::from(local_now)).unwrap_or(0);
+                inner.clock_offset.store(offset, Ordering::Relaxed);
+                skew_corrected = true;
+                tracing::debug!(
+                    attempt = report.attempts,
+                    offset_seconds = offset,
+                    "signature expired: re-signing with the server's clock"
+                );
+                last = Some(error);
+                continue;
+            }
+
+            let Some(reason) = retry_reason(&error, A::RETRY_SAFE) else {
+                return Err(error);
+            };
+            // The one resend after a clock-skew correction is not the policy's to count.
+            let policy_attempts = report.attempts - u32::from(skew_corrected);
+            let max_attempts = inner.retry.max_attempts();
+            if policy_attempts >= max_attempts {
+                return Err(if max_attempts > 1 {
+                    exhausted(report.attempts, StopReason::MaxAttempts, error)
+                } else {
+                    error
+                });
+            }
+            let delay = inner
+                .retry
+                .backoff(policy_attempts, inner.jitter.next_unit());
+            if let Some(deadline) = deadline
+                && Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|end| end > deadline)
+            {
+                tracing::debug!(
+                    attempt = report.attempts,
+                    reason,
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "not retrying: the backoff would end past the call's deadline"
+                );
+                return Err(exhausted(report.attempts, StopReason::Deadline, error));
+            }
+            tracing::debug!(
+                attempt = report.attempts,
+                reason,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            last = Some(error);
+        }
+    }
+
+    /// One attempt: credentials, signature with the corrected clock, request, answer.
+    async fn attempt<A: Action>(
+        &self,
+        target: &Target,
+        body: &[u8],
+        local_now: u64,
+        want_request_id: bool,
+    ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let credential = self
             .inner
             .credentials
             .provide_credentials()
             .await
-            .map_err(Error::Credentials)?;
-        let target = self.target(A::SERVICE).map_err(Error::Request)?;
-        let timestamp = unix_now();
-        let request = self.signed_request::<A>(&credential, &target, timestamp, body);
-        self.send::<A>(request, &target).await
+            .map_err(|err| Failure::from(Error::Credentials(err)))?;
+        let offset = self.inner.clock_offset.load(Ordering::Relaxed);
+        let timestamp = local_now.saturating_add_signed(offset);
+        let request = self.signed_request::<A>(&credential, target, timestamp, body.to_vec());
+        drop(credential);
+        self.send::<A>(request, target, want_request_id).await
     }
 
     fn signed_request<A: Action>(
@@ -335,18 +617,24 @@ impl Client {
         &self,
         request: reqwest::RequestBuilder,
         target: &Target,
-    ) -> Result<A::Response, Error<A::Error>> {
+        want_request_id: bool,
+    ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let url = target.url.as_str();
         let mut response = request
             .send()
             .await
-            .map_err(|err| Error::Transport(transport_error(url, err)))?;
+            .map_err(|err| Failure::from(Error::Transport(transport_error(url, err))))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let server_time = header(reqwest::header::DATE).and_then(|date| parse_http_date(&date));
+        let fail = |error| Failure { error, server_time };
         let limit = self.inner.max_response_bytes;
         let mut body = Vec::new();
         loop {
@@ -359,31 +647,107 @@ impl Client {
                             content_type: content_type.as_deref(),
                             body: &body,
                         };
-                        return Err(Error::Response(Box::new(response_error(
+                        return Err(fail(Error::Response(Box::new(response_error(
                             answer,
                             ResponseErrorKind::TooLarge { limit },
                             None,
-                        ))));
+                        )))));
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(err) => return Err(Error::Transport(transport_error(url, err))),
+                Err(err) => return Err(fail(Error::Transport(transport_error(url, err)))),
             }
         }
-        decode::<A::Response, A::Error>(RawAnswer {
+        let decoded = decode::<A::Response, A::Error>(RawAnswer {
             status,
             content_type: content_type.as_deref(),
             body: &body,
-        })
+        });
+        match decoded {
+            Ok(response) => {
+                let request_id = if want_request_id {
+                    request_id_of(&body)
+                } else {
+                    None
+                };
+                Ok((response, request_id))
+            }
+            Err(error) => Err(fail(error)),
+        }
     }
 }
 
+/// What a call reports to its span.
+struct Report {
+    attempts: u32,
+    request_id: Option<String>,
+    want_request_id: bool,
+}
+
+/// A failed attempt, with the server's clock when its answer had a `Date` header.
+struct Failure<E> {
+    error: Error<E>,
+    server_time: Option<u64>,
+}
+
+impl<E> From<Error<E>> for Failure<E> {
+    fn from(error: Error<E>) -> Self {
+        Self {
+            error,
+            server_time: None,
+        }
+    }
+}
+
+fn exhausted<E>(attempts: u32, reason: StopReason, last: Error<E>) -> Error<E> {
+    Error::Exhausted(Box::new(Exhausted {
+        attempts,
+        reason,
+        last,
+    }))
+}
+
+fn is_signature_expired<E: ActionError>(error: &Error<E>) -> bool {
+    error
+        .service_error()
+        .is_some_and(|e| e.code == "AuthFailure.SignatureExpire")
+}
+
+/// `Response.RequestId` of a success body (already decoded once; this reads only the
+/// one member, skipping the rest without building it).
+fn request_id_of(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Response")]
+        response: Members,
+    }
+    #[derive(Deserialize)]
+    struct Members {
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Envelope>(body)
+        .ok()?
+        .response
+        .request_id
+}
+
+/// A service error code as a log field: what the server sent, limited to the
+/// characters codes are made of and to 100 of them.
+fn loggable_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(100)
+        .collect()
+}
+
 fn transport_error(url: &str, err: reqwest::Error) -> TransportError {
-    let kind = if err.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if err.is_connect() {
+    // A connect timeout is both: the request never left, which is what matters.
+    let kind = if err.is_connect() {
         TransportErrorKind::Connect
+    } else if err.is_timeout() {
+        TransportErrorKind::Timeout
     } else {
         TransportErrorKind::Interrupted
     };

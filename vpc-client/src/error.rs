@@ -54,6 +54,16 @@ impl fmt::Display for ServiceError {
 impl std::error::Error for ServiceError {}
 
 /// Why a call failed. `E` is the action's typed error enum.
+///
+/// A definitive failure (a documented error code, a malformed answer, a timeout of an
+/// action that is not safe to retry, ...) comes back as it is, in the variant that
+/// describes it, even if retried failures came before it: matching
+/// `Error::Service(ResetVpnConnectionError::ResourceNotFound(_))` never depends on what
+/// happened earlier in the call. A failure the client would have retried but stopped
+/// on, because the attempts ran out or the call's deadline came, is wrapped in
+/// [`Error::Exhausted`], which says how many attempts were made; the classification
+/// methods ([`is_throttling`](Self::is_throttling), [`service`](Self::service), ...)
+/// look through it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -67,20 +77,111 @@ pub enum Error<E> {
     Response(Box<ResponseError>),
     /// The request could not be built (bad endpoint URL, unserializable request).
     Request(String),
+    /// The client stopped retrying: the attempts ran out, or the call's deadline would
+    /// pass before the next one. Holds the last attempt's error.
+    Exhausted(Box<Exhausted<E>>),
+}
+
+/// A retryable failure the client gave up on (see [`Error::Exhausted`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exhausted<E> {
+    /// Requests made in the call, the failed ones included (0 when the call's deadline
+    /// came before the first one could be sent).
+    pub attempts: u32,
+    /// Why the client stopped.
+    pub reason: StopReason,
+    /// The last attempt's error; never itself [`Error::Exhausted`].
+    pub last: Error<E>,
+}
+
+/// Why a client stopped retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The retry policy's maximum number of attempts was reached.
+    MaxAttempts,
+    /// The call's deadline passed, or would pass before the next attempt could start.
+    Deadline,
+}
+
+impl<E> Error<E> {
+    /// How many requests the call made: [`Exhausted::attempts`] for an error the client
+    /// gave up retrying, otherwise 1. (A definitive error that followed retried failures
+    /// is returned unwrapped and reports 1; the call's tracing span records the full
+    /// count.)
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Exhausted(exhausted) => exhausted.attempts,
+            _ => 1,
+        }
+    }
+
+    /// Whether the client stopped because the call's deadline came.
+    pub fn is_deadline_exhausted(&self) -> bool {
+        matches!(self, Error::Exhausted(e) if e.reason == StopReason::Deadline)
+    }
+
+    /// The last attempt's error: the error inside [`Error::Exhausted`], or `self`.
+    pub fn last_attempt(&self) -> &Self {
+        match self {
+            Error::Exhausted(exhausted) => &exhausted.last,
+            other => other,
+        }
+    }
+
+    /// Takes the last attempt's error out of [`Error::Exhausted`], or returns `self`.
+    pub fn into_last_attempt(self) -> Self {
+        match self {
+            Error::Exhausted(exhausted) => exhausted.last,
+            other => other,
+        }
+    }
+
+    /// The action's typed error, when the (last) answer was a service error.
+    pub fn service(&self) -> Option<&E> {
+        match self.last_attempt() {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// A short, fixed description of the kind of failure, for logs and metrics:
+    /// `service`, `credentials`, `transport.connect`, `transport.timeout`,
+    /// `transport.interrupted`, `transport.rate_limited`, `response.<kind>` or `request`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.last_attempt() {
+            Error::Service(_) => "service",
+            Error::Credentials(_) => "credentials",
+            Error::Transport(error) => match error.kind {
+                TransportErrorKind::Connect => "transport.connect",
+                TransportErrorKind::Timeout => "transport.timeout",
+                TransportErrorKind::Interrupted => "transport.interrupted",
+                TransportErrorKind::RateLimited => "transport.rate_limited",
+            },
+            Error::Response(error) => match error.kind {
+                ResponseErrorKind::NotJson { .. } => "response.not_json",
+                ResponseErrorKind::MissingEnvelope => "response.missing_envelope",
+                ResponseErrorKind::MalformedError => "response.malformed_error",
+                ResponseErrorKind::HttpStatus => "response.http_status",
+                ResponseErrorKind::Mismatch { .. } => "response.mismatch",
+                ResponseErrorKind::TooLarge { .. } => "response.too_large",
+            },
+            Error::Request(_) => "request",
+            Error::Exhausted(_) => "exhausted",
+        }
+    }
 }
 
 impl<E: ActionError> Error<E> {
     /// The service's code, message and RequestId, when the service answered with an error.
     pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
-            Error::Service(error) => Some(error.service_error()),
-            _ => None,
-        }
+        self.service().map(ActionError::service_error)
     }
 
     /// The RequestId of the answer, if one arrived.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
+        match self.last_attempt() {
             Error::Service(error) => error.service_error().request_id.as_deref(),
             Error::Response(error) => error.request_id.as_deref(),
             _ => None,
@@ -100,15 +201,20 @@ impl<E: ActionError> Error<E> {
     }
 
     /// Whether the same request may succeed later without risk of doing its work twice:
-    /// retryable service codes, connections that were never established, and gateway
-    /// answers (HTTP 502, 503, 504). Timeouts are not included: whether to resend after
-    /// one depends on whether the action is safe to retry.
+    /// retryable service codes, connections that were never established (or requests
+    /// the client-side rate limiter held back), and gateway answers (HTTP 502, 503,
+    /// 504). Timeouts are not included: whether to resend after one depends on whether
+    /// the action is safe to retry. For [`Error::Exhausted`], the last attempt's.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(error) => error.service_error().is_retryable(),
-            Error::Transport(error) => error.kind == TransportErrorKind::Connect,
+            Error::Transport(error) => matches!(
+                error.kind,
+                TransportErrorKind::Connect | TransportErrorKind::RateLimited
+            ),
             Error::Response(error) => matches!(error.status, 502..=504),
             Error::Credentials(_) | Error::Request(_) => false,
+            Error::Exhausted(exhausted) => exhausted.last.is_retryable(),
         }
     }
 }
@@ -121,6 +227,24 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Transport(error) => error.fmt(f),
             Error::Response(error) => error.fmt(f),
             Error::Request(message) => write!(f, "cannot build the request: {message}"),
+            Error::Exhausted(exhausted) => exhausted.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Exhausted<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempts = match self.attempts {
+            1 => "1 attempt".to_owned(),
+            n => format!("{n} attempts"),
+        };
+        match self.reason {
+            StopReason::MaxAttempts => write!(f, "{} (gave up after {attempts})", self.last),
+            StopReason::Deadline => write!(
+                f,
+                "{} (gave up after {attempts}: the call's deadline came)",
+                self.last
+            ),
         }
     }
 }
@@ -133,6 +257,8 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Transport(error) => Some(error),
             Error::Response(error) => Some(&**error),
             Error::Request(_) => None,
+            // The message already shows the last error: go on with its cause.
+            Error::Exhausted(exhausted) => exhausted.last.source(),
         }
     }
 }
@@ -147,6 +273,9 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection failed after the request may have been sent.
     Interrupted,
+    /// The client-side rate limiter had no slot for the request before the call's
+    /// deadline: it was never sent.
+    RateLimited,
 }
 
 /// The request could not be sent or the answer not received.
@@ -179,6 +308,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Connect => "cannot connect to",
             TransportErrorKind::Timeout => "timed out talking to",
             TransportErrorKind::Interrupted => "connection failed mid-request to",
+            TransportErrorKind::RateLimited => "held back by the client-side rate limit for",
         };
         // Walk the source chain so the root cause (refused, reset, ...) is visible.
         write!(f, "{what} {}: {}", self.url, self.source)?;

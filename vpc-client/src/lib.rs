@@ -30,9 +30,12 @@
 
 mod action;
 mod client;
+pub mod clock;
 pub mod credentials;
 mod decode;
 mod error;
+mod rate_limit;
+mod retry;
 pub mod signing;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch
@@ -47,8 +50,11 @@ pub use client::{
 };
 pub use decode::{RawAnswer, decode};
 pub use error::{
-    Error, ResponseError, ResponseErrorKind, ServiceError, TransportError, TransportErrorKind,
+    Error, Exhausted, ResponseError, ResponseErrorKind, ServiceError, StopReason, TransportError,
+    TransportErrorKind,
 };
+pub use rate_limit::RateLimitPolicy;
+pub use retry::RetryPolicy;
 
 #[doc(hidden)]
 pub mod __private {

@@ -1,12 +1,13 @@
 //! Signed calls from the generated client to the local endpoint (`vpc-mock`), which
 //! recomputes every signature from what arrived and rejects a mismatch; and every way an
-//! answer can come back, decoded into the right typed result.
+//! answer can come back, decoded into the right typed result. Retries are off here, so
+//! that each call is exactly one request (`reliability.rs` tests them).
 
 use std::time::Duration;
 
 use vpc_client::credentials::Credential;
 use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionRequest};
-use vpc_client::{Client, Endpoint, Error, ResponseErrorKind};
+use vpc_client::{Client, Endpoint, Error, ResponseErrorKind, RetryPolicy};
 use vpc_mock::{Fault, RunningServer, demo_credential, start_vpc};
 
 const ACTION: &str = "ResetVpnConnection";
@@ -23,6 +24,7 @@ fn client(server: &RunningServer, credential: Credential) -> Client {
         .region("ap-guangzhou")
         .endpoint(Endpoint::Url(server.url()))
         .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
         .build()
         .expect("client builds")
 }
@@ -279,6 +281,7 @@ async fn connection_refused_is_a_retryable_transport_error() {
         .credentials(demo_credential())
         .region("ap-guangzhou")
         .endpoint(Endpoint::Url(url))
+        .retry(RetryPolicy::none())
         .build()
         .expect("builds");
     let err = client
