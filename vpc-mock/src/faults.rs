@@ -17,6 +17,11 @@ pub enum Fault {
     Delay(Duration),
     /// Close the connection without answering.
     DropConnection,
+    /// Start a success answer and break off: HTTP 200, `application/json`, a
+    /// `Content-Length` of the whole envelope, then only its first half, then the
+    /// connection closes. What a client sees when a connection is reset mid-response
+    /// (the request has been received: the client cannot know whether it was handled).
+    ResetMidResponse,
     /// Answer HTTP 500 with an HTML body and `Content-Type: text/html`, as a gateway
     /// in front of the service might.
     Html500,

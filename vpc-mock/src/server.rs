@@ -5,13 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue};
+use http_body_util::{BodyExt, Either, Full};
+use hyper::body::{Body, Bytes, Frame, Incoming};
+use hyper::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HOST, HeaderMap, HeaderValue,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,6 +24,7 @@ use serde_json::{Map, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
+use vpc_client::clock::format_http_date;
 use vpc_client::credentials::Credential;
 
 use crate::action::{ActionInfo, describe, validate_params};
@@ -96,6 +101,7 @@ pub struct MockServerBuilder {
     handler: Option<Arc<dyn Handler>>,
     max_body_bytes: usize,
     max_clock_skew: Duration,
+    clock_offset: i64,
     shutdown_timeout: Duration,
 }
 
@@ -111,6 +117,7 @@ impl Default for MockServerBuilder {
             handler: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
+            clock_offset: 0,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         }
     }
@@ -127,6 +134,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("actions", &self.actions.len())
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_clock_skew", &self.max_clock_skew)
+            .field("clock_offset", &self.clock_offset)
             .finish_non_exhaustive()
     }
 }
@@ -225,6 +233,15 @@ impl MockServerBuilder {
         self
     }
 
+    /// Runs the server's clock `seconds` ahead of the real one (behind, if negative):
+    /// the `X-TC-Timestamp` check uses it and every answer's `Date` header shows it, as
+    /// a service whose clock differs from the client's would (default 0).
+    #[must_use]
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
     /// How long [`RunningServer::shutdown`] waits for in-flight requests before it
     /// closes their connections (default 5 s).
     #[must_use]
@@ -258,6 +275,7 @@ impl MockServerBuilder {
             handler: self.handler.unwrap_or_else(|| Arc::new(empty_output)),
             max_body_bytes: self.max_body_bytes,
             max_clock_skew: self.max_clock_skew.as_secs(),
+            clock_offset: self.clock_offset,
             faults: Faults::new(),
             limiter: RateLimiter::default(),
             requests: AtomicU64::new(0),
@@ -351,6 +369,7 @@ struct Shared {
     handler: Arc<dyn Handler>,
     max_body_bytes: usize,
     max_clock_skew: u64,
+    clock_offset: i64,
     faults: Faults,
     limiter: RateLimiter,
     requests: AtomicU64,
@@ -423,6 +442,40 @@ async fn serve_connection(
 #[error("connection dropped by an injected fault")]
 struct ConnectionDropped;
 
+/// The body of an answer: complete, or broken off by [`Fault::ResetMidResponse`].
+type AnswerBody = Either<Full<Bytes>, BrokenBody>;
+
+/// Sends its bytes, waits a moment (so that they leave, not just the head), then fails,
+/// which makes hyper close the connection short of the announced `Content-Length`.
+struct BrokenBody {
+    data: Option<Bytes>,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Body for BrokenBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        if let Some(data) = self.data.take() {
+            return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+        let pause = self
+            .pause
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(20))));
+        match pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "answer broken off by an injected fault",
+            )))),
+        }
+    }
+}
+
 /// How a request is answered.
 enum Answer {
     Output(Map<String, Value>),
@@ -430,6 +483,9 @@ enum Answer {
     Raw {
         status: StatusCode,
         content_type: Option<String>,
+        body: Vec<u8>,
+    },
+    Broken {
         body: Vec<u8>,
     },
     Drop,
@@ -448,12 +504,14 @@ fn reject(code: &str, message: impl Into<String>) -> Answer {
 async fn respond(
     shared: &Shared,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+) -> Result<Response<AnswerBody>, ConnectionDropped> {
     shared.requests.fetch_add(1, Ordering::Relaxed);
     let request_id = new_request_id();
     let answer = match pipeline(shared, request, &request_id).await {
         Ok(answer) | Err(answer) => answer,
     };
+    // hyper's automatic `Date` shows the real clock; show the server's own.
+    let date = HeaderValue::from_str(&format_http_date(server_now(shared))).ok();
     let (status, content_type, body) = match answer {
         Answer::Output(members) => (
             StatusCode::OK,
@@ -470,12 +528,29 @@ async fn respond(
             content_type,
             body,
         } => (status, content_type, body),
+        Answer::Broken { body } => {
+            let half = body.len() / 2;
+            let mut response = Response::new(Either::Right(BrokenBody {
+                data: Some(Bytes::from(body[..half].to_vec())),
+                pause: None,
+            }));
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+            if let Some(date) = date {
+                headers.insert(DATE, date);
+            }
+            return Ok(response);
+        }
         Answer::Drop => return Err(ConnectionDropped),
     };
-    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
     *response.status_mut() = status;
     if let Some(value) = content_type.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
         response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    if let Some(date) = date {
+        response.headers_mut().insert(DATE, date);
     }
     Ok(response)
 }
@@ -493,10 +568,12 @@ fn is_json(content_type: &str) -> bool {
     media_type.eq_ignore_ascii_case("application/json")
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now()
+/// The server's clock in Unix seconds: the real one plus the configured offset.
+fn server_now(shared: &Shared) -> u64 {
+    let real = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+        .map_or(0, |d| d.as_secs());
+    real.saturating_add_signed(shared.clock_offset)
 }
 
 enum BodyError {
@@ -600,7 +677,7 @@ async fn pipeline(
     })?;
     let authorization = auth::parse_authorization(&authorization)?;
     let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
-    auth::check_skew(timestamp, now_secs(), shared.max_clock_skew)?;
+    auth::check_skew(timestamp, server_now(shared), shared.max_clock_skew)?;
     let host = header_text(headers, HOST).unwrap_or_default();
     let token = header_text(headers, "x-tc-token");
     let credential = auth::verify(
@@ -623,6 +700,15 @@ async fn pipeline(
             Fault::Error(error) => return Err(Answer::Error(error)),
             Fault::Delay(delay) => tokio::time::sleep(delay).await,
             Fault::DropConnection => return Err(Answer::Drop),
+            Fault::ResetMidResponse => {
+                let members = Map::from_iter([(
+                    "Note".to_owned(),
+                    Value::String("this answer is broken off halfway".to_owned()),
+                )]);
+                return Err(Answer::Broken {
+                    body: success_body(members, request_id),
+                });
+            }
             Fault::Html500 => {
                 return Err(Answer::Raw {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
