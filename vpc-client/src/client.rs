@@ -311,6 +311,18 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     if parsed.host_str().is_none() {
         return Err(invalid("the URL has no host"));
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Never echo the password back: it would end up in logs.
+        let mut redacted = parsed.clone();
+        let _ = redacted.set_username("");
+        let _ = redacted.set_password(None);
+        return Err(BuildError::InvalidEndpoint {
+            url: redacted.to_string(),
+            reason: "the URL must not carry a user name or password (requests are \
+                     authenticated by their signature)"
+                .to_owned(),
+        });
+    }
     Ok(parsed)
 }
 

@@ -335,3 +335,16 @@ async fn debug_and_errors_never_show_the_secret() {
     }
     server.shutdown().await;
 }
+
+#[test]
+fn an_endpoint_with_a_password_is_refused_without_echoing_it() {
+    let err = Client::builder()
+        .credentials(Credential::new("AKIDEXAMPLE", "secret"))
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url("https://user:hunter2@vpc.example/".into()))
+        .build()
+        .expect_err("userinfo is refused");
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("user name or password"), "{text}");
+    assert!(!text.contains("hunter2") && !text.contains("user:"), "{text}");
+}
