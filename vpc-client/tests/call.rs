@@ -346,5 +346,8 @@ fn an_endpoint_with_a_password_is_refused_without_echoing_it() {
         .expect_err("userinfo is refused");
     let text = format!("{err} {err:?}");
     assert!(text.contains("user name or password"), "{text}");
-    assert!(!text.contains("hunter2") && !text.contains("user:"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("user:"),
+        "{text}"
+    );
 }
