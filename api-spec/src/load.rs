@@ -151,7 +151,10 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
 /// characters, 1-based.
 fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
     let offset = byte_column.saturating_sub(1);
-    let content = text.split('\n').nth(line.saturating_sub(1)).unwrap_or_default();
+    let content = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
     content
         .char_indices()
         .take_while(|&(start, _)| start < offset)
