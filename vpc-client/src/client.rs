@@ -111,6 +111,10 @@ pub enum BuildError {
     /// No region was given and `TENCENTCLOUD_REGION` is not set.
     #[error("no region: call `.region(...)` or set TENCENTCLOUD_REGION")]
     NoRegion,
+    /// The region is empty or has characters no region name has (regions are like
+    /// `ap-guangzhou`: ASCII letters, digits, `-` and `_`).
+    #[error("invalid region `{0}`: expected a region name such as `ap-guangzhou`")]
+    InvalidRegion(String),
     /// The endpoint URL does not parse or is not http(s).
     #[error("invalid endpoint URL `{url}`: {reason}")]
     InvalidEndpoint {
@@ -178,7 +182,8 @@ impl ClientBuilder {
     /// How long one call may take by default, all attempts and backoff included.
     pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 
-    /// Where credentials come from. Default: [`DefaultChain`] (environment, then profile file).
+    /// Where credentials come from. Default: [`DefaultChain`] (environment, then profile
+    /// file, then the CVM instance role).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
@@ -266,6 +271,13 @@ impl ClientBuilder {
                 .filter(|r| !r.is_empty())
                 .ok_or(BuildError::NoRegion)?,
         };
+        if region.is_empty()
+            || !region
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(BuildError::InvalidRegion(region));
+        }
         if let Endpoint::Url(url) = &self.endpoint {
             parse_base_url(url)?;
         }
@@ -457,10 +469,13 @@ impl Client {
         let mut skew_corrected = false;
         let mut last: Option<Error<A::Error>> = None;
         loop {
-            match inner
-                .rate_limiter
-                .reserve(A::NAME, A::RATE_LIMIT, Instant::now(), deadline)
-            {
+            match inner.rate_limiter.reserve(
+                A::SERVICE.name,
+                A::NAME,
+                A::RATE_LIMIT,
+                Instant::now(),
+                deadline,
+            ) {
                 Slot::Unlimited => {}
                 Slot::At(at) => tokio::time::sleep_until(at.into()).await,
                 Slot::PastDeadline(at) => {
@@ -635,7 +650,7 @@ impl Client {
         let mut response = request
             .send()
             .await
-            .map_err(|err| Failure::from(Error::Transport(transport_error(url, err))))?;
+            .map_err(|err| Failure::from(send_error(url, err)))?;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -752,6 +767,15 @@ fn loggable_code(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         .take(100)
         .collect()
+}
+
+/// What a failed send means. A request reqwest could not even build (a header value
+/// it refuses) is [`Error::Request`]: nothing was sent, and sending again cannot help.
+fn send_error<E>(url: &str, err: reqwest::Error) -> Error<E> {
+    if err.is_builder() {
+        return Error::Request(format!("the request to {url} could not be built: {err}"));
+    }
+    Error::Transport(transport_error(url, err))
 }
 
 fn transport_error(url: &str, err: reqwest::Error) -> TransportError {

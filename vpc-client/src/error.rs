@@ -59,11 +59,19 @@ impl std::error::Error for ServiceError {}
 /// action that is not safe to retry, ...) comes back as it is, in the variant that
 /// describes it, even if retried failures came before it: matching
 /// `Error::Service(ResetVpnConnectionError::ResourceNotFound(_))` never depends on what
-/// happened earlier in the call. A failure the client would have retried but stopped
-/// on, because the attempts ran out or the call's deadline came, is wrapped in
-/// [`Error::Exhausted`], which says how many attempts were made; the classification
-/// methods ([`is_throttling`](Self::is_throttling), [`service`](Self::service), ...)
-/// look through it.
+/// happened earlier in the call. The one rule for [`Error::Exhausted`]: the client
+/// stopped because of one of its own limits, the retry policy's attempts (for a
+/// failure it would otherwise have retried) or the call's deadline (whatever the
+/// attempt was doing when it came, or when the next rate-limit slot lies past it). It
+/// says how many attempts were made and holds the last attempt's error; the
+/// classification methods ([`is_throttling`](Self::is_throttling),
+/// [`service`](Self::service), ...) look through it. With
+/// [`RetryPolicy::none`](crate::RetryPolicy::none) there is no attempt limit to reach:
+/// a retryable failure comes back unwrapped (the deadline still wraps).
+///
+/// [`attempts`](Self::attempts) is exact for [`Error::Exhausted`]; an unwrapped error
+/// reports 1 even when retried failures came before it (the call's `vpc_client.call`
+/// tracing span records the exact count).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -200,11 +208,15 @@ impl<E: ActionError> Error<E> {
             .is_some_and(ServiceError::is_auth_failure)
     }
 
-    /// Whether the same request may succeed later without risk of doing its work twice:
-    /// retryable service codes, connections that were never established (or requests
-    /// the client-side rate limiter held back), and gateway answers (HTTP 502, 503,
-    /// 504). Timeouts are not included: whether to resend after one depends on whether
-    /// the action is safe to retry. For [`Error::Exhausted`], the last attempt's.
+    /// Whether the same request may succeed if sent again: the throttling,
+    /// `InternalError` and `ServiceUnavailable` codes, connections that were never
+    /// established (or requests the client-side rate limiter held back), and gateway
+    /// answers (HTTP 502, 503, 504). This is what the client retries for every action,
+    /// as Tencent documents these answers as transient; note that after an
+    /// `InternalError` or a 502/504 the service may have done part of the work.
+    /// Timeouts and connections lost mid-request are not included: whether to resend
+    /// after one depends on whether the action is safe to retry. For
+    /// [`Error::Exhausted`], the last attempt's.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(error) => error.service_error().is_retryable(),

@@ -53,7 +53,7 @@ pub use error::{
     Error, Exhausted, ResponseError, ResponseErrorKind, ServiceError, StopReason, TransportError,
     TransportErrorKind,
 };
-pub use rate_limit::RateLimitPolicy;
+pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
 
 #[doc(hidden)]

@@ -11,9 +11,14 @@ use std::time::{Duration, Instant};
 ///
 /// By default every action with a documented limit (`rate_limit` in the spec, e.g. 100
 /// requests per second for `ResetVpnConnection`) gets a token bucket at that rate with
-/// room for one token: calls are spaced evenly (10 ms apart at 100/s), which never
-/// exceeds the limit over any one-second window the service may count in. Actions
-/// without a documented limit are not paced.
+/// room for one token: calls are spaced evenly, [`PACING_MARGIN`] wider than the rate
+/// (10.2 ms apart at 100/s), so that a one-second window the service counts in holds
+/// fewer calls than its limit even when network jitter bunches a few of them. (Jitter
+/// larger than the margin can still cause an occasional throttle, which the retries
+/// absorb.) Actions without a documented limit are not paced.
+///
+/// Buckets are per service and action name; the overrides below are by action name and
+/// apply to every service's action of that name.
 ///
 /// ```
 /// use vpc_client::RateLimitPolicy;
@@ -124,14 +129,18 @@ impl Default for RateLimitPolicy {
     }
 }
 
+/// How much wider than the paced rate calls are spaced: 2 %, so that the calls one
+/// sliding second holds stay under the limit despite a little network jitter.
+pub const PACING_MARGIN: f64 = 1.02;
+
 /// The longest spacing between two calls of one action.
 const MAX_INTERVAL: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// The buckets of one client (shared by its clones), keyed by action name.
+/// The buckets of one client (shared by its clones), keyed by service and action name.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     policy: RateLimitPolicy,
-    buckets: Mutex<HashMap<&'static str, Bucket>>,
+    buckets: Mutex<HashMap<(&'static str, &'static str), Bucket>>,
 }
 
 /// A token bucket in its GCRA form: the theoretical arrival time of the next request
@@ -166,10 +175,11 @@ impl RateLimiter {
         &self.policy
     }
 
-    /// Reserves the next slot of `action` at or after `now`, unless it would start
-    /// after `deadline`.
+    /// Reserves the next slot of `service`'s `action` at or after `now`, unless it
+    /// would start after `deadline`.
     pub(crate) fn reserve(
         &self,
+        service: &'static str,
         action: &'static str,
         documented: Option<u32>,
         now: Instant,
@@ -180,7 +190,7 @@ impl RateLimiter {
         };
         // A rate below one call a year is taken as one call a year, so that instants
         // stay representable.
-        let interval = Duration::try_from_secs_f64(1.0 / rate)
+        let interval = Duration::try_from_secs_f64(PACING_MARGIN / rate)
             .unwrap_or(MAX_INTERVAL)
             .min(MAX_INTERVAL);
         let tolerance = interval.saturating_mul(self.policy.burst - 1);
@@ -188,7 +198,7 @@ impl RateLimiter {
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = buckets.entry(action).or_insert(Bucket {
+        let bucket = buckets.entry((service, action)).or_insert(Bucket {
             next: now,
             interval,
             tolerance,
@@ -208,6 +218,11 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    /// The spacing at `rate` per second, margin included.
+    fn step(rate: f64) -> Duration {
+        Duration::from_secs_f64(PACING_MARGIN / rate)
+    }
+
     fn at(slot: Slot) -> Instant {
         match slot {
             Slot::At(instant) => instant,
@@ -220,18 +235,24 @@ mod tests {
         let limiter = RateLimiter::new(RateLimitPolicy::from_spec());
         let t0 = Instant::now();
         let slots: Vec<Duration> = (0..4)
-            .map(|_| at(limiter.reserve("A", Some(100), t0, None)) - t0)
+            .map(|_| at(limiter.reserve("svc", "A", Some(100), t0, None)) - t0)
             .collect();
-        let ms = |n| Duration::from_millis(n);
-        assert_eq!(slots, [ms(0), ms(10), ms(20), ms(30)]);
-        // Another action has its own bucket.
-        assert_eq!(at(limiter.reserve("B", Some(100), t0, None)), t0);
+        let s = step(100.0);
+        assert_eq!(s, Duration::from_micros(10_200));
+        assert_eq!(slots, [Duration::ZERO, s, s * 2, s * 3]);
+        // Another action has its own bucket, and so has an action of the same name in
+        // another service.
+        assert_eq!(at(limiter.reserve("svc", "B", Some(100), t0, None)), t0);
+        assert_eq!(at(limiter.reserve("other", "A", Some(100), t0, None)), t0);
         // After a quiet period the next call goes at once, and the spacing resumes.
         let later = t0 + Duration::from_secs(5);
-        assert_eq!(at(limiter.reserve("A", Some(100), later, None)), later);
         assert_eq!(
-            at(limiter.reserve("A", Some(100), later, None)),
-            later + ms(10)
+            at(limiter.reserve("svc", "A", Some(100), later, None)),
+            later
+        );
+        assert_eq!(
+            at(limiter.reserve("svc", "A", Some(100), later, None)),
+            later + s
         );
     }
 
@@ -240,26 +261,28 @@ mod tests {
         let limiter = RateLimiter::new(RateLimitPolicy::from_spec().with_burst(3));
         let t0 = Instant::now();
         let slots: Vec<Duration> = (0..5)
-            .map(|_| at(limiter.reserve("A", Some(10), t0, None)) - t0)
+            .map(|_| at(limiter.reserve("svc", "A", Some(10), t0, None)) - t0)
             .collect();
-        let ms = |n| Duration::from_millis(n);
-        assert_eq!(slots, [ms(0), ms(0), ms(0), ms(100), ms(200)]);
+        let s = step(10.0);
+        let zero = Duration::ZERO;
+        assert_eq!(slots, [zero, zero, zero, s, s * 2]);
     }
 
     #[test]
     fn a_slot_past_the_deadline_is_not_reserved() {
         let limiter = RateLimiter::new(RateLimitPolicy::from_spec());
         let t0 = Instant::now();
-        let deadline = Some(t0 + Duration::from_millis(15));
-        assert_eq!(at(limiter.reserve("A", Some(100), t0, deadline)), t0);
-        let second = at(limiter.reserve("A", Some(100), t0, deadline));
-        assert_eq!(second, t0 + Duration::from_millis(10));
-        let third = limiter.reserve("A", Some(100), t0, deadline);
-        assert_eq!(third, Slot::PastDeadline(t0 + Duration::from_millis(20)));
+        let s = step(100.0);
+        let deadline = Some(t0 + s + s / 2);
+        assert_eq!(at(limiter.reserve("svc", "A", Some(100), t0, deadline)), t0);
+        let second = at(limiter.reserve("svc", "A", Some(100), t0, deadline));
+        assert_eq!(second, t0 + s);
+        let third = limiter.reserve("svc", "A", Some(100), t0, deadline);
+        assert_eq!(third, Slot::PastDeadline(t0 + s * 2));
         // Nothing was reserved: the same slot is offered again.
         assert_eq!(
-            at(limiter.reserve("A", Some(100), t0, None)),
-            t0 + Duration::from_millis(20)
+            at(limiter.reserve("svc", "A", Some(100), t0, None)),
+            t0 + s * 2
         );
     }
 
@@ -279,17 +302,23 @@ mod tests {
         assert_eq!(policy.clone().with_factor(-1.0), policy);
         let limiter = RateLimiter::new(RateLimitPolicy::none());
         let t0 = Instant::now();
-        assert_eq!(limiter.reserve("A", Some(1), t0, None), Slot::Unlimited);
-        assert_eq!(limiter.reserve("A", Some(1), t0, None), Slot::Unlimited);
+        assert_eq!(
+            limiter.reserve("svc", "A", Some(1), t0, None),
+            Slot::Unlimited
+        );
+        assert_eq!(
+            limiter.reserve("svc", "A", Some(1), t0, None),
+            Slot::Unlimited
+        );
     }
 
     #[test]
     fn tiny_rates_do_not_overflow() {
         let limiter = RateLimiter::new(RateLimitPolicy::from_spec().with_limit("A", 1e-300));
         let t0 = Instant::now();
-        assert_eq!(at(limiter.reserve("A", None, t0, None)), t0);
+        assert_eq!(at(limiter.reserve("svc", "A", None, t0, None)), t0);
         assert!(matches!(
-            limiter.reserve("A", None, t0, Some(t0)),
+            limiter.reserve("svc", "A", None, t0, Some(t0)),
             Slot::PastDeadline(_)
         ));
     }

@@ -130,7 +130,10 @@ impl RetryPolicy {
         } else {
             0.0
         };
-        ceiling.mul_f64(1.0 - self.jitter * unit)
+        // `mul_f64` panics when the product does not fit a Duration (a ceiling near
+        // `Duration::MAX` rounds up in f64); the ceiling itself is always a valid answer.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * (1.0 - self.jitter * unit))
+            .map_or(ceiling, |delay| delay.min(ceiling))
     }
 }
 
@@ -250,6 +253,23 @@ fn splitmix(mut z: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_delays_never_panic() {
+        for jitter in [0.0, 0.5, 1.0] {
+            let policy = RetryPolicy::default()
+                .with_base_delay(Duration::MAX)
+                .with_max_delay(Duration::MAX)
+                .with_jitter(jitter);
+            for unit in [0.0, 0.5, 0.999, 1.0, f64::NAN] {
+                for retry in [1, 2, 40, u32::MAX] {
+                    assert!(policy.backoff(retry, unit) <= Duration::MAX);
+                }
+            }
+        }
+        let policy = RetryPolicy::default().with_jitter(0.0);
+        assert_eq!(policy.backoff(1, 0.3), RetryPolicy::DEFAULT_BASE_DELAY);
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

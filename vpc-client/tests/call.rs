@@ -351,3 +351,39 @@ fn an_endpoint_with_a_password_is_refused_without_echoing_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_region_that_cannot_be_a_header_is_refused_at_build() {
+    for region in ["", "ap-guangzhou\n", "ap guangzhou", "ap-广州"] {
+        let err = Client::builder()
+            .credentials(demo_credential())
+            .region(region)
+            .build()
+            .expect_err("invalid region");
+        assert!(
+            matches!(err, vpc_client::BuildError::InvalidRegion(_)),
+            "{region:?}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_a_request_error_and_never_retried() {
+    let server = server().await;
+    // A token (as a metadata service could hand out) that no header may carry.
+    let credential = demo_credential().with_token("bad\ntoken");
+    let client = Client::builder()
+        .credentials(credential)
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url(server.url()))
+        .build() // retries on (the default)
+        .expect("client builds");
+    let err = client
+        .reset_vpn_connection(&example_request())
+        .await
+        .expect_err("cannot be sent");
+    assert!(matches!(err, Error::Request(_)), "{err:?}");
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.requests_received(), 0);
+    server.shutdown().await;
+}

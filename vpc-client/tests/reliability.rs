@@ -721,8 +721,9 @@ async fn a_burst_of_1000_calls_is_paced_to_the_spec_rate() {
         "{elapsed:?}: the rate limit was not applied"
     );
     assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
-    // Spaced 10 ms apart, calls exceed the endpoint's one-second window only when the
-    // scheduler bunches them up; each such throttle is retried.
+    // Spaced 10.2 ms apart (2 % margin), calls exceed the endpoint's one-second window
+    // only when the scheduler stalls and bunches them by more than that; each such
+    // throttle is retried. (0 here on an idle machine; the bound leaves room for load.)
     assert!(throttled <= CALLS / 20, "{throttled} throttled answers");
 }
 
@@ -1070,6 +1071,16 @@ async fn no_secret_in_credentials_clients_errors_or_traces() {
     for text in &printed {
         assert!(!text.contains(SECRET), "the secret key leaked: {text}");
         assert!(!text.contains(TOKEN), "the token leaked: {text}");
+        // Nor the signature or the request body (the README promises neither is traced).
+        assert!(
+            !text.contains("TC3-HMAC-SHA256"),
+            "an Authorization leaked: {text}"
+        );
+        assert!(!text.contains("Signature="), "a signature leaked: {text}");
+        assert!(
+            !text.contains("vpnx-f29e6u0z"),
+            "a request body leaked: {text}"
+        );
     }
     drop(server);
 }
