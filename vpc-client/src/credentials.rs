@@ -20,6 +20,7 @@
 //! in any [`CredentialsError`]; the secret key and the token are kept in
 //! [`Zeroizing`] buffers that are wiped when dropped.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 use std::fs::File;
@@ -27,8 +28,8 @@ use std::future::Future;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ini::{Ini, ParseOption};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -616,6 +617,13 @@ pub const INSTANCE_ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials
 /// that expire while it is on its way.
 pub const INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
 
+/// How long after a failed refresh of instance-role credentials that are still valid
+/// no other refresh is tried: 10 s. Meanwhile every caller gets the cached credentials
+/// at once, so that a metadata service that is down or hangs sees one request per
+/// 10 s rather than one per call. Callers without valid credentials (none fetched
+/// yet, or expired) are not held back by it: they have nothing else to use.
+pub const INSTANCE_ROLE_REFRESH_BACKOFF: Duration = Duration::from_secs(10);
+
 /// Default connect timeout for the metadata service: off a CVM the host does not
 /// resolve or does not answer, and the chain should go on quickly.
 const METADATA_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
@@ -641,12 +649,38 @@ const MAX_ROLE_NAME_LEN: usize = 128;
 /// ([`InstanceRoleProviderBuilder::role_name`]) skips the first request.
 ///
 /// **Caching.** Credentials are kept until fewer than
-/// [`INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY`] (300 s) remain before their `ExpiredTime`,
-/// then fetched again (the role name too, so that a changed role is followed).
-/// Concurrent callers share one fetch: the cache is behind an async mutex held across
-/// the fetch, and whoever gets it next finds the fresh credentials. If a refresh fails
-/// while the cached credentials have not yet expired, those are returned. Clones share
+/// [`INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY`] (300 s) remain before they expire, then
+/// fetched again (the role name too, so that a changed role is followed). Clones share
 /// the cache (the provider is an [`Arc`] inside, cheap to clone).
+///
+/// **Expiry in the service's clock.** `ExpiredTime` is a time on the metadata
+/// service's clock, which need not agree with the local one. At each fetch the
+/// provider takes the credentials' lifetime as `ExpiredTime` minus the service's time
+/// — read from the credentials answer's `Date` header, or the local clock when the
+/// answer has none or one that is not an IMF-fixdate — and counts it down on the local
+/// monotonic clock ([`Instant`]) from when the answer arrived. So a local clock that is
+/// off changes nothing when the service sends a `Date` header, and setting the local
+/// clock while credentials are cached never does. A lifetime of zero or less means the
+/// credentials have already expired: the fetch that got them returns them, and the
+/// next call fetches again.
+///
+/// **Concurrent callers** share one fetch at a time:
+///
+/// - With cached credentials that are still valid but due for a refresh, the caller
+///   that finds no refresh in flight does it (and waits for it); any other caller gets
+///   the cached credentials at once, without waiting for the refresh. If the refresh
+///   fails, its caller gets the cached credentials too, and for
+///   [`INSTANCE_ROLE_REFRESH_BACKOFF`] (10 s) every caller does, without a new
+///   refresh, as long as they are valid.
+/// - Without valid credentials (the first call, or after they expired), callers wait
+///   for the fetch in flight and share its outcome. If it failed, the first of them to
+///   get its turn starts one more fetch and the others share that one's outcome, its
+///   credentials or its error; none start a third. A caller thus waits for at most two
+///   fetches, and a failing service sees one or two fetches for a crowd of callers,
+///   not one per caller. Callers that share an error get the same variant and message
+///   as the caller that fetched; an underlying cause, if any, as text.
+/// - A fetch whose caller gives up (its future is dropped) counts as not made: the
+///   next waiter fetches.
 ///
 /// **Off a CVM.** When the metadata service cannot be reached (the name does not
 /// resolve, the connection is refused or times out: 1 s to connect, 5 s per request by
@@ -658,8 +692,8 @@ const MAX_ROLE_NAME_LEN: usize = 128;
 /// never quoting the answer. The HTTP client ignores proxy settings (the metadata
 /// service is local to the instance) and does not follow redirects.
 ///
-/// `Debug` output shows the configuration and when the cached credentials expire,
-/// never the credentials.
+/// `Debug` output shows the configuration and how long the cached credentials have
+/// left, never the credentials.
 #[derive(Clone)]
 pub struct InstanceRoleProvider {
     inner: Arc<RoleInner>,
@@ -671,38 +705,123 @@ struct RoleInner {
     role_name: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
-    state: tokio::sync::Mutex<RoleState>,
+    /// The single-flight guard, held by the caller that fetches for the whole fetch.
+    /// It keeps the HTTP client, built on first use so that a provider nobody asks
+    /// costs nothing.
+    refresh: tokio::sync::Mutex<Option<reqwest::Client>>,
+    /// What the fetches got. Locked only briefly and never across an `await`, so that
+    /// callers read it while a fetch is in flight.
+    cache: Mutex<RoleCache>,
+}
+
+impl RoleInner {
+    fn new(
+        base_url: String,
+        role_name: Option<String>,
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            base_url,
+            role_name,
+            connect_timeout,
+            timeout,
+            refresh: tokio::sync::Mutex::new(None),
+            cache: Mutex::new(RoleCache::default()),
+        }
+    }
 }
 
 #[derive(Default)]
-struct RoleState {
-    /// Built on first use, so that a provider nobody asks costs nothing.
-    http: Option<reqwest::Client>,
+struct RoleCache {
     cached: Option<CachedCredential>,
+    /// The last fetch's failure; `None` once a fetch succeeds.
+    failure: Option<FetchFailure>,
+    /// Fetches finished so far, successful or not: a caller that waited for the
+    /// single-flight guard tells from it how many finished meanwhile.
+    fetches: u64,
+}
+
+struct FetchFailure {
+    /// When the fetch failed.
+    at: Instant,
+    /// Its error, as the callers that waited for the fetch get it.
+    error: CredentialsError,
+}
+
+/// What the cache offers a caller.
+enum Lookup {
+    /// Credentials to return without fetching: fresh ones, or valid ones while a
+    /// failed refresh's backoff runs.
+    Ready(Credential),
+    /// Valid credentials that are due for a refresh.
+    Stale(Credential),
+    /// No valid credentials.
+    Missing,
+}
+
+impl RoleCache {
+    fn lookup(&self, now: Instant) -> Lookup {
+        match &self.cached {
+            Some(cached) if cached.is_fresh(now) => Lookup::Ready(cached.credential.clone()),
+            Some(cached) if cached.is_valid(now) => {
+                if self.backing_off(now) {
+                    Lookup::Ready(cached.credential.clone())
+                } else {
+                    Lookup::Stale(cached.credential.clone())
+                }
+            }
+            _ => Lookup::Missing,
+        }
+    }
+
+    /// A refresh failed less than [`INSTANCE_ROLE_REFRESH_BACKOFF`] ago.
+    fn backing_off(&self, now: Instant) -> bool {
+        self.failure.as_ref().is_some_and(|failure| {
+            now.saturating_duration_since(failure.at) < INSTANCE_ROLE_REFRESH_BACKOFF
+        })
+    }
 }
 
 struct CachedCredential {
     credential: Credential,
-    /// `ExpiredTime`, Unix seconds.
-    expires_at: u64,
+    /// When the credentials expire, on the local monotonic clock: when their answer
+    /// arrived plus their lifetime in the service's clock.
+    expires_at: Instant,
 }
 
 impl CachedCredential {
     /// More than the refresh margin left: usable without asking again.
-    fn is_fresh(&self, now: u64) -> bool {
+    fn is_fresh(&self, now: Instant) -> bool {
         self.expires_at
-            .checked_sub(now)
-            .is_some_and(|left| left >= INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY.as_secs())
+            .checked_duration_since(now)
+            .is_some_and(|left| left >= INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY)
     }
 
     /// Not yet expired, though perhaps due for a refresh.
-    fn is_valid(&self, now: u64) -> bool {
+    fn is_valid(&self, now: Instant) -> bool {
         self.expires_at > now
     }
 }
 
+/// `start + after`, saturating: when the platform cannot represent that instant, the
+/// latest it can on the way there (credentials that practically never expire).
+fn instant_after(start: Instant, after: Duration) -> Instant {
+    let mut after = after;
+    loop {
+        if let Some(instant) = start.checked_add(after) {
+            return instant;
+        }
+        // Ends at zero at the latest, which always fits.
+        after /= 2;
+    }
+}
+
 /// Configures an [`InstanceRoleProvider`]; from [`InstanceRoleProvider::builder`].
-#[derive(Clone, Debug)]
+///
+/// `Debug` output never shows a user name or password given in the base URL (which
+/// [`build`](Self::build) refuses).
+#[derive(Clone)]
 pub struct InstanceRoleProviderBuilder {
     base_url: String,
     role_name: Option<String>,
@@ -713,7 +832,8 @@ pub struct InstanceRoleProviderBuilder {
 impl InstanceRoleProviderBuilder {
     /// The metadata service's base URL (scheme, host, optional port and path prefix),
     /// for example `http://127.0.0.1:8080` for a local stand-in. Default:
-    /// [`INSTANCE_METADATA_URL`].
+    /// [`INSTANCE_METADATA_URL`]. A URL with a user name or password is refused by
+    /// [`build`](Self::build): the metadata service takes no authentication.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -745,13 +865,14 @@ impl InstanceRoleProviderBuilder {
     /// # Errors
     ///
     /// [`CredentialsError::Other`] when the base URL is not an `http` or `https` URL
-    /// with a host (and no query or fragment), or the fixed role name is not a valid
-    /// CAM role name.
+    /// with a host (and no user name, password, query or fragment), or the fixed role
+    /// name is not a valid CAM role name. The message shows the URL without any user
+    /// name or password.
     pub fn build(self) -> Result<InstanceRoleProvider, CredentialsError> {
         let invalid_url = |reason: &str| {
             CredentialsError::other(format!(
                 "invalid instance metadata URL {}: {reason}",
-                self.base_url
+                shown_url(&self.base_url)
             ))
         };
         let parsed =
@@ -761,6 +882,14 @@ impl InstanceRoleProviderBuilder {
         }
         if parsed.host_str().is_none() {
             return Err(invalid_url("the URL has no host"));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            // The HTTP client would send them as Basic authentication; and never echo
+            // the password back: it would end up in logs.
+            return Err(invalid_url(
+                "the URL must not carry a user name or password (the metadata service \
+                 takes no authentication)",
+            ));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid_url("the URL must have no query or fragment"));
@@ -774,13 +903,12 @@ impl InstanceRoleProviderBuilder {
             )));
         }
         Ok(InstanceRoleProvider {
-            inner: Arc::new(RoleInner {
-                base_url: self.base_url.trim_end_matches('/').to_owned(),
-                role_name: self.role_name,
-                connect_timeout: self.connect_timeout,
-                timeout: self.timeout,
-                state: tokio::sync::Mutex::new(RoleState::default()),
-            }),
+            inner: Arc::new(RoleInner::new(
+                self.base_url.trim_end_matches('/').to_owned(),
+                self.role_name,
+                self.connect_timeout,
+                self.timeout,
+            )),
         })
     }
 }
@@ -796,18 +924,54 @@ impl Default for InstanceRoleProviderBuilder {
     }
 }
 
+impl fmt::Debug for InstanceRoleProviderBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstanceRoleProviderBuilder")
+            .field("base_url", &shown_url(&self.base_url))
+            .field("role_name", &self.role_name)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A base URL as errors and `Debug` show it: without a user name or password. A URL
+/// the parser does not take, or takes as something other than `http` or `https`, has
+/// everything between its `://` (or its start) and its last `@` hidden, when it has an
+/// `@` at all.
+fn shown_url(url: &str) -> Cow<'_, str> {
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+            if parsed.username().is_empty() && parsed.password().is_none() {
+                return Cow::Borrowed(url);
+            }
+            let mut redacted = parsed;
+            if redacted.set_username("").is_ok() && redacted.set_password(None).is_ok() {
+                return Cow::Owned(redacted.into());
+            }
+        }
+        _ => {}
+    }
+    match url.rfind('@') {
+        None => Cow::Borrowed(url),
+        Some(at) => {
+            let start = url[..at].find("://").map_or(0, |i| i + 3);
+            Cow::Owned(format!("{}***{}", &url[..start], &url[at..]))
+        }
+    }
+}
+
 impl InstanceRoleProvider {
     /// Asks [`INSTANCE_METADATA_URL`] for the attached role, with the default
     /// timeouts. Nothing is sent until credentials are asked for.
     pub fn new() -> Self {
         Self {
-            inner: Arc::new(RoleInner {
-                base_url: INSTANCE_METADATA_URL.to_owned(),
-                role_name: None,
-                connect_timeout: METADATA_CONNECT_TIMEOUT,
-                timeout: METADATA_TIMEOUT,
-                state: tokio::sync::Mutex::new(RoleState::default()),
-            }),
+            inner: Arc::new(RoleInner::new(
+                INSTANCE_METADATA_URL.to_owned(),
+                None,
+                METADATA_CONNECT_TIMEOUT,
+                METADATA_TIMEOUT,
+            )),
         }
     }
 
@@ -831,25 +995,82 @@ impl InstanceRoleProvider {
         format!("{}{INSTANCE_ROLE_PATH}", self.inner.base_url)
     }
 
+    fn cache(&self) -> MutexGuard<'_, RoleCache> {
+        // Nothing panics while the lock is held, and the cache is consistent after
+        // every statement: a poisoned lock still holds a usable cache.
+        self.inner
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The caching and single-flight rules of the type's documentation.
     async fn credential(&self) -> Result<Credential, CredentialsError> {
-        let mut state = self.inner.state.lock().await;
-        if let Some(cached) = &state.cached
-            && cached.is_fresh(unix_now())
+        let (lookup, seen) = {
+            let cache = self.cache();
+            (cache.lookup(Instant::now()), cache.fetches)
+        };
+        let mut http = match lookup {
+            Lookup::Ready(credential) => return Ok(credential),
+            // Valid credentials never wait for somebody else's refresh.
+            Lookup::Stale(credential) => match self.inner.refresh.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(credential),
+            },
+            Lookup::Missing => self.inner.refresh.lock().await,
+        };
         {
-            return Ok(cached.credential.clone());
+            // Look again: a fetch may have finished since the first look.
+            let cache = self.cache();
+            let finished = cache.fetches.wrapping_sub(seen);
+            match cache.lookup(Instant::now()) {
+                Lookup::Ready(credential) => return Ok(credential),
+                // Refreshed meanwhile, if only to credentials that are due again.
+                Lookup::Stale(credential) if finished > 0 => return Ok(credential),
+                Lookup::Stale(_) => {}
+                // The fetch in flight when this caller came, and one more after it,
+                // both failed (or got expired credentials): share the latest outcome
+                // rather than fetching a third time.
+                Lookup::Missing if finished >= 2 => {
+                    if let Some(failure) = &cache.failure {
+                        return Err(share_error(&failure.error));
+                    }
+                    if let Some(cached) = &cache.cached {
+                        return Ok(cached.credential.clone());
+                    }
+                }
+                Lookup::Missing => {}
+            }
         }
-        match self.fetch(&mut state.http).await {
+        let result = self.fetch(&mut http).await;
+        let now = Instant::now();
+        let mut cache = self.cache();
+        cache.fetches = cache.fetches.wrapping_add(1);
+        let outcome = match result {
             Ok(fresh) => {
                 let credential = fresh.credential.clone();
-                state.cached = Some(fresh);
+                cache.cached = Some(fresh);
+                cache.failure = None;
                 Ok(credential)
             }
-            Err(error) => match &state.cached {
+            Err(error) => {
                 // A failed refresh does not throw away credentials that still work.
-                Some(cached) if cached.is_valid(unix_now()) => Ok(cached.credential.clone()),
-                _ => Err(error),
-            },
-        }
+                let valid = cache
+                    .cached
+                    .as_ref()
+                    .filter(|cached| cached.is_valid(now))
+                    .map(|cached| cached.credential.clone());
+                cache.failure = Some(FetchFailure {
+                    at: now,
+                    error: share_error(&error),
+                });
+                valid.ok_or(error)
+            }
+        };
+        // The outcome is in the cache before the next caller gets the guard.
+        drop(cache);
+        drop(http);
+        outcome
     }
 
     async fn fetch(
@@ -880,20 +1101,29 @@ impl InstanceRoleProvider {
             None => (self.discover_role(&http, &list_url).await?, false),
         };
         let url = format!("{list_url}{role}");
-        let (status, body) = match get_bounded(&http, &url).await {
+        let answer = match get_bounded(&http, &url).await {
             Ok(answer) => answer,
             Err(GetError::Transport(e)) if first_contact => {
                 return Err(metadata_unreachable(&url, &e));
             }
             Err(e) => return Err(e.into_error(&url)),
         };
-        if !status.is_success() {
+        if !answer.status.is_success() {
             return Err(CredentialsError::other(format!(
-                "the instance metadata service answered HTTP {status} for the credentials \
-                 of role {role} at {url}"
+                "the instance metadata service answered HTTP {} for the credentials of \
+                 role {role} at {url}",
+                answer.status
             )));
         }
-        parse_role_credentials(&url, &body)
+        let (credential, expired_time) = parse_role_credentials(&url, &answer.body)?;
+        // `ExpiredTime` is on the service's clock: the lifetime is measured against the
+        // service's time, then counted down on the monotonic clock. None left (or less
+        // than none) is expired already.
+        let lifetime = Duration::from_secs(expired_time.saturating_sub(answer.server_now));
+        Ok(CachedCredential {
+            credential,
+            expires_at: instant_after(answer.received_at, lifetime),
+        })
     }
 
     /// Asks which role is attached; `NotFound` when there is no metadata service or
@@ -903,11 +1133,12 @@ impl InstanceRoleProvider {
         http: &reqwest::Client,
         url: &str,
     ) -> Result<String, CredentialsError> {
-        let (status, body) = match get_bounded(http, url).await {
+        let answer = match get_bounded(http, url).await {
             Ok(answer) => answer,
             Err(GetError::Transport(e)) => return Err(metadata_unreachable(url, &e)),
             Err(e) => return Err(e.into_error(url)),
         };
+        let (status, body) = (answer.status, &answer.body);
         if status == reqwest::StatusCode::NOT_FOUND {
             return Err(CredentialsError::NotFound {
                 looked_at: format!(
@@ -922,7 +1153,7 @@ impl InstanceRoleProvider {
                  at {url}"
             )));
         }
-        let text = std::str::from_utf8(&body).map_err(|_| {
+        let text = std::str::from_utf8(body).map_err(|_| {
             CredentialsError::other(format!(
                 "the role list from the instance metadata service at {url} is not UTF-8"
             ))
@@ -954,20 +1185,18 @@ impl Default for InstanceRoleProvider {
 
 impl fmt::Debug for InstanceRoleProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut debug = f.debug_struct("InstanceRoleProvider");
-        debug
+        // Whole seconds left; zero once expired.
+        let expires_in = self.cache().cached.as_ref().map(|cached| {
+            let left = cached.expires_at.saturating_duration_since(Instant::now());
+            Duration::from_secs(left.as_secs())
+        });
+        f.debug_struct("InstanceRoleProvider")
             .field("base_url", &self.inner.base_url)
             .field("role_name", &self.inner.role_name)
             .field("connect_timeout", &self.inner.connect_timeout)
-            .field("timeout", &self.inner.timeout);
-        // Only when nobody is fetching; never waits.
-        if let Ok(state) = self.inner.state.try_lock() {
-            debug.field(
-                "cached_until",
-                &state.cached.as_ref().map(|cached| cached.expires_at),
-            );
-        }
-        debug.finish_non_exhaustive()
+            .field("timeout", &self.inner.timeout)
+            .field("cached_expires_in", &expires_in)
+            .finish_non_exhaustive()
     }
 }
 
@@ -987,6 +1216,64 @@ fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())
 }
+
+/// A copy of `error` for the callers that waited for the fetch that failed with it:
+/// the same variant and message, an underlying cause kept as its text.
+fn share_error(error: &CredentialsError) -> CredentialsError {
+    match error {
+        CredentialsError::NotFound { looked_at } => CredentialsError::NotFound {
+            looked_at: looked_at.clone(),
+        },
+        CredentialsError::Incomplete { location, missing } => CredentialsError::Incomplete {
+            location: location.clone(),
+            missing: missing.clone(),
+        },
+        CredentialsError::File { path, reason } => CredentialsError::File {
+            path: path.clone(),
+            reason: reason.clone(),
+        },
+        CredentialsError::Chain { failures } => CredentialsError::Chain {
+            failures: failures
+                .iter()
+                .map(|failure| ProviderFailure {
+                    provider: failure.provider.clone(),
+                    error: share_error(&failure.error),
+                })
+                .collect(),
+        },
+        CredentialsError::Other { message, source } => CredentialsError::Other {
+            message: message.clone(),
+            source: source.as_deref().map(|cause| {
+                Box::new(CauseText::of(cause)) as Box<dyn StdError + Send + Sync + 'static>
+            }),
+        },
+    }
+}
+
+/// An underlying error kept as the text of its chain of causes.
+#[derive(Debug)]
+struct CauseText(String);
+
+impl CauseText {
+    fn of(error: &(dyn StdError + 'static)) -> Self {
+        let mut text = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Self(text)
+    }
+}
+
+impl fmt::Display for CauseText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for CauseText {}
 
 /// A CAM role name: 1 to 128 of letters, digits and `+=,.@_-`. Anything else (an HTML
 /// page, a path) is not asked for.
@@ -1040,13 +1327,28 @@ impl GetError {
     }
 }
 
-/// GETs `url` and reads at most [`MAX_METADATA_ANSWER`] bytes of the answer into a
-/// buffer wiped when dropped (it may hold a secret key).
-async fn get_bounded(
-    http: &reqwest::Client,
-    url: &str,
-) -> Result<(reqwest::StatusCode, Zeroizing<Vec<u8>>), GetError> {
+/// An answer of the metadata service.
+struct MetadataAnswer {
+    status: reqwest::StatusCode,
+    /// When the answer's head arrived, on the monotonic clock.
+    received_at: Instant,
+    /// The service's time then, Unix seconds: its `Date` header, or the local clock
+    /// when the answer has none or one that is not an IMF-fixdate.
+    server_now: u64,
+    /// The body, in a buffer wiped when dropped (it may hold a secret key).
+    body: Zeroizing<Vec<u8>>,
+}
+
+/// GETs `url` and reads at most [`MAX_METADATA_ANSWER`] bytes of the answer.
+async fn get_bounded(http: &reqwest::Client, url: &str) -> Result<MetadataAnswer, GetError> {
     let mut response = http.get(url).send().await.map_err(GetError::Transport)?;
+    let received_at = Instant::now();
+    let server_now = response
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|date| date.to_str().ok())
+        .and_then(crate::clock::parse_http_date)
+        .unwrap_or_else(unix_now);
     let status = response.status();
     if response
         .content_length()
@@ -1061,7 +1363,12 @@ async fn get_bounded(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((status, body))
+    Ok(MetadataAnswer {
+        status,
+        received_at,
+        server_now,
+        body,
+    })
 }
 
 /// The instance-role credentials answer; unknown fields (`Expiration`, ...) are
@@ -1106,7 +1413,9 @@ impl ExpiredTime {
     }
 }
 
-fn parse_role_credentials(url: &str, body: &[u8]) -> Result<CachedCredential, CredentialsError> {
+/// The credentials of an answer and their `ExpiredTime` (Unix seconds, on the
+/// service's clock).
+fn parse_role_credentials(url: &str, body: &[u8]) -> Result<(Credential, u64), CredentialsError> {
     // serde_json's messages can quote a value from the answer: report only the kind of
     // error and its position.
     let mut answer: RoleCredentialsAnswer = serde_json::from_slice(body).map_err(|e| {
@@ -1173,11 +1482,10 @@ fn parse_role_credentials(url: &str, body: &[u8]) -> Result<CachedCredential, Cr
     ) else {
         return Err(incomplete());
     };
-    Ok(CachedCredential {
-        credential: Credential::new(id, std::mem::take(&mut *key))
-            .with_token(std::mem::take(&mut *token)),
+    Ok((
+        Credential::new(id, std::mem::take(&mut *key)).with_token(std::mem::take(&mut *token)),
         expires_at,
-    })
+    ))
 }
 
 /// Tries providers in order and returns the first credentials found.
@@ -1254,5 +1562,109 @@ impl ProvideCredentials for DefaultChain {
 
     fn name(&self) -> &str {
         "provider chain"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache_expiring_in(left: Duration, now: Instant) -> RoleCache {
+        RoleCache {
+            cached: Some(CachedCredential {
+                credential: Credential::new("AKIDunit", "unit-key").with_token("unit-token"),
+                expires_at: now + left,
+            }),
+            failure: None,
+            fetches: 1,
+        }
+    }
+
+    fn failed_at(at: Instant) -> Option<FetchFailure> {
+        Some(FetchFailure {
+            at,
+            error: CredentialsError::other("down"),
+        })
+    }
+
+    #[test]
+    fn lookup_follows_the_refresh_margin_and_the_backoff() {
+        let now = Instant::now();
+        let hour = Duration::from_secs(3600);
+        assert!(matches!(
+            cache_expiring_in(hour, now).lookup(now),
+            Lookup::Ready(_)
+        ));
+        let mut cache = cache_expiring_in(Duration::from_secs(100), now);
+        assert!(matches!(cache.lookup(now), Lookup::Stale(_)));
+        // A refresh failed 1 s ago: use the cached credentials without asking.
+        cache.failure = failed_at(now);
+        assert!(matches!(
+            cache.lookup(now + Duration::from_secs(1)),
+            Lookup::Ready(_)
+        ));
+        // The backoff is over: due again.
+        assert!(matches!(
+            cache.lookup(now + INSTANCE_ROLE_REFRESH_BACKOFF),
+            Lookup::Stale(_)
+        ));
+        // Expired: the backoff does not hold back a caller without valid credentials.
+        assert!(matches!(
+            cache.lookup(now + Duration::from_secs(100)),
+            Lookup::Missing
+        ));
+        assert!(matches!(RoleCache::default().lookup(now), Lookup::Missing));
+        // No time left at all is expired at once.
+        assert!(matches!(
+            cache_expiring_in(Duration::ZERO, now).lookup(now),
+            Lookup::Missing
+        ));
+    }
+
+    #[test]
+    fn instant_after_saturates() {
+        let now = Instant::now();
+        assert_eq!(
+            instant_after(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+        let far = instant_after(now, Duration::MAX);
+        assert!(far > now + Duration::from_secs(100 * 365 * 86_400));
+    }
+
+    #[test]
+    fn shown_url_hides_user_names_and_passwords() {
+        for (url, shown) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1/a@b", "http://127.0.0.1/a@b"),
+            ("not a url", "not a url"),
+            ("http://user:pw@127.0.0.1:8080/x", "http://127.0.0.1:8080/x"),
+            ("http://user@127.0.0.1", "http://127.0.0.1/"),
+            ("http://user:pw@[::1", "http://***@[::1"),
+            ("user:pw@host", "***@host"),
+            ("ftp://user:pw@host", "ftp://***@host"),
+        ] {
+            assert_eq!(shown_url(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn shared_errors_keep_variant_message_and_cause_text() {
+        let not_found = CredentialsError::NotFound {
+            looked_at: "somewhere".to_owned(),
+        };
+        let shared = share_error(&not_found);
+        assert!(matches!(&shared, CredentialsError::NotFound { .. }));
+        assert_eq!(shared.to_string(), not_found.to_string());
+
+        let cause = io::Error::new(io::ErrorKind::ConnectionReset, "reset by peer");
+        let other = CredentialsError::Other {
+            message: "cannot read".to_owned(),
+            source: Some(Box::new(cause)),
+        };
+        let shared = share_error(&other);
+        assert_eq!(shared.to_string(), "cannot read");
+        let source = StdError::source(&shared).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("reset by peer"));
     }
 }

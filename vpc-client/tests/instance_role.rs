@@ -1,20 +1,25 @@
 //! The CVM instance-role provider against a stand-in metadata service on 127.0.0.1:
-//! role discovery, the credentials answer, caching and refresh ahead of expiry, one
-//! shared fetch for concurrent callers, `NotFound` off a CVM so that a chain goes on,
-//! errors that name the URL, and no secret in any `Debug` or `Display`.
+//! role discovery, the credentials answer, caching and refresh ahead of expiry, expiry
+//! measured in the service's clock (its `Date` header), one shared fetch for
+//! concurrent callers, cached credentials served without waiting while a refresh is in
+//! flight or has just failed, `NotFound` off a CVM so that a chain goes on, errors that
+//! name the URL, base URLs with a password refused, and no secret in any `Debug` or
+//! `Display`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU16, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinSet;
+use vpc_client::clock::format_http_date;
 use vpc_client::credentials::{
     Credential, CredentialsError, DefaultChain, EnvProvider, INSTANCE_METADATA_URL,
-    INSTANCE_ROLE_PATH, INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY, InstanceRoleProvider,
-    ProvideCredentials,
+    INSTANCE_ROLE_PATH, INSTANCE_ROLE_REFRESH_BACKOFF, INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY,
+    InstanceRoleProvider, ProvideCredentials,
 };
 use vpc_client::vpc::ResetVpnConnectionRequest;
 use vpc_client::{Client, Endpoint};
@@ -35,7 +40,11 @@ fn unix_now() -> i64 {
 }
 
 fn credentials_json(expires_in: i64) -> String {
-    let expired_time = unix_now() + expires_in;
+    credentials_json_expiring_at(unix_now() + expires_in)
+}
+
+/// The credentials answer with this `ExpiredTime` (Unix seconds).
+fn credentials_json_expiring_at(expired_time: i64) -> String {
     format!(
         r#"{{"TmpSecretId":"{SECRET_ID}","TmpSecretKey":"{SECRET_KEY}","ExpiredTime":{expired_time},"Expiration":"2030-01-01T00:00:00Z","Token":"{TOKEN}","Code":"Success"}}"#
     )
@@ -47,13 +56,19 @@ type Answer = (u16, String);
 /// What the stand-in answers for a path.
 type Handler = dyn Fn(&str) -> Answer + Send + Sync;
 
+/// The value of the stand-in's `Date` header, made when an answer is written.
+type DateHeader = dyn Fn() -> String + Send + Sync;
+
 /// A tiny HTTP/1.1 server on 127.0.0.1:0 that counts the requests per path and
-/// answers each through a handler, after an optional delay, then closes the
-/// connection.
+/// answers each through a handler, after a delay (changeable) and once its gate is
+/// open (it starts open), then closes the connection. It sends a `Date` header only
+/// when started with one.
 struct Metadata {
     base_url: String,
     hits: Arc<Mutex<HashMap<String, usize>>>,
     requests: Arc<Mutex<Vec<String>>>,
+    delay_ms: Arc<AtomicU64>,
+    gate: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -62,14 +77,27 @@ impl Metadata {
         delay: Duration,
         handler: impl Fn(&str) -> Answer + Send + Sync + 'static,
     ) -> Self {
+        Self::start_with_date(delay, None, handler).await
+    }
+
+    async fn start_with_date(
+        delay: Duration,
+        date: Option<Arc<DateHeader>>,
+        handler: impl Fn(&str) -> Answer + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let hits = Arc::new(Mutex::new(HashMap::new()));
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let delay_ms = Arc::new(AtomicU64::new(
+            delay.as_millis().try_into().expect("delay fits u64"),
+        ));
+        let (gate, gate_open) = watch::channel(true);
         let handler: Arc<Handler> = Arc::new(handler);
         let task = tokio::spawn({
             let hits = hits.clone();
             let requests = requests.clone();
+            let delay_ms = delay_ms.clone();
             async move {
                 loop {
                     let Ok((mut stream, _)) = listener.accept().await else {
@@ -78,6 +106,9 @@ impl Metadata {
                     let hits = hits.clone();
                     let requests = requests.clone();
                     let handler = handler.clone();
+                    let date = date.clone();
+                    let delay = Duration::from_millis(delay_ms.load(Ordering::SeqCst));
+                    let mut gate_open = gate_open.clone();
                     tokio::spawn(async move {
                         let mut head = Vec::new();
                         let mut buf = [0u8; 1024];
@@ -97,9 +128,15 @@ impl Metadata {
                         *hits.lock().expect("lock").entry(path.clone()).or_default() += 1;
                         requests.lock().expect("lock").push(request_line);
                         tokio::time::sleep(delay).await;
+                        // A dropped sender (the test is over) opens the gate too.
+                        let _ = gate_open.wait_for(|open| *open).await;
                         let (status, body) = handler(&path);
+                        // Made after the handler, so never earlier than its clock.
+                        let date = date
+                            .map(|date| format!("Date: {}\r\n", date()))
+                            .unwrap_or_default();
                         let response = format!(
-                            "HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\n\
+                            "HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\n{date}\
                              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
                             body.len()
                         );
@@ -113,8 +150,38 @@ impl Metadata {
             base_url: format!("http://{addr}"),
             hits,
             requests,
+            delay_ms,
+            gate,
             task,
         }
+    }
+
+    /// The delay of the answers to requests that arrive from now on.
+    fn set_delay(&self, delay: Duration) {
+        self.delay_ms.store(
+            delay.as_millis().try_into().expect("delay fits u64"),
+            Ordering::SeqCst,
+        );
+    }
+
+    /// Holds every answer (requests are still counted) until [`Self::open_gate`].
+    fn close_gate(&self) {
+        self.gate.send_replace(false);
+    }
+
+    fn open_gate(&self) {
+        self.gate.send_replace(true);
+    }
+
+    /// Waits, for 5 s at most, until `what` of the server holds.
+    async fn wait_until(&self, what: impl Fn(&Self) -> bool) {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while !what(self) {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the server saw what was expected");
     }
 
     /// The usual service: role `ROLE`, credentials expiring `expires_in` seconds after
@@ -440,6 +507,238 @@ async fn concurrent_callers_share_one_fetch() {
     assert_eq!(server.credential_hits(), 3);
 }
 
+/// `n` callers at once, each with its own clone of `provider`; their results.
+async fn call_concurrently(
+    provider: &InstanceRoleProvider,
+    n: usize,
+) -> Vec<Result<Credential, CredentialsError>> {
+    let mut callers = JoinSet::new();
+    for _ in 0..n {
+        let provider = provider.clone();
+        callers.spawn(async move { provider.provide_credentials().await });
+    }
+    callers.join_all().await
+}
+
+/// A service that answers the role list and credentials expiring `expires_in` seconds
+/// after each answer while `status` is 200, and `status` with no body otherwise.
+async fn failing_when(status: Arc<AtomicU16>, expires_in: i64) -> Metadata {
+    Metadata::start(Duration::ZERO, move |path| {
+        let status = status.load(Ordering::SeqCst);
+        if status != 200 {
+            (status, "down".to_owned())
+        } else if path == INSTANCE_ROLE_PATH {
+            (200, ROLE.to_owned())
+        } else {
+            (200, credentials_json(expires_in))
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_failing_refresh_is_tried_once_and_every_caller_gets_the_cached_credentials() {
+    let status = Arc::new(AtomicU16::new(200));
+    let server = failing_when(status.clone(), 100).await;
+    let provider = server.provider();
+    let cached = provider.provide_credentials().await.expect("first");
+    assert_eq!(server.role_list_hits(), 1);
+
+    // 100 s left: due for a refresh, which hangs for 1 s, then fails.
+    status.store(500, Ordering::SeqCst);
+    server.set_delay(Duration::from_secs(1));
+    let results = call_concurrently(&provider, 8).await;
+    assert_eq!(results.len(), 8);
+    for result in results {
+        assert_eq!(result.expect("the cached credentials"), cached);
+    }
+    assert_eq!(
+        server.role_list_hits(),
+        2,
+        "one refresh for 8 callers, not one each"
+    );
+    assert_eq!(server.credential_hits(), 1);
+
+    // Within the backoff after the failure: the cached credentials, no new request.
+    assert_eq!(INSTANCE_ROLE_REFRESH_BACKOFF, Duration::from_secs(10));
+    for _ in 0..3 {
+        let again = provider.provide_credentials().await.expect("cached");
+        assert_eq!(again, cached);
+    }
+    assert_eq!(server.role_list_hits(), 2, "no refresh during the backoff");
+}
+
+#[tokio::test]
+async fn callers_with_valid_credentials_do_not_wait_for_a_refresh_in_flight() {
+    let expires_in = Arc::new(AtomicI64::new(100));
+    let server = Metadata::with_role(Duration::ZERO, expires_in.clone()).await;
+    let provider = server.provider();
+    let cached = provider.provide_credentials().await.expect("first");
+    assert_eq!(server.credential_hits(), 1);
+
+    // The next answer would last an hour, but the service holds it back.
+    expires_in.store(3600, Ordering::SeqCst);
+    server.close_gate();
+    let refresher = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.provide_credentials().await }
+    });
+    server.wait_until(|s| s.role_list_hits() == 2).await;
+
+    // With the refresh in flight, others get the cached credentials without waiting:
+    // they all return while the service still holds its answer.
+    let results = tokio::time::timeout(Duration::from_secs(5), call_concurrently(&provider, 8))
+        .await
+        .expect("callers with valid credentials do not wait for the refresh");
+    for result in results {
+        assert_eq!(result.expect("the cached credentials"), cached);
+    }
+    assert!(!refresher.is_finished(), "the refresh is still held back");
+    assert_eq!(server.role_list_hits(), 2, "no second refresh");
+    assert_eq!(server.credential_hits(), 1);
+
+    server.open_gate();
+    let refreshed = refresher
+        .await
+        .expect("refresher task")
+        .expect("refreshed credentials");
+    assert_eq!(refreshed.token(), Some(TOKEN));
+    assert_eq!(server.credential_hits(), 2);
+    // An hour left now: cached.
+    provider.provide_credentials().await.expect("cached");
+    assert_eq!(server.role_list_hits(), 2);
+    assert_eq!(server.credential_hits(), 2);
+}
+
+#[tokio::test]
+async fn callers_without_credentials_share_a_failing_fetch_and_retry_at_most_once() {
+    // A real error: every caller gets it, and the service sees the fetch the callers
+    // waited for plus at most one more, not one per caller.
+    let server = Metadata::start(Duration::from_millis(200), |_| (500, "down".to_owned())).await;
+    let results = call_concurrently(&server.provider(), 8).await;
+    assert_eq!(results.len(), 8);
+    for result in results {
+        let error = result.expect_err("no credentials anywhere");
+        assert!(!error.is_not_found(), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("500"), "{message}");
+        assert!(
+            message.contains(&server.url(INSTANCE_ROLE_PATH)),
+            "{message}"
+        );
+    }
+    let fetches = server.role_list_hits();
+    assert!(
+        (1..=2).contains(&fetches),
+        "{fetches} fetches for 8 callers"
+    );
+
+    // Not a CVM: every caller gets `NotFound`, so that a chain goes on.
+    let server = Metadata::start(Duration::from_millis(200), |_| (404, String::new())).await;
+    for result in call_concurrently(&server.provider(), 8).await {
+        let error = result.expect_err("no role");
+        assert!(
+            matches!(&error, CredentialsError::NotFound { .. }),
+            "{error:?}"
+        );
+    }
+    let fetches = server.role_list_hits();
+    assert!(
+        (1..=2).contains(&fetches),
+        "{fetches} fetches for 8 callers"
+    );
+}
+
+#[tokio::test]
+async fn a_fetch_given_up_by_its_caller_leaves_the_next_caller_to_fetch() {
+    let server = Metadata::with_role(Duration::ZERO, one_hour()).await;
+    let provider = server.provider();
+    server.close_gate();
+    let abandoned = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.provide_credentials().await }
+    });
+    server.wait_until(|s| s.role_list_hits() == 1).await;
+    let waiting = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.provide_credentials().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    abandoned.abort();
+    server.wait_until(|s| s.role_list_hits() == 2).await;
+    server.open_gate();
+    let credential = waiting
+        .await
+        .expect("waiting task")
+        .expect("credentials from its own fetch");
+    assert_eq!(credential.token(), Some(TOKEN));
+}
+
+// ---- expiry in the metadata service's clock -------------------------------------------
+
+/// A service whose clock is `offset` seconds off the local one, sent as its `Date`
+/// header, and whose credentials expire `lifetime` seconds after its own time.
+async fn skewed(offset: i64, lifetime: i64) -> Metadata {
+    let date: Arc<DateHeader> =
+        Arc::new(move || format_http_date((unix_now() + offset).try_into().expect("after 1970")));
+    Metadata::start_with_date(Duration::ZERO, Some(date), move |path| {
+        if path == INSTANCE_ROLE_PATH {
+            (200, ROLE.to_owned())
+        } else {
+            (
+                200,
+                credentials_json_expiring_at(unix_now() + offset + lifetime),
+            )
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn expiry_is_measured_in_the_service_clock_from_its_date_header() {
+    // (clock offset, lifetime in the service's clock, fetches for two calls)
+    for (offset, lifetime, fetches) in [
+        // An hour left: cached, though by the local clock the service behind by an
+        // hour hands out credentials expiring now.
+        (-3600, 3600, 1),
+        (3600, 3600, 1),
+        // 100 s left: due for a refresh, though by the local clock the service ahead by
+        // an hour hands out credentials with more than an hour left.
+        (3600, 100, 2),
+        (-3600, 100, 2),
+        // None left: expired already.
+        (3600, 0, 2),
+    ] {
+        let server = skewed(offset, lifetime).await;
+        let provider = server.provider();
+        let first = provider.provide_credentials().await.expect("first");
+        assert_eq!(first.token(), Some(TOKEN));
+        provider.provide_credentials().await.expect("second");
+        assert_eq!(
+            server.credential_hits(),
+            fetches,
+            "clock offset {offset} s, lifetime {lifetime} s"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_usable_date_header_the_local_clock_is_used() {
+    let date: Arc<DateHeader> = Arc::new(|| "yesterday, around noon".to_owned());
+    let server = Metadata::start_with_date(Duration::ZERO, Some(date), |path| {
+        if path == INSTANCE_ROLE_PATH {
+            (200, ROLE.to_owned())
+        } else {
+            (200, credentials_json(3600))
+        }
+    })
+    .await;
+    let provider = server.provider();
+    provider.provide_credentials().await.expect("first");
+    provider.provide_credentials().await.expect("cached");
+    assert_eq!(server.credential_hits(), 1);
+}
+
 // ---- off a CVM: NotFound, and the chain goes on ---------------------------------------
 
 #[tokio::test]
@@ -677,6 +976,38 @@ fn invalid_configuration_is_refused_by_the_builder() {
     }
 }
 
+#[test]
+fn a_base_url_with_a_user_name_or_password_is_refused_without_showing_them() {
+    const PASSWORD: &str = "hunter2-METADATA-PASSWORD";
+    for url in [
+        format!("http://metadata-user:{PASSWORD}@127.0.0.1:1"),
+        format!("http://:{PASSWORD}@127.0.0.1:1/"),
+        "http://metadata-user@127.0.0.1:1".to_owned(),
+        // No slashes: still parsed as an http URL with a password.
+        format!("http:metadata-user:{PASSWORD}@127.0.0.1:1"),
+        // Not a URL at all, with something like a password in it.
+        format!("http://metadata-user:{PASSWORD}@[::1"),
+        format!("metadata-user:{PASSWORD}@127.0.0.1"),
+    ] {
+        let builder = InstanceRoleProvider::builder().base_url(&url);
+        let debug = format!("{builder:?} {builder:#?}");
+        assert!(!debug.contains(PASSWORD), "{debug}");
+        assert!(!debug.contains("metadata-user"), "{debug}");
+        let error = builder.build().expect_err("a URL with credentials");
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(PASSWORD), "password echoed: {shown}");
+        assert!(!shown.contains("metadata-user"), "user echoed: {shown}");
+        assert!(!error.is_not_found(), "{error:?}");
+    }
+    let error = InstanceRoleProvider::builder()
+        .base_url(format!("http://metadata-user:{PASSWORD}@127.0.0.1:1"))
+        .build()
+        .expect_err("a URL with credentials");
+    let message = error.to_string();
+    assert!(message.contains("user name or password"), "{message}");
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+}
+
 // ---- secrets never formatted ----------------------------------------------------------
 
 #[tokio::test]
@@ -692,7 +1023,7 @@ async fn debug_of_provider_and_chain_never_shows_secrets() {
     assert_eq!(credential.token(), Some(TOKEN));
     let debug = format!("{provider:?} {provider:#?}");
     assert!(debug.contains(&server.base_url), "{debug}");
-    assert!(debug.contains("cached_until"), "{debug}");
+    assert!(debug.contains("cached_expires_in: Some("), "{debug}");
     assert!(!debug.contains(SECRET_ID), "not even the SecretId: {debug}");
     assert_no_secret(&debug);
     assert_no_secret(&format!("{builder:?}"));
