@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::action::{Action, ActionError, ServiceInfo};
 use crate::clock::parse_http_date;
-use crate::credentials::{Credential, DefaultChain, ProvideCredentials};
+use crate::credentials::{Credential, CredentialsError, DefaultChain, ProvideCredentials};
 use crate::decode::{RawAnswer, decode, response_error};
 use crate::error::{
     Error, Exhausted, ResponseErrorKind, StopReason, TransportError, TransportErrorKind,
@@ -313,7 +313,7 @@ impl ClientBuilder {
 
 fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidEndpoint {
-        url: url.to_owned(),
+        url: without_userinfo(url),
         reason: reason.to_owned(),
     };
     let parsed = reqwest::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
@@ -336,6 +336,26 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
         });
     }
     Ok(parsed)
+}
+
+/// `url` with whatever could be a user name and password (the part between `://` and
+/// the last `@` before the path) replaced by `***`, for error messages about URLs that
+/// may not even parse.
+fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("***{}", &authority[at..]),
+        None => authority.to_owned(),
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://{authority}{path}"),
+        None => format!("{authority}{path}"),
+    }
 }
 
 /// Where one request goes: its URL and the `Host` header it is sent and signed with.
@@ -469,6 +489,25 @@ impl Client {
         let mut skew_corrected = false;
         let mut last: Option<Error<A::Error>> = None;
         loop {
+            // Credentials first: a slow refresh (an instance role) must not make the
+            // request leave long after the rate-limit slot it reserved.
+            let credentials = inner.credentials.provide_credentials();
+            let credential = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), credentials).await
+                {
+                    Ok(credential) => credential,
+                    Err(_) => {
+                        let error = last.take().unwrap_or_else(|| {
+                            Error::Credentials(CredentialsError::other(
+                                "the call's deadline passed while the credentials were fetched",
+                            ))
+                        });
+                        return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                    }
+                },
+                None => credentials.await,
+            }
+            .map_err(Error::Credentials)?;
             match inner.rate_limiter.reserve(
                 A::SERVICE.name,
                 A::NAME,
@@ -496,7 +535,13 @@ impl Client {
             }
             report.attempts += 1;
             let local_now = unix_now();
-            let attempt = self.attempt::<A>(&target, &body, local_now, report.want_request_id);
+            let attempt = self.attempt::<A>(
+                credential,
+                &target,
+                &body,
+                local_now,
+                report.want_request_id,
+            );
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline.into(), attempt).await {
                     Ok(outcome) => outcome,
@@ -584,17 +629,12 @@ impl Client {
     /// One attempt: credentials, signature with the corrected clock, request, answer.
     async fn attempt<A: Action>(
         &self,
+        credential: Credential,
         target: &Target,
         body: &[u8],
         local_now: u64,
         want_request_id: bool,
     ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
-        let credential = self
-            .inner
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|err| Failure::from(Error::Credentials(err)))?;
         let offset = self.inner.clock_offset.load(Ordering::Relaxed);
         let timestamp = local_now.saturating_add_signed(offset);
         let request = self.signed_request::<A>(&credential, target, timestamp, body.to_vec());

@@ -337,6 +337,24 @@ async fn debug_and_errors_never_show_the_secret() {
 }
 
 #[test]
+fn an_unparseable_endpoint_with_a_password_is_not_echoed() {
+    for url in [
+        "http://u:hunter2@[::1",
+        "http://u:hunter2@host:99999/",
+        "u:hunter2@x",
+    ] {
+        let err = Client::builder()
+            .credentials(Credential::new("AKIDEXAMPLE", "secret"))
+            .region("ap-guangzhou")
+            .endpoint(Endpoint::Url(url.into()))
+            .build()
+            .expect_err("invalid");
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+}
+
+#[test]
 fn an_endpoint_with_a_password_is_refused_without_echoing_it() {
     let err = Client::builder()
         .credentials(Credential::new("AKIDEXAMPLE", "secret"))
@@ -384,6 +402,46 @@ async fn a_request_that_cannot_be_built_is_a_request_error_and_never_retried() {
         .expect_err("cannot be sent");
     assert!(matches!(err, Error::Request(_)), "{err:?}");
     assert_eq!(err.attempts(), 1);
+    assert_eq!(server.requests_received(), 0);
+    server.shutdown().await;
+}
+
+/// A credentials source that takes far longer than any call may.
+#[derive(Debug)]
+struct Stuck;
+
+impl vpc_client::credentials::ProvideCredentials for Stuck {
+    fn provide_credentials(&self) -> vpc_client::credentials::CredentialsFuture<'_> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(demo_credential())
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_fetching_credentials_and_nothing_is_sent() {
+    let server = server().await;
+    let client = Client::builder()
+        .credentials(Stuck)
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url(server.url()))
+        .deadline(Duration::from_millis(200))
+        .build()
+        .expect("client builds");
+    let err = tokio::time::timeout(
+        Duration::from_secs(30),
+        client.reset_vpn_connection(&example_request()),
+    )
+    .await
+    .expect("the deadline ends the call")
+    .expect_err("no credentials in time");
+    assert!(err.is_deadline_exhausted(), "{err:?}");
+    assert_eq!(err.attempts(), 0);
+    assert!(
+        matches!(err.last_attempt(), Error::Credentials(_)),
+        "{err:?}"
+    );
     assert_eq!(server.requests_received(), 0);
     server.shutdown().await;
 }
