@@ -106,8 +106,9 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a day count since 1970-01-01 (`civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+/// The date of a day count since 1970-01-01, by Howard Hinnant's `civil_from_days`;
+/// also used for the credential scope's date in [`crate::signing`].
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z - era * 146_097;

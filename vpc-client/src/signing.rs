@@ -286,21 +286,12 @@ fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
-/// `YYYY-MM-DD` of a Unix timestamp, by Howard Hinnant's `civil_from_days`.
+/// `YYYY-MM-DD` of a Unix timestamp (the same calendar arithmetic as HTTP dates).
 fn utc_date_bytes(timestamp: u64) -> [u8; 10] {
-    let days = (timestamp / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::clock::civil_from_days(timestamp / 86_400);
     // Years past 9999 (timestamps beyond 253402300799) wrap to four digits; Tencent's
     // servers reject such timestamps long before that matters.
-    let year = year.rem_euclid(10_000) as u32;
+    let year = (year % 10_000) as u32;
     let (month, day) = (month as u32, day as u32);
     let digit = |v: u32| b'0' + (v % 10) as u8;
     [
