@@ -62,3 +62,8 @@ pub mod __private {
     //! dependency of its own. Not a public API.
     pub use serde;
 }
+
+/// The workspace README's Rust examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
