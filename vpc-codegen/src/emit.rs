@@ -53,6 +53,11 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// Rustdoc attributes for a block of spec text: one `#[doc]` per line, so the emitted
 /// file shows ordinary `///` lines.
+/// A path as a user would write it (`crate`, `::vpc_client`), for docs and literals.
+pub(crate) fn path_text(path: &syn::Path) -> String {
+    quote!(#path).to_string().replace(' ', "")
+}
+
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
     let lines: Vec<String> = text
         .trim()
@@ -103,7 +108,7 @@ pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream
     let visit_doc = format!(
         " Calls [`visit`]({}::ActionVisitor::visit) once for every generated action's \
          request type, in spec order.",
-        quote!(#rt).to_string().replace(' ', "")
+        path_text(rt)
     );
 
     Ok(quote! {
@@ -242,7 +247,7 @@ struct Serde {
 impl Serde {
     fn new(rt: &syn::Path) -> Self {
         let path: syn::Path = syn::parse_quote!(#rt::__private::serde);
-        let literal = quote!(#path).to_string().replace(' ', "");
+        let literal = path_text(&path);
         Self { path, literal }
     }
 }
@@ -484,7 +489,7 @@ fn emit_methods(service: &Service, actions: &[&Action], config: &Config) -> Toke
             let trait_doc = format!(
                 " The `{}` actions, as methods on [`{}::Client`].",
                 service.name,
-                quote!(#rt).to_string().replace(' ', "")
+                path_text(rt)
             );
             quote! {
                 #[doc = #trait_doc]

@@ -10,7 +10,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ServerConfig;
-use crate::emit::{GenerateError, doc_lines, ident, select};
+use crate::emit::{GenerateError, doc_lines, ident, path_text, select};
 
 pub(crate) fn generate(
     service: &Service,
@@ -159,9 +159,4 @@ fn emit_arm(action: &Action, server: &syn::Path) -> TokenStream {
             #server::typed::answer(outcome, call, fallback.as_ref()).await
         }),
     }
-}
-
-/// A path as the user would write it in a doc link (`crate`, `::vpc_mock`).
-fn path_text(path: &syn::Path) -> String {
-    quote!(#path).to_string().replace(' ', "")
 }

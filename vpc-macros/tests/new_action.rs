@@ -19,6 +19,25 @@ fn json(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }
 
+/// The extended spec, loaded as the endpoint serves it.
+fn extended_spec() -> api_spec::ir::Service {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vpc_plus_describe.json"),
+    )
+    .expect("read");
+    api_spec::load_str(&text, "vpc_plus_describe.json").expect("valid")
+}
+
+/// The runtime client, signed with the demo credential, talking to `server`.
+fn client(server: &vpc_mock::RunningServer) -> vpc_client::Client {
+    vpc_client::Client::builder()
+        .credentials(vpc_mock::demo_credential())
+        .region("ap-guangzhou")
+        .endpoint(vpc_client::Endpoint::Url(server.url()))
+        .build()
+        .expect("builds")
+}
+
 #[test]
 fn the_copy_is_the_shipped_spec_plus_one_action() {
     let shipped = json("../api-spec/vpc.json");
@@ -32,11 +51,7 @@ fn the_copy_is_the_shipped_spec_plus_one_action() {
 
 #[tokio::test]
 async fn the_new_action_generates_compiles_and_is_served() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vpc_plus_describe.json"),
-    )
-    .expect("read");
-    let service = api_spec::load_str(&text, "vpc_plus_describe.json").expect("valid");
+    let service = extended_spec();
     let server = vpc_mock::MockServer::builder()
         .spec(&service)
         .handler(vpc_mock::ExampleHandler::new(&service))
@@ -44,12 +59,7 @@ async fn the_new_action_generates_compiles_and_is_served() {
         .start()
         .await
         .expect("starts");
-    let client = vpc_client::Client::builder()
-        .credentials(vpc_mock::demo_credential())
-        .region("ap-guangzhou")
-        .endpoint(vpc_client::Endpoint::Url(server.url()))
-        .build()
-        .expect("builds");
+    let client = client(&server);
     let request = DescribeVpnGatewaysRequest {
         vpn_gateway_ids: Some(vec!["vpngw-kjllnkew".into()]),
         ..DescribeVpnGatewaysRequest::new()
@@ -119,11 +129,7 @@ impl ExtendedVpcService for Gateways {
 #[tokio::test]
 async fn the_generated_server_trait_serves_a_typed_implementation() {
     use vpc_client::ActionError as _;
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vpc_plus_describe.json"),
-    )
-    .expect("read");
-    let service = api_spec::load_str(&text, "vpc_plus_describe.json").expect("valid");
+    let service = extended_spec();
     let server = vpc_mock::MockServer::builder()
         .spec(&service)
         .handler(ExtendedVpcServiceDispatcher::new(
@@ -134,12 +140,7 @@ async fn the_generated_server_trait_serves_a_typed_implementation() {
         .start()
         .await
         .expect("starts");
-    let client = vpc_client::Client::builder()
-        .credentials(vpc_mock::demo_credential())
-        .region("ap-guangzhou")
-        .endpoint(vpc_client::Endpoint::Url(server.url()))
-        .build()
-        .expect("builds");
+    let client = client(&server);
 
     let all = client
         .describe_vpn_gateways(&DescribeVpnGatewaysRequest::new())
