@@ -299,7 +299,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             name: name.clone(),
             method,
             document: action.document.clone(),
-            deprecated: action.status == model::Status::Deprecated,
+            deprecated: action.status == Some(model::Status::Deprecated),
             rate_limit: action.rate_limit,
             retry_safe: action.retry_safe,
             input,

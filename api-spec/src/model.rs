@@ -55,9 +55,17 @@ pub struct Endpoints {
 pub struct Action {
     /// What the action does, as the official document says it.
     pub document: String,
-    /// Whether the action is online or deprecated.
-    #[serde(default)]
-    pub status: Status,
+    /// A short human title (`api.json`'s `name`, for example `Resets a VPN tunnel`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Whether the action is online or deprecated; absent where the description does
+    /// not say (read as online).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Tencent marks a few actions (of other services) as answered without a signature.
+    /// Informational: the client signs every request.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_sign: bool,
     /// The documented limit in requests per second, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
