@@ -1,10 +1,12 @@
 //! The validated intermediate representation the generator consumes.
 //!
 //! Only [`crate::load_str`] and [`crate::load_file`] build a [`Service`], and only from a
-//! spec that passed every check: names are valid, unique and collision-free after case
-//! conversion, every object reference resolves, every error code is well formed and
-//! maps to a unique variant, and every output declares `RequestId`. The generator can
-//! therefore emit without checking anything again.
+//! spec that passed every check: wire names are valid and unique, every Rust name
+//! (type, field, method, variant, module) is distinct where it must be (names that
+//! would collide after case conversion are told apart by [`crate::names`]' rules),
+//! every object reference resolves, every error code is well formed, and every output
+//! declares `RequestId`. The generator can therefore emit without checking anything
+//! again.
 
 /// One service at one API version.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,8 +38,13 @@ pub struct Action {
     pub name: String,
     /// The snake_case method name, keyword-escaped (`reset_vpn_connection`).
     pub method: String,
+    /// The module and file name of the action's generated code (`reset_vpn_connection`),
+    /// distinct among the actions.
+    pub module: String,
     /// What the action does.
     pub document: String,
+    /// A short human title, if the spec has one (`Resets a VPN tunnel`).
+    pub title: Option<String>,
     /// Whether the spec marks the action deprecated.
     pub deprecated: bool,
     /// Documented requests per second, if any.
@@ -89,6 +96,9 @@ pub struct Object {
     pub name: String,
     /// The Rust type name.
     pub rust_name: String,
+    /// The module and file name of the object's generated code, distinct among the
+    /// objects.
+    pub module: String,
     /// What it describes.
     pub document: String,
     /// Its fields, in spec order.
@@ -104,8 +114,13 @@ pub struct Field {
     pub rust_name: String,
     /// The value type.
     pub ty: Type,
-    /// Input: the caller must send it. Output: the server always returns it.
+    /// The caller must send it (the spec's `required`), or it is an output's
+    /// `RequestId`. Decides whether the generated field is an `Option`.
     pub required: bool,
+    /// Output: the description says the server always returns it (`output_required`).
+    /// Documentation only: Tencent's own examples show such members missing, so the
+    /// generated response field is an `Option` all the same.
+    pub output_required: bool,
     /// Output: the server may answer `null`.
     pub nullable: bool,
     /// The member is deprecated.
@@ -122,6 +137,12 @@ impl Field {
     /// Whether the generated field is an `Option`: not required, or allowed to be null.
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
+    }
+
+    /// Whether this is the `RequestId` every output carries: the one member a response
+    /// decodes strictly.
+    pub fn is_request_id(&self) -> bool {
+        self.wire_name == "RequestId" && self.ty == Type::String
     }
 }
 

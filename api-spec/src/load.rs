@@ -196,9 +196,12 @@ const RESERVED_METHODS: &[&str] = &["builder", "call", "config", "clone", "new",
 
 fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
     check_header(cx, spec);
-    let common_errors = lower_errors(cx, "/common_errors", &spec.common_errors);
+    let variants = service_variants(spec);
+    let common_errors = lower_errors(cx, "/common_errors", &spec.common_errors, &variants);
 
-    // Type names: every object, and the three types of every action.
+    // Type names: the three types of every action are fixed by its name (a clash among
+    // them is an error); objects take their PascalCase name unless that is reserved or
+    // taken, and are then told apart (see `object_rust_names`).
     let mut type_names: HashMap<String, String> = HashMap::new();
     let mut claim_type = |cx: &mut Context<'_>, name: String, pointer: &str, owner: String| {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
@@ -215,6 +218,26 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             type_names.insert(name, owner);
         }
     };
+    for name in spec.actions.keys() {
+        if valid_action_name(name) {
+            for suffix in ["Request", "Response", "Error"] {
+                claim_type(
+                    cx,
+                    format!("{name}{suffix}"),
+                    &ptr("/actions", name),
+                    format!("action `{name}`"),
+                );
+            }
+        }
+    }
+    let object_names = object_rust_names(spec, &type_names);
+    let object_modules = disambiguated(
+        object_names
+            .iter()
+            .map(|(name, rust)| (name.as_str(), names::module_name(rust))),
+        "_",
+        &[],
+    );
 
     let mut objects = Vec::new();
     for (name, object) in &spec.objects {
@@ -226,54 +249,53 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             );
             continue;
         }
-        claim_type(
-            cx,
-            names::pascal_case(name),
-            &pointer,
-            format!("object `{name}`"),
-        );
-        let fields = lower_members(cx, spec, &ptr(&pointer, "members"), &object.members);
+        let fields = lower_members(cx, &object_names, &ptr(&pointer, "members"), &object.members);
         objects.push(ir::Object {
             name: name.clone(),
-            rust_name: names::pascal_case(name),
+            rust_name: object_names[name].clone(),
+            module: object_modules[name.as_str()].clone(),
             document: object.document.clone(),
             fields,
         });
     }
     check_object_cycles(cx, spec);
 
-    let mut methods: HashMap<String, String> = HashMap::new();
+    let valid_actions: Vec<&String> = spec
+        .actions
+        .keys()
+        .filter(|name| valid_action_name(name))
+        .collect();
+    let reserved_methods: Vec<String> = RESERVED_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    let methods = disambiguated(
+        valid_actions.iter().map(|name| {
+            let snake = names::words(name).join("_");
+            let base = if reserved_methods.contains(&snake) {
+                format!("{snake}_action")
+            } else {
+                snake
+            };
+            (name.as_str(), base)
+        }),
+        "_",
+        &reserved_methods,
+    );
+    let modules = disambiguated(
+        valid_actions
+            .iter()
+            .map(|name| (name.as_str(), names::module_name(name))),
+        "_",
+        &[],
+    );
+
     let mut actions = Vec::new();
     for (name, action) in &spec.actions {
         let pointer = ptr("/actions", name);
-        if !names::is_identifier(name) || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if !valid_action_name(name) {
             cx.error(
                 &pointer,
                 format!("action name `{name}` is not a PascalCase identifier"),
             );
             continue;
-        }
-        for suffix in ["Request", "Response", "Error"] {
-            claim_type(
-                cx,
-                format!("{name}{suffix}"),
-                &pointer,
-                format!("action `{name}`"),
-            );
-        }
-        let method = names::snake_case(name);
-        if RESERVED_METHODS.contains(&method.as_str()) {
-            cx.error(
-                &pointer,
-                format!(
-                    "action `{name}` would generate method `{method}`, which the client already has"
-                ),
-            );
-        } else if let Some(other) = methods.insert(method.clone(), name.clone()) {
-            cx.error(
-                &pointer,
-                format!("actions `{other}` and `{name}` both become method `{method}`"),
-            );
         }
         if action.rate_limit == Some(0) {
             cx.error(
@@ -281,24 +303,28 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
                 "rate limit must be at least 1 request per second",
             );
         }
-        let input = lower_members(cx, spec, &ptr(&pointer, "input"), &action.input);
-        let output = lower_members(cx, spec, &ptr(&pointer, "output"), &action.output);
-        if !output
-            .iter()
-            .any(|field| field.wire_name == "RequestId" && field.ty == ir::Type::String)
-        {
-            cx.error(
+        let input = lower_members(cx, &object_names, &ptr(&pointer, "input"), &action.input);
+        let mut output = lower_members(cx, &object_names, &ptr(&pointer, "output"), &action.output);
+        match output.iter_mut().find(|field| field.is_request_id()) {
+            // Every answer carries a RequestId, whatever the member's flags say.
+            Some(request_id) => {
+                request_id.required = true;
+                request_id.nullable = false;
+            }
+            None => cx.error(
                 &ptr(&pointer, "output"),
                 format!("output of `{name}` must declare `RequestId` of type string"),
-            );
+            ),
         }
-        let errors = lower_errors(cx, &ptr(&pointer, "errors"), &action.errors);
+        let errors = lower_errors(cx, &ptr(&pointer, "errors"), &action.errors, &variants);
         check_variant_collisions(cx, &pointer, &errors, &common_errors);
         let examples = lower_examples(cx, &ptr(&pointer, "examples"), &action.examples);
         actions.push(ir::Action {
             name: name.clone(),
-            method,
+            method: names::escape_keyword(&methods[name.as_str()]),
+            module: modules[name.as_str()].clone(),
             document: action.document.clone(),
+            title: action.title.clone(),
             deprecated: action.status == Some(model::Status::Deprecated),
             rate_limit: action.rate_limit,
             retry_safe: action.retry_safe,
@@ -328,6 +354,71 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         actions,
         objects,
     })
+}
+
+fn valid_action_name(name: &str) -> bool {
+    names::is_identifier(name) && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// [`names::disambiguate`] over `(key, base)` pairs, as a map from key to name.
+fn disambiguated<'a>(
+    items: impl Iterator<Item = (&'a str, String)>,
+    sep: &str,
+    taken: &[String],
+) -> HashMap<&'a str, String> {
+    let items: Vec<(&'a str, String)> = items.collect();
+    let resolved = names::disambiguate(&items, sep, taken);
+    items
+        .into_iter()
+        .map(|(key, _)| key)
+        .zip(resolved)
+        .collect()
+}
+
+/// The Rust type name of every object with a valid name: its PascalCase name, with
+/// `Object` appended where that is reserved or an action's type (`Error`, `Result`,
+/// `FooRequest` when action `Foo` exists), then numbered apart where two objects still
+/// meet (see [`names::disambiguate`]).
+fn object_rust_names(
+    spec: &model::Spec,
+    action_types: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    let taken: Vec<String> = RESERVED_TYPE_NAMES
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(action_types.keys().cloned())
+        .collect();
+    let bases: Vec<(&str, String)> = spec
+        .objects
+        .keys()
+        .filter(|name| names::is_identifier(name))
+        .map(|name| {
+            let pascal = names::pascal_case(name);
+            let base = if taken.contains(&pascal) {
+                format!("{pascal}Object")
+            } else {
+                pascal
+            };
+            (name.as_str(), base)
+        })
+        .collect();
+    let resolved = names::disambiguate(&bases, "", &taken);
+    bases
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .zip(resolved)
+        .collect()
+}
+
+/// The variant of every error code in the spec, decided once for the whole service.
+fn service_variants(spec: &model::Spec) -> std::collections::BTreeMap<&str, String> {
+    let codes = spec
+        .common_errors
+        .iter()
+        .chain(spec.actions.values().flat_map(|action| &action.errors))
+        .map(|error| error.code.as_str())
+        .filter(|code| names::is_error_code(code));
+    names::error_variants(codes)
 }
 
 fn check_header(cx: &mut Context<'_>, spec: &model::Spec) {
@@ -383,13 +474,12 @@ fn check_header(cx: &mut Context<'_>, spec: &model::Spec) {
 
 fn lower_members(
     cx: &mut Context<'_>,
-    spec: &model::Spec,
+    object_names: &HashMap<String, String>,
     pointer: &str,
     members: &[model::Member],
 ) -> Vec<ir::Field> {
     let mut wire_names: HashSet<&str> = HashSet::new();
-    let mut rust_names: HashMap<String, &str> = HashMap::new();
-    let mut fields = Vec::new();
+    let mut valid: Vec<(usize, &model::Member, ir::Type)> = Vec::new();
     for (index, member) in members.iter().enumerate() {
         let at = format!("{pointer}/{index}");
         let name = &member.name;
@@ -404,30 +494,34 @@ fn lower_members(
             cx.error(&ptr(&at, "name"), format!("duplicate member `{name}`"));
             continue;
         }
-        let rust_name = names::snake_case(name);
-        if let Some(other) = rust_names.insert(rust_name.clone(), name) {
-            cx.error(
-                &ptr(&at, "name"),
-                format!("members `{other}` and `{name}` both become field `{rust_name}`"),
-            );
-            continue;
-        }
-        let Some(ty) = lower_type(cx, spec, &at, member) else {
+        let Some(ty) = lower_type(cx, object_names, &at, member) else {
             continue;
         };
-        fields.push(ir::Field {
-            wire_name: name.clone(),
-            rust_name,
+        valid.push((index, member, ty));
+    }
+    // Members whose snake_case names meet (`InstanceId`, `InstanceID`) are told apart
+    // by numbering, in the order of their wire names.
+    let bases: Vec<(&str, String)> = valid
+        .iter()
+        .map(|(_, member, _)| (member.name.as_str(), names::words(&member.name).join("_")))
+        .collect();
+    let rust_names = names::disambiguate(&bases, "_", &[]);
+    valid
+        .into_iter()
+        .zip(rust_names)
+        .map(|((_, member, ty), rust_name)| ir::Field {
+            wire_name: member.name.clone(),
+            rust_name: names::escape_keyword(&rust_name),
             ty,
-            required: member.required || member.output_required,
+            required: member.required,
+            output_required: member.output_required,
             nullable: member.value_allowed_null,
             deprecated: member.deprecated,
             disabled: member.disabled,
             document: member.document.clone(),
             example: member.example.clone(),
-        });
-    }
-    fields
+        })
+        .collect()
 }
 
 fn scalar(name: &str) -> Option<ir::Type> {
@@ -446,17 +540,14 @@ fn scalar(name: &str) -> Option<ir::Type> {
 
 fn lower_type(
     cx: &mut Context<'_>,
-    spec: &model::Spec,
+    object_names: &HashMap<String, String>,
     at: &str,
     member: &model::Member,
 ) -> Option<ir::Type> {
     let element = &member.member;
     let object_ref = |cx: &mut Context<'_>| {
-        if spec.objects.contains_key(element) {
-            Some(ir::Type::Object(
-                element.clone(),
-                names::pascal_case(element),
-            ))
+        if let Some(rust_name) = object_names.get(element) {
+            Some(ir::Type::Object(element.clone(), rust_name.clone()))
         } else {
             cx.error(&ptr(at, "member"), format!("unknown object `{element}`"));
             None
@@ -503,6 +594,7 @@ fn lower_errors(
     cx: &mut Context<'_>,
     pointer: &str,
     errors: &[model::ErrorCode],
+    service_variants: &std::collections::BTreeMap<&str, String>,
 ) -> Vec<ir::ErrorCase> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut variants: HashMap<String, &str> = HashMap::new();
@@ -518,7 +610,10 @@ fn lower_errors(
             cx.error(&at, format!("duplicate error code `{code}`"));
             continue;
         }
-        let variant = names::error_variant(code);
+        let variant = service_variants
+            .get(code.as_str())
+            .cloned()
+            .unwrap_or_else(|| names::error_variant(code));
         if variant == FALLBACK_VARIANT {
             cx.error(&at, format!("error code `{code}` would take variant `{FALLBACK_VARIANT}`, reserved for unknown codes"));
             continue;

@@ -78,8 +78,100 @@ pub fn pascal_case(name: &str) -> String {
 
 /// The enum variant for a dotted error code: `UnsupportedOperation.VpnConnInvalidState`
 /// -> `UnsupportedOperationVpnConnInvalidState`.
+///
+/// Two codes can meet here (`InvalidParameter.ValueTooLarge` and
+/// `InvalidParameterValue.TooLarge`); [`error_variants`] names those apart.
 pub fn error_variant(code: &str) -> String {
     pascal_case(code)
+}
+
+/// The variant for a code whose plain [`error_variant`] another code shares: the
+/// segments joined by `Dot`, so the code's own dots stay visible and the name is
+/// distinct (`InvalidParameterDotValueTooLarge`, `InvalidParameterValueDotTooLarge`).
+pub fn error_variant_dotted(code: &str) -> String {
+    code.split('.').map(pascal_case).collect::<Vec<_>>().join("Dot")
+}
+
+/// The variant of every code, decided over a whole service so that one code has the
+/// same variant in every enum it appears in: [`error_variant`], unless another code
+/// has the same one, in which case every code of that group takes
+/// [`error_variant_dotted`]. Depends only on the set of codes, not on their order.
+pub fn error_variants<'a>(
+    codes: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<&'a str, String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut by_variant: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    for code in codes {
+        by_variant.entry(error_variant(code)).or_default().insert(code);
+    }
+    let mut variants = BTreeMap::new();
+    for (variant, codes) in by_variant {
+        if codes.len() == 1 {
+            variants.extend(codes.into_iter().map(|code| (code, variant.clone())));
+        } else {
+            variants.extend(
+                codes
+                    .into_iter()
+                    .map(|code| (code, error_variant_dotted(code))),
+            );
+        }
+    }
+    variants
+}
+
+/// A module (and file) name for a wire or type name: snake_case words, with a trailing
+/// underscore where the name is a keyword or starts with a digit (`Type` -> `type_`),
+/// so no raw identifier is ever a file name.
+pub fn module_name(name: &str) -> String {
+    let plain = words(name).join("_");
+    if plain.is_empty() || plain.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m_{plain}")
+    } else if RAW_KEYWORDS.contains(&plain.as_str()) || NON_RAW_KEYWORDS.contains(&plain.as_str())
+    {
+        format!("{plain}_")
+    } else {
+        plain
+    }
+}
+
+/// Makes names distinct, deterministically. `names[i]` is `(key, base)`: items whose
+/// bases are equal are ordered by their (distinct) keys; the first keeps the base, the
+/// others get `{base}{sep}2`, `{base}{sep}3`, ... (skipping any name already taken).
+/// `taken` holds names that are not available at all.
+pub fn disambiguate(names: &[(&str, String)], sep: &str, taken: &[String]) -> Vec<String> {
+    use std::collections::{BTreeMap, HashSet};
+    let mut groups: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+    for (index, (key, base)) in names.iter().enumerate() {
+        groups.entry(base.as_str()).or_default().push((key, index));
+    }
+    let mut used: HashSet<String> = taken.iter().cloned().collect();
+    used.extend(
+        groups
+            .iter()
+            .filter(|(base, _)| !taken.iter().any(|t| t == *base))
+            .map(|(base, _)| (*base).to_owned()),
+    );
+    let mut out = vec![String::new(); names.len()];
+    for (base, mut members) in groups {
+        members.sort();
+        let base_free = !taken.iter().any(|t| t == base);
+        let mut next = 2;
+        for (position, (_, index)) in members.into_iter().enumerate() {
+            if position == 0 && base_free {
+                out[index] = base.to_owned();
+                continue;
+            }
+            loop {
+                let candidate = format!("{base}{sep}{next}");
+                next += 1;
+                if used.insert(candidate.clone()) {
+                    out[index] = candidate;
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Strict and reserved keywords of every edition (2015 to 2024) that raw identifiers fix.
@@ -153,6 +245,51 @@ mod tests {
         for (wire, expected) in cases {
             assert_eq!(snake_case(wire), expected, "{wire}");
         }
+    }
+
+    #[test]
+    fn colliding_codes_get_distinct_dotted_variants() {
+        let variants = error_variants([
+            "InvalidParameterValue.TooLarge",
+            "InvalidParameter.ValueTooLarge",
+            "ResourceNotFound",
+        ]);
+        assert_eq!(
+            variants["InvalidParameter.ValueTooLarge"],
+            "InvalidParameterDotValueTooLarge"
+        );
+        assert_eq!(
+            variants["InvalidParameterValue.TooLarge"],
+            "InvalidParameterValueDotTooLarge"
+        );
+        assert_eq!(variants["ResourceNotFound"], "ResourceNotFound");
+        // The order codes come in does not matter.
+        assert_eq!(
+            error_variants(["InvalidParameter.ValueTooLarge", "InvalidParameterValue.TooLarge"]),
+            error_variants(["InvalidParameterValue.TooLarge", "InvalidParameter.ValueTooLarge"])
+        );
+    }
+
+    #[test]
+    fn disambiguation_orders_by_key_and_skips_taken_names() {
+        let names = [
+            ("InstanceId", "instance_id".to_owned()),
+            ("InstanceID", "instance_id".to_owned()),
+            ("Other", "other".to_owned()),
+            ("Taken", "taken".to_owned()),
+        ];
+        assert_eq!(
+            disambiguate(&names, "_", &["taken".to_owned()]),
+            ["instance_id_2", "instance_id", "other", "taken_2"]
+        );
+    }
+
+    #[test]
+    fn module_names_are_plain_identifiers() {
+        assert_eq!(module_name("ResetVpnConnection"), "reset_vpn_connection");
+        assert_eq!(module_name("Type"), "type_");
+        assert_eq!(module_name("Self"), "self_");
+        assert_eq!(module_name("IPv6Address"), "ipv6_address");
     }
 
     #[test]
