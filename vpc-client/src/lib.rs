@@ -34,6 +34,7 @@ pub mod clock;
 pub mod credentials;
 mod decode;
 mod error;
+pub mod lenient;
 mod rate_limit;
 mod retry;
 pub mod signing;
@@ -41,7 +42,7 @@ pub mod signing;
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch
 // it, or the freshness check would fail.
 #[rustfmt::skip]
-#[path = "generated/vpc.rs"]
+#[path = "generated/vpc/mod.rs"]
 pub mod vpc;
 
 pub use action::{Action, ActionError, ActionVisitor, ServiceInfo};

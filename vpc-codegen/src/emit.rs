@@ -6,6 +6,7 @@ use api_spec::ir::{Action, ErrorCase, Field, Object, Service, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::docs;
 use crate::{ClientMethods, Config};
 
 /// Why generation failed.
@@ -75,10 +76,25 @@ fn doc_paragraph(text: &str) -> TokenStream {
     quote! { #[doc = ""] #doc }
 }
 
-pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream, GenerateError> {
+/// Everything the client side of one spec generates, as separate pieces: the flat
+/// macro output and the split files are both assembled from these.
+pub(crate) struct Pieces<'a> {
+    /// `SERVICE` and `visit_actions` (and, in trait mode, the client trait).
+    pub(crate) root: TokenStream,
+    /// Per selected action: the action and its types (and, in inherent mode, its call
+    /// method).
+    pub(crate) actions: Vec<(&'a Action, TokenStream)>,
+    /// Per object the selected actions use: the object and its type.
+    pub(crate) objects: Vec<(&'a Object, TokenStream)>,
+}
+
+pub(crate) fn pieces<'a>(
+    service: &'a Service,
+    config: &Config,
+) -> Result<Pieces<'a>, GenerateError> {
     let actions = select(service, config.actions.as_deref())?;
+    let cx = Cx::new(&config.runtime);
     let rt = &config.runtime;
-    let serde = Serde::new(rt);
 
     let service_name = &service.name;
     let version = &service.version;
@@ -87,40 +103,67 @@ pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream
     let service_doc = format!(
         " {title} (`{service_name}`), API version {version}: service identity and default host."
     );
-    let service_const = quote! {
-        #[doc = #service_doc]
-        pub const SERVICE: #rt::ServiceInfo = #rt::ServiceInfo {
-            name: #service_name,
-            version: #version,
-            default_host: #default_host,
-        };
-    };
-
-    let objects = service
-        .objects_used_by(&actions)
-        .into_iter()
-        .map(|object| emit_object(object, &serde));
-    let per_action = actions
-        .iter()
-        .map(|action| emit_action(service, action, rt, &serde));
-    let methods = emit_methods(service, &actions, config);
     let requests = actions.iter().map(|action| ident(&action.request_type()));
     let visit_doc = format!(
         " Calls [`visit`]({}::ActionVisitor::visit) once for every generated action's \
          request type, in spec order.",
         path_text(rt)
     );
-
-    Ok(quote! {
-        #service_const
-        #( #per_action )*
-        #( #objects )*
-        #methods
+    let client_trait = match &config.client_methods {
+        ClientMethods::Inherent => quote!(),
+        ClientMethods::Trait(name) => emit_trait(service, &actions, rt, name),
+    };
+    let root = quote! {
+        #[doc = #service_doc]
+        pub const SERVICE: #rt::ServiceInfo = #rt::ServiceInfo {
+            name: #service_name,
+            version: #version,
+            default_host: #default_host,
+        };
 
         #[doc = #visit_doc]
         pub fn visit_actions<V: #rt::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
             #( visitor.visit::<#requests>(); )*
         }
+
+        #client_trait
+    };
+
+    let per_action = actions
+        .iter()
+        .map(|action| {
+            let mut tokens = emit_action(service, action, &cx);
+            if config.client_methods == ClientMethods::Inherent {
+                tokens.extend(emit_inherent_method(action, rt));
+            }
+            (*action, tokens)
+        })
+        .collect();
+    let objects = service
+        .objects_used_by(&actions)
+        .into_iter()
+        .map(|object| (object, emit_object(object, &cx)))
+        .collect();
+    Ok(Pieces {
+        root,
+        actions: per_action,
+        objects,
+    })
+}
+
+/// The whole client side as one token stream, items side by side (the macro's output).
+pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream, GenerateError> {
+    let Pieces {
+        root,
+        actions,
+        objects,
+    } = pieces(service, config)?;
+    let actions = actions.into_iter().map(|(_, tokens)| tokens);
+    let objects = objects.into_iter().map(|(_, tokens)| tokens);
+    Ok(quote! {
+        #root
+        #( #actions )*
+        #( #objects )*
     })
 }
 
@@ -180,11 +223,19 @@ fn type_note(ty: &Type) -> Option<&'static str> {
     }
 }
 
-fn emit_field(field: &Field) -> TokenStream {
+/// How a field decodes: strictly (a response's `RequestId`) or by the lenient rule
+/// every other member follows (`<runtime>::lenient`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decode {
+    Strict,
+    Lenient,
+}
+
+fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
     let ty = rust_type(&field.ty);
-    let mut doc = field.document.trim().to_owned();
+    let mut doc = docs::rustdoc(&field.document);
     if doc.is_empty() {
         doc = format!("`{wire}`.");
     }
@@ -192,38 +243,66 @@ fn emit_field(field: &Field) -> TokenStream {
     if let Some(note) = type_note(&field.ty) {
         notes.push(note.to_owned());
     }
+    if field.output_required {
+        notes.push("The description says the service always returns it.".to_owned());
+    }
+    if field.nullable {
+        notes.push("The service may answer `null`.".to_owned());
+    }
     if field.deprecated {
         notes.push("**Deprecated.**".to_owned());
     }
     if field.disabled {
         notes.push("Disabled: the service accepts it but ignores it.".to_owned());
     }
-    if let Some(example) = &field.example {
-        notes.push(format!("Example: `{}`", example.replace('`', "'")));
+    if let Some(example) = field.example.as_deref().filter(|e| !e.trim().is_empty()) {
+        let example: String = example
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '`' => '\'',
+                '\n' | '\r' | '\t' => ' ',
+                c => c,
+            })
+            .collect();
+        notes.push(format!("Example: `{example}`"));
     }
     let doc = doc_lines(&doc);
     let notes = notes.iter().map(|note| doc_paragraph(note));
-    if field.is_optional() {
-        quote! {
-            #doc
-            #( #notes )*
-            #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub #name: ::core::option::Option<#ty>,
-        }
+    let lenient = &cx.lenient_member;
+    let optional = field.is_optional();
+    let ty = if optional {
+        quote!(::core::option::Option<#ty>)
     } else {
-        quote! {
-            #doc
-            #( #notes )*
-            #[serde(rename = #wire)]
-            pub #name: #ty,
+        ty
+    };
+    let serde = match (decode, optional) {
+        (Decode::Strict, _) => quote!(#[serde(rename = #wire)]),
+        (Decode::Lenient, false) => {
+            quote!(#[serde(rename = #wire, default, deserialize_with = #lenient)])
         }
+        (Decode::Lenient, true) => quote! {
+            #[serde(
+                rename = #wire,
+                default,
+                deserialize_with = #lenient,
+                skip_serializing_if = "::core::option::Option::is_none"
+            )]
+        },
+    };
+    quote! {
+        #doc
+        #( #notes )*
+        #serde
+        pub #name: #ty,
     }
 }
 
 /// The derives every generated struct gets. Unknown fields are ignored on purpose: a
 /// response must keep decoding when Tencent adds members.
-fn derives(serde: &Serde) -> TokenStream {
-    let Serde { path, literal } = serde;
+fn derives(cx: &Cx) -> TokenStream {
+    let path = &cx.serde;
+    let literal = &cx.serde_literal;
     quote! {
         #[derive(
             ::core::fmt::Debug,
@@ -237,47 +316,74 @@ fn derives(serde: &Serde) -> TokenStream {
     }
 }
 
-/// serde as the generated code reaches it: through the runtime's re-export, so a user's
-/// crate needs no serde dependency of its own.
-struct Serde {
-    path: syn::Path,
-    literal: String,
+/// Paths the emitted code needs, computed once: serde as the generated code reaches it
+/// (through the runtime's re-export, so a user's crate needs no serde dependency of its
+/// own), and the runtime's lenient member decoder as a `deserialize_with` literal.
+pub(crate) struct Cx {
+    rt: syn::Path,
+    serde: syn::Path,
+    serde_literal: String,
+    lenient_member: String,
 }
 
-impl Serde {
-    fn new(rt: &syn::Path) -> Self {
-        let path: syn::Path = syn::parse_quote!(#rt::__private::serde);
-        let literal = path_text(&path);
-        Self { path, literal }
+impl Cx {
+    pub(crate) fn new(rt: &syn::Path) -> Self {
+        let serde: syn::Path = syn::parse_quote!(#rt::__private::serde);
+        let serde_literal = path_text(&serde);
+        Self {
+            rt: rt.clone(),
+            serde,
+            serde_literal,
+            lenient_member: format!("{}::lenient::member", path_text(rt)),
+        }
     }
 }
 
-fn emit_object(object: &Object, serde: &Serde) -> TokenStream {
+fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
     let name = ident(&object.rust_name);
-    let doc = if object.document.trim().is_empty() {
-        doc_lines(&format!("The `{}` object.", object.name))
-    } else {
-        doc_lines(&object.document)
-    };
-    let derives = derives(serde);
-    let fields = object.fields.iter().map(emit_field);
+    let mut doc = docs::rustdoc(&object.document);
+    if doc.is_empty() {
+        doc = format!("The `{}` object.", object.name);
+    }
+    let doc = doc_lines(&doc);
+    let derives = derives(cx);
+    let fields = object
+        .fields
+        .iter()
+        .map(|field| emit_field(field, cx, Decode::Lenient));
+    let rt = &cx.rt;
+    let serde = &cx.serde;
     quote! {
         #doc
         #derives
         pub struct #name {
             #( #fields )*
         }
+
+        impl #rt::lenient::Lenient for #name {
+            fn deserialize_lenient<'de, D: #serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                <Self as #serde::Deserialize<'de>>::deserialize(deserializer)
+            }
+        }
     }
 }
 
-fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde) -> TokenStream {
-    let derives = derives(serde);
+fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let derives = derives(cx);
     let name = &action.name;
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
     let error = ident(&action.error_type());
 
-    let mut request_doc = format!("Input of `{name}`: {}", action.document.trim());
+    let mut request_doc = format!("Input of `{name}`{}.", summary(action));
+    let document = docs::rustdoc(&action.document);
+    if !document.is_empty() {
+        request_doc.push_str("\n\n");
+        request_doc.push_str(&document);
+    }
     if let Some(limit) = action.rate_limit {
         request_doc.push_str(&format!(
             "\n\nThe service accepts at most {limit} requests per second for this action."
@@ -295,11 +401,14 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
         let body = serde_json::to_string_pretty(&example.input).unwrap_or_default();
         request_doc.push_str(&format!(
             "\n\n# Example: {}\n\n```json\n{body}\n```",
-            example.title
+            docs::rustdoc(&example.title).replace('\n', " ")
         ));
     }
     let request_doc = doc_lines(&request_doc);
-    let request_fields = action.input.iter().map(emit_field);
+    let request_fields = action
+        .input
+        .iter()
+        .map(|field| emit_field(field, cx, Decode::Lenient));
 
     let required: Vec<&Field> = action.input.iter().filter(|f| !f.is_optional()).collect();
     let params = required.iter().map(|field| {
@@ -333,8 +442,20 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
         "A request with every required parameter; optional ones start unset."
     });
 
-    let response_doc = doc_lines(&format!("Output of `{name}`."));
-    let response_fields = action.output.iter().map(emit_field);
+    let response_doc = doc_lines(&format!(
+        "Output of `{name}`{}.\n\nEvery member but `RequestId` decodes by the lenient rule of \
+         [`lenient`]({}::lenient): missing, `null` and scalars sent as text are accepted.",
+        summary(action),
+        path_text(rt)
+    ));
+    let response_fields = action.output.iter().map(|field| {
+        let decode = if field.is_request_id() {
+            Decode::Strict
+        } else {
+            Decode::Lenient
+        };
+        emit_field(field, cx, decode)
+    });
 
     let cases = service.error_cases(action);
     let variants = cases.iter().map(|case| {
@@ -345,11 +466,13 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
         } else {
             "Common to every action"
         };
-        let doc = doc_lines(&format!(
-            "`{}`: {}\n\n{origin}.",
-            case.code,
-            case.description.trim()
-        ));
+        let description = docs::rustdoc(&case.description);
+        let description = if description.is_empty() {
+            "No description published.".to_owned()
+        } else {
+            description
+        };
+        let doc = doc_lines(&format!("`{}`\n\n{description}\n\n{origin}.", case.code));
         quote! { #doc #variant(#rt::ServiceError), }
     });
     let arms = cases.iter().map(|case: &&ErrorCase| {
@@ -451,73 +574,89 @@ fn emit_action(service: &Service, action: &Action, rt: &syn::Path, serde: &Serde
     }
 }
 
-fn emit_methods(service: &Service, actions: &[&Action], config: &Config) -> TokenStream {
-    let rt = &config.runtime;
-    let docs: Vec<TokenStream> = actions
-        .iter()
-        .map(|action| {
-            let mut doc = format!("Calls `{}`: {}", action.name, action.document.trim());
-            doc.push_str(&format!(
-                "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
-                action.request_type(),
-                action.response_type(),
-                action.error_type()
-            ));
-            doc_lines(&doc)
-        })
-        .collect();
+/// The first-paragraph summary of an action: its title, where the spec has one.
+fn summary(action: &Action) -> String {
+    match action.title.as_deref().map(docs::rustdoc) {
+        Some(title) if !title.is_empty() && !title.contains('\n') => format!(" ({title})"),
+        _ => String::new(),
+    }
+}
+
+fn method_doc(action: &Action) -> TokenStream {
+    let mut doc = format!("Calls `{}`{}.", action.name, summary(action));
+    let document = docs::rustdoc(&action.document);
+    if !document.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&document);
+    }
+    doc.push_str(&format!(
+        "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+        action.request_type(),
+        action.response_type(),
+        action.error_type()
+    ));
+    doc_lines(&doc)
+}
+
+/// One action's call method, inherent on the runtime's `Client` (inside the runtime
+/// crate only): it sits in the action's own file.
+fn emit_inherent_method(action: &Action, rt: &syn::Path) -> TokenStream {
+    let doc = method_doc(action);
+    let name = ident(&action.method);
+    let request = ident(&action.request_type());
+    let response = ident(&action.response_type());
+    let error = ident(&action.error_type());
+    quote! {
+        impl #rt::Client {
+            #doc
+            pub async fn #name(
+                &self,
+                request: &#request,
+            ) -> ::core::result::Result<#response, #rt::Error<#error>> {
+                self.call(request).await
+            }
+        }
+    }
+}
+
+/// The call methods as a trait implemented for the runtime's `Client` (any crate).
+fn emit_trait(service: &Service, actions: &[&Action], rt: &syn::Path, trait_name: &str) -> TokenStream {
+    let docs: Vec<TokenStream> = actions.iter().map(|action| method_doc(action)).collect();
     let names: Vec<Ident> = actions.iter().map(|a| ident(&a.method)).collect();
     let requests: Vec<Ident> = actions.iter().map(|a| ident(&a.request_type())).collect();
     let responses: Vec<Ident> = actions.iter().map(|a| ident(&a.response_type())).collect();
     let errors: Vec<Ident> = actions.iter().map(|a| ident(&a.error_type())).collect();
-    match &config.client_methods {
-        ClientMethods::Inherent => quote! {
-            impl #rt::Client {
-                #(
-                    #docs
-                    pub async fn #names(
-                        &self,
-                        request: &#requests,
-                    ) -> ::core::result::Result<#responses, #rt::Error<#errors>> {
-                        self.call(request).await
-                    }
-                )*
-            }
-        },
-        ClientMethods::Trait(trait_name) => {
-            let trait_ident = ident(trait_name);
-            let trait_doc = format!(
-                " The `{}` actions, as methods on [`{}::Client`].",
-                service.name,
-                path_text(rt)
-            );
-            quote! {
-                #[doc = #trait_doc]
-                pub trait #trait_ident {
-                    #(
-                        #docs
-                        fn #names(
-                            &self,
-                            request: &#requests,
-                        ) -> impl ::core::future::Future<
-                            Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
-                        > + ::core::marker::Send;
-                    )*
-                }
+    let trait_ident = ident(trait_name);
+    let trait_doc = format!(
+        " The `{}` actions, as methods on [`{}::Client`].",
+        service.name,
+        path_text(rt)
+    );
+    quote! {
+        #[doc = #trait_doc]
+        pub trait #trait_ident {
+            #(
+                #docs
+                fn #names(
+                    &self,
+                    request: &#requests,
+                ) -> impl ::core::future::Future<
+                    Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
+                > + ::core::marker::Send;
+            )*
+        }
 
-                impl #trait_ident for #rt::Client {
-                    #(
-                        fn #names(
-                            &self,
-                            request: &#requests,
-                        ) -> impl ::core::future::Future<
-                            Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
-                        > + ::core::marker::Send {
-                            self.call(request)
-                        }
-                    )*
+        impl #trait_ident for #rt::Client {
+            #(
+                fn #names(
+                    &self,
+                    request: &#requests,
+                ) -> impl ::core::future::Future<
+                    Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
+                > + ::core::marker::Send {
+                    self.call(request)
                 }
-            }
+            )*
         }
     }
 }

@@ -17,7 +17,14 @@
 //! assert!(code.contains("pub struct ResetVpnConnectionRequest"));
 //! ```
 
+// TEMP until docs.rs lands
+mod docs {
+    pub(crate) fn rustdoc(text: &str) -> String {
+        text.trim().to_owned()
+    }
+}
 mod emit;
+mod files;
 mod server;
 
 use proc_macro2::TokenStream;
@@ -86,6 +93,29 @@ pub fn generate(
     config: &Config,
 ) -> Result<TokenStream, GenerateError> {
     emit::generate(service, config)
+}
+
+/// One file of the split layout [`generate_files`] produces.
+#[derive(Debug, Clone)]
+pub struct GeneratedFile {
+    /// Path relative to the generated module's directory, with `/` separators
+    /// (`mod.rs`, `actions/reset_vpn_connection.rs`).
+    pub path: String,
+    /// The file's items; [`format_file`] turns them into text.
+    pub tokens: TokenStream,
+}
+
+/// Generates the client code for `service` as a module split into files: `mod.rs`
+/// (the service, `visit_actions`, re-exports), one file per action under `actions/`
+/// and one per object under `objects/`. The items and their public paths are those of
+/// [`generate`].
+///
+/// Fails only when [`Config::actions`] names an action the spec lacks.
+pub fn generate_files(
+    service: &api_spec::ir::Service,
+    config: &Config,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    files::generate_files(service, config)
 }
 
 /// What to generate for the server side ([`generate_server`]) and how to refer to the

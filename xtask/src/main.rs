@@ -41,37 +41,41 @@ fn main() -> ExitCode {
 }
 
 fn codegen(check: bool) -> anyhow::Result<ExitCode> {
-    let root = xtask::workspace_root();
+    let root = xtask::workspace_root()?;
+    let generation = xtask::generate(&root)?;
+    println!("codegen: {}", generation.summary());
     if check {
-        let stale = xtask::stale(&root)?;
+        let stale = xtask::staleness(&root, &generation);
         if stale.is_empty() {
             println!("generated files are fresh");
             return Ok(ExitCode::SUCCESS);
         }
-        for path in &stale {
+        for path in &stale.changed {
             eprintln!("stale: {} (run `cargo xtask codegen`)", path.display());
+        }
+        for path in &stale.extra {
+            eprintln!(
+                "not generated: {} (run `cargo xtask codegen` to remove it)",
+                path.display()
+            );
         }
         return Ok(ExitCode::FAILURE);
     }
-    for output in xtask::outputs(&root)? {
-        let path = root.join(&output.path);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current == output.contents {
-            println!("unchanged {}", output.path.display());
-            continue;
-        }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(&path, &output.contents)?;
-        println!("wrote {}", output.path.display());
+    let done = xtask::write(&root, &generation)?;
+    for path in &done.changed {
+        println!("wrote {}", path.display());
     }
+    for path in &done.extra {
+        println!("removed {}", path.display());
+    }
+    let unchanged = generation.outputs.len() - done.changed.len();
+    println!("{unchanged} files unchanged");
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo test --workspace --locked [ARGS...]`, then the Python SDK check.
 fn test(args: &[&str]) -> anyhow::Result<ExitCode> {
-    let root = xtask::workspace_root();
+    let root = xtask::workspace_root()?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let mut shown = String::from("cargo test --workspace --locked");
     for arg in args {
@@ -93,7 +97,7 @@ fn test(args: &[&str]) -> anyhow::Result<ExitCode> {
 
 /// The official Python SDK against the local endpoint; a skip succeeds with a loud warning.
 fn python_sdk_check() -> anyhow::Result<ExitCode> {
-    match python_sdk::run(&xtask::workspace_root())? {
+    match python_sdk::run(&xtask::workspace_root()?)? {
         python_sdk::Outcome::Passed => {
             println!("official Python SDK check passed");
         }

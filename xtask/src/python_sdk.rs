@@ -527,6 +527,7 @@ mod tests {
     #[test]
     fn the_checked_in_requirements_are_exact_pins() {
         let path = xtask::workspace_root()
+            .expect("the test runs inside the workspace")
             .join(SDK_DIR)
             .join("requirements.txt");
         let text = std::fs::read_to_string(&path).expect("requirements.txt is readable");

@@ -2,13 +2,11 @@
 //!
 //! Edit the spec and run `cargo xtask codegen` again.
 
-/// Virtual Private Cloud (`vpc`), API version 2017-03-12: service identity and default host.
-pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
-    name: "vpc",
-    version: "2017-03-12",
-    default_host: "vpc.intl.tencentcloudapi.com",
-};
-/// Input of `ResetVpnConnection`: The API is used to reset a VPN tunnel.
+//! `ResetVpnConnection`: request, response, error enum and call method.
+use super::super::SERVICE;
+/// Input of `ResetVpnConnection`.
+///
+/// The API is used to reset a VPN tunnel.
 ///
 /// The service accepts at most 100 requests per second for this action.
 ///
@@ -35,12 +33,20 @@ pub struct ResetVpnConnectionRequest {
     /// The ID of the VPN gateway instance.
     ///
     /// Example: `vpngw-kjllnkew`
-    #[serde(rename = "VpnGatewayId")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "crate::lenient::member"
+    )]
     pub vpn_gateway_id: ::std::string::String,
     /// The ID of the VPN tunnel instance, such as vpnx-f49l6u0z.
     ///
     /// Example: `vpnx-f29e6u0z`
-    #[serde(rename = "VpnConnectionId")]
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "crate::lenient::member"
+    )]
     pub vpn_connection_id: ::std::string::String,
 }
 impl ResetVpnConnectionRequest {
@@ -56,6 +62,8 @@ impl ResetVpnConnectionRequest {
     }
 }
 /// Output of `ResetVpnConnection`.
+///
+/// Every member but `RequestId` decodes by the lenient rule of [`lenient`](crate::lenient): missing, `null` and scalars sent as text are accepted.
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -82,167 +90,249 @@ pub struct ResetVpnConnectionResponse {
 )]
 #[non_exhaustive]
 pub enum ResetVpnConnectionError {
-    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
+    /// `InvalidParameterValue.Malformed`
+    ///
+    /// Invalid input parameter format.
     ///
     /// Documented for this action.
     InvalidParameterValueMalformed(crate::ServiceError),
-    /// `ResourceNotFound`: The resource does not exist.
+    /// `ResourceNotFound`
+    ///
+    /// The resource does not exist.
     ///
     /// Documented for this action.
     ResourceNotFound(crate::ServiceError),
-    /// `UnsupportedOperation.InvalidState`: Invalid resource status.
+    /// `UnsupportedOperation.InvalidState`
+    ///
+    /// Invalid resource status.
     ///
     /// Documented for this action.
     UnsupportedOperationInvalidState(crate::ServiceError),
-    /// `UnsupportedOperation.VpnConnInvalidState`: Operation failed: The tunnel is not available now.
+    /// `UnsupportedOperation.VpnConnInvalidState`
+    ///
+    /// Operation failed: The tunnel is not available now.
     ///
     /// Documented for this action.
     UnsupportedOperationVpnConnInvalidState(crate::ServiceError),
-    /// `ActionOffline`: This API has been deprecated.
+    /// `ActionOffline`
+    ///
+    /// This API has been deprecated.
     ///
     /// Common to every action.
     ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization`: The `Authorization` in the request header is invalid.
+    /// `AuthFailure.InvalidAuthorization`
+    ///
+    /// The `Authorization` in the request header is invalid.
     ///
     /// Common to every action.
     AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a TencentCloud API key type).
+    /// `AuthFailure.InvalidSecretId`
+    ///
+    /// Invalid key (not a TencentCloud API key type).
     ///
     /// Common to every action.
     AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure`: MFA failed.
+    /// `AuthFailure.MFAFailure`
+    ///
+    /// MFA failed.
     ///
     /// Common to every action.
     AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
+    /// `AuthFailure.SecretIdNotFound`
+    ///
+    /// The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
     ///
     /// Common to every action.
     AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire`: Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
+    /// `AuthFailure.SignatureExpire`
+    ///
+    /// Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
     ///
     /// Common to every action.
     AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure`: Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
+    /// `AuthFailure.SignatureFailure`
+    ///
+    /// Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
     ///
     /// Common to every action.
     AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure`: Token error.
+    /// `AuthFailure.TokenFailure`
+    ///
+    /// Token error.
     ///
     /// Common to every action.
     AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized. For more information, see the CAM documentation.
+    /// `AuthFailure.UnauthorizedOperation`
+    ///
+    /// The request is not authorized. For more information, see the CAM documentation.
     ///
     /// Common to every action.
     AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation`: DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
+    /// `DryRunOperation`
+    ///
+    /// DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
     ///
     /// Common to every action.
     DryRunOperation(crate::ServiceError),
-    /// `FailedOperation`: Operation failed.
+    /// `FailedOperation`
+    ///
+    /// Operation failed.
     ///
     /// Common to every action.
     FailedOperation(crate::ServiceError),
-    /// `InternalError`: Internal error.
+    /// `InternalError`
+    ///
+    /// Internal error.
     ///
     /// Common to every action.
     InternalError(crate::ServiceError),
-    /// `InvalidAction`: The API does not exist.
+    /// `InvalidAction`
+    ///
+    /// The API does not exist.
     ///
     /// Common to every action.
     InvalidAction(crate::ServiceError),
-    /// `InvalidParameter`: Incorrect parameter.
+    /// `InvalidParameter`
+    ///
+    /// Incorrect parameter.
     ///
     /// Common to every action.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue`: Invalid parameter value.
+    /// `InvalidParameterValue`
+    ///
+    /// Invalid parameter value.
     ///
     /// Common to every action.
     InvalidParameterValue(crate::ServiceError),
-    /// `InvalidRequest`: The multipart format of the request body is incorrect.
+    /// `InvalidRequest`
+    ///
+    /// The multipart format of the request body is incorrect.
     ///
     /// Common to every action.
     InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist`: Your IP is in uin IP blacklist.
+    /// `IpInBlacklist`
+    ///
+    /// Your IP is in uin IP blacklist.
     ///
     /// Common to every action.
     IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist`: Your IP is not in uin IP whitelist.
+    /// `IpNotInWhitelist`
+    ///
+    /// Your IP is not in uin IP whitelist.
     ///
     /// Common to every action.
     IpNotInWhitelist(crate::ServiceError),
-    /// `LimitExceeded`: Quota limit exceeded.
+    /// `LimitExceeded`
+    ///
+    /// Quota limit exceeded.
     ///
     /// Common to every action.
     LimitExceeded(crate::ServiceError),
-    /// `MissingParameter`: A parameter is missing.
+    /// `MissingParameter`
+    ///
+    /// A parameter is missing.
     ///
     /// Common to every action.
     MissingParameter(crate::ServiceError),
-    /// `NoSuchProduct`: The product does not exist.
+    /// `NoSuchProduct`
+    ///
+    /// The product does not exist.
     ///
     /// Common to every action.
     NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion`: The API version does not exist.
+    /// `NoSuchVersion`
+    ///
+    /// The API version does not exist.
     ///
     /// Common to every action.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded`: The number of requests exceeds the frequency limit.
+    /// `RequestLimitExceeded`
+    ///
+    /// The number of requests exceeds the frequency limit.
     ///
     /// Common to every action.
     RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: Uin exceeds the frequency limit.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`
+    ///
+    /// Uin exceeds the frequency limit.
     ///
     /// Common to every action.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The number of ip requests exceeds the frequency limit.
+    /// `RequestLimitExceeded.IPLimitExceeded`
+    ///
+    /// The number of ip requests exceeds the frequency limit.
     ///
     /// Common to every action.
     RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The number of uin requests exceeds the frequency limit.
+    /// `RequestLimitExceeded.UinLimitExceeded`
+    ///
+    /// The number of uin requests exceeds the frequency limit.
     ///
     /// Common to every action.
     RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded`: The request size exceeds the upper limit.
+    /// `RequestSizeLimitExceeded`
+    ///
+    /// The request size exceeds the upper limit.
     ///
     /// Common to every action.
     RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceInUse`: Resource is in use.
+    /// `ResourceInUse`
+    ///
+    /// Resource is in use.
     ///
     /// Common to every action.
     ResourceInUse(crate::ServiceError),
-    /// `ResourceInsufficient`: Insufficient resource.
+    /// `ResourceInsufficient`
+    ///
+    /// Insufficient resource.
     ///
     /// Common to every action.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceUnavailable`: Resource is unavailable.
+    /// `ResourceUnavailable`
+    ///
+    /// Resource is unavailable.
     ///
     /// Common to every action.
     ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded`: The response size exceeds the upper limit.
+    /// `ResponseSizeLimitExceeded`
+    ///
+    /// The response size exceeds the upper limit.
     ///
     /// Common to every action.
     ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable`: Service is unavailable now.
+    /// `ServiceUnavailable`
+    ///
+    /// Service is unavailable now.
     ///
     /// Common to every action.
     ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation`: Unauthorized operation.
+    /// `UnauthorizedOperation`
+    ///
+    /// Unauthorized operation.
     ///
     /// Common to every action.
     UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter`: Unknown parameter.
+    /// `UnknownParameter`
+    ///
+    /// Unknown parameter.
     ///
     /// Common to every action.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation`: Unsupported operation.
+    /// `UnsupportedOperation`
+    ///
+    /// Unsupported operation.
     ///
     /// Common to every action.
     UnsupportedOperation(crate::ServiceError),
-    /// `UnsupportedProtocol`: HTTP(S) request protocol error; only GET and POST requests are supported.
+    /// `UnsupportedProtocol`
+    ///
+    /// HTTP(S) request protocol error; only GET and POST requests are supported.
     ///
     /// Common to every action.
     UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion`: API does not support the requested region.
+    /// `UnsupportedRegion`
+    ///
+    /// API does not support the requested region.
     ///
     /// Common to every action.
     UnsupportedRegion(crate::ServiceError),
@@ -383,7 +473,9 @@ impl crate::Action for ResetVpnConnectionRequest {
     type Error = ResetVpnConnectionError;
 }
 impl crate::Client {
-    /// Calls `ResetVpnConnection`: The API is used to reset a VPN tunnel.
+    /// Calls `ResetVpnConnection`.
+    ///
+    /// The API is used to reset a VPN tunnel.
     ///
     /// Sends a signed [`ResetVpnConnectionRequest`] and decodes the answer into [`ResetVpnConnectionResponse`] or [`ResetVpnConnectionError`].
     pub async fn reset_vpn_connection(
@@ -395,8 +487,4 @@ impl crate::Client {
     > {
         self.call(request).await
     }
-}
-/// Calls [`visit`](crate::ActionVisitor::visit) once for every generated action's request type, in spec order.
-pub fn visit_actions<V: crate::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
-    visitor.visit::<ResetVpnConnectionRequest>();
 }

@@ -1,0 +1,352 @@
+//! The decoding rule that lets responses survive documentation drift.
+//!
+//! Tencent's descriptions and its own example answers disagree: members documented as
+//! always present are missing, `null` arrives where a value was promised, and scalars
+//! arrive as strings (`"false"`, `"1"`, `"1.5"`). Generated structs therefore decode
+//! every member except a response's `RequestId` through [`member`]:
+//!
+//! - a missing member or `null` decodes as `None` (an `Option` field) or as the type's
+//!   default (a required field: `""`, `0`, `false`, an empty list, an object of
+//!   defaults);
+//! - a number or boolean sent as a string decodes to the declared type when the text is
+//!   one (`"1"` for an integer, `"1.5"` for a float, `"true"`/`"false"` in any case for a
+//!   boolean), and a number or boolean where text is declared decodes as its text;
+//! - an integral float (`2.0`) is accepted for an integer, `0`/`1` for a boolean;
+//! - anything else still fails, with the JSON path of the value (an object where a
+//!   list is declared, `"abc"` for an integer, a number out of range).
+//!
+//! Unknown members are ignored by every generated struct. Requests are not affected:
+//! they serialize exactly their declared types.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
+
+/// A type that decodes by the lenient rule. Implemented for the scalars, `Option`,
+/// `Vec` and (by the generator) every generated object type.
+pub trait Lenient: Sized {
+    /// Decodes `Self` from `deserializer`, accepting the drift the module describes.
+    ///
+    /// # Errors
+    ///
+    /// A value no rule accepts, as `D::Error` (with its path where the deserializer
+    /// tracks one).
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// The `deserialize_with` function of every generated member: `null` becomes the
+/// type's default (`None` for an `Option`), the rest decodes by [`Lenient`]. Together
+/// with `#[serde(default)]`, a missing member decodes too.
+///
+/// # Errors
+///
+/// A value no rule accepts.
+pub fn member<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient + Default,
+{
+    Option::<T>::deserialize_lenient(deserializer).map(Option::unwrap_or_default)
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OptionVisitor<T>(PhantomData<T>);
+        impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                T::deserialize_lenient(d).map(Some)
+            }
+        }
+        deserializer.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Seed<T>(PhantomData<T>);
+        impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+            type Value = T;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+                T::deserialize_lenient(d)
+            }
+        }
+        struct SeqVisitor<T>(PhantomData<T>);
+        impl<'de, T: Lenient> Visitor<'de> for SeqVisitor<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                // Bounded: a hostile size hint must not reserve memory up front.
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(item) = seq.next_element_seed(Seed(PhantomData))? {
+                    items.push(item);
+                }
+                Ok(items)
+            }
+        }
+        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+    }
+}
+
+impl Lenient for String {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string (or a number or boolean, kept as text)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+                Ok(v)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+impl Lenient for bool {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BoolVisitor;
+        impl Visitor<'_> for BoolVisitor {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean (or \"true\", \"false\", 0 or 1)")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+                match v {
+                    0 => Ok(false),
+                    1 => Ok(true),
+                    _ => Err(E::invalid_value(Unexpected::Unsigned(v), &self)),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(Unexpected::Signed(v), &self)),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+                let text = v.trim();
+                if text.eq_ignore_ascii_case("true") {
+                    Ok(true)
+                } else if text.eq_ignore_ascii_case("false") {
+                    Ok(false)
+                } else {
+                    Err(E::invalid_value(Unexpected::Str(v), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(BoolVisitor)
+    }
+}
+
+/// Integers: native integers in range, integral floats, and decimal text.
+macro_rules! lenient_integer {
+    ($ty:ty, $what:literal, $min:literal, $max_exclusive:literal) => {
+        impl Lenient for $ty {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct IntVisitor;
+                impl Visitor<'_> for IntVisitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
+                        <$ty>::try_from(v)
+                            .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
+                        <$ty>::try_from(v)
+                            .map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+                    }
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                        // Integral and inside the type's range (the bounds are exact
+                        // powers of two), so the cast below loses nothing.
+                        if v.fract() == 0.0 && v >= $min && v < $max_exclusive {
+                            Ok(v as $ty)
+                        } else {
+                            Err(E::invalid_value(Unexpected::Float(v), &self))
+                        }
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                        v.trim()
+                            .parse::<$ty>()
+                            .map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+                    }
+                }
+                deserializer.deserialize_any(IntVisitor)
+            }
+        }
+    };
+}
+
+lenient_integer!(
+    u64,
+    "an unsigned integer (or its decimal text)",
+    0.0,
+    18_446_744_073_709_551_616.0
+);
+lenient_integer!(
+    i64,
+    "an integer (or its decimal text)",
+    -9_223_372_036_854_775_808.0,
+    9_223_372_036_854_775_808.0
+);
+
+impl Lenient for f64 {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FloatVisitor;
+        impl Visitor<'_> for FloatVisitor {
+            type Value = f64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number (or its text)")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+                Ok(v)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+                match v.trim().parse::<f64>() {
+                    Ok(parsed) if parsed.is_finite() => Ok(parsed),
+                    _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(FloatVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq, Deserialize)]
+    struct Inner {
+        #[serde(rename = "N", default, deserialize_with = "member")]
+        n: u64,
+    }
+
+    impl Lenient for Inner {
+        fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            <Self as Deserialize>::deserialize(d)
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq, Deserialize)]
+    struct Outer {
+        #[serde(rename = "Count", default, deserialize_with = "member")]
+        count: Option<u64>,
+        #[serde(rename = "Total", default, deserialize_with = "member")]
+        total: i64,
+        #[serde(rename = "Flag", default, deserialize_with = "member")]
+        flag: Option<bool>,
+        #[serde(rename = "Ratio", default, deserialize_with = "member")]
+        ratio: Option<f64>,
+        #[serde(rename = "Name", default, deserialize_with = "member")]
+        name: Option<String>,
+        #[serde(rename = "Items", default, deserialize_with = "member")]
+        items: Option<Vec<Inner>>,
+        #[serde(rename = "Ids", default, deserialize_with = "member")]
+        ids: Vec<String>,
+        #[serde(rename = "One", default, deserialize_with = "member")]
+        one: Inner,
+    }
+
+    fn decode(value: serde_json::Value) -> Result<Outer, String> {
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| format!("{}: {}", e.path(), e.into_inner()))
+    }
+
+    #[test]
+    fn missing_and_null_members_decode() {
+        assert_eq!(decode(json!({})), Ok(Outer::default()));
+        let nulls = json!({"Count": null, "Total": null, "Flag": null, "Ratio": null,
+            "Name": null, "Items": null, "Ids": null, "One": null});
+        assert_eq!(decode(nulls), Ok(Outer::default()));
+    }
+
+    #[test]
+    fn scalars_sent_as_strings_decode_to_their_declared_type() {
+        let outer = decode(json!({"Count": "1", "Total": "-3", "Flag": "false",
+            "Ratio": "1.5", "Name": 42, "Items": [{"N": "7"}], "Ids": [1, true],
+            "One": {"N": 2.0}}))
+        .expect("decodes");
+        assert_eq!(outer.count, Some(1));
+        assert_eq!(outer.total, -3);
+        assert_eq!(outer.flag, Some(false));
+        assert_eq!(outer.ratio, Some(1.5));
+        assert_eq!(outer.name.as_deref(), Some("42"));
+        assert_eq!(outer.items, Some(vec![Inner { n: 7 }]));
+        assert_eq!(outer.ids, ["1", "true"]);
+        assert_eq!(outer.one, Inner { n: 2 });
+        assert_eq!(decode(json!({"Flag": "TRUE"})).map(|o| o.flag), Ok(Some(true)));
+        assert_eq!(decode(json!({"Flag": 1})).map(|o| o.flag), Ok(Some(true)));
+    }
+
+    #[test]
+    fn values_no_rule_accepts_fail_with_their_path() {
+        let err = decode(json!({"Items": {"N": 1}})).expect_err("object for a list");
+        assert!(err.starts_with("Items: invalid type: map"), "{err}");
+        let err = decode(json!({"Items": [{"N": 1}, {"N": "abc"}]})).expect_err("text");
+        assert!(err.starts_with("Items[1].N: invalid value"), "{err}");
+        assert!(decode(json!({"Count": -1})).is_err());
+        assert!(decode(json!({"Count": 1.5})).is_err());
+        assert!(decode(json!({"Count": "1e3"})).is_err());
+        assert!(decode(json!({"Flag": "yes"})).is_err());
+        assert!(decode(json!({"Flag": 2})).is_err());
+        assert!(decode(json!({"Ratio": "NaN"})).is_err());
+        assert!(decode(json!({"Name": [1]})).is_err());
+        assert!(decode(json!({"Ids": [null]})).is_err());
+        assert!(decode(json!({"Total": 1e300})).is_err());
+        assert!(decode(json!({"Count": 18_446_744_073_709_551_616.0})).is_err());
+        assert_eq!(decode(json!({"Total": -2.0})).map(|o| o.total), Ok(-2));
+    }
+
+    #[test]
+    fn decodes_from_bytes_as_well_as_from_values() {
+        let outer: Outer =
+            serde_json::from_slice(br#"{"Count":"5","Ids":["a"],"Extra":{"x":1}}"#).expect("ok");
+        assert_eq!(outer.count, Some(5));
+        assert_eq!(outer.ids, ["a"]);
+    }
+}

@@ -1,0 +1,133 @@
+//! The split layout `cargo xtask codegen` writes: one file per action and per object,
+//! so a reader finds an action by its file name, behind the same public paths as the
+//! flat macro output (everything is re-exported at the module root).
+//!
+//! ```text
+//! mod.rs                      SERVICE, visit_actions, `pub use actions::*; pub use objects::*;`
+//! actions/mod.rs              one `mod x; pub use x::*;` per action
+//! actions/reset_vpn_connection.rs   request, response, error enum, Action impl, call method
+//! objects/mod.rs              one `mod x; pub use x::*;` per object
+//! objects/vpc.rs              one object type
+//! ```
+//!
+//! Leaf files import what they use from the module root (`use super::super::{..}`);
+//! everything else is named by absolute path, as in the flat output.
+
+use std::collections::BTreeSet;
+
+use api_spec::ir::{Field, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{GenerateError, Pieces, ident, pieces};
+use crate::{Config, GeneratedFile};
+
+pub(crate) fn generate_files(
+    service: &api_spec::ir::Service,
+    config: &Config,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let Pieces {
+        root,
+        actions,
+        objects,
+    } = pieces(service, config)?;
+    let mut files = Vec::new();
+
+    let action_modules: Vec<_> = actions.iter().map(|(a, _)| ident(&a.module)).collect();
+    let object_modules: Vec<_> = objects.iter().map(|(o, _)| ident(&o.module)).collect();
+    let has_objects = !objects.is_empty();
+    let objects_mod = has_objects.then(|| quote!(mod objects; pub use objects::*;));
+    files.push(GeneratedFile {
+        path: "mod.rs".to_owned(),
+        tokens: quote! {
+            mod actions;
+            #objects_mod
+            pub use actions::*;
+            #root
+        },
+    });
+    files.push(GeneratedFile {
+        path: "actions/mod.rs".to_owned(),
+        tokens: index(
+            "One module per action, each re-exported at the module root.",
+            &action_modules,
+        ),
+    });
+    for (action, tokens) in actions {
+        let mut uses = vec!["SERVICE".to_owned()];
+        uses.extend(referenced(action.input.iter().chain(&action.output), None));
+        let doc = format!(
+            " `{}`: request, response, error enum and call method.",
+            action.name
+        );
+        files.push(leaf(
+            format!("actions/{}.rs", action.module),
+            &doc,
+            &uses,
+            tokens,
+        ));
+    }
+    if has_objects {
+        files.push(GeneratedFile {
+            path: "objects/mod.rs".to_owned(),
+            tokens: index(
+                "One module per object type, each re-exported at the module root.",
+                &object_modules,
+            ),
+        });
+    }
+    for (object, tokens) in objects {
+        let uses = referenced(object.fields.iter(), Some(&object.rust_name));
+        let doc = format!(" The `{}` object.", object.name);
+        files.push(leaf(
+            format!("objects/{}.rs", object.module),
+            &doc,
+            &uses,
+            tokens,
+        ));
+    }
+    Ok(files)
+}
+
+fn index(doc: &str, modules: &[proc_macro2::Ident]) -> TokenStream {
+    let doc = format!(" {doc}");
+    quote! {
+        #![doc = #doc]
+        #( mod #modules; pub use #modules::*; )*
+    }
+}
+
+fn leaf(path: String, doc: &str, uses: &[String], tokens: TokenStream) -> GeneratedFile {
+    let names = uses.iter().map(|name| ident(name));
+    let uses = if uses.is_empty() {
+        quote!()
+    } else {
+        quote!(use super::super::{ #( #names ),* };)
+    };
+    GeneratedFile {
+        path,
+        tokens: quote! {
+            #![doc = #doc]
+            #uses
+            #tokens
+        },
+    }
+}
+
+/// The object types `fields` name directly, sorted, without `except` (an object that
+/// lists itself).
+fn referenced<'a>(fields: impl Iterator<Item = &'a Field>, except: Option<&str>) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    for field in fields {
+        let mut ty = &field.ty;
+        while let Type::List(inner) = ty {
+            ty = inner;
+        }
+        if let Type::Object(_, rust_name) = ty {
+            if Some(rust_name.as_str()) != except {
+                names.insert(rust_name.clone());
+            }
+        }
+    }
+    names.into_iter().collect()
+}
