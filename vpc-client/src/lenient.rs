@@ -194,7 +194,7 @@ macro_rules! lenient_integer {
                     fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
                         // Integral and inside the type's range (the bounds are exact
                         // powers of two), so the cast below loses nothing.
-                        if v.fract() == 0.0 && v >= $min && v < $max_exclusive {
+                        if v.fract() == 0.0 && ($min..$max_exclusive).contains(&v) {
                             Ok(v as $ty)
                         } else {
                             Err(E::invalid_value(Unexpected::Float(v), &self))

@@ -173,6 +173,18 @@ pub fn generate_server(
     server::generate(service, config)
 }
 
+/// Generates the server side for `service` as files: `mod.rs` (the service trait,
+/// re-exporting the dispatcher) and `dispatcher.rs`. The items and their paths are
+/// those of [`generate_server`].
+///
+/// Fails only when [`ServerConfig::actions`] names an action the spec lacks.
+pub fn generate_server_files(
+    service: &api_spec::ir::Service,
+    config: &ServerConfig,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    server::generate_files(service, config)
+}
+
 /// Formats generated tokens as a file with the "generated, do not edit" preamble.
 ///
 /// `source` names the spec the file came from, for the preamble. Fails only if the

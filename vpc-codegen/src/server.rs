@@ -9,13 +9,51 @@ use api_spec::ir::{Action, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ServerConfig;
+use crate::{GeneratedFile, ServerConfig};
 use crate::emit::{GenerateError, doc_lines, ident, path_text, select};
 
+/// The server side as one token stream (the macro's output).
 pub(crate) fn generate(
     service: &Service,
     config: &ServerConfig,
 ) -> Result<TokenStream, GenerateError> {
+    let (service_trait, dispatcher) = pieces(service, config)?;
+    Ok(quote! { #service_trait #dispatcher })
+}
+
+/// The server side as files: `mod.rs` (the trait, re-exporting the dispatcher) and
+/// `dispatcher.rs`, so neither grows past what a reader can browse.
+pub(crate) fn generate_files(
+    service: &Service,
+    config: &ServerConfig,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let (service_trait, dispatcher) = pieces(service, config)?;
+    let trait_ident = ident(&config.trait_name);
+    let dispatcher_doc = format!(" The dispatcher of [`{}`].", config.trait_name);
+    Ok(vec![
+        GeneratedFile {
+            path: "mod.rs".to_owned(),
+            tokens: quote! {
+                mod dispatcher;
+                pub use dispatcher::*;
+                #service_trait
+            },
+        },
+        GeneratedFile {
+            path: "dispatcher.rs".to_owned(),
+            tokens: quote! {
+                #![doc = #dispatcher_doc]
+                use super::#trait_ident;
+                #dispatcher
+            },
+        },
+    ])
+}
+
+fn pieces(
+    service: &Service,
+    config: &ServerConfig,
+) -> Result<(TokenStream, TokenStream), GenerateError> {
     let actions = select(service, config.actions.as_deref())?;
     let server = &config.server;
     let types = &config.types;
@@ -51,12 +89,13 @@ pub(crate) fn generate(
         server_path = path_text(server),
     ));
 
-    Ok(quote! {
+    let service_trait = quote! {
         #trait_doc
         pub trait #trait_ident: ::core::marker::Send + ::core::marker::Sync + 'static {
             #( #methods )*
         }
-
+    };
+    let dispatcher = quote! {
         #dispatcher_doc
         pub struct #dispatcher<S> {
             service: ::std::sync::Arc<S>,
@@ -118,7 +157,8 @@ pub(crate) fn generate(
                 }
             }
         }
-    })
+    };
+    Ok((service_trait, dispatcher))
 }
 
 fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenStream {
@@ -126,7 +166,11 @@ fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenS
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
     let error = ident(&action.error_type());
-    let mut doc = format!("Serves `{}`: {}", action.name, action.document.trim());
+    let mut doc = format!(
+        "Serves `{}` ([`{request}`]({}::{request})).",
+        action.name,
+        path_text(types)
+    );
     if let Some(limit) = action.rate_limit {
         doc.push_str(&format!(
             "\n\nThe server answers `RequestLimitExceeded` beyond the documented {limit} \
@@ -141,10 +185,9 @@ fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenS
             call: &#server::Call,
             request: #types::#request,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<#types::#response, #server::Refusal<#types::#error>>,
+            Output = #server::typed::Reply<#types::#response, #types::#error>,
         > + ::core::marker::Send {
-            let _ = (call, request);
-            ::core::future::ready(::core::result::Result::Err(#server::Refusal::NotImplemented))
+            #server::typed::not_implemented(call, request)
         }
     }
 }

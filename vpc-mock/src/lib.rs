@@ -153,7 +153,7 @@ pub mod vpc;
 // Written by `cargo xtask codegen` from the spec (prettyplease, not rustfmt: `cargo fmt`
 // must not touch it, or the freshness check would fail).
 #[rustfmt::skip]
-#[path = "generated/vpc_service.rs"]
+#[path = "generated/vpc_service/mod.rs"]
 mod service;
 
 pub use action::{ActionInfo, ParamInfo, ParamKind};

@@ -3,7 +3,7 @@
 //! worked examples.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use api_spec::ir::{Action, Field, Service, Type};
 use serde_json::{Map, Value};
@@ -25,11 +25,22 @@ pub const MAX_OBJECT_DEPTH: usize = 8;
 
 /// Loads the embedded VPC spec.
 ///
+/// The spec is checked and lowered once per process (the whole VPC API takes a while
+/// to validate in a debug build) and cloned from there.
+///
 /// # Errors
 ///
 /// When the embedded spec does not validate (the crate's tests make sure it does).
 pub fn vpc_service() -> Result<Service, api_spec::SpecError> {
-    api_spec::load_str(VPC_SPEC_JSON, VPC_SPEC_ORIGIN)
+    static LOADED: OnceLock<Result<Service, Vec<api_spec::Diagnostic>>> = OnceLock::new();
+    let loaded = LOADED.get_or_init(|| {
+        api_spec::load_str(VPC_SPEC_JSON, VPC_SPEC_ORIGIN)
+            .map_err(|error| error.diagnostics().to_vec())
+    });
+    match loaded {
+        Ok(service) => Ok(service.clone()),
+        Err(diagnostics) => Err(api_spec::SpecError::Invalid(diagnostics.clone())),
+    }
 }
 
 /// The action table of a service: one [`ActionInfo`] per action, in the spec's order.
@@ -111,7 +122,8 @@ impl MockServerBuilder {
     }
 }
 
-/// Answers every action with its spec's first worked example.
+/// Answers every action with one of its spec's worked examples: the example whose
+/// input is exactly the request's parameters, else the first one.
 ///
 /// The answer is the example's `Response` object without its `RequestId` (the endpoint
 /// adds a fresh one). An example whose `Response` carries an `Error` is answered as that
@@ -119,7 +131,7 @@ impl MockServerBuilder {
 /// the action.
 #[derive(Debug, Clone)]
 pub struct ExampleHandler {
-    answers: Arc<HashMap<String, Answer>>,
+    answers: Arc<HashMap<String, Vec<(Value, Answer)>>>,
 }
 
 /// What a handler answers: output members or an error.
@@ -134,17 +146,37 @@ impl ExampleHandler {
         let answers = service
             .actions
             .iter()
-            .map(|action| (action.name.clone(), example_answer(action)))
+            .map(|action| (action.name.clone(), example_answers(action)))
             .collect();
         Self {
             answers: Arc::new(answers),
         }
     }
 
-    /// The answer for an action, as [`Handler::handle`] gives it.
+    /// The answer for an action called with no particular parameters: its first
+    /// example's.
     pub fn answer(&self, action: &str) -> Result<Map<String, Value>, ApiError> {
+        self.answer_for(action, &Map::new())
+    }
+
+    /// The answer for an action called with `params`, as [`Handler::handle`] gives it:
+    /// the example whose input equals `params`, else the first example.
+    pub fn answer_for(
+        &self,
+        action: &str,
+        params: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, ApiError> {
         match self.answers.get(action) {
-            Some(answer) => answer.clone(),
+            Some(answers) => {
+                let matching = answers
+                    .iter()
+                    .find(|(input, _)| input.as_object() == Some(params))
+                    .or_else(|| answers.first());
+                match matching {
+                    Some((_, answer)) => answer.clone(),
+                    None => Err(no_example(action)),
+                }
+            }
             None => Err(ApiError::new(
                 crate::codes::INVALID_ACTION,
                 format!("The action `{action}` is not in the spec this endpoint serves."),
@@ -155,21 +187,29 @@ impl ExampleHandler {
 
 impl Handler for ExampleHandler {
     fn handle(&self, call: Call) -> HandlerFuture {
-        let answer = self.answer(&call.action);
+        let answer = self.answer_for(&call.action, &call.params);
         Box::pin(async move { answer })
     }
 }
 
-fn example_answer(action: &Action) -> Answer {
-    let Some(example) = action.examples.first() else {
-        return Err(ApiError::new(
-            NO_EXAMPLE_CODE,
-            format!(
-                "the local endpoint has no implementation and the spec has no example for action `{}`",
-                action.name
-            ),
-        ));
-    };
+fn no_example(action: &str) -> ApiError {
+    ApiError::new(
+        NO_EXAMPLE_CODE,
+        format!(
+            "the local endpoint has no implementation and the spec has no example for action `{action}`"
+        ),
+    )
+}
+
+fn example_answers(action: &Action) -> Vec<(Value, Answer)> {
+    action
+        .examples
+        .iter()
+        .map(|example| (example.input.clone(), example_answer(action, example)))
+        .collect()
+}
+
+fn example_answer(action: &Action, example: &api_spec::ir::Example) -> Answer {
     let Some(Value::Object(response)) = example.output.get("Response") else {
         return Err(ApiError::new(
             NO_EXAMPLE_CODE,

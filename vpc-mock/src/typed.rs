@@ -31,6 +31,16 @@ impl<E> From<E> for Refusal<E> {
     }
 }
 
+/// What a typed service method answers: the typed response, or why not.
+pub type Reply<R, E> = Result<R, Refusal<E>>;
+
+/// The default body of every generated service method: [`Refusal::NotImplemented`],
+/// so the dispatcher's fallback answers.
+pub fn not_implemented<Q, R, E>(call: &Call, request: Q) -> std::future::Ready<Reply<R, E>> {
+    let _ = (call, request);
+    std::future::ready(Err(Refusal::NotImplemented))
+}
+
 /// Builds the typed error `E` for a code and message, as the service answers it for
 /// `call`: the code picks the variant (an unknown code lands in `E`'s fallback variant)
 /// and the call's RequestId is kept.

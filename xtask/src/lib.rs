@@ -13,9 +13,9 @@ pub const SPEC: &str = "api-spec/vpc.json";
 /// workspace root. The generator owns it whole: a file in it that the generator does not
 /// produce is stale and is removed.
 pub const GENERATED_DIR: &str = "vpc-client/src/generated/vpc";
-/// The generated server side (service trait and dispatcher), relative to the workspace
-/// root.
-pub const GENERATED_SERVER: &str = "vpc-mock/src/generated/vpc_service.rs";
+/// The directory of the generated server side (service trait and dispatcher), relative
+/// to the workspace root; owned whole like [`GENERATED_DIR`].
+pub const GENERATED_SERVER_DIR: &str = "vpc-mock/src/generated/vpc_service";
 /// The JSON Schema of the spec format, relative to the workspace root.
 pub const SCHEMA: &str = "api-spec/schema.json";
 
@@ -133,29 +133,27 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
 
     let config = vpc_codegen::Config::inside_runtime();
     let files = vpc_codegen::generate_files(&service, &config)?;
-    let server_tokens =
-        vpc_codegen::generate_server(&service, &vpc_codegen::ServerConfig::inside_mock())?;
+    let server_files =
+        vpc_codegen::generate_server_files(&service, &vpc_codegen::ServerConfig::inside_mock())?;
     lap(&mut phases, "emit");
 
-    let mut outputs = Vec::with_capacity(files.len() + 2);
-    for file in files {
+    let mut outputs = Vec::with_capacity(files.len() + server_files.len() + 1);
+    let placed = files
+        .into_iter()
+        .map(|file| (GENERATED_DIR, file))
+        .chain(server_files.into_iter().map(|file| (GENERATED_SERVER_DIR, file)));
+    for (dir, file) in placed {
         let contents = vpc_codegen::format_file(file.tokens, SPEC).with_context(|| {
             format!(
-                "the generator emitted tokens that do not parse for {} (a generator bug)",
+                "the generator emitted tokens that do not parse for {dir}/{} (a generator bug)",
                 file.path
             )
         })?;
         outputs.push(Output {
-            path: Path::new(GENERATED_DIR).join(&file.path),
+            path: Path::new(dir).join(&file.path),
             contents,
         });
     }
-    let server_code = vpc_codegen::format_file(server_tokens, SPEC)
-        .context("the generator emitted server tokens that do not parse (a generator bug)")?;
-    outputs.push(Output {
-        path: PathBuf::from(GENERATED_SERVER),
-        contents: server_code,
-    });
     lap(&mut phases, "format");
     outputs.push(Output {
         path: PathBuf::from(SCHEMA),
@@ -164,7 +162,7 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     lap(&mut phases, "schema");
     Ok(Generation {
         outputs,
-        owned_dirs: vec![PathBuf::from(GENERATED_DIR)],
+        owned_dirs: vec![PathBuf::from(GENERATED_DIR), PathBuf::from(GENERATED_SERVER_DIR)],
         phases,
     })
 }
