@@ -1,11 +1,16 @@
 //! `cargo xtask codegen [--check]`: regenerate `vpc-client`'s generated code and the spec
 //! schema from `api-spec/vpc.json`, or check that the checked-in files are fresh.
 //!
+//! `cargo xtask import [--check]`: rebuild `api-spec/vpc.json` from tccli's API description
+//! in `api-spec/sources/` (or, with `--tccli DIR --errors FILE [--overlay FILE] --out FILE`,
+//! any service's), or check that the checked-in spec is what the import writes.
+//!
 //! `cargo xtask test [ARGS...]`: `cargo test --workspace --locked [ARGS...]`, then the
 //! official Tencent Cloud Python SDK against the local endpoint (`vpc-mock`), skipped with
 //! a loud warning when python3 is missing or PyPI is unreachable.
 //! `cargo xtask python-sdk`: only that second part.
 
+mod import;
 mod python_sdk;
 
 use std::ffi::OsString;
@@ -15,6 +20,7 @@ use anyhow::bail;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check]
+       cargo xtask import [--check]   (api-spec/sources -> api-spec/vpc.json; `cargo xtask import --help` for more)
        cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python SDK check)
        cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)";
 
@@ -24,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["import", rest @ ..] => xtask::workspace_root().and_then(|root| import::cli(&root, rest)),
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
         _ => {

@@ -1,0 +1,151 @@
+//! The hand-kept overlay: what Tencent does not publish machine-readably (the product's
+//! English title, the hosts, the common error codes, rate limits, retry safety), and room
+//! for curated per-action fields. Every field is optional; `api-spec/sources/README.md`
+//! documents each one, and `$comment` keys (any JSON value, ignored) are allowed
+//! wherever an entry is an object.
+
+use std::collections::BTreeMap;
+
+use api_spec::model::{Endpoints, ErrorCode};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::json::unique_map;
+
+/// `overlay.json`. An absent overlay is [`Overlay::default`]: title and hosts from the
+/// service name, no common errors, no rate limits, nothing retry-safe.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Overlay {
+    /// Free text for people reading the file; ignored.
+    #[serde(rename = "$comment", default)]
+    pub(crate) _comment: Option<IgnoredAny>,
+    /// The product's name (`Virtual Private Cloud`); default: the service short name.
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+    /// The hosts, exactly as the spec's `endpoints`; default: the API 3.0 patterns
+    /// `<svc>.intl.tencentcloudapi.com`, `china: <svc>.tencentcloudapi.com`,
+    /// `<svc>.{region}.tencentcloudapi.com`.
+    #[serde(default)]
+    pub(crate) endpoints: Option<Endpoints>,
+    /// The spec's `common_errors`, in order; also the descriptions given to codes the
+    /// error table lists without one.
+    #[serde(default)]
+    pub(crate) common_errors: Vec<ErrorCode>,
+    /// The rule deciding `retry_safe` for actions without an override.
+    #[serde(default)]
+    pub(crate) retry_safe: RetryRule,
+    /// Curated fields per action, by exact action name; every name must be an action of
+    /// `api.json`.
+    #[serde(default, deserialize_with = "unique_map")]
+    pub(crate) actions: BTreeMap<String, ActionOverlay>,
+}
+
+/// Which actions are retry-safe by rule.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetryRule {
+    /// Free text; ignored.
+    #[serde(rename = "$comment", default)]
+    pub(crate) _comment: Option<IgnoredAny>,
+    /// An action is retry-safe when its name starts with one of these followed by an
+    /// uppercase letter, a digit or nothing (`Describe` matches `DescribeVpcs`, not
+    /// `Describer`).
+    #[serde(default)]
+    pub(crate) read_only_prefixes: Vec<String>,
+}
+
+impl RetryRule {
+    /// The prefix that makes `action` retry-safe, if any.
+    pub(crate) fn matching_prefix(&self, action: &str) -> Option<&str> {
+        self.read_only_prefixes
+            .iter()
+            .map(String::as_str)
+            .find(|prefix| {
+                action.strip_prefix(prefix).is_some_and(|rest| {
+                    rest.chars()
+                        .next()
+                        .is_none_or(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                })
+            })
+    }
+}
+
+/// Curated fields of one action. Every field is optional and overrides what the rule or
+/// the default would say; new curated fields (a paging hint, say) go here.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActionOverlay {
+    /// Free text (where a value comes from); ignored.
+    #[serde(rename = "$comment", default)]
+    pub(crate) _comment: Option<IgnoredAny>,
+    /// The documented limit in requests per second (at least 1).
+    #[serde(default)]
+    pub(crate) rate_limit: Option<u32>,
+    /// Overrides the retry rule for this action.
+    #[serde(default)]
+    pub(crate) retry_safe: Option<bool>,
+}
+
+/// The API 3.0 default hosts of a service.
+pub(crate) fn default_endpoints(service: &str) -> Endpoints {
+    Endpoints {
+        default: format!("{service}.intl.tencentcloudapi.com"),
+        alternatives: BTreeMap::from([(
+            "china".to_owned(),
+            format!("{service}.tencentcloudapi.com"),
+        )]),
+        regional: Some(format!("{service}.{{region}}.tencentcloudapi.com")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::parse;
+    use super::*;
+
+    #[test]
+    fn prefixes_match_whole_words() {
+        let rule = RetryRule {
+            _comment: None,
+            read_only_prefixes: vec!["Describe".into(), "Get".into()],
+        };
+        assert_eq!(rule.matching_prefix("DescribeVpcs"), Some("Describe"));
+        assert_eq!(rule.matching_prefix("Describe"), Some("Describe"));
+        assert_eq!(
+            rule.matching_prefix("GetCcnRegionBandwidthLimits"),
+            Some("Get")
+        );
+        assert_eq!(rule.matching_prefix("Getaway"), None);
+        assert_eq!(rule.matching_prefix("ResetVpnConnection"), None);
+    }
+
+    #[test]
+    fn per_action_entries_deny_unknown_fields() {
+        let text = r#"{"actions": {"Ping": {"rate_limit": 5, "paging": "Offset"}}}"#;
+        let err = parse::<Overlay>(text, "overlay.json")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/actions/Ping"), "{err}");
+        assert!(err.contains("unknown field `paging`"), "{err}");
+    }
+
+    #[test]
+    fn comments_are_allowed_everywhere_an_entry_is_an_object() {
+        let text = r#"{"$comment": ["a", "b"], "retry_safe": {"$comment": "c", "read_only_prefixes": []},
+            "actions": {"Ping": {"$comment": "d", "retry_safe": true}}}"#;
+        let overlay: Overlay = parse(text, "overlay.json").unwrap();
+        assert_eq!(overlay.actions["Ping"].retry_safe, Some(true));
+    }
+
+    #[test]
+    fn default_endpoints_follow_the_api_3_patterns() {
+        let endpoints = default_endpoints("cvm");
+        assert_eq!(endpoints.default, "cvm.intl.tencentcloudapi.com");
+        assert_eq!(endpoints.alternatives["china"], "cvm.tencentcloudapi.com");
+        assert_eq!(
+            endpoints.regional.as_deref(),
+            Some("cvm.{region}.tencentcloudapi.com")
+        );
+    }
+}

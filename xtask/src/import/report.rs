@@ -1,0 +1,155 @@
+//! What an import did, for people: counts, every skipped example with its reason, every
+//! note, and the time it took.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::examples::SkipKind;
+
+/// The outcome of one import besides the spec itself.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    /// `serviceShortName`.
+    pub(crate) service: String,
+    /// `apiVersion`.
+    pub(crate) version: String,
+    /// The product's Chinese name from `api.json`'s metadata.
+    pub(crate) service_name_cn: String,
+    /// The files read, as named in messages.
+    pub(crate) files: Vec<String>,
+    /// Actions in the spec.
+    pub(crate) actions: usize,
+    /// Objects in the spec.
+    pub(crate) objects: usize,
+    /// Request and response structures inlined into their actions.
+    pub(crate) inlined: usize,
+    /// Examples in the spec.
+    pub(crate) examples_converted: usize,
+    /// Values coerced to their declared type across the converted examples.
+    pub(crate) values_coerced: usize,
+    /// Examples left out, with the reason.
+    pub(crate) skipped: Vec<Skip>,
+    /// Things worth a look that did not stop anything.
+    pub(crate) notes: Vec<String>,
+    /// How the error table matched `api.json`.
+    pub(crate) errors: ErrorStats,
+    /// How long reading, converting and serializing took.
+    pub(crate) elapsed: Duration,
+}
+
+/// One example left out of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Skip {
+    /// The action it belongs to.
+    pub(crate) action: String,
+    /// Its title.
+    pub(crate) title: String,
+    /// The kind of problem.
+    pub(crate) kind: SkipKind,
+    /// What exactly is wrong.
+    pub(crate) reason: String,
+}
+
+/// How the per-action error table matched `api.json`.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorStats {
+    /// (action, code) pairs put into the spec.
+    pub(crate) codes: usize,
+    /// Actions of `api.json` the table has no entry for (they get no own error codes).
+    pub(crate) without_entry: Vec<String>,
+    /// Table entries for actions `api.json` does not declare (ignored).
+    pub(crate) not_in_api: Vec<String>,
+    /// (action, code) pairs whose code is also a common code.
+    pub(crate) common_pairs: usize,
+    /// The distinct codes among those.
+    pub(crate) common_codes: BTreeSet<String>,
+    /// Codes with an empty description that took the common code's, with the actions
+    /// listing them.
+    pub(crate) filled_from_common: BTreeMap<String, Vec<String>>,
+    /// Codes with an empty description that are not common codes (left empty), with the
+    /// actions listing them.
+    pub(crate) left_empty: BTreeMap<String, Vec<String>>,
+}
+
+impl Report {
+    /// The summary the command prints.
+    pub(crate) fn summary(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "imported {} {} ({}) from {}",
+            self.service,
+            self.version,
+            self.service_name_cn,
+            self.files.join(", ")
+        );
+        let _ = writeln!(out, "  actions:  {}", self.actions);
+        let _ = writeln!(
+            out,
+            "  objects:  {} ({} request/response structures inlined into their actions)",
+            self.objects, self.inlined
+        );
+        let errors = &self.errors;
+        let _ = writeln!(
+            out,
+            "  errors:   {} codes on {} actions, {} of them also common codes ({} distinct: {})",
+            errors.codes,
+            self.actions - errors.without_entry.len(),
+            errors.common_pairs,
+            errors.common_codes.len(),
+            errors
+                .common_codes
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "            actions without a table entry: {}; table actions not in api.json: {}",
+            list_or_none(&errors.without_entry),
+            list_or_none(&errors.not_in_api)
+        );
+        let _ = writeln!(
+            out,
+            "  examples: {} converted ({} values coerced to their declared type), {} skipped",
+            self.examples_converted,
+            self.values_coerced,
+            self.skipped.len()
+        );
+        let mut by_kind: BTreeMap<SkipKind, usize> = BTreeMap::new();
+        for skip in &self.skipped {
+            *by_kind.entry(skip.kind).or_default() += 1;
+        }
+        for (kind, count) in &by_kind {
+            let _ = writeln!(out, "            {count} x {}", kind.label());
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "  skipped examples:");
+            for skip in &self.skipped {
+                let _ = writeln!(
+                    out,
+                    "    - {} \"{}\": {}",
+                    skip.action, skip.title, skip.reason
+                );
+            }
+        }
+        if !self.notes.is_empty() {
+            let _ = writeln!(out, "  notes ({}):", self.notes.len());
+            for note in &self.notes {
+                let _ = writeln!(out, "    - {note}");
+            }
+        }
+        let _ = writeln!(out, "  took {} ms", self.elapsed.as_millis());
+        out
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        format!("{} ({})", items.len(), items.join(", "))
+    }
+}
