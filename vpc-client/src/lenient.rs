@@ -1,19 +1,25 @@
 //! The decoding rule that lets responses survive documentation drift.
 //!
 //! Tencent's descriptions and its own example answers disagree: members documented as
-//! always present are missing, `null` arrives where a value was promised, and scalars
-//! arrive as strings (`"false"`, `"1"`, `"1.5"`). Generated structs therefore decode
-//! every member except a response's `RequestId` through [`member`]:
+//! always present are missing, `null` arrives where a value was promised, scalars
+//! arrive as strings (`"false"`, `"1"`, `"1.5"`), and some examples hold placeholders
+//! (`"TotalIpAddressCount": "xx"`). Generated structs therefore decode every member
+//! except a response's `RequestId` through [`optional`] (an `Option` field) or
+//! [`required`] (a field the caller must send, which a response may still lack):
 //!
-//! - a missing member or `null` decodes as `None` (an `Option` field) or as the type's
-//!   default (a required field: `""`, `0`, `false`, an empty list, an object of
-//!   defaults);
-//! - a number or boolean sent as a string decodes to the declared type when the text is
-//!   one (`"1"` for an integer, `"1.5"` for a float, `"true"`/`"false"` in any case for a
+//! - a missing member or `null` is *absent*: `None`, or the type's default for a
+//!   required field (`""`, `0`, `false`, an empty list, an object of defaults);
+//! - a number or boolean sent as text decodes to the declared type when the text is one
+//!   (`"1"` for an integer, `"1.5"` for a float, `"true"`/`"false"` in any case for a
 //!   boolean), and a number or boolean where text is declared decodes as its text;
 //! - an integral float (`2.0`) is accepted for an integer, `0`/`1` for a boolean;
-//! - anything else still fails, with the JSON path of the value (an object where a
-//!   list is declared, `"abc"` for an integer, a number out of range).
+//! - text that is not a value of the declared scalar type (`""` or `"xx"` for an
+//!   integer, `"yes"` for a boolean) is *absent* too: the text says nothing the type
+//!   can hold, and failing the whole answer for it would lose everything else;
+//! - anything else still fails, with the JSON path of the value: a structural mismatch
+//!   (an object where a list is declared, a list where text is), a number out of the
+//!   integer's range, a fraction for an integer, and an absent item inside a list
+//!   (dropping it would shift every later index).
 //!
 //! Unknown members are ignored by every generated struct. Requests are not affected:
 //! they serialize exactly their declared types.
@@ -23,62 +29,83 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
 
-/// A type that decodes by the lenient rule. Implemented for the scalars, `Option`,
-/// `Vec` and (by the generator) every generated object type.
+/// A type that decodes by the lenient rule. Implemented for the scalars, `Vec` and
+/// (by the generator) every generated object type.
 pub trait Lenient: Sized {
-    /// Decodes `Self` from `deserializer`, accepting the drift the module describes.
+    /// Decodes `Self` from a present, non-null value, accepting the drift the module
+    /// describes: `Ok(None)` when the value is absent for this type (text that is not
+    /// one of its values).
     ///
     /// # Errors
     ///
     /// A value no rule accepts, as `D::Error` (with its path where the deserializer
     /// tracks one).
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error>;
 }
 
-/// The `deserialize_with` function of every generated member: `null` becomes the
-/// type's default (`None` for an `Option`), the rest decodes by [`Lenient`]. Together
-/// with `#[serde(default)]`, a missing member decodes too.
+/// The `deserialize_with` function of a generated `Option` member: absent (`null`, or
+/// text the type cannot hold) is `None`. With `#[serde(default)]`, a missing member is
+/// `None` too.
 ///
 /// # Errors
 ///
 /// A value no rule accepts.
-pub fn member<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn optional<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient,
+{
+    nullable(deserializer)
+}
+
+/// The `deserialize_with` function of a generated required member: absent is the
+/// type's default. With `#[serde(default)]`, a missing member is the default too.
+///
+/// # Errors
+///
+/// A value no rule accepts.
+pub fn required<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Lenient + Default,
 {
-    Option::<T>::deserialize_lenient(deserializer).map(Option::unwrap_or_default)
+    nullable(deserializer).map(Option::unwrap_or_default)
 }
 
-impl<T: Lenient> Lenient for Option<T> {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OptionVisitor<T>(PhantomData<T>);
-        impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
-            type Value = Option<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value or null")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                T::deserialize_lenient(d).map(Some)
-            }
+/// `null` is absent; anything else decodes by [`Lenient`].
+fn nullable<'de, D: Deserializer<'de>, T: Lenient>(deserializer: D) -> Result<Option<T>, D::Error> {
+    struct OptionVisitor<T>(PhantomData<T>);
+    impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a value or null")
         }
-        deserializer.deserialize_option(OptionVisitor(PhantomData))
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            T::deserialize_lenient(d)
+        }
     }
+    deserializer.deserialize_option(OptionVisitor(PhantomData))
 }
 
 impl<T: Lenient> Lenient for Vec<T> {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
         struct Seed<T>(PhantomData<T>);
         impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
             type Value = T;
             fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-                T::deserialize_lenient(d)
+                nullable(d)?.ok_or_else(|| {
+                    de::Error::custom("a list item is null or not a value of its type")
+                })
             }
         }
         struct SeqVisitor<T>(PhantomData<T>);
@@ -96,12 +123,14 @@ impl<T: Lenient> Lenient for Vec<T> {
                 Ok(items)
             }
         }
-        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+        deserializer.deserialize_seq(SeqVisitor(PhantomData)).map(Some)
     }
 }
 
 impl Lenient for String {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
         struct TextVisitor;
         impl Visitor<'_> for TextVisitor {
             type Value = String;
@@ -127,43 +156,45 @@ impl Lenient for String {
                 Ok(v.to_string())
             }
         }
-        deserializer.deserialize_any(TextVisitor)
+        deserializer.deserialize_any(TextVisitor).map(Some)
     }
 }
 
 impl Lenient for bool {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
         struct BoolVisitor;
         impl Visitor<'_> for BoolVisitor {
-            type Value = bool;
+            type Value = Option<bool>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a boolean (or \"true\", \"false\", 0 or 1)")
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-                Ok(v)
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<bool>, E> {
+                Ok(Some(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<bool>, E> {
                 match v {
-                    0 => Ok(false),
-                    1 => Ok(true),
+                    0 => Ok(Some(false)),
+                    1 => Ok(Some(true)),
                     _ => Err(E::invalid_value(Unexpected::Unsigned(v), &self)),
                 }
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<bool>, E> {
                 match u64::try_from(v) {
                     Ok(v) => self.visit_u64(v),
                     Err(_) => Err(E::invalid_value(Unexpected::Signed(v), &self)),
                 }
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<bool>, E> {
                 let text = v.trim();
-                if text.eq_ignore_ascii_case("true") {
-                    Ok(true)
+                Ok(if text.eq_ignore_ascii_case("true") {
+                    Some(true)
                 } else if text.eq_ignore_ascii_case("false") {
-                    Ok(false)
+                    Some(false)
                 } else {
-                    Err(E::invalid_value(Unexpected::Str(v), &self))
-                }
+                    None
+                })
             }
         }
         deserializer.deserialize_any(BoolVisitor)
@@ -176,34 +207,34 @@ macro_rules! lenient_integer {
         impl Lenient for $ty {
             fn deserialize_lenient<'de, D: Deserializer<'de>>(
                 deserializer: D,
-            ) -> Result<Self, D::Error> {
+            ) -> Result<Option<Self>, D::Error> {
                 struct IntVisitor;
                 impl Visitor<'_> for IntVisitor {
-                    type Value = $ty;
+                    type Value = Option<$ty>;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str($what)
                     }
-                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<$ty>, E> {
                         <$ty>::try_from(v)
+                            .map(Some)
                             .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
                     }
-                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<$ty>, E> {
                         <$ty>::try_from(v)
+                            .map(Some)
                             .map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
                     }
-                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<$ty>, E> {
                         // Integral and inside the type's range (the bounds are exact
                         // powers of two), so the cast below loses nothing.
                         if v.fract() == 0.0 && ($min..$max_exclusive).contains(&v) {
-                            Ok(v as $ty)
+                            Ok(Some(v as $ty))
                         } else {
                             Err(E::invalid_value(Unexpected::Float(v), &self))
                         }
                     }
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
-                        v.trim()
-                            .parse::<$ty>()
-                            .map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<$ty>, E> {
+                        Ok(v.trim().parse::<$ty>().ok())
                     }
                 }
                 deserializer.deserialize_any(IntVisitor)
@@ -226,27 +257,26 @@ lenient_integer!(
 );
 
 impl Lenient for f64 {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
         struct FloatVisitor;
         impl Visitor<'_> for FloatVisitor {
-            type Value = f64;
+            type Value = Option<f64>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a number (or its text)")
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-                Ok(v)
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<f64>, E> {
+                Ok(Some(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
-                Ok(v as f64)
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<f64>, E> {
+                Ok(Some(v as f64))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
-                Ok(v as f64)
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<f64>, E> {
+                Ok(Some(v as f64))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-                match v.trim().parse::<f64>() {
-                    Ok(parsed) if parsed.is_finite() => Ok(parsed),
-                    _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
-                }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<f64>, E> {
+                Ok(v.trim().parse::<f64>().ok().filter(|parsed| parsed.is_finite()))
             }
         }
         deserializer.deserialize_any(FloatVisitor)
@@ -262,39 +292,42 @@ mod tests {
 
     #[derive(Debug, Default, PartialEq, Deserialize)]
     struct Inner {
-        #[serde(rename = "N", default, deserialize_with = "member")]
+        #[serde(rename = "N", default, deserialize_with = "required")]
         n: u64,
     }
 
     impl Lenient for Inner {
-        fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            <Self as Deserialize>::deserialize(d)
+        fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+            <Self as Deserialize>::deserialize(d).map(Some)
         }
     }
 
     #[derive(Debug, Default, PartialEq, Deserialize)]
     struct Outer {
-        #[serde(rename = "Count", default, deserialize_with = "member")]
+        #[serde(rename = "Count", default, deserialize_with = "optional")]
         count: Option<u64>,
-        #[serde(rename = "Total", default, deserialize_with = "member")]
+        #[serde(rename = "Total", default, deserialize_with = "required")]
         total: i64,
-        #[serde(rename = "Flag", default, deserialize_with = "member")]
+        #[serde(rename = "Flag", default, deserialize_with = "optional")]
         flag: Option<bool>,
-        #[serde(rename = "Ratio", default, deserialize_with = "member")]
+        #[serde(rename = "Ratio", default, deserialize_with = "optional")]
         ratio: Option<f64>,
-        #[serde(rename = "Name", default, deserialize_with = "member")]
+        #[serde(rename = "Name", default, deserialize_with = "optional")]
         name: Option<String>,
-        #[serde(rename = "Items", default, deserialize_with = "member")]
+        #[serde(rename = "Items", default, deserialize_with = "optional")]
         items: Option<Vec<Inner>>,
-        #[serde(rename = "Ids", default, deserialize_with = "member")]
+        #[serde(rename = "Ids", default, deserialize_with = "required")]
         ids: Vec<String>,
-        #[serde(rename = "One", default, deserialize_with = "member")]
+        #[serde(rename = "One", default, deserialize_with = "required")]
         one: Inner,
     }
 
     fn decode(value: serde_json::Value) -> Result<Outer, String> {
         serde_path_to_error::deserialize(value)
-            .map_err(|e| format!("{}: {}", e.path(), e.into_inner()))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                format!("{path}: {}", e.into_inner())
+            })
     }
 
     #[test]
@@ -324,17 +357,24 @@ mod tests {
     }
 
     #[test]
+    fn text_the_type_cannot_hold_is_absent() {
+        let outer = decode(json!({"Count": "xx", "Total": "", "Flag": "yes", "Ratio": "NaN",
+            "One": {"N": "1e3"}}))
+        .expect("decodes");
+        assert_eq!(outer, Outer::default());
+    }
+
+    #[test]
     fn values_no_rule_accepts_fail_with_their_path() {
         let err = decode(json!({"Items": {"N": 1}})).expect_err("object for a list");
         assert!(err.starts_with("Items: invalid type: map"), "{err}");
-        let err = decode(json!({"Items": [{"N": 1}, {"N": "abc"}]})).expect_err("text");
+        let err = decode(json!({"Items": [{"N": 1}, {"N": -1}]})).expect_err("negative");
         assert!(err.starts_with("Items[1].N: invalid value"), "{err}");
+        let err = decode(json!({"Ids": ["a", null]})).expect_err("a null item");
+        assert!(err.starts_with("Ids[1]: a list item is null"), "{err}");
         assert!(decode(json!({"Count": -1})).is_err());
         assert!(decode(json!({"Count": 1.5})).is_err());
-        assert!(decode(json!({"Count": "1e3"})).is_err());
-        assert!(decode(json!({"Flag": "yes"})).is_err());
         assert!(decode(json!({"Flag": 2})).is_err());
-        assert!(decode(json!({"Ratio": "NaN"})).is_err());
         assert!(decode(json!({"Name": [1]})).is_err());
         assert!(decode(json!({"Ids": [null]})).is_err());
         assert!(decode(json!({"Total": 1e300})).is_err());

@@ -269,8 +269,12 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     }
     let doc = doc_lines(&doc);
     let notes = notes.iter().map(|note| doc_paragraph(note));
-    let lenient = &cx.lenient_member;
     let optional = field.is_optional();
+    let lenient = if optional {
+        &cx.lenient_optional
+    } else {
+        &cx.lenient_required
+    };
     let ty = if optional {
         quote!(::core::option::Option<#ty>)
     } else {
@@ -323,7 +327,8 @@ pub(crate) struct Cx {
     rt: syn::Path,
     serde: syn::Path,
     serde_literal: String,
-    lenient_member: String,
+    lenient_optional: String,
+    lenient_required: String,
 }
 
 impl Cx {
@@ -334,7 +339,8 @@ impl Cx {
             rt: rt.clone(),
             serde,
             serde_literal,
-            lenient_member: format!("{}::lenient::member", path_text(rt)),
+            lenient_optional: format!("{}::lenient::optional", path_text(rt)),
+            lenient_required: format!("{}::lenient::required", path_text(rt)),
         }
     }
 }
@@ -363,8 +369,9 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
         impl #rt::lenient::Lenient for #name {
             fn deserialize_lenient<'de, D: #serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            ) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
                 <Self as #serde::Deserialize<'de>>::deserialize(deserializer)
+                    .map(::core::option::Option::Some)
             }
         }
     }
