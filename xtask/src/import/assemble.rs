@@ -68,11 +68,10 @@ pub(crate) fn assemble(
 
     let structures = request_response_structures(api, files.api, &mut report)?;
     let objects = objects(api, &structures, &mut report);
-    report.inlined = structures.len()
-        - structures
-            .keys()
-            .filter(|n| objects.contains_key(*n))
-            .count();
+    report.inlined = structures
+        .keys()
+        .filter(|n| !objects.contains_key(*n))
+        .count();
 
     let common: BTreeMap<&str, &str> = overlay
         .common_errors

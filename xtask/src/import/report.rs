@@ -95,7 +95,7 @@ impl Report {
             out,
             "  errors:   {} codes on {} actions, {} of them also common codes ({} distinct: {})",
             errors.codes,
-            self.actions - errors.without_entry.len(),
+            self.actions.saturating_sub(errors.without_entry.len()),
             errors.common_pairs,
             errors.common_codes.len(),
             errors
