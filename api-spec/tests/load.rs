@@ -90,9 +90,34 @@ fn checked_in_schema_is_fresh() {
     );
 }
 
+/// `tests/data/reset_vpn_connection.json` is the shipped spec with only its
+/// `ResetVpnConnection`: the small real spec the text-level tests mutate.
+#[test]
+fn the_small_spec_is_the_shipped_spec_cut_to_one_action() {
+    let read = |path: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(manifest_dir().join(path)).expect("read");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    let mut shipped = read("vpc.json");
+    let small = read("tests/data/reset_vpn_connection.json");
+    let action = shipped["actions"]["ResetVpnConnection"].take();
+    shipped["actions"] = serde_json::json!({ "ResetVpnConnection": action });
+    shipped["objects"] = serde_json::json!({});
+    shipped["$schema"] = small["$schema"].clone();
+    assert_eq!(small, shipped);
+}
+
+#[test]
+fn the_whole_shipped_spec_loads() {
+    let service = api_spec::load_file(&manifest_dir().join("vpc.json")).expect("valid spec");
+    assert_eq!(service.actions.len(), 309);
+    assert_eq!(service.objects.len(), 122);
+}
+
 #[test]
 fn never_panics_on_truncations_of_the_real_spec() {
-    let text = std::fs::read_to_string(manifest_dir().join("vpc.json")).expect("spec");
+    let text = std::fs::read_to_string(manifest_dir().join("tests/data/reset_vpn_connection.json"))
+        .expect("spec");
     let mut cut = 0;
     while cut < text.len() {
         if text.is_char_boundary(cut) {
