@@ -123,10 +123,10 @@ fn referenced<'a>(fields: impl Iterator<Item = &'a Field>, except: Option<&str>)
         while let Type::List(inner) = ty {
             ty = inner;
         }
-        if let Type::Object(_, rust_name) = ty {
-            if Some(rust_name.as_str()) != except {
-                names.insert(rust_name.clone());
-            }
+        if let Type::Object(_, rust_name) = ty
+            && Some(rust_name.as_str()) != except
+        {
+            names.insert(rust_name.clone());
         }
     }
     names.into_iter().collect()

@@ -1,11 +1,14 @@
 //! What `cargo xtask codegen` writes, computed in one place so that the command, its
-//! `--check` mode and the freshness test agree; and where the workspace is.
+//! `--check` mode and the freshness test agree; where the workspace is; and the
+//! importer behind `cargo xtask import` ([`import`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+
+pub mod import;
 
 /// The spec that `vpc-client` is generated from, relative to the workspace root.
 pub const SPEC: &str = "api-spec/vpc.json";
@@ -138,10 +141,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     lap(&mut phases, "emit");
 
     let mut outputs = Vec::with_capacity(files.len() + server_files.len() + 1);
-    let placed = files
-        .into_iter()
-        .map(|file| (GENERATED_DIR, file))
-        .chain(server_files.into_iter().map(|file| (GENERATED_SERVER_DIR, file)));
+    let placed = files.into_iter().map(|file| (GENERATED_DIR, file)).chain(
+        server_files
+            .into_iter()
+            .map(|file| (GENERATED_SERVER_DIR, file)),
+    );
     for (dir, file) in placed {
         let contents = vpc_codegen::format_file(file.tokens, SPEC).with_context(|| {
             format!(
@@ -162,7 +166,10 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     lap(&mut phases, "schema");
     Ok(Generation {
         outputs,
-        owned_dirs: vec![PathBuf::from(GENERATED_DIR), PathBuf::from(GENERATED_SERVER_DIR)],
+        owned_dirs: vec![
+            PathBuf::from(GENERATED_DIR),
+            PathBuf::from(GENERATED_SERVER_DIR),
+        ],
         phases,
     })
 }

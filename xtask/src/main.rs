@@ -10,7 +10,6 @@
 //! a loud warning when python3 is missing or PyPI is unreachable.
 //! `cargo xtask python-sdk`: only that second part.
 
-mod import;
 mod python_sdk;
 
 use std::ffi::OsString;
@@ -30,7 +29,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
-        ["import", rest @ ..] => xtask::workspace_root().and_then(|root| import::cli(&root, rest)),
+        ["import", rest @ ..] => xtask::workspace_root().and_then(|root| xtask::import::cli(&root, rest)),
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
         _ => {

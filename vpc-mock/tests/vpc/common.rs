@@ -72,8 +72,8 @@ pub(crate) fn error_code(answer: &Value) -> Option<&str> {
 
 /// The shipped spec plus two actions and two objects:
 ///
-/// - `DescribeThings` (rate limit 20): optional `Filters` (list of `Filter`), `Limit`
-///   (int64), `Tree` (`Node`, which contains a list of `Node`s); an example answering
+/// - `DescribeThings` (rate limit 20): optional `Filters` (list of `ThingFilter`),
+///   `Limit` (int64), `Tree` (`ThingNode`, which contains a list of `ThingNode`s); an example answering
 ///   `TotalCount` 1 and a `Names` list.
 /// - `DeleteThing`: required `ThingId`; no example.
 pub(crate) fn extended_spec() -> api_spec::ir::Service {
@@ -82,31 +82,33 @@ pub(crate) fn extended_spec() -> api_spec::ir::Service {
         "name": "RequestId", "type": "string", "member": "string", "required": true,
         "document": "The request ID."
     });
-    spec["objects"] = serde_json::json!({
-        "Filter": {
+    let objects = spec["objects"].as_object_mut().expect("objects");
+    let added = serde_json::json!({
+        "ThingFilter": {
             "document": "A filter.",
             "members": [
                 {"name": "Name", "type": "string", "member": "string", "required": true, "document": "Name."},
                 {"name": "Values", "type": "list", "member": "string", "document": "Values."}
             ]
         },
-        "Node": {
+        "ThingNode": {
             "document": "A tree node.",
             "members": [
                 {"name": "Id", "type": "string", "member": "string", "required": true, "document": "Id."},
-                {"name": "Children", "type": "list", "member": "Node", "document": "Children."}
+                {"name": "Children", "type": "list", "member": "ThingNode", "document": "Children."}
             ]
         }
     });
+    objects.extend(added.as_object().expect("objects").clone());
     spec["actions"]["DescribeThings"] = serde_json::json!({
         "document": "Lists things.",
         "status": "online",
         "rate_limit": 20,
         "retry_safe": true,
         "input": [
-            {"name": "Filters", "type": "list", "member": "Filter", "document": "Filters."},
+            {"name": "Filters", "type": "list", "member": "ThingFilter", "document": "Filters."},
             {"name": "Limit", "type": "int", "member": "int64", "document": "Limit."},
-            {"name": "Tree", "type": "object", "member": "Node", "document": "A tree."}
+            {"name": "Tree", "type": "object", "member": "ThingNode", "document": "A tree."}
         ],
         "output": [
             {"name": "TotalCount", "type": "int", "member": "int64", "required": true, "document": "Count."},

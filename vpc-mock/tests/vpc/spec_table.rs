@@ -49,7 +49,7 @@ fn objects_lists_and_recursion() {
         info.params[1],
         ParamInfo::optional("Limit", ParamKind::Integer)
     );
-    // `Node` contains a list of `Node`s: expanded once, then `Any` where it recurs.
+    // `ThingNode` contains a list of `ThingNode`s: expanded once, then `Any` where it recurs.
     assert_eq!(
         info.params[2],
         ParamInfo::optional(

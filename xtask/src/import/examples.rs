@@ -73,7 +73,7 @@ pub(crate) struct Failure {
 
 /// Kinds of skipped examples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum SkipKind {
+pub enum SkipKind {
     /// Neither HTTP text nor a GET URL.
     UnrecognizedRequest,
     /// A line that is neither a header, a parameter nor the placeholder.

@@ -23,12 +23,12 @@ use std::time::Instant;
 use anyhow::Context as _;
 use api_spec::model::Spec;
 
-pub(crate) use report::Report;
+pub use report::Report;
 
 /// Where the VPC sources live, relative to the workspace root.
-pub(crate) const SOURCES_DIR: &str = "api-spec/sources";
+pub const SOURCES_DIR: &str = "api-spec/sources";
 /// Where the VPC spec goes, relative to the workspace root.
-pub(crate) const VPC_SPEC: &str = "api-spec/vpc.json";
+pub const VPC_SPEC: &str = "api-spec/vpc.json";
 
 const USAGE: &str = "\
 usage: cargo xtask import [--check]
@@ -38,24 +38,24 @@ usage: cargo xtask import [--check]
 
 /// The files one import reads and writes.
 #[derive(Debug, Clone)]
-pub(crate) struct Paths {
+pub struct Paths {
     /// `api.json`.
-    pub(crate) api: PathBuf,
+    pub api: PathBuf,
     /// `examples.json`.
-    pub(crate) examples: PathBuf,
+    pub examples: PathBuf,
     /// The per-action error table.
-    pub(crate) errors: PathBuf,
+    pub errors: PathBuf,
     /// The overlay, if any.
-    pub(crate) overlay: Option<PathBuf>,
+    pub overlay: Option<PathBuf>,
     /// The spec to write or check.
-    pub(crate) out: PathBuf,
+    pub out: PathBuf,
     /// Paths are shown relative to this directory in messages (when they are inside it).
-    pub(crate) shown_from: PathBuf,
+    pub shown_from: PathBuf,
 }
 
 impl Paths {
     /// The VPC import: `api-spec/sources/*` -> `api-spec/vpc.json` under `root`.
-    pub(crate) fn vpc(root: &Path) -> Self {
+    pub fn vpc(root: &Path) -> Self {
         let sources = root.join(SOURCES_DIR);
         Self {
             api: sources.join("api.json"),
@@ -69,7 +69,7 @@ impl Paths {
 
     /// Any service: `dir/api.json` and `dir/examples.json`, the error table and overlay
     /// given, written to `out`.
-    pub(crate) fn tccli(dir: &Path, errors: &Path, overlay: Option<&Path>, out: &Path) -> Self {
+    pub fn tccli(dir: &Path, errors: &Path, overlay: Option<&Path>, out: &Path) -> Self {
         Self {
             api: dir.join("api.json"),
             examples: dir.join("examples.json"),
@@ -81,7 +81,7 @@ impl Paths {
     }
 
     /// `path` as messages name it.
-    pub(crate) fn show(&self, path: &Path) -> String {
+    pub fn show(&self, path: &Path) -> String {
         path.strip_prefix(&self.shown_from)
             .unwrap_or(path)
             .display()
@@ -91,11 +91,11 @@ impl Paths {
 
 /// One input file: how messages name it and its text.
 #[derive(Debug, Clone)]
-pub(crate) struct Source {
+pub struct Source {
     /// The name used in messages (`api-spec/sources/api.json`).
-    pub(crate) name: String,
+    pub name: String,
     /// The file's contents.
-    pub(crate) text: String,
+    pub text: String,
 }
 
 impl Source {
@@ -108,20 +108,20 @@ impl Source {
 
 /// Everything one import reads.
 #[derive(Debug, Clone)]
-pub(crate) struct Sources {
+pub struct Sources {
     /// `api.json`.
-    pub(crate) api: Source,
+    pub api: Source,
     /// `examples.json`.
-    pub(crate) examples: Source,
+    pub examples: Source,
     /// The per-action error table.
-    pub(crate) errors: Source,
+    pub errors: Source,
     /// The overlay, if any.
-    pub(crate) overlay: Option<Source>,
+    pub overlay: Option<Source>,
 }
 
 impl Sources {
     /// Reads the input files of `paths`.
-    pub(crate) fn read(paths: &Paths) -> anyhow::Result<Self> {
+    pub fn read(paths: &Paths) -> anyhow::Result<Self> {
         Ok(Self {
             api: Source::read(paths, &paths.api)?,
             examples: Source::read(paths, &paths.examples)?,
@@ -137,17 +137,17 @@ impl Sources {
 
 /// The result of an import.
 #[derive(Debug)]
-pub(crate) struct Imported {
+pub struct Imported {
     /// The spec.
     #[allow(
         dead_code,
         reason = "the command writes `text`; the tests read the spec"
     )]
-    pub(crate) spec: Spec,
+    pub spec: Spec,
     /// Its text as written: pretty JSON and a trailing newline.
-    pub(crate) text: String,
+    pub text: String,
     /// What happened on the way.
-    pub(crate) report: Report,
+    pub report: Report,
 }
 
 /// Imports from texts in memory (no file is read or written).
@@ -156,7 +156,7 @@ pub(crate) struct Imported {
 ///
 /// A file that does not parse strictly (named with JSON pointer and line:column), or
 /// inputs that contradict each other (see `assemble::assemble`).
-pub(crate) fn import(sources: &Sources) -> anyhow::Result<Imported> {
+pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
     let start = Instant::now();
     let api: tccli::ApiJson = json::parse(&sources.api.text, &sources.api.name)?;
     let examples: tccli::ExamplesJson =
@@ -185,7 +185,7 @@ pub(crate) fn import(sources: &Sources) -> anyhow::Result<Imported> {
 }
 
 /// Reads the files of `paths` and imports them.
-pub(crate) fn import_paths(paths: &Paths) -> anyhow::Result<Imported> {
+pub fn import_paths(paths: &Paths) -> anyhow::Result<Imported> {
     let start = Instant::now();
     let mut imported = import(&Sources::read(paths)?)?;
     imported.report.elapsed = start.elapsed();
@@ -193,12 +193,12 @@ pub(crate) fn import_paths(paths: &Paths) -> anyhow::Result<Imported> {
 }
 
 /// Whether the file at `paths.out` holds exactly what the import produces.
-pub(crate) fn is_fresh(paths: &Paths, imported: &Imported) -> bool {
+pub fn is_fresh(paths: &Paths, imported: &Imported) -> bool {
     std::fs::read_to_string(&paths.out).is_ok_and(|on_disk| on_disk == imported.text)
 }
 
 /// `cargo xtask import ARGS...`, `root` being the workspace root.
-pub(crate) fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
+pub fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| matches!(*a, "--help" | "-h")) {
         println!("{USAGE}");
         return Ok(ExitCode::SUCCESS);

@@ -9,72 +9,72 @@ use super::examples::SkipKind;
 
 /// The outcome of one import besides the spec itself.
 #[derive(Debug, Default)]
-pub(crate) struct Report {
+pub struct Report {
     /// `serviceShortName`.
-    pub(crate) service: String,
+    pub service: String,
     /// `apiVersion`.
-    pub(crate) version: String,
+    pub version: String,
     /// The product's Chinese name from `api.json`'s metadata.
-    pub(crate) service_name_cn: String,
+    pub service_name_cn: String,
     /// The files read, as named in messages.
-    pub(crate) files: Vec<String>,
+    pub files: Vec<String>,
     /// Actions in the spec.
-    pub(crate) actions: usize,
+    pub actions: usize,
     /// Objects in the spec.
-    pub(crate) objects: usize,
+    pub objects: usize,
     /// Request and response structures inlined into their actions.
-    pub(crate) inlined: usize,
+    pub inlined: usize,
     /// Examples in the spec.
-    pub(crate) examples_converted: usize,
+    pub examples_converted: usize,
     /// Values coerced to their declared type across the converted examples.
-    pub(crate) values_coerced: usize,
+    pub values_coerced: usize,
     /// Examples left out, with the reason.
-    pub(crate) skipped: Vec<Skip>,
+    pub skipped: Vec<Skip>,
     /// Things worth a look that did not stop anything.
-    pub(crate) notes: Vec<String>,
+    pub notes: Vec<String>,
     /// How the error table matched `api.json`.
-    pub(crate) errors: ErrorStats,
+    pub errors: ErrorStats,
     /// How long reading, converting and serializing took.
-    pub(crate) elapsed: Duration,
+    pub elapsed: Duration,
 }
 
 /// One example left out of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Skip {
+pub struct Skip {
     /// The action it belongs to.
-    pub(crate) action: String,
+    pub action: String,
     /// Its title.
-    pub(crate) title: String,
+    pub title: String,
     /// The kind of problem.
-    pub(crate) kind: SkipKind,
+    pub kind: SkipKind,
     /// What exactly is wrong.
-    pub(crate) reason: String,
+    pub reason: String,
 }
 
 /// How the per-action error table matched `api.json`.
 #[derive(Debug, Default)]
-pub(crate) struct ErrorStats {
+pub struct ErrorStats {
     /// (action, code) pairs put into the spec.
-    pub(crate) codes: usize,
+    pub codes: usize,
     /// Actions of `api.json` the table has no entry for (they get no own error codes).
-    pub(crate) without_entry: Vec<String>,
+    pub without_entry: Vec<String>,
     /// Table entries for actions `api.json` does not declare (ignored).
-    pub(crate) not_in_api: Vec<String>,
+    pub not_in_api: Vec<String>,
     /// (action, code) pairs whose code is also a common code.
-    pub(crate) common_pairs: usize,
+    pub common_pairs: usize,
     /// The distinct codes among those.
-    pub(crate) common_codes: BTreeSet<String>,
+    pub common_codes: BTreeSet<String>,
     /// Codes with an empty description that took the common code's, with the actions
     /// listing them.
-    pub(crate) filled_from_common: BTreeMap<String, Vec<String>>,
+    pub filled_from_common: BTreeMap<String, Vec<String>>,
     /// Codes with an empty description that are not common codes (left empty), with the
     /// actions listing them.
-    pub(crate) left_empty: BTreeMap<String, Vec<String>>,
+    pub left_empty: BTreeMap<String, Vec<String>>,
 }
 
 impl Report {
     /// The summary the command prints.
-    pub(crate) fn summary(&self) -> String {
+    pub fn summary(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

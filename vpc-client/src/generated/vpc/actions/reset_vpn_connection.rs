@@ -4,7 +4,7 @@
 
 //! `ResetVpnConnection`: request, response, error enum and call method.
 use super::super::SERVICE;
-/// Input of `ResetVpnConnection`.
+/// Input of `ResetVpnConnection` (Resets a VPN tunnel).
 ///
 /// The API is used to reset a VPN tunnel.
 ///
@@ -36,16 +36,16 @@ pub struct ResetVpnConnectionRequest {
     #[serde(
         rename = "VpnGatewayId",
         default,
-        deserialize_with = "crate::lenient::member"
+        deserialize_with = "crate::lenient::required"
     )]
     pub vpn_gateway_id: ::std::string::String,
-    /// The ID of the VPN tunnel instance, such as vpnx-f49l6u0z.
+    /// The ID of the VPN tunnel instance, such as `vpnx-f49l6u0z`.
     ///
     /// Example: `vpnx-f29e6u0z`
     #[serde(
         rename = "VpnConnectionId",
         default,
-        deserialize_with = "crate::lenient::member"
+        deserialize_with = "crate::lenient::required"
     )]
     pub vpn_connection_id: ::std::string::String,
 }
@@ -61,7 +61,7 @@ impl ResetVpnConnectionRequest {
         }
     }
 }
-/// Output of `ResetVpnConnection`.
+/// Output of `ResetVpnConnection` (Resets a VPN tunnel).
 ///
 /// Every member but `RequestId` decodes by the lenient rule of [`lenient`](crate::lenient): missing, `null` and scalars sent as text are accepted.
 #[derive(
@@ -473,7 +473,7 @@ impl crate::Action for ResetVpnConnectionRequest {
     type Error = ResetVpnConnectionError;
 }
 impl crate::Client {
-    /// Calls `ResetVpnConnection`.
+    /// Calls `ResetVpnConnection` (Resets a VPN tunnel).
     ///
     /// The API is used to reset a VPN tunnel.
     ///
