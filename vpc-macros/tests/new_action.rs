@@ -1,5 +1,6 @@
 //! Adding an action is a spec edit, nothing else: `tests/data/vpc_plus_describe.json` is
-//! the shipped spec plus one action (checked below, so it cannot drift), the macro
+//! the shipped spec's header and `ResetVpnConnection` (checked below, so they cannot
+//! drift) plus one hand-written action and its object, as a user would add them; the macro
 //! generates its client and its server trait, and the local endpoint serves it from the
 //! same spec: from the spec's example until someone implements the typed method, then
 //! from that implementation.
@@ -39,13 +40,16 @@ fn client(server: &vpc_mock::RunningServer) -> vpc_client::Client {
 }
 
 #[test]
-fn the_copy_is_the_shipped_spec_plus_one_action() {
-    let shipped = json("../api-spec/vpc.json");
+fn the_copy_is_the_shipped_header_and_action_plus_one_action() {
+    let mut shipped = json("../api-spec/vpc.json");
     let mut copy = json("tests/data/vpc_plus_describe.json");
     let actions = copy["actions"].as_object_mut().expect("actions");
     assert!(actions.remove("DescribeVpnGateways").is_some());
     let objects = copy["objects"].as_object_mut().expect("objects");
     assert!(objects.remove("VpnGateway").is_some());
+    let reset = shipped["actions"]["ResetVpnConnection"].take();
+    shipped["actions"] = serde_json::json!({ "ResetVpnConnection": reset });
+    shipped["objects"] = serde_json::json!({});
     assert_eq!(copy, shipped);
 }
 
@@ -64,8 +68,7 @@ async fn the_new_action_generates_compiles_and_is_served() {
         vpn_gateway_ids: Some(vec!["vpngw-kjllnkew".into()]),
         ..DescribeVpnGatewaysRequest::new()
     };
-    let response = client
-        .describe_vpn_gateways(&request)
+    let response = ExtendedVpc::describe_vpn_gateways(&client, &request)
         .await
         .expect("served from the spec's example");
     assert_eq!(response.total_count, 1);
@@ -142,26 +145,29 @@ async fn the_generated_server_trait_serves_a_typed_implementation() {
         .expect("starts");
     let client = client(&server);
 
-    let all = client
-        .describe_vpn_gateways(&DescribeVpnGatewaysRequest::new())
+    let all = ExtendedVpc::describe_vpn_gateways(&client, &DescribeVpnGatewaysRequest::new())
         .await
         .expect("typed answer");
     assert_eq!(all.total_count, 3);
     assert_eq!(all.request_id.len(), 36);
-    let one = client
-        .describe_vpn_gateways(&DescribeVpnGatewaysRequest {
+    let one = ExtendedVpc::describe_vpn_gateways(
+        &client,
+        &DescribeVpnGatewaysRequest {
             vpn_gateway_ids: Some(vec!["vpngw-bbbbbbbb".into()]),
             ..DescribeVpnGatewaysRequest::new()
-        })
-        .await
-        .expect("typed answer");
+        },
+    )
+    .await
+    .expect("typed answer");
     assert_eq!(one.vpn_gateway_set[0].vpn_gateway_id, "vpngw-bbbbbbbb");
-    let missing = client
-        .describe_vpn_gateways(&DescribeVpnGatewaysRequest {
+    let missing = ExtendedVpc::describe_vpn_gateways(
+        &client,
+        &DescribeVpnGatewaysRequest {
             vpn_gateway_ids: Some(vec!["vpngw-zzzzzzzz".into()]),
             ..DescribeVpnGatewaysRequest::new()
-        })
-        .await;
+        },
+    )
+    .await;
     match missing {
         Err(vpc_client::Error::Service(e)) => {
             assert_eq!(e.service_error().code, "ResourceNotFound");

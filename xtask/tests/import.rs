@@ -644,3 +644,44 @@ fn cli_check_exits_1_naming_a_stale_file() {
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+/// An action Tencent does not publish is written in the overlay, in the spec's own
+/// format, and lands in the spec beside the imported ones; one that shadows an official
+/// action is refused.
+#[test]
+fn hand_written_actions_join_the_import_and_never_shadow_official_ones() {
+    let hand_written = r#""hand_written_actions": {
+        "PingVpc": {"document": "A hand-written action.", "retry_safe": true,
+            "input": [{"name": "Target", "type": "object", "member": "PingTarget", "required": true}],
+            "output": [{"name": "RequestId", "type": "string", "member": "string", "required": true}]}
+      },
+      "hand_written_objects": {
+        "PingTarget": {"document": "What to ping.",
+            "members": [{"name": "VpcId", "type": "string", "member": "string", "required": true}]}
+      },"#;
+    let mut sources = vpc_sources();
+    let overlay = sources.overlay.as_mut().unwrap();
+    overlay.text = overlay
+        .text
+        .replacen("\"title\":", &format!("{hand_written}\n  \"title\":"), 1);
+    let imported = import::import(&sources).expect("imports");
+    assert_eq!(imported.spec.actions.len(), 310);
+    assert!(imported.spec.actions["PingVpc"].retry_safe);
+    assert!(imported.spec.objects.contains_key("PingTarget"));
+    assert!(imported.report.summary().contains("1 written by hand"));
+    let service = api_spec::load_str(&imported.text, "vpc.json").expect("the result validates");
+    assert!(service.action("PingVpc").is_some());
+
+    let mut sources = vpc_sources();
+    let overlay = sources.overlay.as_mut().unwrap();
+    overlay.text = overlay.text.replacen(
+        "\"title\":",
+        &format!("{}\n  \"title\":", hand_written.replace("PingVpc", "ResetVpnConnection")),
+        1,
+    );
+    let err = import::import(&sources).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "api-spec/sources/overlay.json: /hand_written_actions/ResetVpnConnection: api.json already has action `ResetVpnConnection`; curate it under `actions` instead"
+    );
+}

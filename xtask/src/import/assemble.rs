@@ -163,6 +163,14 @@ pub(crate) fn assemble(
         }
     }
 
+    let mut objects = objects;
+    for (name, action) in &overlay.hand_written_actions {
+        actions.insert(name.clone(), action.clone());
+        report.hand_written += 1;
+    }
+    for (name, object) in &overlay.hand_written_objects {
+        objects.insert(name.clone(), object.clone());
+    }
     report.actions = actions.len();
     report.objects = objects.len();
     let endpoints = overlay
@@ -227,6 +235,22 @@ fn check_table_header(
 }
 
 fn check_overlay(api: &ApiJson, overlay: &Overlay, file: &str) -> anyhow::Result<()> {
+    for name in overlay.hand_written_actions.keys() {
+        if api.actions.contains_key(name) {
+            anyhow::bail!(
+                "{file}: {}: api.json already has action `{name}`; curate it under `actions` instead",
+                child("/hand_written_actions", name)
+            );
+        }
+    }
+    for name in overlay.hand_written_objects.keys() {
+        if api.objects.contains_key(name) {
+            anyhow::bail!(
+                "{file}: {}: api.json already has object `{name}`",
+                child("/hand_written_objects", name)
+            );
+        }
+    }
     for (name, entry) in &overlay.actions {
         let at = child("/actions", name);
         if !api.actions.contains_key(name) {

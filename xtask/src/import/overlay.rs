@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use api_spec::model::{Endpoints, ErrorCode};
+use api_spec::model::{Action, Endpoints, ErrorCode, Object};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -39,6 +39,15 @@ pub(crate) struct Overlay {
     /// `api.json`.
     #[serde(default, deserialize_with = "unique_map")]
     pub(crate) actions: BTreeMap<String, ActionOverlay>,
+    /// Actions Tencent does not publish, written by hand in the spec's own format
+    /// (`api_spec::model::Action`), added to the import as they are; a name `api.json`
+    /// also has is an error (the official entry is not shadowed silently).
+    #[serde(default, deserialize_with = "unique_map")]
+    pub(crate) hand_written_actions: BTreeMap<String, Action>,
+    /// Objects the hand-written actions use, in the spec's format; a name `api.json`
+    /// also has is an error.
+    #[serde(default, deserialize_with = "unique_map")]
+    pub(crate) hand_written_objects: BTreeMap<String, Object>,
 }
 
 /// Which actions are retry-safe by rule.
@@ -118,6 +127,17 @@ mod tests {
         );
         assert_eq!(rule.matching_prefix("Getaway"), None);
         assert_eq!(rule.matching_prefix("ResetVpnConnection"), None);
+    }
+
+    #[test]
+    fn hand_written_actions_are_read_in_the_spec_format() {
+        let text = r#"{"hand_written_actions": {"Ping": {"document": "Pings.", "input": [],
+            "output": [{"name": "RequestId", "type": "string", "member": "string", "required": true}]}}}"#;
+        let overlay: Overlay = parse(text, "overlay.json").unwrap();
+        assert_eq!(overlay.hand_written_actions["Ping"].document, "Pings.");
+        let text = r#"{"hand_written_actions": {"Ping": {"document": "d", "input": [], "output": [], "bogus": 1}}}"#;
+        let err = parse::<Overlay>(text, "overlay.json").unwrap_err().to_string();
+        assert!(err.contains("/hand_written_actions/Ping"), "{err}");
     }
 
     #[test]

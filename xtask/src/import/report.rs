@@ -20,6 +20,8 @@ pub struct Report {
     pub files: Vec<String>,
     /// Actions in the spec.
     pub actions: usize,
+    /// Of those, actions written by hand in the overlay.
+    pub hand_written: usize,
     /// Objects in the spec.
     pub objects: usize,
     /// Request and response structures inlined into their actions.
@@ -84,7 +86,11 @@ impl Report {
             self.service_name_cn,
             self.files.join(", ")
         );
-        let _ = writeln!(out, "  actions:  {}", self.actions);
+        let _ = writeln!(
+            out,
+            "  actions:  {} ({} written by hand in the overlay)",
+            self.actions, self.hand_written
+        );
         let _ = writeln!(
             out,
             "  objects:  {} ({} request/response structures inlined into their actions)",
