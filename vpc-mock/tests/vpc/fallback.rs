@@ -75,7 +75,7 @@ async fn example_answers_and_missing_examples() {
     assert_eq!(error_code(&answer), Some("ResourceNotFound"));
 
     // Actions outside the spec are not in the table.
-    let answer = raw_call(&server, "DescribeVpcs", "{}").await;
+    let answer = raw_call(&server, "DescribeTheUniverse", "{}").await;
     assert_eq!(error_code(&answer), Some("InvalidAction"));
     server.shutdown().await;
 }
