@@ -17,12 +17,7 @@
 //! assert!(code.contains("pub struct ResetVpnConnectionRequest"));
 //! ```
 
-// TEMP until docs.rs lands
-mod docs {
-    pub(crate) fn rustdoc(text: &str) -> String {
-        text.trim().to_owned()
-    }
-}
+mod docs;
 mod emit;
 mod files;
 mod server;

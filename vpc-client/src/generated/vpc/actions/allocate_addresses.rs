@@ -7,9 +7,10 @@ use super::super::{SERVICE, AddressChargePrepaid, Tag};
 /// Input of `AllocateAddresses` (Creates an EIP).
 ///
 /// This API is used to apply for one or more [Elastic IP Addresses](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIPs for short).
-/// * An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
-/// * Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
-/// * The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
+///
+/// - An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
+/// - Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
+/// - The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -67,9 +68,13 @@ pub struct AllocateAddressesRequest {
     )]
     pub address_count: ::core::option::Option<i64>,
     /// The EIP line type. Default: BGP.
-    /// <ul style="margin:0"><li>For a user who has activated the static single-line IP allowlist, possible values are:<ul><li>CMCC: China Mobile</li>
-    /// <li>CTCC: China Telecom</li>
-    /// <li>CUCC: China Unicom</li></ul>Note: Only certain regions support static single-line IP addresses.</li></ul>
+    ///
+    /// - For a user who has activated the static single-line IP allowlist, possible values are:
+    ///   - CMCC: China Mobile
+    ///   - CTCC: China Telecom
+    ///   - CUCC: China Unicom
+    ///
+    ///   Note: Only certain regions support static single-line IP addresses.
     ///
     /// Example: `BGP`
     #[serde(
@@ -80,11 +85,16 @@ pub struct AllocateAddressesRequest {
     )]
     pub internet_service_provider: ::core::option::Option<::std::string::String>,
     /// The EIP billing method.
-    /// <ul style="margin:0"><li>For bill-by-IP account beta users, valid values: <ul><li>BANDWIDTH_PACKAGE: paid by the [bandwidth package](https://intl.cloud.tencent.com/document/product/684/15255?from_cn_redirect=1)(who must also be bandwidth package beta users)</li>
-    /// <li>BANDWIDTH_POSTPAID_BY_HOUR: billed by hourly bandwidth on a pay-as-you-go basis</li>
-    /// <li>BANDWIDTH_PREPAID_BY_MONTH: monthly bandwidth subscription</li>
-    /// <li>TRAFFIC_POSTPAID_BY_HOUR: billed by hourly traffic on a pay-as-you-go basis</li></ul>Default value: TRAFFIC_POSTPAID_BY_HOUR</li>
-    /// <li>If you are not a bill-by-IP account beta user, the EIP billing is the same as that for the instance bound to the EIP. Therefore, you do not need to pass in this parameter.</li></ul>
+    ///
+    /// - For bill-by-IP account beta users, valid values:
+    ///   - BANDWIDTH_PACKAGE: paid by the [bandwidth package](https://intl.cloud.tencent.com/document/product/684/15255?from_cn_redirect=1)(who must also be bandwidth package beta users)
+    ///   - BANDWIDTH_POSTPAID_BY_HOUR: billed by hourly bandwidth on a pay-as-you-go basis
+    ///   - BANDWIDTH_PREPAID_BY_MONTH: monthly bandwidth subscription
+    ///   - TRAFFIC_POSTPAID_BY_HOUR: billed by hourly traffic on a pay-as-you-go basis
+    ///
+    ///   Default value: TRAFFIC_POSTPAID_BY_HOUR
+    ///
+    /// - If you are not a bill-by-IP account beta user, the EIP billing is the same as that for the instance bound to the EIP. Therefore, you do not need to pass in this parameter.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(
@@ -95,11 +105,16 @@ pub struct AllocateAddressesRequest {
     )]
     pub internet_charge_type: ::core::option::Option<::std::string::String>,
     /// The EIP outbound bandwidth cap, in Mbps.
-    /// <ul style="margin:0"><li>For bill-by-IP account beta users, the bandwidth cap range is determined by the EIP billing mode. <ul><li>`BANDWIDTH_PACKAGE`: 1 Mbps to 2000 Mbps</li>
-    /// <li>`BANDWIDTH_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps</li>
-    /// <li>`BANDWIDTH_PREPAID_BY_MONTH`: 1 Mbps to 200 Mbps</li>
-    /// <li>`TRAFFIC_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps</li></ul>Default value: 1 Mbps </li>
-    /// <li>If you are not a bill-by-IP account beta user, the EIP outbound bandwidth cap is subject to the bandwidth cap of the instance bound to the EIP. Therefore, you do not need to pass in this parameter. </li></ul>
+    ///
+    /// - For bill-by-IP account beta users, the bandwidth cap range is determined by the EIP billing mode.
+    ///   - `BANDWIDTH_PACKAGE`: 1 Mbps to 2000 Mbps
+    ///   - `BANDWIDTH_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps
+    ///   - `BANDWIDTH_PREPAID_BY_MONTH`: 1 Mbps to 200 Mbps
+    ///   - `TRAFFIC_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps
+    ///
+    ///   Default value: 1 Mbps
+    ///
+    /// - If you are not a bill-by-IP account beta user, the EIP outbound bandwidth cap is subject to the bandwidth cap of the instance bound to the EIP. Therefore, you do not need to pass in this parameter.
     ///
     /// Example: `10`
     #[serde(
@@ -120,10 +135,22 @@ pub struct AllocateAddressesRequest {
     )]
     pub address_charge_prepaid: ::core::option::Option<AddressChargePrepaid>,
     /// EIP type. Default value: EIP.
-    /// <ul style="margin:0"><li>For beta users of AIA, the value can be:</li></ul>`AnycastEIP`: an AIA IP address. For more information, see [Anycast Internet Acceleration](https://intl.cloud.tencent.com/document/product/644?from_cn_redirect=1).</li></ul>Note: Anycast EIPs are supported only in partial regions. </li></ul>
-    /// <ul style="margin:0"><li>For beta users of dedicated IP, the value can be: <ul><li>`HighQualityEIP`: Dedicated IP</li></ul>Note that dedicated IPs are only available in partial regions. </li></ul>
-    /// </ul>
-    /// <ul style="margin:0"><li>For beta users of Anti-DDoS IP, the value can be: <ul><li>`AntiDDoSEIP`: Anti-DDoS EIP</li></ul>Note that Anti-DDoS IPs are only available in partial regions. </li></ul>
+    ///
+    /// - For beta users of AIA, the value can be:
+    ///
+    /// `AnycastEIP`: an AIA IP address. For more information, see [Anycast Internet Acceleration](https://intl.cloud.tencent.com/document/product/644?from_cn_redirect=1).
+    ///
+    /// Note: Anycast EIPs are supported only in partial regions.
+    ///
+    /// - For beta users of dedicated IP, the value can be:
+    ///   - `HighQualityEIP`: Dedicated IP
+    ///
+    ///   Note that dedicated IPs are only available in partial regions.
+    ///
+    /// - For beta users of Anti-DDoS IP, the value can be:
+    ///   - `AntiDDoSEIP`: Anti-DDoS EIP
+    ///
+    ///   Note that Anti-DDoS IPs are only available in partial regions.
     ///
     /// Example: `AnycastEIP`
     #[serde(
@@ -134,7 +161,14 @@ pub struct AllocateAddressesRequest {
     )]
     pub address_type: ::core::option::Option<::std::string::String>,
     /// Anycast publishing region
-    /// <ul style="margin:0"><li>Valid for users who have activated AIA. Values:<ul><li>ANYCAST_ZONE_GLOBAL: global publishing region </li><li>ANYCAST_ZONE_OVERSEAS: overseas publishing region</li><li><b>**[Disused]**</b> ANYCAST_ZONE_A: publishing region A (updated to ANYCAST_ZONE_GLOBAL)</li><li><b>**[Disused]**</b> ANYCAST_ZONE_B: publishing region B (updated to ANYCAST_ZONE_GLOBAL)</li></ul>Default: ANYCAST_ZONE_OVERSEAS.</li></ul>
+    ///
+    /// - Valid for users who have activated AIA. Values:
+    ///   - ANYCAST_ZONE_GLOBAL: global publishing region
+    ///   - ANYCAST_ZONE_OVERSEAS: overseas publishing region
+    ///   - **\[Disused\]** ANYCAST_ZONE_A: publishing region A (updated to ANYCAST_ZONE_GLOBAL)
+    ///   - **\[Disused\]** ANYCAST_ZONE_B: publishing region B (updated to ANYCAST_ZONE_GLOBAL)
+    ///
+    ///   Default: ANYCAST_ZONE_OVERSEAS.
     ///
     /// Example: `ANYCAST_ZONE_A`
     #[serde(
@@ -154,10 +188,15 @@ pub struct AllocateAddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub vip_cluster: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// <b>**[Disused]**</b>
+    /// **\[Disused\]**
+    ///
     /// Whether the Anycast EIP can be bound to CLB instances.
-    /// <ul style="margin:0"><li>Valid for users who have activated the AIA. Values:<ul><li>TRUE: the Anycast EIP can be bound to CLB instances.</li>
-    /// <li>FALSE: the Anycast EIP can be bound to CVMs, NAT gateways, and HAVIPs.</li></ul>Default: FALSE.</li></ul>
+    ///
+    /// - Valid for users who have activated the AIA. Values:
+    ///   - TRUE: the Anycast EIP can be bound to CLB instances.
+    ///   - FALSE: the Anycast EIP can be bound to CVMs, NAT gateways, and HAVIPs.
+    ///
+    ///   Default: FALSE.
     ///
     /// Example: `False`
     #[serde(
@@ -208,10 +247,11 @@ pub struct AllocateAddressesRequest {
     )]
     pub dedicated_cluster_id: ::core::option::Option<::std::string::String>,
     /// Whether to use a dedicated resource pool. Default value: True
+    ///
     /// - True: indicates the use of a dedicated resource pool
     /// - False: indicates the use of a shared resource pool
     ///
-    /// Note: To use a dedicated resource pool, submit a ticket (https://console.cloud.tencent.com/workorder/category) for consultation. Contact your business manager for specific pricing details.
+    /// Note: To use a dedicated resource pool, submit a ticket (<https://console.cloud.tencent.com/workorder/category>) for consultation. Contact your business manager for specific pricing details.
     ///
     /// Example: `False`
     #[serde(
@@ -1086,9 +1126,10 @@ impl crate::Client {
     /// Calls `AllocateAddresses` (Creates an EIP).
     ///
     /// This API is used to apply for one or more [Elastic IP Addresses](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIPs for short).
-    /// * An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
-    /// * Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
-    /// * The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
+    ///
+    /// - An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
+    /// - Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
+    /// - The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
     ///
     /// Sends a signed [`AllocateAddressesRequest`] and decodes the answer into [`AllocateAddressesResponse`] or [`AllocateAddressesError`].
     pub async fn allocate_addresses(

@@ -45,6 +45,7 @@ pub struct AllocateIPv6AddressesRequest {
     ///
     /// - EIPv6: common IPv6
     /// - HighQualityEIPv6: dedicated IPv6
+    ///
     /// Note: Contact the product team to enable the dedicated IPv6 allowlist. The dedicated IPv6 is only supported in some regions.
     ///
     /// Default: EIPv6.
@@ -85,9 +86,11 @@ pub struct AllocateIPv6AddressesRequest {
     /// Indicates the type of EIPv6 line. Default: BGP.
     ///
     /// For a user who has enabled the static single-line IP allowlist, valid values include:
+    ///
     /// - CMCC: China Mobile
     /// - CTCC: China Telecom
     /// - CUCC: China Unicom
+    ///
     /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
@@ -116,6 +119,7 @@ pub struct AllocateIPv6AddressesRequest {
     )]
     pub internet_max_bandwidth_out: ::core::option::Option<i64>,
     /// Unique ID of the bandwidth package.
+    ///
     /// Setting this parameter and having InternetChargeType as BANDWIDTH_PACKAGE indicate that the created EIP will join this BGP bandwidth package and the billing method of bandwidth package will be adopted.
     ///
     /// Example: `bwp-6jnvlsv4`
@@ -141,6 +145,7 @@ pub struct AllocateIPv6AddressesRequest {
     /// - CENTER_EGRESS_1: Central egress point 1
     /// - CENTER_EGRESS_2: Central egress point 2
     /// - CENTER_EGRESS_3: Central egress point 3
+    ///
     /// Note: The network egress for different Internet Service Providers (ISPs) or resource types requires contacting the product team for enablement.
     ///
     /// Default: CENTER_EGRESS_1.

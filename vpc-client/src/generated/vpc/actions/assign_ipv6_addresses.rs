@@ -6,12 +6,14 @@
 use super::super::{SERVICE, Ipv6Address};
 /// Input of `AssignIpv6Addresses` (Assigns an IPv6 address).
 ///
-/// This API is used to apply for an IPv6 address for the ENI. <br />
+/// This API is used to apply for an IPv6 address for the ENI.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-/// * The number of IPs bound with an ENI is limited. For more information, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-/// * You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
-/// * The address must be an idle IP in the subnet to which the ENI belongs.
-/// * When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
+///
+/// - The number of IPs bound with an ENI is limited. For more information, see ENI Use Limits (`/document/product/576/18527`).
+/// - You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
+/// - The address must be an idle IP in the subnet to which the ENI belongs.
+/// - When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -593,12 +595,14 @@ impl crate::Action for AssignIpv6AddressesRequest {
 impl crate::Client {
     /// Calls `AssignIpv6Addresses` (Assigns an IPv6 address).
     ///
-    /// This API is used to apply for an IPv6 address for the ENI. <br />
+    /// This API is used to apply for an IPv6 address for the ENI.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    /// * The number of IPs bound with an ENI is limited. For more information, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-    /// * You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
-    /// * The address must be an idle IP in the subnet to which the ENI belongs.
-    /// * When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
+    ///
+    /// - The number of IPs bound with an ENI is limited. For more information, see ENI Use Limits (`/document/product/576/18527`).
+    /// - You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
+    /// - The address must be an idle IP in the subnet to which the ENI belongs.
+    /// - When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
     ///
     /// Sends a signed [`AssignIpv6AddressesRequest`] and decodes the answer into [`AssignIpv6AddressesResponse`] or [`AssignIpv6AddressesError`].
     pub async fn assign_ipv6_addresses(

@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `AssignIpv6CidrBlock` (Assigns an IPv6 IP range).
 ///
 /// This API is used to assign IPv6 ranges.
-/// * To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the <a href="https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1" title="CreateVpc" target="_blank">CreateVpc</a> API to create one.
-/// * Each VPC can apply for only one IPv6 range.
+///
+/// - To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the [CreateVpc](https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1) API to create one.
+/// - Each VPC can apply for only one IPv6 range.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -478,8 +479,9 @@ impl crate::Client {
     /// Calls `AssignIpv6CidrBlock` (Assigns an IPv6 IP range).
     ///
     /// This API is used to assign IPv6 ranges.
-    /// * To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the <a href="https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1" title="CreateVpc" target="_blank">CreateVpc</a> API to create one.
-    /// * Each VPC can apply for only one IPv6 range.
+    ///
+    /// - To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the [CreateVpc](https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1) API to create one.
+    /// - Each VPC can apply for only one IPv6 range.
     ///
     /// Sends a signed [`AssignIpv6CidrBlockRequest`] and decodes the answer into [`AssignIpv6CidrBlockResponse`] or [`AssignIpv6CidrBlockError`].
     pub async fn assign_ipv6_cidr_block(

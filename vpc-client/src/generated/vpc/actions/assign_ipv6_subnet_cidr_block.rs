@@ -7,8 +7,9 @@ use super::super::{SERVICE, Ipv6SubnetCidrBlock};
 /// Input of `AssignIpv6SubnetCidrBlock` (Assigns an IPv6 subnet IP range).
 ///
 /// This API (AssignIpv6SubnetCidrBlock) is used to assign IPv6 subnet IP ranges.
-/// * To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
-/// * Each subnet can only be assigned one IPv6 IP range.
+///
+/// - To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
+/// - Each subnet can only be assigned one IPv6 IP range.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -512,8 +513,9 @@ impl crate::Client {
     /// Calls `AssignIpv6SubnetCidrBlock` (Assigns an IPv6 subnet IP range).
     ///
     /// This API (AssignIpv6SubnetCidrBlock) is used to assign IPv6 subnet IP ranges.
-    /// * To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
-    /// * Each subnet can only be assigned one IPv6 IP range.
+    ///
+    /// - To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
+    /// - Each subnet can only be assigned one IPv6 IP range.
     ///
     /// Sends a signed [`AssignIpv6SubnetCidrBlockRequest`] and decodes the answer into [`AssignIpv6SubnetCidrBlockResponse`] or [`AssignIpv6SubnetCidrBlockError`].
     pub async fn assign_ipv6_subnet_cidr_block(

@@ -7,11 +7,12 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 /// Input of `AssignPrivateIpAddresses` (Applies for private IPs for an ENI).
 ///
 /// This API is used to apply for private IPs for an ENI.
-/// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-/// * You can apply for a specified private IP. It cannot be a primary IP because the primary IP already exists and cannot be modified. The private IP address must be an idle IP in the subnet to which the ENI belongs.
-/// * You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// - An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see ENI Use Limits (`/document/product/576/18527`).
+/// - You can apply for a specified private IP. It cannot be a primary IP because the primary IP already exists and cannot be modified. The private IP address must be an idle IP in the subnet to which the ENI belongs.
+/// - You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -54,7 +55,7 @@ pub struct AssignPrivateIpAddressesRequest {
     pub private_ip_addresses: ::core::option::Option<
         ::std::vec::Vec<PrivateIpAddressSpecification>,
     >,
-    /// The number of newly-applied private IP addresses. You should provide either this parameter or PrivateIpAddresses, or both. The total number of private IP addresses cannot exceed the quota. For more information, see<a href="/document/product/576/18527">ENI Use Limits</a>.
+    /// The number of newly-applied private IP addresses. You should provide either this parameter or PrivateIpAddresses, or both. The total number of private IP addresses cannot exceed the quota. For more information, seeENI Use Limits (`/document/product/576/18527`).
     ///
     /// Example: `2`
     #[serde(
@@ -64,7 +65,7 @@ pub struct AssignPrivateIpAddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub secondary_private_ip_address_count: ::core::option::Option<u64>,
-    /// IP service level. It is used together with `SecondaryPrivateIpAddressCount`. Values: PT` (Gold), `AU` (Silver), `AG `(Bronze) and DEFAULT (Default).
+    /// IP service level. It is used together with `SecondaryPrivateIpAddressCount`. Values: PT` (Gold), `AU` (Silver), `AG \`(Bronze) and DEFAULT (Default).
     ///
     /// Example: `PT`
     #[serde(
@@ -637,11 +638,12 @@ impl crate::Client {
     /// Calls `AssignPrivateIpAddresses` (Applies for private IPs for an ENI).
     ///
     /// This API is used to apply for private IPs for an ENI.
-    /// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-    /// * You can apply for a specified private IP. It cannot be a primary IP because the primary IP already exists and cannot be modified. The private IP address must be an idle IP in the subnet to which the ENI belongs.
-    /// * You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// - An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see ENI Use Limits (`/document/product/576/18527`).
+    /// - You can apply for a specified private IP. It cannot be a primary IP because the primary IP already exists and cannot be modified. The private IP address must be an idle IP in the subnet to which the ENI belongs.
+    /// - You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`AssignPrivateIpAddressesRequest`] and decodes the answer into [`AssignPrivateIpAddressesResponse`] or [`AssignPrivateIpAddressesError`].
     pub async fn assign_private_ip_addresses(

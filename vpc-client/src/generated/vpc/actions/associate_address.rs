@@ -7,12 +7,13 @@ use super::super::SERVICE;
 /// Input of `AssociateAddress` (Binds an Elastic IP).
 ///
 /// This API is used to bind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short) to the specified private IP of an instance or ENI.
-/// * Binding an EIP to a CVM instance is actually binding the EIP to the primary private IP of the primary ENI on the CVM instance.
-/// * When an EIP is bound, the public IP previously bound to the CVM instance will be unbound and released automatically.
-/// * To bind another EIP to the private IP of the specified ENI, you must first unbind the EIP.
-/// * To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
-/// * An EIP cannot be bound if it’s overdue or blocked
-/// * Only EIP in the `UNBIND` status can be bound.
+///
+/// - Binding an EIP to a CVM instance is actually binding the EIP to the primary private IP of the primary ENI on the CVM instance.
+/// - When an EIP is bound, the public IP previously bound to the CVM instance will be unbound and released automatically.
+/// - To bind another EIP to the private IP of the specified ENI, you must first unbind the EIP.
+/// - To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
+/// - An EIP cannot be bound if it’s overdue or blocked
+/// - Only EIP in the `UNBIND` status can be bound.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -169,7 +170,7 @@ pub enum AssociateAddressError {
     InvalidAddressIdNotFound(crate::ServiceError),
     /// `InvalidInstanceId.AlreadyBindEip`
     ///
-    /// The specified instance has already been bound to an EIP. You must  unbind the current EIP first before binding another EIP.
+    /// The specified instance has already been bound to an EIP. You must unbind the current EIP first before binding another EIP.
     ///
     /// Documented for this action.
     InvalidInstanceIdAlreadyBindEip(crate::ServiceError),
@@ -896,12 +897,13 @@ impl crate::Client {
     /// Calls `AssociateAddress` (Binds an Elastic IP).
     ///
     /// This API is used to bind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short) to the specified private IP of an instance or ENI.
-    /// * Binding an EIP to a CVM instance is actually binding the EIP to the primary private IP of the primary ENI on the CVM instance.
-    /// * When an EIP is bound, the public IP previously bound to the CVM instance will be unbound and released automatically.
-    /// * To bind another EIP to the private IP of the specified ENI, you must first unbind the EIP.
-    /// * To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
-    /// * An EIP cannot be bound if it’s overdue or blocked
-    /// * Only EIP in the `UNBIND` status can be bound.
+    ///
+    /// - Binding an EIP to a CVM instance is actually binding the EIP to the primary private IP of the primary ENI on the CVM instance.
+    /// - When an EIP is bound, the public IP previously bound to the CVM instance will be unbound and released automatically.
+    /// - To bind another EIP to the private IP of the specified ENI, you must first unbind the EIP.
+    /// - To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
+    /// - An EIP cannot be bound if it’s overdue or blocked
+    /// - Only EIP in the `UNBIND` status can be bound.
     ///
     /// Sends a signed [`AssociateAddressRequest`] and decodes the answer into [`AssociateAddressResponse`] or [`AssociateAddressError`].
     pub async fn associate_address(

@@ -6,7 +6,7 @@
 use super::super::SERVICE;
 /// Input of `AssociateDirectConnectGatewayNatGateway` (Binds a direct connect gateway to a NAT Gateway).
 ///
-/// This API is used to bind a direct connect gateway with a NAT gateway,  and direct its default route to the NAT Gateway.
+/// This API is used to bind a direct connect gateway with a NAT gateway, and direct its default route to the NAT Gateway.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -474,7 +474,7 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
 impl crate::Client {
     /// Calls `AssociateDirectConnectGatewayNatGateway` (Binds a direct connect gateway to a NAT Gateway).
     ///
-    /// This API is used to bind a direct connect gateway with a NAT gateway,  and direct its default route to the NAT Gateway.
+    /// This API is used to bind a direct connect gateway with a NAT gateway, and direct its default route to the NAT Gateway.
     ///
     /// Sends a signed [`AssociateDirectConnectGatewayNatGatewayRequest`] and decodes the answer into [`AssociateDirectConnectGatewayNatGatewayResponse`] or [`AssociateDirectConnectGatewayNatGatewayError`].
     pub async fn associate_direct_connect_gateway_nat_gateway(

@@ -6,7 +6,8 @@
 use super::super::{SERVICE, CcnInstance};
 /// Input of `AttachCcnInstances` (Associates an instance with a CCN).
 ///
-/// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways. <br />
+/// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways.
+///
 /// The number of network instances that each CCN can be associated with is limited. For more information, see the product documentation. If you need to associate more instances, please submit a ticket.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -695,7 +696,8 @@ impl crate::Action for AttachCcnInstancesRequest {
 impl crate::Client {
     /// Calls `AttachCcnInstances` (Associates an instance with a CCN).
     ///
-    /// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways. <br />
+    /// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways.
+    ///
     /// The number of network instances that each CCN can be associated with is limited. For more information, see the product documentation. If you need to associate more instances, please submit a ticket.
     ///
     /// Sends a signed [`AttachCcnInstancesRequest`] and decodes the answer into [`AttachCcnInstancesResponse`] or [`AttachCcnInstancesError`].

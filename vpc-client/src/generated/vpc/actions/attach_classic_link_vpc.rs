@@ -7,10 +7,11 @@ use super::super::SERVICE;
 /// Input of `AttachClassicLinkVpc` (Creates a Classiclink).
 ///
 /// This API is used to create a Classiclink between a VPC instance and a classic network device.
-/// * The VPC instance and the classic network device must be in the same region.
-/// * For differences between VPC and the classic network, see <a href="https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1">VPC and Classic Network</a>.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// - The VPC instance and the classic network device must be in the same region.
+/// - For differences between VPC and the classic network, see [VPC and Classic Network](https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1).
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -489,10 +490,11 @@ impl crate::Client {
     /// Calls `AttachClassicLinkVpc` (Creates a Classiclink).
     ///
     /// This API is used to create a Classiclink between a VPC instance and a classic network device.
-    /// * The VPC instance and the classic network device must be in the same region.
-    /// * For differences between VPC and the classic network, see <a href="https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1">VPC and Classic Network</a>.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// - The VPC instance and the classic network device must be in the same region.
+    /// - For differences between VPC and the classic network, see [VPC and Classic Network](https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1).
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`AttachClassicLinkVpcRequest`] and decodes the answer into [`AttachClassicLinkVpcResponse`] or [`AttachClassicLinkVpcError`].
     pub async fn attach_classic_link_vpc(

@@ -7,11 +7,12 @@ use super::super::SERVICE;
 /// Input of `AttachNetworkInterface` (Binds an ENI to a CVM).
 ///
 /// This API is used to bind an ENI to a CVM.
-/// * An ENI must be bound with one security group at least. To bind it, see <a href="https://intl.cloud.tencent.com/document/product/215/43132?from_cn_redirect=1">AssociateNetworkInterfaceSecurityGroups</a>.
-/// * One CVM can be bound with multiple ENIs, but only one can be the primary ENI. For more information about the limits, see <a href="https://intl.cloud.tencent.com/document/product/576/18527?from_cn_redirect=1">ENI Use Limits</a>.
-/// * An ENI can only be bound to one CVM.
-/// * Only the running or shutdown CVMs can be bound with ENIs. For more information about the CVM status, see <a href="https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#InstanceStatus">InstanceStatus</a> in the Data Types.
-/// * An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
+///
+/// - An ENI must be bound with one security group at least. To bind it, see [AssociateNetworkInterfaceSecurityGroups](https://intl.cloud.tencent.com/document/product/215/43132?from_cn_redirect=1).
+/// - One CVM can be bound with multiple ENIs, but only one can be the primary ENI. For more information about the limits, see [ENI Use Limits](https://intl.cloud.tencent.com/document/product/576/18527?from_cn_redirect=1).
+/// - An ENI can only be bound to one CVM.
+/// - Only the running or shutdown CVMs can be bound with ENIs. For more information about the CVM status, see [InstanceStatus](https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#InstanceStatus) in the Data Types.
+/// - An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
@@ -578,11 +579,12 @@ impl crate::Client {
     /// Calls `AttachNetworkInterface` (Binds an ENI to a CVM).
     ///
     /// This API is used to bind an ENI to a CVM.
-    /// * An ENI must be bound with one security group at least. To bind it, see <a href="https://intl.cloud.tencent.com/document/product/215/43132?from_cn_redirect=1">AssociateNetworkInterfaceSecurityGroups</a>.
-    /// * One CVM can be bound with multiple ENIs, but only one can be the primary ENI. For more information about the limits, see <a href="https://intl.cloud.tencent.com/document/product/576/18527?from_cn_redirect=1">ENI Use Limits</a>.
-    /// * An ENI can only be bound to one CVM.
-    /// * Only the running or shutdown CVMs can be bound with ENIs. For more information about the CVM status, see <a href="https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#InstanceStatus">InstanceStatus</a> in the Data Types.
-    /// * An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
+    ///
+    /// - An ENI must be bound with one security group at least. To bind it, see [AssociateNetworkInterfaceSecurityGroups](https://intl.cloud.tencent.com/document/product/215/43132?from_cn_redirect=1).
+    /// - One CVM can be bound with multiple ENIs, but only one can be the primary ENI. For more information about the limits, see [ENI Use Limits](https://intl.cloud.tencent.com/document/product/576/18527?from_cn_redirect=1).
+    /// - An ENI can only be bound to one CVM.
+    /// - Only the running or shutdown CVMs can be bound with ENIs. For more information about the CVM status, see [InstanceStatus](https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#InstanceStatus) in the Data Types.
+    /// - An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///

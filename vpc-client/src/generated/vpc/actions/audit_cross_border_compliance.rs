@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `AuditCrossBorderCompliance` (Performs a compliance audit).
 ///
 /// This API is used by the service provider to perform a compliance audit.
-/// * This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
-/// * The status of the review request can be changed between `APPROVED` and `DENY`.
+///
+/// - This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
+/// - The status of the review request can be changed between `APPROVED` and `DENY`.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -456,8 +457,9 @@ impl crate::Client {
     /// Calls `AuditCrossBorderCompliance` (Performs a compliance audit).
     ///
     /// This API is used by the service provider to perform a compliance audit.
-    /// * This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
-    /// * The status of the review request can be changed between `APPROVED` and `DENY`.
+    ///
+    /// - This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
+    /// - The status of the review request can be changed between `APPROVED` and `DENY`.
     ///
     /// Sends a signed [`AuditCrossBorderComplianceRequest`] and decodes the answer into [`AuditCrossBorderComplianceResponse`] or [`AuditCrossBorderComplianceError`].
     pub async fn audit_cross_border_compliance(

@@ -7,9 +7,10 @@ use super::super::{SERVICE, ConflictSource};
 /// Input of `CheckAssistantCidr` (Checks secondary CIDR block overlaps).
 ///
 /// This API is used to check whether the secondary CIDR block conflicts with existing routes, peering connections (peer VPC CIDR blocks), and other resources.
-/// * Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
-/// * Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
-/// * If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
+///
+/// - Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
+/// - Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
+/// - If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
@@ -49,7 +50,7 @@ pub struct CheckAssistantCidrRequest {
     /// Example: `vpc-12345678`
     #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
     pub vpc_id: ::std::string::String,
-    /// Load CIDR blocks to add. CIDR block set; format: e.g. ["10.0.0.0/16", "172.16.0.0/16"]
+    /// Load CIDR blocks to add. CIDR block set; format: e.g. \["10.0.0.0/16", "172.16.0.0/16"\]
     ///
     /// Example: `["172.16.0.0\/24\n"]`
     #[serde(
@@ -59,7 +60,7 @@ pub struct CheckAssistantCidrRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub new_cidr_blocks: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Load CIDR blocks to delete. CIDR block set; Format: e.g. ["10.0.0.0/16", "172.16.0.0/16"]
+    /// Load CIDR blocks to delete. CIDR block set; Format: e.g. \["10.0.0.0/16", "172.16.0.0/16"\]
     ///
     /// Example: `["172.16.1.0\/25\n"]`
     #[serde(
@@ -518,9 +519,10 @@ impl crate::Client {
     /// Calls `CheckAssistantCidr` (Checks secondary CIDR block overlaps).
     ///
     /// This API is used to check whether the secondary CIDR block conflicts with existing routes, peering connections (peer VPC CIDR blocks), and other resources.
-    /// * Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
-    /// * Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
-    /// * If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
+    ///
+    /// - Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
+    /// - Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
+    /// - If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
     ///
     /// Sends a signed [`CheckAssistantCidrRequest`] and decodes the answer into [`CheckAssistantCidrResponse`] or [`CheckAssistantCidrError`].
     pub async fn check_assistant_cidr(

@@ -28,8 +28,11 @@ use super::super::SERVICE;
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckGatewayFlowMonitorRequest {
     /// Gateway instance ID. Valid values:
+    ///
     /// Direct Connect gateway instance ID, such as `dcg-ltjahce6`;
+    ///
     /// NAT gateway instance ID, such as `nat-ltjahce6`;
+    ///
     /// VPN gateway instance ID, such as `vpn-ltjahce6`.
     ///
     /// Example: `vpngw-4je9dgin`

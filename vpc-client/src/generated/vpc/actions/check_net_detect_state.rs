@@ -83,10 +83,15 @@ pub struct CheckNetDetectStateRequest {
     )]
     pub net_detect_name: ::core::option::Option<::std::string::String>,
     /// The type of the next hop. Currently supported types are:
+    ///
     /// VPN: VPN gateway;
+    ///
     /// DIRECTCONNECT: direct connect gateway;
+    ///
     /// PEERCONNECTION: peering connection;
+    ///
     /// NAT: NAT gateway;
+    ///
     /// NORMAL_CVM: normal CVM.
     ///
     /// Example: `NORMAL_CVM`
@@ -98,10 +103,15 @@ pub struct CheckNetDetectStateRequest {
     )]
     pub next_hop_type: ::core::option::Option<::std::string::String>,
     /// The next-hop destination gateway. The value is related to NextHopType.
+    ///
     /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
+    ///
     /// If NextHopType is set to DIRECTCONNECT, the value of this parameter is the direct connect gateway ID, such as dcg-12345678.
+    ///
     /// If NextHopType is set to PEERCONNECTION, the value of this parameter is the peering connection ID, such as pcx-12345678.
+    ///
     /// If NextHopType is set to NAT, the value of this parameter is the NAT gateway ID, such as nat-12345678.
+    ///
     /// If NextHopType is set to NORMAL_CVM, the value of this parameter is the IPv4 address of the CVM, such as 10.0.0.12.
     ///
     /// Example: `10.0.0.4`

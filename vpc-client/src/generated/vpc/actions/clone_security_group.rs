@@ -46,7 +46,7 @@ use super::super::{SERVICE, SecurityGroup};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct CloneSecurityGroupRequest {
-    /// Security group instance ID, such as `esg-33ocnj9n`, which can be obtained through the <a href="https://intl.cloud.tencent.com/document/product/215/15808?from_cn_redirect=1">DescribeSecurityGroups</a> API.
+    /// Security group instance ID, such as `esg-33ocnj9n`, which can be obtained through the [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/product/215/15808?from_cn_redirect=1) API.
     ///
     /// Example: `sg-4esrjvgl`
     #[serde(
@@ -75,7 +75,7 @@ pub struct CloneSecurityGroupRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub group_description: ::core::option::Option<::std::string::String>,
-    /// Project ID. Default value: 0. You can query it on the <a href="https://console.cloud.tencent.com/project">project management page</a> of the Tencent Cloud console.
+    /// Project ID. Default value: 0. You can query it on the [project management page](https://console.cloud.tencent.com/project) of the Tencent Cloud console.
     ///
     /// Example: `0`
     #[serde(
@@ -124,6 +124,7 @@ impl CloneSecurityGroupRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CloneSecurityGroupResponse {
     /// Security group object
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -7,13 +7,14 @@ use super::super::{SERVICE, NetworkInterface, PrivateIpAddressSpecification, Tag
 /// Input of `CreateAndAttachNetworkInterface` (Creates an ENI and binds it to a CVM).
 ///
 /// This API is used to create an ENI and bind it to a CVM.
-/// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be idle and in the same subnet as the ENI.
-/// * When creating an ENI, you can specify the number of private IPs that you want to apply for. The system will randomly generate private IP addresses.
-/// * The number of IPs bound with an ENI is limited. For more information, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-/// * You can bind an existing security group when creating an ENI.
-/// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// - You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be idle and in the same subnet as the ENI.
+/// - When creating an ENI, you can specify the number of private IPs that you want to apply for. The system will randomly generate private IP addresses.
+/// - The number of IPs bound with an ENI is limited. For more information, see ENI Use Limits (`/document/product/576/18527`).
+/// - You can bind an existing security group when creating an ENI.
+/// - You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -114,7 +115,7 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub qos_level: ::core::option::Option<::std::string::String>,
-    /// The security group to be bound with, such as ['sg-1dd51d'].
+    /// The security group to be bound with, such as \['sg-1dd51d'\].
     ///
     /// Example: `--`
     #[serde(
@@ -136,7 +137,7 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_interface_description: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `--`
     #[serde(
@@ -961,13 +962,14 @@ impl crate::Client {
     /// Calls `CreateAndAttachNetworkInterface` (Creates an ENI and binds it to a CVM).
     ///
     /// This API is used to create an ENI and bind it to a CVM.
-    /// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be idle and in the same subnet as the ENI.
-    /// * When creating an ENI, you can specify the number of private IPs that you want to apply for. The system will randomly generate private IP addresses.
-    /// * The number of IPs bound with an ENI is limited. For more information, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-    /// * You can bind an existing security group when creating an ENI.
-    /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// - You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be idle and in the same subnet as the ENI.
+    /// - When creating an ENI, you can specify the number of private IPs that you want to apply for. The system will randomly generate private IP addresses.
+    /// - The number of IPs bound with an ENI is limited. For more information, see ENI Use Limits (`/document/product/576/18527`).
+    /// - You can bind an existing security group when creating an ENI.
+    /// - You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`CreateAndAttachNetworkInterfaceRequest`] and decodes the answer into [`CreateAndAttachNetworkInterfaceResponse`] or [`CreateAndAttachNetworkInterfaceError`].
     pub async fn create_and_attach_network_interface(

@@ -35,7 +35,7 @@ pub struct CreateAssistantCidrRequest {
     /// Example: `vpc-n0yejvje`
     #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
     pub vpc_id: ::std::string::String,
-    /// Array of CIDR blocks, such as ["10.0.0.0/16", "172.16.0.0/16"]
+    /// Array of CIDR blocks, such as \["10.0.0.0/16", "172.16.0.0/16"\]
     ///
     /// Example: `["10.0.0.0/16"]`
     #[serde(
@@ -71,6 +71,7 @@ impl CreateAssistantCidrRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAssistantCidrResponse {
     /// Array of secondary CIDR blocks.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

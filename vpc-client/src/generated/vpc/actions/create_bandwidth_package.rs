@@ -29,7 +29,9 @@ use super::super::{SERVICE, Tag};
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateBandwidthPackageRequest {
     /// The network type of the bandwidth package. Default value: `BGP`. Valid values:
+    ///
     /// `BGP`
+    ///
     /// `HIGH_QUALITY_BGP`
     ///
     /// Example: `BGP`
@@ -41,11 +43,12 @@ pub struct CreateBandwidthPackageRequest {
     )]
     pub network_type: ::core::option::Option<::std::string::String>,
     /// The billing mode of the bandwidth package. Default value: `ENHANCED95_POSTPAID_BY_MONTH`. Valid values:
-    /// <li>`ENHANCED95_POSTPAID_BY_MONTH`: Pay-as-you-go - Enhanced 95th percentile</li>
-    /// <li>`PRIMARY_TRAFFIC_POSTPAID_BY_HOUR`: Postpaid - Main Traffic Billing</li>
-    /// <li>`BANDWIDTH_POSTPAID_BY_DAY`: General BGP, Pay-as-you-go - Bandwidth-based</li>
-    /// <li>`PEAK_BANDWIDTH_POSTPAID_BY_DAY`: Static single-line, Pay-as-you-go - Daily billed</li>
-    /// <li>`TOP5_POSTPAID_BY_MONTH`: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket.</li>
+    ///
+    /// - `ENHANCED95_POSTPAID_BY_MONTH`: Pay-as-you-go - Enhanced 95th percentile
+    /// - `PRIMARY_TRAFFIC_POSTPAID_BY_HOUR`: Postpaid - Main Traffic Billing
+    /// - `BANDWIDTH_POSTPAID_BY_DAY`: General BGP, Pay-as-you-go - Bandwidth-based
+    /// - `PEAK_BANDWIDTH_POSTPAID_BY_DAY`: Static single-line, Pay-as-you-go - Daily billed
+    /// - `TOP5_POSTPAID_BY_MONTH`: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket.
     ///
     /// Example: `ENHANCED95_POSTPAID_BY_MONTH`
     #[serde(
@@ -116,6 +119,7 @@ pub struct CreateBandwidthPackageRequest {
     )]
     pub time_span: ::core::option::Option<u64>,
     /// Network egress. It defaults to `center_egress1`. Valid values:
+    ///
     /// center_egress1,center_egress2,center_egress3
     ///
     /// Example: `center_egress1`

@@ -7,8 +7,9 @@ use super::super::{SERVICE, CCN, Tag};
 /// Input of `CreateCcn` (Creates a CCN).
 ///
 /// This API is used to create a CCN instance.
-/// * You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
-/// * There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
+///
+/// - You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
+/// - There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -82,7 +83,7 @@ pub struct CreateCcnRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub bandwidth_limit_type: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -822,8 +823,9 @@ impl crate::Client {
     /// Calls `CreateCcn` (Creates a CCN).
     ///
     /// This API is used to create a CCN instance.
-    /// * You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
-    /// * There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
+    ///
+    /// - You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
+    /// - There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
     ///
     /// Sends a signed [`CreateCcnRequest`] and decodes the answer into [`CreateCcnResponse`] or [`CreateCcnError`].
     pub async fn create_ccn(

@@ -52,7 +52,7 @@ pub struct CreateCustomerGatewayRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub ip_address: ::std::string::String,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(

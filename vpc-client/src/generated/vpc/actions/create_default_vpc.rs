@@ -11,8 +11,9 @@ use super::super::{SERVICE, DefaultVpcSubnet};
 /// To create a VPC with custom settings, such as VPC name, IP range, subnet IP range, and subnet availability zone, use `CreateVpc` instead.
 ///
 /// This API may not create a default VPC. It depends on the network attributes (`DescribeAccountAttributes`) of your account.
-/// * If both basic network and VPC are supported, the returned `VpcId` is 0.
-/// * If only VPC is supported, the default VPC information is returned.
+///
+/// - If both basic network and VPC are supported, the returned `VpcId` is 0.
+/// - If only VPC is supported, the default VPC information is returned.
 ///
 /// You can also use the `Force` parameter to forcibly return a default VPC.
 ///
@@ -529,8 +530,9 @@ impl crate::Client {
     /// To create a VPC with custom settings, such as VPC name, IP range, subnet IP range, and subnet availability zone, use `CreateVpc` instead.
     ///
     /// This API may not create a default VPC. It depends on the network attributes (`DescribeAccountAttributes`) of your account.
-    /// * If both basic network and VPC are supported, the returned `VpcId` is 0.
-    /// * If only VPC is supported, the default VPC information is returned.
+    ///
+    /// - If both basic network and VPC are supported, the returned `VpcId` is 0.
+    /// - If only VPC is supported, the default VPC information is returned.
     ///
     /// You can also use the `Force` parameter to forcibly return a default VPC.
     ///

@@ -51,8 +51,9 @@ pub struct CreateDirectConnectGatewayRequest {
     )]
     pub direct_connect_gateway_name: ::std::string::String,
     /// The type of the associated network. Valid values:
-    /// <li>VPC</li>
-    /// <li>CCN</li>
+    ///
+    /// - VPC
+    /// - CCN
     ///
     /// Example: `VPC`
     #[serde(
@@ -61,8 +62,8 @@ pub struct CreateDirectConnectGatewayRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub network_type: ::std::string::String,
-    /// <li>When the NetworkType is VPC, this value is the VPC instance ID</li>
-    /// <li>When the NetworkType is CCN, this value is the CCN instance ID</li>
+    /// - When the NetworkType is VPC, this value is the VPC instance ID
+    /// - When the NetworkType is CCN, this value is the CCN instance ID
     ///
     /// Example: `vpc-m7sr81gh`
     #[serde(
@@ -72,8 +73,11 @@ pub struct CreateDirectConnectGatewayRequest {
     )]
     pub network_instance_id: ::std::string::String,
     /// The type of the gateway. Valid values:
-    /// <li>NORMAL - (Default) Standard type. Note: CCN only supports the standard type</li>
-    /// <li>NAT - NAT type</li>NAT gateway supports network address translation. The specified type cannot be modified. A VPC can create one NAT direct connect gateway and one non-NAT direct connect gateway
+    ///
+    /// - NORMAL - (Default) Standard type. Note: CCN only supports the standard type
+    /// - NAT - NAT type
+    ///
+    /// NAT gateway supports network address translation. The specified type cannot be modified. A VPC can create one NAT direct connect gateway and one non-NAT direct connect gateway
     ///
     /// Example: `NAT`
     #[serde(

@@ -99,7 +99,7 @@ pub struct CreateFlowLogRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub cloud_log_id: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[]`
     #[serde(

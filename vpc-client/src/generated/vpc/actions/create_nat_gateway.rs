@@ -7,6 +7,7 @@ use super::super::{SERVICE, NatGateway, Tag};
 /// Input of `CreateNatGateway` (Creates a NAT gateway).
 ///
 /// This API is used to create a NAT Gateway.
+///
 /// Before taking actions on a NAT gateway, ensure that it has been successfully created, namely, the `State` field in the response of the `DescribeNatGateway` API is `AVAILABLE`.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -118,7 +119,7 @@ pub struct CreateNatGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub zone: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}]
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\]
     ///
     /// Example: `无`
     #[serde(
@@ -1141,6 +1142,7 @@ impl crate::Client {
     /// Calls `CreateNatGateway` (Creates a NAT gateway).
     ///
     /// This API is used to create a NAT Gateway.
+    ///
     /// Before taking actions on a NAT gateway, ensure that it has been successfully created, namely, the `State` field in the response of the `DescribeNatGateway` API is `AVAILABLE`.
     ///
     /// Sends a signed [`CreateNatGatewayRequest`] and decodes the answer into [`CreateNatGatewayResponse`] or [`CreateNatGatewayError`].

@@ -64,12 +64,19 @@ pub struct CreateNetDetectRequest {
     )]
     pub detect_destination_ip: ::std::vec::Vec<::std::string::String>,
     /// Type of the next hop. Valid values:
+    ///
     /// `VPN`: VPN gateway;
+    ///
     /// `DIRECTCONNECT`: Direct connect gateway;
+    ///
     /// `PEERCONNECTION`: Peering connection;
+    ///
     /// `NAT`: NAT gateway;
+    ///
     /// `NORMAL_CVM`: CVM instance;
+    ///
     /// `CCN`: CCN instance;
+    ///
     /// `NONEXTHOP`: No next hop.
     ///
     /// Example: `NORMAL_CVM`
@@ -81,12 +88,19 @@ pub struct CreateNetDetectRequest {
     )]
     pub next_hop_type: ::core::option::Option<::std::string::String>,
     /// ID of the next-hop gateway.
+    ///
     /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
+    ///
     /// `NextHopType` = `DIRECTCONNECT`: Direct connect gateway ID, such as `dcg-12345678`.
+    ///
     /// `NextHopType` = `PEERCONNECTION`: Peering connection ID, such as `pcx-12345678`.
+    ///
     /// `NextHopType` = `NAT`: NAT gateway ID, such as `nat-12345678`.
+    ///
     /// If NextHopType is set to NORMAL_CVM, the value of this parameter is the IPv4 address of the CVM, such as 10.0.0.12.
+    ///
     /// `NextHopType` = `CCN`: CCN instance ID, such as `ccn-12345678`.
+    ///
     /// `NextHopType` = `NONEXTHOP`: No next hop.
     ///
     /// Example: `10.0.0.4`

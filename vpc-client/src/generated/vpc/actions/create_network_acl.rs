@@ -6,8 +6,9 @@
 use super::super::{SERVICE, NetworkAcl, Tag};
 /// Input of `CreateNetworkAcl` (Creates a network ACL).
 ///
-/// This API is used to create a <a href="https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1">network ACL</a>.
-/// * The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
+/// This API is used to create a [network ACL](https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1).
+///
+/// - The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -53,7 +54,7 @@ pub struct CreateNetworkAclRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_acl_type: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[]`
     #[serde(
@@ -759,8 +760,9 @@ impl crate::Action for CreateNetworkAclRequest {
 impl crate::Client {
     /// Calls `CreateNetworkAcl` (Creates a network ACL).
     ///
-    /// This API is used to create a <a href="https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1">network ACL</a>.
-    /// * The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
+    /// This API is used to create a [network ACL](https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1).
+    ///
+    /// - The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
     ///
     /// Sends a signed [`CreateNetworkAclRequest`] and decodes the answer into [`CreateNetworkAclResponse`] or [`CreateNetworkAclError`].
     pub async fn create_network_acl(

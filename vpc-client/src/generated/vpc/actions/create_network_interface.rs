@@ -7,13 +7,14 @@ use super::super::{SERVICE, NetworkInterface, PrivateIpAddressSpecification, Tag
 /// Input of `CreateNetworkInterface` (Creates an ENI).
 ///
 /// This API is used to create an ENI.
-/// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be in the same subnet as the ENI and is not occupied.
-/// * When creating an ENI, you can specify the number of private IP addresses that you want to apply for. The system will randomly generate private IP addresses.
-/// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-/// * You can bind an existing security group when creating an ENI.
-/// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// - You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be in the same subnet as the ENI and is not occupied.
+/// - When creating an ENI, you can specify the number of private IP addresses that you want to apply for. The system will randomly generate private IP addresses.
+/// - An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see ENI Use Limits (`/document/product/576/18527`).
+/// - You can bind an existing security group when creating an ENI.
+/// - You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -102,7 +103,7 @@ pub struct CreateNetworkInterfaceRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub qos_level: ::core::option::Option<::std::string::String>,
-    /// Specifies the security group to be bound with, such as ['sg-1dd51d'].
+    /// Specifies the security group to be bound with, such as \['sg-1dd51d'\].
     ///
     /// Example: `["sg-05bb4upy"]`
     #[serde(
@@ -126,7 +127,7 @@ pub struct CreateNetworkInterfaceRequest {
     pub private_ip_addresses: ::core::option::Option<
         ::std::vec::Vec<PrivateIpAddressSpecification>,
     >,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[]`
     #[serde(
@@ -959,13 +960,14 @@ impl crate::Client {
     /// Calls `CreateNetworkInterface` (Creates an ENI).
     ///
     /// This API is used to create an ENI.
-    /// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be in the same subnet as the ENI and is not occupied.
-    /// * When creating an ENI, you can specify the number of private IP addresses that you want to apply for. The system will randomly generate private IP addresses.
-    /// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see <a href="/document/product/576/18527">ENI Use Limits</a>.
-    /// * You can bind an existing security group when creating an ENI.
-    /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// - You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be in the same subnet as the ENI and is not occupied.
+    /// - When creating an ENI, you can specify the number of private IP addresses that you want to apply for. The system will randomly generate private IP addresses.
+    /// - An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see ENI Use Limits (`/document/product/576/18527`).
+    /// - You can bind an existing security group when creating an ENI.
+    /// - You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`CreateNetworkInterfaceRequest`] and decodes the answer into [`CreateNetworkInterfaceResponse`] or [`CreateNetworkInterfaceError`].
     pub async fn create_network_interface(

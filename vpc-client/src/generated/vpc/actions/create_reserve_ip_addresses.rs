@@ -85,7 +85,7 @@ pub struct CreateReserveIpAddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub description: ::core::option::Option<::std::string::String>,
-    /// List of tags to be bound, for example, [{"Key": "city", "Value": "shanghai"}].
+    /// List of tags to be bound, for example, \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[             {                 "Key": "ivan_tag",                 "Value": "hello"             }         ]`
     #[serde(

@@ -7,8 +7,9 @@ use super::super::{SERVICE, RouteTable, Tag};
 /// Input of `CreateRouteTable` (Creates a route table).
 ///
 /// This API is used to create a route table.
-/// * After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
-/// * You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
+///
+/// - After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
+/// - You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -50,7 +51,7 @@ pub struct CreateRouteTableRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub route_table_name: ::std::string::String,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[]`
     #[serde(
@@ -748,8 +749,9 @@ impl crate::Client {
     /// Calls `CreateRouteTable` (Creates a route table).
     ///
     /// This API is used to create a route table.
-    /// * After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
-    /// * You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// - After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
+    /// - You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
     ///
     /// Sends a signed [`CreateRouteTableRequest`] and decodes the answer into [`CreateRouteTableResponse`] or [`CreateRouteTableError`].
     pub async fn create_route_table(

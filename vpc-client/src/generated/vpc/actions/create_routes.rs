@@ -7,7 +7,8 @@ use super::super::{SERVICE, Route, RouteTable};
 /// Input of `CreateRoutes` (Creates a routing policy).
 ///
 /// This API is used to create routes.
-/// * You can batch add routes to a specified route table.
+///
+/// - You can batch add routes to a specified route table.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -611,7 +612,8 @@ impl crate::Client {
     /// Calls `CreateRoutes` (Creates a routing policy).
     ///
     /// This API is used to create routes.
-    /// * You can batch add routes to a specified route table.
+    ///
+    /// - You can batch add routes to a specified route table.
     ///
     /// Sends a signed [`CreateRoutesRequest`] and decodes the answer into [`CreateRoutesResponse`] or [`CreateRoutesError`].
     pub async fn create_routes(

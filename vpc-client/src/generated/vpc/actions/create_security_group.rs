@@ -7,9 +7,10 @@ use super::super::{SERVICE, SecurityGroup, Tag};
 /// Input of `CreateSecurityGroup` (Creates a security group).
 ///
 /// This API is used to create a security group (SecurityGroup).
-/// * Note the <a href="https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1">maximum number of security groups</a> per project in each region under each account.
-/// * Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
-/// * You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
+///
+/// - Note the [maximum number of security groups](https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1) per project in each region under each account.
+/// - Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
+/// - You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -65,7 +66,7 @@ pub struct CreateSecurityGroupRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub project_id: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -764,9 +765,10 @@ impl crate::Client {
     /// Calls `CreateSecurityGroup` (Creates a security group).
     ///
     /// This API is used to create a security group (SecurityGroup).
-    /// * Note the <a href="https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1">maximum number of security groups</a> per project in each region under each account.
-    /// * Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
-    /// * You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// - Note the [maximum number of security groups](https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1) per project in each region under each account.
+    /// - Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
+    /// - You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
     ///
     /// Sends a signed [`CreateSecurityGroupRequest`] and decodes the answer into [`CreateSecurityGroupResponse`] or [`CreateSecurityGroupError`].
     pub async fn create_security_group(

@@ -7,12 +7,13 @@ use super::super::{SERVICE, Subnet, Tag};
 /// Input of `CreateSubnet` (Creates a subnet).
 ///
 /// This API is used to create a subnet.
-/// * You must create a VPC instance before creating a subnet.
-/// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC instance has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
-/// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
-/// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
-/// * A subnet is automatically associated with the default route table once created.
-/// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
+///
+/// - You must create a VPC instance before creating a subnet.
+/// - After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC instance has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+/// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+/// - IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+/// - A subnet is automatically associated with the default route table once created.
+/// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -70,7 +71,7 @@ pub struct CreateSubnetRequest {
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, deserialize_with = "crate::lenient::required")]
     pub zone: ::std::string::String,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -891,12 +892,13 @@ impl crate::Client {
     /// Calls `CreateSubnet` (Creates a subnet).
     ///
     /// This API is used to create a subnet.
-    /// * You must create a VPC instance before creating a subnet.
-    /// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC instance has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
-    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
-    /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
-    /// * A subnet is automatically associated with the default route table once created.
-    /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// - You must create a VPC instance before creating a subnet.
+    /// - After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC instance has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+    /// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+    /// - IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+    /// - A subnet is automatically associated with the default route table once created.
+    /// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
     ///
     /// Sends a signed [`CreateSubnetRequest`] and decodes the answer into [`CreateSubnetResponse`] or [`CreateSubnetError`].
     pub async fn create_subnet(

@@ -7,12 +7,13 @@ use super::super::{SERVICE, Subnet, SubnetInput, Tag};
 /// Input of `CreateSubnets` (Creates subnets in batches).
 ///
 /// This API is used to create subnets in batches.
-/// * You must create a VPC instance before creating a subnet.
-/// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
-/// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
-/// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
-/// * A subnet is automatically associated with the default route table once created.
-/// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
+///
+/// - You must create a VPC instance before creating a subnet.
+/// - After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+/// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+/// - IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+/// - A subnet is automatically associated with the default route table once created.
+/// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -56,7 +57,7 @@ pub struct CreateSubnetsRequest {
     /// Example: `无`
     #[serde(rename = "Subnets", default, deserialize_with = "crate::lenient::required")]
     pub subnets: ::std::vec::Vec<SubnetInput>,
-    /// Bound tags. Note that the collection of tags here is shared by all subnet objects in the list. You cannot specify tags for each subnet. Example: [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags. Note that the collection of tags here is shared by all subnet objects in the list. You cannot specify tags for each subnet. Example: \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -828,12 +829,13 @@ impl crate::Client {
     /// Calls `CreateSubnets` (Creates subnets in batches).
     ///
     /// This API is used to create subnets in batches.
-    /// * You must create a VPC instance before creating a subnet.
-    /// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
-    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
-    /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
-    /// * A subnet is automatically associated with the default route table once created.
-    /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// - You must create a VPC instance before creating a subnet.
+    /// - After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+    /// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+    /// - IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+    /// - A subnet is automatically associated with the default route table once created.
+    /// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
     ///
     /// Sends a signed [`CreateSubnetsRequest`] and decodes the answer into [`CreateSubnetsResponse`] or [`CreateSubnetsError`].
     pub async fn create_subnets(

@@ -148,7 +148,7 @@ pub struct CreateTrafficMirrorRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub r#type: ::core::option::Option<::std::string::String>,
-    /// Specifies the list of bound tags. For example, [{"Key": "city", "Value": "shanghai"}].
+    /// Specifies the list of bound tags. For example, \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[{"Key": "city", "Value": "shanghai"}]`
     #[serde(

@@ -7,9 +7,10 @@ use super::super::{SERVICE, Tag, Vpc};
 /// Input of `CreateVpc` (Creates a VPC).
 ///
 /// This API is used to create a VPC instance.
-/// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
-/// * The number of VPC instances that can be created in a region is limited. For more information, see <a href="https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1" title="VPC Use Limits">VPC Use Limits</a>. To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
-/// * You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
+///
+/// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
+/// - The number of VPC instances that can be created in a region is limited. For more information, see [VPC Use Limits](https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1). To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
+/// - You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -81,7 +82,7 @@ pub struct CreateVpcRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub domain_name: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}]
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\]
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
@@ -828,9 +829,10 @@ impl crate::Client {
     /// Calls `CreateVpc` (Creates a VPC).
     ///
     /// This API is used to create a VPC instance.
-    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
-    /// * The number of VPC instances that can be created in a region is limited. For more information, see <a href="https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1" title="VPC Use Limits">VPC Use Limits</a>. To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
-    /// * You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
+    ///
+    /// - The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
+    /// - The number of VPC instances that can be created in a region is limited. For more information, see [VPC Use Limits](https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1). To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
+    /// - You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
     ///
     /// Sends a signed [`CreateVpcRequest`] and decodes the answer into [`CreateVpcResponse`] or [`CreateVpcError`].
     pub async fn create_vpc(

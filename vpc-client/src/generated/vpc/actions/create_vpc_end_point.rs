@@ -78,7 +78,7 @@ pub struct CreateVpcEndPointRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub security_group_id: ::core::option::Option<::std::string::String>,
-    /// List of tags to be bound, for example, [{"Key": "city", "Value": "shanghai"}].
+    /// List of tags to be bound, for example, \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(

@@ -10,8 +10,8 @@ use super::super::{
 /// Input of `CreateVpnConnection` (Creates a VPN tunnel).
 ///
 /// This API is used to create a VPN tunnel.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -103,6 +103,7 @@ pub struct CreateVpnConnectionRequest {
     )]
     pub pre_share_key: ::std::string::String,
     /// VPC instance ID, which can be obtained from the `VpcId` field in the response of the [`DescribeVpcs`](https://intl.cloud.tencent.com/document/product/215/15778?from_cn_redirect=1) API.
+    ///
     /// This parameter is optional for a CCN-based VPN tunnel.
     ///
     /// Example: `vpc-gapcv96p`
@@ -113,7 +114,7 @@ pub struct CreateVpnConnectionRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub vpc_id: ::core::option::Option<::std::string::String>,
-    /// The SPD policy group, for example: {"10.0.0.5/24":["172.123.10.5/16"]}. 10.0.0.5/24 is the VPC internal IP range, and 172.123.10.5/16 is the IDC IP range. The user specifies the IP range in the VPC that can communicate with the IP range in the IDC.
+    /// The SPD policy group, for example: {"10.0.0.5/24":\["172.123.10.5/16"\]}. 10.0.0.5/24 is the VPC internal IP range, and 172.123.10.5/16 is the IDC IP range. The user specifies the IP range in the VPC that can communicate with the IP range in the IDC.
     ///
     /// Example: `无`
     #[serde(
@@ -145,7 +146,7 @@ pub struct CreateVpnConnectionRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ipsec_options_specification: ::core::option::Option<IPSECOptionsSpecification>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -1055,8 +1056,8 @@ impl crate::Client {
     /// Calls `CreateVpnConnection` (Creates a VPN tunnel).
     ///
     /// This API is used to create a VPN tunnel.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`CreateVpnConnectionRequest`] and decodes the answer into [`CreateVpnConnectionResponse`] or [`CreateVpnConnectionError`].
     pub async fn create_vpn_connection(

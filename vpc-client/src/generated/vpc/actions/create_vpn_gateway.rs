@@ -93,7 +93,7 @@ pub struct CreateVpnGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub r#type: ::core::option::Option<::std::string::String>,
-    /// Bound tags, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
     #[serde(
@@ -113,7 +113,7 @@ pub struct CreateVpnGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub cdc_id: ::core::option::Option<::std::string::String>,
-    /// Maximum number of connected clients allowed for the SSL VPN gateway. Valid values: [5, 10, 20, 50, 100]. This parameter is only required for SSL VPN gateways.
+    /// Maximum number of connected clients allowed for the SSL VPN gateway. Valid values: \[5, 10, 20, 50, 100\]. This parameter is only required for SSL VPN gateways.
     ///
     /// Example: `5`
     #[serde(

@@ -35,7 +35,7 @@ pub struct DeleteAssistantCidrRequest {
     /// Example: `vpc-12345678`
     #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
     pub vpc_id: ::std::string::String,
-    /// Array of CIDR blocks, such as ["10.0.0.0/16", "172.16.0.0/16"]
+    /// Array of CIDR blocks, such as \["10.0.0.0/16", "172.16.0.0/16"\]
     ///
     /// Example: `["172.16.0.0\/24\n"]`
     #[serde(

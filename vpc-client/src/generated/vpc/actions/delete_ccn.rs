@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `DeleteCcn` (Deletes a CCN).
 ///
 /// This API (DeleteCcn) is used to delete CCNs.
-/// * After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
-/// * CCN deletion is an irreversible operation. Please proceed with caution.
+///
+/// - After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
+/// - CCN deletion is an irreversible operation. Please proceed with caution.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -492,8 +493,9 @@ impl crate::Client {
     /// Calls `DeleteCcn` (Deletes a CCN).
     ///
     /// This API (DeleteCcn) is used to delete CCNs.
-    /// * After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
-    /// * CCN deletion is an irreversible operation. Please proceed with caution.
+    ///
+    /// - After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
+    /// - CCN deletion is an irreversible operation. Please proceed with caution.
     ///
     /// Sends a signed [`DeleteCcnRequest`] and decodes the answer into [`DeleteCcnResponse`] or [`DeleteCcnError`].
     pub async fn delete_ccn(

@@ -7,8 +7,10 @@ use super::super::SERVICE;
 /// Input of `DeleteDirectConnectGateway` (Deletes a direct connect gateway).
 ///
 /// This API is used to delete a direct connect gateway.
-/// <li>For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
-/// <li>After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
+///
+/// - For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
+/// - After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
+///
 /// This API is completed asynchronously. If you need to query the async job execution results, please use the `RequestId` returned by this API to poll the `QueryTask` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -477,8 +479,10 @@ impl crate::Client {
     /// Calls `DeleteDirectConnectGateway` (Deletes a direct connect gateway).
     ///
     /// This API is used to delete a direct connect gateway.
-    /// <li>For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
-    /// <li>After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
+    ///
+    /// - For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
+    /// - After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
+    ///
     /// This API is completed asynchronously. If you need to query the async job execution results, please use the `RequestId` returned by this API to poll the `QueryTask` API.
     ///
     /// Sends a signed [`DeleteDirectConnectGatewayRequest`] and decodes the answer into [`DeleteDirectConnectGatewayResponse`] or [`DeleteDirectConnectGatewayError`].

@@ -6,7 +6,8 @@
 use super::super::SERVICE;
 /// Input of `DeleteHaVip` (Deletes an HAVIP).
 ///
-/// This API is used to delete an HAVIP. <br />
+/// This API is used to delete an HAVIP.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -437,7 +438,8 @@ impl crate::Action for DeleteHaVipRequest {
 impl crate::Client {
     /// Calls `DeleteHaVip` (Deletes an HAVIP).
     ///
-    /// This API is used to delete an HAVIP. <br />
+    /// This API is used to delete an HAVIP.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`DeleteHaVipRequest`] and decodes the answer into [`DeleteHaVipResponse`] or [`DeleteHaVipError`].

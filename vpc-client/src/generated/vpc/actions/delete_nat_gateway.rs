@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `DeleteNatGateway` (Deletes a NAT gateway).
 ///
 /// This API is used to delete a NAT gateway.
+///
 /// When a NAT gateway is deleted, all routes containing this gateway are deleted automatically, and associated EIPs are unbound.When deleting a NAT gateway, you need to unbind the associated EIPs. Therefore, the caller must have CAM permissions for vpc:DisassociateAddress and vpc:ModifyAddressesBandwidth.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -465,6 +466,7 @@ impl crate::Client {
     /// Calls `DeleteNatGateway` (Deletes a NAT gateway).
     ///
     /// This API is used to delete a NAT gateway.
+    ///
     /// When a NAT gateway is deleted, all routes containing this gateway are deleted automatically, and associated EIPs are unbound.When deleting a NAT gateway, you need to unbind the associated EIPs. Therefore, the caller must have CAM permissions for vpc:DisassociateAddress and vpc:ModifyAddressesBandwidth.
     ///
     /// Sends a signed [`DeleteNatGatewayRequest`] and decodes the answer into [`DeleteNatGatewayResponse`] or [`DeleteNatGatewayError`].

@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `DeleteNetworkInterface` (Deletes an ENI).
 ///
 /// This API is used to delete an ENI.
-/// * An ENI cannot be deleted when it’s bound to a CVM.
-///  * After the deletion, all of its private IP addresses will be released.
+///
+/// - An ENI cannot be deleted when it’s bound to a CVM.
+/// - After the deletion, all of its private IP addresses will be released.
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
@@ -466,8 +467,9 @@ impl crate::Client {
     /// Calls `DeleteNetworkInterface` (Deletes an ENI).
     ///
     /// This API is used to delete an ENI.
-    /// * An ENI cannot be deleted when it’s bound to a CVM.
-    ///  * After the deletion, all of its private IP addresses will be released.
+    ///
+    /// - An ENI cannot be deleted when it’s bound to a CVM.
+    /// - After the deletion, all of its private IP addresses will be released.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///

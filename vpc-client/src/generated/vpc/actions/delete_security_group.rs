@@ -7,9 +7,10 @@ use super::super::SERVICE;
 /// Input of `DeleteSecurityGroup` (Deletes a security group).
 ///
 /// This API (DeleteSecurityGroup) is used to delete security groups (SecurityGroup).
-/// * Only security groups under the current account can be deleted.
-/// * A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
-/// * A security group cannot be recovered after deletion, please proceed with caution.
+///
+/// - Only security groups under the current account can be deleted.
+/// - A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
+/// - A security group cannot be recovered after deletion, please proceed with caution.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -540,9 +541,10 @@ impl crate::Client {
     /// Calls `DeleteSecurityGroup` (Deletes a security group).
     ///
     /// This API (DeleteSecurityGroup) is used to delete security groups (SecurityGroup).
-    /// * Only security groups under the current account can be deleted.
-    /// * A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
-    /// * A security group cannot be recovered after deletion, please proceed with caution.
+    ///
+    /// - Only security groups under the current account can be deleted.
+    /// - A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
+    /// - A security group cannot be recovered after deletion, please proceed with caution.
     ///
     /// Sends a signed [`DeleteSecurityGroupRequest`] and decodes the answer into [`DeleteSecurityGroupResponse`] or [`DeleteSecurityGroupError`].
     pub async fn delete_security_group(

@@ -7,7 +7,8 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 /// Input of `DeleteSecurityGroupPolicies` (Deletes security group policies).
 ///
 /// This API (DeleteSecurityGroupPolicies) is used to delete security group policies (SecurityGroupPolicy).
-/// * SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
+///
+/// - SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -585,7 +586,8 @@ impl crate::Client {
     /// Calls `DeleteSecurityGroupPolicies` (Deletes security group policies).
     ///
     /// This API (DeleteSecurityGroupPolicies) is used to delete security group policies (SecurityGroupPolicy).
-    /// * SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
+    ///
+    /// - SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
     ///
     /// Sends a signed [`DeleteSecurityGroupPoliciesRequest`] and decodes the answer into [`DeleteSecurityGroupPoliciesResponse`] or [`DeleteSecurityGroupPoliciesError`].
     pub async fn delete_security_group_policies(

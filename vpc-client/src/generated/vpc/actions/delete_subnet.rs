@@ -7,7 +7,8 @@ use super::super::SERVICE;
 /// Input of `DeleteSubnet` (Deletes a subnet).
 ///
 /// This API is used to delete a subnet.
-/// * Remove all resources in the subnet before deleting it
+///
+/// - Remove all resources in the subnet before deleting it
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -458,7 +459,8 @@ impl crate::Client {
     /// Calls `DeleteSubnet` (Deletes a subnet).
     ///
     /// This API is used to delete a subnet.
-    /// * Remove all resources in the subnet before deleting it
+    ///
+    /// - Remove all resources in the subnet before deleting it
     ///
     /// Sends a signed [`DeleteSubnetRequest`] and decodes the answer into [`DeleteSubnetResponse`] or [`DeleteSubnetError`].
     pub async fn delete_subnet(

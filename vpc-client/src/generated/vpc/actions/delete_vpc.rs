@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `DeleteVpc` (Deletes a VPC).
 ///
 /// This API (DeleteVpc) is used to delete VPCs.
-/// * Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
-/// * The deletion of VPCs is irreversible. Proceed with caution.
+///
+/// - Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
+/// - The deletion of VPCs is irreversible. Proceed with caution.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -497,8 +498,9 @@ impl crate::Client {
     /// Calls `DeleteVpc` (Deletes a VPC).
     ///
     /// This API (DeleteVpc) is used to delete VPCs.
-    /// * Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
-    /// * The deletion of VPCs is irreversible. Proceed with caution.
+    ///
+    /// - Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
+    /// - The deletion of VPCs is irreversible. Proceed with caution.
     ///
     /// Sends a signed [`DeleteVpcRequest`] and decodes the answer into [`DeleteVpcResponse`] or [`DeleteVpcError`].
     pub async fn delete_vpc(

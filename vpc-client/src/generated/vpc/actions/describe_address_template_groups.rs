@@ -41,8 +41,9 @@ use super::super::{SERVICE, AddressTemplateGroup, Filter};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplateGroupsRequest {
     /// Filter conditions.
-    /// <li>address-template-group-name - String - (Filter condition) IP address template group name.</li>
-    /// <li>address-template-group-id - String - (Filter condition) IP address template group instance ID, such as `ipmg-mdunqeb6`.</li>
+    ///
+    /// - address-template-group-name - String - (Filter condition) IP address template group name.
+    /// - address-template-group-id - String - (Filter condition) IP address template group instance ID, such as `ipmg-mdunqeb6`.
     ///
     /// Example: `无`
     #[serde(

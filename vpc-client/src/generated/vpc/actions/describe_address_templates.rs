@@ -41,9 +41,10 @@ use super::super::{SERVICE, AddressTemplate, Filter};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplatesRequest {
     /// Filters
-    /// <li>address-template-name - IP address template name.</li>
-    /// <li>address-template-id - IP address template ID, such as `ipm-mdunqeb6`.</li>
-    /// <li>address-ip - IP address.</li>
+    ///
+    /// - address-template-name - IP address template name.
+    /// - address-template-id - IP address template ID, such as `ipm-mdunqeb6`.
+    /// - address-ip - IP address.
     ///
     /// Example: `无`
     #[serde(

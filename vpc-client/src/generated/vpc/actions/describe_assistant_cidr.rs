@@ -36,7 +36,8 @@ pub struct DescribeAssistantCidrRequest {
     )]
     pub vpc_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `VpcIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.
     ///
     /// Example: `[{"Name": "vpc-id", "Values": ["vpc-6v2ht8q5"]}]`
     #[serde(
@@ -92,6 +93,7 @@ impl DescribeAssistantCidrRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAssistantCidrResponse {
     /// A set of eligible secondary CIDR blocks
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.

@@ -45,8 +45,9 @@ pub struct DescribeBandwidthPackageResourcesRequest {
     )]
     pub bandwidth_package_id: ::std::string::String,
     /// Each request can have up to 10 `Filters` and 5 `Filter.Values`. The specific filter conditions are as follows:
-    /// <li>resource-id - String - Required: no - (Filter condition) Filters by the unique ID of resources in a bandwidth package, such as `eip-11112222`.</li>
-    /// <li>resource-type - String - Required: no - (Filter condition) Filters by the type of resources in a bandwidth package. It now supports only EIP (`Address`) and load balancer (`LoadBalance`).</li>
+    ///
+    /// - resource-id - String - Required: no - (Filter condition) Filters by the unique ID of resources in a bandwidth package, such as `eip-11112222`.
+    /// - resource-type - String - Required: no - (Filter condition) Filters by the type of resources in a bandwidth package. It now supports only EIP (`Address`) and load balancer (`LoadBalance`).
     ///
     /// Example: `无`
     #[serde(

@@ -47,17 +47,17 @@ pub struct DescribeBandwidthPackagesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Each request can have up to 10 `Filters`. parameters do not support specifying `BandwidthPackageIds` and `Filters` at the same time. detailed filter criteria are as follows:.
-    /// <li>bandwidth-package-id - String - required: no - (filter condition) filter by the unique id of the bandwidth package.</li>.
-    /// <li>bandwidth-package-name - String - required: no - (filter criteria) filter by bandwidth package name. fuzzy filtering is not supported.</li>.
-    /// <li>network-type - String - required: no - (filter condition) filter by bandwidth package type. network type can be found in [BandwidthPackage](https://intl.cloud.tencent.com/document/api/215/15824?from_cn_redirect=1#BandwidthPackage).</li>.
-    /// <li>- charge-type - String - required: no - (filter condition) filter by the billing type of the bandwidth package. the billing type can be found in BandwidthPackage (https://intl.cloud.tencent.com/document/api/215/15824?from_cn_redirect=1#BandwidthPackage).</li>.
-    /// <li>resource.resource-type - String - required: no - (filter criteria) filter by bandwidth package resource type. resource types include 'Address' and 'LoadBalance'.</li>.
-    /// <li>resource.resource-id - String - required: no - (filter criteria) filter by bandwidth package resource id. resource id is in the format of 'eip-xxxx','lb-xxxx'.</li>.
-    /// <li>resource.address-ip - String - required: no - filter by bandwidth package resource ip.</li>.
-    /// <li>tag-key - String - required: no - (filter condition) filter according to the tag key.</li>.
-    /// <li>`tag-value` - String - Optional - Filter by the tag value.</li>
     ///
-    /// <li>tag:tag-key - String - required: no - (filter condition) filter by tag key-value pair. replace tag-key with a specific tag key.</li>.
+    /// - bandwidth-package-id - String - required: no - (filter condition) filter by the unique id of the bandwidth package.
+    /// - bandwidth-package-name - String - required: no - (filter criteria) filter by bandwidth package name. fuzzy filtering is not supported.
+    /// - network-type - String - required: no - (filter condition) filter by bandwidth package type. network type can be found in [BandwidthPackage](https://intl.cloud.tencent.com/document/api/215/15824?from_cn_redirect=1#BandwidthPackage).
+    /// - charge-type - String - required: no - (filter condition) filter by the billing type of the bandwidth package. the billing type can be found in BandwidthPackage (<https://intl.cloud.tencent.com/document/api/215/15824?from_cn_redirect=1#BandwidthPackage>).
+    /// - resource.resource-type - String - required: no - (filter criteria) filter by bandwidth package resource type. resource types include 'Address' and 'LoadBalance'.
+    /// - resource.resource-id - String - required: no - (filter criteria) filter by bandwidth package resource id. resource id is in the format of 'eip-xxxx','lb-xxxx'.
+    /// - resource.address-ip - String - required: no - filter by bandwidth package resource ip.
+    /// - tag-key - String - required: no - (filter condition) filter according to the tag key.
+    /// - `tag-value` - String - Optional - Filter by the tag value.
+    /// - tag:tag-key - String - required: no - (filter condition) filter by tag key-value pair. replace tag-key with a specific tag key.
     ///
     /// Example: `无`
     #[serde(

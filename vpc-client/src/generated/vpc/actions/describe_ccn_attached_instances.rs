@@ -65,10 +65,11 @@ pub struct DescribeCcnAttachedInstancesRequest {
     )]
     pub limit: ::core::option::Option<u64>,
     /// Filter conditions:
-    /// <li>`ccn-id` - String - The CCN instance ID. </li>
-    /// <li>`instance-type` - String - The associated instance type. </li>
-    /// <li>`instance-region` - String - The associated instance region. </li>
-    /// <li>`instance-id` - String - The instance ID of the associated instance. </li>
+    ///
+    /// - `ccn-id` - String - The CCN instance ID.
+    /// - `instance-type` - String - The associated instance type.
+    /// - `instance-region` - String - The associated instance region.
+    /// - `instance-id` - String - The instance ID of the associated instance.
     ///
     /// Example: `无`
     #[serde(

@@ -82,12 +82,13 @@ pub struct DescribeCcnRoutesRequest {
     )]
     pub route_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `RouteIds` and `Filters` cannot be specified at the same time.
-    /// <li>route-id - String - (Filter condition) Routing policy ID.</li>
-    /// <li>cidr-block - String - (Filter condition) Destination.</li>
-    /// <li>instance-type - String - (Filter condition) The next hop type.</li>
-    /// <li>instance-region - String - (Filter condition) The next hop region.</li>
-    /// <li>instance-id - String - (Filter condition) The instance ID of the next hop.</li>
-    /// <li>route-table-id - String - (Filter condition) The list of route table IDs in the format of `ccntr-1234edfr`. Filters by the route table ID.</li>
+    ///
+    /// - route-id - String - (Filter condition) Routing policy ID.
+    /// - cidr-block - String - (Filter condition) Destination.
+    /// - instance-type - String - (Filter condition) The next hop type.
+    /// - instance-region - String - (Filter condition) The next hop region.
+    /// - instance-id - String - (Filter condition) The instance ID of the next hop.
+    /// - route-table-id - String - (Filter condition) The list of route table IDs in the format of `ccntr-1234edfr`. Filters by the route table ID.
     ///
     /// Example: `无`
     #[serde(

@@ -70,12 +70,13 @@ pub struct DescribeCcnsRequest {
     )]
     pub ccn_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter conditions. `CcnIds` and `Filters` cannot be specified at the same time.
-    /// <li>ccn-id - String - (Filter condition) The unique ID of the CCN, such as `vpc-f49l6u0z`.</li>
-    /// <li>ccn-name - String - (Filter condition) The CCN name.</li>
-    /// <li>ccn-description - String - (Filter condition) CCN description.</li>
-    /// <li>state - String - (Filter condition) The instance status. 'ISOLATED': Isolated (the account is in arrears and the service is suspended.) 'AVAILABLE': Running.</li>
-    /// <li>tag-key - String - Required: no - (Filter condition) Filters by tag key.</li>
-    /// <li>`tag:tag-key` - String - Required: no - (Filter condition) Filters by tag key pair. For this parameter, `tag-key` will be replaced with a specific tag key. For more information, see this example: **Querying the list of CCNs bound to tags**.</li>
+    ///
+    /// - ccn-id - String - (Filter condition) The unique ID of the CCN, such as `vpc-f49l6u0z`.
+    /// - ccn-name - String - (Filter condition) The CCN name.
+    /// - ccn-description - String - (Filter condition) CCN description.
+    /// - state - String - (Filter condition) The instance status. 'ISOLATED': Isolated (the account is in arrears and the service is suspended.) 'AVAILABLE': Running.
+    /// - tag-key - String - Required: no - (Filter condition) Filters by tag key.
+    /// - `tag:tag-key` - String - Required: no - (Filter condition) Filters by tag key pair. For this parameter, `tag-key` will be replaced with a specific tag key. For more information, see this example: **Querying the list of CCNs bound to tags**.
     ///
     /// Example: `无`
     #[serde(

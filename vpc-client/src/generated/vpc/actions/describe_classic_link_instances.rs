@@ -41,8 +41,9 @@ use super::super::{SERVICE, ClassicLinkInstance, FilterObject};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeClassicLinkInstancesRequest {
     /// Filter conditions.
-    /// <li>vpc-id - String - (Filter condition) The VPC instance ID.</li>
-    /// <li>vm-ip - String - (Filter condition) The IP address of the CVM on the basic network.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) The VPC instance ID.
+    /// - vm-ip - String - (Filter condition) The IP address of the CVM on the basic network.
     ///
     /// Example: `无`
     #[serde(

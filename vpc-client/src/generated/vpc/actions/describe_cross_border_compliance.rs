@@ -7,6 +7,7 @@ use super::super::{SERVICE, CrossBorderCompliance};
 /// Input of `DescribeCrossBorderCompliance` (Queries a compliance review request).
 ///
 /// This API is used to query the compliance review requests created by the user.
+///
 /// A service provider can query all review requests created by any `APPID` under its account. Other users can only query their own review requests.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
@@ -684,6 +685,7 @@ impl crate::Client {
     /// Calls `DescribeCrossBorderCompliance` (Queries a compliance review request).
     ///
     /// This API is used to query the compliance review requests created by the user.
+    ///
     /// A service provider can query all review requests created by any `APPID` under its account. Other users can only query their own review requests.
     ///
     /// Sends a signed [`DescribeCrossBorderComplianceRequest`] and decodes the answer into [`DescribeCrossBorderComplianceResponse`] or [`DescribeCrossBorderComplianceError`].

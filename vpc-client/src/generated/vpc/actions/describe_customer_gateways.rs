@@ -52,9 +52,10 @@ pub struct DescribeCustomerGatewaysRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The filter condition. For details, see the Instance Filter Conditions Table. The upper limit for `Filters` in each request is 10 and 5 for `Filter.Values`. `CustomerGatewayIds` and `Filters` cannot be specified at the same time.
-    /// <li>customer-gateway-id - String - (Filter condition) The unique ID of the user gateway, such as `cgw-mgp33pll`.</li>
-    /// <li>customer-gateway-name - String - (Filter condition) The name of the user gateway, such as `test-cgw`.</li>
-    /// <li>ip-address - String - (Filter condition) The public IP address, such as `58.211.1.12`.</li>
+    ///
+    /// - customer-gateway-id - String - (Filter condition) The unique ID of the user gateway, such as `cgw-mgp33pll`.
+    /// - customer-gateway-name - String - (Filter condition) The name of the user gateway, such as `test-cgw`.
+    /// - ip-address - String - (Filter condition) The public IP address, such as `58.211.1.12`.
     ///
     /// Example: `null`
     #[serde(

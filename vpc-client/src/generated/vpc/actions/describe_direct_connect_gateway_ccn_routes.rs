@@ -37,8 +37,9 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
     )]
     pub direct_connect_gateway_id: ::std::string::String,
     /// The route learning type of the CCN. Available values:
-    /// <li>`BGP` - Automatic learning.</li>
-    /// <li>`STATIC` - Static means user-configured. This is the default value.</li>
+    ///
+    /// - `BGP` - Automatic learning.
+    /// - `STATIC` - Static means user-configured. This is the default value.
     ///
     /// Example: `BGP`
     #[serde(

@@ -72,13 +72,14 @@ pub struct DescribeDirectConnectGatewaysRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Filter condition. `DirectConnectGatewayIds` and `Filters` cannot be specified at the same time.
-    /// <li>direct-connect-gateway-id - String - The unique ID of the direct connect gateway, such as `dcg-9o233uri`.</li>
-    /// <li>direct-connect-gateway-name - String - The name of the direct connect gateway. The default is fuzzy query.</li>
-    /// <li>direct-connect-gateway-ip - String - The IP of the direct connect gateway.</li>
-    /// <li>gateway-type - String - The gateway type. Valid values: `NORMAL` (Standard type), `NAT` (NAT type).</li>
-    /// <li>network-type- String - The network type. Valid values: `VPC` (VPC type), `CCN` (CCN type).</li>
-    /// <li>ccn-id - String - The ID of the CCN where the direct connect gateway resides.</li>
-    /// <li>vpc-id - String - The ID of the VPC where the direct connect gateway resides.</li>
+    ///
+    /// - direct-connect-gateway-id - String - The unique ID of the direct connect gateway, such as `dcg-9o233uri`.
+    /// - direct-connect-gateway-name - String - The name of the direct connect gateway. The default is fuzzy query.
+    /// - direct-connect-gateway-ip - String - The IP of the direct connect gateway.
+    /// - gateway-type - String - The gateway type. Valid values: `NORMAL` (Standard type), `NAT` (NAT type).
+    /// - network-type- String - The network type. Valid values: `VPC` (VPC type), `CCN` (CCN type).
+    /// - ccn-id - String - The ID of the CCN where the direct connect gateway resides.
+    /// - vpc-id - String - The ID of the VPC where the direct connect gateway resides.
     ///
     /// Example: `无`
     #[serde(

@@ -158,8 +158,9 @@ pub struct DescribeFlowLogsRequest {
     )]
     pub limit: ::core::option::Option<u64>,
     /// Filter condition. `FlowLogId` and `Filters` cannot be specified at the same time.
-    /// <li> `tag-key` - String - Optional - Filter by the tag key.</li>
-    /// <li> `tag:tag-key` - String - Optional - Filter by the tag key-value pair. The tag-key should be replaced with a specified tag key.</li>
+    ///
+    /// - `tag-key` - String - Optional - Filter by the tag key.
+    /// - `tag:tag-key` - String - Optional - Filter by the tag key-value pair. The tag-key should be replaced with a specified tag key.
     ///
     /// Example: `[{"Name": "tag-key", "Values": ["prod"]}]`
     #[serde(

@@ -7,8 +7,9 @@ use super::super::{SERVICE, GatewayFlowMonitorDetail};
 /// Input of `DescribeGatewayFlowMonitorDetail` (Queries the monitoring details of a gateway).
 ///
 /// This API is used to query the traffic monitoring details of the gateway.
-/// * You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
-/// * If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
+///
+/// - You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
+/// - If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
@@ -588,8 +589,9 @@ impl crate::Client {
     /// Calls `DescribeGatewayFlowMonitorDetail` (Queries the monitoring details of a gateway).
     ///
     /// This API is used to query the traffic monitoring details of the gateway.
-    /// * You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
-    /// * If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
+    ///
+    /// - You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
+    /// - If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
     ///
     /// Sends a signed [`DescribeGatewayFlowMonitorDetailRequest`] and decodes the answer into [`DescribeGatewayFlowMonitorDetailResponse`] or [`DescribeGatewayFlowMonitorDetailError`].
     pub async fn describe_gateway_flow_monitor_detail(

@@ -28,8 +28,11 @@ use super::super::{SERVICE, GatewayQos};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeGatewayFlowQosRequest {
     /// Gateway instance ID. Supported types:
+    ///
     /// Direct connect gateway instance, such as `dcg-ltjahce6`;
+    ///
     /// NAT gateway instance, such as `nat-ltjahce6`;
+    ///
     /// VPN gateway instance, such as `vpn-ltjahce6`.
     ///
     /// Example: `vpngw-4je9dgin`

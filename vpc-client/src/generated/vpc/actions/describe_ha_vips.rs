@@ -62,12 +62,14 @@ pub struct DescribeHaVipsRequest {
     )]
     pub ha_vip_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `HaVipIds` and `Filters` cannot be specified at the same time.
-    /// li>havip-id - String - The unique ID of the HAVIP, such as `havip-9o233uri`.</li>
-    /// <li>havip-name - String - HAVIP name.</li>
-    /// <li>vpc-id - String - VPC ID of the HAVIP.</li>
-    /// <li>subnet-id - String - Subnet ID of the HAVIP.</li>
-    /// <li>vip - String - Virtual IP address of the HAVIP.</li>
-    /// <li>address-ip - String - Bound EIP.</li>
+    ///
+    /// li>havip-id - String - The unique ID of the HAVIP, such as `havip-9o233uri`.
+    ///
+    /// - havip-name - String - HAVIP name.
+    /// - vpc-id - String - VPC ID of the HAVIP.
+    /// - subnet-id - String - Subnet ID of the HAVIP.
+    /// - vip - String - Virtual IP address of the HAVIP.
+    /// - address-ip - String - Bound EIP.
     ///
     /// Example: `[{"Name": "havip-id", "Values"; ["havip-bk4275i0"]}]`
     #[serde(

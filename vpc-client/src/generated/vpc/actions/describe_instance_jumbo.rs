@@ -7,8 +7,11 @@ use super::super::{SERVICE, InstanceJumbo};
 /// Input of `DescribeInstanceJumbo` (Queries whether a specified cvm supports jumbo frames).
 ///
 /// This API is used to check whether Cloud Virtual Machines support jumbo frames.
+///
 /// Usage limits.
+///
 /// This API is used to perform operations that require CAM policy authorization and read access to the corresponding instance. The API accesses CVM instances, so it verifies whether there are CAM permissions for the instance. For example: CAM action allows vpc:DescribeInstanceJumbo; resource allows qcs::cvm:ap-guangzhou:uin/2126195383:instance/*.
+///
 /// This API is used to check the jumbo frame status before and after instance migration. The status returned by this API may be inconsistent before and after migration. You need to check whether the host machines of the instance before and after migration both support jumbo frames. One possible reason is that the instance has been migrated to a host machine that does not support jumbo frames.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
@@ -452,8 +455,11 @@ impl crate::Client {
     /// Calls `DescribeInstanceJumbo` (Queries whether a specified cvm supports jumbo frames).
     ///
     /// This API is used to check whether Cloud Virtual Machines support jumbo frames.
+    ///
     /// Usage limits.
+    ///
     /// This API is used to perform operations that require CAM policy authorization and read access to the corresponding instance. The API accesses CVM instances, so it verifies whether there are CAM permissions for the instance. For example: CAM action allows vpc:DescribeInstanceJumbo; resource allows qcs::cvm:ap-guangzhou:uin/2126195383:instance/*.
+    ///
     /// This API is used to check the jumbo frame status before and after instance migration. The status returned by this API may be inconsistent before and after migration. You need to check whether the host machines of the instance before and after migration both support jumbo frames. One possible reason is that the instance has been migrated to a host machine that does not support jumbo frames.
     ///
     /// Sends a signed [`DescribeInstanceJumboRequest`] and decodes the answer into [`DescribeInstanceJumboResponse`] or [`DescribeInstanceJumboError`].

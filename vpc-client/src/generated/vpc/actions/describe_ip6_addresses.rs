@@ -55,8 +55,9 @@ pub struct DescribeIp6AddressesRequest {
     )]
     pub ip6_address_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Each request can have up to 10 `Filters` values and 100 `Filter.Values` values. Parameters `AddressIds` and `Filters` cannot be specified at the same time. The specific filter conditions are as follows:
-    /// <li>address-ip - String - Required: No - (Filter condition) Filter by the IP address of IPv6 instances.</li>
-    /// <li>network-interface-id - String - Required: No - (Filter condition) Filter by the unique ID of ENIs.</li>
+    ///
+    /// - address-ip - String - Required: No - (Filter condition) Filter by the IP address of IPv6 instances.
+    /// - network-interface-id - String - Required: No - (Filter condition) Filter by the unique ID of ENIs.
     ///
     /// Example: `"Values": [                 "2402:4e00:1000:2d00:0:8f3f:6:9895"             ],<br>            "Name": "address-ip"`
     #[serde(

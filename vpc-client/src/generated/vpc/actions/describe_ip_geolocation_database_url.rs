@@ -7,7 +7,8 @@ use super::super::SERVICE;
 /// Input of `DescribeIpGeolocationDatabaseUrl` (Obtains the download link of an IP location database).
 ///
 /// This API is used to obtain the download link of an IP location database.
-/// <font color="#FF0000">This API will be discontinued soon and is only available for existing users.</font>
+///
+/// This API will be discontinued soon and is only available for existing users.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
@@ -476,7 +477,8 @@ impl crate::Client {
     /// Calls `DescribeIpGeolocationDatabaseUrl` (Obtains the download link of an IP location database).
     ///
     /// This API is used to obtain the download link of an IP location database.
-    /// <font color="#FF0000">This API will be discontinued soon and is only available for existing users.</font>
+    ///
+    /// This API will be discontinued soon and is only available for existing users.
     ///
     /// Sends a signed [`DescribeIpGeolocationDatabaseUrlRequest`] and decodes the answer into [`DescribeIpGeolocationDatabaseUrlResponse`] or [`DescribeIpGeolocationDatabaseUrlError`].
     pub async fn describe_ip_geolocation_database_url(

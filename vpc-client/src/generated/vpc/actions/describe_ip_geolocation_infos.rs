@@ -7,7 +7,8 @@ use super::super::{SERVICE, IpField, IpGeolocationInfo};
 /// Input of `DescribeIpGeolocationInfos` (Queries IP location).
 ///
 /// This API is used to query the location and network information of one or more IP addresses.
-/// <font color="#FF0000">This API will be discontinued soon and is only available for existing users.</font>
+///
+/// This API will be discontinued soon and is only available for existing users.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
@@ -510,7 +511,8 @@ impl crate::Client {
     /// Calls `DescribeIpGeolocationInfos` (Queries IP location).
     ///
     /// This API is used to query the location and network information of one or more IP addresses.
-    /// <font color="#FF0000">This API will be discontinued soon and is only available for existing users.</font>
+    ///
+    /// This API will be discontinued soon and is only available for existing users.
     ///
     /// Sends a signed [`DescribeIpGeolocationInfosRequest`] and decodes the answer into [`DescribeIpGeolocationInfosResponse`] or [`DescribeIpGeolocationInfosError`].
     pub async fn describe_ip_geolocation_infos(

@@ -26,6 +26,7 @@ use super::super::{SERVICE, Filter, LocalGateway};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeLocalGatewayRequest {
     /// Query criteria:
+    ///
     /// vpc-id: filter by VPC ID; local-gateway-name: filter by local gateway name (fuzzy search is supported); local-gateway-id: filter by local gateway instance ID; cdc-id: filter by CDC instance ID.
     ///
     /// Example: `无`

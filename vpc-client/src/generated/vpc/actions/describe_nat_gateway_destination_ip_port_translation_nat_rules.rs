@@ -57,14 +57,16 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     )]
     pub nat_gateway_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filters:
+    ///
     /// `NatGatewayIds` and `Filters` cannot be specified at the same time.
-    /// <li> `nat-gateway-id`: The NAT gateway ID, such as `nat-0yi4hekt`.</li>
-    /// <li> `vpc-id`: The VPC ID, such as `vpc-0yi4hekt`.</li>
-    /// <li> `public-ip-address`: The EIP, such as `139.199.232.238`.</li>
-    /// <li>`public-port`: The public network port.</li>
-    /// <li>`private-ip-address`: The private IP, such as `10.0.0.1`.</li>
-    /// <li>`private-port`. The private network port.</li>
-    /// <li>`description`. The rule description.</li>
+    ///
+    /// - `nat-gateway-id`: The NAT gateway ID, such as `nat-0yi4hekt`.
+    /// - `vpc-id`: The VPC ID, such as `vpc-0yi4hekt`.
+    /// - `public-ip-address`: The EIP, such as `139.199.232.238`.
+    /// - `public-port`: The public network port.
+    /// - `private-ip-address`: The private IP, such as `10.0.0.1`.
+    /// - `private-port`. The private network port.
+    /// - `description`. The rule description.
     ///
     /// Example: `无`
     #[serde(

@@ -45,9 +45,10 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     )]
     pub nat_gateway_id: ::std::string::String,
     /// Filter:
-    /// <li>`resource-id`: The subnet ID (such as `subnet-0yi4hekt`) or CVM ID</li>
-    /// <li>`public-ip-address`: The EIP, such as `139.199.232.238`</li>
-    /// <li>`description` The rule description</li>
+    ///
+    /// - `resource-id`: The subnet ID (such as `subnet-0yi4hekt`) or CVM ID
+    /// - `public-ip-address`: The EIP, such as `139.199.232.238`
+    /// - `description` The rule description
     ///
     /// Example: `无`
     #[serde(
@@ -105,6 +106,7 @@ impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewaySourceIpTranslationNatRulesResponse {
     /// Array of objects of a NAT gateway's SNAT rules.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

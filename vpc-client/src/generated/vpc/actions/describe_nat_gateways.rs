@@ -60,10 +60,11 @@ pub struct DescribeNatGatewaysRequest {
     )]
     pub nat_gateway_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filters. `NatGatewayIds` and `Filters` cannot be specified at the same time.
-    /// <li>nat-gateway-id - String - (Filter) The ID of the protocol port template instance, such as `nat-123xx454`.</li>
-    /// <li>vpc-id - String - (Filter) The unique ID of the VPC, such as `vpc-123xx454`.</li>
-    /// <li>nat-gateway-name - String - (Filter) The ID of the protocol port template instance, such as `test_nat`.</li>
-    /// <li>tag-key - String - (Filter) The tag key, such as `test-key`.</li>
+    ///
+    /// - nat-gateway-id - String - (Filter) The ID of the protocol port template instance, such as `nat-123xx454`.
+    /// - vpc-id - String - (Filter) The unique ID of the VPC, such as `vpc-123xx454`.
+    /// - nat-gateway-name - String - (Filter) The ID of the protocol port template instance, such as `test_nat`.
+    /// - tag-key - String - (Filter) The tag key, such as `test-key`.
     ///
     /// Example: `无`
     #[serde(

@@ -29,7 +29,7 @@ use super::super::{SERVICE, Filter, NetDetectState};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectStatesRequest {
-    /// The array of network probe IDs, such as [`netd-12345678`].
+    /// The array of network probe IDs, such as \[`netd-12345678`\].
     ///
     /// Example: `["netd-6v2ht8q5"]`
     #[serde(
@@ -40,7 +40,8 @@ pub struct DescribeNetDetectStatesRequest {
     )]
     pub net_detect_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter conditions. `NetDetectIds` and `Filters` cannot be specified at the same time.
-    /// <li>`net-detect-id` - String - The network probe ID, such as `netd-12345678`.</li>
+    ///
+    /// - `net-detect-id` - String - The network probe ID, such as `netd-12345678`.
     ///
     /// Example: `[{"Name": "net-detect-id", "Values": ["netd-6v2ht8q5"]}]`
     #[serde(
@@ -96,6 +97,7 @@ impl DescribeNetDetectStatesRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectStatesResponse {
     /// The array of network detection verification results that meet requirements.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -109,6 +111,7 @@ pub struct DescribeNetDetectStatesResponse {
     )]
     pub net_detect_state_set: ::core::option::Option<::std::vec::Vec<NetDetectState>>,
     /// The number of network detection verification results that meet requirements.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

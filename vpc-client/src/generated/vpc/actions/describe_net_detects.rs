@@ -35,7 +35,7 @@ use super::super::{SERVICE, Filter, NetDetect};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectsRequest {
-    /// The array of network probe IDs, such as [`netd-12345678`].
+    /// The array of network probe IDs, such as \[`netd-12345678`\].
     ///
     /// Example: `["netd-pnpcflil"]`
     #[serde(
@@ -46,10 +46,11 @@ pub struct DescribeNetDetectsRequest {
     )]
     pub net_detect_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter conditions. `NetDetectIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - (Filter condition) The VPC instance ID, such as vpc-12345678.</li>
-    /// <li>net-detect-id - String - (Filter condition) The network detection instance ID, such as netd-12345678.</li>
-    /// <li>subnet-id - String - (Filter condition) The subnet instance ID, such as subnet-12345678.</li>
-    /// <li>net-detect-name - String - (Filter condition) The network detection name.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) The VPC instance ID, such as vpc-12345678.
+    /// - net-detect-id - String - (Filter condition) The network detection instance ID, such as netd-12345678.
+    /// - subnet-id - String - (Filter condition) The subnet instance ID, such as subnet-12345678.
+    /// - net-detect-name - String - (Filter condition) The network detection name.
     ///
     /// Example: `[{"Name": "vpc-id", "Values": ["vpc-kngiybxl"]}]`
     #[serde(
@@ -105,6 +106,7 @@ impl DescribeNetDetectsRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectsResponse {
     /// The array of network detection objects that meet requirements.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -118,6 +120,7 @@ pub struct DescribeNetDetectsResponse {
     )]
     pub net_detect_set: ::core::option::Option<::std::vec::Vec<NetDetect>>,
     /// The number of network detection objects that meet requirements.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -59,13 +59,14 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
     )]
     pub limit: ::core::option::Option<u64>,
     /// Filter condition. `HaVipIds` and `Filters` cannot be specified at the same time.
-    /// <li>`protocol` - String - Such as `TCP`</li>
-    /// <li>`description` - String - Description</li>
-    /// <li>`destination-cidr` - String - Destination CIDR block, such as `192.168.0.0/24`</li>
-    /// <li>`source-cidr` - String - Source CIDR block, such as `192.168.0.0/24`</li>
-    /// <li>`action` - String - ·Values: `ACCEPT`, `DROP`</li>
-    /// <li>`network-acl-quintuple-entry-id` - String - Unique ID of the quintuple, such as `acli45-ahnu4rv5`</li>
-    /// <li>`network-acl-direction` - String - Direction of the policy. Values: `INGRESS` or `EGRESS`.</li>
+    ///
+    /// - `protocol` - String - Such as `TCP`
+    /// - `description` - String - Description
+    /// - `destination-cidr` - String - Destination CIDR block, such as `192.168.0.0/24`
+    /// - `source-cidr` - String - Source CIDR block, such as `192.168.0.0/24`
+    /// - `action` - String - ·Values: `ACCEPT`, `DROP`
+    /// - `network-acl-quintuple-entry-id` - String - Unique ID of the quintuple, such as `acli45-ahnu4rv5`
+    /// - `network-acl-direction` - String - Direction of the policy. Values: `INGRESS` or `EGRESS`.
     ///
     /// Example: `[{"Name": "network-acl-quintuple-entry-id", "Values": ["acli45-ahnu4rv5"]}]`
     #[serde(

@@ -37,7 +37,7 @@ use super::super::{SERVICE, Filter, NetworkAcl};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclsRequest {
-    /// Array of network ACL instance IDs, such as [acl-12345678]. Up to 100 instances are allowed for each request. This parameter does not support specifying `NetworkAclIds` and `Filters` at the same time.
+    /// Array of network ACL instance IDs, such as \[acl-12345678\]. Up to 100 instances are allowed for each request. This parameter does not support specifying `NetworkAclIds` and `Filters` at the same time.
     ///
     /// Example: `["acl-nswq8wkq"]`
     #[serde(
@@ -48,9 +48,10 @@ pub struct DescribeNetworkAclsRequest {
     )]
     pub network_acl_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `NetworkAclIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - (Filter condition) VPC instance ID, such as vpc-12345678.</li>
-    /// <li>network-acl-id - String - (Filter condition) Network ACL instance ID, such as acl-12345678.</li>
-    /// <li>network-acl-name - String - (Filter condition) Network ACL instance name.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) VPC instance ID, such as vpc-12345678.
+    /// - network-acl-id - String - (Filter condition) Network ACL instance ID, such as acl-12345678.
+    /// - network-acl-name - String - (Filter condition) Network ACL instance name.
     ///
     /// Example: `vpc-pnpcflil`
     #[serde(

@@ -91,6 +91,7 @@ pub struct DescribeNetworkInterfaceLimitResponse {
     )]
     pub eni_private_ip_address_quantity: ::core::option::Option<i64>,
     /// Quota of ENIs mounted to a CVM instance as an extension
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -104,6 +105,7 @@ pub struct DescribeNetworkInterfaceLimitResponse {
     )]
     pub extend_eni_quantity: ::core::option::Option<i64>,
     /// Quota of IP addresses that can be allocated to each extension-mounted ENI.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -117,6 +119,7 @@ pub struct DescribeNetworkInterfaceLimitResponse {
     )]
     pub extend_eni_private_ip_address_quantity: ::core::option::Option<i64>,
     /// The quota of relayed ENIs
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -130,6 +133,7 @@ pub struct DescribeNetworkInterfaceLimitResponse {
     )]
     pub sub_eni_quantity: ::core::option::Option<i64>,
     /// The quota of IPs that can be assigned to each relayed ENI.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -53,22 +53,23 @@ pub struct DescribeNetworkInterfacesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Filter. `NetworkInterfaceIds` and `Filters` cannot be specified at the same time.
-    /// <li>`vpc-id` - String - VPC ID, such as `vpc-f49l6u0z`. </li>
-    /// <li>`subnet-id` - String - Subnet ID, such as `subnet-f49l6u0z`. </li>
-    /// <li>`network-interface-id` - String - ENI ID, such as `eni-5k56k7k7`. </li>
-    /// <li>`attachment.instance-id` - String - ID of the bound CVM instance, such as `ins-3nqpdn3i`. </li>
-    /// <li>`groups.security-group-id` - String - ID of the bound security group, such as `sg-f9ekbxeq`. </li>
-    /// <li>`network-interface-name` - String - ENI instance name. </li>
-    /// <li>`network-interface-description` - String - ENI instance description. </li>
-    /// <li>`address-ip` - String - Private IPv4 address. A single IP will be fuzzily matched with the suffix, while multiple IPs will be exactly matched. It can be used with `ip-exact-match` to query and exactly match a single IP. </li>
-    /// <li>`ip-exact-match` - Boolean - Exact match by private IPv4 address. The first value will be returned if multiple values are found. </li>
-    /// <li>`tag-key` - String - Optional - Tag key. See Example 2 to learn more details. </li>
-    /// <li>`tag:tag-key` - String - Optional - Tag key-value pair. The `tag-key` should be replaced with a specific tag key. See Example 2 to learn more details. </li>
-    /// <li>`is-primary` - Boolean - Optional - Filter based on whether it is a primary ENI. Values: `true`, `false`. If this parameter is not specified, filter the both. </li>
-    /// <li>`eni-type` - String - Optional - Filter by ENI type. Values: `0` (Secondary ENI), `1` (Primary ENI), `2` (Relayed ENI) </li>
-    /// <li>`eni-qos` - String - Optional - Filter by ENI service level. Values: `AG` (Bronze), `AU` (Silver) </li>
-    /// <li>`address-ipv6` - String - Optional - Filter by private IPv6 address. Multiple IPv6 addresses can be used for query. If this field is used together with `address-ip`, their intersection will be used. </li>
-    /// <li>`public-address-ip` - String - Public IPv4 address. It supports exact matching. </li>
+    ///
+    /// - `vpc-id` - String - VPC ID, such as `vpc-f49l6u0z`.
+    /// - `subnet-id` - String - Subnet ID, such as `subnet-f49l6u0z`.
+    /// - `network-interface-id` - String - ENI ID, such as `eni-5k56k7k7`.
+    /// - `attachment.instance-id` - String - ID of the bound CVM instance, such as `ins-3nqpdn3i`.
+    /// - `groups.security-group-id` - String - ID of the bound security group, such as `sg-f9ekbxeq`.
+    /// - `network-interface-name` - String - ENI instance name.
+    /// - `network-interface-description` - String - ENI instance description.
+    /// - `address-ip` - String - Private IPv4 address. A single IP will be fuzzily matched with the suffix, while multiple IPs will be exactly matched. It can be used with `ip-exact-match` to query and exactly match a single IP.
+    /// - `ip-exact-match` - Boolean - Exact match by private IPv4 address. The first value will be returned if multiple values are found.
+    /// - `tag-key` - String - Optional - Tag key. See Example 2 to learn more details.
+    /// - `tag:tag-key` - String - Optional - Tag key-value pair. The `tag-key` should be replaced with a specific tag key. See Example 2 to learn more details.
+    /// - `is-primary` - Boolean - Optional - Filter based on whether it is a primary ENI. Values: `true`, `false`. If this parameter is not specified, filter the both.
+    /// - `eni-type` - String - Optional - Filter by ENI type. Values: `0` (Secondary ENI), `1` (Primary ENI), `2` (Relayed ENI)
+    /// - `eni-qos` - String - Optional - Filter by ENI service level. Values: `AG` (Bronze), `AU` (Silver)
+    /// - `address-ipv6` - String - Optional - Filter by private IPv6 address. Multiple IPv6 addresses can be used for query. If this field is used together with `address-ip`, their intersection will be used.
+    /// - `public-address-ip` - String - Public IPv4 address. It supports exact matching.
     ///
     /// Example: `[]`
     #[serde(

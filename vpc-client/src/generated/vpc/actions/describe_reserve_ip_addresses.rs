@@ -58,14 +58,23 @@ pub struct DescribeReserveIpAddressesRequest {
     /// Filter criteria. ReserveIpIds and Filters cannot be specified at the same time.
     ///
     /// reserve-ip-id - String - (Filter criteria) Unique ID of a reserved private IP address, for example, rsvip-pvqgv9vi.
+    ///
     /// vpc-id - String - (Filter criteria) VPC instance ID, for example, vpc-f49l6u0z.
+    ///
     /// subnet-id - String - (Filter criteria) Subnet instance ID, for example, subnet-f49l6u0z.
+    ///
     /// reserve-address-ip - String - (Filter criteria) Reserved private IP address, for example, 192.168.0.10.
+    ///
     /// ip-type - String - (Filter criteria) Business type (IpType), for example, 0.
+    ///
     /// name - String - (Filter criteria) Name.
+    ///
     /// state - String - (Filter criteria) Status. Valid values: Bind and UnBind.
+    ///
     /// resource-id - String - (Filter criteria) Bound instance resource, for example, eni-059qmnif.
+    ///
     /// tag-key - String - (Filter criteria) Tag key.
+    ///
     /// tag:tag-key - String - (Filter criteria) Tag key-value pair. Replace tag-key with the specific tag key.
     ///
     /// Example: `[             {                 "Name": "state",                 "Values": [ "UnBind" ]             }         ]`

@@ -39,15 +39,16 @@ use super::super::{SERVICE, Filter, RoutePolicyEntry};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRoutePolicyEntriesRequest {
     /// Filter criteria. RoutePolicyEntryIds and Filters cannot be specified at the same time.
-    /// <li>route-policy-id - String - (filter condition) specifies the instance id of the route reception policy, such as rrp-f49l6u0z.</li>.
-    /// <li>cidr-block - String - (filter condition) cidr (subnet part before the mask), such as 10.0.0.0/8.</li>.
-    /// <li>priority - Integer - filter condition. specifies the priority, such as 20.</li>.
-    /// <li>gateway-type - String - (filter criteria) next hop type, such as CVM.</li>.
-    /// <li>GatewayId - String - specifies the unique id of the next hop instance, such as ccn-f49l6u0z.</li>.
-    /// <li>route-type - String - (filter condition) routing type. valid values: USER (USER route), NETD (route issued by network probe), CCN (CCN route).</li>.
-    /// <li>action - String - (filter condition) specifies the action. valid values: DROP (DROP), DISABLE (receive and DISABLE), ACCEPT (receive and enable).</li>.
-    /// <li>description - String - specifies the filter condition description, such as TEST.</li>.
-    /// <li>route-policy-item-id - String - (filter condition) specifies the entry unique id of the route reception policy, such as rrpi-dq782kw7.</li>.
+    ///
+    /// - route-policy-id - String - (filter condition) specifies the instance id of the route reception policy, such as rrp-f49l6u0z.
+    /// - cidr-block - String - (filter condition) cidr (subnet part before the mask), such as 10.0.0.0/8.
+    /// - priority - Integer - filter condition. specifies the priority, such as 20.
+    /// - gateway-type - String - (filter criteria) next hop type, such as CVM.
+    /// - GatewayId - String - specifies the unique id of the next hop instance, such as ccn-f49l6u0z.
+    /// - route-type - String - (filter condition) routing type. valid values: USER (USER route), NETD (route issued by network probe), CCN (CCN route).
+    /// - action - String - (filter condition) specifies the action. valid values: DROP (DROP), DISABLE (receive and DISABLE), ACCEPT (receive and enable).
+    /// - description - String - specifies the filter condition description, such as TEST.
+    /// - route-policy-item-id - String - (filter condition) specifies the entry unique id of the route reception policy, such as rrpi-dq782kw7.
     ///
     /// Example: `无`
     #[serde(
@@ -88,7 +89,9 @@ pub struct DescribeRoutePolicyEntriesRequest {
     )]
     pub order_field: ::core::option::Option<::std::string::String>,
     /// Specifies the sorting order.
+    ///
     /// ASC: ascending order.
+    ///
     /// DESC: descending order.
     ///
     /// Example: `ASC`

@@ -72,12 +72,13 @@ use super::super::{SERVICE, Filter, RouteTable};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTablesRequest {
     /// Filter condition. `RouteTableIds` and `Filters` cannot be specified at the same time.
-    /// <li>route-table-id - String - (Filter condition) Route table instance ID.</li>
-    /// <li>route-table-name - String - (Filter condition) Route table name.</li>
-    /// <li>vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.</li>
-    /// <li>association.main - String - (Filter condition) Whether it is the main route table.</li>
-    /// <li>tag-key - String - Required: no - (Filter condition) Filter by tag key.</li>
-    /// <li>tag:tag-key - String - Required: no - (Filter condition) Filter by tag key-value pair. Use a specific tag key to replace `tag-key`. See Example 2 for the detailed usage.</li>
+    ///
+    /// - route-table-id - String - (Filter condition) Route table instance ID.
+    /// - route-table-name - String - (Filter condition) Route table name.
+    /// - vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.
+    /// - association.main - String - (Filter condition) Whether it is the main route table.
+    /// - tag-key - String - Required: no - (Filter condition) Filter by tag key.
+    /// - tag:tag-key - String - Required: no - (Filter condition) Filter by tag key-value pair. Use a specific tag key to replace `tag-key`. See Example 2 for the detailed usage.
     ///
     /// Example: `[{"Name":"route-table-id", "Values": ["rtb-3yuu2t62"]}]`
     #[serde(

@@ -37,15 +37,16 @@ pub struct DescribeSecurityGroupPoliciesRequest {
     )]
     pub security_group_id: ::std::string::String,
     /// Filters
-    /// <li>`security-group-id` - String - Security group ID in the rule.</li>
-    /// <li>`ip` - String - IP. IPV4 and IPV6 fuzzy matching is supported.</li>
-    /// <li>`address-module` - String - IP address or address group template ID.</li>
-    /// <li>`service-module` - String - Protocol port or port group template ID.</li>
-    /// <li>`protocol-type` - String - Protocol supported by the security group policy. Valid values: `TCP`, `UDP`, `ICMP`, `ICMPV6`, `GRE`, `ALL`.</li>
-    /// <li>`port` - String - Optional - Port. Fuzzy matching is supported. Query all ports when the protocol value is `ALL`.</li>
-    /// <li>`poly` - String - Policy type. Valid values: `ALL`, `ACCEPT` and `DROP`.</li>
-    /// <li>`direction` - String - Direction of the rule. Valid values: `ALL`, `INBOUND` and `OUTBOUND`.</li>
-    /// <li>`description` - String - Policy description. Fuzzy matching is supported.</li>
+    ///
+    /// - `security-group-id` - String - Security group ID in the rule.
+    /// - `ip` - String - IP. IPV4 and IPV6 fuzzy matching is supported.
+    /// - `address-module` - String - IP address or address group template ID.
+    /// - `service-module` - String - Protocol port or port group template ID.
+    /// - `protocol-type` - String - Protocol supported by the security group policy. Valid values: `TCP`, `UDP`, `ICMP`, `ICMPV6`, `GRE`, `ALL`.
+    /// - `port` - String - Optional - Port. Fuzzy matching is supported. Query all ports when the protocol value is `ALL`.
+    /// - `poly` - String - Policy type. Valid values: `ALL`, `ACCEPT` and `DROP`.
+    /// - `direction` - String - Direction of the rule. Valid values: `ALL`, `INBOUND` and `OUTBOUND`.
+    /// - `description` - String - Policy description. Fuzzy matching is supported.
     ///
     /// Example: `无`
     #[serde(

@@ -29,7 +29,7 @@ use super::super::{SERVICE, ReferredSecurityGroup};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupReferencesRequest {
-    /// A set of security group instance IDs, e.g. ['sg-12345678']
+    /// A set of security group instance IDs, e.g. \['sg-12345678'\]
     ///
     /// Example: `['sg-12345678']`
     #[serde(

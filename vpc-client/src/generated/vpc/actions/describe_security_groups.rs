@@ -69,11 +69,12 @@ pub struct DescribeSecurityGroupsRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Filter conditions. `SecurityGroupIds` and `Filters` cannot be specified at the same time.
-    /// <li>security-group-id - String - (Filter condition) The security group ID.</li>
-    /// <li>project-id - Integer - (Filter condition) The project ID.</li>
-    /// <li>security-group-name - String - (Filter condition) The security group name.</li>
-    /// <li>tag-key - String - Required: no - (Filter condition) Filters by tag key. For more information, see Example 2.</li>
-    /// <li> `tag:tag-key` - String - Required: no - (Filter condition) Filters by tag key pair. For this parameter, `tag-key` will be replaced with a specific tag key. For more information, see Example 3.</li>
+    ///
+    /// - security-group-id - String - (Filter condition) The security group ID.
+    /// - project-id - Integer - (Filter condition) The project ID.
+    /// - security-group-name - String - (Filter condition) The security group name.
+    /// - tag-key - String - Required: no - (Filter condition) Filters by tag key. For more information, see Example 2.
+    /// - `tag:tag-key` - String - Required: no - (Filter condition) Filters by tag key pair. For this parameter, `tag-key` will be replaced with a specific tag key. For more information, see Example 3.
     ///
     /// Example: `[{"Name": "security-group-id", "Values": ["sg-33ocnj9n"]}]`
     #[serde(
@@ -151,6 +152,7 @@ impl DescribeSecurityGroupsRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupsResponse {
     /// Security group object.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -36,8 +36,9 @@ use super::super::{SERVICE, Filter, ServiceTemplateGroup};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplateGroupsRequest {
     /// Filter conditions.
-    /// <li>service-template-group-name - String - (Filter condition) Protocol port template group name.</li>
-    /// <li>service-template-group-id - String - (Filter condition) Protocol port template group instance ID, such as `ppmg-e6dy460g`.</li>
+    ///
+    /// - service-template-group-name - String - (Filter condition) Protocol port template group name.
+    /// - service-template-group-id - String - (Filter condition) Protocol port template group instance ID, such as `ppmg-e6dy460g`.
     ///
     /// Example: `{"Name":"service-template-group-name","Value":"demo"}`
     #[serde(

@@ -36,9 +36,10 @@ use super::super::{SERVICE, Filter, ServiceTemplate};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplatesRequest {
     /// Filters
-    /// <li>service-template-name - Protocol port template name.</li>
-    /// <li>service-template-id - Protocol port template ID, such as `ppm-e6dy460g`.</li>
-    /// <li>service-port-Protocol port.</li>
+    ///
+    /// - service-template-name - Protocol port template name.
+    /// - service-template-id - Protocol port template ID, such as `ppm-e6dy460g`.
+    /// - service-port-Protocol port.
     ///
     /// Example: `无`
     #[serde(

@@ -47,9 +47,11 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
     )]
     pub snapshot_policy_id: ::std::string::String,
     /// Filters
+    ///
     /// Values:
-    /// <li>`instance-id`: Instance ID</li>
-    /// <li>`instance-region`: Instance region</li>
+    ///
+    /// - `instance-id`: Instance ID
+    /// - `instance-region`: Instance region
     ///
     /// Example: `无`
     #[serde(

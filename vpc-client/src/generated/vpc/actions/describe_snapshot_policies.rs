@@ -49,8 +49,9 @@ pub struct DescribeSnapshotPoliciesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Filter conditions. `SnapshotPolicyIds` and `Filters` cannot be both specified.
-    /// <li>`snapshot-policy-id` - String - Snapshot policy ID</li>
-    /// <li>`snapshot-policy-name` - String - Snapshot policy name</li>
+    ///
+    /// - `snapshot-policy-id` - String - Snapshot policy ID
+    /// - `snapshot-policy-name` - String - Snapshot policy name
     ///
     /// Example: `[]`
     #[serde(

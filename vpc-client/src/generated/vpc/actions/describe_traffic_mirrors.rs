@@ -48,9 +48,13 @@ pub struct DescribeTrafficMirrorsRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Traffic mirroring query filtering and adjustment.
+    ///
     /// vpc-id: VPC instance ID, for example: vpc-f49l6u0z.
+    ///
     /// traffic-mirror-id: traffic mirroring instance ID.
+    ///
     /// Traffic-Mirror-Name: traffic mirroring name.
+    ///
     /// tag-key: filters according to the tag key.
     ///
     /// Example: `无`

@@ -38,9 +38,10 @@ pub struct DescribeTrafficPackagesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Each request can have up to 10 `Filters`. `TrafficPackageIds` and `Filters` cannot be specified at the same time. The specific filter conditions are as follows:
-    /// <li> `traffic-package_id` - String - Optional - Filter by the traffic package ID.</li>
-    /// <li> `traffic-package-name` - String - Optional - Filter by the traffic package name. Fuzzy match is not supported.</li>
-    /// <li> `status` - String - Optional - Filter by the traffic package status. Values: [AVAILABLE|EXPIRED|EXHAUSTED].</li>
+    ///
+    /// - `traffic-package_id` - String - Optional - Filter by the traffic package ID.
+    /// - `traffic-package-name` - String - Optional - Filter by the traffic package name. Fuzzy match is not supported.
+    /// - `status` - String - Optional - Filter by the traffic package status. Values: \[AVAILABLE|EXPIRED|EXHAUSTED\].
     ///
     /// Example: `无`
     #[serde(

@@ -7,6 +7,7 @@ use super::super::{SERVICE, IpAddressStates};
 /// Input of `DescribeUsedIpAddress` (Queries IP usage of the subnet or VPC).
 ///
 /// This API is used to query the IP usage of a subnet or VPC.
+///
 /// If the IP is occupied, the resource type and ID associated with the are is returned. If the IP is not used, it returns null.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
@@ -105,6 +106,7 @@ impl DescribeUsedIpAddressRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeUsedIpAddressResponse {
     /// Information of resources bound with the queried IPs
+    ///
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -118,6 +120,7 @@ pub struct DescribeUsedIpAddressResponse {
     )]
     pub ip_address_states: ::core::option::Option<::std::vec::Vec<IpAddressStates>>,
     /// Number of taken IPs
+    ///
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -520,6 +523,7 @@ impl crate::Client {
     /// Calls `DescribeUsedIpAddress` (Queries IP usage of the subnet or VPC).
     ///
     /// This API is used to query the IP usage of a subnet or VPC.
+    ///
     /// If the IP is occupied, the resource type and ID associated with the are is returned. If the IP is not used, it returns null.
     ///
     /// Sends a signed [`DescribeUsedIpAddressRequest`] and decodes the answer into [`DescribeUsedIpAddressResponse`] or [`DescribeUsedIpAddressError`].

@@ -32,10 +32,11 @@ use super::super::{SERVICE, EndPoint, Filter};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointRequest {
     /// Filter condition
-    /// <li> end-point-service-id - String - (Filter condition) Endpoint service ID.</li>
-    /// <li>end-point-name - String - (Filter condition) Endpoint instance name.</li>
-    /// <li> end-point-id - String - (Filter condition) Endpoint instance ID.</li>
-    /// <li> vpc-id - String - (Filter condition) VPC instance ID.</li>
+    ///
+    /// - end-point-service-id - String - (Filter condition) Endpoint service ID.
+    /// - end-point-name - String - (Filter condition) Endpoint instance name.
+    /// - end-point-id - String - (Filter condition) Endpoint instance ID.
+    /// - vpc-id - String - (Filter condition) VPC instance ID.
     ///
     /// Example: `[{"Name": "vpc-id", "Values": ["vpc-ahnu4rv5"]}]`
     #[serde(

@@ -32,10 +32,11 @@ use super::super::{SERVICE, EndPointService, Filter};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointServiceRequest {
     /// Filters. `EndPointServiceIds` and `Filters` cannot be both passed in.
-    /// <li>`service-id` - String - Unique endpoint service ID. </li>
-    /// <li>`service-name` - String - Endpoint service instance name. </li>
-    /// <li>`service-instance-id` - String - Unique backend service ID in the format of `lb-xxx`. </li>
-    /// <li>`service-type` - String - Backend PaaS service type. It can be `CLB`, `CDB` or `CRS`. It defaults to `CLB` if not specified. </li>
+    ///
+    /// - `service-id` - String - Unique endpoint service ID.
+    /// - `service-name` - String - Endpoint service instance name.
+    /// - `service-instance-id` - String - Unique backend service ID in the format of `lb-xxx`.
+    /// - `service-type` - String - Backend PaaS service type. It can be `CLB`, `CDB` or `CRS`. It defaults to `CLB` if not specified.
     ///
     /// Example: `[{"Name": "service-type", "Values": ["CDB"]}]`
     #[serde(
@@ -77,7 +78,8 @@ pub struct DescribeVpcEndPointServiceRequest {
     pub end_point_service_ids: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// <li>Does not support passing the parameter Filters simultaneously.</li> <li>Lists the endpoint service information authorized to the current account. Can be filtered using the EndPointServiceIds parameter to determine which endpoint services are authorized to the account.</li>
+    /// - Does not support passing the parameter Filters simultaneously.
+    /// - Lists the endpoint service information authorized to the current account. Can be filtered using the EndPointServiceIds parameter to determine which endpoint services are authorized to the account.
     ///
     /// Example: `false`
     #[serde(

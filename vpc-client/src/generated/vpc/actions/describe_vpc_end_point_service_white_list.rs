@@ -46,8 +46,9 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
     )]
     pub limit: ::core::option::Option<u64>,
     /// Filter condition
-    /// <li> user-uin - String - (Filter condition) UIN.</li>
-    /// <li> end-point-service-id - String - (Filter condition) Endpoint service ID.</li>
+    ///
+    /// - user-uin - String - (Filter condition) UIN.
+    /// - end-point-service-id - String - (Filter condition) Endpoint service ID.
     ///
     /// Example: `无`
     #[serde(

@@ -37,9 +37,10 @@ use super::super::{SERVICE, CvmInstance, Filter};
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcInstancesRequest {
     /// Filter condition. `RouteTableIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.</li>
-    /// <li>instance-type - String - (Filter condition) CVM instance ID.</li>
-    /// <li>instance-name - String - (Filter condition) CVM name.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.
+    /// - instance-type - String - (Filter condition) CVM instance ID.
+    /// - instance-name - String - (Filter condition) CVM name.
     ///
     /// Example: `{"Values":["false"],"Name":"is-default"}`
     #[serde(rename = "Filters", default, deserialize_with = "crate::lenient::required")]

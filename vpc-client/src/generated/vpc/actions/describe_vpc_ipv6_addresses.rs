@@ -7,6 +7,7 @@ use super::super::{SERVICE, VpcIpv6Address};
 /// Input of `DescribeVpcIpv6Addresses` (Queries the IPv6 list of a VPC).
 ///
 /// This API (DescribeVpcIpv6Addresses) is used to query `VPC` `IPv6` information.
+///
 /// This API is used to query only the information of `IPv6` addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
@@ -497,6 +498,7 @@ impl crate::Client {
     /// Calls `DescribeVpcIpv6Addresses` (Queries the IPv6 list of a VPC).
     ///
     /// This API (DescribeVpcIpv6Addresses) is used to query `VPC` `IPv6` information.
+    ///
     /// This API is used to query only the information of `IPv6` addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
     ///
     /// Sends a signed [`DescribeVpcIpv6AddressesRequest`] and decodes the answer into [`DescribeVpcIpv6AddressesResponse`] or [`DescribeVpcIpv6AddressesError`].

@@ -6,7 +6,8 @@
 use super::super::{SERVICE, VpcPrivateIpAddress};
 /// Input of `DescribeVpcPrivateIpAddresses` (Queries the private IP information of a VPC).
 ///
-/// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.<br />
+/// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.
+///
 /// This API is used to query only the information of IP addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
@@ -485,7 +486,8 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
 impl crate::Client {
     /// Calls `DescribeVpcPrivateIpAddresses` (Queries the private IP information of a VPC).
     ///
-    /// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.<br />
+    /// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.
+    ///
     /// This API is used to query only the information of IP addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
     ///
     /// Sends a signed [`DescribeVpcPrivateIpAddressesRequest`] and decodes the answer into [`DescribeVpcPrivateIpAddressesResponse`] or [`DescribeVpcPrivateIpAddressesError`].

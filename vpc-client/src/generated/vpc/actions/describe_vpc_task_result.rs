@@ -63,6 +63,7 @@ pub struct DescribeVpcTaskResultResponse {
     #[serde(rename = "Output", default, deserialize_with = "crate::lenient::required")]
     pub output: ::std::string::String,
     /// Detailed result of an async task, such as the result of batch deleting ENIs.
+    ///
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// The service may answer `null`.

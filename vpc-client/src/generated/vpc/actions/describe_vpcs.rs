@@ -71,14 +71,17 @@ pub struct DescribeVpcsRequest {
     )]
     pub vpc_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `VpcIds` and `Filters` cannot be specified at the same time.
+    ///
     /// Valid filters include:
-    /// <li>`vpc-name`: VPC instance name, which supports fuzzy search.</li>
-    /// <li>`is-default`: Indicates whether it is the default VPC</li>
-    /// <li>`vpc-id`: VPC instance ID, such as `vpc-f49l6u0z`</li>
-    /// <li>`cidr-block`: VPC CIDR block</li>
-    /// <li>`tag-key`: (Optional) tag key</li>
-    /// <li>`tag:tag-key`: (Optional) tag key-value pair. Replace the `tag-key` with a specified tag value. For its usage, refer to Example 2.</li>
-    ///   **Note:** If one filter has multiple values, the logical relationship between these values is `OR`. The logical relationship between filters is `AND`.
+    ///
+    /// - `vpc-name`: VPC instance name, which supports fuzzy search.
+    /// - `is-default`: Indicates whether it is the default VPC
+    /// - `vpc-id`: VPC instance ID, such as `vpc-f49l6u0z`
+    /// - `cidr-block`: VPC CIDR block
+    /// - `tag-key`: (Optional) tag key
+    /// - `tag:tag-key`: (Optional) tag key-value pair. Replace the `tag-key` with a specified tag value. For its usage, refer to Example 2.
+    ///
+    /// **Note:** If one filter has multiple values, the logical relationship between these values is `OR`. The logical relationship between filters is `AND`.
     ///
     /// Example: `[{"Name": "vpc-id", "Values": ["vpc-azd4dt1c"]}]`
     #[serde(

@@ -41,11 +41,12 @@ pub struct DescribeVpnConnectionsRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Filter condition. In each request, the upper limit for `Filters` is 10 and 5 for `Filter.Values`. `VpnConnectionIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - VPC instance ID, such as `vpc-0a36uwkr`.</li>
-    /// <li>vpn-gateway-id - String - VPN gateway instance ID, such as `vpngw-p4lmqawn`.</li>
-    /// <li>customer-gateway-id - String - Customer gateway instance ID, such as `cgw-l4rblw63`.</li>
-    /// <li>vpn-connection-name - String - Connection name, such as `test-vpn`.</li>
-    /// <li>vpn-connection-id - String - Connection instance ID, such as `vpnx-5p7vkch8"`.</li>
+    ///
+    /// - vpc-id - String - VPC instance ID, such as `vpc-0a36uwkr`.
+    /// - vpn-gateway-id - String - VPN gateway instance ID, such as `vpngw-p4lmqawn`.
+    /// - customer-gateway-id - String - Customer gateway instance ID, such as `cgw-l4rblw63`.
+    /// - vpn-connection-name - String - Connection name, such as `test-vpn`.
+    /// - vpn-connection-id - String - Connection instance ID, such as `vpnx-5p7vkch8"`.
     ///
     /// Example: `null`
     #[serde(

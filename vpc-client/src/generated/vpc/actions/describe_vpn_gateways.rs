@@ -30,13 +30,14 @@ pub struct DescribeVpnGatewaysRequest {
     )]
     pub vpn_gateway_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `VpnGatewayIds` and `Filters` cannot be specified at the same time.
-    /// <li>vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.</li>
-    /// <li>vpn-gateway-id - String - (Filter condition) VPN instance ID, such as `vpngw-5aluhh9t`.</li>
-    /// <li>vpn-gateway-name - String - (Filter condition) VPN instance name.</li>
-    /// <li>type - String - (Filter condition) VPN gateway type: 'IPSEC', 'SSL'.</li>
-    /// <li>public-ip-address- String - (Filter condition) Public IP.</li>
-    /// <li>renew-flag - String - (Filter condition) Gateway renewal type. Manual renewal: `NOTIFY_AND_MANUAL_RENEW`, Automatic renewal: `NOTIFY_AND_AUTO_RENEW`.</li>
-    /// <li>zone - String - (Filter condition) The availability zone where the VPN is located, such as `ap-guangzhou-2`.</li>
+    ///
+    /// - vpc-id - String - (Filter condition) VPC instance ID, such as `vpc-f49l6u0z`.
+    /// - vpn-gateway-id - String - (Filter condition) VPN instance ID, such as `vpngw-5aluhh9t`.
+    /// - vpn-gateway-name - String - (Filter condition) VPN instance name.
+    /// - type - String - (Filter condition) VPN gateway type: 'IPSEC', 'SSL'.
+    /// - public-ip-address- String - (Filter condition) Public IP.
+    /// - renew-flag - String - (Filter condition) Gateway renewal type. Manual renewal: `NOTIFY_AND_MANUAL_RENEW`, Automatic renewal: `NOTIFY_AND_AUTO_RENEW`.
+    /// - zone - String - (Filter condition) The availability zone where the VPN is located, such as `ap-guangzhou-2`.
     ///
     /// Example: `[{"Name":"vpn-gateway-id","Values":["vpngw-5aluhh9t"]}]`
     #[serde(

@@ -6,7 +6,8 @@
 use super::super::{SERVICE, CcnInstance};
 /// Input of `DetachCcnInstances` (Unbinds instances from a CCN).
 ///
-/// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.<br />
+/// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.
+///
 /// After unbinding the network instance, the corresponding routing policy will also be deleted.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -515,7 +516,8 @@ impl crate::Action for DetachCcnInstancesRequest {
 impl crate::Client {
     /// Calls `DetachCcnInstances` (Unbinds instances from a CCN).
     ///
-    /// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.<br />
+    /// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.
+    ///
     /// After unbinding the network instance, the corresponding routing policy will also be deleted.
     ///
     /// Sends a signed [`DetachCcnInstancesRequest`] and decodes the answer into [`DetachCcnInstancesResponse`] or [`DetachCcnInstancesError`].

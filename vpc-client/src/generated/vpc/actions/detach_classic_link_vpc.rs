@@ -7,8 +7,8 @@ use super::super::SERVICE;
 /// Input of `DetachClassicLinkVpc` (Deletes a Classiclink).
 ///
 /// This API is used to delete a Classiclink.
-/// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-/// >
+///
+/// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -452,8 +452,8 @@ impl crate::Client {
     /// Calls `DetachClassicLinkVpc` (Deletes a Classiclink).
     ///
     /// This API is used to delete a Classiclink.
-    /// >?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
-    /// >
+    ///
+    /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     ///
     /// Sends a signed [`DetachClassicLinkVpcRequest`] and decodes the answer into [`DetachClassicLinkVpcResponse`] or [`DetachClassicLinkVpcError`].
     pub async fn detach_classic_link_vpc(

@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `DetachNetworkInterface` (Unbinds an ENI from a CVM).
 ///
 /// This API is used to unbind an ENI from a CVM.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -505,6 +506,7 @@ impl crate::Client {
     /// Calls `DetachNetworkInterface` (Unbinds an ENI from a CVM).
     ///
     /// This API is used to unbind an ENI from a CVM.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`DetachNetworkInterfaceRequest`] and decodes the answer into [`DetachNetworkInterfaceResponse`] or [`DetachNetworkInterfaceError`].

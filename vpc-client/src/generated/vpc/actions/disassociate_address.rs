@@ -7,10 +7,11 @@ use super::super::SERVICE;
 /// Input of `DisassociateAddress` (Unbinds an EIP).
 ///
 /// This API is used to unbind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
-/// * This API supports unbinding an EIP from CVM instances and ENIs.
-/// * This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
-/// * Only EIPs in BIND or BIND_ENI status can be unbound.
-/// * Blocked EIPs cannot be unbound.
+///
+/// - This API supports unbinding an EIP from CVM instances and ENIs.
+/// - This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
+/// - Only EIPs in BIND or BIND_ENI status can be unbound.
+/// - Blocked EIPs cannot be unbound.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -40,7 +41,17 @@ pub struct DisassociateAddressRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub address_id: ::std::string::String,
-    /// Whether a common public IP is assigned after the EIP is unbound. Value range:<br><li>TRUE: Indicates that after the EIP is unbound, a common public IP is assigned.<br><li>FALSE: Indicates that after the EIP is unbound, a common public IP is not assigned.<br>Default value: FALSE.<br><br>The parameter can be specified only under the following conditions:<br><li>It can only be specified when you unbind an EIP from the primary private IP of the primary ENI.<br><li>After an EIP is unbound, you can assign public IPs to an account up to 10 times per day. For more information, use the [DescribeAddressQuota] (https://intl.cloud.tencent.com/document/api/213/1378?from_cn_redirect=1) API.
+    /// Whether a common public IP is assigned after the EIP is unbound. Value range:
+    ///
+    /// - TRUE: Indicates that after the EIP is unbound, a common public IP is assigned.
+    /// - FALSE: Indicates that after the EIP is unbound, a common public IP is not assigned.
+    ///
+    ///   Default value: FALSE.
+    ///
+    ///   The parameter can be specified only under the following conditions:
+    ///
+    /// - It can only be specified when you unbind an EIP from the primary private IP of the primary ENI.
+    /// - After an EIP is unbound, you can assign public IPs to an account up to 10 times per day. For more information, use the \[DescribeAddressQuota\] (<https://intl.cloud.tencent.com/document/api/213/1378?from_cn_redirect=1>) API.
     ///
     /// Example: `True`
     #[serde(
@@ -653,10 +664,11 @@ impl crate::Client {
     /// Calls `DisassociateAddress` (Unbinds an EIP).
     ///
     /// This API is used to unbind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
-    /// * This API supports unbinding an EIP from CVM instances and ENIs.
-    /// * This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
-    /// * Only EIPs in BIND or BIND_ENI status can be unbound.
-    /// * Blocked EIPs cannot be unbound.
+    ///
+    /// - This API supports unbinding an EIP from CVM instances and ENIs.
+    /// - This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
+    /// - Only EIPs in BIND or BIND_ENI status can be unbound.
+    /// - Blocked EIPs cannot be unbound.
     ///
     /// Sends a signed [`DisassociateAddressRequest`] and decodes the answer into [`DisassociateAddressResponse`] or [`DisassociateAddressError`].
     pub async fn disassociate_address(

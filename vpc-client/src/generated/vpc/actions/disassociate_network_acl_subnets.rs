@@ -39,7 +39,7 @@ pub struct DisassociateNetworkAclSubnetsRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub network_acl_id: ::std::string::String,
-    /// Array of subnet instance IDs, such as [subnet-12345678].
+    /// Array of subnet instance IDs, such as \[subnet-12345678\].
     ///
     /// Example: `["subnet-12345678\n"]`
     #[serde(

@@ -6,7 +6,8 @@
 use super::super::SERVICE;
 /// Input of `EnableCcnRoutes` (Enables CCN routes).
 ///
-/// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.<br />
+/// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.
+///
 /// This API is used to verify whether there will be conflict with an existing route after a CCN route is enabled. If there is a conflict, the route will not be enabled, and the process will fail. When a conflict occurs, you must disable the conflicting route before you can enable the desired route.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -456,7 +457,8 @@ impl crate::Action for EnableCcnRoutesRequest {
 impl crate::Client {
     /// Calls `EnableCcnRoutes` (Enables CCN routes).
     ///
-    /// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.<br />
+    /// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.
+    ///
     /// This API is used to verify whether there will be conflict with an existing route after a CCN route is enabled. If there is a conflict, the route will not be enabled, and the process will fail. When a conflict occurs, you must disable the conflicting route before you can enable the desired route.
     ///
     /// Sends a signed [`EnableCcnRoutesRequest`] and decodes the answer into [`EnableCcnRoutesResponse`] or [`EnableCcnRoutesError`].

@@ -6,7 +6,8 @@
 use super::super::SERVICE;
 /// Input of `EnableRoutes` (Enables subnet routes).
 ///
-/// This API is used to enable disabled subnet routes.<br />
+/// This API is used to enable disabled subnet routes.
+///
 /// The API is used to verify whether the enabled route conflicts with existing routes. If they conflict, the new route cannot be enabled and will result in a failure. When a route conflict occurs, you need to first disable the conflicting route before you can enable the new one.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -563,7 +564,8 @@ impl crate::Action for EnableRoutesRequest {
 impl crate::Client {
     /// Calls `EnableRoutes` (Enables subnet routes).
     ///
-    /// This API is used to enable disabled subnet routes.<br />
+    /// This API is used to enable disabled subnet routes.
+    ///
     /// The API is used to verify whether the enabled route conflicts with existing routes. If they conflict, the new route cannot be enabled and will result in a failure. When a route conflict occurs, you need to first disable the conflicting route before you can enable the new one.
     ///
     /// Sends a signed [`EnableRoutesRequest`] and decodes the answer into [`EnableRoutesResponse`] or [`EnableRoutesError`].

@@ -41,8 +41,9 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
     #[serde(rename = "CcnId", default, deserialize_with = "crate::lenient::required")]
     pub ccn_id: ::std::string::String,
     /// The filter condition.
-    /// <li>sregion - String - (Filter condition) Filter by the source region, such as 'ap-guangzhou'.</li>
-    /// <li>dregion - String - (Filter condition) Filter by the destination region, such as 'ap-shanghai-bm'.</li>
+    ///
+    /// - sregion - String - (Filter condition) Filter by the source region, such as 'ap-guangzhou'.
+    /// - dregion - String - (Filter condition) Filter by the destination region, such as 'ap-shanghai-bm'.
     ///
     /// Example: `无`
     #[serde(
@@ -120,6 +121,7 @@ impl GetCcnRegionBandwidthLimitsRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct GetCcnRegionBandwidthLimitsResponse {
     /// The outbound bandwidth limits of regions in a CCN instance.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -133,6 +135,7 @@ pub struct GetCcnRegionBandwidthLimitsResponse {
     )]
     pub ccn_bandwidth_set: ::core::option::Option<::std::vec::Vec<CcnBandwidthInfo>>,
     /// The number of eligible objects.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.

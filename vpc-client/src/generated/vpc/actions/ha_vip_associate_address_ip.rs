@@ -6,7 +6,8 @@
 use super::super::SERVICE;
 /// Input of `HaVipAssociateAddressIp` (Binds an EIP to an HAVIP).
 ///
-/// This API is used to bind an EIP to an HAVIP. <br />
+/// This API is used to bind an EIP to an HAVIP.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -489,7 +490,8 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
 impl crate::Client {
     /// Calls `HaVipAssociateAddressIp` (Binds an EIP to an HAVIP).
     ///
-    /// This API is used to bind an EIP to an HAVIP. <br />
+    /// This API is used to bind an EIP to an HAVIP.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`HaVipAssociateAddressIpRequest`] and decodes the answer into [`HaVipAssociateAddressIpResponse`] or [`HaVipAssociateAddressIpError`].

@@ -6,7 +6,8 @@
 use super::super::SERVICE;
 /// Input of `HaVipDisassociateAddressIp` (Unbinds an EIP from HAVIP).
 ///
-/// This API is used to unbind an EIP from an HAVIP. <br />
+/// This API is used to unbind an EIP from an HAVIP.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -457,7 +458,8 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
 impl crate::Client {
     /// Calls `HaVipDisassociateAddressIp` (Unbinds an EIP from HAVIP).
     ///
-    /// This API is used to unbind an EIP from an HAVIP. <br />
+    /// This API is used to unbind an EIP from an HAVIP.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`HaVipDisassociateAddressIpRequest`] and decodes the answer into [`HaVipDisassociateAddressIpResponse`] or [`HaVipDisassociateAddressIpError`].

@@ -45,6 +45,7 @@ impl InquirePriceCreateDirectConnectGatewayRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct InquirePriceCreateDirectConnectGatewayResponse {
     /// Standard access fee for a direct connect gateway
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -56,6 +57,7 @@ pub struct InquirePriceCreateDirectConnectGatewayResponse {
     )]
     pub total_cost: ::core::option::Option<i64>,
     /// Actual access fee for a direct connect gateway
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

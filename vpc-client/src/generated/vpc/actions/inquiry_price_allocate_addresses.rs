@@ -54,11 +54,12 @@ use super::super::{SERVICE, AddressChargePrepaid, InternetPrice};
 pub struct InquiryPriceAllocateAddressesRequest {
     /// EIP billing method.
     ///
-    /// <ul style="margin:0"><li>Users with standard account type. Valid values: <ul>
-    /// <li>BANDWIDTH_POSTPAID_BY_HOUR: billed by hourly bandwidth on a pay-as-you-go basis.</li>
-    /// <li>BANDWIDTH_PREPAID_BY_MONTH: monthly bandwidth subscription.</li>
-    /// <li>TRAFFIC_POSTPAID_BY_HOUR: billed by hourly traffic on a pay-as-you-go basis.</li></ul>Default value: TRAFFIC_POSTPAID_BY_HOUR.</li>
-    /// </ul>
+    /// - Users with standard account type. Valid values:
+    ///   - BANDWIDTH_POSTPAID_BY_HOUR: billed by hourly bandwidth on a pay-as-you-go basis.
+    ///   - BANDWIDTH_PREPAID_BY_MONTH: monthly bandwidth subscription.
+    ///   - TRAFFIC_POSTPAID_BY_HOUR: billed by hourly traffic on a pay-as-you-go basis.
+    ///
+    ///   Default value: TRAFFIC_POSTPAID_BY_HOUR.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(
@@ -68,11 +69,15 @@ pub struct InquiryPriceAllocateAddressesRequest {
     )]
     pub internet_charge_type: ::std::string::String,
     /// The EIP outbound bandwidth cap, in Mbps.
-    /// <ul style="margin:0"><li>For users with standard account type, the range of optional values depends on the EIP billing method:<ul>
-    /// <li>`BANDWIDTH_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps.</li>
-    /// <li>`BANDWIDTH_PREPAID_BY_MONTH`: 1 Mbps to 200 Mbps</li>
-    /// <li>`TRAFFIC_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps.</li></ul>Default value: 1 Mbps.</li></ul>
-    /// <li>For users with traditional account type, the EIP outbound bandwidth cap is subject to the public network egress bandwidth limit of the bound instance. No need to pass this parameter.</li></ul>
+    ///
+    /// - For users with standard account type, the range of optional values depends on the EIP billing method:
+    ///   - `BANDWIDTH_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps.
+    ///   - `BANDWIDTH_PREPAID_BY_MONTH`: 1 Mbps to 200 Mbps
+    ///   - `TRAFFIC_POSTPAID_BY_HOUR`: 1 Mbps to 100 Mbps.
+    ///
+    ///   Default value: 1 Mbps.
+    ///
+    /// - For users with traditional account type, the EIP outbound bandwidth cap is subject to the public network egress bandwidth limit of the bound instance. No need to pass this parameter.
     ///
     /// Example: `1`
     #[serde(
@@ -94,14 +99,13 @@ pub struct InquiryPriceAllocateAddressesRequest {
     pub address_charge_prepaid: ::core::option::Option<AddressChargePrepaid>,
     /// EIP type. Default value: EIP.
     ///
+    /// - High quality EIP, valid values:
+    ///   - HighQualityEIP: high quality EIP
     ///
+    ///   Note: High quality EIP is supported only in some regions.
     ///
-    /// <ul style="margin:0"><li>High quality EIP, valid values: <ul><li>HighQualityEIP: high quality EIP</li></ul>Note: High quality EIP is supported only in some regions.</li></ul><ul style="margin:0">
-    ///         <li>High-defense IP, valid values: <ul>
-    ///                 <li>AntiDDoSEIP: high-defense IP</li>
-    ///             </ul>
-    ///         </li>
-    ///     </ul>
+    /// - High-defense IP, valid values:
+    ///   - AntiDDoSEIP: high-defense IP
     ///
     /// Example: `EIP`
     #[serde(

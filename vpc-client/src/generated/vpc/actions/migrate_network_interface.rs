@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `MigrateNetworkInterface` (Migrates an ENI).
 ///
 /// This API is used to migrate ENIs.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -500,6 +501,7 @@ impl crate::Client {
     /// Calls `MigrateNetworkInterface` (Migrates an ENI).
     ///
     /// This API is used to migrate ENIs.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`MigrateNetworkInterfaceRequest`] and decodes the answer into [`MigrateNetworkInterfaceResponse`] or [`MigrateNetworkInterfaceError`].

@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `MigratePrivateIpAddress` (Migrates private IPs of an ENI).
 ///
 /// This API is used to migrate the private IPs between ENIs.
-/// * Note that primary IPs cannot be migrated.
-/// * The source and destination ENI must be within the same subnet.
+///
+/// - Note that primary IPs cannot be migrated.
+/// - The source and destination ENI must be within the same subnet.
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
@@ -516,8 +517,9 @@ impl crate::Client {
     /// Calls `MigratePrivateIpAddress` (Migrates private IPs of an ENI).
     ///
     /// This API is used to migrate the private IPs between ENIs.
-    /// * Note that primary IPs cannot be migrated.
-    /// * The source and destination ENI must be within the same subnet.
+    ///
+    /// - Note that primary IPs cannot be migrated.
+    /// - The source and destination ENI must be within the same subnet.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///

@@ -7,8 +7,9 @@ use super::super::{SERVICE, AddressChargePrepaid};
 /// Input of `ModifyAddressInternetChargeType` (Adjusts EIP billing modes).
 ///
 /// This API is used to adjust the network billing mode of an EIP. Please note that it's available to users whose network fees are billed on IPs but not CVMs.
-/// * The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
-/// * The network billing mode for each EIP be changed for up to twice.
+///
+/// - The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
+/// - The network billing mode for each EIP be changed for up to twice.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -667,8 +668,9 @@ impl crate::Client {
     /// Calls `ModifyAddressInternetChargeType` (Adjusts EIP billing modes).
     ///
     /// This API is used to adjust the network billing mode of an EIP. Please note that it's available to users whose network fees are billed on IPs but not CVMs.
-    /// * The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
-    /// * The network billing mode for each EIP be changed for up to twice.
+    ///
+    /// - The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
+    /// - The network billing mode for each EIP be changed for up to twice.
     ///
     /// Sends a signed [`ModifyAddressInternetChargeTypeRequest`] and decodes the answer into [`ModifyAddressInternetChargeTypeResponse`] or [`ModifyAddressInternetChargeTypeError`].
     pub async fn modify_address_internet_charge_type(

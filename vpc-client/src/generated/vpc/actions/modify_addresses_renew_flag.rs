@@ -40,11 +40,11 @@ pub struct ModifyAddressesRenewFlagRequest {
     )]
     pub address_ids: ::std::vec::Vec<::std::string::String>,
     /// Auto-renewal flag.
-    /// <ul style="margin:0">
-    /// <li>NOTIFY_AND_AUTO_RENEW: Notify upon expiration and automatically renew.</li>
-    /// <li>NOTIFY_AND_MANUAL_RENEW: Notify upon expiration but do not automatically renew.</li>
-    /// <li>DISABLE_NOTIFY_AND_MANUAL_RENEW: Do not notify upon expiration and do not automatically renew.</li>
-    /// </ul>
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW: Notify upon expiration and automatically renew.
+    /// - NOTIFY_AND_MANUAL_RENEW: Notify upon expiration but do not automatically renew.
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: Do not notify upon expiration and do not automatically renew.
+    ///
     /// If this parameter is set to NOTIFY_AND_AUTO_RENEW and the account balance is sufficient, the instance will be automatically renewed on a monthly basis after expiration.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`

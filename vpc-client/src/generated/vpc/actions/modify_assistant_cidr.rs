@@ -49,7 +49,7 @@ pub struct ModifyAssistantCidrRequest {
     /// Example: `vpc-nswq8wkq`
     #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
     pub vpc_id: ::std::string::String,
-    /// Array of the secondary CIDR blocks to be added, such as ["10.0.0.0/16", "172.16.0.0/16"]. At least one of `NewCidrBlocks` and `OldCidrBlocks` must be specified.
+    /// Array of the secondary CIDR blocks to be added, such as \["10.0.0.0/16", "172.16.0.0/16"\]. At least one of `NewCidrBlocks` and `OldCidrBlocks` must be specified.
     ///
     /// Example: `["172.16.1.0/24"]`
     #[serde(
@@ -59,7 +59,7 @@ pub struct ModifyAssistantCidrRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub new_cidr_blocks: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of the secondary CIDR blocks to be deleted, such as ["10.0.0.0/16", "172.16.0.0/16"]. At least one of `NewCidrBlocks` or `OldCidrBlocks` must be specified.
+    /// Array of the secondary CIDR blocks to be deleted, such as \["10.0.0.0/16", "172.16.0.0/16"\]. At least one of `NewCidrBlocks` or `OldCidrBlocks` must be specified.
     ///
     /// Example: `["172.16.0.0/24"]`
     #[serde(
@@ -94,6 +94,7 @@ impl ModifyAssistantCidrRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyAssistantCidrResponse {
     /// Array of secondary CIDR blocks.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

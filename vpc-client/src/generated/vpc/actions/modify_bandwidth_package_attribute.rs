@@ -57,6 +57,7 @@ pub struct ModifyBandwidthPackageAttributeRequest {
     )]
     pub bandwidth_package_name: ::std::string::String,
     /// The billing mode of the bandwidth package. Values:
+    ///
     /// `TOP5_POSTPAID_BY_MONTH`: Bill by the top 5 bandwidth value of the current month in a postpaid manner
     ///
     /// Example: `TOP5_POSTPAID_BY_MONTH`

@@ -32,8 +32,11 @@ use super::super::SERVICE;
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyGatewayFlowQosRequest {
     /// Gateway instance ID. Supported types:
+    ///
     /// Direct connect gateway instance, such as `dcg-ltjahce6`;
+    ///
     /// NAT gateway instance, such as `nat-ltjahce6`;
+    ///
     /// VPN gateway instance, such as `vpn-ltjahce6`.
     ///
     /// Example: `vpngw-gree226l`

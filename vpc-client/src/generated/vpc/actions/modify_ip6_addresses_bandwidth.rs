@@ -200,7 +200,7 @@ pub enum ModifyIp6AddressesBandwidthError {
     UnsupportedOperationAddressIpInArrear(crate::ServiceError),
     /// `UnsupportedOperation.AddressIpInternetChargeTypeNotPermit`
     ///
-    /// IP addresses in this billing mode does not support this operation.
+    /// IP addresses in this billing mode does not support this operation.
     ///
     /// Documented for this action.
     UnsupportedOperationAddressIpInternetChargeTypeNotPermit(crate::ServiceError),

@@ -7,8 +7,9 @@ use super::super::{SERVICE, NetworkAclEntrySet, NetworkAclQuintupleEntries};
 /// Input of `ModifyNetworkAclEntries` (Modifies network ACL rules).
 ///
 /// This API is used to modify (add or delete) the inbound and outbound rules of a network ACL. In `NetworkAclEntrySet` parameters,
-/// * Passing in the new inbound/outbound rules will reset the original rules.
-/// * Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
+///
+/// - Passing in the new inbound/outbound rules will reset the original rules.
+/// - Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -577,8 +578,9 @@ impl crate::Client {
     /// Calls `ModifyNetworkAclEntries` (Modifies network ACL rules).
     ///
     /// This API is used to modify (add or delete) the inbound and outbound rules of a network ACL. In `NetworkAclEntrySet` parameters,
-    /// * Passing in the new inbound/outbound rules will reset the original rules.
-    /// * Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
+    ///
+    /// - Passing in the new inbound/outbound rules will reset the original rules.
+    /// - Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
     ///
     /// Sends a signed [`ModifyNetworkAclEntriesRequest`] and decodes the answer into [`ModifyNetworkAclEntriesResponse`] or [`ModifyNetworkAclEntriesError`].
     pub async fn modify_network_acl_entries(

@@ -57,7 +57,7 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_interface_description: ::core::option::Option<::std::string::String>,
-    /// The specified security groups to be bound with, such as ['sg-1dd51d'].
+    /// The specified security groups to be bound with, such as \['sg-1dd51d'\].
     ///
     /// Example: `["sg-h0fk8lfc"]`
     #[serde(

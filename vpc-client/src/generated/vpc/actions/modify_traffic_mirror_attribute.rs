@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `ModifyTrafficMirrorAttribute` (Modifies traffic mirroring attributes).
 ///
 /// This API is used to modify the attributes of a traffic mirroring instance.
+///
 /// Note: Only the name and description can be modified.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -475,6 +476,7 @@ impl crate::Client {
     /// Calls `ModifyTrafficMirrorAttribute` (Modifies traffic mirroring attributes).
     ///
     /// This API is used to modify the attributes of a traffic mirroring instance.
+    ///
     /// Note: Only the name and description can be modified.
     ///
     /// Sends a signed [`ModifyTrafficMirrorAttributeRequest`] and decodes the answer into [`ModifyTrafficMirrorAttributeResponse`] or [`ModifyTrafficMirrorAttributeError`].

@@ -54,7 +54,10 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub end_point_service_name: ::core::option::Option<::std::string::String>,
-    /// Whether to automatically accept VPC endpoint connection requests. Valid values: <ui><li>`true`: yes<li>`false`: no</ul>
+    /// Whether to automatically accept VPC endpoint connection requests. Valid values:
+    ///
+    /// - `true`: yes
+    /// - `false`: no
     ///
     /// Example: `false`
     #[serde(

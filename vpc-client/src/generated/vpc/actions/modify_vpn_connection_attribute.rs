@@ -61,7 +61,7 @@ pub struct ModifyVpnConnectionAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub pre_share_key: ::core::option::Option<::std::string::String>,
-    /// SPD policy group. Taking {"10.0.0.5/24":["172.123.10.5/16"]} as an example, 10.0.0.5/24 is the VPC private IP range, and 172.123.10.5/16 is the IDC IP range. The user specifies the IP range in the VPC that can communicate with the IP range in the IDC.
+    /// SPD policy group. Taking {"10.0.0.5/24":\["172.123.10.5/16"\]} as an example, 10.0.0.5/24 is the VPC private IP range, and 172.123.10.5/16 is the IDC IP range. The user specifies the IP range in the VPC that can communicate with the IP range in the IDC.
     ///
     /// Example: `无`
     #[serde(

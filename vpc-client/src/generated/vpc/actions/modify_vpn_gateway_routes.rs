@@ -74,6 +74,7 @@ impl ModifyVpnGatewayRoutesRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyVpnGatewayRoutesResponse {
     /// Route information of the VPN gateway
+    ///
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// The description says the service always returns it.

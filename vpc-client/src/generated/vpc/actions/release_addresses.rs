@@ -7,8 +7,9 @@ use super::super::SERVICE;
 /// Input of `ReleaseAddresses` (Releases the EIP).
 ///
 /// This API (ReleaseAddresses) is used to release one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
-/// * This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
-/// * Only EIPs in UNBIND status can be released.
+///
+/// - This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
+/// - Only EIPs in UNBIND status can be released.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -120,7 +121,7 @@ pub enum ReleaseAddressesError {
     InvalidParameterValueAddressIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.AddressInternetChargeTypeConflict`
     ///
-    /// The billing mode of this IP address conflicts with that of other IP addresses.
+    /// The billing mode of this IP address conflicts with that of other IP addresses.
     ///
     /// Documented for this action.
     InvalidParameterValueAddressInternetChargeTypeConflict(crate::ServiceError),
@@ -564,8 +565,9 @@ impl crate::Client {
     /// Calls `ReleaseAddresses` (Releases the EIP).
     ///
     /// This API (ReleaseAddresses) is used to release one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
-    /// * This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
-    /// * Only EIPs in UNBIND status can be released.
+    ///
+    /// - This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
+    /// - Only EIPs in UNBIND status can be released.
     ///
     /// Sends a signed [`ReleaseAddressesRequest`] and decodes the answer into [`ReleaseAddressesResponse`] or [`ReleaseAddressesError`].
     pub async fn release_addresses(

@@ -7,7 +7,8 @@ use super::super::SERVICE;
 /// Input of `ReplaceRouteTableAssociation` (Replaces the association relation of a route table).
 ///
 /// This API (ReplaceRouteTableAssociation) is used to modify the route table associated with a subnet.
-/// * A subnet can only be associated with one route table.
+///
+/// - A subnet can only be associated with one route table.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -460,7 +461,8 @@ impl crate::Client {
     /// Calls `ReplaceRouteTableAssociation` (Replaces the association relation of a route table).
     ///
     /// This API (ReplaceRouteTableAssociation) is used to modify the route table associated with a subnet.
-    /// * A subnet can only be associated with one route table.
+    ///
+    /// - A subnet can only be associated with one route table.
     ///
     /// Sends a signed [`ReplaceRouteTableAssociationRequest`] and decodes the answer into [`ReplaceRouteTableAssociationResponse`] or [`ReplaceRouteTableAssociationError`].
     pub async fn replace_route_table_association(

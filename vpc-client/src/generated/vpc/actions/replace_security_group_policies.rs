@@ -7,6 +7,7 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 /// Input of `ReplaceSecurityGroupPolicies` (Batch modifies security group policies).
 ///
 /// This API is used to batch modify security group policies.
+///
 /// Policies to modify must be in the same direction. `PolicyIndex` must be specified.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -644,6 +645,7 @@ impl crate::Client {
     /// Calls `ReplaceSecurityGroupPolicies` (Batch modifies security group policies).
     ///
     /// This API is used to batch modify security group policies.
+    ///
     /// Policies to modify must be in the same direction. `PolicyIndex` must be specified.
     ///
     /// Sends a signed [`ReplaceSecurityGroupPoliciesRequest`] and decodes the answer into [`ReplaceSecurityGroupPoliciesResponse`] or [`ReplaceSecurityGroupPoliciesError`].

@@ -7,6 +7,7 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 /// Input of `ReplaceSecurityGroupPolicy` (Replaces a single security group rule).
 ///
 /// This API (ReplaceSecurityGroupPolicy) is used to replace a single security group policy (SecurityGroupPolicy).
+///
 /// Only one policy in a single direction can be replaced in each request, and the PolicyIndex parameter must be specified.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -663,6 +664,7 @@ impl crate::Client {
     /// Calls `ReplaceSecurityGroupPolicy` (Replaces a single security group rule).
     ///
     /// This API (ReplaceSecurityGroupPolicy) is used to replace a single security group policy (SecurityGroupPolicy).
+    ///
     /// Only one policy in a single direction can be replaced in each request, and the PolicyIndex parameter must be specified.
     ///
     /// Sends a signed [`ReplaceSecurityGroupPolicyRequest`] and decodes the answer into [`ReplaceSecurityGroupPolicyResponse`] or [`ReplaceSecurityGroupPolicyError`].

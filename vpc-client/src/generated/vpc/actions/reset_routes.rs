@@ -6,7 +6,8 @@
 use super::super::{SERVICE, Route};
 /// Input of `ResetRoutes` (Resets the names and routing policies of route tables).
 ///
-/// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.<br />
+/// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.
+///
 /// Note: When this API is called, all routing policies in the current route table are deleted before new routing policies are saved, which may incur network interruption.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -543,7 +544,8 @@ impl crate::Action for ResetRoutesRequest {
 impl crate::Client {
     /// Calls `ResetRoutes` (Resets the names and routing policies of route tables).
     ///
-    /// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.<br />
+    /// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.
+    ///
     /// Note: When this API is called, all routing policies in the current route table are deleted before new routing policies are saved, which may incur network interruption.
     ///
     /// Sends a signed [`ResetRoutesRequest`] and decodes the answer into [`ResetRoutesResponse`] or [`ResetRoutesError`].

@@ -7,6 +7,7 @@ use super::super::{SERVICE, TrafficMirrorFilter};
 /// Input of `ResetTrafficMirrorFilter` (Updates a traffic mirroring filter rule).
 ///
 /// This API is used to update a traffic mirroring instance filter rule.
+///
 /// Note: A traffic mirroring instance cannot simultaneously support filtering based on NAT gateway and five tuple rules.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -488,6 +489,7 @@ impl crate::Client {
     /// Calls `ResetTrafficMirrorFilter` (Updates a traffic mirroring filter rule).
     ///
     /// This API is used to update a traffic mirroring instance filter rule.
+    ///
     /// Note: A traffic mirroring instance cannot simultaneously support filtering based on NAT gateway and five tuple rules.
     ///
     /// Sends a signed [`ResetTrafficMirrorFilterRequest`] and decodes the answer into [`ResetTrafficMirrorFilterResponse`] or [`ResetTrafficMirrorFilterError`].

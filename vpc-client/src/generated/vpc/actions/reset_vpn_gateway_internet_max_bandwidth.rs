@@ -6,7 +6,7 @@
 use super::super::SERVICE;
 /// Input of `ResetVpnGatewayInternetMaxBandwidth` (Adjusts the bandwidth cap of a VPN gateway).
 ///
-/// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to [5,100] Mbps and [200,1000] Mbps.
+/// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -37,7 +37,7 @@ pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
         deserialize_with = "crate::lenient::required"
     )]
     pub vpn_gateway_id: ::std::string::String,
-    /// The new bandwidth cap in Mbps. Values: `5`, `10`, `20`, `50`, `100`, `200`, `500` and `1000`. The adjustment of the VPN gateway bandwidth is limited to [5,100] Mbps and [200,1000] Mbps.
+    /// The new bandwidth cap in Mbps. Values: `5`, `10`, `20`, `50`, `100`, `200`, `500` and `1000`. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
     ///
     /// Example: `5`
     #[serde(
@@ -114,7 +114,7 @@ pub enum ResetVpnGatewayInternetMaxBandwidthError {
     UnsupportedOperationInvalidState(crate::ServiceError),
     /// `UnsupportedOperation.VpnUnsupportedModifyBandwidth`
     ///
-    /// `The `%(value)s` does not support reducing VPN bandwidth.
+    /// `The `%(value)s\` does not support reducing VPN bandwidth.
     ///
     /// Documented for this action.
     UnsupportedOperationVpnUnsupportedModifyBandwidth(crate::ServiceError),
@@ -474,7 +474,7 @@ impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
 impl crate::Client {
     /// Calls `ResetVpnGatewayInternetMaxBandwidth` (Adjusts the bandwidth cap of a VPN gateway).
     ///
-    /// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to [5,100] Mbps and [200,1000] Mbps.
+    /// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
     ///
     /// Sends a signed [`ResetVpnGatewayInternetMaxBandwidthRequest`] and decodes the answer into [`ResetVpnGatewayInternetMaxBandwidthResponse`] or [`ResetVpnGatewayInternetMaxBandwidthError`].
     pub async fn reset_vpn_gateway_internet_max_bandwidth(

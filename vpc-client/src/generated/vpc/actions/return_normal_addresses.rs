@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `ReturnNormalAddresses` (Unbinds and releases public IPs).
 ///
 /// This API is used to unbind and release public IPs.
+///
 /// Note: Starting from Dec 15, 2022, CAM authorization is required for a sub-account to call this API. For more details, see [Authorization Guide](https://intl.cloud.tencent.com/document/product/598/34545?from_cn_redirect=1).
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -472,6 +473,7 @@ impl crate::Client {
     /// Calls `ReturnNormalAddresses` (Unbinds and releases public IPs).
     ///
     /// This API is used to unbind and release public IPs.
+    ///
     /// Note: Starting from Dec 15, 2022, CAM authorization is required for a sub-account to call this API. For more details, see [Authorization Guide](https://intl.cloud.tencent.com/document/product/598/34545?from_cn_redirect=1).
     ///
     /// Sends a signed [`ReturnNormalAddressesRequest`] and decodes the answer into [`ReturnNormalAddressesResponse`] or [`ReturnNormalAddressesError`].

@@ -41,6 +41,7 @@ pub struct SetVpnGatewaysRenewFlagRequest {
     )]
     pub vpn_gateway_ids: ::std::vec::Vec<::std::string::String>,
     /// Status of auto-renewal
+    ///
     /// Values: `0` (Follow original), `1` (Enable auto-renewal), `2` (Disable auto-renewal)
     ///
     /// Example: `2`

@@ -7,7 +7,8 @@ use super::super::SERVICE;
 /// Input of `TransformAddress` (Switches an ordinary IP to an EIP).
 ///
 /// This API is used to convert a common public IP into an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
-/// * Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
+///
+/// - Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -127,7 +128,7 @@ pub enum TransformAddressError {
     InvalidInstanceNotSupported(crate::ServiceError),
     /// `InvalidInstanceId.AlreadyBindEip`
     ///
-    /// The specified instance has already been bound to an EIP. You must  unbind the current EIP first before binding another EIP.
+    /// The specified instance has already been bound to an EIP. You must unbind the current EIP first before binding another EIP.
     ///
     /// Documented for this action.
     InvalidInstanceIdAlreadyBindEip(crate::ServiceError),
@@ -613,7 +614,8 @@ impl crate::Client {
     /// Calls `TransformAddress` (Switches an ordinary IP to an EIP).
     ///
     /// This API is used to convert a common public IP into an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
-    /// * Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
+    ///
+    /// - Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
     ///
     /// Sends a signed [`TransformAddressRequest`] and decodes the answer into [`TransformAddressResponse`] or [`TransformAddressError`].
     pub async fn transform_address(

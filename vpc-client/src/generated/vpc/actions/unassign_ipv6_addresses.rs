@@ -6,7 +6,8 @@
 use super::super::{SERVICE, Ipv6Address};
 /// Input of `UnassignIpv6Addresses` (Releases IPv6 addresses).
 ///
-/// This API is used to release the IPv6 addresses of an ENI. <br />
+/// This API is used to release the IPv6 addresses of an ENI.
+///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -510,7 +511,8 @@ impl crate::Action for UnassignIpv6AddressesRequest {
 impl crate::Client {
     /// Calls `UnassignIpv6Addresses` (Releases IPv6 addresses).
     ///
-    /// This API is used to release the IPv6 addresses of an ENI. <br />
+    /// This API is used to release the IPv6 addresses of an ENI.
+    ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///
     /// Sends a signed [`UnassignIpv6AddressesRequest`] and decodes the answer into [`UnassignIpv6AddressesResponse`] or [`UnassignIpv6AddressesError`].

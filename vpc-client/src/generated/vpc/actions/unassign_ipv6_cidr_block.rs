@@ -7,6 +7,7 @@ use super::super::SERVICE;
 /// Input of `UnassignIpv6CidrBlock` (Releases IPv6 IP range).
 ///
 /// This API (UnassignIpv6CidrBlock) is used to release IPv6 IP ranges.
+///
 /// If the IP range still has occupied IPs that are not yet repossessed, the IP range cannot be released.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -448,6 +449,7 @@ impl crate::Client {
     /// Calls `UnassignIpv6CidrBlock` (Releases IPv6 IP range).
     ///
     /// This API (UnassignIpv6CidrBlock) is used to release IPv6 IP ranges.
+    ///
     /// If the IP range still has occupied IPs that are not yet repossessed, the IP range cannot be released.
     ///
     /// Sends a signed [`UnassignIpv6CidrBlockRequest`] and decodes the answer into [`UnassignIpv6CidrBlockResponse`] or [`UnassignIpv6CidrBlockError`].

@@ -7,6 +7,7 @@ use super::super::{SERVICE, Ipv6SubnetCidrBlock};
 /// Input of `UnassignIpv6SubnetCidrBlock` (Releases the IPv6 subnet IP range).
 ///
 /// This API (UnassignIpv6SubnetCidrBlock) is used to release IPv6 subnet IP ranges.
+///
 /// If the subnet IP range still has occupied IPs that are not yet repossessed, the subnet IP range cannot be released.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
@@ -468,6 +469,7 @@ impl crate::Client {
     /// Calls `UnassignIpv6SubnetCidrBlock` (Releases the IPv6 subnet IP range).
     ///
     /// This API (UnassignIpv6SubnetCidrBlock) is used to release IPv6 subnet IP ranges.
+    ///
     /// If the subnet IP range still has occupied IPs that are not yet repossessed, the subnet IP range cannot be released.
     ///
     /// Sends a signed [`UnassignIpv6SubnetCidrBlockRequest`] and decodes the answer into [`UnassignIpv6SubnetCidrBlockResponse`] or [`UnassignIpv6SubnetCidrBlockError`].

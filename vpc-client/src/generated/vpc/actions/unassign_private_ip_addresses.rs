@@ -7,7 +7,8 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 /// Input of `UnassignPrivateIpAddresses` (Returns the private IPs of an ENI).
 ///
 /// This API is used to return the private IP addresses of an ENI.
-/// * If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
+///
+/// - If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
@@ -535,7 +536,8 @@ impl crate::Client {
     /// Calls `UnassignPrivateIpAddresses` (Returns the private IPs of an ENI).
     ///
     /// This API is used to return the private IP addresses of an ENI.
-    /// * If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
+    ///
+    /// - If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     ///

@@ -198,8 +198,9 @@ pub struct Address {
     )]
     pub internet_service_provider: ::core::option::Option<::std::string::String>,
     /// Specifies whether the EIP is a local bandwidth EIP. valid values:.
-    /// <li>true: EIP with local bandwidth.</li>.
-    /// <li>false: not a local bandwidth EIP.</li>.
+    ///
+    /// - true: EIP with local bandwidth.
+    /// - false: not a local bandwidth EIP.
     ///
     /// The description says the service always returns it.
     ///
@@ -212,6 +213,7 @@ pub struct Address {
     )]
     pub local_bgp: ::core::option::Option<bool>,
     /// Bandwidth value of EIP. The EIP for the bill-by-CVM account will return `null`.
+    ///
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -227,16 +229,27 @@ pub struct Address {
     )]
     pub bandwidth: ::core::option::Option<u64>,
     /// Network billing mode of EIP. The EIP for the bill-by-CVM account will return `null`.
+    ///
     /// Note: this field may return `null`, indicating that no valid value was found.
+    ///
     /// Including:
-    /// <li><strong>BANDWIDTH_PREPAID_BY_MONTH</strong></li>
-    /// <p style="padding-left: 30px;">Prepaid by monthly-subscribed bandwidth.</p>
-    /// <li><strong>TRAFFIC_POSTPAID_BY_HOUR</strong></li>
-    /// <p style="padding-left: 30px;">Pay-as-you-go billing by hourly traffic.</p>
-    /// <li><strong>BANDWIDTH_POSTPAID_BY_HOUR</strong></li>
-    /// <p style="padding-left: 30px;">Pay-as-you-go billing by hourly bandwidth.</p>
-    /// <li><strong>BANDWIDTH_PACKAGE</strong></li>
-    /// <p style="padding-left: 30px;">Bandwidth package.</p>
+    ///
+    /// - **BANDWIDTH_PREPAID_BY_MONTH**
+    ///
+    /// Prepaid by monthly-subscribed bandwidth.
+    ///
+    /// - **TRAFFIC_POSTPAID_BY_HOUR**
+    ///
+    /// Pay-as-you-go billing by hourly traffic.
+    ///
+    /// - **BANDWIDTH_POSTPAID_BY_HOUR**
+    ///
+    /// Pay-as-you-go billing by hourly bandwidth.
+    ///
+    /// - **BANDWIDTH_PACKAGE**
+    ///
+    /// Bandwidth package.
+    ///
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -264,7 +277,9 @@ pub struct Address {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// Prepaid monthly subscription bandwidth IP expiration time.
+    ///
     /// Specifies the time format in YYYY-MM-DDThh:MM:ssZ.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// A date as text, `YYYY-MM-DD`.
@@ -282,13 +297,13 @@ pub struct Address {
     )]
     pub deadline_date: ::core::option::Option<::std::string::String>,
     /// Instance type to which the EIP is bound. valid values:.
-    /// <Li>CVM: indicates cloud virtual machine.</li>.
-    /// <li>Specifies the NAT gateway.</li>.
-    /// <Li>HAVIP: high availability virtual ip.</li>.
-    /// <Li>ENI: specifies the elastic network interface.</li>.
-    /// <Li>CLB: specifies a private network clb.</li>.
-    /// <Li>DHCPIP: elastic private ip address</li>.
     ///
+    /// - CVM: indicates cloud virtual machine.
+    /// - Specifies the NAT gateway.
+    /// - HAVIP: high availability virtual ip.
+    /// - ENI: specifies the elastic network interface.
+    /// - CLB: specifies a private network clb.
+    /// - DHCPIP: elastic private ip address
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
@@ -305,6 +320,7 @@ pub struct Address {
     )]
     pub instance_type: ::core::option::Option<::std::string::String>,
     /// Static single-line IP network egress
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -330,7 +346,10 @@ pub struct Address {
     )]
     pub anti_d_do_s_package_id: ::core::option::Option<::std::string::String>,
     /// Indicates whether the current EIP is auto-renewed. This field is displayed only for EIPs with monthly prepaid bandwidth. Valid values are as follows:
-    /// <li>NOTIFY_AND_MANUAL_RENEW: Normal renewal</li><li>NOTIFY_AND_AUTO_RENEW: Automatic renewal</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW: No renewal upon expiration</li>
+    ///
+    /// - NOTIFY_AND_MANUAL_RENEW: Normal renewal
+    /// - NOTIFY_AND_AUTO_RENEW: Automatic renewal
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: No renewal upon expiration
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(
@@ -341,6 +360,7 @@ pub struct Address {
     )]
     pub renew_flag: ::core::option::Option<::std::string::String>,
     /// Indicates the ID of the Bandwidth Package associated with the current public IP. If the public IP is not billed by Bandwidth Package, this field is empty.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.

@@ -20,6 +20,7 @@ pub struct AddressInfo {
     #[serde(rename = "Address", default, deserialize_with = "crate::lenient::required")]
     pub address: ::std::string::String,
     /// Remarks
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -15,8 +15,9 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct AlgType {
     /// Ftp protocol Alg functionality whether enabled, available values:.
-    /// <li>true: enable Ftp protocol Alg functionality.</li>.
-    /// <li>false: disable Ftp protocol Alg functionality.</li>.
+    ///
+    /// - true: enable Ftp protocol Alg functionality.
+    /// - false: disable Ftp protocol Alg functionality.
     ///
     /// The description says the service always returns it.
     ///
@@ -29,8 +30,9 @@ pub struct AlgType {
     )]
     pub ftp: ::core::option::Option<bool>,
     /// Whether the Sip protocol Alg function is enabled. available values:.
-    /// <li>true: enable Sip protocol Alg function.</li>.
-    /// <li>false: disable Sip protocol Alg function.</li>.
+    ///
+    /// - true: enable Sip protocol Alg function.
+    /// - false: disable Sip protocol Alg function.
     ///
     /// The description says the service always returns it.
     ///

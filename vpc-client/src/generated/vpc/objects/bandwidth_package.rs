@@ -28,12 +28,13 @@ pub struct BandwidthPackage {
     )]
     pub bandwidth_package_id: ::core::option::Option<::std::string::String>,
     /// Bandwidth package type, includes:
-    /// <li>BGP: General BGP bandwidth package</li>
-    /// <li>HIGH_QUALITY_BGP: Dedicated BGP bandwidth package</li>
-    /// <li>ANYCAST: AIA BGP bandwidth package</li>
-    /// <li>SINGLEISP_CMCC: CMCC bandwidth package</li>
-    /// <li>SINGLEISP_CTCC: CTCC bandwidth package</li>
-    /// <li>SINGLEISP_CUCC: CUCC bandwidth package</li>
+    ///
+    /// - BGP: General BGP bandwidth package
+    /// - HIGH_QUALITY_BGP: Dedicated BGP bandwidth package
+    /// - ANYCAST: AIA BGP bandwidth package
+    /// - SINGLEISP_CMCC: CMCC bandwidth package
+    /// - SINGLEISP_CTCC: CTCC bandwidth package
+    /// - SINGLEISP_CUCC: CUCC bandwidth package
     ///
     /// The description says the service always returns it.
     ///
@@ -46,11 +47,12 @@ pub struct BandwidthPackage {
     )]
     pub network_type: ::core::option::Option<::std::string::String>,
     /// Bandwidth package billing type, includes:
-    /// <li>ENHANCED95_POSTPAID_BY_MONTH: Pay-as-you-go - Enhanced 95th percentile</li>
-    /// <li>PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: Postpaid - Main Traffic Billing</li>
-    /// <li>BANDWIDTH_POSTPAID_BY_DAY: General BGP, Pay-as-you-go - Bandwidth-based</li>
-    /// <li>PEAK_BANDWIDTH_POSTPAID_BY_DAY: Static single-line, Pay-as-you-go - Daily billed</li>
-    /// <li>TOP5_POSTPAID_BY_MONTH: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket</li>
+    ///
+    /// - ENHANCED95_POSTPAID_BY_MONTH: Pay-as-you-go - Enhanced 95th percentile
+    /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: Postpaid - Main Traffic Billing
+    /// - BANDWIDTH_POSTPAID_BY_DAY: General BGP, Pay-as-you-go - Bandwidth-based
+    /// - PEAK_BANDWIDTH_POSTPAID_BY_DAY: Static single-line, Pay-as-you-go - Daily billed
+    /// - TOP5_POSTPAID_BY_MONTH: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket
     ///
     /// The description says the service always returns it.
     ///
@@ -125,6 +127,7 @@ pub struct BandwidthPackage {
     )]
     pub bandwidth: ::core::option::Option<i64>,
     /// Network egress. It defaults to `center_egress1`. Valid values:
+    ///
     /// center_egress1,center_egress2,center_egress3
     ///
     /// The description says the service always returns it.

@@ -102,6 +102,7 @@ pub struct CCN {
     )]
     pub qos_level: ::core::option::Option<::std::string::String>,
     /// The billing method. POSTPAID indicates postpaid.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -117,6 +118,7 @@ pub struct CCN {
     )]
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
     /// The limit type. INTER_REGION_LIMIT is the limit between regions. OUTER_REGION_LIMIT is a region egress limit.
+    ///
     /// Note: This field may return null, indicating no valid value.
     ///
     /// The description says the service always returns it.
@@ -156,6 +158,7 @@ pub struct CCN {
     )]
     pub route_priority_flag: ::core::option::Option<bool>,
     /// Number of route tables associated with the instance.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -171,6 +174,7 @@ pub struct CCN {
     )]
     pub route_table_count: ::core::option::Option<u64>,
     /// Whether the multiple route tables feature is enabled for the CCN instance. Valid values: `False`: no; `True`: yes. Default value: `False`.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -200,6 +204,7 @@ pub struct CCN {
     )]
     pub is_security_lock: ::core::option::Option<bool>,
     /// Status of CCN route broadcasting policy. Values: `False` (Disabled), `True` (Enabled)
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

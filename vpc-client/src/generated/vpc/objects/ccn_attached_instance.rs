@@ -20,9 +20,10 @@ pub struct CcnAttachedInstance {
     #[serde(rename = "CcnId", default, deserialize_with = "crate::lenient::required")]
     pub ccn_id: ::std::string::String,
     /// The type of associated instances:
-    /// <li>`VPC`: VPC</li>
-    /// <li>`DIRECTCONNECT`: Direct Connect</li>
-    /// <li>`BMVPC`: BM VPC</li>
+    ///
+    /// - `VPC`: VPC
+    /// - `DIRECTCONNECT`: Direct Connect
+    /// - `BMVPC`: BM VPC
     ///
     /// Example: `VPC`
     #[serde(
@@ -77,15 +78,16 @@ pub struct CcnAttachedInstance {
     )]
     pub cidr_block: ::std::vec::Vec<::std::string::String>,
     /// The status of the associated instance:
-    /// <li>`PENDING`: In application</li>
-    /// <li>`ACTIVE`: Connected</li>
-    /// <li>`EXPIRED`: Expired</li>
-    /// <li>`REJECTED`: Rejected</li>
-    /// <li>`DELETED`: Deleted</li>
-    /// <li>`FAILED`: Failed (it will be asynchronously unbound after 2 hours)</li>
-    /// <li>`ATTACHING`: binding</li>
-    /// <li>`DETACHING`: Unbinding</li>
-    /// <li>`DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)</li>
+    ///
+    /// - `PENDING`: In application
+    /// - `ACTIVE`: Connected
+    /// - `EXPIRED`: Expired
+    /// - `REJECTED`: Rejected
+    /// - `DELETED`: Deleted
+    /// - `FAILED`: Failed (it will be asynchronously unbound after 2 hours)
+    /// - `ATTACHING`: binding
+    /// - `DETACHING`: Unbinding
+    /// - `DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)
     ///
     /// Example: `ACTIVE`
     #[serde(rename = "State", default, deserialize_with = "crate::lenient::required")]
@@ -125,6 +127,7 @@ pub struct CcnAttachedInstance {
     )]
     pub description: ::std::string::String,
     /// Route table ID
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -138,6 +141,7 @@ pub struct CcnAttachedInstance {
     )]
     pub route_table_id: ::core::option::Option<::std::string::String>,
     /// Route table name
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -16,6 +16,7 @@ use super::super::{CcnRegionBandwidthLimit, Tag};
 #[serde(crate = "crate::__private::serde")]
 pub struct CcnBandwidthInfo {
     /// The CCN ID that the bandwidth belongs to.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -29,6 +30,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub ccn_id: ::core::option::Option<::std::string::String>,
     /// The creation time of the instance.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -42,6 +44,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
     /// The expiration time of the instance.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -55,6 +58,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub expired_time: ::core::option::Option<::std::string::String>,
     /// The unique ID of the bandwidth instance.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -68,6 +72,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub region_flow_control_id: ::core::option::Option<::std::string::String>,
     /// The billing flag.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -81,6 +86,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub renew_flag: ::core::option::Option<::std::string::String>,
     /// The information of the bandwidth regions and bandwidth caps. The parameter is only returned for the cross-region limit mode, but not for egress limit.
+    ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -94,6 +100,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub ccn_region_bandwidth_limit: ::core::option::Option<CcnRegionBandwidthLimit>,
     /// Cloud marketplace instance ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -107,6 +114,7 @@ pub struct CcnBandwidthInfo {
     )]
     pub market_id: ::core::option::Option<::std::string::String>,
     /// The list of tags to be bound.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -15,9 +15,10 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct CcnInstance {
     /// The type of the associated instance. Available values are:
-    /// <li>`VPC`: VPC</li>
-    /// <li>`DIRECTCONNECT`: Direct Connect</li>
-    /// <li>`BMVPC`: BM VPC</li>
+    ///
+    /// - `VPC`: VPC
+    /// - `DIRECTCONNECT`: Direct Connect
+    /// - `BMVPC`: BM VPC
     ///
     /// The description says the service always returns it.
     ///
@@ -63,6 +64,7 @@ pub struct CcnInstance {
     )]
     pub description: ::core::option::Option<::std::string::String>,
     /// The ID of the route table associated with the instance
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

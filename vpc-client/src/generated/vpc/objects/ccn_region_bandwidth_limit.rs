@@ -39,6 +39,7 @@ pub struct CcnRegionBandwidthLimit {
     )]
     pub is_bm: ::core::option::Option<bool>,
     /// The target region, such as `ap-shanghai`
+    ///
     /// Note: This field may return null, indicating no valid value.
     ///
     /// The service may answer `null`.

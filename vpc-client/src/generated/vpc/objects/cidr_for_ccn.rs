@@ -15,6 +15,7 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct CidrForCcn {
     /// Local CIDR block, including subnet CIDR block and secondary CIDR block
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -30,6 +31,7 @@ pub struct CidrForCcn {
     )]
     pub cidr: ::core::option::Option<::std::string::String>,
     /// Whether the routing policy of the VPC subnet is published to CCN.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

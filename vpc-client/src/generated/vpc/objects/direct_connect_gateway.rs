@@ -38,8 +38,9 @@ pub struct DirectConnectGateway {
     #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
     pub vpc_id: ::std::string::String,
     /// The associated network type:
-    /// <li>`VPC` - VPC</li>
-    /// <li>`CCN` - CCN</li>
+    ///
+    /// - `VPC` - VPC
+    /// - `CCN` - CCN
     ///
     /// Example: `CCN`
     #[serde(
@@ -49,8 +50,9 @@ pub struct DirectConnectGateway {
     )]
     pub network_type: ::std::string::String,
     /// The `ID` of the associated network instance:
-    /// <li>When the NetworkType is `VPC`, this value is the VPC instance `ID`</li>
-    /// <li>When the NetworkType is `CCN`, this value is the CCN instance `ID`</li>
+    ///
+    /// - When the NetworkType is `VPC`, this value is the VPC instance `ID`
+    /// - When the NetworkType is `CCN`, this value is the CCN instance `ID`
     ///
     /// Example: `ccn-4rukgymd`
     #[serde(
@@ -60,8 +62,10 @@ pub struct DirectConnectGateway {
     )]
     pub network_instance_id: ::std::string::String,
     /// Gateway type:
-    /// <li>NORMAL - Standard type. Note: CCN only supports the standard type</li>
-    /// <li>NAT - NAT type</li>
+    ///
+    /// - NORMAL - Standard type. Note: CCN only supports the standard type
+    /// - NAT - NAT type
+    ///
     /// NAT type supports network address switch configuration. After the type is confirmed, it cannot be modified. A VPC can create one NAT-type Direct Connect gateway and one non-NAT-type Direct Connect gateway
     ///
     /// Example: `NORMAL`
@@ -97,8 +101,9 @@ pub struct DirectConnectGateway {
     #[serde(rename = "CcnId", default, deserialize_with = "crate::lenient::required")]
     pub ccn_id: ::std::string::String,
     /// The route-learning type of the CCN:
-    /// <li>`BGP` - Automatic learning.</li>
-    /// <li>`STATIC` - Static, that is, user-configured.</li>
+    ///
+    /// - `BGP` - Automatic learning.
+    /// - `STATIC` - Static, that is, user-configured.
     ///
     /// Example: `BGP`
     #[serde(
@@ -126,6 +131,7 @@ pub struct DirectConnectGateway {
     )]
     pub enable_bgp_community: bool,
     /// ID of the NAT gateway bound.
+    ///
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// The service may answer `null`.
@@ -139,6 +145,7 @@ pub struct DirectConnectGateway {
     )]
     pub nat_gateway_id: ::core::option::Option<::std::string::String>,
     /// Whether the direct connect gateway supports the VXLAN architecture.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -152,6 +159,7 @@ pub struct DirectConnectGateway {
     )]
     pub vxlan_support: ::core::option::Option<::std::vec::Vec<bool>>,
     /// CCN route publishing mode. Valid values: `standard` and `exquisite`.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -165,6 +173,7 @@ pub struct DirectConnectGateway {
     )]
     pub mode_type: ::core::option::Option<::std::string::String>,
     /// Whether the direct connect gateway is for an edge zone.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -178,6 +187,7 @@ pub struct DirectConnectGateway {
     )]
     pub local_zone: ::core::option::Option<bool>,
     /// Availability zone where the direct connect gateway resides.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -191,8 +201,11 @@ pub struct DirectConnectGateway {
     )]
     pub zone: ::core::option::Option<::std::string::String>,
     /// The status of gateway traffic monitoring
+    ///
     /// 0: disable
+    ///
     /// 1: enable
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -206,6 +219,7 @@ pub struct DirectConnectGateway {
     )]
     pub enable_flow_details: ::core::option::Option<u64>,
     /// The last time when the gateway traffic monitoring is enabled/disabled
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -219,8 +233,11 @@ pub struct DirectConnectGateway {
     )]
     pub flow_details_update_time: ::core::option::Option<::std::string::String>,
     /// Whether gateway traffic monitoring is supported
+    ///
     /// 0: No
+    ///
     /// 1: Yes
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// The service may answer `null`.
@@ -234,9 +251,11 @@ pub struct DirectConnectGateway {
     )]
     pub new_afc: ::core::option::Option<u64>,
     /// Direct connect gateway access network types:
-    /// <li>`VXLAN` - VXLAN type.</li>
-    /// <li>`MPLS` - MPLS type.</li>
-    /// <li>`Hybrid` - Hybrid type.</li>
+    ///
+    /// - `VXLAN` - VXLAN type.
+    /// - `MPLS` - MPLS type.
+    /// - `Hybrid` - Hybrid type.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// The service may answer `null`.
@@ -250,6 +269,7 @@ pub struct DirectConnectGateway {
     )]
     pub access_network_type: ::core::option::Option<::std::string::String>,
     /// AZ list of direct connect gateway with cross-AZ placement groups
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// The service may answer `null`.

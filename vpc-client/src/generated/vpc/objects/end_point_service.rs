@@ -100,6 +100,7 @@ pub struct EndPointService {
     )]
     pub auto_accept_flag: ::core::option::Option<bool>,
     /// Number of associated endpoints
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -115,6 +116,7 @@ pub struct EndPointService {
     )]
     pub end_point_count: ::core::option::Option<u64>,
     /// Array of endpoints
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -135,7 +135,7 @@ pub struct FlowLog {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
-    /// Tag list, such as [{"Key": "city", "Value": "shanghai"}].
+    /// Tag list, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// The description says the service always returns it.
     ///
@@ -160,6 +160,7 @@ pub struct FlowLog {
     )]
     pub enable: ::core::option::Option<bool>,
     /// Consumer end types: cls and ckafka
+    ///
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// The description says the service always returns it.
@@ -175,6 +176,7 @@ pub struct FlowLog {
     )]
     pub storage_type: ::core::option::Option<::std::string::String>,
     /// Information of the consumer, which is returned when the consumer type is `ckafka`.
+    ///
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// The description says the service always returns it.
@@ -190,6 +192,7 @@ pub struct FlowLog {
     )]
     pub flow_log_storage: ::core::option::Option<FlowLogStorage>,
     /// The region corresponding to the flow log storage ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

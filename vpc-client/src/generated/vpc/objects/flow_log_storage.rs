@@ -24,6 +24,7 @@ pub struct FlowLogStorage {
     )]
     pub storage_id: ::std::string::String,
     /// Topic ID, which is required when `StorageType` is `ckafka`.
+    ///
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// The service may answer `null`.

@@ -111,8 +111,9 @@ pub struct HaVip {
     )]
     pub address_ip: ::core::option::Option<::std::string::String>,
     /// Status:
-    /// <li>`AVAILABLE`: Operating</li>
-    /// <li>`UNBIND`: Not bound</li>
+    ///
+    /// - `AVAILABLE`: Operating
+    /// - `UNBIND`: Not bound
     ///
     /// The description says the service always returns it.
     ///

@@ -14,7 +14,7 @@
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct InstanceChargePrepaid {
-    /// Purchased usage period (in month). Value range: [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36].
+    /// Purchased usage period (in month). Value range: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36\].
     ///
     /// The description says the service always returns it.
     ///

@@ -25,6 +25,7 @@ pub struct InternetPriceDetail {
     )]
     pub unit_price: ::core::option::Option<f64>,
     /// Discounted price. Unit: USD
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `80`
@@ -35,7 +36,10 @@ pub struct InternetPriceDetail {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub discount_price: ::core::option::Option<f64>,
-    /// Billing unit. Valid values: <ul> <li>HOUR: Indicates that the billing unit is calculated hourly. The scenarios currently involving this billing unit include TRAFFIC_POSTPAID_BY_HOUR and BANDWIDTH_POSTPAID_BY_HOUR.</li></ul>
+    /// Billing unit. Valid values:
+    ///
+    /// - HOUR: Indicates that the billing unit is calculated hourly. The scenarios currently involving this billing unit include TRAFFIC_POSTPAID_BY_HOUR and BANDWIDTH_POSTPAID_BY_HOUR.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `HOUR`

@@ -15,6 +15,7 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct IpGeolocationInfo {
     /// Country/region
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -30,6 +31,7 @@ pub struct IpGeolocationInfo {
     )]
     pub country: ::core::option::Option<::std::string::String>,
     /// Province- or municipality-level administrative region
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -45,6 +47,7 @@ pub struct IpGeolocationInfo {
     )]
     pub province: ::core::option::Option<::std::string::String>,
     /// Municipal administrative region
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -60,6 +63,7 @@ pub struct IpGeolocationInfo {
     )]
     pub city: ::core::option::Option<::std::string::String>,
     /// Urban area
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -75,6 +79,7 @@ pub struct IpGeolocationInfo {
     )]
     pub region: ::core::option::Option<::std::string::String>,
     /// Access ISP
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -90,6 +95,7 @@ pub struct IpGeolocationInfo {
     )]
     pub isp: ::core::option::Option<::std::string::String>,
     /// ISP backbone network’s AS name
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -105,6 +111,7 @@ pub struct IpGeolocationInfo {
     )]
     pub as_name: ::core::option::Option<::std::string::String>,
     /// ISP backbone network’s AS ID
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -120,6 +127,7 @@ pub struct IpGeolocationInfo {
     )]
     pub as_id: ::core::option::Option<::std::string::String>,
     /// Comment. The APN value of mobile users is entered currently. If there is no APN attribute, this is `null`.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -135,6 +143,7 @@ pub struct IpGeolocationInfo {
     )]
     pub comment: ::core::option::Option<::std::string::String>,
     /// IP address
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -70,10 +70,11 @@ pub struct Ipv6Address {
     )]
     pub is_wan_ip_blocked: ::core::option::Option<bool>,
     /// `IPv6` address status:
-    /// <li>`PENDING`: Creating</li>
-    /// <li>`MIGRATING`: Migrating</li>
-    /// <li>`DELETING`: Deleting</li>
-    /// <li>`AVAILABLE`: Available</li>
+    ///
+    /// - `PENDING`: Creating
+    /// - `MIGRATING`: Migrating
+    /// - `DELETING`: Deleting
+    /// - `AVAILABLE`: Available
     ///
     /// The description says the service always returns it.
     ///

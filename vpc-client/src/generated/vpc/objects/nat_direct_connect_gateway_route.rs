@@ -24,6 +24,7 @@ pub struct NatDirectConnectGatewayRoute {
     )]
     pub destination_cidr_block: ::std::string::String,
     /// The type of the next-hop gateway. Supported types:
+    ///
     /// `DIRECTCONNECT`: Direct connect gateway
     ///
     /// Example: `DIRECTCONNECT`

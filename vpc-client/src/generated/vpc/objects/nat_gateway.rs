@@ -55,7 +55,9 @@ pub struct NatGateway {
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
     /// The status of the NAT gateway.
-    ///  `PENDING`: Being created, `DELETING`: Being deleted, `AVAILABLE`: Running, `UPDATING`: Being upgraded,
+    ///
+    /// `PENDING`: Being created, `DELETING`: Being deleted, `AVAILABLE`: Running, `UPDATING`: Being upgraded,
+    ///
     /// `FAILED`: Failed.
     ///
     /// The description says the service always returns it.
@@ -157,6 +159,7 @@ pub struct NatGateway {
     )]
     pub zone: ::core::option::Option<::std::string::String>,
     /// ID of the direct connect gateway bound.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -174,6 +177,7 @@ pub struct NatGateway {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Subnet ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -201,6 +205,7 @@ pub struct NatGateway {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// The list of the security groups bound to the NAT Gateway
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -218,6 +223,7 @@ pub struct NatGateway {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// SNAT forwarding rule of the NAT gateway.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -235,6 +241,7 @@ pub struct NatGateway {
         ::std::vec::Vec<SourceIpTranslationNatRule>,
     >,
     /// Whether the NAT gateway is dedicated.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -250,6 +257,7 @@ pub struct NatGateway {
     )]
     pub is_exclusive: ::core::option::Option<bool>,
     /// Bandwidth of the gateway cluster where the dedicated NAT Gateway resides. Unit: Mbps. This field does not exist when the `IsExclusive` field is set to `false`.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -265,6 +273,7 @@ pub struct NatGateway {
     )]
     pub exclusive_gateway_bandwidth: ::core::option::Option<u64>,
     /// Whether the NAT gateway is blocked. Values: `NORMAL`, `RESTRICTED`
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -280,6 +289,7 @@ pub struct NatGateway {
     )]
     pub restrict_state: ::core::option::Option<::std::string::String>,
     /// NAT gateway major version. `1`: Classic, `2`: Standard
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

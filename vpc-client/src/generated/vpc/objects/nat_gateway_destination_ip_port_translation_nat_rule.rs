@@ -87,6 +87,7 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     )]
     pub description: ::core::option::Option<::std::string::String>,
     /// NAT gateway ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -102,6 +103,7 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     )]
     pub nat_gateway_id: ::core::option::Option<::std::string::String>,
     /// VPC ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -117,6 +119,7 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     )]
     pub vpc_id: ::core::option::Option<::std::string::String>,
     /// The creation time of the NAT gateway forwarding rule.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -113,12 +113,19 @@ pub struct NetDetect {
     )]
     pub detect_source_ip: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Type of the next hop. Currently supported types are:
+    ///
     /// VPN: VPN gateway;
+    ///
     /// `DIRECTCONNECT`: Direct connect gateway;
+    ///
     /// `PEERCONNECTION`: Peering connection;
+    ///
     /// `NAT`: NAT gateway;
+    ///
     /// `NORMAL_CVM`: CVM instance;
+    ///
     /// `CCN`: CCN instance;
+    ///
     /// `NONEXTHOP`: No next hop.
     ///
     /// The description says the service always returns it.
@@ -132,12 +139,19 @@ pub struct NetDetect {
     )]
     pub next_hop_type: ::core::option::Option<::std::string::String>,
     /// ID of the next-hop gateway.
+    ///
     /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
+    ///
     /// `NextHopType` = `DIRECTCONNECT`: Direct connect gateway ID, such as `dcg-12345678`.
+    ///
     /// `NextHopType` = `PEERCONNECTION`: Peering connection ID, such as `pcx-12345678`.
+    ///
     /// `NextHopType` = `NAT`: NAT gateway ID, such as `nat-12345678`.
+    ///
     /// If NextHopType is set to NORMAL_CVM, the value of this parameter is the IPv4 address of the CVM, such as 10.0.0.12.
+    ///
     /// `NextHopType` = `CCN`: CCN instance ID, such as `ccn-12345678`.
+    ///
     /// `NextHopType` = `NONEXTHOP`: No next hop.
     ///
     /// The description says the service always returns it.
@@ -151,6 +165,7 @@ pub struct NetDetect {
     )]
     pub next_hop_destination: ::core::option::Option<::std::string::String>,
     /// The name of the next-hop gateway.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -166,6 +181,7 @@ pub struct NetDetect {
     )]
     pub next_hop_name: ::core::option::Option<::std::string::String>,
     /// Network detection description.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -181,6 +197,7 @@ pub struct NetDetect {
     )]
     pub net_detect_description: ::core::option::Option<::std::string::String>,
     /// The creation time.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.

@@ -27,10 +27,15 @@ pub struct NetDetectIpState {
     )]
     pub detect_destination_ip: ::core::option::Option<::std::string::String>,
     /// The detection result.
+    ///
     /// 0: successful;
+    ///
     /// -1: no packet loss occurred during routing;
+    ///
     /// -2: packet loss occurred when outbound traffic is blocked by the ACL;
+    ///
     /// -3: packet loss occurred when inbound traffic is blocked by the ACL;
+    ///
     /// -4: other errors.
     ///
     /// The description says the service always returns it.

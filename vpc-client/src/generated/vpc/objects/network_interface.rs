@@ -114,11 +114,12 @@ pub struct NetworkInterface {
     )]
     pub mac_address: ::core::option::Option<::std::string::String>,
     /// ENI status:
-    /// <li>`PENDING`: Creating</li>
-    /// <li>`AVAILABLE`: Available</li>
-    /// <li>`ATTACHING`: Binding</li>
-    /// <li>`DETACHING`: Unbinding</li>
-    /// <li>`DELETING`: Deleting</li>
+    ///
+    /// - `PENDING`: Creating
+    /// - `AVAILABLE`: Available
+    /// - `ATTACHING`: Binding
+    /// - `DETACHING`: Unbinding
+    /// - `DELETING`: Deleting
     ///
     /// The description says the service always returns it.
     ///
@@ -145,6 +146,7 @@ pub struct NetworkInterface {
         ::std::vec::Vec<PrivateIpAddressSpecification>,
     >,
     /// Bound CVM object.
+    ///
     /// Note: This field may return null, indicating no valid value.
     ///
     /// The description says the service always returns it.
@@ -220,6 +222,7 @@ pub struct NetworkInterface {
     )]
     pub eni_type: ::core::option::Option<u64>,
     /// Type of the resource bound with an ENI. Valid values: cvm, eks.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -235,6 +238,7 @@ pub struct NetworkInterface {
     )]
     pub business: ::core::option::Option<::std::string::String>,
     /// ID of the CDC instance associated with the ENI
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -250,6 +254,7 @@ pub struct NetworkInterface {
     )]
     pub cdc_id: ::core::option::Option<::std::string::String>,
     /// ENI type. Valid values: `0` (standard); `1` (extension). Default value: `0`.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -265,6 +270,7 @@ pub struct NetworkInterface {
     )]
     pub attach_type: ::core::option::Option<u64>,
     /// The ID of resource to retain the ENI primary IP. It’s used as the request parameters for deleting an ENI.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.
@@ -278,10 +284,12 @@ pub struct NetworkInterface {
     )]
     pub resource_id: ::core::option::Option<::std::string::String>,
     /// Service level
-    /// <li>`DEFAULT`: Default level</lil>
-    /// <li>`PT`: Gold</li>
-    /// <li>`AU`: Silver</li>
-    /// <li>`AG`: Bronze</li>
+    ///
+    /// - `DEFAULT`: Default level
+    /// - `PT`: Gold
+    /// - `AU`: Silver
+    /// - `AG`: Bronze
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -78,9 +78,13 @@ pub struct PrivateIpAddressSpecification {
     )]
     pub is_wan_ip_blocked: ::core::option::Option<bool>,
     /// IP status:
+    ///
     /// PENDING: Creating
+    ///
     /// MIGRATING: Migrating
+    ///
     /// DELETING: Deleting
+    ///
     /// AVAILABLE: Available
     ///
     /// Example: `AVAILABLE`

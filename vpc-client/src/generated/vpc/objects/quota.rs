@@ -14,7 +14,11 @@
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct Quota {
-    /// Quota name. Value range:<br><li>`TOTAL_EIP_QUOTA`:EIP quota under the user's current region<br><li>`DAILY_EIP_APPLY`: Number of EIP applications submitted daily under the user's current region<br><li>`DAILY_PUBLIC_IP_ASSIGN`: Number of public IP reassignments under the user's current region.
+    /// Quota name. Value range:
+    ///
+    /// - `TOTAL_EIP_QUOTA`:EIP quota under the user's current region
+    /// - `DAILY_EIP_APPLY`: Number of EIP applications submitted daily under the user's current region
+    /// - `DAILY_PUBLIC_IP_ASSIGN`: Number of public IP reassignments under the user's current region.
     ///
     /// The description says the service always returns it.
     ///

@@ -24,14 +24,23 @@ pub struct Route {
     )]
     pub destination_cidr_block: ::std::string::String,
     /// Type of the next hop. Valid values:
+    ///
     /// `CVM`: public gateway CVM;
+    ///
     /// `VPN`: VPN gateway;
+    ///
     /// `DIRECTCONNECT`: direct connect gateway;
+    ///
     /// `PEERCONNECTION`: peering connection;
+    ///
     /// `HAVIP`: HAVIP;
+    ///
     /// `NAT`: NAT Gateway;
+    ///
     /// `NORMAL_CVM`: normal CVM;
+    ///
     /// `EIP`: public IP address of the CVM;
+    ///
     /// `LOCAL_GATEWAY`: local gateway.
     ///
     /// The description says the service always returns it.
@@ -44,6 +53,7 @@ pub struct Route {
     )]
     pub gateway_type: ::std::string::String,
     /// Next hop address. You simply need to specify the gateway ID of a different next hop type, and the system will automatically match the next hop address.
+    ///
     /// Note: If `GatewayType` is set to `NORMAL_CVM`, `GatewayId` should be the private IP of the instance.
     ///
     /// The description says the service always returns it.
@@ -56,6 +66,7 @@ pub struct Route {
     )]
     pub gateway_id: ::std::string::String,
     /// Routing policy ID. The IPv4 routing policy will have a meaningful value, while the IPv6 routing policy is always 0. We recommend using the unique ID `RouteItemId` for the routing policy.
+    ///
     /// This field is required when you want to delete a routing policy.
     ///
     /// The description says the service always returns it.
@@ -93,9 +104,13 @@ pub struct Route {
     )]
     pub enabled: ::core::option::Option<bool>,
     /// The route type. Currently, the following types are supported:
+    ///
     /// USER: User route;
+    ///
     /// NETD: Network probe route. When creating a network probe route, the system delivers by default. It cannot be edited or deleted;
+    ///
     /// CCN: CCN route. The system delivers by default. It cannot be edited or deleted.
+    ///
     /// Users can only add and operate USER-type routes.
     ///
     /// The description says the service always returns it.
@@ -145,6 +160,7 @@ pub struct Route {
     )]
     pub route_item_id: ::core::option::Option<::std::string::String>,
     /// Whether the routing policy is published to CCN.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -32,6 +32,7 @@ pub struct RoutePolicy {
     )]
     pub route_policy_id: ::core::option::Option<::std::string::String>,
     /// Specifies the routing strategy name.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -63,6 +64,7 @@ pub struct RoutePolicy {
     )]
     pub route_policy_description: ::core::option::Option<::std::string::String>,
     /// Routing policy rule list.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -80,6 +82,7 @@ pub struct RoutePolicy {
         ::std::vec::Vec<RoutePolicyEntry>,
     >,
     /// Specifies the routing strategy binding.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.

@@ -15,6 +15,7 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct RoutePolicyEntry {
     /// Specifies the unique ID of the IPv4 routing strategy entry.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -30,6 +31,7 @@ pub struct RoutePolicyEntry {
     )]
     pub route_policy_entry_id: ::core::option::Option<::std::string::String>,
     /// Destination ip range.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -45,6 +47,7 @@ pub struct RoutePolicyEntry {
     )]
     pub cidr_block: ::core::option::Option<::std::string::String>,
     /// Describes the routing strategy rule.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -62,8 +65,11 @@ pub struct RoutePolicyEntry {
     /// Routing Type
     ///
     /// Specifies the USER-customized data type.
+    ///
     /// NETD: specifies the route for network detection.
+    ///
     /// CCN: CCN route.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -79,15 +85,25 @@ pub struct RoutePolicyEntry {
     )]
     pub route_type: ::core::option::Option<::std::string::String>,
     /// Next hop type. types currently supported:.
+    ///
     /// CVM: cloud virtual machine with public network gateway type.
+    ///
     /// VPN: vpn gateway.
+    ///
     /// DIRECTCONNECT: direct connect gateway.
+    ///
     /// PEERCONNECTION: peering connection.
+    ///
     /// HAVIP: high availability virtual ip.
+    ///
     /// NAT: specifies the nat gateway.
+    ///
     /// EIP: specifies the public ip address of the cloud virtual machine.
+    ///
     /// LOCAL_GATEWAY: specifies the local gateway.
+    ///
     /// PVGW: pvgw gateway.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -103,6 +119,7 @@ pub struct RoutePolicyEntry {
     )]
     pub gateway_type: ::core::option::Option<::std::string::String>,
     /// Gateway unique ID.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -118,6 +135,7 @@ pub struct RoutePolicyEntry {
     )]
     pub gateway_id: ::core::option::Option<::std::string::String>,
     /// Priority. a smaller value indicates a higher priority.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -133,9 +151,13 @@ pub struct RoutePolicyEntry {
     )]
     pub priority: ::core::option::Option<u64>,
     /// Action.
+    ///
     /// DROP: drop.
+    ///
     /// DISABLE: receive and disable.
+    ///
     /// ACCEPT: receive and enable.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.
@@ -167,6 +189,7 @@ pub struct RoutePolicyEntry {
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
     /// Specifies the region.
+    ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// The description says the service always returns it.

@@ -112,6 +112,7 @@ pub struct RouteTable {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// Whether the local route is published to CCN.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -83,6 +83,7 @@ pub struct SecurityGroup {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// Security group update time.
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -40,6 +40,7 @@ pub struct SecurityGroupPolicy {
     )]
     pub protocol: ::core::option::Option<::std::string::String>,
     /// Port (`all`, a single port, or a port range).
+    ///
     /// Note: If the `Protocol` value is set to `ALL`, the `Port` value also needs to be set to `all`.
     ///
     /// The service may answer `null`.
@@ -64,7 +65,7 @@ pub struct SecurityGroupPolicy {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub service_template: ::core::option::Option<ServiceTemplateSpecification>,
-    /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n` is entered, it is mapped to 0.0.0.0/0.
+    /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n\` is entered, it is mapped to 0.0.0.0/0.
     ///
     /// The service may answer `null`.
     ///

@@ -16,6 +16,7 @@ use super::super::SecurityGroupPolicy;
 #[serde(crate = "crate::__private::serde")]
 pub struct SecurityGroupPolicySet {
     /// The version number of the security group policy, which will automatically increase by one each time you update the security group policy, so as to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
+    ///
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -31,6 +32,7 @@ pub struct SecurityGroupPolicySet {
     )]
     pub version: ::core::option::Option<::std::string::String>,
     /// Outbound rule.
+    ///
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -46,6 +48,7 @@ pub struct SecurityGroupPolicySet {
     )]
     pub egress: ::core::option::Option<::std::vec::Vec<SecurityGroupPolicy>>,
     /// Inbound rule.
+    ///
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

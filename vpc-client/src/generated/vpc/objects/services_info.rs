@@ -20,6 +20,7 @@ pub struct ServicesInfo {
     #[serde(rename = "Service", default, deserialize_with = "crate::lenient::required")]
     pub service: ::std::string::String,
     /// Remarks
+    ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

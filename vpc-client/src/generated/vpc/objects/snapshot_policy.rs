@@ -45,6 +45,7 @@ pub struct SnapshotPolicy {
     #[serde(rename = "KeepTime", default, deserialize_with = "crate::lenient::required")]
     pub keep_time: u64,
     /// Whether to create a new COS bucket. It defaults to `False`.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -94,6 +95,7 @@ pub struct SnapshotPolicy {
     )]
     pub snapshot_policy_id: ::core::option::Option<::std::string::String>,
     /// Scheduled backup policies
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -121,6 +123,7 @@ pub struct SnapshotPolicy {
     )]
     pub enable: ::core::option::Option<bool>,
     /// Creation time
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

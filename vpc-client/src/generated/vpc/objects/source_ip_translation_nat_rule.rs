@@ -26,6 +26,7 @@ pub struct SourceIpTranslationNatRule {
     )]
     pub resource_id: ::std::string::String,
     /// Resource type. Valid values: `SUBNET`, `NETWORKINTERFACE`, `USERDEFINED`
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -86,6 +87,7 @@ pub struct SourceIpTranslationNatRule {
     )]
     pub nat_gateway_snat_id: ::core::option::Option<::std::string::String>,
     /// NAT gateway ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -101,6 +103,7 @@ pub struct SourceIpTranslationNatRule {
     )]
     pub nat_gateway_id: ::core::option::Option<::std::string::String>,
     /// VPC ID.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -116,6 +119,7 @@ pub struct SourceIpTranslationNatRule {
     )]
     pub vpc_id: ::core::option::Option<::std::string::String>,
     /// The creation time of a NAT gateway's SNAT rule.
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

@@ -28,6 +28,7 @@ pub struct TrafficPackage {
     )]
     pub traffic_package_id: ::core::option::Option<::std::string::String>,
     /// Traffic package name
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -119,6 +120,7 @@ pub struct TrafficPackage {
     )]
     pub used_amount: ::core::option::Option<f64>,
     /// Traffic package tag
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

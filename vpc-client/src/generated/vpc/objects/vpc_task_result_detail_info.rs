@@ -15,6 +15,7 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct VpcTaskResultDetailInfo {
     /// Resource ID
+    ///
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// The service may answer `null`.
@@ -28,6 +29,7 @@ pub struct VpcTaskResultDetailInfo {
     )]
     pub resource_id: ::core::option::Option<::std::string::String>,
     /// Status
+    ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// The service may answer `null`.

@@ -250,6 +250,7 @@ pub struct VpnConnection {
     )]
     pub health_check_status: ::core::option::Option<::std::string::String>,
     /// Whether to enable DPD. Values: `0` (Disable) and `1` (Enable)
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -265,6 +266,7 @@ pub struct VpnConnection {
     )]
     pub dpd_enable: ::core::option::Option<i64>,
     /// DPD timeout period.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -280,6 +282,7 @@ pub struct VpnConnection {
     )]
     pub dpd_timeout: ::core::option::Option<::std::string::String>,
     /// The action to take in case of DPD timeout. Values: `clear` (Disconnect) and `restart` (retry). This parameter only takes effect when `DpdEnable` is set to `1`.
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.
@@ -307,6 +310,7 @@ pub struct VpnConnection {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// Negotiation type
+    ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// The description says the service always returns it.

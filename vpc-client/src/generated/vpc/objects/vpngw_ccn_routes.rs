@@ -20,7 +20,9 @@ pub struct VpngwCcnRoutes {
     #[serde(rename = "RouteId", default, deserialize_with = "crate::lenient::required")]
     pub route_id: ::std::string::String,
     /// Enable the route or not
+    ///
     /// ENABLE: enable the route
+    ///
     /// DISABLE: do not enable the route
     ///
     /// Example: `ENABLE`
