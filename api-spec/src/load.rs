@@ -249,7 +249,12 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             );
             continue;
         }
-        let fields = lower_members(cx, &object_names, &ptr(&pointer, "members"), &object.members);
+        let fields = lower_members(
+            cx,
+            &object_names,
+            &ptr(&pointer, "members"),
+            &object.members,
+        );
         objects.push(ir::Object {
             name: name.clone(),
             rust_name: object_names[name].clone(),

@@ -89,7 +89,10 @@ pub fn error_variant(code: &str) -> String {
 /// segments joined by `Dot`, so the code's own dots stay visible and the name is
 /// distinct (`InvalidParameterDotValueTooLarge`, `InvalidParameterValueDotTooLarge`).
 pub fn error_variant_dotted(code: &str) -> String {
-    code.split('.').map(pascal_case).collect::<Vec<_>>().join("Dot")
+    code.split('.')
+        .map(pascal_case)
+        .collect::<Vec<_>>()
+        .join("Dot")
 }
 
 /// The variant of every code, decided over a whole service so that one code has the
@@ -102,7 +105,10 @@ pub fn error_variants<'a>(
     use std::collections::{BTreeMap, BTreeSet};
     let mut by_variant: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
     for code in codes {
-        by_variant.entry(error_variant(code)).or_default().insert(code);
+        by_variant
+            .entry(error_variant(code))
+            .or_default()
+            .insert(code);
     }
     let mut variants = BTreeMap::new();
     for (variant, codes) in by_variant {
@@ -126,8 +132,7 @@ pub fn module_name(name: &str) -> String {
     let plain = words(name).join("_");
     if plain.is_empty() || plain.starts_with(|c: char| c.is_ascii_digit()) {
         format!("m_{plain}")
-    } else if RAW_KEYWORDS.contains(&plain.as_str()) || NON_RAW_KEYWORDS.contains(&plain.as_str())
-    {
+    } else if RAW_KEYWORDS.contains(&plain.as_str()) || NON_RAW_KEYWORDS.contains(&plain.as_str()) {
         format!("{plain}_")
     } else {
         plain
@@ -265,8 +270,14 @@ mod tests {
         assert_eq!(variants["ResourceNotFound"], "ResourceNotFound");
         // The order codes come in does not matter.
         assert_eq!(
-            error_variants(["InvalidParameter.ValueTooLarge", "InvalidParameterValue.TooLarge"]),
-            error_variants(["InvalidParameterValue.TooLarge", "InvalidParameter.ValueTooLarge"])
+            error_variants([
+                "InvalidParameter.ValueTooLarge",
+                "InvalidParameterValue.TooLarge"
+            ]),
+            error_variants([
+                "InvalidParameterValue.TooLarge",
+                "InvalidParameter.ValueTooLarge"
+            ])
         );
     }
 

@@ -123,7 +123,9 @@ impl<T: Lenient> Lenient for Vec<T> {
                 Ok(items)
             }
         }
-        deserializer.deserialize_seq(SeqVisitor(PhantomData)).map(Some)
+        deserializer
+            .deserialize_seq(SeqVisitor(PhantomData))
+            .map(Some)
     }
 }
 
@@ -276,7 +278,10 @@ impl Lenient for f64 {
                 Ok(Some(v as f64))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<f64>, E> {
-                Ok(v.trim().parse::<f64>().ok().filter(|parsed| parsed.is_finite()))
+                Ok(v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|parsed| parsed.is_finite()))
             }
         }
         deserializer.deserialize_any(FloatVisitor)
@@ -323,11 +328,10 @@ mod tests {
     }
 
     fn decode(value: serde_json::Value) -> Result<Outer, String> {
-        serde_path_to_error::deserialize(value)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                format!("{path}: {}", e.into_inner())
-            })
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            format!("{path}: {}", e.into_inner())
+        })
     }
 
     #[test]
@@ -352,14 +356,19 @@ mod tests {
         assert_eq!(outer.items, Some(vec![Inner { n: 7 }]));
         assert_eq!(outer.ids, ["1", "true"]);
         assert_eq!(outer.one, Inner { n: 2 });
-        assert_eq!(decode(json!({"Flag": "TRUE"})).map(|o| o.flag), Ok(Some(true)));
+        assert_eq!(
+            decode(json!({"Flag": "TRUE"})).map(|o| o.flag),
+            Ok(Some(true))
+        );
         assert_eq!(decode(json!({"Flag": 1})).map(|o| o.flag), Ok(Some(true)));
     }
 
     #[test]
     fn text_the_type_cannot_hold_is_absent() {
-        let outer = decode(json!({"Count": "xx", "Total": "", "Flag": "yes", "Ratio": "NaN",
-            "One": {"N": "1e3"}}))
+        let outer = decode(
+            json!({"Count": "xx", "Total": "", "Flag": "yes", "Ratio": "NaN",
+            "One": {"N": "1e3"}}),
+        )
         .expect("decodes");
         assert_eq!(outer, Outer::default());
     }

@@ -627,7 +627,12 @@ fn emit_inherent_method(action: &Action, rt: &syn::Path) -> TokenStream {
 }
 
 /// The call methods as a trait implemented for the runtime's `Client` (any crate).
-fn emit_trait(service: &Service, actions: &[&Action], rt: &syn::Path, trait_name: &str) -> TokenStream {
+fn emit_trait(
+    service: &Service,
+    actions: &[&Action],
+    rt: &syn::Path,
+    trait_name: &str,
+) -> TokenStream {
     let docs: Vec<TokenStream> = actions.iter().map(|action| method_doc(action)).collect();
     let names: Vec<Ident> = actions.iter().map(|a| ident(&a.method)).collect();
     let requests: Vec<Ident> = actions.iter().map(|a| ident(&a.request_type())).collect();

@@ -36,7 +36,12 @@ pub(crate) fn generate_files(
     let action_modules: Vec<_> = actions.iter().map(|(a, _)| ident(&a.module)).collect();
     let object_modules: Vec<_> = objects.iter().map(|(o, _)| ident(&o.module)).collect();
     let has_objects = !objects.is_empty();
-    let objects_mod = has_objects.then(|| quote!(mod objects; pub use objects::*;));
+    let objects_mod = has_objects.then(|| {
+        quote!(
+            mod objects;
+            pub use objects::*;
+        )
+    });
     files.push(GeneratedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {

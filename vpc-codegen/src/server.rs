@@ -9,8 +9,8 @@ use api_spec::ir::{Action, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::{GeneratedFile, ServerConfig};
 use crate::emit::{GenerateError, doc_lines, ident, path_text, select};
+use crate::{GeneratedFile, ServerConfig};
 
 /// The server side as one token stream (the macro's output).
 pub(crate) fn generate(

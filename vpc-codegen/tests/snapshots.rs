@@ -39,6 +39,19 @@ snapshot!(
 );
 snapshot!(case_collisions, "tests/data/case_collisions.json");
 
+/// Two real CVM codes whose plain variants meet (`InvalidParameter.ValueTooLarge`,
+/// `InvalidParameterValue.TooLarge`) become two variants; only the error enum is kept
+/// in the snapshot.
+#[test]
+fn cvm_colliding_codes() {
+    let code = generate_actions("../vpc-macros/tests/data/cvm.json", Some(&["CreateImage"]));
+    let start = code
+        .find("pub enum CreateImageError")
+        .expect("the error enum");
+    let end = start + code[start..].find("\n}\n").expect("its end") + 3;
+    insta::assert_snapshot!("cvm_colliding_codes", &code[start..end]);
+}
+
 /// The real spec's first action, as the macro emits it (the whole spec is checked in
 /// generated form under `vpc-client/src/generated/`, and `xtask/tests/fresh.rs` guards
 /// it).

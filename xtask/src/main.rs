@@ -29,7 +29,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
-        ["import", rest @ ..] => xtask::workspace_root().and_then(|root| xtask::import::cli(&root, rest)),
+        ["import", rest @ ..] => {
+            xtask::workspace_root().and_then(|root| xtask::import::cli(&root, rest))
+        }
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
         _ => {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use api_spec::model::Spec;
-use xtask::import::{self, Imported, Paths, Sources};
 use serde_json::{Value, json};
+use xtask::import::{self, Imported, Paths, Sources};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -676,7 +676,10 @@ fn hand_written_actions_join_the_import_and_never_shadow_official_ones() {
     let overlay = sources.overlay.as_mut().unwrap();
     overlay.text = overlay.text.replacen(
         "\"title\":",
-        &format!("{}\n  \"title\":", hand_written.replace("PingVpc", "ResetVpnConnection")),
+        &format!(
+            "{}\n  \"title\":",
+            hand_written.replace("PingVpc", "ResetVpnConnection")
+        ),
         1,
     );
     let err = import::import(&sources).unwrap_err().to_string();

@@ -14,7 +14,11 @@ fn broken_checkout(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("xtask/src")).expect("mkdir");
     std::fs::create_dir_all(dir.join("api-spec")).expect("mkdir");
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").expect("write");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"xtask\"]\n",
+    )
+    .expect("write");
     std::fs::write(dir.join("api-spec/vpc.json"), "{ not json").expect("write");
     dir
 }
@@ -60,7 +64,10 @@ fn outside_any_workspace_the_error_says_where_it_looked() {
     let nowhere = std::env::temp_dir().join(format!("xtask-root-{}-none", std::process::id()));
     std::fs::create_dir_all(&nowhere).expect("mkdir");
     let err = xtask::find_root(None, Some(&nowhere)).expect_err("no workspace");
-    assert!(err.to_string().contains(&nowhere.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&nowhere.display().to_string()),
+        "{err}"
+    );
     std::fs::remove_dir_all(nowhere).ok();
 }
 

@@ -115,7 +115,11 @@ fn the_generated_client_has_every_spec_action() {
     let generated: Vec<&str> = generated().0.keys().copied().collect();
     assert_eq!(generated, spec);
     assert_eq!(vpc_mock::VpcServiceDispatcher::<VpcState>::ACTIONS, spec);
-    assert_eq!(spec.len(), 309, "the whole VPC API 2017-03-12 (international site)");
+    assert_eq!(
+        spec.len(),
+        309,
+        "the whole VPC API 2017-03-12 (international site)"
+    );
 }
 
 #[tokio::test]
@@ -171,8 +175,15 @@ async fn every_action_is_served_and_every_example_round_trips_through_the_typed_
                     let fresh = answer["RequestId"].as_str().expect("RequestId");
                     assert_eq!(fresh.len(), 36, "{context}: a fresh UUID RequestId");
                     let mut checked = 0;
-                    compare_members(&service, &action.output, expected, &answer, "", &mut checked)
-                        .unwrap_or_else(|e| panic!("{context}: {e}"));
+                    compare_members(
+                        &service,
+                        &action.output,
+                        expected,
+                        &answer,
+                        "",
+                        &mut checked,
+                    )
+                    .unwrap_or_else(|e| panic!("{context}: {e}"));
                 }
                 // An example that documents an error answers it, typed.
                 Err(Failure::Service { code, .. }) if expected.get("Error").is_some() => {
@@ -216,7 +227,15 @@ fn compare_members(
         let at = format!("{path}/{}", field.wire_name);
         let want = expected.get(&field.wire_name).unwrap_or(&Value::Null);
         let got = actual.get(&field.wire_name).unwrap_or(&Value::Null);
-        compare_value(service, &field.ty, !field.is_optional(), want, got, &at, checked)?;
+        compare_value(
+            service,
+            &field.ty,
+            !field.is_optional(),
+            want,
+            got,
+            &at,
+            checked,
+        )?;
     }
     Ok(())
 }
@@ -236,7 +255,9 @@ fn compare_value(
         return if got.is_null() || required {
             Ok(())
         } else {
-            Err(format!("{at}: the example has nothing, the typed answer has {got}"))
+            Err(format!(
+                "{at}: the example has nothing, the typed answer has {got}"
+            ))
         };
     }
     match ty {
@@ -248,7 +269,15 @@ fn compare_value(
                 return Err(format!("{at}: {} items, typed {}", want.len(), got.len()));
             }
             for (index, (w, g)) in want.iter().zip(got).enumerate() {
-                compare_value(service, element, true, w, g, &format!("{at}/{index}"), checked)?;
+                compare_value(
+                    service,
+                    element,
+                    true,
+                    w,
+                    g,
+                    &format!("{at}/{index}"),
+                    checked,
+                )?;
             }
             Ok(())
         }
@@ -260,7 +289,9 @@ fn compare_value(
             // Text the type cannot hold (a placeholder such as "xx") is absent.
             Some(Value::Null) if got.is_null() || required => Ok(()),
             Some(decoded) if decoded == *got => Ok(()),
-            _ => Err(format!("{at}: the example says {want}, the typed answer {got}")),
+            _ => Err(format!(
+                "{at}: the example says {want}, the typed answer {got}"
+            )),
         },
     }
 }

@@ -136,7 +136,9 @@ mod tests {
         let overlay: Overlay = parse(text, "overlay.json").unwrap();
         assert_eq!(overlay.hand_written_actions["Ping"].document, "Pings.");
         let text = r#"{"hand_written_actions": {"Ping": {"document": "d", "input": [], "output": [], "bogus": 1}}}"#;
-        let err = parse::<Overlay>(text, "overlay.json").unwrap_err().to_string();
+        let err = parse::<Overlay>(text, "overlay.json")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/hand_written_actions/Ping"), "{err}");
     }
 
