@@ -1,0 +1,99 @@
+//! Every example answer Tencent publishes (`api-spec/sources/examples.json`, verbatim
+//! from tccli-intl-en 3.1.193.1) decodes into its action's generated response type, as
+//! the client decodes a body off the wire: `vpc_client::decode` on the published bytes,
+//! whether or not the example's request could be converted.
+//!
+//! Two kinds of published answer cannot: text that is not JSON (a raw line break inside
+//! a string), and an answer without `RequestId`, which the decoding rule requires. Both
+//! are counted and must fail with an error that says why, never with a panic or a
+//! success.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use vpc_client::{
+    Action, ActionVisitor, Error, RawAnswer, ResponseError, ResponseErrorKind, decode,
+};
+
+const EXAMPLES: &str = include_str!("../../api-spec/sources/examples.json");
+
+/// How one action's answers are decoded, without naming its types.
+type Decode = fn(&[u8]) -> Result<(), Box<ResponseError>>;
+
+#[derive(Default)]
+struct Decoders(BTreeMap<&'static str, Decode>);
+
+impl ActionVisitor for Decoders {
+    fn visit<A>(&mut self)
+    where
+        A: Action + DeserializeOwned + Send + 'static,
+    {
+        self.0.insert(A::NAME, decode_as::<A>);
+    }
+}
+
+fn decode_as<A: Action>(body: &[u8]) -> Result<(), Box<ResponseError>> {
+    let answer = RawAnswer {
+        status: 200,
+        content_type: Some("application/json"),
+        body,
+    };
+    match decode::<A::Response, A::Error>(answer) {
+        Ok(_) => Ok(()),
+        Err(Error::Response(response)) => Err(response),
+        // A documented error answer decodes to the typed error: that is a decode too.
+        Err(Error::Service(_)) => Ok(()),
+        Err(other) => panic!("decoding cannot fail otherwise: {other}"),
+    }
+}
+
+#[test]
+fn every_published_example_answer_decodes_into_its_typed_response() {
+    let mut decoders = Decoders::default();
+    vpc_client::vpc::visit_actions(&mut decoders);
+    let examples: Value = serde_json::from_str(EXAMPLES).expect("examples.json is JSON");
+    let actions = examples["actions"].as_object().expect("actions");
+
+    let (mut decoded, mut not_json, mut without_request_id) = (0, Vec::new(), Vec::new());
+    for (action, list) in actions {
+        let decode = decoders.0.get(action.as_str()).unwrap_or_else(|| {
+            panic!("examples.json has `{action}`, the generated client does not")
+        });
+        for example in list.as_array().expect("a list of examples") {
+            let title = example["title"].as_str().unwrap_or_default();
+            let text = example["output"].as_str().expect("output text");
+            let parsed: Option<Value> = serde_json::from_str(text).ok();
+            let result = decode(text.as_bytes());
+            match parsed {
+                None => {
+                    let err = result.expect_err("text that is not JSON cannot decode");
+                    assert!(
+                        matches!(err.kind, ResponseErrorKind::NotJson { .. }),
+                        "{action} {title}: {err}"
+                    );
+                    not_json.push(format!("{action} \"{title}\""));
+                }
+                Some(value) if value["Response"].get("RequestId").is_none() => {
+                    let err = result.expect_err("no RequestId");
+                    assert!(err.to_string().contains("RequestId"), "{action}: {err}");
+                    without_request_id.push(format!("{action} \"{title}\""));
+                }
+                Some(_) => {
+                    result.unwrap_or_else(|e| panic!("{action} \"{title}\": {e}"));
+                    decoded += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "{decoded} published answers decoded; not JSON: {} ({}); without RequestId: {} ({})",
+        not_json.len(),
+        not_json.join(", "),
+        without_request_id.len(),
+        without_request_id.join(", ")
+    );
+    // The sources are pinned (tccli-intl-en 3.1.193.1): 370 published answers.
+    assert_eq!(decoded + not_json.len() + without_request_id.len(), 370);
+    assert_eq!((decoded, not_json.len(), without_request_id.len()), (363, 1, 6));
+}
