@@ -1,6 +1,6 @@
 //! The action filter names an action the spec lacks.
 vpc_macros::generate! {
-    spec = "../../../../vpc-macros/tests/ui/specs/valid.json",
+    spec = "../../../../vpc-macros/ui/tests/ui/specs/valid.json",
     actions = [Ping, ResetVpnConection],
 }
 

@@ -1,4 +1,0 @@
-//! The same action twice.
-vpc_macros::generate! { spec = "../../../../vpc-macros/tests/ui/specs/duplicate_action.json" }
-
-fn main() {}

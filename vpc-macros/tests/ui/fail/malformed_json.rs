@@ -1,4 +1,0 @@
-//! The spec is not JSON.
-vpc_macros::generate! { spec = "../../../../vpc-macros/tests/ui/specs/malformed.json" }
-
-fn main() {}

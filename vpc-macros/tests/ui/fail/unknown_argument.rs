@@ -1,4 +1,0 @@
-//! A misspelt argument.
-vpc_macros::generate! { spek = "../../../../vpc-macros/tests/ui/specs/valid.json" }
-
-fn main() {}

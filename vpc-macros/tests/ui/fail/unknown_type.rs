@@ -1,4 +1,0 @@
-//! A member has an unknown type.
-vpc_macros::generate! { spec = "../../../../vpc-macros/tests/ui/specs/unknown_type.json" }
-
-fn main() {}
