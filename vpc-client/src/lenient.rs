@@ -10,8 +10,9 @@
 //! - a missing member or `null` is *absent*: `None`, or the type's default for a
 //!   required field (`""`, `0`, `false`, an empty list, an object of defaults);
 //! - a number or boolean sent as text decodes to the declared type when the text is one
-//!   (`"1"` for an integer, `"1.5"` for a float, `"true"`/`"false"` in any case for a
-//!   boolean), and a number or boolean where text is declared decodes as its text;
+//!   (`"1"` or `"2.0"` for an integer, `"1.5"` for a float, `"true"`/`"false"` in any
+//!   case or `"1"`/`"0"` for a boolean), and a number or boolean where text is declared
+//!   decodes as its text;
 //! - an integral float (`2.0`) is accepted for an integer, `0`/`1` for a boolean;
 //! - text that is not a value of the declared scalar type (`""` or `"xx"` for an
 //!   integer, `"yes"` for a boolean) is *absent* too: the text says nothing the type
@@ -21,8 +22,10 @@
 //!   integer's range, a fraction for an integer, and an absent item inside a list
 //!   (dropping it would shift every later index).
 //!
-//! Unknown members are ignored by every generated struct. Requests are not affected:
-//! they serialize exactly their declared types.
+//! Unknown members are ignored by every generated struct. A request's own members are
+//! not affected: they serialize exactly their declared types and decode strictly (a
+//! server reading a request gets what the description declares). Object types are
+//! shared by requests and responses, so their members decode by this rule in both.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -190,9 +193,9 @@ impl Lenient for bool {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<bool>, E> {
                 let text = v.trim();
-                Ok(if text.eq_ignore_ascii_case("true") {
+                Ok(if text.eq_ignore_ascii_case("true") || text == "1" {
                     Some(true)
-                } else if text.eq_ignore_ascii_case("false") {
+                } else if text.eq_ignore_ascii_case("false") || text == "0" {
                     Some(false)
                 } else {
                     None
@@ -236,7 +239,16 @@ macro_rules! lenient_integer {
                         }
                     }
                     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<$ty>, E> {
-                        Ok(v.trim().parse::<$ty>().ok())
+                        // The text of an integer, or of an integral float (`"2.0"`), as
+                        // the number itself would be read; anything else is absent.
+                        let text = v.trim();
+                        if let Ok(int) = text.parse::<$ty>() {
+                            return Ok(Some(int));
+                        }
+                        Ok(text
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(|f| self.visit_f64::<E>(f).ok().flatten()))
                     }
                 }
                 deserializer.deserialize_any(IntVisitor)
@@ -361,13 +373,21 @@ mod tests {
             Ok(Some(true))
         );
         assert_eq!(decode(json!({"Flag": 1})).map(|o| o.flag), Ok(Some(true)));
+        assert_eq!(
+            decode(json!({"Flag": "0"})).map(|o| o.flag),
+            Ok(Some(false))
+        );
+        assert_eq!(
+            decode(json!({"Count": "2.0"})).map(|o| o.count),
+            Ok(Some(2))
+        );
     }
 
     #[test]
     fn text_the_type_cannot_hold_is_absent() {
         let outer = decode(
             json!({"Count": "xx", "Total": "", "Flag": "yes", "Ratio": "NaN",
-            "One": {"N": "1e3"}}),
+            "One": {"N": "1.5"}}),
         )
         .expect("decodes");
         assert_eq!(outer, Outer::default());

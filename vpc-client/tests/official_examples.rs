@@ -13,13 +13,14 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use vpc_client::{
-    Action, ActionVisitor, Error, RawAnswer, ResponseError, ResponseErrorKind, decode,
+    Action, ActionError, ActionVisitor, Error, RawAnswer, ResponseError, ResponseErrorKind, decode,
 };
 
 const EXAMPLES: &str = include_str!("../../api-spec/sources/examples.json");
 
-/// How one action's answers are decoded, without naming its types.
-type Decode = fn(&[u8]) -> Result<(), Box<ResponseError>>;
+/// How one action's answers are decoded, without naming its types: `Ok(None)` for a
+/// typed response, `Ok(Some(code))` for a typed error.
+type Decode = fn(&[u8]) -> Result<Option<String>, Box<ResponseError>>;
 
 #[derive(Default)]
 struct Decoders(BTreeMap<&'static str, Decode>);
@@ -33,17 +34,17 @@ impl ActionVisitor for Decoders {
     }
 }
 
-fn decode_as<A: Action>(body: &[u8]) -> Result<(), Box<ResponseError>> {
+fn decode_as<A: Action>(body: &[u8]) -> Result<Option<String>, Box<ResponseError>> {
     let answer = RawAnswer {
         status: 200,
         content_type: Some("application/json"),
         body,
     };
     match decode::<A::Response, A::Error>(answer) {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(None),
         Err(Error::Response(response)) => Err(response),
         // A documented error answer decodes to the typed error: that is a decode too.
-        Err(Error::Service(_)) => Ok(()),
+        Err(Error::Service(error)) => Ok(Some(error.service_error().code.clone())),
         Err(other) => panic!("decoding cannot fail otherwise: {other}"),
     }
 }
@@ -79,8 +80,11 @@ fn every_published_example_answer_decodes_into_its_typed_response() {
                     assert!(err.to_string().contains("RequestId"), "{action}: {err}");
                     without_request_id.push(format!("{action} \"{title}\""));
                 }
-                Some(_) => {
-                    result.unwrap_or_else(|e| panic!("{action} \"{title}\": {e}"));
+                Some(value) => {
+                    let code = result.unwrap_or_else(|e| panic!("{action} \"{title}\": {e}"));
+                    // An error answer decodes to the typed error with the example's code.
+                    let published = value["Response"]["Error"]["Code"].as_str();
+                    assert_eq!(code.as_deref(), published, "{action} \"{title}\"");
                     decoded += 1;
                 }
             }
@@ -95,5 +99,8 @@ fn every_published_example_answer_decodes_into_its_typed_response() {
     );
     // The sources are pinned (tccli-intl-en 3.1.193.1): 370 published answers.
     assert_eq!(decoded + not_json.len() + without_request_id.len(), 370);
-    assert_eq!((decoded, not_json.len(), without_request_id.len()), (363, 1, 6));
+    assert_eq!(
+        (decoded, not_json.len(), without_request_id.len()),
+        (363, 1, 6)
+    );
 }

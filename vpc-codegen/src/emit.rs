@@ -223,8 +223,8 @@ fn type_note(ty: &Type) -> Option<&'static str> {
     }
 }
 
-/// How a field decodes: strictly (a response's `RequestId`) or by the lenient rule
-/// every other member follows (`<runtime>::lenient`).
+/// How a field decodes: strictly (a request's own members, a response's `RequestId`)
+/// or by the lenient rule (`<runtime>::lenient`: response and object members).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Decode {
     Strict,
@@ -244,7 +244,9 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
         notes.push(note.to_owned());
     }
     if field.output_required {
-        notes.push("The description says the service always returns it.".to_owned());
+        notes.push(
+            "Documented as always returned; `None` when an answer omits it anyway.".to_owned(),
+        );
     }
     if field.nullable {
         notes.push("The service may answer `null`.".to_owned());
@@ -281,7 +283,14 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
         ty
     };
     let serde = match (decode, optional) {
-        (Decode::Strict, _) => quote!(#[serde(rename = #wire)]),
+        (Decode::Strict, false) => quote!(#[serde(rename = #wire)]),
+        (Decode::Strict, true) => quote! {
+            #[serde(
+                rename = #wire,
+                default,
+                skip_serializing_if = "::core::option::Option::is_none"
+            )]
+        },
         (Decode::Lenient, false) => {
             quote!(#[serde(rename = #wire, default, deserialize_with = #lenient)])
         }
@@ -412,10 +421,12 @@ fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
         ));
     }
     let request_doc = doc_lines(&request_doc);
+    // A request's own members decode strictly (a server reading one gets exactly the
+    // declared types); objects are shared with responses and decode leniently.
     let request_fields = action
         .input
         .iter()
-        .map(|field| emit_field(field, cx, Decode::Lenient));
+        .map(|field| emit_field(field, cx, Decode::Strict));
 
     let required: Vec<&Field> = action.input.iter().filter(|f| !f.is_optional()).collect();
     let params = required.iter().map(|field| {

@@ -42,9 +42,19 @@ pub(crate) fn generate_files(
             pub use objects::*;
         )
     });
+    let root_doc = format!(
+        " The {} API (`{}`, version {}): for each of its {} actions a request, a response and \
+         an error type, and a call method on the client; the object types they use. Every \
+         item is re-exported here from `actions/` and `objects/`.",
+        service.title,
+        service.name,
+        service.version,
+        actions.len()
+    );
     files.push(GeneratedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {
+            #![doc = #root_doc]
             mod actions;
             #objects_mod
             pub use actions::*;

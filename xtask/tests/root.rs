@@ -52,8 +52,11 @@ fn the_current_directory_decides_when_cargo_sets_nothing() {
 
 #[test]
 fn cargo_run_s_manifest_dir_decides_over_the_current_directory() {
+    // Run from inside this (valid) checkout with the other one's manifest dir: the
+    // other one's broken spec must be what is read.
     let other = broken_checkout("manifest");
-    let (ok, stderr) = run(&std::env::temp_dir(), Some(&other.join("xtask")));
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (ok, stderr) = run(here, Some(&other.join("xtask")));
     assert!(!ok);
     assert!(stderr.contains("malformed JSON"), "{stderr}");
     std::fs::remove_dir_all(other).ok();
