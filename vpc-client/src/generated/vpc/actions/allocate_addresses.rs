@@ -351,461 +351,157 @@ pub struct AllocateAddressesResponse {
 )]
 #[non_exhaustive]
 pub enum AllocateAddressesError {
-    /// `AddressQuotaLimitExceeded`
-    ///
-    /// The account quota is reached. Each Tencent Cloud account can create up to 20 EIPs in each region.
-    ///
-    /// Documented for this action.
+    /// `AddressQuotaLimitExceeded`: The account quota is reached. Each Tencent Cloud account can create up to 20 EIPs in each region.
     AddressQuotaLimitExceeded(crate::ServiceError),
-    /// `AddressQuotaLimitExceeded.DailyAllocate`
-    ///
-    /// The maximum number of requests is reached. The maximum number of requests made by a Tencent Cloud account per day in each region equals to two times the quota.
-    ///
-    /// Documented for this action.
+    /// `AddressQuotaLimitExceeded.DailyAllocate`: The maximum number of requests is reached. The maximum number of requests made by a Tencent Cloud account per day in each region equals to two times the quota.
     AddressQuotaLimitExceededDailyAllocate(crate::ServiceError),
-    /// `FailedOperation.BalanceInsufficient`
-    ///
-    /// Insufficient account balance.
-    ///
-    /// Documented for this action.
+    /// `FailedOperation.BalanceInsufficient`: Insufficient account balance.
     FailedOperationBalanceInsufficient(crate::ServiceError),
-    /// `FailedOperation.InvalidRegion`
-    ///
-    /// Unsupported region.
-    ///
-    /// Documented for this action.
+    /// `FailedOperation.InvalidRegion`: Unsupported region.
     FailedOperationInvalidRegion(crate::ServiceError),
-    /// `InvalidAccount.NotSupported`
-    ///
-    /// This account is not supported.
-    ///
-    /// Documented for this action.
+    /// `InvalidAccount.NotSupported`: This account is not supported.
     InvalidAccountNotSupported(crate::ServiceError),
-    /// `InvalidAddressId.Blocked`
-    ///
-    /// The specified EIP is in blocked status. When the EIP is in blocked status, it cannot be bound. You must first unblock it.
-    ///
-    /// Documented for this action.
+    /// `InvalidAddressId.Blocked`: The specified EIP is in blocked status. When the EIP is in blocked status, it cannot be bound. You must first unblock it.
     InvalidAddressIdBlocked(crate::ServiceError),
-    /// `InvalidParameterConflict`
-    ///
-    /// The two parameters cannot be specified at the same time, nor exist concurrently. EIP can only be bound to the instances or the specified private IPs of the specified ENIs.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterConflict`: The two parameters cannot be specified at the same time, nor exist concurrently. EIP can only be bound to the instances or the specified private IPs of the specified ENIs.
     InvalidParameterConflict(crate::ServiceError),
-    /// `InvalidParameterValue.AddressAttacked`
-    ///
-    /// Attacked IP address.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.AddressAttacked`: Attacked IP address.
     InvalidParameterValueAddressAttacked(crate::ServiceError),
-    /// `InvalidParameterValue.AddressIpNotAvailable`
-    ///
-    /// The IP address is not available now.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.AddressIpNotAvailable`: The IP address is not available now.
     InvalidParameterValueAddressIpNotAvailable(crate::ServiceError),
-    /// `InvalidParameterValue.BandwidthOutOfRange`
-    ///
-    /// The bandwidth exceeds the limit.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.BandwidthOutOfRange`: The bandwidth exceeds the limit.
     InvalidParameterValueBandwidthOutOfRange(crate::ServiceError),
-    /// `InvalidParameterValue.BandwidthPackageIdMalformed`
-    ///
-    /// Incorrect bandwidth package ID.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.BandwidthPackageIdMalformed`: Incorrect bandwidth package ID.
     InvalidParameterValueBandwidthPackageIdMalformed(crate::ServiceError),
-    /// `InvalidParameterValue.BandwidthPackageNotFound`
-    ///
-    /// Failed to query the bandwidth package
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.BandwidthPackageNotFound`: Failed to query the bandwidth package
     InvalidParameterValueBandwidthPackageNotFound(crate::ServiceError),
-    /// `InvalidParameterValue.BandwidthTooSmall`
-    ///
-    /// The selected bandwidth is smaller than the minimum permissible range.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.BandwidthTooSmall`: The selected bandwidth is smaller than the minimum permissible range.
     InvalidParameterValueBandwidthTooSmall(crate::ServiceError),
-    /// `InvalidParameterValue.Combination`
-    ///
-    /// Invalid input parameters
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.Combination`: Invalid input parameters
     InvalidParameterValueCombination(crate::ServiceError),
-    /// `InvalidParameterValue.InstanceIdMalformed`
-    ///
-    /// Incorrect instance ID.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.InstanceIdMalformed`: Incorrect instance ID.
     InvalidParameterValueInstanceIdMalformed(crate::ServiceError),
-    /// `InvalidParameterValue.InvalidDedicatedClusterId`
-    ///
-    /// Invalid DedicatedClusterId.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.InvalidDedicatedClusterId`: Invalid DedicatedClusterId.
     InvalidParameterValueInvalidDedicatedClusterId(crate::ServiceError),
-    /// `InvalidParameterValue.InvalidTag`
-    ///
-    /// This Tag is invalid.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.InvalidTag`: This Tag is invalid.
     InvalidParameterValueInvalidTag(crate::ServiceError),
-    /// `InvalidParameterValue.MixedAddressIpSetType`
-    ///
-    /// A request cannot contain IP addresses with different cluster types.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.MixedAddressIpSetType`: A request cannot contain IP addresses with different cluster types.
     InvalidParameterValueMixedAddressIpSetType(crate::ServiceError),
-    /// `InvalidParameterValue.Range`
-    ///
-    /// The parameter value is not in the specified range.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
     InvalidParameterValueRange(crate::ServiceError),
-    /// `InvalidParameterValue.ResourceIdMalformed`
-    ///
-    /// The resource ID is incorrect.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.ResourceIdMalformed`: The resource ID is incorrect.
     InvalidParameterValueResourceIdMalformed(crate::ServiceError),
-    /// `InvalidParameterValue.ResourceNotSupport`
-    ///
-    /// The resource does not support this operation.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.ResourceNotSupport`: The resource does not support this operation.
     InvalidParameterValueResourceNotSupport(crate::ServiceError),
-    /// `InvalidParameterValue.TagNotExisted`
-    ///
-    /// The Tag does not exist.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagNotExisted`: The Tag does not exist.
     InvalidParameterValueTagNotExisted(crate::ServiceError),
-    /// `InvalidParameterValue.UnavailableZone`
-    ///
-    /// This availability zone is unavailable.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.UnavailableZone`: This availability zone is unavailable.
     InvalidParameterValueUnavailableZone(crate::ServiceError),
-    /// `LimitExceeded.BandwidthPackageQuota`
-    ///
-    /// Exceeded the upper limit of the bandwidth package quota.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.BandwidthPackageQuota`: Exceeded the upper limit of the bandwidth package quota.
     LimitExceededBandwidthPackageQuota(crate::ServiceError),
-    /// `LimitExceeded.BandwidthPackageResourceQuota`
-    ///
-    /// Number of resources added to this bandwidth package reached the upper limit.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.BandwidthPackageResourceQuota`: Number of resources added to this bandwidth package reached the upper limit.
     LimitExceededBandwidthPackageResourceQuota(crate::ServiceError),
-    /// `LimitExceeded.MonthlyAddressRecoveryQuota`
-    ///
-    /// Ran out of the monthly quota of chances to retrieve IPs.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.MonthlyAddressRecoveryQuota`: Ran out of the monthly quota of chances to retrieve IPs.
     LimitExceededMonthlyAddressRecoveryQuota(crate::ServiceError),
-    /// `LimitExceeded.TagQuota`
-    ///
-    /// Exceeded the tag quota. Unable to create resources.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagQuota`: Exceeded the tag quota. Unable to create resources.
     LimitExceededTagQuota(crate::ServiceError),
-    /// `ResourceInsufficient`
-    ///
-    /// Insufficient resources.
-    ///
-    /// Documented for this action.
+    /// `ResourceInsufficient`: Insufficient resources.
     ResourceInsufficient(crate::ServiceError),
-    /// `UnauthorizedOperation.AnycastEip`
-    ///
-    /// No permission to apply for AnycastEip resources.
-    ///
-    /// Documented for this action.
+    /// `UnauthorizedOperation.AnycastEip`: No permission to apply for AnycastEip resources.
     UnauthorizedOperationAnycastEip(crate::ServiceError),
-    /// `UnauthorizedOperation.InvalidAccount`
-    ///
-    /// Unauthorized user.
-    ///
-    /// Documented for this action.
+    /// `UnauthorizedOperation.InvalidAccount`: Unauthorized user.
     UnauthorizedOperationInvalidAccount(crate::ServiceError),
-    /// `UnsupportedOperation.AccountNotSupported`
-    ///
-    /// This account is not supported.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.AccountNotSupported`: This account is not supported.
     UnsupportedOperationAccountNotSupported(crate::ServiceError),
-    /// `UnsupportedOperation.ActionNotFound`
-    ///
-    /// The port does not exist.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.ActionNotFound`: The port does not exist.
     UnsupportedOperationActionNotFound(crate::ServiceError),
-    /// `UnsupportedOperation.BandwidthPackageIdNotSupported`
-    ///
-    /// This bandwidth package does not support this operation.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.BandwidthPackageIdNotSupported`: This bandwidth package does not support this operation.
     UnsupportedOperationBandwidthPackageIdNotSupported(crate::ServiceError),
-    /// `UnsupportedOperation.DeliveryFailed`
-    ///
-    /// Delivery failed.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.DeliveryFailed`: Delivery failed.
     UnsupportedOperationDeliveryFailed(crate::ServiceError),
-    /// `UnsupportedOperation.InstanceStateNotSupported`
-    ///
-    /// This operation is not supported by the status of the instance bound with the IP address.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.InstanceStateNotSupported`: This operation is not supported by the status of the instance bound with the IP address.
     UnsupportedOperationInstanceStateNotSupported(crate::ServiceError),
-    /// `UnsupportedOperation.InvalidAction`
-    ///
-    /// Unsupported operation.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.InvalidAction`: Unsupported operation.
     UnsupportedOperationInvalidAction(crate::ServiceError),
-    /// `UnsupportedOperation.NotSupportedPurchaseCenterEgressResource`
-    ///
-    /// Egress 2 resources are not available in this region. Please purchase in Beijing/Guangzhou/Nanjing.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.NotSupportedPurchaseCenterEgressResource`: Egress 2 resources are not available in this region. Please purchase in Beijing/Guangzhou/Nanjing.
     UnsupportedOperationNotSupportedPurchaseCenterEgressResource(crate::ServiceError),
-    /// `UnsupportedOperation.OfflineChargeType`
-    ///
-    /// This billing mode is disused. Please try another billing mode.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.OfflineChargeType`: This billing mode is disused. Please try another billing mode.
     UnsupportedOperationOfflineChargeType(crate::ServiceError),
-    /// `UnsupportedOperation.UnsupportedRegion`
-    ///
-    /// The service is not available in this country/region.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.UnsupportedRegion`: The service is not available in this country/region.
     UnsupportedOperationUnsupportedRegion(crate::ServiceError),
-    /// `ActionOffline`
-    ///
-    /// This API has been deprecated.
-    ///
-    /// Common to every action.
+    /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization`
-    ///
-    /// The `Authorization` in the request header is invalid.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
     AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId`
-    ///
-    /// Invalid key (not a TencentCloud API key type).
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a TencentCloud API key type).
     AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure`
-    ///
-    /// MFA failed.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.MFAFailure` (common to every action): MFA failed.
     AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound`
-    ///
-    /// The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
     AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire`
-    ///
-    /// Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureExpire` (common to every action): Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
     AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure`
-    ///
-    /// Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
     AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure`
-    ///
-    /// Token error.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.TokenFailure` (common to every action): Token error.
     AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation`
-    ///
-    /// The request is not authorized. For more information, see the CAM documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized. For more information, see the CAM documentation.
     AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation`
-    ///
-    /// DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
-    ///
-    /// Common to every action.
+    /// `DryRunOperation` (common to every action): DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
     DryRunOperation(crate::ServiceError),
-    /// `FailedOperation`
-    ///
-    /// Operation failed.
-    ///
-    /// Common to every action.
+    /// `FailedOperation` (common to every action): Operation failed.
     FailedOperation(crate::ServiceError),
-    /// `InternalError`
-    ///
-    /// Internal error.
-    ///
-    /// Common to every action.
+    /// `InternalError` (common to every action): Internal error.
     InternalError(crate::ServiceError),
-    /// `InvalidAction`
-    ///
-    /// The API does not exist.
-    ///
-    /// Common to every action.
+    /// `InvalidAction` (common to every action): The API does not exist.
     InvalidAction(crate::ServiceError),
-    /// `InvalidParameter`
-    ///
-    /// Incorrect parameter.
-    ///
-    /// Common to every action.
+    /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue`
-    ///
-    /// Invalid parameter value.
-    ///
-    /// Common to every action.
+    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
     InvalidParameterValue(crate::ServiceError),
-    /// `InvalidRequest`
-    ///
-    /// The multipart format of the request body is incorrect.
-    ///
-    /// Common to every action.
+    /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist`
-    ///
-    /// Your IP is in uin IP blacklist.
-    ///
-    /// Common to every action.
+    /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
     IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist`
-    ///
-    /// Your IP is not in uin IP whitelist.
-    ///
-    /// Common to every action.
+    /// `IpNotInWhitelist` (common to every action): Your IP is not in uin IP whitelist.
     IpNotInWhitelist(crate::ServiceError),
-    /// `LimitExceeded`
-    ///
-    /// Quota limit exceeded.
-    ///
-    /// Common to every action.
+    /// `LimitExceeded` (common to every action): Quota limit exceeded.
     LimitExceeded(crate::ServiceError),
-    /// `MissingParameter`
-    ///
-    /// A parameter is missing.
-    ///
-    /// Common to every action.
+    /// `MissingParameter` (common to every action): A parameter is missing.
     MissingParameter(crate::ServiceError),
-    /// `NoSuchProduct`
-    ///
-    /// The product does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchProduct` (common to every action): The product does not exist.
     NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion`
-    ///
-    /// The API version does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded`
-    ///
-    /// The number of requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
     RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`
-    ///
-    /// Uin exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded`
-    ///
-    /// The number of ip requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
     RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded`
-    ///
-    /// The number of uin requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The number of uin requests exceeds the frequency limit.
     RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded`
-    ///
-    /// The request size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `RequestSizeLimitExceeded` (common to every action): The request size exceeds the upper limit.
     RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceInUse`
-    ///
-    /// Resource is in use.
-    ///
-    /// Common to every action.
+    /// `ResourceInUse` (common to every action): Resource is in use.
     ResourceInUse(crate::ServiceError),
-    /// `ResourceNotFound`
-    ///
-    /// The resource does not exist.
-    ///
-    /// Common to every action.
+    /// `ResourceNotFound` (common to every action): The resource does not exist.
     ResourceNotFound(crate::ServiceError),
-    /// `ResourceUnavailable`
-    ///
-    /// Resource is unavailable.
-    ///
-    /// Common to every action.
+    /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded`
-    ///
-    /// The response size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
     ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable`
-    ///
-    /// Service is unavailable now.
-    ///
-    /// Common to every action.
+    /// `ServiceUnavailable` (common to every action): Service is unavailable now.
     ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation`
-    ///
-    /// Unauthorized operation.
-    ///
-    /// Common to every action.
+    /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
     UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter`
-    ///
-    /// Unknown parameter.
-    ///
-    /// Common to every action.
+    /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation`
-    ///
-    /// Unsupported operation.
-    ///
-    /// Common to every action.
+    /// `UnsupportedOperation` (common to every action): Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
-    /// `UnsupportedProtocol`
-    ///
-    /// HTTP(S) request protocol error; only GET and POST requests are supported.
-    ///
-    /// Common to every action.
+    /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion`
-    ///
-    /// API does not support the requested region.
-    ///
-    /// Common to every action.
+    /// `UnsupportedRegion` (common to every action): API does not support the requested region.
     UnsupportedRegion(crate::ServiceError),
     /// A code this client does not know; its code, message and RequestId are kept.
     Unknown(crate::ServiceError),

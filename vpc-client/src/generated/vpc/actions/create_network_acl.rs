@@ -113,395 +113,135 @@ pub struct CreateNetworkAclResponse {
 )]
 #[non_exhaustive]
 pub enum CreateNetworkAclError {
-    /// `InvalidParameterValue`
-    ///
-    /// The parameter value is invalid.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue`: The parameter value is invalid.
     InvalidParameterValue(crate::ServiceError),
-    /// `InvalidParameterValue.Duplicate`
-    ///
-    /// The input parameter already exists.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.Duplicate`: The input parameter already exists.
     InvalidParameterValueDuplicate(crate::ServiceError),
-    /// `InvalidParameterValue.Malformed`
-    ///
-    /// Invalid input parameter format.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
-    /// `InvalidParameterValue.TagDuplicateKey`
-    ///
-    /// Duplicate tag keys.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagDuplicateKey`: Duplicate tag keys.
     InvalidParameterValueTagDuplicateKey(crate::ServiceError),
-    /// `InvalidParameterValue.TagDuplicateResourceType`
-    ///
-    /// Duplicate tag resource type.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagDuplicateResourceType`: Duplicate tag resource type.
     InvalidParameterValueTagDuplicateResourceType(crate::ServiceError),
-    /// `InvalidParameterValue.TagInvalidKey`
-    ///
-    /// Invalid tag key.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagInvalidKey`: Invalid tag key.
     InvalidParameterValueTagInvalidKey(crate::ServiceError),
-    /// `InvalidParameterValue.TagInvalidKeyLen`
-    ///
-    /// Invalid tag key length.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagInvalidKeyLen`: Invalid tag key length.
     InvalidParameterValueTagInvalidKeyLen(crate::ServiceError),
-    /// `InvalidParameterValue.TagInvalidVal`
-    ///
-    /// Invalid tag key.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagInvalidVal`: Invalid tag key.
     InvalidParameterValueTagInvalidVal(crate::ServiceError),
-    /// `InvalidParameterValue.TagKeyNotExists`
-    ///
-    /// The tag key does not exist.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagKeyNotExists`: The tag key does not exist.
     InvalidParameterValueTagKeyNotExists(crate::ServiceError),
-    /// `InvalidParameterValue.TagNotAllocatedQuota`
-    ///
-    /// Tags are not assigned quotas.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagNotAllocatedQuota`: Tags are not assigned quotas.
     InvalidParameterValueTagNotAllocatedQuota(crate::ServiceError),
-    /// `InvalidParameterValue.TagNotExisted`
-    ///
-    /// The Tag does not exist.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagNotExisted`: The Tag does not exist.
     InvalidParameterValueTagNotExisted(crate::ServiceError),
-    /// `InvalidParameterValue.TagNotSupportTag`
-    ///
-    /// Unsupported tag.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagNotSupportTag`: Unsupported tag.
     InvalidParameterValueTagNotSupportTag(crate::ServiceError),
-    /// `InvalidParameterValue.TagResourceFormatError`
-    ///
-    /// Tag resource format error.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagResourceFormatError`: Tag resource format error.
     InvalidParameterValueTagResourceFormatError(crate::ServiceError),
-    /// `InvalidParameterValue.TagTimestampExceeded`
-    ///
-    /// Exceeded the quota of tag timestamp.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagTimestampExceeded`: Exceeded the quota of tag timestamp.
     InvalidParameterValueTagTimestampExceeded(crate::ServiceError),
-    /// `InvalidParameterValue.TagValNotExists`
-    ///
-    /// The tag value does not exist.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TagValNotExists`: The tag value does not exist.
     InvalidParameterValueTagValNotExists(crate::ServiceError),
-    /// `InvalidParameterValue.TooLong`
-    ///
-    /// Invalid parameter value. The parameter value is too long.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.TooLong`: Invalid parameter value. The parameter value is too long.
     InvalidParameterValueTooLong(crate::ServiceError),
-    /// `LimitExceeded`
-    ///
-    /// Quota limit is reached.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
-    /// `LimitExceeded.TagKeyExceeded`
-    ///
-    /// Reached the upper limit of tag keys.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagKeyExceeded`: Reached the upper limit of tag keys.
     LimitExceededTagKeyExceeded(crate::ServiceError),
-    /// `LimitExceeded.TagKeyPerResourceExceeded`
-    ///
-    /// Reached the upper limit of tags keys per resource.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagKeyPerResourceExceeded`: Reached the upper limit of tags keys per resource.
     LimitExceededTagKeyPerResourceExceeded(crate::ServiceError),
-    /// `LimitExceeded.TagNotEnoughQuota`
-    ///
-    /// Insufficient tag quota.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagNotEnoughQuota`: Insufficient tag quota.
     LimitExceededTagNotEnoughQuota(crate::ServiceError),
-    /// `LimitExceeded.TagQuota`
-    ///
-    /// Exceeded the tag quota. Unable to create resources.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagQuota`: Exceeded the tag quota. Unable to create resources.
     LimitExceededTagQuota(crate::ServiceError),
-    /// `LimitExceeded.TagQuotaExceeded`
-    ///
-    /// Reached the upper limit of tag quota.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagQuotaExceeded`: Reached the upper limit of tag quota.
     LimitExceededTagQuotaExceeded(crate::ServiceError),
-    /// `LimitExceeded.TagTagsExceeded`
-    ///
-    /// Reached the number limit of tag keys.
-    ///
-    /// Documented for this action.
+    /// `LimitExceeded.TagTagsExceeded`: Reached the number limit of tag keys.
     LimitExceededTagTagsExceeded(crate::ServiceError),
-    /// `ResourceNotFound`
-    ///
-    /// The resource does not exist.
-    ///
-    /// Documented for this action.
+    /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
-    /// `UnknownParameter.WithGuess`
-    ///
-    /// Unknown parameter. Try similar parameters.
-    ///
-    /// Documented for this action.
+    /// `UnknownParameter.WithGuess`: Unknown parameter. Try similar parameters.
     UnknownParameterWithGuess(crate::ServiceError),
-    /// `UnsupportedOperation`
-    ///
-    /// Unsupported operation.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
-    /// `UnsupportedOperation.AppIdMismatch`
-    ///
-    /// The resource is not under the specified AppId.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.AppIdMismatch`: The resource is not under the specified AppId.
     UnsupportedOperationAppIdMismatch(crate::ServiceError),
-    /// `UnsupportedOperation.TagAllocate`
-    ///
-    /// Tags are being assigned.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.TagAllocate`: Tags are being assigned.
     UnsupportedOperationTagAllocate(crate::ServiceError),
-    /// `UnsupportedOperation.TagFree`
-    ///
-    /// Tags are being released.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.TagFree`: Tags are being released.
     UnsupportedOperationTagFree(crate::ServiceError),
-    /// `UnsupportedOperation.TagNotPermit`
-    ///
-    /// Unauthorized for this tag.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.TagNotPermit`: Unauthorized for this tag.
     UnsupportedOperationTagNotPermit(crate::ServiceError),
-    /// `UnsupportedOperation.TagSystemReservedTagKey`
-    ///
-    /// The specified tag key is reserved for system usage.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.TagSystemReservedTagKey`: The specified tag key is reserved for system usage.
     UnsupportedOperationTagSystemReservedTagKey(crate::ServiceError),
-    /// `ActionOffline`
-    ///
-    /// This API has been deprecated.
-    ///
-    /// Common to every action.
+    /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization`
-    ///
-    /// The `Authorization` in the request header is invalid.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
     AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId`
-    ///
-    /// Invalid key (not a TencentCloud API key type).
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a TencentCloud API key type).
     AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure`
-    ///
-    /// MFA failed.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.MFAFailure` (common to every action): MFA failed.
     AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound`
-    ///
-    /// The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
     AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire`
-    ///
-    /// Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureExpire` (common to every action): Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
     AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure`
-    ///
-    /// Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
     AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure`
-    ///
-    /// Token error.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.TokenFailure` (common to every action): Token error.
     AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation`
-    ///
-    /// The request is not authorized. For more information, see the CAM documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized. For more information, see the CAM documentation.
     AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation`
-    ///
-    /// DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
-    ///
-    /// Common to every action.
+    /// `DryRunOperation` (common to every action): DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
     DryRunOperation(crate::ServiceError),
-    /// `FailedOperation`
-    ///
-    /// Operation failed.
-    ///
-    /// Common to every action.
+    /// `FailedOperation` (common to every action): Operation failed.
     FailedOperation(crate::ServiceError),
-    /// `InternalError`
-    ///
-    /// Internal error.
-    ///
-    /// Common to every action.
+    /// `InternalError` (common to every action): Internal error.
     InternalError(crate::ServiceError),
-    /// `InvalidAction`
-    ///
-    /// The API does not exist.
-    ///
-    /// Common to every action.
+    /// `InvalidAction` (common to every action): The API does not exist.
     InvalidAction(crate::ServiceError),
-    /// `InvalidParameter`
-    ///
-    /// Incorrect parameter.
-    ///
-    /// Common to every action.
+    /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidRequest`
-    ///
-    /// The multipart format of the request body is incorrect.
-    ///
-    /// Common to every action.
+    /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist`
-    ///
-    /// Your IP is in uin IP blacklist.
-    ///
-    /// Common to every action.
+    /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
     IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist`
-    ///
-    /// Your IP is not in uin IP whitelist.
-    ///
-    /// Common to every action.
+    /// `IpNotInWhitelist` (common to every action): Your IP is not in uin IP whitelist.
     IpNotInWhitelist(crate::ServiceError),
-    /// `MissingParameter`
-    ///
-    /// A parameter is missing.
-    ///
-    /// Common to every action.
+    /// `MissingParameter` (common to every action): A parameter is missing.
     MissingParameter(crate::ServiceError),
-    /// `NoSuchProduct`
-    ///
-    /// The product does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchProduct` (common to every action): The product does not exist.
     NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion`
-    ///
-    /// The API version does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded`
-    ///
-    /// The number of requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
     RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`
-    ///
-    /// Uin exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded`
-    ///
-    /// The number of ip requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
     RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded`
-    ///
-    /// The number of uin requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The number of uin requests exceeds the frequency limit.
     RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded`
-    ///
-    /// The request size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `RequestSizeLimitExceeded` (common to every action): The request size exceeds the upper limit.
     RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceInUse`
-    ///
-    /// Resource is in use.
-    ///
-    /// Common to every action.
+    /// `ResourceInUse` (common to every action): Resource is in use.
     ResourceInUse(crate::ServiceError),
-    /// `ResourceInsufficient`
-    ///
-    /// Insufficient resource.
-    ///
-    /// Common to every action.
+    /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceUnavailable`
-    ///
-    /// Resource is unavailable.
-    ///
-    /// Common to every action.
+    /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded`
-    ///
-    /// The response size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
     ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable`
-    ///
-    /// Service is unavailable now.
-    ///
-    /// Common to every action.
+    /// `ServiceUnavailable` (common to every action): Service is unavailable now.
     ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation`
-    ///
-    /// Unauthorized operation.
-    ///
-    /// Common to every action.
+    /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
     UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter`
-    ///
-    /// Unknown parameter.
-    ///
-    /// Common to every action.
+    /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedProtocol`
-    ///
-    /// HTTP(S) request protocol error; only GET and POST requests are supported.
-    ///
-    /// Common to every action.
+    /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion`
-    ///
-    /// API does not support the requested region.
-    ///
-    /// Common to every action.
+    /// `UnsupportedRegion` (common to every action): API does not support the requested region.
     UnsupportedRegion(crate::ServiceError),
     /// A code this client does not know; its code, message and RequestId are kept.
     Unknown(crate::ServiceError),

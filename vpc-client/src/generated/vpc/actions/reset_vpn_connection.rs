@@ -81,251 +81,87 @@ pub struct ResetVpnConnectionResponse {
 )]
 #[non_exhaustive]
 pub enum ResetVpnConnectionError {
-    /// `InvalidParameterValue.Malformed`
-    ///
-    /// Invalid input parameter format.
-    ///
-    /// Documented for this action.
+    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
-    /// `ResourceNotFound`
-    ///
-    /// The resource does not exist.
-    ///
-    /// Documented for this action.
+    /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
-    /// `UnsupportedOperation.InvalidState`
-    ///
-    /// Invalid resource status.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.InvalidState`: Invalid resource status.
     UnsupportedOperationInvalidState(crate::ServiceError),
-    /// `UnsupportedOperation.VpnConnInvalidState`
-    ///
-    /// Operation failed: The tunnel is not available now.
-    ///
-    /// Documented for this action.
+    /// `UnsupportedOperation.VpnConnInvalidState`: Operation failed: The tunnel is not available now.
     UnsupportedOperationVpnConnInvalidState(crate::ServiceError),
-    /// `ActionOffline`
-    ///
-    /// This API has been deprecated.
-    ///
-    /// Common to every action.
+    /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization`
-    ///
-    /// The `Authorization` in the request header is invalid.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
     AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId`
-    ///
-    /// Invalid key (not a TencentCloud API key type).
-    ///
-    /// Common to every action.
+    /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a TencentCloud API key type).
     AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure`
-    ///
-    /// MFA failed.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.MFAFailure` (common to every action): MFA failed.
     AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound`
-    ///
-    /// The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
     AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire`
-    ///
-    /// Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureExpire` (common to every action): Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
     AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure`
-    ///
-    /// Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
     AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure`
-    ///
-    /// Token error.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.TokenFailure` (common to every action): Token error.
     AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation`
-    ///
-    /// The request is not authorized. For more information, see the CAM documentation.
-    ///
-    /// Common to every action.
+    /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized. For more information, see the CAM documentation.
     AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation`
-    ///
-    /// DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
-    ///
-    /// Common to every action.
+    /// `DryRunOperation` (common to every action): DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
     DryRunOperation(crate::ServiceError),
-    /// `FailedOperation`
-    ///
-    /// Operation failed.
-    ///
-    /// Common to every action.
+    /// `FailedOperation` (common to every action): Operation failed.
     FailedOperation(crate::ServiceError),
-    /// `InternalError`
-    ///
-    /// Internal error.
-    ///
-    /// Common to every action.
+    /// `InternalError` (common to every action): Internal error.
     InternalError(crate::ServiceError),
-    /// `InvalidAction`
-    ///
-    /// The API does not exist.
-    ///
-    /// Common to every action.
+    /// `InvalidAction` (common to every action): The API does not exist.
     InvalidAction(crate::ServiceError),
-    /// `InvalidParameter`
-    ///
-    /// Incorrect parameter.
-    ///
-    /// Common to every action.
+    /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue`
-    ///
-    /// Invalid parameter value.
-    ///
-    /// Common to every action.
+    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
     InvalidParameterValue(crate::ServiceError),
-    /// `InvalidRequest`
-    ///
-    /// The multipart format of the request body is incorrect.
-    ///
-    /// Common to every action.
+    /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist`
-    ///
-    /// Your IP is in uin IP blacklist.
-    ///
-    /// Common to every action.
+    /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
     IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist`
-    ///
-    /// Your IP is not in uin IP whitelist.
-    ///
-    /// Common to every action.
+    /// `IpNotInWhitelist` (common to every action): Your IP is not in uin IP whitelist.
     IpNotInWhitelist(crate::ServiceError),
-    /// `LimitExceeded`
-    ///
-    /// Quota limit exceeded.
-    ///
-    /// Common to every action.
+    /// `LimitExceeded` (common to every action): Quota limit exceeded.
     LimitExceeded(crate::ServiceError),
-    /// `MissingParameter`
-    ///
-    /// A parameter is missing.
-    ///
-    /// Common to every action.
+    /// `MissingParameter` (common to every action): A parameter is missing.
     MissingParameter(crate::ServiceError),
-    /// `NoSuchProduct`
-    ///
-    /// The product does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchProduct` (common to every action): The product does not exist.
     NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion`
-    ///
-    /// The API version does not exist.
-    ///
-    /// Common to every action.
+    /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded`
-    ///
-    /// The number of requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
     RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`
-    ///
-    /// Uin exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded`
-    ///
-    /// The number of ip requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
     RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded`
-    ///
-    /// The number of uin requests exceeds the frequency limit.
-    ///
-    /// Common to every action.
+    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The number of uin requests exceeds the frequency limit.
     RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded`
-    ///
-    /// The request size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `RequestSizeLimitExceeded` (common to every action): The request size exceeds the upper limit.
     RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceInUse`
-    ///
-    /// Resource is in use.
-    ///
-    /// Common to every action.
+    /// `ResourceInUse` (common to every action): Resource is in use.
     ResourceInUse(crate::ServiceError),
-    /// `ResourceInsufficient`
-    ///
-    /// Insufficient resource.
-    ///
-    /// Common to every action.
+    /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceUnavailable`
-    ///
-    /// Resource is unavailable.
-    ///
-    /// Common to every action.
+    /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded`
-    ///
-    /// The response size exceeds the upper limit.
-    ///
-    /// Common to every action.
+    /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
     ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable`
-    ///
-    /// Service is unavailable now.
-    ///
-    /// Common to every action.
+    /// `ServiceUnavailable` (common to every action): Service is unavailable now.
     ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation`
-    ///
-    /// Unauthorized operation.
-    ///
-    /// Common to every action.
+    /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
     UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter`
-    ///
-    /// Unknown parameter.
-    ///
-    /// Common to every action.
+    /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation`
-    ///
-    /// Unsupported operation.
-    ///
-    /// Common to every action.
+    /// `UnsupportedOperation` (common to every action): Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
-    /// `UnsupportedProtocol`
-    ///
-    /// HTTP(S) request protocol error; only GET and POST requests are supported.
-    ///
-    /// Common to every action.
+    /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion`
-    ///
-    /// API does not support the requested region.
-    ///
-    /// Common to every action.
+    /// `UnsupportedRegion` (common to every action): API does not support the requested region.
     UnsupportedRegion(crate::ServiceError),
     /// A code this client does not know; its code, message and RequestId are kept.
     Unknown(crate::ServiceError),
