@@ -15,7 +15,7 @@
 mod error;
 pub mod ir;
 mod load;
-mod locate;
+pub mod locate;
 pub mod model;
 pub mod names;
 

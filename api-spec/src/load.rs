@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, SpecError};
 use crate::ir;
-use crate::locate::{SourceMap, escape_token};
+use crate::locate::{SourceMap, pointer_of, serde_json_position};
 use crate::model;
 use crate::names;
 
@@ -66,7 +66,7 @@ impl<'a> Context<'a> {
 }
 
 fn ptr(parent: &str, token: &str) -> String {
-    format!("{parent}/{}", escape_token(token))
+    crate::locate::child(parent, token)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -76,18 +76,11 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
     let mut value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            let message = err.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(cut) => &message[..cut],
-                None => &message,
-            };
+            let (position, message) = serde_json_position(text, &err);
             cx.diagnostics.push(Diagnostic {
                 file: cx.file.to_owned(),
                 pointer: String::new(),
-                position: crate::Position {
-                    line: err.line(),
-                    column: char_column(text, err.line(), err.column()),
-                },
+                position,
                 message: format!("malformed JSON: {message}"),
             });
             return None;
@@ -147,39 +140,10 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
     }
 }
 
-/// serde_json counts columns in bytes (0 right after a newline); diagnostics count
-/// characters, 1-based.
-fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
-    let offset = byte_column.saturating_sub(1);
-    let content = text
-        .split('\n')
-        .nth(line.saturating_sub(1))
-        .unwrap_or_default();
-    content
-        .char_indices()
-        .take_while(|&(start, _)| start < offset)
-        .count()
-        + 1
-}
-
 /// Deserializes with the failing path as a JSON pointer.
 fn deserialize<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|err| {
-        let mut pointer = String::new();
-        for segment in err.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                }
-                serde_path_to_error::Segment::Map { key } => {
-                    pointer.push('/');
-                    pointer.push_str(&escape_token(key));
-                }
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => {}
-            }
-        }
+        let pointer = pointer_of(err.path());
         (pointer, err.into_inner().to_string())
     })
 }
@@ -484,7 +448,7 @@ fn lower_members(
     members: &[model::Member],
 ) -> Vec<ir::Field> {
     let mut wire_names: HashSet<&str> = HashSet::new();
-    let mut valid: Vec<(usize, &model::Member, ir::Type)> = Vec::new();
+    let mut valid: Vec<(&model::Member, ir::Type)> = Vec::new();
     for (index, member) in members.iter().enumerate() {
         let at = format!("{pointer}/{index}");
         let name = &member.name;
@@ -502,19 +466,19 @@ fn lower_members(
         let Some(ty) = lower_type(cx, object_names, &at, member) else {
             continue;
         };
-        valid.push((index, member, ty));
+        valid.push((member, ty));
     }
     // Members whose snake_case names meet (`InstanceId`, `InstanceID`) are told apart
     // by numbering, in the order of their wire names.
     let bases: Vec<(&str, String)> = valid
         .iter()
-        .map(|(_, member, _)| (member.name.as_str(), names::words(&member.name).join("_")))
+        .map(|(member, _)| (member.name.as_str(), names::words(&member.name).join("_")))
         .collect();
     let rust_names = names::disambiguate(&bases, "_", &[]);
     valid
         .into_iter()
         .zip(rust_names)
-        .map(|((_, member, ty), rust_name)| ir::Field {
+        .map(|((member, ty), rust_name)| ir::Field {
             wire_name: member.name.clone(),
             rust_name: names::escape_keyword(&rust_name),
             ty,

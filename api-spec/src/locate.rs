@@ -1,5 +1,9 @@
 //! Source positions for JSON pointers, and duplicate keys (which serde_json silently drops).
 //!
+//! The small public helpers ([`escape_token`], [`child`], [`pointer_of`],
+//! [`serde_json_position`]) are what any strict, located JSON reader needs; the spec
+//! loader and `cargo xtask import` both use them.
+//!
 //! serde_json tells where malformed JSON breaks, but a well-formed value carries no
 //! position. This scanner walks the text once and records, for every value, the JSON
 //! pointer and the line:column where it starts. It runs only on text serde_json has
@@ -59,9 +63,62 @@ impl SourceMap {
     }
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub(crate) fn escape_token(token: &str) -> String {
+/// Escapes one reference token of a JSON pointer (RFC 6901): `~` becomes `~0`, `/`
+/// becomes `~1`.
+pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// `parent/token`, the token escaped.
+pub fn child(parent: &str, token: &str) -> String {
+    format!("{parent}/{}", escape_token(token))
+}
+
+/// The JSON pointer of the path `serde_path_to_error` reports (`/actions/X/input/0`).
+pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&escape_token(key));
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Where a `serde_json` error points in `text`, with the column counted in characters
+/// (serde_json counts bytes), and its message without the trailing
+/// ` at line L column C`.
+pub fn serde_json_position(text: &str, err: &serde_json::Error) -> (Position, String) {
+    let offset = err.column().saturating_sub(1);
+    let content = text
+        .split('\n')
+        .nth(err.line().saturating_sub(1))
+        .unwrap_or_default();
+    let column = content
+        .char_indices()
+        .take_while(|&(start, _)| start < offset)
+        .count()
+        + 1;
+    let message = err.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    };
+    (
+        Position {
+            line: err.line(),
+            column,
+        },
+        message,
+    )
 }
 
 struct Scanner<'a> {

@@ -149,17 +149,14 @@ pub fn disambiguate(names: &[(&str, String)], sep: &str, taken: &[String]) -> Ve
     for (index, (key, base)) in names.iter().enumerate() {
         groups.entry(base.as_str()).or_default().push((key, index));
     }
-    let mut used: HashSet<String> = taken.iter().cloned().collect();
-    used.extend(
-        groups
-            .iter()
-            .filter(|(base, _)| !taken.iter().any(|t| t == *base))
-            .map(|(base, _)| (*base).to_owned()),
-    );
+    let taken: HashSet<&str> = taken.iter().map(String::as_str).collect();
+    // Every name already spoken for: the taken ones and each group's own base.
+    let mut used: HashSet<String> = taken.iter().map(|t| (*t).to_owned()).collect();
+    used.extend(groups.keys().map(|base| (*base).to_owned()));
     let mut out = vec![String::new(); names.len()];
     for (base, mut members) in groups {
         members.sort();
-        let base_free = !taken.iter().any(|t| t == base);
+        let base_free = !taken.contains(base);
         let mut next = 2;
         for (position, (_, index)) in members.into_iter().enumerate() {
             if position == 0 && base_free {

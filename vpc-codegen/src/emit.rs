@@ -109,9 +109,14 @@ pub(crate) fn pieces<'a>(
          request type, in spec order.",
         path_text(rt)
     );
+    // Each action's title and document are cleaned once, for every item that shows them.
+    let texts: Vec<ActionText> = actions
+        .iter()
+        .map(|action| ActionText::new(action))
+        .collect();
     let client_trait = match &config.client_methods {
         ClientMethods::Inherent => quote!(),
-        ClientMethods::Trait(name) => emit_trait(service, &actions, rt, name),
+        ClientMethods::Trait(name) => emit_trait(service, &actions, &texts, rt, name),
     };
     let root = quote! {
         #[doc = #service_doc]
@@ -131,10 +136,11 @@ pub(crate) fn pieces<'a>(
 
     let per_action = actions
         .iter()
-        .map(|action| {
-            let mut tokens = emit_action(service, action, &cx);
+        .zip(&texts)
+        .map(|(action, text)| {
+            let mut tokens = emit_action(service, action, text, &cx);
             if config.client_methods == ClientMethods::Inherent {
-                tokens.extend(emit_inherent_method(action, rt));
+                tokens.extend(emit_inherent_method(action, text, rt));
             }
             (*action, tokens)
         })
@@ -386,7 +392,7 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
     }
 }
 
-fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
+fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
     let derives = derives(cx);
     let name = &action.name;
@@ -394,11 +400,10 @@ fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
     let response = ident(&action.response_type());
     let error = ident(&action.error_type());
 
-    let mut request_doc = format!("Input of `{name}`{}.", summary(action));
-    let document = docs::rustdoc(&action.document);
-    if !document.is_empty() {
+    let mut request_doc = format!("Input of `{name}`{}.", text.summary);
+    if !text.document.is_empty() {
         request_doc.push_str("\n\n");
-        request_doc.push_str(&document);
+        request_doc.push_str(&text.document);
     }
     if let Some(limit) = action.rate_limit {
         request_doc.push_str(&format!(
@@ -463,7 +468,7 @@ fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
     let response_doc = doc_lines(&format!(
         "Output of `{name}`{}.\n\nEvery member but `RequestId` decodes by the lenient rule of \
          [`lenient`]({}::lenient): missing, `null` and scalars sent as text are accepted.",
-        summary(action),
+        text.summary,
         path_text(rt)
     ));
     let response_fields = action.output.iter().map(|field| {
@@ -490,12 +495,10 @@ fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
         } else {
             description
         };
-        // One line where the description is one plain sentence (nearly always): 37
-        // common codes in each of 309 enums make every saved line count.
-        let inline = !description.contains('\n')
-            && !description.starts_with(['-', '*', '+', '#', '>', '|', '`', '\\'])
-            && !description.starts_with(|c: char| c.is_ascii_digit());
-        let doc = if inline {
+        // One line where the description is one line (nearly always): 37 common codes in
+        // each of 309 enums make every saved line count. After the label, a line that
+        // would start a block (a list item, a heading) is plain text.
+        let doc = if !description.contains('\n') {
             doc_lines(&format!("{label}: {description}"))
         } else {
             doc_lines(&format!("{label}:\n\n{description}"))
@@ -601,20 +604,32 @@ fn emit_action(service: &Service, action: &Action, cx: &Cx) -> TokenStream {
     }
 }
 
-/// The first-paragraph summary of an action: its title, where the spec has one.
-fn summary(action: &Action) -> String {
-    match action.title.as_deref().map(docs::rustdoc) {
-        Some(title) if !title.is_empty() && !title.contains('\n') => format!(" ({title})"),
-        _ => String::new(),
+/// An action's texts as rustdoc, cleaned once for the request, response and method docs.
+pub(crate) struct ActionText {
+    /// ` (title)` for a first paragraph, where the spec has a one-line title; else empty.
+    summary: String,
+    /// The action's document, cleaned (empty where it has none).
+    document: String,
+}
+
+impl ActionText {
+    fn new(action: &Action) -> Self {
+        let summary = match action.title.as_deref().map(docs::rustdoc) {
+            Some(title) if !title.is_empty() && !title.contains('\n') => format!(" ({title})"),
+            _ => String::new(),
+        };
+        Self {
+            summary,
+            document: docs::rustdoc(&action.document),
+        }
     }
 }
 
-fn method_doc(action: &Action) -> TokenStream {
-    let mut doc = format!("Calls `{}`{}.", action.name, summary(action));
-    let document = docs::rustdoc(&action.document);
-    if !document.is_empty() {
+fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
+    let mut doc = format!("Calls `{}`{}.", action.name, text.summary);
+    if !text.document.is_empty() {
         doc.push_str("\n\n");
-        doc.push_str(&document);
+        doc.push_str(&text.document);
     }
     doc.push_str(&format!(
         "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
@@ -627,8 +642,8 @@ fn method_doc(action: &Action) -> TokenStream {
 
 /// One action's call method, inherent on the runtime's `Client` (inside the runtime
 /// crate only): it sits in the action's own file.
-fn emit_inherent_method(action: &Action, rt: &syn::Path) -> TokenStream {
-    let doc = method_doc(action);
+fn emit_inherent_method(action: &Action, text: &ActionText, rt: &syn::Path) -> TokenStream {
+    let doc = method_doc(action, text);
     let name = ident(&action.method);
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
@@ -650,10 +665,15 @@ fn emit_inherent_method(action: &Action, rt: &syn::Path) -> TokenStream {
 fn emit_trait(
     service: &Service,
     actions: &[&Action],
+    texts: &[ActionText],
     rt: &syn::Path,
     trait_name: &str,
 ) -> TokenStream {
-    let docs: Vec<TokenStream> = actions.iter().map(|action| method_doc(action)).collect();
+    let docs: Vec<TokenStream> = actions
+        .iter()
+        .zip(texts)
+        .map(|(action, text)| method_doc(action, text))
+        .collect();
     let names: Vec<Ident> = actions.iter().map(|a| ident(&a.method)).collect();
     let requests: Vec<Ident> = actions.iter().map(|a| ident(&a.request_type())).collect();
     let responses: Vec<Ident> = actions.iter().map(|a| ident(&a.response_type())).collect();

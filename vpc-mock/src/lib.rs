@@ -206,9 +206,9 @@ impl MockServer {
     ///
     /// When the embedded spec does not validate (the crate's tests make sure it does).
     pub fn vpc(state: VpcState) -> Result<MockServerBuilder, api_spec::SpecError> {
-        let service = vpc_service()?;
-        let handler = VpcHandler::new(state, ExampleHandler::new(&service));
-        Ok(MockServer::builder().spec(&service).handler(handler))
+        let service = spec::shared_vpc_service()?;
+        let handler = VpcHandler::new(state, ExampleHandler::new(service));
+        Ok(MockServer::builder().spec(service).handler(handler))
     }
 }
 

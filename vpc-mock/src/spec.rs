@@ -32,13 +32,19 @@ pub const MAX_OBJECT_DEPTH: usize = 8;
 ///
 /// When the embedded spec does not validate (the crate's tests make sure it does).
 pub fn vpc_service() -> Result<Service, api_spec::SpecError> {
+    shared_vpc_service().cloned()
+}
+
+/// The embedded VPC spec, validated once per process; what the endpoint itself uses,
+/// without the copy [`vpc_service`] hands out.
+pub(crate) fn shared_vpc_service() -> Result<&'static Service, api_spec::SpecError> {
     static LOADED: OnceLock<Result<Service, Vec<api_spec::Diagnostic>>> = OnceLock::new();
     let loaded = LOADED.get_or_init(|| {
         api_spec::load_str(VPC_SPEC_JSON, VPC_SPEC_ORIGIN)
             .map_err(|error| error.diagnostics().to_vec())
     });
     match loaded {
-        Ok(service) => Ok(service.clone()),
+        Ok(service) => Ok(service),
         Err(diagnostics) => Err(api_spec::SpecError::Invalid(diagnostics.clone())),
     }
 }

@@ -174,15 +174,6 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     })
 }
 
-/// Every generated file with its expected contents.
-///
-/// # Errors
-///
-/// As [`generate`].
-pub fn outputs(root: &Path) -> anyhow::Result<Vec<Output>> {
-    generate(root).map(|generation| generation.outputs)
-}
-
 /// What differs between the checkout and the generator's output.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Staleness {

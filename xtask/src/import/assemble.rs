@@ -9,11 +9,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use api_spec::locate::child;
 use api_spec::model::{Action, ErrorCode, Member, Object, Spec};
 
 use super::errors::ErrorTable;
 use super::examples::{self, Schema, SkipKind};
-use super::json::child;
 use super::overlay::{Overlay, default_endpoints};
 use super::report::{Report, Skip};
 use super::tccli::{ApiJson, ApiMember, ExamplesJson};

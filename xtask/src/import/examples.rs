@@ -13,10 +13,10 @@
 
 use std::collections::BTreeMap;
 
+use api_spec::locate::serde_json_position;
 use api_spec::model::{Example, Member, Object};
 use serde_json::{Map, Number, Value};
 
-use super::json;
 use super::tccli::ApiExample;
 
 /// The API 3.0 common parameters; they travel as headers, never in a request body.
@@ -252,12 +252,12 @@ fn http_body(
             format!("the body is {}, not an object", describe(&other)),
         )),
         Err(err) => {
-            let (line, column) = json::position(&text, &err);
+            let (at, message) = serde_json_position(&text, &err);
             Err(fail(
                 SkipKind::BodyNotJson,
                 format!(
-                    "the body is not JSON: {} (body line {line}, column {column})",
-                    json::message_of(&err)
+                    "the body is not JSON: {message} (body line {}, column {})",
+                    at.line, at.column
                 ),
             ))
         }
@@ -764,12 +764,12 @@ fn shown(value: &Value) -> String {
 /// Tencent really sends).
 fn response(text: &str, notes: &mut Vec<String>) -> Result<Value, Failure> {
     let value: Value = serde_json::from_str(text).map_err(|err| {
-        let (line, column) = json::position(text, &err);
+        let (at, message) = serde_json_position(text, &err);
         fail(
             SkipKind::OutputNotJson,
             format!(
-                "the output is not JSON: {} (output line {line}, column {column})",
-                json::message_of(&err)
+                "the output is not JSON: {message} (output line {}, column {})",
+                at.line, at.column
             ),
         )
     })?;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use api_spec::locate::{pointer_of, serde_json_position};
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
 
@@ -31,71 +32,13 @@ pub(crate) fn located(
     pointer: &str,
     err: &serde_json::Error,
 ) -> anyhow::Error {
-    let (line, column) = position(text, err);
-    let message = message_of(err);
+    let (position, message) = serde_json_position(text, err);
     let pointer = if pointer.is_empty() {
         "(top level)"
     } else {
         pointer
     };
-    anyhow::anyhow!("{file}:{line}:{column}: {pointer}: {message}")
-}
-
-/// The line and character column (both 1-based) a `serde_json` error points at.
-pub(crate) fn position(text: &str, err: &serde_json::Error) -> (usize, usize) {
-    (err.line(), char_column(text, err.line(), err.column()))
-}
-
-/// A `serde_json` error's message without the trailing ` at line L column C`.
-pub(crate) fn message_of(err: &serde_json::Error) -> String {
-    let message = err.to_string();
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message,
-    }
-}
-
-/// serde_json counts columns in bytes (0 right after a newline); people count characters.
-fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
-    let offset = byte_column.saturating_sub(1);
-    let content = text
-        .split('\n')
-        .nth(line.saturating_sub(1))
-        .unwrap_or_default();
-    content
-        .char_indices()
-        .take_while(|&(start, _)| start < offset)
-        .count()
-        + 1
-}
-
-/// The JSON pointer (RFC 6901) of a serde_path_to_error path.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => {
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-            }
-            serde_path_to_error::Segment::Map { key } => {
-                pointer.push('/');
-                pointer.push_str(&escape_token(key));
-            }
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
-        }
-    }
-    pointer
-}
-
-/// One JSON pointer token: `~` becomes `~0`, `/` becomes `~1`.
-pub(crate) fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// `parent/token`, the token escaped.
-pub(crate) fn child(parent: &str, token: &str) -> String {
-    format!("{parent}/{}", escape_token(token))
+    anyhow::anyhow!("{file}:{position}: {pointer}: {message}")
 }
 
 /// `#[serde(deserialize_with = "unique_map")]`: a JSON object read into a sorted map, a key

@@ -87,9 +87,7 @@ pub enum ResetVpnGatewayInternetMaxBandwidthError {
     UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.InvalidState`: Invalid resource status.
     UnsupportedOperationInvalidState(crate::ServiceError),
-    /// `UnsupportedOperation.VpnUnsupportedModifyBandwidth`:
-    ///
-    /// `The `%(value)s\` does not support reducing VPN bandwidth.
+    /// `UnsupportedOperation.VpnUnsupportedModifyBandwidth`: `The `%(value)s\` does not support reducing VPN bandwidth.
     UnsupportedOperationVpnUnsupportedModifyBandwidth(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
