@@ -59,6 +59,43 @@ pub struct Action {
     pub errors: Vec<ErrorCase>,
     /// Worked examples.
     pub examples: Vec<Example>,
+    /// How the action's answers come in pages, if they do.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a paged action's answers come: the request's `Offset` and `Limit`, the answer's
+/// list member and, where it has one, its total count. Every member named here exists
+/// with the type given (the loader checked it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The snake_case name of the paging method (`describe_vpcs_pages`), distinct from
+    /// every action method.
+    pub method: String,
+    /// The request's `Offset` field: its Rust name and scalar type (`String`, `Int64` or
+    /// `UInt64`).
+    pub offset: PageField,
+    /// The request's `Limit` field.
+    pub limit: PageField,
+    /// The response field holding one page of items.
+    pub items: PageField,
+    /// The element type of the items list.
+    pub item: Type,
+    /// The response field with the total number of items, if the answers have one.
+    pub count: Option<PageField>,
+    /// The largest `Limit` the service accepts, used when the caller sets none: from the
+    /// spec, else from the `Limit` member's document.
+    pub max_limit: Option<u64>,
+}
+
+/// A field a paginator reads or writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageField {
+    /// The exact wire name (`Offset`).
+    pub wire_name: String,
+    /// The Rust field name (`offset`).
+    pub rust_name: String,
+    /// The field's type.
+    pub ty: Type,
 }
 
 impl Action {

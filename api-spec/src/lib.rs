@@ -4,7 +4,8 @@
 //!
 //! The phases are one module each: [`model`] (what the JSON says), `load` (text -> model
 //! -> checked IR, never panicking), [`ir`] (what the generator may rely on), [`names`]
-//! (wire names -> Rust names, shared by validation and generation).
+//! (wire names -> Rust names, shared by validation and generation), [`paging`] (which
+//! actions come in pages, and through which members).
 //!
 //! ```
 //! let text = include_str!("../vpc.json");
@@ -18,6 +19,7 @@ mod load;
 pub mod locate;
 pub mod model;
 pub mod names;
+pub mod paging;
 
 pub use error::{Diagnostic, Position, SpecError};
 pub use load::{load_file, load_str};

@@ -10,6 +10,7 @@ use crate::ir;
 use crate::locate::{SourceMap, pointer_of, serde_json_position};
 use crate::model;
 use crate::names;
+use crate::paging;
 
 /// Reads, checks and lowers the spec file at `path`. The file is named in diagnostics
 /// as `path` displays.
@@ -156,7 +157,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "Result", "CommonError
 /// Variant name of the fallback for unknown codes.
 const FALLBACK_VARIANT: &str = "Unknown";
 /// Methods the runtime `Client` has; an action method may not shadow them.
-const RESERVED_METHODS: &[&str] = &["builder", "call", "config", "clone", "new", "signer"];
+const RESERVED_METHODS: &[&str] = &["builder", "call", "config", "clone", "new", "pages", "signer"];
 
 fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
     check_header(cx, spec);
@@ -288,6 +289,28 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         let errors = lower_errors(cx, &ptr(&pointer, "errors"), &action.errors, &variants);
         check_variant_collisions(cx, &pointer, &errors, &common_errors);
         let examples = lower_examples(cx, &ptr(&pointer, "examples"), &action.examples);
+        let pagination = match paging::shape(action.pagination.as_ref(), &input, &output) {
+            Ok(shape) => shape.map(|shape| {
+                let method = pages_method(&methods[name.as_str()], &methods, &reserved_methods);
+                ir::Pagination {
+                    method: names::escape_keyword(&method),
+                    offset: shape.offset,
+                    limit: shape.limit,
+                    items: shape.items,
+                    item: shape.item,
+                    count: shape.count,
+                    max_limit: shape.max_limit,
+                }
+            }),
+            Err(problem) => {
+                let mut at = ptr(&pointer, "pagination");
+                if let Some(key) = problem.key {
+                    at = ptr(&at, key);
+                }
+                cx.error(&at, problem.message);
+                None
+            }
+        };
         actions.push(ir::Action {
             name: name.clone(),
             method: names::escape_keyword(&methods[name.as_str()]),
@@ -301,6 +324,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             output,
             errors,
             examples,
+            pagination,
         });
     }
     if spec.actions.is_empty() {
@@ -323,6 +347,26 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         actions,
         objects,
     })
+}
+
+/// The paging method of the action whose method is `method`: `<method>_pages`, numbered
+/// (`_pages_2`, ...) in the rare spec where that is another action's method.
+fn pages_method(
+    method: &str,
+    methods: &HashMap<&str, String>,
+    reserved: &[String],
+) -> String {
+    let taken = |candidate: &str| {
+        methods.values().any(|other| other == candidate) || reserved.iter().any(|r| r == candidate)
+    };
+    let base = format!("{method}_pages");
+    let mut candidate = base.clone();
+    let mut number = 2;
+    while taken(&candidate) {
+        candidate = format!("{base}_{number}");
+        number += 1;
+    }
+    candidate
 }
 
 fn valid_action_name(name: &str) -> bool {

@@ -83,6 +83,64 @@ pub struct Action {
     /// Worked examples: a request body and the response it gets.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// How the action's answers come in pages. Absent: decided by the action's shape
+    /// (`Offset` and `Limit` in, `TotalCount` and exactly one list out); `false`: never
+    /// paged; `true` or an object: paged, with the members the object names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// Whether and how an action is paged by `Offset` and `Limit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Pagination {
+    /// `false`: never paged, whatever its shape. `true`: paged, with the members the
+    /// shape rule finds (an error where it finds none).
+    Enabled(bool),
+    /// Paged, with members named where the shape is irregular.
+    Members(PageMembers),
+}
+
+// By hand rather than `untagged`, so that a mistake inside the object (an unknown key, a
+// wrong type) is reported as itself, not as "did not match any variant".
+impl<'de> Deserialize<'de> for Pagination {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Pagination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`true`, `false` or an object of page members")
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Pagination, E> {
+                Ok(Pagination::Enabled(value))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Pagination, A::Error> {
+                PageMembers::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Pagination::Members)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The members of a paged action, for shapes the rule does not recognise. Every field
+/// is optional; what is left out is found as the shape rule finds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageMembers {
+    /// The output list member whose items are paged. Default: the output's only list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// The integer output member with the total number of items. Default: `TotalCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<String>,
+    /// The answers carry no count: a listing ends at a short or an empty page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_count: bool,
+    /// The largest `Limit` the service accepts, used when the caller sets none.
+    /// Default: the maximum the `Limit` member's document states, if it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_limit: Option<u64>,
 }
 
 /// The lifecycle state of an action.

@@ -114,6 +114,7 @@ pub(crate) fn assemble(
                 output,
                 errors: action_errors(name, table, &common, &mut report),
                 examples: Vec::new(),
+                pagination: curated.and_then(|c| c.pagination.clone()),
             },
         );
     }

@@ -1,12 +1,12 @@
 //! The hand-kept overlay: what Tencent does not publish machine-readably (the product's
-//! English title, the hosts, the common error codes, rate limits, retry safety), and room
+//! English title, the hosts, the common error codes, rate limits, retry safety, irregular paging), and room
 //! for curated per-action fields. Every field is optional; `api-spec/sources/README.md`
 //! documents each one, and `$comment` keys (any JSON value, ignored) are allowed
 //! wherever an entry is an object.
 
 use std::collections::BTreeMap;
 
-use api_spec::model::{Action, Endpoints, ErrorCode, Object};
+use api_spec::model::{Action, Endpoints, ErrorCode, Object, Pagination};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -81,7 +81,7 @@ impl RetryRule {
 }
 
 /// Curated fields of one action. Every field is optional and overrides what the rule or
-/// the default would say; new curated fields (a paging hint, say) go here.
+/// the default would say; new curated fields go here.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActionOverlay {
@@ -94,6 +94,10 @@ pub(crate) struct ActionOverlay {
     /// Overrides the retry rule for this action.
     #[serde(default)]
     pub(crate) retry_safe: Option<bool>,
+    /// The spec's `pagination`, for an action whose paging the shape rule does not
+    /// recognise (or must not apply): `false`, `true` or the members to page through.
+    #[serde(default)]
+    pub(crate) pagination: Option<Pagination>,
 }
 
 /// The API 3.0 default hosts of a service.
