@@ -157,7 +157,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "Result", "CommonError
 /// Variant name of the fallback for unknown codes.
 const FALLBACK_VARIANT: &str = "Unknown";
 /// Methods the runtime `Client` has; an action method may not shadow them.
-const RESERVED_METHODS: &[&str] = &["builder", "call", "config", "clone", "new", "pages", "signer"];
+const RESERVED_METHODS: &[&str] = &[
+    "builder", "call", "config", "clone", "new", "pages", "signer",
+];
 
 fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
     check_header(cx, spec);
@@ -351,11 +353,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
 
 /// The paging method of the action whose method is `method`: `<method>_pages`, numbered
 /// (`_pages_2`, ...) in the rare spec where that is another action's method.
-fn pages_method(
-    method: &str,
-    methods: &HashMap<&str, String>,
-    reserved: &[String],
-) -> String {
+fn pages_method(method: &str, methods: &HashMap<&str, String>, reserved: &[String]) -> String {
     let taken = |candidate: &str| {
         methods.values().any(|other| other == candidate) || reserved.iter().any(|r| r == candidate)
     };

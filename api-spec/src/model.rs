@@ -114,7 +114,10 @@ impl<'de> Deserialize<'de> for Pagination {
             fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Pagination, E> {
                 Ok(Pagination::Enabled(value))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Pagination, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Pagination, A::Error> {
                 PageMembers::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(Pagination::Members)
             }

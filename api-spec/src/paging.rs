@@ -55,7 +55,10 @@ pub(crate) fn shape(
     // Where the entry is silent, a shape that does not match is simply not paged.
     let not_paged = |reason: String| {
         if explicit {
-            Err(Problem { key: None, message: reason })
+            Err(Problem {
+                key: None,
+                message: reason,
+            })
         } else {
             Ok(None)
         }
@@ -78,7 +81,12 @@ pub(crate) fn shape(
 
     let (items, item) = match &members.items {
         Some(name) => match output.iter().find(|field| &field.wire_name == name) {
-            Some(field @ Field { ty: Type::List(item), .. }) => (page_field(field), (**item).clone()),
+            Some(
+                field @ Field {
+                    ty: Type::List(item),
+                    ..
+                },
+            ) => (page_field(field), (**item).clone()),
             Some(_) => return Err(at("items", format!("output member `{name}` is not a list"))),
             None => return Err(at("items", format!("the output has no member `{name}`"))),
         },
@@ -105,7 +113,10 @@ pub(crate) fn shape(
 
     let count = match (&members.count, members.no_count) {
         (Some(_), true) => {
-            return Err(at("no_count", "`count` and `no_count` contradict each other".into()));
+            return Err(at(
+                "no_count",
+                "`count` and `no_count` contradict each other".into(),
+            ));
         }
         (_, true) => None,
         (Some(name), false) => match output.iter().find(|field| &field.wire_name == name) {
@@ -189,10 +200,10 @@ pub fn documented_max(document: &str) -> Option<u64> {
             continue;
         };
         let rest = rest[low_len..].trim_start();
-        if let Some(high) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('~')) {
-            if let Some(max) = leading_number(high.trim_start()) {
-                return Some(max);
-            }
+        if let Some(high) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('~'))
+            && let Some(max) = leading_number(high.trim_start())
+        {
+            return Some(max);
         }
     }
     None
@@ -212,14 +223,38 @@ mod tests {
     #[test]
     fn every_phrasing_of_the_vpc_documents_is_read() {
         for (document, max) in [
-            ("Number of values to be returned. The default value is 20. Maximum is 100.", Some(100)),
-            ("Number of returned results. Default value: 20. Maximum value: 100. For more information on Limit, see [Introduction](https://x/213/15688).", Some(100)),
-            ("Number of bandwidth packages returned. This value defaults to 20. The maximum is 100.", Some(100)),
-            ("Number of returned results. Default: 20. Maximum: 100.", Some(100)),
-            ("Number of results per page; default value: 20; maximum value: 100.", Some(100)),
-            ("Number of returned results per page. Default value: 20; maximum value: 100", Some(100)),
-            ("Number of returned results. Default value: 20. Maximum value: 200.", Some(200)),
-            ("Returned quantity. Default: 20. Value range: 1-100.", Some(100)),
+            (
+                "Number of values to be returned. The default value is 20. Maximum is 100.",
+                Some(100),
+            ),
+            (
+                "Number of returned results. Default value: 20. Maximum value: 100. For more information on Limit, see [Introduction](https://x/213/15688).",
+                Some(100),
+            ),
+            (
+                "Number of bandwidth packages returned. This value defaults to 20. The maximum is 100.",
+                Some(100),
+            ),
+            (
+                "Number of returned results. Default: 20. Maximum: 100.",
+                Some(100),
+            ),
+            (
+                "Number of results per page; default value: 20; maximum value: 100.",
+                Some(100),
+            ),
+            (
+                "Number of returned results per page. Default value: 20; maximum value: 100",
+                Some(100),
+            ),
+            (
+                "Number of returned results. Default value: 20. Maximum value: 200.",
+                Some(200),
+            ),
+            (
+                "Returned quantity. Default: 20. Value range: 1-100.",
+                Some(100),
+            ),
             ("Valid range: 0-200", Some(200)),
             ("The returned quantity", None),
             ("The number of rows per page. Default value: 10.", None),
@@ -233,7 +268,17 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        for document in ["maximum", "Maximum value:", "range:", "range: 5", "range: 5-", "maximum is 0", "Maximum: 99999999999999999999999", "范围：1-100 maximum：", "range:-5"] {
+        for document in [
+            "maximum",
+            "Maximum value:",
+            "range:",
+            "range: 5",
+            "range: 5-",
+            "maximum is 0",
+            "Maximum: 99999999999999999999999",
+            "范围：1-100 maximum：",
+            "range:-5",
+        ] {
             let _ = documented_max(document);
         }
         assert_eq!(documented_max("maximum is 0"), None);

@@ -78,7 +78,12 @@ fn regular_and_irregular_shapes_page_through_the_right_members() {
     );
     assert_eq!(
         shape("DescribeSnapshotPolicies"),
-        ("uint64", "SnapshotPolicySet".into(), some("TotalCount"), Some(200))
+        (
+            "uint64",
+            "SnapshotPolicySet".into(),
+            some("TotalCount"),
+            Some(200)
+        )
     );
     // "The returned quantity": no maximum is documented, so none is assumed.
     assert_eq!(
@@ -92,7 +97,12 @@ fn regular_and_irregular_shapes_page_through_the_right_members() {
     );
     assert_eq!(
         shape("DescribeNatGatewayDirectConnectGatewayRoute"),
-        ("int64", "NatDirectConnectGatewayRouteSet".into(), some("Total"), Some(200))
+        (
+            "int64",
+            "NatDirectConnectGatewayRouteSet".into(),
+            some("Total"),
+            Some(200)
+        )
     );
     assert_eq!(
         shape("DescribeTrafficMirrors"),
@@ -111,6 +121,18 @@ fn pagination_false_turns_the_shape_rule_off() {
     let mut spec: serde_json::Value = serde_json::from_str(text).expect("JSON");
     spec["actions"]["DescribeVpcs"]["pagination"] = serde_json::Value::Bool(false);
     let service = api_spec::load_str(&spec.to_string(), "vpc.json").expect("valid");
-    assert!(service.action("DescribeVpcs").expect("action").pagination.is_none());
-    assert!(service.action("DescribeSubnets").expect("action").pagination.is_some());
+    assert!(
+        service
+            .action("DescribeVpcs")
+            .expect("action")
+            .pagination
+            .is_none()
+    );
+    assert!(
+        service
+            .action("DescribeSubnets")
+            .expect("action")
+            .pagination
+            .is_some()
+    );
 }

@@ -3,7 +3,8 @@
 //! The request, response and error types and the call methods in [`vpc`] are generated
 //! from `api-spec/vpc.json` by `cargo xtask codegen`; the rest of the crate is the
 //! runtime they use: [`credentials`], [`signing`] (TC3-HMAC-SHA256), the [`Client`] and
-//! its transport, and the decoding of answers into typed results.
+//! its transport, the decoding of answers into typed results, and [`paginate`] (every
+//! page of a list action as a stream).
 //!
 //! ```no_run
 //! use vpc_client::{Client, Endpoint};
@@ -35,6 +36,7 @@ pub mod credentials;
 mod decode;
 mod error;
 pub mod lenient;
+pub mod paginate;
 mod rate_limit;
 mod retry;
 pub mod signing;
@@ -60,6 +62,7 @@ pub use error::{
     Error, Exhausted, ResponseError, ResponseErrorKind, ServiceError, StopReason, TransportError,
     TransportErrorKind,
 };
+pub use paginate::{Items, Pages, Paginated};
 pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
 

@@ -6,8 +6,8 @@ use api_spec::ir::{Action, ErrorCase, Field, Object, Service, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::docs;
 use crate::{ClientMethods, Config};
+use crate::{docs, paginate};
 
 /// Why generation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +139,11 @@ pub(crate) fn pieces<'a>(
         .zip(&texts)
         .map(|(action, text)| {
             let mut tokens = emit_action(service, action, text, &cx);
+            if let Some(pagination) = &action.pagination {
+                tokens.extend(paginate::emit_paginated(action, pagination, rt));
+            }
             if config.client_methods == ClientMethods::Inherent {
-                tokens.extend(emit_inherent_method(action, text, rt));
+                tokens.extend(emit_inherent_method(action, text, rt, config));
             }
             (*action, tokens)
         })
@@ -199,7 +202,7 @@ pub(crate) fn select<'a>(
         .collect())
 }
 
-fn rust_type(ty: &Type) -> TokenStream {
+pub(crate) fn rust_type(ty: &Type) -> TokenStream {
     match ty {
         Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => {
             quote!(::std::string::String)
@@ -613,6 +616,11 @@ pub(crate) struct ActionText {
 }
 
 impl ActionText {
+    /// ` (title)`, or empty where the action has no one-line title.
+    pub(crate) fn summary(&self) -> &str {
+        &self.summary
+    }
+
     fn new(action: &Action) -> Self {
         let summary = match action.title.as_deref().map(docs::rustdoc) {
             Some(title) if !title.is_empty() && !title.contains('\n') => format!(" ({title})"),
@@ -642,12 +650,34 @@ fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
 
 /// One action's call method, inherent on the runtime's `Client` (inside the runtime
 /// crate only): it sits in the action's own file.
-fn emit_inherent_method(action: &Action, text: &ActionText, rt: &syn::Path) -> TokenStream {
+fn emit_inherent_method(
+    action: &Action,
+    text: &ActionText,
+    rt: &syn::Path,
+    config: &Config,
+) -> TokenStream {
     let doc = method_doc(action, text);
     let name = ident(&action.method);
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
     let error = ident(&action.error_type());
+    let pages = action.pagination.as_ref().map(|pagination| {
+        let runtime = config.doc_runtime.as_deref().unwrap_or("vpc_client");
+        let example = match &config.doc_module {
+            Some(module) => paginate::Example::Compiled { module, runtime },
+            None => paginate::Example::Shown {
+                client_trait: "Client",
+            },
+        };
+        let doc = paginate::pages_doc(action, pagination, text, rt, example);
+        let method = ident(&pagination.method);
+        quote! {
+            #doc
+            pub fn #method(&self, request: #request) -> #rt::Pages<#request> {
+                self.pages(request)
+            }
+        }
+    });
     quote! {
         impl #rt::Client {
             #doc
@@ -657,6 +687,7 @@ fn emit_inherent_method(action: &Action, text: &ActionText, rt: &syn::Path) -> T
             ) -> ::core::result::Result<#response, #rt::Error<#error>> {
                 self.call(request).await
             }
+            #pages
         }
     }
 }
@@ -679,6 +710,25 @@ fn emit_trait(
     let responses: Vec<Ident> = actions.iter().map(|a| ident(&a.response_type())).collect();
     let errors: Vec<Ident> = actions.iter().map(|a| ident(&a.error_type())).collect();
     let trait_ident = ident(trait_name);
+    let paged: Vec<(&Action, &api_spec::ir::Pagination, &ActionText)> = actions
+        .iter()
+        .zip(texts)
+        .filter_map(|(action, text)| action.pagination.as_ref().map(|p| (*action, p, text)))
+        .collect();
+    let pages_docs: Vec<TokenStream> = paged
+        .iter()
+        .map(|(action, pagination, text)| {
+            let example = paginate::Example::Shown {
+                client_trait: trait_name,
+            };
+            paginate::pages_doc(action, pagination, text, rt, example)
+        })
+        .collect();
+    let pages_names: Vec<Ident> = paged.iter().map(|(_, p, _)| ident(&p.method)).collect();
+    let pages_requests: Vec<Ident> = paged
+        .iter()
+        .map(|(action, _, _)| ident(&action.request_type()))
+        .collect();
     let trait_doc = format!(
         " The `{}` actions, as methods on [`{}::Client`].",
         service.name,
@@ -696,6 +746,10 @@ fn emit_trait(
                     Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
                 > + ::core::marker::Send;
             )*
+            #(
+                #pages_docs
+                fn #pages_names(&self, request: #pages_requests) -> #rt::Pages<#pages_requests>;
+            )*
         }
 
         impl #trait_ident for #rt::Client {
@@ -707,6 +761,11 @@ fn emit_trait(
                     Output = ::core::result::Result<#responses, #rt::Error<#errors>>,
                 > + ::core::marker::Send {
                     self.call(request)
+                }
+            )*
+            #(
+                fn #pages_names(&self, request: #pages_requests) -> #rt::Pages<#pages_requests> {
+                    self.pages(request)
                 }
             )*
         }

@@ -20,6 +20,7 @@
 mod docs;
 mod emit;
 mod files;
+mod paginate;
 mod server;
 
 use proc_macro2::TokenStream;
@@ -45,6 +46,14 @@ pub struct Config {
     pub client_methods: ClientMethods,
     /// Only these actions (by exact API name); `None` means every action of the spec.
     pub actions: Option<Vec<String>>,
+    /// How users name the generated module (`vpc_client::vpc`), for doc examples. With
+    /// it, each paged action's example is a doctest and cannot rot; without it (a
+    /// user's crate, whose module path the generator cannot know) the example is shown
+    /// as written and not compiled.
+    pub doc_module: Option<String>,
+    /// How users name the runtime crate in doc examples (`vpc_client`), where
+    /// [`runtime`](Self::runtime) is `crate`. Default: `vpc_client`.
+    pub doc_runtime: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +63,8 @@ impl std::fmt::Debug for Config {
             .field("runtime", &quote::quote!(#runtime).to_string())
             .field("client_methods", &self.client_methods)
             .field("actions", &self.actions)
+            .field("doc_module", &self.doc_module)
+            .field("doc_runtime", &self.doc_runtime)
             .finish()
     }
 }
@@ -66,6 +77,8 @@ impl Config {
             runtime: syn::parse_quote!(crate),
             client_methods: ClientMethods::Inherent,
             actions: None,
+            doc_module: None,
+            doc_runtime: None,
         }
     }
 }
@@ -76,6 +89,8 @@ impl Default for Config {
             runtime: syn::parse_quote!(::vpc_client),
             client_methods: ClientMethods::Trait("VpcApi".to_owned()),
             actions: None,
+            doc_module: None,
+            doc_runtime: None,
         }
     }
 }

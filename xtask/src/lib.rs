@@ -134,7 +134,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     let service = api_spec::load_str(&text, SPEC)?;
     lap(&mut phases, "load+validate");
 
-    let config = vpc_codegen::Config::inside_runtime();
+    let config = vpc_codegen::Config {
+        doc_module: Some("vpc_client::vpc".to_owned()),
+        doc_runtime: Some("vpc_client".to_owned()),
+        ..vpc_codegen::Config::inside_runtime()
+    };
     let files = vpc_codegen::generate_files(&service, &config)?;
     let server_files =
         vpc_codegen::generate_server_files(&service, &vpc_codegen::ServerConfig::inside_mock())?;

@@ -357,6 +357,41 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
     type Response = DescribeCustomerGatewaysResponse;
     type Error = DescribeCustomerGatewaysError;
 }
+impl crate::Paginated for DescribeCustomerGatewaysRequest {
+    type Item = CustomerGateway;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.customer_gateway_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<CustomerGateway> {
+        crate::paginate::PageItems::into_page_items(response.customer_gateway_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeCustomerGateways` (Queries customer gateways).
     ///
@@ -371,5 +406,28 @@ impl crate::Client {
         crate::Error<DescribeCustomerGatewaysError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeCustomerGateways` (Queries customer gateways) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `CustomerGatewaySet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeCustomerGatewaysRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeCustomerGatewaysError>> {
+    /// let mut items = client.describe_customer_gateways_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_customer_gateways_pages(
+        &self,
+        request: DescribeCustomerGatewaysRequest,
+    ) -> crate::Pages<DescribeCustomerGatewaysRequest> {
+        self.pages(request)
     }
 }

@@ -400,6 +400,47 @@ impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesReq
     type Response = DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse;
     type Error = DescribeNatGatewayDestinationIpPortTranslationNatRulesError;
 }
+impl crate::Paginated for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    type Item = NatGatewayDestinationIpPortTranslationNatRule;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(
+            &response.nat_gateway_destination_ip_port_translation_nat_rule_set,
+        )
+    }
+    fn into_items(
+        response: Self::Response,
+    ) -> ::std::vec::Vec<NatGatewayDestinationIpPortTranslationNatRule> {
+        crate::paginate::PageItems::into_page_items(
+            response.nat_gateway_destination_ip_port_translation_nat_rule_set,
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeNatGatewayDestinationIpPortTranslationNatRules` (Queries the port forwarding rule of a NAT gateway).
     ///
@@ -414,5 +455,28 @@ impl crate::Client {
         crate::Error<DescribeNatGatewayDestinationIpPortTranslationNatRulesError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeNatGatewayDestinationIpPortTranslationNatRules` (Queries the port forwarding rule of a NAT gateway) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `NatGatewayDestinationIpPortTranslationNatRuleSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeNatGatewayDestinationIpPortTranslationNatRulesError>> {
+    /// let mut items = client.describe_nat_gateway_destination_ip_port_translation_nat_rules_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_pages(
+        &self,
+        request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
+    ) -> crate::Pages<DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest> {
+        self.pages(request)
     }
 }

@@ -324,6 +324,47 @@ impl crate::Action for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     type Response = DescribeNatGatewayDirectConnectGatewayRouteResponse;
     type Error = DescribeNatGatewayDirectConnectGatewayRouteError;
 }
+impl crate::Paginated for DescribeNatGatewayDirectConnectGatewayRouteRequest {
+    type Item = NatDirectConnectGatewayRoute;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(200);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(
+            &response.nat_direct_connect_gateway_route_set,
+        )
+    }
+    fn into_items(
+        response: Self::Response,
+    ) -> ::std::vec::Vec<NatDirectConnectGatewayRoute> {
+        crate::paginate::PageItems::into_page_items(
+            response.nat_direct_connect_gateway_route_set,
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeNatGatewayDirectConnectGatewayRoute` (Queries the routes between a NAT gateway and Direct Connect).
     ///
@@ -338,5 +379,28 @@ impl crate::Client {
         crate::Error<DescribeNatGatewayDirectConnectGatewayRouteError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeNatGatewayDirectConnectGatewayRoute` (Queries the routes between a NAT gateway and Direct Connect) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 200 (the documented maximum) when it has none. The listing ends once the items received reach `Total`, or at an empty page. `.items()` turns it into a stream of the `NatDirectConnectGatewayRouteSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeNatGatewayDirectConnectGatewayRouteRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeNatGatewayDirectConnectGatewayRouteError>> {
+    /// let mut items = client.describe_nat_gateway_direct_connect_gateway_route_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_nat_gateway_direct_connect_gateway_route_pages(
+        &self,
+        request: DescribeNatGatewayDirectConnectGatewayRouteRequest,
+    ) -> crate::Pages<DescribeNatGatewayDirectConnectGatewayRouteRequest> {
+        self.pages(request)
     }
 }

@@ -374,6 +374,47 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     type Response = DescribeNatGatewaySourceIpTranslationNatRulesResponse;
     type Error = DescribeNatGatewaySourceIpTranslationNatRulesError;
 }
+impl crate::Paginated for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+    type Item = SourceIpTranslationNatRule;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(
+            &response.source_ip_translation_nat_rule_set,
+        )
+    }
+    fn into_items(
+        response: Self::Response,
+    ) -> ::std::vec::Vec<SourceIpTranslationNatRule> {
+        crate::paginate::PageItems::into_page_items(
+            response.source_ip_translation_nat_rule_set,
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeNatGatewaySourceIpTranslationNatRules` (Queries a NAT gateway's SNAT forwarding rules).
     ///
@@ -388,5 +429,28 @@ impl crate::Client {
         crate::Error<DescribeNatGatewaySourceIpTranslationNatRulesError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeNatGatewaySourceIpTranslationNatRules` (Queries a NAT gateway's SNAT forwarding rules) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `SourceIpTranslationNatRuleSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeNatGatewaySourceIpTranslationNatRulesRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeNatGatewaySourceIpTranslationNatRulesError>> {
+    /// let mut items = client.describe_nat_gateway_source_ip_translation_nat_rules_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_nat_gateway_source_ip_translation_nat_rules_pages(
+        &self,
+        request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
+    ) -> crate::Pages<DescribeNatGatewaySourceIpTranslationNatRulesRequest> {
+        self.pages(request)
     }
 }

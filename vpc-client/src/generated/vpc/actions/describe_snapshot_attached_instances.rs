@@ -343,6 +343,41 @@ impl crate::Action for DescribeSnapshotAttachedInstancesRequest {
     type Response = DescribeSnapshotAttachedInstancesResponse;
     type Error = DescribeSnapshotAttachedInstancesError;
 }
+impl crate::Paginated for DescribeSnapshotAttachedInstancesRequest {
+    type Item = SnapshotInstance;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(200);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.instance_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<SnapshotInstance> {
+        crate::paginate::PageItems::into_page_items(response.instance_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeSnapshotAttachedInstances` (Queries instances associated with a snapshot policy).
     ///
@@ -357,5 +392,28 @@ impl crate::Client {
         crate::Error<DescribeSnapshotAttachedInstancesError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeSnapshotAttachedInstances` (Queries instances associated with a snapshot policy) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 200 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `InstanceSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeSnapshotAttachedInstancesRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeSnapshotAttachedInstancesError>> {
+    /// let mut items = client.describe_snapshot_attached_instances_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_snapshot_attached_instances_pages(
+        &self,
+        request: DescribeSnapshotAttachedInstancesRequest,
+    ) -> crate::Pages<DescribeSnapshotAttachedInstancesRequest> {
+        self.pages(request)
     }
 }

@@ -348,6 +348,42 @@ impl crate::Action for DescribeTrafficMirrorsRequest {
     type Response = DescribeTrafficMirrorsResponse;
     type Error = DescribeTrafficMirrorsError;
 }
+impl crate::Paginated for DescribeTrafficMirrorsRequest {
+    type Item = TrafficMirror;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        let _ = response;
+        ::core::option::Option::None
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.traffic_mirror_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<TrafficMirror> {
+        crate::paginate::PageItems::into_page_items(response.traffic_mirror_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeTrafficMirrors` (Queries traffic mirroring for a user).
     ///
@@ -362,5 +398,28 @@ impl crate::Client {
         crate::Error<DescribeTrafficMirrorsError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeTrafficMirrors` (Queries traffic mirroring for a user) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The answers carry no count: the listing ends at a short or an empty page. `.items()` turns it into a stream of the `TrafficMirrorSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeTrafficMirrorsRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeTrafficMirrorsError>> {
+    /// let mut items = client.describe_traffic_mirrors_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_traffic_mirrors_pages(
+        &self,
+        request: DescribeTrafficMirrorsRequest,
+    ) -> crate::Pages<DescribeTrafficMirrorsRequest> {
+        self.pages(request)
     }
 }

@@ -341,6 +341,41 @@ impl crate::Action for DescribeTrafficPackagesRequest {
     type Response = DescribeTrafficPackagesResponse;
     type Error = DescribeTrafficPackagesError;
 }
+impl crate::Paginated for DescribeTrafficPackagesRequest {
+    type Item = TrafficPackage;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::None;
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.traffic_package_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<TrafficPackage> {
+        crate::paginate::PageItems::into_page_items(response.traffic_package_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeTrafficPackages` (Queries the list of shared traffic packages).
     ///
@@ -355,5 +390,28 @@ impl crate::Client {
         crate::Error<DescribeTrafficPackagesError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeTrafficPackages` (Queries the list of shared traffic packages) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or the server's default when it has none (the document states no maximum). The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `TrafficPackageSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeTrafficPackagesRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeTrafficPackagesError>> {
+    /// let mut items = client.describe_traffic_packages_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_traffic_packages_pages(
+        &self,
+        request: DescribeTrafficPackagesRequest,
+    ) -> crate::Pages<DescribeTrafficPackagesRequest> {
+        self.pages(request)
     }
 }

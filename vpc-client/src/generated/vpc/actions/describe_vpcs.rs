@@ -426,6 +426,41 @@ impl crate::Action for DescribeVpcsRequest {
     type Response = DescribeVpcsResponse;
     type Error = DescribeVpcsError;
 }
+impl crate::Paginated for DescribeVpcsRequest {
+    type Item = Vpc;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.vpc_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<Vpc> {
+        crate::paginate::PageItems::into_page_items(response.vpc_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeVpcs` (Queries the VPC list).
     ///
@@ -437,5 +472,28 @@ impl crate::Client {
         request: &DescribeVpcsRequest,
     ) -> ::core::result::Result<DescribeVpcsResponse, crate::Error<DescribeVpcsError>> {
         self.call(request).await
+    }
+    /// Lists `DescribeVpcs` (Queries the VPC list) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `VpcSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeVpcsRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeVpcsError>> {
+    /// let mut items = client.describe_vpcs_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_vpcs_pages(
+        &self,
+        request: DescribeVpcsRequest,
+    ) -> crate::Pages<DescribeVpcsRequest> {
+        self.pages(request)
     }
 }

@@ -385,6 +385,41 @@ impl crate::Action for DescribeVpnGatewaysRequest {
     type Response = DescribeVpnGatewaysResponse;
     type Error = DescribeVpnGatewaysError;
 }
+impl crate::Paginated for DescribeVpnGatewaysRequest {
+    type Item = VpnGateway;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::None;
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.vpn_gateway_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<VpnGateway> {
+        crate::paginate::PageItems::into_page_items(response.vpn_gateway_set)
+    }
+}
 impl crate::Client {
     /// Calls `DescribeVpnGateways` (Queries VPN gateways).
     ///
@@ -399,5 +434,28 @@ impl crate::Client {
         crate::Error<DescribeVpnGatewaysError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeVpnGateways` (Queries VPN gateways) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or the server's default when it has none (the document states no maximum). The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `VpnGatewaySet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeVpnGatewaysRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeVpnGatewaysError>> {
+    /// let mut items = client.describe_vpn_gateways_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_vpn_gateways_pages(
+        &self,
+        request: DescribeVpnGatewaysRequest,
+    ) -> crate::Pages<DescribeVpnGatewaysRequest> {
+        self.pages(request)
     }
 }
