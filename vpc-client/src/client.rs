@@ -516,7 +516,13 @@ impl Client {
                 deadline,
             ) {
                 Slot::Unlimited => {}
-                Slot::At(at) => tokio::time::sleep_until(at.into()).await,
+                // A slot that has come needs no timer: Tokio's has a 1 ms resolution and
+                // rounds up, so sleeping until now would wait for the next tick.
+                Slot::At(at) => {
+                    if at > Instant::now() {
+                        tokio::time::sleep_until(at.into()).await;
+                    }
+                }
                 Slot::PastDeadline(at) => {
                     let error = last.take().unwrap_or_else(|| {
                         let wait = at.saturating_duration_since(Instant::now());
