@@ -38,6 +38,7 @@ snapshot!(
     "tests/data/unknown_error_fallback.json"
 );
 snapshot!(case_collisions, "tests/data/case_collisions.json");
+snapshot!(paging, "tests/data/paging.json");
 
 /// Two real CVM codes whose plain variants meet (`InvalidParameter.ValueTooLarge`,
 /// `InvalidParameterValue.TooLarge`) become two variants; only the error enum is kept
