@@ -517,3 +517,16 @@ async fn pages_and_items_say_where_they_are_without_secrets() {
     assert_eq!(first.vpc_id.as_deref(), Some("id-0"));
     assert_eq!(items.size_hint(), (4, Some(4)), "the rest of the only page");
 }
+
+#[tokio::test]
+async fn a_listing_runs_on_a_task_of_its_own() {
+    let endpoint = start(Listing::of(150), None).await;
+    let items = client(&endpoint)
+        .describe_vpcs_pages(DescribeVpcsRequest::new())
+        .items();
+    // `Items` (and `Pages`) are `Send + 'static`: they own a clone of the client.
+    let count = guard(tokio::spawn(items.count()))
+        .await
+        .expect("the task ends");
+    assert_eq!(count, 150);
+}
