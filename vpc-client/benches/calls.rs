@@ -292,33 +292,63 @@ fn cpu_ns(tid: Option<&str>) -> Option<u64> {
         .ok()
 }
 
+/// What one side of a comparison used: calls made, wall time, CPU time of this
+/// thread (the client's) and of the server's thread.
+#[derive(Default)]
 struct Cost {
-    calls_per_second: f64,
-    client_us: f64,
-    server_us: f64,
+    calls: usize,
+    wall_ns: u128,
+    client_ns: u64,
+    server_ns: u64,
 }
 
-/// Runs `batch` (which makes `per_batch` calls) until `calls` calls are made, after a
-/// warm-up, and returns calls/s and CPU time per call of this thread and the server's.
-fn measure(calls: usize, per_batch: usize, mut batch: impl FnMut()) -> Option<Cost> {
-    let tid = server().tid.as_deref();
-    for _ in 0..(calls / per_batch / 10).max(1) {
-        batch();
+impl Cost {
+    fn calls_per_second(&self) -> f64 {
+        self.calls as f64 / (self.wall_ns as f64 / 1e9)
     }
-    let (client0, server0) = (cpu_ns(None)?, cpu_ns(Some(tid?))?);
+    fn client_us(&self) -> f64 {
+        self.client_ns as f64 / 1e3 / self.calls as f64
+    }
+    fn server_us(&self) -> f64 {
+        self.server_ns as f64 / 1e3 / self.calls as f64
+    }
+}
+
+/// Runs `batch` (which makes `per_batch` calls) `batches` times and adds what it used
+/// to `cost`; `None` without per-thread CPU times.
+fn run(cost: &mut Cost, batches: usize, per_batch: usize, batch: &mut impl FnMut()) -> Option<()> {
+    let tid = server().tid.as_deref()?;
+    let (client0, server0) = (cpu_ns(None)?, cpu_ns(Some(tid))?);
     let started = Instant::now();
-    let batches = calls / per_batch;
     for _ in 0..batches {
         batch();
     }
-    let wall = started.elapsed().as_secs_f64();
-    let (client1, server1) = (cpu_ns(None)?, cpu_ns(Some(tid?))?);
-    let made = (batches * per_batch) as f64;
-    Some(Cost {
-        calls_per_second: made / wall,
-        client_us: (client1 - client0) as f64 / 1e3 / made,
-        server_us: (server1 - server0) as f64 / 1e3 / made,
-    })
+    cost.wall_ns += started.elapsed().as_nanos();
+    let (client1, server1) = (cpu_ns(None)?, cpu_ns(Some(tid))?);
+    cost.calls += batches * per_batch;
+    cost.client_ns += client1.saturating_sub(client0);
+    cost.server_ns += server1.saturating_sub(server0);
+    Some(())
+}
+
+/// The client and the bare loop, `calls` calls each, in 20 alternating rounds (after
+/// a warm-up of each), so that a change in the machine's load hits both alike.
+fn compare(
+    calls: usize,
+    per_batch: usize,
+    mut ours: impl FnMut(),
+    mut theirs: impl FnMut(),
+) -> Option<(Cost, Cost)> {
+    const ROUNDS: usize = 20;
+    let batches = (calls / per_batch / ROUNDS).max(1);
+    let (mut warm, mut a, mut b) = (Cost::default(), Cost::default(), Cost::default());
+    run(&mut warm, batches, per_batch, &mut ours)?;
+    run(&mut warm, batches, per_batch, &mut theirs)?;
+    for _ in 0..ROUNDS {
+        run(&mut a, batches, per_batch, &mut ours)?;
+        run(&mut b, batches, per_batch, &mut theirs)?;
+    }
+    Some((a, b))
 }
 
 fn cpu_table() {
@@ -334,40 +364,50 @@ fn cpu_table() {
     let rows = [
         (
             "sequential",
-            measure(calls, 1, || {
-                runtime.block_on(client_call(&client, &request));
-            }),
-            measure(calls, 1, || {
-                runtime.block_on(bare.call());
-            }),
+            compare(
+                calls,
+                1,
+                || {
+                    runtime.block_on(client_call(&client, &request));
+                },
+                || {
+                    runtime.block_on(bare.call());
+                },
+            ),
         ),
         (
             "64 in flight",
-            measure(calls, IN_FLIGHT, || runtime.block_on(client_batch(&client))),
-            measure(calls, IN_FLIGHT, || runtime.block_on(bare_batch(&bare))),
+            compare(
+                calls,
+                IN_FLIGHT,
+                || runtime.block_on(client_batch(&client)),
+                || runtime.block_on(bare_batch(&bare)),
+            ),
         ),
     ];
     println!();
-    println!("CPU per call ({calls} calls each; client thread / server thread):");
     println!(
-        "{:<13} {:>22} {:>22} {:>12} {:>10}",
-        "", "client calls/s, µs", "reqwest calls/s, µs", "CPU ratio", "calls/s"
+        "Per call ({calls} calls each, alternating rounds; CPU µs of the client thread / the server thread):"
     );
-    for (name, ours, theirs) in rows {
-        let (Some(ours), Some(theirs)) = (ours, theirs) else {
+    println!(
+        "{:<13} {:>22} {:>22} {:>16} {:>14}",
+        "", "client: calls/s, CPU", "reqwest: calls/s, CPU", "client CPU ratio", "calls/s ratio"
+    );
+    for (name, costs) in rows {
+        let Some((ours, theirs)) = costs else {
             println!("{name:<13} (no per-thread CPU time on this system)");
             continue;
         };
         println!(
-            "{name:<13} {:>8.0} {:>6.1} / {:>5.1} {:>8.0} {:>6.1} / {:>5.1} {:>11.3}x {:>9.3}x",
-            ours.calls_per_second,
-            ours.client_us,
-            ours.server_us,
-            theirs.calls_per_second,
-            theirs.client_us,
-            theirs.server_us,
-            ours.client_us / theirs.client_us,
-            ours.calls_per_second / theirs.calls_per_second,
+            "{name:<13} {:>8.0} {:>6.1} / {:>5.1} {:>8.0} {:>6.1} / {:>5.1} {:>15.3}x {:>13.3}x",
+            ours.calls_per_second(),
+            ours.client_us(),
+            ours.server_us(),
+            theirs.calls_per_second(),
+            theirs.client_us(),
+            theirs.server_us(),
+            ours.client_us() / theirs.client_us(),
+            ours.calls_per_second() / theirs.calls_per_second(),
         );
     }
 }

@@ -4,10 +4,11 @@
 //! `AuthFailure.SignatureExpire`, and traced.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -30,6 +31,17 @@ pub const REQUEST_CLIENT: &str = concat!("vpc-client-rs/", env!("CARGO_PKG_VERSI
 
 /// Environment variable read for the default region.
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+
+// Header names and fixed values, built at compile time (no parsing or copy per call).
+const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_REQUEST_CLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+const CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(CONTENT_TYPE);
+const REQUEST_CLIENT_VALUE: HeaderValue = HeaderValue::from_static(REQUEST_CLIENT);
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,7 +88,12 @@ struct Inner {
     http: reqwest::Client,
     credentials: Arc<dyn ProvideCredentials>,
     region: String,
+    /// `region` as a header value, built once.
+    region_header: HeaderValue,
     endpoint: Endpoint,
+    /// The last service's resolved endpoint (a client usually serves one service), so
+    /// that a call does not format and parse the URL again.
+    target: OnceLock<(ServiceInfo, Arc<Target>)>,
     language: Option<Language>,
     signer: Signer,
     max_response_bytes: usize,
@@ -281,6 +298,8 @@ impl ClientBuilder {
         if let Endpoint::Url(url) = &self.endpoint {
             parse_base_url(url)?;
         }
+        let region_header = HeaderValue::from_str(&region)
+            .map_err(|_| BuildError::InvalidRegion(region.clone()))?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -296,7 +315,9 @@ impl ClientBuilder {
                 http,
                 credentials,
                 region,
+                region_header,
                 endpoint: self.endpoint,
+                target: OnceLock::new(),
                 language: self.language,
                 signer: Signer::new(),
                 max_response_bytes: self.max_response_bytes,
@@ -362,6 +383,7 @@ fn without_userinfo(url: &str) -> String {
 struct Target {
     url: reqwest::Url,
     host: String,
+    host_header: HeaderValue,
 }
 
 impl Client {
@@ -397,7 +419,20 @@ impl Client {
         self.inner.clock_offset.load(Ordering::Relaxed)
     }
 
-    fn target(&self, service: &ServiceInfo) -> Result<Target, String> {
+    /// The endpoint for `service`: the cached one when it was resolved for the same
+    /// service, else resolved now (and cached if nothing was yet).
+    fn target(&self, service: &ServiceInfo) -> Result<Arc<Target>, String> {
+        if let Some((resolved_for, target)) = self.inner.target.get()
+            && resolved_for == service
+        {
+            return Ok(Arc::clone(target));
+        }
+        let target = Arc::new(self.resolve_target(service)?);
+        let _ = self.inner.target.set((*service, Arc::clone(&target)));
+        Ok(target)
+    }
+
+    fn resolve_target(&self, service: &ServiceInfo) -> Result<Target, String> {
         let url = match &self.inner.endpoint {
             Endpoint::Default => format!("https://{}/", service.default_host),
             Endpoint::China => format!("https://{}.tencentcloudapi.com/", service.name),
@@ -418,7 +453,13 @@ impl Client {
             Some(port) => format!("{host}:{port}"),
             None => host,
         };
-        Ok(Target { url, host })
+        let host_header = HeaderValue::from_str(&host)
+            .map_err(|_| format!("the endpoint's host `{host}` is not a valid header value"))?;
+        Ok(Target {
+            url,
+            host,
+            host_header,
+        })
     }
 
     /// Sends a signed request for action `A` and decodes the answer, retrying as the
@@ -669,19 +710,19 @@ impl Client {
             .inner
             .http
             .post(target.url.clone())
-            .header(reqwest::header::HOST, &target.host)
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+            .header(reqwest::header::HOST, target.host_header.clone())
+            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE)
             .header(reqwest::header::AUTHORIZATION, signature.authorization)
-            .header("X-TC-Action", A::NAME)
-            .header("X-TC-Version", A::SERVICE.version)
-            .header("X-TC-Region", &self.inner.region)
-            .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-RequestClient", REQUEST_CLIENT);
+            .header(X_TC_ACTION, A::NAME)
+            .header(X_TC_VERSION, A::SERVICE.version)
+            .header(X_TC_REGION, self.inner.region_header.clone())
+            .header(X_TC_TIMESTAMP, HeaderValue::from(timestamp))
+            .header(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
         if let Some(token) = credential.token() {
-            builder = builder.header("X-TC-Token", token);
+            builder = builder.header(X_TC_TOKEN, token);
         }
         if let Some(language) = self.inner.language {
-            builder = builder.header("X-TC-Language", language.as_str());
+            builder = builder.header(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
         }
         builder.body(body)
     }
