@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use vpc_client::credentials::Credential;
-use vpc_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer, VpcState};
+use vpc_mock::{
+    ActionInfo, DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer, VpcState, actions_from_service,
+    vpc_service,
+};
 
 const USAGE: &str = "\
 vpc-mock: a local Tencent Cloud VPC API endpoint (TC3-HMAC-SHA256 signed, for tests and demos)
@@ -22,6 +25,7 @@ Options:
   --secret-key KEY     SecretKey to accept (default: the demo SecretKey local-mock-secret-key)
   --state FILE         Load gateways and tunnels from a JSON fixture instead of the default seed
   --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
+  --no-rate-limit      Turn off every action's documented rate limit (for benchmarks)
   -h, --help           Print this help
 
 The demo credential is public and local only: it is no Tencent Cloud credential.
@@ -36,6 +40,7 @@ struct Options {
     secret_key: String,
     state: Option<String>,
     reset_delay_ms: Option<u64>,
+    no_rate_limit: bool,
 }
 
 #[derive(Debug)]
@@ -51,6 +56,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         secret_key: DEMO_SECRET_KEY.to_owned(),
         state: None,
         reset_delay_ms: None,
+        no_rate_limit: false,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -70,6 +76,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
                 .ok_or_else(|| format!("option `{name}` needs a value"))
         };
         match name.as_str() {
+            "--no-rate-limit" if inline.is_none() => options.no_rate_limit = true,
             "--port" => {
                 let text = value()?;
                 options.port = text
@@ -127,6 +134,7 @@ async fn run(options: Options) -> Result<(), String> {
     let demo = options.secret_id == DEMO_SECRET_ID && options.secret_key == DEMO_SECRET_KEY;
     let server = MockServer::vpc(state.clone())
         .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?
+        .actions(action_overrides(options.no_rate_limit)?)
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
         .credential(Credential::new(
             options.secret_id.clone(),
@@ -154,11 +162,28 @@ async fn run(options: Options) -> Result<(), String> {
         options.state.as_deref().unwrap_or("default seed"),
         state.reset_delay().as_millis()
     );
+    if options.no_rate_limit {
+        println!("Rate limits: off (--no-rate-limit)");
+    }
     println!("Press Ctrl-C to stop.");
     // Without a signal handler, Ctrl-C ends the process; the server needs no cleanup.
     std::future::pending::<()>().await;
     server.shutdown().await;
     Ok(())
+}
+
+/// The entries that replace the spec's in the action table: with `--no-rate-limit`, every
+/// action of the spec without its rate limit; otherwise none.
+fn action_overrides(no_rate_limit: bool) -> Result<Vec<ActionInfo>, String> {
+    if !no_rate_limit {
+        return Ok(Vec::new());
+    }
+    let service = vpc_service().map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?;
+    let mut actions = actions_from_service(&service);
+    for action in &mut actions {
+        action.rate_limit_per_second = None;
+    }
+    Ok(actions)
 }
 
 #[cfg(test)]
@@ -189,6 +214,11 @@ mod tests {
         assert_eq!(o.secret_key, "k");
         assert_eq!(o.state.as_deref(), Some("f.json"));
         assert_eq!(o.reset_delay_ms, Some(50));
+        assert!(!o.no_rate_limit);
+        let Ok(Parsed::Run(o)) = args(&["--no-rate-limit"]) else {
+            panic!("should parse")
+        };
+        assert!(o.no_rate_limit);
         let Ok(Parsed::Run(o)) = args(&[]) else {
             panic!("should parse")
         };
@@ -203,5 +233,59 @@ mod tests {
         assert!(args(&["--bogus"]).unwrap_err().contains("unknown"));
         assert!(args(&["--reset-delay-ms", "-1"]).is_err());
         assert!(args(&["--secret-key="]).unwrap_err().contains("empty"));
+        assert!(
+            args(&["--no-rate-limit=1"])
+                .unwrap_err()
+                .contains("unknown")
+        );
+    }
+
+    #[test]
+    fn no_rate_limit_lifts_every_documented_limit() {
+        assert!(action_overrides(false).expect("no overrides").is_empty());
+        let service = vpc_service().expect("the spec validates");
+        let documented = actions_from_service(&service);
+        let reset = documented
+            .iter()
+            .find(|action| action.name == "ResetVpnConnection")
+            .expect("the spec has ResetVpnConnection");
+        assert_eq!(reset.rate_limit_per_second, Some(100));
+        let lifted = action_overrides(true).expect("overrides");
+        assert_eq!(lifted.len(), documented.len());
+        for (lifted, documented) in lifted.iter().zip(&documented) {
+            assert_eq!(lifted.name, documented.name);
+            assert_eq!(lifted.params, documented.params);
+            assert_eq!(lifted.rate_limit_per_second, None, "{}", lifted.name);
+        }
+    }
+
+    /// More resets in a moment than the documented 100 per second, all admitted.
+    #[tokio::test]
+    async fn without_rate_limits_the_endpoint_admits_more_than_the_limit() {
+        use vpc_client::vpc::ResetVpnConnectionRequest;
+        use vpc_client::{Client, Endpoint, RateLimitPolicy, RetryPolicy};
+
+        let server = MockServer::vpc(VpcState::seeded().with_reset_delay(Duration::ZERO))
+            .expect("the spec validates")
+            .actions(action_overrides(true).expect("overrides"))
+            .credential(vpc_mock::demo_credential())
+            .start()
+            .await
+            .expect("the endpoint starts");
+        let client = Client::builder()
+            .credentials(vpc_mock::demo_credential())
+            .region("ap-guangzhou")
+            .endpoint(Endpoint::Url(server.url()))
+            .retry(RetryPolicy::none())
+            .rate_limit(RateLimitPolicy::none())
+            .build()
+            .expect("client builds");
+        let request = ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
+        for call in 0..150 {
+            if let Err(error) = client.reset_vpn_connection(&request).await {
+                panic!("call {call} failed: {error}");
+            }
+        }
+        server.shutdown().await;
     }
 }
