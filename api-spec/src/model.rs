@@ -7,11 +7,13 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A whole spec file: one service at one API version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Where editors find the JSON Schema of this format (ignored by the loader).
@@ -36,7 +38,8 @@ pub struct Spec {
 }
 
 /// The hosts a service answers on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Endpoints {
     /// The host used unless the user picks another, for example `vpc.intl.tencentcloudapi.com`.
@@ -50,7 +53,8 @@ pub struct Endpoints {
 }
 
 /// One API action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// What the action does, as the official document says it.
@@ -91,7 +95,8 @@ pub struct Action {
 }
 
 /// Whether and how an action is paged by `Offset` and `Limit`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum Pagination {
     /// `false`: never paged, whatever its shape. `true`: paged, with the members the
@@ -128,7 +133,8 @@ impl<'de> Deserialize<'de> for Pagination {
 
 /// The members of a paged action, for shapes the rule does not recognise. Every field
 /// is optional; what is left out is found as the shape rule finds it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PageMembers {
     /// The output list member whose items are paged. Default: the output's only list.
@@ -147,7 +153,8 @@ pub struct PageMembers {
 }
 
 /// The lifecycle state of an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// In service.
@@ -158,7 +165,8 @@ pub enum Status {
 }
 
 /// A named object type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Object {
     /// What the object describes.
@@ -171,14 +179,18 @@ pub struct Object {
 }
 
 /// One parameter, output member or object member.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// The exact wire name, for example `VpnGatewayId` or `PrivateIPv6Address`.
     pub name: String,
     /// The kind of value: `string`, `int`, `float`, `bool`, `list` or `object`.
     #[serde(rename = "type")]
-    #[schemars(extend("enum" = ["string", "int", "float", "bool", "list", "object"]))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("enum" = ["string", "int", "float", "bool", "list", "object"]))
+    )]
     pub kind: String,
     /// The scalar type (`string`, `int64`, `uint64`, `float`, `bool`, `datetime`,
     /// `datetime_iso`, `date`), or for `object` and lists of objects the object's name.
@@ -207,7 +219,8 @@ pub struct Member {
 }
 
 /// One documented error code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
     /// The dotted code, for example `UnsupportedOperation.VpnConnInvalidState`.
@@ -217,7 +230,8 @@ pub struct ErrorCode {
 }
 
 /// A worked example from the action's document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// The example's title.

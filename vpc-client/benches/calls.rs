@@ -158,7 +158,8 @@ impl Bare {
         set("x-tc-region", REGION);
         set("x-tc-timestamp", &timestamp.to_string());
         set("x-tc-requestclient", REQUEST_CLIENT);
-        let http = reqwest::Client::builder()
+        let http = vpc_client::tls::http_client_builder()
+            .expect("TLS is set up")
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(REQUEST_CLIENT)

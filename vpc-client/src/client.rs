@@ -143,6 +143,10 @@ pub enum BuildError {
     /// The HTTP stack could not be set up.
     #[error("cannot set up HTTP: {0}")]
     Http(#[source] reqwest::Error),
+    /// TLS could not be set up: no crypto provider (see the crate's TLS features), or
+    /// the platform's certificate verifier could not start.
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }
 
 /// Builds a [`Client`].
@@ -300,7 +304,7 @@ impl ClientBuilder {
         }
         let region_header = HeaderValue::from_str(&region)
             .map_err(|_| BuildError::InvalidRegion(region.clone()))?;
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()?
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(REQUEST_CLIENT)

@@ -1080,7 +1080,12 @@ impl InstanceRoleProvider {
         let http = match http {
             Some(client) => client.clone(),
             None => {
-                let client = reqwest::Client::builder()
+                let builder =
+                    crate::tls::http_client_builder().map_err(|e| CredentialsError::Other {
+                        message: "cannot set up TLS for the instance metadata service".to_owned(),
+                        source: Some(Box::new(e)),
+                    })?;
+                let client = builder
                     .connect_timeout(self.inner.connect_timeout)
                     .timeout(self.inner.timeout)
                     .no_proxy()

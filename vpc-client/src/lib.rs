@@ -40,6 +40,7 @@ pub mod paginate;
 mod rate_limit;
 mod retry;
 pub mod signing;
+pub mod tls;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch
 // it, or the freshness check would fail.

@@ -9,7 +9,10 @@ use crate::common::{RESET_BODY, builder, credential, now, seen};
 async fn reqwest_round_trip() {
     let server = builder(&seen()).start().await.expect("start");
     let host = server.local_addr().to_string();
-    let client = reqwest::Client::new();
+    let client = vpc_client::tls::http_client_builder()
+        .expect("TLS is set up")
+        .build()
+        .expect("reqwest client");
     let signer = Signer::new();
     for _ in 0..3 {
         let timestamp = now();

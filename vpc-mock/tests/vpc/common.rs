@@ -49,7 +49,10 @@ pub(crate) async fn raw_call(server: &RunningServer, action: &str, body: &str) -
             body: body.as_bytes(),
         },
     );
-    let response = reqwest::Client::new()
+    let response = vpc_client::tls::http_client_builder()
+        .expect("TLS is set up")
+        .build()
+        .expect("reqwest client")
         .post(format!("{}/", server.url()))
         .header("Content-Type", "application/json")
         .header("X-TC-Action", action)

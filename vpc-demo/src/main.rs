@@ -8,9 +8,13 @@
 //! instance role).
 //!
 //! ```text
-//! cargo run -p vpc-client --example reset_vpn_connection -- [--endpoint E] [--region R]
+//! cargo run -p vpc-demo -- [--endpoint E] [--region R]
 //!     [--vpn-gateway-id ID] [--vpn-connection-id ID] [--json]
 //! ```
+//!
+//! A crate of its own, the README's first command: it depends on the client, the local
+//! endpoint and tokio only, so a fresh machine builds nothing a demo does not need (an
+//! example of `vpc-client` would build all of that crate's dev-dependencies first).
 
 use std::process::ExitCode;
 
@@ -44,11 +48,9 @@ fn parse_args() -> Result<Args, String> {
             "--vpn-connection-id" => args.tunnel = value("--vpn-connection-id")?,
             "--json" => args.json = true,
             "--help" | "-h" => {
-                return Err(
-                    "usage: reset_vpn_connection [--endpoint intl|china|regional|URL] \
+                return Err("usage: vpc-demo [--endpoint intl|china|regional|URL] \
                      [--region R] [--vpn-gateway-id ID] [--vpn-connection-id ID] [--json]"
-                        .to_owned(),
-                );
+                    .to_owned());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }

@@ -1,0 +1,53 @@
+//! The README's first command, run as a user runs it: the built binary, no arguments,
+//! no credentials in the environment, no network.
+
+use std::process::Command;
+
+fn demo(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vpc-demo"))
+        .args(args)
+        .env_remove("TENCENTCLOUD_SECRET_ID")
+        .env_remove("TENCENTCLOUD_SECRET_KEY")
+        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+        .env_remove("TENCENTCLOUD_REGION")
+        .output()
+        .expect("the demo runs")
+}
+
+#[test]
+fn a_signed_call_and_a_typed_error_against_the_local_endpoint() {
+    let output = demo(&[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("using a local endpoint at http://127.0.0.1:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ok: tunnel reset, RequestId "), "{stdout}");
+    assert!(
+        stdout.contains("matched ResetVpnConnectionError::ResourceNotFound: "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_prints_the_typed_response() {
+    let output = demo(&["--json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("\"RequestId\": "), "{stdout}");
+}
+
+#[test]
+fn a_wrong_argument_says_how_to_call_it() {
+    let output = demo(&["--nope"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown argument `--nope`"), "{stderr}");
+    let help = demo(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stderr).contains("usage: vpc-demo"));
+}
