@@ -9,6 +9,12 @@
 //! official Tencent Cloud Python SDK against the local endpoint (`vpc-mock`), skipped with
 //! a loud warning when python3 is missing or PyPI is unreachable.
 //! `cargo xtask python-sdk`: only that second part.
+//!
+//! `cargo xtask compare-python [--calls N] [--warmup N] [--rounds N]`: calls/s and CPU
+//! per call of `vpc-client` and the official Python SDK against one `vpc-mock` binary
+//! (a measurement, in neither CI nor `cargo xtask test`).
+
+mod compare_python;
 
 mod python_sdk;
 
@@ -21,7 +27,9 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check]
        cargo xtask import [--check]   (api-spec/sources -> api-spec/vpc.json; `cargo xtask import --help` for more)
        cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python SDK check)
-       cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)";
+       cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)
+       cargo xtask compare-python [--calls N] [--warmup N] [--rounds N]
+                                    (vpc-client vs the official Python SDK: calls/s, CPU per call)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +42,9 @@ fn main() -> ExitCode {
         }
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
+        ["compare-python", rest @ ..] => {
+            xtask::workspace_root().and_then(|root| compare_python::run(&root, rest))
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

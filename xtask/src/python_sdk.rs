@@ -70,26 +70,17 @@ pub(crate) enum Outcome {
 
 /// Runs the whole check from the workspace root `root`.
 pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
-    let sdk_dir = root.join(SDK_DIR);
-    let requirements = sdk_dir.join("requirements.txt");
-    let check = sdk_dir.join("check.py");
-    let text = std::fs::read_to_string(&requirements)
-        .with_context(|| format!("cannot read {}", requirements.display()))?;
-    let pins = parse_pins(&text).with_context(|| format!("in {}", requirements.display()))?;
+    let check = root.join(SDK_DIR).join("check.py");
     if !check.is_file() {
         bail!("{} is missing", check.display());
     }
     let target = target_dir(root);
 
     println!("== official Python SDK check ({SDK_DIR})");
-    let python = match find_python()? {
+    let python = match sdk_python(root)? {
         Ok(python) => python,
         Err(reason) => return Ok(Outcome::Skipped(reason)),
     };
-    let venv = target.join(VENV_DIR);
-    if let Err(reason) = prepare_venv(&python, &venv, &requirements, &pins)? {
-        return Ok(Outcome::Skipped(reason));
-    }
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     println!("== cargo build -p vpc-mock --bin vpc-mock --locked");
@@ -104,9 +95,9 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
     let binary = target
         .join("debug")
         .join(format!("vpc-mock{}", std::env::consts::EXE_SUFFIX));
-    let mock = Mock::start(&binary)?;
+    let mock = Mock::start(&binary, &["--reset-delay-ms", RESET_DELAY_MS])?;
     println!("== python {SDK_DIR}/check.py {}", mock.url);
-    let status = Command::new(venv_python(&venv))
+    let status = Command::new(&python)
         .current_dir(root)
         .arg(&check)
         .arg(&mock.url)
@@ -128,6 +119,22 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Passed)
+}
+
+/// The interpreter of the virtualenv `target/python-sdk-venv`, made (or reused) with the
+/// versions pinned in `vpc-mock/tests/python_sdk/requirements.txt`; `Ok(Err(reason))`
+/// when `python3` is not installed or pip cannot reach the package registry.
+pub(crate) fn sdk_python(root: &Path) -> anyhow::Result<Result<PathBuf, String>> {
+    let requirements = root.join(SDK_DIR).join("requirements.txt");
+    let text = std::fs::read_to_string(&requirements)
+        .with_context(|| format!("cannot read {}", requirements.display()))?;
+    let pins = parse_pins(&text).with_context(|| format!("in {}", requirements.display()))?;
+    let python = match find_python()? {
+        Ok(python) => python,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let venv = target_dir(root).join(VENV_DIR);
+    Ok(prepare_venv(&python, &venv, &requirements, &pins)?.map(|()| venv_python(&venv)))
 }
 
 /// The loud multi-line warning printed when the check is skipped.
@@ -180,7 +187,7 @@ fn parse_pins(text: &str) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// `CARGO_TARGET_DIR` if set (relative to the workspace root), else `<root>/target`.
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root.join(dir),
         _ => root.join("target"),
@@ -398,20 +405,20 @@ fn tee(from: impl Read + Send + 'static, to_stderr: bool) -> thread::JoinHandle<
 }
 
 /// The running `vpc-mock` binary; killed when dropped.
-struct Mock {
+pub(crate) struct Mock {
     child: Child,
-    url: String,
+    /// The URL it listens on, `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
 }
 
 impl Mock {
-    /// Starts `binary` on an ephemeral port and waits for the URL it prints.
-    fn start(binary: &Path) -> anyhow::Result<Self> {
-        println!(
-            "starting {} --port 0 --reset-delay-ms {RESET_DELAY_MS}",
-            binary.display()
-        );
+    /// Starts `binary` on an ephemeral port, accepting the demo credential, with the
+    /// options `args` (e.g. `--reset-delay-ms 0`), and waits for the URL it prints.
+    pub(crate) fn start(binary: &Path, args: &[&str]) -> anyhow::Result<Self> {
+        println!("starting {} --port 0 {}", binary.display(), args.join(" "));
         let mut child = Command::new(binary)
-            .args(["--port", "0", "--reset-delay-ms", RESET_DELAY_MS])
+            .args(["--port", "0"])
+            .args(args)
             .args(["--secret-id", SECRET_ID, "--secret-key", SECRET_KEY])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -469,6 +476,13 @@ impl Mock {
             )
         })?;
         Ok(mock)
+    }
+}
+
+impl Mock {
+    /// The process id of the running mock.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 }
 
