@@ -121,6 +121,11 @@ impl Local {
     fn calls(&self) -> Vec<(Option<Value>, Option<Value>)> {
         self.seen.lock().expect("not poisoned").calls.clone()
     }
+
+    /// Every call's `Offset`, as sent.
+    fn offsets(&self) -> Vec<Option<Value>> {
+        self.calls().into_iter().map(|(offset, _)| offset).collect()
+    }
 }
 
 /// The local endpoint with the VPC spec's action table (so page fields of the wrong
@@ -336,11 +341,7 @@ async fn a_count_larger_than_the_truth_ends_at_the_first_empty_page() {
         ids(0..250)
     );
     // 100, 100, 50 (short, but the count says more), then the empty page ends it.
-    let offsets: Vec<_> = endpoint
-        .calls()
-        .into_iter()
-        .map(|(offset, _)| offset)
-        .collect();
+    let offsets = endpoint.offsets();
     assert_eq!(offsets, [text("0"), text("100"), text("200"), text("250")]);
 }
 
@@ -415,11 +416,7 @@ async fn a_page_that_fails_after_its_retries_ends_the_stream_after_every_item_be
         ),
         "{error:?}"
     );
-    let offsets: Vec<_> = endpoint
-        .calls()
-        .into_iter()
-        .map(|(offset, _)| offset)
-        .collect();
+    let offsets = endpoint.offsets();
     let mut expected = vec![text("0")];
     expected.extend((0..attempts).map(|_| text("100")));
     assert_eq!(offsets, expected);
@@ -437,11 +434,7 @@ async fn a_page_that_fails_once_is_retried_and_the_listing_completes() {
         vpc_ids(&client(&endpoint), DescribeVpcsRequest::new()).await,
         ids(0..250)
     );
-    let offsets: Vec<_> = endpoint
-        .calls()
-        .into_iter()
-        .map(|(offset, _)| offset)
-        .collect();
+    let offsets = endpoint.offsets();
     assert_eq!(offsets, [text("0"), text("100"), text("100"), text("200")]);
 }
 
