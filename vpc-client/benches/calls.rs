@@ -34,7 +34,7 @@ use tokio::task::JoinSet;
 use vpc_client::signing::{SignableRequest, Signer};
 use vpc_client::vpc::ResetVpnConnectionRequest;
 use vpc_client::{CONTENT_TYPE, Client, Endpoint, REQUEST_CLIENT, RateLimitPolicy};
-use vpc_mock::{MockServer, VpcState, actions_from_service, demo_credential, vpc_service};
+use vpc_mock::{MockServer, VpcState, demo_credential};
 
 const ACTION: &str = "ResetVpnConnection";
 const REGION: &str = "ap-guangzhou";
@@ -65,18 +65,12 @@ fn server() -> &'static Server {
                     .build()
                     .expect("server runtime");
                 runtime.block_on(async move {
-                    let service = vpc_service().expect("the spec validates");
-                    let mut action = actions_from_service(&service)
-                        .into_iter()
-                        .find(|action| action.name == ACTION)
-                        .expect("the spec has the action");
-                    action.rate_limit_per_second = None;
                     // No reset delay: every reset of the one tunnel succeeds.
                     let state = VpcState::seeded().with_reset_delay(Duration::ZERO);
                     let running = MockServer::vpc(state)
                         .expect("the spec validates")
                         .credential(demo_credential())
-                        .action(action)
+                        .without_rate_limits()
                         .start()
                         .await
                         .expect("the endpoint starts");

@@ -665,9 +665,7 @@ fn emit_inherent_method(
         let runtime = config.doc_runtime.as_deref().unwrap_or("vpc_client");
         let example = match &config.doc_module {
             Some(module) => paginate::Example::Compiled { module, runtime },
-            None => paginate::Example::Shown {
-                client_trait: "Client",
-            },
+            None => paginate::Example::Shown { client_trait: None },
         };
         let doc = paginate::pages_doc(action, pagination, text, rt, example);
         let method = ident(&pagination.method);
@@ -719,7 +717,7 @@ fn emit_trait(
         .iter()
         .map(|(action, pagination, text)| {
             let example = paginate::Example::Shown {
-                client_trait: trait_name,
+                client_trait: Some(trait_name),
             };
             paginate::pages_doc(action, pagination, text, rt, example)
         })

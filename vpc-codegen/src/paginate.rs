@@ -81,8 +81,9 @@ pub(crate) enum Example<'a> {
     /// The generated module is reachable as this path (`vpc_client::vpc`): the example
     /// is a doctest.
     Compiled { module: &'a str, runtime: &'a str },
-    /// Call methods come from this trait, in a crate the generator does not know.
-    Shown { client_trait: &'a str },
+    /// In a crate the generator does not know: shown, not compiled. The call methods
+    /// come from this trait, or are inherent on the client when there is none.
+    Shown { client_trait: Option<&'a str> },
 }
 
 /// The rustdoc of a paging method: what it lists, its page size, and an example.
@@ -149,14 +150,19 @@ pub(crate) fn pages_doc(
             request = action.request_type(),
             error = action.error_type(),
         )),
-        Example::Shown { client_trait } => doc.push_str(&format!(
-            "\n\n```ignore\n\
-             // With the `{client_trait}` trait in scope, in an async fn that returns a\n\
-             // `Result<_, Error<{error}>>`:\n\
-             {body}\n\
-             ```",
-            error = action.error_type(),
-        )),
+        Example::Shown { client_trait } => {
+            let scope = match client_trait {
+                Some(name) => format!("With the `{name}` trait in scope, in"),
+                None => "In".to_owned(),
+            };
+            doc.push_str(&format!(
+                "\n\n```ignore\n\
+                 // {scope} an async fn that returns a `Result<_, Error<{error}>>`:\n\
+                 {body}\n\
+                 ```",
+                error = action.error_type(),
+            ));
+        }
     }
     doc_lines(&doc)
 }

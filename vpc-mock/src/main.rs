@@ -9,10 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use vpc_client::credentials::Credential;
-use vpc_mock::{
-    ActionInfo, DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer, VpcState, actions_from_service,
-    vpc_service,
-};
+use vpc_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer, VpcState};
 
 const USAGE: &str = "\
 vpc-mock: a local Tencent Cloud VPC API endpoint (TC3-HMAC-SHA256 signed, for tests and demos)
@@ -132,9 +129,12 @@ async fn run(options: Options) -> Result<(), String> {
         state.set_reset_delay(Duration::from_millis(ms));
     }
     let demo = options.secret_id == DEMO_SECRET_ID && options.secret_key == DEMO_SECRET_KEY;
-    let server = MockServer::vpc(state.clone())
-        .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?
-        .actions(action_overrides(options.no_rate_limit)?)
+    let mut builder = MockServer::vpc(state.clone())
+        .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?;
+    if options.no_rate_limit {
+        builder = builder.without_rate_limits();
+    }
+    let server = builder
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
         .credential(Credential::new(
             options.secret_id.clone(),
@@ -170,20 +170,6 @@ async fn run(options: Options) -> Result<(), String> {
     std::future::pending::<()>().await;
     server.shutdown().await;
     Ok(())
-}
-
-/// The entries that replace the spec's in the action table: with `--no-rate-limit`, every
-/// action of the spec without its rate limit; otherwise none.
-fn action_overrides(no_rate_limit: bool) -> Result<Vec<ActionInfo>, String> {
-    if !no_rate_limit {
-        return Ok(Vec::new());
-    }
-    let service = vpc_service().map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?;
-    let mut actions = actions_from_service(&service);
-    for action in &mut actions {
-        action.rate_limit_per_second = None;
-    }
-    Ok(actions)
 }
 
 #[cfg(test)]
@@ -240,25 +226,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn no_rate_limit_lifts_every_documented_limit() {
-        assert!(action_overrides(false).expect("no overrides").is_empty());
-        let service = vpc_service().expect("the spec validates");
-        let documented = actions_from_service(&service);
-        let reset = documented
-            .iter()
-            .find(|action| action.name == "ResetVpnConnection")
-            .expect("the spec has ResetVpnConnection");
-        assert_eq!(reset.rate_limit_per_second, Some(100));
-        let lifted = action_overrides(true).expect("overrides");
-        assert_eq!(lifted.len(), documented.len());
-        for (lifted, documented) in lifted.iter().zip(&documented) {
-            assert_eq!(lifted.name, documented.name);
-            assert_eq!(lifted.params, documented.params);
-            assert_eq!(lifted.rate_limit_per_second, None, "{}", lifted.name);
-        }
-    }
-
     /// More resets in a moment than the documented 100 per second, all admitted.
     #[tokio::test]
     async fn without_rate_limits_the_endpoint_admits_more_than_the_limit() {
@@ -267,7 +234,7 @@ mod tests {
 
         let server = MockServer::vpc(VpcState::seeded().with_reset_delay(Duration::ZERO))
             .expect("the spec validates")
-            .actions(action_overrides(true).expect("overrides"))
+            .without_rate_limits()
             .credential(vpc_mock::demo_credential())
             .start()
             .await

@@ -103,6 +103,7 @@ pub struct MockServerBuilder {
     max_clock_skew: Duration,
     clock_offset: i64,
     shutdown_timeout: Duration,
+    rate_limits: bool,
 }
 
 impl Default for MockServerBuilder {
@@ -119,6 +120,7 @@ impl Default for MockServerBuilder {
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
             clock_offset: 0,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            rate_limits: true,
         }
     }
 }
@@ -250,6 +252,14 @@ impl MockServerBuilder {
         self
     }
 
+    /// Enforces no action's rate limit, whatever the action table says (for benchmarks
+    /// that measure calls, not pacing). Default: every action's documented limit holds.
+    #[must_use]
+    pub fn without_rate_limits(mut self) -> Self {
+        self.rate_limits = false;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -270,7 +280,12 @@ impl MockServerBuilder {
             actions: self
                 .actions
                 .into_iter()
-                .map(|a| (a.name.clone(), a))
+                .map(|mut a| {
+                    if !self.rate_limits {
+                        a.rate_limit_per_second = None;
+                    }
+                    (a.name.clone(), a)
+                })
                 .collect(),
             handler: self.handler.unwrap_or_else(|| Arc::new(empty_output)),
             max_body_bytes: self.max_body_bytes,
