@@ -104,6 +104,10 @@ pub(crate) fn pieces<'a>(
         " {title} (`{service_name}`), API version {version}: service identity and default host."
     );
     let requests = actions.iter().map(|action| ident(&action.request_type()));
+    let gates: Vec<TokenStream> = actions
+        .iter()
+        .map(|action| feature_gate(action, config.feature_gates))
+        .collect();
     let visit_doc = format!(
         " Calls [`visit`]({}::ActionVisitor::visit) once for every generated action's \
          request type, in spec order.",
@@ -128,7 +132,7 @@ pub(crate) fn pieces<'a>(
 
         #[doc = #visit_doc]
         pub fn visit_actions<V: #rt::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
-            #( visitor.visit::<#requests>(); )*
+            #( #gates visitor.visit::<#requests>(); )*
         }
 
         #client_trait
@@ -158,6 +162,17 @@ pub(crate) fn pieces<'a>(
         actions: per_action,
         objects,
     })
+}
+
+/// `#[cfg(feature = "<action name>")]` when `gated`, else nothing: how the split layout
+/// puts each action behind its cargo feature.
+pub(crate) fn feature_gate(action: &Action, gated: bool) -> TokenStream {
+    if gated {
+        let name = &action.name;
+        quote!(#[cfg(feature = #name)])
+    } else {
+        quote!()
+    }
 }
 
 /// The whole client side as one token stream, items side by side (the macro's output).

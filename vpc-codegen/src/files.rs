@@ -19,7 +19,7 @@ use api_spec::ir::{Field, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{GenerateError, Pieces, ident, pieces};
+use crate::emit::{GenerateError, Pieces, feature_gate, ident, pieces};
 use crate::{Config, GeneratedFile};
 
 pub(crate) fn generate_files(
@@ -34,7 +34,12 @@ pub(crate) fn generate_files(
     let mut files = Vec::new();
 
     let action_modules: Vec<_> = actions.iter().map(|(a, _)| ident(&a.module)).collect();
+    let action_gates: Vec<_> = actions
+        .iter()
+        .map(|(a, _)| feature_gate(a, config.feature_gates))
+        .collect();
     let object_modules: Vec<_> = objects.iter().map(|(o, _)| ident(&o.module)).collect();
+    let object_gates = vec![quote!(); object_modules.len()];
     let has_objects = !objects.is_empty();
     let objects_mod = has_objects.then(|| {
         quote!(
@@ -42,7 +47,7 @@ pub(crate) fn generate_files(
             pub use objects::*;
         )
     });
-    let root_doc = format!(
+    let mut root_doc = format!(
         " The {} API (`{}`, version {}): for each of its {} actions a request, a response and \
          an error type, and a call method on the client; the object types they use. Every \
          item is re-exported here from `actions/` and `objects/`.",
@@ -51,6 +56,13 @@ pub(crate) fn generate_files(
         service.version,
         actions.len()
     );
+    if config.feature_gates {
+        root_doc.push_str(
+            "\n\n Each action is compiled only with the cargo feature named after it \
+             (`ResetVpnConnection`), which the default feature `all-actions` turns on for \
+             every action; the object types are always compiled.",
+        );
+    }
     files.push(GeneratedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {
@@ -66,6 +78,7 @@ pub(crate) fn generate_files(
         tokens: index(
             "One module per action, each re-exported at the module root.",
             &action_modules,
+            &action_gates,
         ),
     });
     for (action, tokens) in actions {
@@ -88,6 +101,7 @@ pub(crate) fn generate_files(
             tokens: index(
                 "One module per object type, each re-exported at the module root.",
                 &object_modules,
+                &object_gates,
             ),
         });
     }
@@ -104,11 +118,12 @@ pub(crate) fn generate_files(
     Ok(files)
 }
 
-fn index(doc: &str, modules: &[proc_macro2::Ident]) -> TokenStream {
+/// A module index: `mod x; pub use x::*;` per module, each pair behind its gate.
+fn index(doc: &str, modules: &[proc_macro2::Ident], gates: &[TokenStream]) -> TokenStream {
     let doc = format!(" {doc}");
     quote! {
         #![doc = #doc]
-        #( mod #modules; pub use #modules::*; )*
+        #( #gates mod #modules; #gates pub use #modules::*; )*
     }
 }
 

@@ -54,6 +54,11 @@ pub struct Config {
     /// How users name the runtime crate in doc examples (`vpc_client`), where
     /// [`runtime`](Self::runtime) is `crate`. Default: `vpc_client`.
     pub doc_runtime: Option<String>,
+    /// Put each action behind the cargo feature named after it (`ResetVpnConnection`),
+    /// so a crate that enables one action compiles only that action (object types are
+    /// always compiled). Only for the split layout inside `vpc-client`, whose
+    /// `Cargo.toml` declares the features; the macro never gates.
+    pub feature_gates: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -65,6 +70,7 @@ impl std::fmt::Debug for Config {
             .field("actions", &self.actions)
             .field("doc_module", &self.doc_module)
             .field("doc_runtime", &self.doc_runtime)
+            .field("feature_gates", &self.feature_gates)
             .finish()
     }
 }
@@ -79,6 +85,7 @@ impl Config {
             actions: None,
             doc_module: None,
             doc_runtime: None,
+            feature_gates: false,
         }
     }
 }
@@ -91,6 +98,7 @@ impl Default for Config {
             actions: None,
             doc_module: None,
             doc_runtime: None,
+            feature_gates: false,
         }
     }
 }
@@ -143,6 +151,12 @@ pub struct ServerConfig {
     pub trait_name: String,
     /// Only these actions (by exact API name); `None` means every action of the spec.
     pub actions: Option<Vec<String>>,
+    /// Put each action's method and dispatch behind the cargo feature named after it,
+    /// as [`Config::feature_gates`] does for the client types it uses.
+    pub feature_gates: bool,
+    /// Actions compiled whatever the features, because the server crate's own code
+    /// implements them (`vpc-mock`'s stateful `ResetVpnConnection`).
+    pub ungated: Vec<String>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -154,6 +168,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("server", &quote::quote!(#server).to_string())
             .field("trait_name", &self.trait_name)
             .field("actions", &self.actions)
+            .field("feature_gates", &self.feature_gates)
+            .field("ungated", &self.ungated)
             .finish()
     }
 }
@@ -167,6 +183,8 @@ impl ServerConfig {
             server: syn::parse_quote!(crate),
             trait_name: "VpcService".to_owned(),
             actions: None,
+            feature_gates: false,
+            ungated: Vec::new(),
         }
     }
 }

@@ -9,7 +9,7 @@ use api_spec::ir::{Action, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::{GenerateError, doc_lines, ident, path_text, select};
+use crate::emit::{GenerateError, doc_lines, feature_gate, ident, path_text, select};
 use crate::{GeneratedFile, ServerConfig};
 
 /// The server side as one token stream (the macro's output).
@@ -72,10 +72,21 @@ fn pieces(
         version = service.version,
         server_path = path_text(server),
     ));
+    let gates: Vec<TokenStream> = actions
+        .iter()
+        .map(|action| {
+            let gated = config.feature_gates && !config.ungated.contains(&action.name);
+            feature_gate(action, gated)
+        })
+        .collect();
     let methods = actions
         .iter()
-        .map(|action| emit_method(action, server, types));
-    let arms = actions.iter().map(|action| emit_arm(action, server));
+        .zip(&gates)
+        .map(|(action, gate)| emit_method(action, gate, server, types));
+    let arms = actions
+        .iter()
+        .zip(&gates)
+        .map(|(action, gate)| emit_arm(action, gate, server));
     let names: Vec<&str> = actions.iter().map(|action| action.name.as_str()).collect();
 
     let dispatcher_doc = doc_lines(&format!(
@@ -121,7 +132,7 @@ fn pieces(
 
         impl<S> #dispatcher<S> {
             /// The actions the trait has a method for, in spec order.
-            pub const ACTIONS: &'static [&'static str] = &[ #( #names ),* ];
+            pub const ACTIONS: &'static [&'static str] = &[ #( #gates #names ),* ];
         }
 
         impl<S: #trait_ident> #dispatcher<S> {
@@ -161,7 +172,12 @@ fn pieces(
     Ok((service_trait, dispatcher))
 }
 
-fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenStream {
+fn emit_method(
+    action: &Action,
+    gate: &TokenStream,
+    server: &syn::Path,
+    types: &syn::Path,
+) -> TokenStream {
     let method = ident(&action.method);
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
@@ -180,6 +196,7 @@ fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenS
     let doc = doc_lines(&doc);
     quote! {
         #doc
+        #gate
         fn #method(
             &self,
             call: &#server::Call,
@@ -192,10 +209,11 @@ fn emit_method(action: &Action, server: &syn::Path, types: &syn::Path) -> TokenS
     }
 }
 
-fn emit_arm(action: &Action, server: &syn::Path) -> TokenStream {
+fn emit_arm(action: &Action, gate: &TokenStream, server: &syn::Path) -> TokenStream {
     let name = &action.name;
     let method: Ident = ident(&action.method);
     quote! {
+        #gate
         #name => ::std::boxed::Box::pin(async move {
             let request = #server::typed::request(&call)?;
             let outcome = service.#method(&call, request).await;

@@ -72,10 +72,53 @@ fn generate_server(relative: &str) -> String {
         types: syn::parse_quote!(self),
         server: syn::parse_quote!(::vpc_mock),
         trait_name: "ThingService".to_owned(),
-        actions: None,
+        ..vpc_codegen::ServerConfig::inside_mock()
     };
     let tokens = vpc_codegen::generate_server(&service, &config).expect("generates");
     vpc_codegen::format_file(tokens, relative).expect("parses")
+}
+
+/// The split layout with each action behind its cargo feature, as `cargo xtask codegen`
+/// writes it into `vpc-client` and `vpc-mock`: every file, one after another.
+fn generate_gated(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let service = api_spec::load_file(&path).expect("fixture is valid");
+    let config = vpc_codegen::Config {
+        feature_gates: true,
+        ..vpc_codegen::Config::inside_runtime()
+    };
+    let server = vpc_codegen::ServerConfig {
+        feature_gates: true,
+        ungated: vec!["GetQuota".to_owned()],
+        ..vpc_codegen::ServerConfig::inside_mock()
+    };
+    let client = vpc_codegen::generate_files(&service, &config).expect("generates");
+    let server = vpc_codegen::generate_server_files(&service, &server).expect("generates");
+    let mut out = String::new();
+    for (dir, file) in client
+        .into_iter()
+        .map(|file| ("client", file))
+        .chain(server.into_iter().map(|file| ("server", file)))
+    {
+        out.push_str(&format!("===== {dir}/{}\n", file.path));
+        out.push_str(&vpc_codegen::format_file(file.tokens, relative).expect("parses"));
+    }
+    out
+}
+
+#[test]
+fn feature_gated_split_layout() {
+    let code = generate_gated("tests/data/several_actions.json");
+    // Each action's module, its visit and its server method and dispatch are gated; the
+    // ungated action's server side is not; objects never are.
+    for action in ["StartThing", "StopThing"] {
+        assert!(
+            code.contains(&format!("#[cfg(feature = \"{action}\")]")),
+            "{action}"
+        );
+    }
+    assert!(!code.contains("#[cfg(feature = \"GetQuota\")]\n    fn get_quota"));
+    insta::assert_snapshot!("feature_gated_split_layout", code);
 }
 
 #[test]

@@ -185,6 +185,7 @@ fn expand(input: proc_macro2::TokenStream) -> syn::Result<proc_macro2::TokenStre
                 server: server_runtime.unwrap_or_else(|| syn::parse_quote!(::vpc_mock)),
                 trait_name: name.to_string(),
                 actions: config.actions.clone(),
+                ..vpc_codegen::ServerConfig::inside_mock()
             };
             vpc_codegen::generate_server(&service, &server_config)
                 .map_err(|err| syn::Error::new(args.spec.span(), err.to_string()))?

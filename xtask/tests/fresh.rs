@@ -11,3 +11,61 @@ fn checked_in_generated_files_are_fresh() {
         "stale generated files (run `cargo xtask codegen`): {stale:?}"
     );
 }
+
+/// The per-action features of both manifests are generated: one per action of the spec,
+/// `all-actions` in the client's `default`, and the endpoint's forwarding to the client's.
+#[test]
+fn manifests_declare_one_feature_per_action() {
+    let root = xtask::workspace_root().expect("the test runs inside the workspace");
+    let spec = std::fs::read_to_string(root.join(xtask::SPEC)).expect("spec");
+    let service = api_spec::load_str(&spec, xtask::SPEC).expect("valid");
+    let client = std::fs::read_to_string(root.join(xtask::CLIENT_MANIFEST)).expect("manifest");
+    let server = std::fs::read_to_string(root.join(xtask::SERVER_MANIFEST)).expect("manifest");
+    assert!(client.contains("default = [\"rustls-ring\", \"all-actions\"]"));
+    for action in &service.actions {
+        let name = &action.name;
+        assert!(client.contains(&format!("\n{name} = []\n")), "{name}");
+        assert!(client.contains(&format!("\n    \"{name}\",\n")), "{name}");
+        if !xtask::SERVER_UNGATED.contains(&name.as_str()) {
+            assert!(
+                server.contains(&format!("\n{name} = [\"vpc-client/{name}\"]\n")),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn splicing_replaces_only_the_generated_features() {
+    let manifest = format!(
+        "[package]\nname = \"x\"\n\n[features]\ndefault = []\n{}\nold = []\n{}\nmine = []\n",
+        xtask::FEATURES_BEGIN,
+        xtask::FEATURES_END
+    );
+    let spliced = xtask::splice_features(&manifest, "new = []\n").expect("markers present");
+    assert_eq!(
+        spliced,
+        format!(
+            "[package]\nname = \"x\"\n\n[features]\ndefault = []\n{}\nnew = []\n{}\nmine = []\n",
+            xtask::FEATURES_BEGIN,
+            xtask::FEATURES_END
+        )
+    );
+    // Splicing what it produced changes nothing.
+    assert_eq!(
+        xtask::splice_features(&spliced, "new = []\n").expect("markers present"),
+        spliced
+    );
+}
+
+#[test]
+fn splicing_without_markers_says_which_lines_it_needs() {
+    let err =
+        xtask::splice_features("[features]\ndefault = []\n", "new = []\n").expect_err("no markers");
+    let message = err.to_string();
+    assert!(message.contains(xtask::FEATURES_BEGIN), "{message}");
+    assert!(message.contains(xtask::FEATURES_END), "{message}");
+    let reversed = format!("{}\n{}\n", xtask::FEATURES_END, xtask::FEATURES_BEGIN);
+    let err = xtask::splice_features(&reversed, "").expect_err("out of order");
+    assert!(err.to_string().contains("comes before"), "{err}");
+}

@@ -28,314 +28,622 @@ impl<S> ::core::fmt::Debug for VpcServiceDispatcher<S> {
 impl<S> VpcServiceDispatcher<S> {
     /// The actions the trait has a method for, in spec order.
     pub const ACTIONS: &'static [&'static str] = &[
+        #[cfg(feature = "AcceptAttachCcnInstances")]
         "AcceptAttachCcnInstances",
+        #[cfg(feature = "AddBandwidthPackageResources")]
         "AddBandwidthPackageResources",
+        #[cfg(feature = "AddTemplateMember")]
         "AddTemplateMember",
+        #[cfg(feature = "AdjustPublicAddress")]
         "AdjustPublicAddress",
+        #[cfg(feature = "AllocateAddresses")]
         "AllocateAddresses",
+        #[cfg(feature = "AllocateIPv6Addresses")]
         "AllocateIPv6Addresses",
+        #[cfg(feature = "AllocateIp6AddressesBandwidth")]
         "AllocateIp6AddressesBandwidth",
+        #[cfg(feature = "AssignIpv6Addresses")]
         "AssignIpv6Addresses",
+        #[cfg(feature = "AssignIpv6CidrBlock")]
         "AssignIpv6CidrBlock",
+        #[cfg(feature = "AssignIpv6SubnetCidrBlock")]
         "AssignIpv6SubnetCidrBlock",
+        #[cfg(feature = "AssignPrivateIpAddresses")]
         "AssignPrivateIpAddresses",
+        #[cfg(feature = "AssociateAddress")]
         "AssociateAddress",
+        #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
         "AssociateDirectConnectGatewayNatGateway",
+        #[cfg(feature = "AssociateIPv6Address")]
         "AssociateIPv6Address",
+        #[cfg(feature = "AssociateNatGatewayAddress")]
         "AssociateNatGatewayAddress",
+        #[cfg(feature = "AssociateNetworkAclSubnets")]
         "AssociateNetworkAclSubnets",
+        #[cfg(feature = "AssociateNetworkInterfaceSecurityGroups")]
         "AssociateNetworkInterfaceSecurityGroups",
+        #[cfg(feature = "AttachCcnInstances")]
         "AttachCcnInstances",
+        #[cfg(feature = "AttachClassicLinkVpc")]
         "AttachClassicLinkVpc",
+        #[cfg(feature = "AttachNetworkInterface")]
         "AttachNetworkInterface",
+        #[cfg(feature = "AttachSnapshotInstances")]
         "AttachSnapshotInstances",
+        #[cfg(feature = "AuditCrossBorderCompliance")]
         "AuditCrossBorderCompliance",
+        #[cfg(feature = "CheckAssistantCidr")]
         "CheckAssistantCidr",
+        #[cfg(feature = "CheckGatewayFlowMonitor")]
         "CheckGatewayFlowMonitor",
+        #[cfg(feature = "CheckNetDetectState")]
         "CheckNetDetectState",
+        #[cfg(feature = "CheckTrafficMirror")]
         "CheckTrafficMirror",
+        #[cfg(feature = "CloneSecurityGroup")]
         "CloneSecurityGroup",
+        #[cfg(feature = "CreateAddressTemplate")]
         "CreateAddressTemplate",
+        #[cfg(feature = "CreateAddressTemplateGroup")]
         "CreateAddressTemplateGroup",
+        #[cfg(feature = "CreateAndAttachNetworkInterface")]
         "CreateAndAttachNetworkInterface",
+        #[cfg(feature = "CreateAssistantCidr")]
         "CreateAssistantCidr",
+        #[cfg(feature = "CreateBandwidthPackage")]
         "CreateBandwidthPackage",
+        #[cfg(feature = "CreateCcn")]
         "CreateCcn",
+        #[cfg(feature = "CreateCustomerGateway")]
         "CreateCustomerGateway",
+        #[cfg(feature = "CreateDefaultVpc")]
         "CreateDefaultVpc",
+        #[cfg(feature = "CreateDirectConnectGateway")]
         "CreateDirectConnectGateway",
+        #[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
         "CreateDirectConnectGatewayCcnRoutes",
+        #[cfg(feature = "CreateFlowLog")]
         "CreateFlowLog",
+        #[cfg(feature = "CreateHaVip")]
         "CreateHaVip",
+        #[cfg(feature = "CreateLocalGateway")]
         "CreateLocalGateway",
+        #[cfg(feature = "CreateNatGateway")]
         "CreateNatGateway",
+        #[cfg(feature = "CreateNatGatewayDestinationIpPortTranslationNatRule")]
         "CreateNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
         "CreateNatGatewaySourceIpTranslationNatRule",
+        #[cfg(feature = "CreateNetDetect")]
         "CreateNetDetect",
+        #[cfg(feature = "CreateNetworkAcl")]
         "CreateNetworkAcl",
+        #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
         "CreateNetworkAclQuintupleEntries",
+        #[cfg(feature = "CreateNetworkInterface")]
         "CreateNetworkInterface",
+        #[cfg(feature = "CreateReserveIpAddresses")]
         "CreateReserveIpAddresses",
+        #[cfg(feature = "CreateRoutePolicy")]
         "CreateRoutePolicy",
+        #[cfg(feature = "CreateRoutePolicyAssociations")]
         "CreateRoutePolicyAssociations",
+        #[cfg(feature = "CreateRoutePolicyEntries")]
         "CreateRoutePolicyEntries",
+        #[cfg(feature = "CreateRouteTable")]
         "CreateRouteTable",
+        #[cfg(feature = "CreateRoutes")]
         "CreateRoutes",
+        #[cfg(feature = "CreateSecurityGroup")]
         "CreateSecurityGroup",
+        #[cfg(feature = "CreateSecurityGroupPolicies")]
         "CreateSecurityGroupPolicies",
+        #[cfg(feature = "CreateSecurityGroupWithPolicies")]
         "CreateSecurityGroupWithPolicies",
+        #[cfg(feature = "CreateServiceTemplate")]
         "CreateServiceTemplate",
+        #[cfg(feature = "CreateServiceTemplateGroup")]
         "CreateServiceTemplateGroup",
+        #[cfg(feature = "CreateSnapshotPolicies")]
         "CreateSnapshotPolicies",
+        #[cfg(feature = "CreateSubnet")]
         "CreateSubnet",
+        #[cfg(feature = "CreateSubnets")]
         "CreateSubnets",
+        #[cfg(feature = "CreateTrafficMirror")]
         "CreateTrafficMirror",
+        #[cfg(feature = "CreateVpc")]
         "CreateVpc",
+        #[cfg(feature = "CreateVpcEndPoint")]
         "CreateVpcEndPoint",
+        #[cfg(feature = "CreateVpcEndPointService")]
         "CreateVpcEndPointService",
+        #[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
         "CreateVpcEndPointServiceWhiteList",
+        #[cfg(feature = "CreateVpnConnection")]
         "CreateVpnConnection",
+        #[cfg(feature = "CreateVpnGateway")]
         "CreateVpnGateway",
+        #[cfg(feature = "CreateVpnGatewayRoutes")]
         "CreateVpnGatewayRoutes",
+        #[cfg(feature = "DeleteAddressTemplate")]
         "DeleteAddressTemplate",
+        #[cfg(feature = "DeleteAddressTemplateGroup")]
         "DeleteAddressTemplateGroup",
+        #[cfg(feature = "DeleteAssistantCidr")]
         "DeleteAssistantCidr",
+        #[cfg(feature = "DeleteBandwidthPackage")]
         "DeleteBandwidthPackage",
+        #[cfg(feature = "DeleteCcn")]
         "DeleteCcn",
+        #[cfg(feature = "DeleteCustomerGateway")]
         "DeleteCustomerGateway",
+        #[cfg(feature = "DeleteDirectConnectGateway")]
         "DeleteDirectConnectGateway",
+        #[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
         "DeleteDirectConnectGatewayCcnRoutes",
+        #[cfg(feature = "DeleteFlowLog")]
         "DeleteFlowLog",
+        #[cfg(feature = "DeleteHaVip")]
         "DeleteHaVip",
+        #[cfg(feature = "DeleteLocalGateway")]
         "DeleteLocalGateway",
+        #[cfg(feature = "DeleteNatGateway")]
         "DeleteNatGateway",
+        #[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
         "DeleteNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
         "DeleteNatGatewaySourceIpTranslationNatRule",
+        #[cfg(feature = "DeleteNetDetect")]
         "DeleteNetDetect",
+        #[cfg(feature = "DeleteNetworkAcl")]
         "DeleteNetworkAcl",
+        #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
         "DeleteNetworkAclQuintupleEntries",
+        #[cfg(feature = "DeleteNetworkInterface")]
         "DeleteNetworkInterface",
+        #[cfg(feature = "DeleteReserveIpAddresses")]
         "DeleteReserveIpAddresses",
+        #[cfg(feature = "DeleteRoutePolicy")]
         "DeleteRoutePolicy",
+        #[cfg(feature = "DeleteRoutePolicyAssociations")]
         "DeleteRoutePolicyAssociations",
+        #[cfg(feature = "DeleteRoutePolicyEntries")]
         "DeleteRoutePolicyEntries",
+        #[cfg(feature = "DeleteRouteTable")]
         "DeleteRouteTable",
+        #[cfg(feature = "DeleteRoutes")]
         "DeleteRoutes",
+        #[cfg(feature = "DeleteSecurityGroup")]
         "DeleteSecurityGroup",
+        #[cfg(feature = "DeleteSecurityGroupPolicies")]
         "DeleteSecurityGroupPolicies",
+        #[cfg(feature = "DeleteServiceTemplate")]
         "DeleteServiceTemplate",
+        #[cfg(feature = "DeleteServiceTemplateGroup")]
         "DeleteServiceTemplateGroup",
+        #[cfg(feature = "DeleteSnapshotPolicies")]
         "DeleteSnapshotPolicies",
+        #[cfg(feature = "DeleteSubnet")]
         "DeleteSubnet",
+        #[cfg(feature = "DeleteTemplateMember")]
         "DeleteTemplateMember",
+        #[cfg(feature = "DeleteTrafficMirror")]
         "DeleteTrafficMirror",
+        #[cfg(feature = "DeleteTrafficPackages")]
         "DeleteTrafficPackages",
+        #[cfg(feature = "DeleteVpc")]
         "DeleteVpc",
+        #[cfg(feature = "DeleteVpcEndPoint")]
         "DeleteVpcEndPoint",
+        #[cfg(feature = "DeleteVpcEndPointService")]
         "DeleteVpcEndPointService",
+        #[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
         "DeleteVpcEndPointServiceWhiteList",
+        #[cfg(feature = "DeleteVpnConnection")]
         "DeleteVpnConnection",
+        #[cfg(feature = "DeleteVpnGateway")]
         "DeleteVpnGateway",
+        #[cfg(feature = "DeleteVpnGatewayRoutes")]
         "DeleteVpnGatewayRoutes",
+        #[cfg(feature = "DescribeAccountAttributes")]
         "DescribeAccountAttributes",
+        #[cfg(feature = "DescribeAddressQuota")]
         "DescribeAddressQuota",
+        #[cfg(feature = "DescribeAddressTemplateGroups")]
         "DescribeAddressTemplateGroups",
+        #[cfg(feature = "DescribeAddressTemplates")]
         "DescribeAddressTemplates",
+        #[cfg(feature = "DescribeAddresses")]
         "DescribeAddresses",
+        #[cfg(feature = "DescribeAssistantCidr")]
         "DescribeAssistantCidr",
+        #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
         "DescribeBandwidthPackageBillUsage",
+        #[cfg(feature = "DescribeBandwidthPackageQuota")]
         "DescribeBandwidthPackageQuota",
+        #[cfg(feature = "DescribeBandwidthPackageResources")]
         "DescribeBandwidthPackageResources",
+        #[cfg(feature = "DescribeBandwidthPackages")]
         "DescribeBandwidthPackages",
+        #[cfg(feature = "DescribeCcnAttachedInstances")]
         "DescribeCcnAttachedInstances",
+        #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
         "DescribeCcnRegionBandwidthLimits",
+        #[cfg(feature = "DescribeCcnRoutes")]
         "DescribeCcnRoutes",
+        #[cfg(feature = "DescribeCcns")]
         "DescribeCcns",
+        #[cfg(feature = "DescribeClassicLinkInstances")]
         "DescribeClassicLinkInstances",
+        #[cfg(feature = "DescribeCrossBorderCompliance")]
         "DescribeCrossBorderCompliance",
+        #[cfg(feature = "DescribeCustomerGatewayVendors")]
         "DescribeCustomerGatewayVendors",
+        #[cfg(feature = "DescribeCustomerGateways")]
         "DescribeCustomerGateways",
+        #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
         "DescribeDirectConnectGatewayCcnRoutes",
+        #[cfg(feature = "DescribeDirectConnectGateways")]
         "DescribeDirectConnectGateways",
+        #[cfg(feature = "DescribeFlowLog")]
         "DescribeFlowLog",
+        #[cfg(feature = "DescribeFlowLogs")]
         "DescribeFlowLogs",
+        #[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
         "DescribeGatewayFlowMonitorDetail",
+        #[cfg(feature = "DescribeGatewayFlowQos")]
         "DescribeGatewayFlowQos",
+        #[cfg(feature = "DescribeHaVips")]
         "DescribeHaVips",
+        #[cfg(feature = "DescribeIPv6Addresses")]
         "DescribeIPv6Addresses",
+        #[cfg(feature = "DescribeInstanceJumbo")]
         "DescribeInstanceJumbo",
+        #[cfg(feature = "DescribeIp6Addresses")]
         "DescribeIp6Addresses",
+        #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
         "DescribeIpGeolocationDatabaseUrl",
+        #[cfg(feature = "DescribeIpGeolocationInfos")]
         "DescribeIpGeolocationInfos",
+        #[cfg(feature = "DescribeLocalGateway")]
         "DescribeLocalGateway",
+        #[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
         "DescribeNatGatewayDestinationIpPortTranslationNatRules",
+        #[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
         "DescribeNatGatewayDirectConnectGatewayRoute",
+        #[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
         "DescribeNatGatewayFlowMonitorDetail",
+        #[cfg(feature = "DescribeNatGatewaySourceIpTranslationNatRules")]
         "DescribeNatGatewaySourceIpTranslationNatRules",
+        #[cfg(feature = "DescribeNatGatewayZones")]
         "DescribeNatGatewayZones",
+        #[cfg(feature = "DescribeNatGateways")]
         "DescribeNatGateways",
+        #[cfg(feature = "DescribeNetDetectStates")]
         "DescribeNetDetectStates",
+        #[cfg(feature = "DescribeNetDetects")]
         "DescribeNetDetects",
+        #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
         "DescribeNetworkAclQuintupleEntries",
+        #[cfg(feature = "DescribeNetworkAcls")]
         "DescribeNetworkAcls",
+        #[cfg(feature = "DescribeNetworkInterfaceLimit")]
         "DescribeNetworkInterfaceLimit",
+        #[cfg(feature = "DescribeNetworkInterfaces")]
         "DescribeNetworkInterfaces",
+        #[cfg(feature = "DescribeReserveIpAddresses")]
         "DescribeReserveIpAddresses",
+        #[cfg(feature = "DescribeRoutePolicyEntries")]
         "DescribeRoutePolicyEntries",
+        #[cfg(feature = "DescribeRouteTables")]
         "DescribeRouteTables",
+        #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
         "DescribeSecurityGroupAssociationStatistics",
+        #[cfg(feature = "DescribeSecurityGroupPolicies")]
         "DescribeSecurityGroupPolicies",
+        #[cfg(feature = "DescribeSecurityGroupReferences")]
         "DescribeSecurityGroupReferences",
+        #[cfg(feature = "DescribeSecurityGroups")]
         "DescribeSecurityGroups",
+        #[cfg(feature = "DescribeServiceTemplateGroups")]
         "DescribeServiceTemplateGroups",
+        #[cfg(feature = "DescribeServiceTemplates")]
         "DescribeServiceTemplates",
+        #[cfg(feature = "DescribeSgSnapshotFileContent")]
         "DescribeSgSnapshotFileContent",
+        #[cfg(feature = "DescribeSnapshotAttachedInstances")]
         "DescribeSnapshotAttachedInstances",
+        #[cfg(feature = "DescribeSnapshotFiles")]
         "DescribeSnapshotFiles",
+        #[cfg(feature = "DescribeSnapshotPolicies")]
         "DescribeSnapshotPolicies",
+        #[cfg(feature = "DescribeSubnetResourceDashboard")]
         "DescribeSubnetResourceDashboard",
+        #[cfg(feature = "DescribeSubnets")]
         "DescribeSubnets",
+        #[cfg(feature = "DescribeTaskResult")]
         "DescribeTaskResult",
+        #[cfg(feature = "DescribeTrafficMirrors")]
         "DescribeTrafficMirrors",
+        #[cfg(feature = "DescribeTrafficPackages")]
         "DescribeTrafficPackages",
+        #[cfg(feature = "DescribeUsedIpAddress")]
         "DescribeUsedIpAddress",
+        #[cfg(feature = "DescribeVpcEndPoint")]
         "DescribeVpcEndPoint",
+        #[cfg(feature = "DescribeVpcEndPointService")]
         "DescribeVpcEndPointService",
+        #[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
         "DescribeVpcEndPointServiceWhiteList",
+        #[cfg(feature = "DescribeVpcInstances")]
         "DescribeVpcInstances",
+        #[cfg(feature = "DescribeVpcIpv6Addresses")]
         "DescribeVpcIpv6Addresses",
+        #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
         "DescribeVpcPrivateIpAddresses",
+        #[cfg(feature = "DescribeVpcResourceDashboard")]
         "DescribeVpcResourceDashboard",
+        #[cfg(feature = "DescribeVpcTaskResult")]
         "DescribeVpcTaskResult",
+        #[cfg(feature = "DescribeVpcs")]
         "DescribeVpcs",
+        #[cfg(feature = "DescribeVpnConnections")]
         "DescribeVpnConnections",
+        #[cfg(feature = "DescribeVpnGatewayCcnRoutes")]
         "DescribeVpnGatewayCcnRoutes",
+        #[cfg(feature = "DescribeVpnGatewayRoutes")]
         "DescribeVpnGatewayRoutes",
+        #[cfg(feature = "DescribeVpnGateways")]
         "DescribeVpnGateways",
+        #[cfg(feature = "DetachCcnInstances")]
         "DetachCcnInstances",
+        #[cfg(feature = "DetachClassicLinkVpc")]
         "DetachClassicLinkVpc",
+        #[cfg(feature = "DetachNetworkInterface")]
         "DetachNetworkInterface",
+        #[cfg(feature = "DetachSnapshotInstances")]
         "DetachSnapshotInstances",
+        #[cfg(feature = "DisableCcnRoutes")]
         "DisableCcnRoutes",
+        #[cfg(feature = "DisableFlowLogs")]
         "DisableFlowLogs",
+        #[cfg(feature = "DisableGatewayFlowMonitor")]
         "DisableGatewayFlowMonitor",
+        #[cfg(feature = "DisableRoutes")]
         "DisableRoutes",
+        #[cfg(feature = "DisableSnapshotPolicies")]
         "DisableSnapshotPolicies",
+        #[cfg(feature = "DisassociateAddress")]
         "DisassociateAddress",
+        #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
         "DisassociateDirectConnectGatewayNatGateway",
+        #[cfg(feature = "DisassociateIPv6Address")]
         "DisassociateIPv6Address",
+        #[cfg(feature = "DisassociateNatGatewayAddress")]
         "DisassociateNatGatewayAddress",
+        #[cfg(feature = "DisassociateNetworkAclSubnets")]
         "DisassociateNetworkAclSubnets",
+        #[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
         "DisassociateNetworkInterfaceSecurityGroups",
+        #[cfg(feature = "DisassociateVpcEndPointSecurityGroups")]
         "DisassociateVpcEndPointSecurityGroups",
+        #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
         "DownloadCustomerGatewayConfiguration",
+        #[cfg(feature = "EnableCcnRoutes")]
         "EnableCcnRoutes",
+        #[cfg(feature = "EnableFlowLogs")]
         "EnableFlowLogs",
+        #[cfg(feature = "EnableGatewayFlowMonitor")]
         "EnableGatewayFlowMonitor",
+        #[cfg(feature = "EnableRoutes")]
         "EnableRoutes",
+        #[cfg(feature = "EnableSnapshotPolicies")]
         "EnableSnapshotPolicies",
+        #[cfg(feature = "EnableVpcEndPointConnect")]
         "EnableVpcEndPointConnect",
+        #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
         "GenerateVpnConnectionDefaultHealthCheckIp",
+        #[cfg(feature = "GetCcnRegionBandwidthLimits")]
         "GetCcnRegionBandwidthLimits",
+        #[cfg(feature = "HaVipAssociateAddressIp")]
         "HaVipAssociateAddressIp",
+        #[cfg(feature = "HaVipDisassociateAddressIp")]
         "HaVipDisassociateAddressIp",
+        #[cfg(feature = "InquirePriceCreateDirectConnectGateway")]
         "InquirePriceCreateDirectConnectGateway",
+        #[cfg(feature = "InquiryPriceAllocateAddresses")]
         "InquiryPriceAllocateAddresses",
+        #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
         "InquiryPriceModifyAddressesBandwidth",
+        #[cfg(feature = "InquiryPriceRenewAddresses")]
         "InquiryPriceRenewAddresses",
+        #[cfg(feature = "InquiryPriceRenewVpnGateway")]
         "InquiryPriceRenewVpnGateway",
+        #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
         "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
+        #[cfg(feature = "MigrateNetworkInterface")]
         "MigrateNetworkInterface",
+        #[cfg(feature = "MigratePrivateIpAddress")]
         "MigratePrivateIpAddress",
+        #[cfg(feature = "ModifyAddressAttribute")]
         "ModifyAddressAttribute",
+        #[cfg(feature = "ModifyAddressInternetChargeType")]
         "ModifyAddressInternetChargeType",
+        #[cfg(feature = "ModifyAddressTemplateAttribute")]
         "ModifyAddressTemplateAttribute",
+        #[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
         "ModifyAddressTemplateGroupAttribute",
+        #[cfg(feature = "ModifyAddressesBandwidth")]
         "ModifyAddressesBandwidth",
+        #[cfg(feature = "ModifyAddressesRenewFlag")]
         "ModifyAddressesRenewFlag",
+        #[cfg(feature = "ModifyAssistantCidr")]
         "ModifyAssistantCidr",
+        #[cfg(feature = "ModifyBandwidthPackageAttribute")]
         "ModifyBandwidthPackageAttribute",
+        #[cfg(feature = "ModifyBandwidthPackageBandwidth")]
         "ModifyBandwidthPackageBandwidth",
+        #[cfg(feature = "ModifyCcnAttachedInstancesAttribute")]
         "ModifyCcnAttachedInstancesAttribute",
+        #[cfg(feature = "ModifyCcnAttribute")]
         "ModifyCcnAttribute",
+        #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
         "ModifyCcnRegionBandwidthLimitsType",
+        #[cfg(feature = "ModifyCustomerGatewayAttribute")]
         "ModifyCustomerGatewayAttribute",
+        #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
         "ModifyDirectConnectGatewayAttribute",
+        #[cfg(feature = "ModifyFlowLogAttribute")]
         "ModifyFlowLogAttribute",
+        #[cfg(feature = "ModifyGatewayFlowQos")]
         "ModifyGatewayFlowQos",
+        #[cfg(feature = "ModifyHaVipAttribute")]
         "ModifyHaVipAttribute",
+        #[cfg(feature = "ModifyIPv6AddressesAttributes")]
         "ModifyIPv6AddressesAttributes",
+        #[cfg(feature = "ModifyIPv6AddressesBandwidth")]
         "ModifyIPv6AddressesBandwidth",
+        #[cfg(feature = "ModifyIp6AddressesBandwidth")]
         "ModifyIp6AddressesBandwidth",
+        #[cfg(feature = "ModifyIpv6AddressesAttribute")]
         "ModifyIpv6AddressesAttribute",
+        #[cfg(feature = "ModifyLocalGateway")]
         "ModifyLocalGateway",
+        #[cfg(feature = "ModifyNatGatewayAttribute")]
         "ModifyNatGatewayAttribute",
+        #[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
         "ModifyNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "ModifyNatGatewaySourceIpTranslationNatRule")]
         "ModifyNatGatewaySourceIpTranslationNatRule",
+        #[cfg(feature = "ModifyNetDetect")]
         "ModifyNetDetect",
+        #[cfg(feature = "ModifyNetworkAclAttribute")]
         "ModifyNetworkAclAttribute",
+        #[cfg(feature = "ModifyNetworkAclEntries")]
         "ModifyNetworkAclEntries",
+        #[cfg(feature = "ModifyNetworkAclQuintupleEntries")]
         "ModifyNetworkAclQuintupleEntries",
+        #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
         "ModifyNetworkInterfaceAttribute",
+        #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
         "ModifyPrivateIpAddressesAttribute",
+        #[cfg(feature = "ModifyReserveIpAddress")]
         "ModifyReserveIpAddress",
+        #[cfg(feature = "ModifyRoutePolicyAttribute")]
         "ModifyRoutePolicyAttribute",
+        #[cfg(feature = "ModifyRouteTableAttribute")]
         "ModifyRouteTableAttribute",
+        #[cfg(feature = "ModifySecurityGroupAttribute")]
         "ModifySecurityGroupAttribute",
+        #[cfg(feature = "ModifySecurityGroupPolicies")]
         "ModifySecurityGroupPolicies",
+        #[cfg(feature = "ModifyServiceTemplateAttribute")]
         "ModifyServiceTemplateAttribute",
+        #[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
         "ModifyServiceTemplateGroupAttribute",
+        #[cfg(feature = "ModifySnapshotPolicies")]
         "ModifySnapshotPolicies",
+        #[cfg(feature = "ModifySubnetAttribute")]
         "ModifySubnetAttribute",
+        #[cfg(feature = "ModifyTemplateMember")]
         "ModifyTemplateMember",
+        #[cfg(feature = "ModifyTrafficMirrorAttribute")]
         "ModifyTrafficMirrorAttribute",
+        #[cfg(feature = "ModifyVpcAttribute")]
         "ModifyVpcAttribute",
+        #[cfg(feature = "ModifyVpcEndPointAttribute")]
         "ModifyVpcEndPointAttribute",
+        #[cfg(feature = "ModifyVpcEndPointServiceAttribute")]
         "ModifyVpcEndPointServiceAttribute",
+        #[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
         "ModifyVpcEndPointServiceWhiteList",
+        #[cfg(feature = "ModifyVpnConnectionAttribute")]
         "ModifyVpnConnectionAttribute",
+        #[cfg(feature = "ModifyVpnGatewayAttribute")]
         "ModifyVpnGatewayAttribute",
+        #[cfg(feature = "ModifyVpnGatewayCcnRoutes")]
         "ModifyVpnGatewayCcnRoutes",
+        #[cfg(feature = "ModifyVpnGatewayRoutes")]
         "ModifyVpnGatewayRoutes",
+        #[cfg(feature = "NotifyRoutes")]
         "NotifyRoutes",
+        #[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
         "RefreshDirectConnectGatewayRouteToNatGateway",
+        #[cfg(feature = "RejectAttachCcnInstances")]
         "RejectAttachCcnInstances",
+        #[cfg(feature = "ReleaseAddresses")]
         "ReleaseAddresses",
+        #[cfg(feature = "ReleaseIPv6Addresses")]
         "ReleaseIPv6Addresses",
+        #[cfg(feature = "ReleaseIp6AddressesBandwidth")]
         "ReleaseIp6AddressesBandwidth",
+        #[cfg(feature = "RemoveBandwidthPackageResources")]
         "RemoveBandwidthPackageResources",
+        #[cfg(feature = "RenewVpnGateway")]
         "RenewVpnGateway",
+        #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
         "ReplaceDirectConnectGatewayCcnRoutes",
+        #[cfg(feature = "ReplaceRoutePolicyAssociations")]
         "ReplaceRoutePolicyAssociations",
+        #[cfg(feature = "ReplaceRoutePolicyEntries")]
         "ReplaceRoutePolicyEntries",
+        #[cfg(feature = "ReplaceRouteTableAssociation")]
         "ReplaceRouteTableAssociation",
+        #[cfg(feature = "ReplaceRoutes")]
         "ReplaceRoutes",
+        #[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
         "ReplaceRoutesWithRoutePolicy",
+        #[cfg(feature = "ReplaceSecurityGroupPolicies")]
         "ReplaceSecurityGroupPolicies",
+        #[cfg(feature = "ReplaceSecurityGroupPolicy")]
         "ReplaceSecurityGroupPolicy",
+        #[cfg(feature = "ResetAttachCcnInstances")]
         "ResetAttachCcnInstances",
+        #[cfg(feature = "ResetNatGatewayConnection")]
         "ResetNatGatewayConnection",
+        #[cfg(feature = "ResetRoutePolicyAssociations")]
         "ResetRoutePolicyAssociations",
+        #[cfg(feature = "ResetRoutePolicyEntries")]
         "ResetRoutePolicyEntries",
+        #[cfg(feature = "ResetRoutes")]
         "ResetRoutes",
+        #[cfg(feature = "ResetTrafficMirrorFilter")]
         "ResetTrafficMirrorFilter",
+        #[cfg(feature = "ResetTrafficMirrorSrcs")]
         "ResetTrafficMirrorSrcs",
+        #[cfg(feature = "ResetTrafficMirrorTarget")]
         "ResetTrafficMirrorTarget",
         "ResetVpnConnection",
+        #[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
         "ResetVpnGatewayInternetMaxBandwidth",
+        #[cfg(feature = "ResumeSnapshotInstance")]
         "ResumeSnapshotInstance",
+        #[cfg(feature = "ReturnNormalAddresses")]
         "ReturnNormalAddresses",
+        #[cfg(feature = "SetCcnRegionBandwidthLimits")]
         "SetCcnRegionBandwidthLimits",
+        #[cfg(feature = "SetVpnGatewaysRenewFlag")]
         "SetVpnGatewaysRenewFlag",
+        #[cfg(feature = "StartTrafficMirror")]
         "StartTrafficMirror",
+        #[cfg(feature = "StopTrafficMirror")]
         "StopTrafficMirror",
+        #[cfg(feature = "TransformAddress")]
         "TransformAddress",
+        #[cfg(feature = "UnassignIpv6Addresses")]
         "UnassignIpv6Addresses",
+        #[cfg(feature = "UnassignIpv6CidrBlock")]
         "UnassignIpv6CidrBlock",
+        #[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
         "UnassignIpv6SubnetCidrBlock",
+        #[cfg(feature = "UnassignPrivateIpAddresses")]
         "UnassignPrivateIpAddresses",
+        #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
         "UpdateTrafficMirrorAllFilter",
+        #[cfg(feature = "UpdateTrafficMirrorDirection")]
         "UpdateTrafficMirrorDirection",
+        #[cfg(feature = "WithdrawNotifyRoutes")]
         "WithdrawNotifyRoutes",
     ];
 }
@@ -364,6 +672,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
         let service = ::std::sync::Arc::clone(&self.service);
         let fallback = ::std::sync::Arc::clone(&self.fallback);
         match call.action.as_str() {
+            #[cfg(feature = "AcceptAttachCcnInstances")]
             "AcceptAttachCcnInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -373,6 +682,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AddBandwidthPackageResources")]
             "AddBandwidthPackageResources" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -382,6 +692,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AddTemplateMember")]
             "AddTemplateMember" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -389,6 +700,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AdjustPublicAddress")]
             "AdjustPublicAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -396,6 +708,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AllocateAddresses")]
             "AllocateAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -403,6 +716,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AllocateIPv6Addresses")]
             "AllocateIPv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -410,6 +724,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AllocateIp6AddressesBandwidth")]
             "AllocateIp6AddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -419,6 +734,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssignIpv6Addresses")]
             "AssignIpv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -426,6 +742,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssignIpv6CidrBlock")]
             "AssignIpv6CidrBlock" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -433,6 +750,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssignIpv6SubnetCidrBlock")]
             "AssignIpv6SubnetCidrBlock" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -442,6 +760,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssignPrivateIpAddresses")]
             "AssignPrivateIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -451,6 +770,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateAddress")]
             "AssociateAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -458,6 +778,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
             "AssociateDirectConnectGatewayNatGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -467,6 +788,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateIPv6Address")]
             "AssociateIPv6Address" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -474,6 +796,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateNatGatewayAddress")]
             "AssociateNatGatewayAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -483,6 +806,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateNetworkAclSubnets")]
             "AssociateNetworkAclSubnets" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -492,6 +816,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateNetworkInterfaceSecurityGroups")]
             "AssociateNetworkInterfaceSecurityGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -501,6 +826,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AttachCcnInstances")]
             "AttachCcnInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -508,6 +834,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AttachClassicLinkVpc")]
             "AttachClassicLinkVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -515,6 +842,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AttachNetworkInterface")]
             "AttachNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -522,6 +850,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AttachSnapshotInstances")]
             "AttachSnapshotInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -531,6 +860,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AuditCrossBorderCompliance")]
             "AuditCrossBorderCompliance" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -540,6 +870,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CheckAssistantCidr")]
             "CheckAssistantCidr" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -547,6 +878,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CheckGatewayFlowMonitor")]
             "CheckGatewayFlowMonitor" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -556,6 +888,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CheckNetDetectState")]
             "CheckNetDetectState" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -563,6 +896,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CheckTrafficMirror")]
             "CheckTrafficMirror" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -570,6 +904,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CloneSecurityGroup")]
             "CloneSecurityGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -577,6 +912,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateAddressTemplate")]
             "CreateAddressTemplate" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -584,6 +920,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateAddressTemplateGroup")]
             "CreateAddressTemplateGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -593,6 +930,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateAndAttachNetworkInterface")]
             "CreateAndAttachNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -602,6 +940,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateAssistantCidr")]
             "CreateAssistantCidr" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -609,6 +948,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateBandwidthPackage")]
             "CreateBandwidthPackage" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -616,6 +956,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateCcn")]
             "CreateCcn" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -623,6 +964,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateCustomerGateway")]
             "CreateCustomerGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -630,6 +972,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateDefaultVpc")]
             "CreateDefaultVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -637,6 +980,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateDirectConnectGateway")]
             "CreateDirectConnectGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -646,6 +990,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
             "CreateDirectConnectGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -655,6 +1000,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateFlowLog")]
             "CreateFlowLog" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -662,6 +1008,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateHaVip")]
             "CreateHaVip" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -669,6 +1016,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateLocalGateway")]
             "CreateLocalGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -676,6 +1024,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNatGateway")]
             "CreateNatGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -683,6 +1032,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNatGatewayDestinationIpPortTranslationNatRule")]
             "CreateNatGatewayDestinationIpPortTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -695,6 +1045,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
             "CreateNatGatewaySourceIpTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -707,6 +1058,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNetDetect")]
             "CreateNetDetect" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -714,6 +1066,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNetworkAcl")]
             "CreateNetworkAcl" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -721,6 +1074,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
             "CreateNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -730,6 +1084,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNetworkInterface")]
             "CreateNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -737,6 +1092,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateReserveIpAddresses")]
             "CreateReserveIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -746,6 +1102,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateRoutePolicy")]
             "CreateRoutePolicy" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -753,6 +1110,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateRoutePolicyAssociations")]
             "CreateRoutePolicyAssociations" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -762,6 +1120,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateRoutePolicyEntries")]
             "CreateRoutePolicyEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -771,6 +1130,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateRouteTable")]
             "CreateRouteTable" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -778,6 +1138,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateRoutes")]
             "CreateRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -785,6 +1146,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSecurityGroup")]
             "CreateSecurityGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -792,6 +1154,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSecurityGroupPolicies")]
             "CreateSecurityGroupPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -801,6 +1164,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSecurityGroupWithPolicies")]
             "CreateSecurityGroupWithPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -810,6 +1174,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateServiceTemplate")]
             "CreateServiceTemplate" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -817,6 +1182,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateServiceTemplateGroup")]
             "CreateServiceTemplateGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -826,6 +1192,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSnapshotPolicies")]
             "CreateSnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -833,6 +1200,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSubnet")]
             "CreateSubnet" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -840,6 +1208,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateSubnets")]
             "CreateSubnets" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -847,6 +1216,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateTrafficMirror")]
             "CreateTrafficMirror" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -854,6 +1224,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpc")]
             "CreateVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -861,6 +1232,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpcEndPoint")]
             "CreateVpcEndPoint" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -868,6 +1240,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpcEndPointService")]
             "CreateVpcEndPointService" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -877,6 +1250,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
             "CreateVpcEndPointServiceWhiteList" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -886,6 +1260,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpnConnection")]
             "CreateVpnConnection" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -893,6 +1268,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpnGateway")]
             "CreateVpnGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -900,6 +1276,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpnGatewayRoutes")]
             "CreateVpnGatewayRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -909,6 +1286,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteAddressTemplate")]
             "DeleteAddressTemplate" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -916,6 +1294,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteAddressTemplateGroup")]
             "DeleteAddressTemplateGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -925,6 +1304,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteAssistantCidr")]
             "DeleteAssistantCidr" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -932,6 +1312,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteBandwidthPackage")]
             "DeleteBandwidthPackage" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -939,6 +1320,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteCcn")]
             "DeleteCcn" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -946,6 +1328,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteCustomerGateway")]
             "DeleteCustomerGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -953,6 +1336,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteDirectConnectGateway")]
             "DeleteDirectConnectGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -962,6 +1346,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
             "DeleteDirectConnectGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -971,6 +1356,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteFlowLog")]
             "DeleteFlowLog" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -978,6 +1364,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteHaVip")]
             "DeleteHaVip" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -985,6 +1372,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteLocalGateway")]
             "DeleteLocalGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -992,6 +1380,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNatGateway")]
             "DeleteNatGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -999,6 +1388,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
             "DeleteNatGatewayDestinationIpPortTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1011,6 +1401,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
             "DeleteNatGatewaySourceIpTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1023,6 +1414,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNetDetect")]
             "DeleteNetDetect" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1030,6 +1422,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNetworkAcl")]
             "DeleteNetworkAcl" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1037,6 +1430,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
             "DeleteNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1046,6 +1440,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNetworkInterface")]
             "DeleteNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1053,6 +1448,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteReserveIpAddresses")]
             "DeleteReserveIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1062,6 +1458,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteRoutePolicy")]
             "DeleteRoutePolicy" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1069,6 +1466,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteRoutePolicyAssociations")]
             "DeleteRoutePolicyAssociations" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1078,6 +1476,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteRoutePolicyEntries")]
             "DeleteRoutePolicyEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1087,6 +1486,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteRouteTable")]
             "DeleteRouteTable" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1094,6 +1494,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteRoutes")]
             "DeleteRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1101,6 +1502,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteSecurityGroup")]
             "DeleteSecurityGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1108,6 +1510,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteSecurityGroupPolicies")]
             "DeleteSecurityGroupPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1117,6 +1520,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteServiceTemplate")]
             "DeleteServiceTemplate" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1124,6 +1528,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteServiceTemplateGroup")]
             "DeleteServiceTemplateGroup" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1133,6 +1538,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteSnapshotPolicies")]
             "DeleteSnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1140,6 +1546,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteSubnet")]
             "DeleteSubnet" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1147,6 +1554,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteTemplateMember")]
             "DeleteTemplateMember" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1154,6 +1562,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteTrafficMirror")]
             "DeleteTrafficMirror" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1161,6 +1570,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteTrafficPackages")]
             "DeleteTrafficPackages" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1168,6 +1578,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpc")]
             "DeleteVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1175,6 +1586,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpcEndPoint")]
             "DeleteVpcEndPoint" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1182,6 +1594,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpcEndPointService")]
             "DeleteVpcEndPointService" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1191,6 +1604,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
             "DeleteVpcEndPointServiceWhiteList" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1200,6 +1614,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpnConnection")]
             "DeleteVpnConnection" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1207,6 +1622,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpnGateway")]
             "DeleteVpnGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1214,6 +1630,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpnGatewayRoutes")]
             "DeleteVpnGatewayRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1223,6 +1640,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAccountAttributes")]
             "DescribeAccountAttributes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1232,6 +1650,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAddressQuota")]
             "DescribeAddressQuota" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1239,6 +1658,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAddressTemplateGroups")]
             "DescribeAddressTemplateGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1248,6 +1668,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAddressTemplates")]
             "DescribeAddressTemplates" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1257,6 +1678,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAddresses")]
             "DescribeAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1264,6 +1686,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAssistantCidr")]
             "DescribeAssistantCidr" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1271,6 +1694,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
             "DescribeBandwidthPackageBillUsage" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1280,6 +1704,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeBandwidthPackageQuota")]
             "DescribeBandwidthPackageQuota" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1289,6 +1714,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeBandwidthPackageResources")]
             "DescribeBandwidthPackageResources" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1298,6 +1724,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeBandwidthPackages")]
             "DescribeBandwidthPackages" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1307,6 +1734,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCcnAttachedInstances")]
             "DescribeCcnAttachedInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1316,6 +1744,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
             "DescribeCcnRegionBandwidthLimits" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1325,6 +1754,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCcnRoutes")]
             "DescribeCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1332,6 +1762,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCcns")]
             "DescribeCcns" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1339,6 +1770,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeClassicLinkInstances")]
             "DescribeClassicLinkInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1348,6 +1780,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCrossBorderCompliance")]
             "DescribeCrossBorderCompliance" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1357,6 +1790,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCustomerGatewayVendors")]
             "DescribeCustomerGatewayVendors" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1366,6 +1800,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCustomerGateways")]
             "DescribeCustomerGateways" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1375,6 +1810,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
             "DescribeDirectConnectGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1384,6 +1820,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeDirectConnectGateways")]
             "DescribeDirectConnectGateways" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1393,6 +1830,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeFlowLog")]
             "DescribeFlowLog" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1400,6 +1838,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeFlowLogs")]
             "DescribeFlowLogs" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1407,6 +1846,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
             "DescribeGatewayFlowMonitorDetail" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1416,6 +1856,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeGatewayFlowQos")]
             "DescribeGatewayFlowQos" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1425,6 +1866,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeHaVips")]
             "DescribeHaVips" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1432,6 +1874,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeIPv6Addresses")]
             "DescribeIPv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1439,6 +1882,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeInstanceJumbo")]
             "DescribeInstanceJumbo" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1446,6 +1890,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeIp6Addresses")]
             "DescribeIp6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1453,6 +1898,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
             "DescribeIpGeolocationDatabaseUrl" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1462,6 +1908,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeIpGeolocationInfos")]
             "DescribeIpGeolocationInfos" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1471,6 +1918,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeLocalGateway")]
             "DescribeLocalGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1478,6 +1926,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
             "DescribeNatGatewayDestinationIpPortTranslationNatRules" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1490,6 +1939,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
             "DescribeNatGatewayDirectConnectGatewayRoute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1502,6 +1952,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
             "DescribeNatGatewayFlowMonitorDetail" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1511,6 +1962,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGatewaySourceIpTranslationNatRules")]
             "DescribeNatGatewaySourceIpTranslationNatRules" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1523,6 +1975,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGatewayZones")]
             "DescribeNatGatewayZones" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1532,6 +1985,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNatGateways")]
             "DescribeNatGateways" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1539,6 +1993,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetDetectStates")]
             "DescribeNetDetectStates" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1548,6 +2003,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetDetects")]
             "DescribeNetDetects" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1555,6 +2011,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
             "DescribeNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1564,6 +2021,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetworkAcls")]
             "DescribeNetworkAcls" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1571,6 +2029,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetworkInterfaceLimit")]
             "DescribeNetworkInterfaceLimit" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1580,6 +2039,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetworkInterfaces")]
             "DescribeNetworkInterfaces" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1589,6 +2049,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeReserveIpAddresses")]
             "DescribeReserveIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1598,6 +2059,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeRoutePolicyEntries")]
             "DescribeRoutePolicyEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1607,6 +2069,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeRouteTables")]
             "DescribeRouteTables" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1614,6 +2077,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
             "DescribeSecurityGroupAssociationStatistics" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1623,6 +2087,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSecurityGroupPolicies")]
             "DescribeSecurityGroupPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1632,6 +2097,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSecurityGroupReferences")]
             "DescribeSecurityGroupReferences" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1641,6 +2107,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSecurityGroups")]
             "DescribeSecurityGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1648,6 +2115,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeServiceTemplateGroups")]
             "DescribeServiceTemplateGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1657,6 +2125,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeServiceTemplates")]
             "DescribeServiceTemplates" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1666,6 +2135,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSgSnapshotFileContent")]
             "DescribeSgSnapshotFileContent" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1675,6 +2145,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSnapshotAttachedInstances")]
             "DescribeSnapshotAttachedInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1684,6 +2155,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSnapshotFiles")]
             "DescribeSnapshotFiles" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1691,6 +2163,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSnapshotPolicies")]
             "DescribeSnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1700,6 +2173,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSubnetResourceDashboard")]
             "DescribeSubnetResourceDashboard" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1709,6 +2183,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSubnets")]
             "DescribeSubnets" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1716,6 +2191,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeTaskResult")]
             "DescribeTaskResult" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1723,6 +2199,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeTrafficMirrors")]
             "DescribeTrafficMirrors" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1730,6 +2207,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeTrafficPackages")]
             "DescribeTrafficPackages" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1739,6 +2217,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeUsedIpAddress")]
             "DescribeUsedIpAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1746,6 +2225,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcEndPoint")]
             "DescribeVpcEndPoint" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1753,6 +2233,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcEndPointService")]
             "DescribeVpcEndPointService" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1762,6 +2243,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
             "DescribeVpcEndPointServiceWhiteList" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1771,6 +2253,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcInstances")]
             "DescribeVpcInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1778,6 +2261,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcIpv6Addresses")]
             "DescribeVpcIpv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1787,6 +2271,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
             "DescribeVpcPrivateIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1796,6 +2281,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcResourceDashboard")]
             "DescribeVpcResourceDashboard" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1805,6 +2291,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcTaskResult")]
             "DescribeVpcTaskResult" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1812,6 +2299,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpcs")]
             "DescribeVpcs" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1819,6 +2307,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpnConnections")]
             "DescribeVpnConnections" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1826,6 +2315,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpnGatewayCcnRoutes")]
             "DescribeVpnGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1835,6 +2325,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpnGatewayRoutes")]
             "DescribeVpnGatewayRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1844,6 +2335,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeVpnGateways")]
             "DescribeVpnGateways" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1851,6 +2343,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DetachCcnInstances")]
             "DetachCcnInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1858,6 +2351,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DetachClassicLinkVpc")]
             "DetachClassicLinkVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1865,6 +2359,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DetachNetworkInterface")]
             "DetachNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1872,6 +2367,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DetachSnapshotInstances")]
             "DetachSnapshotInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1881,6 +2377,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableCcnRoutes")]
             "DisableCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1888,6 +2385,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableFlowLogs")]
             "DisableFlowLogs" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1895,6 +2393,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableGatewayFlowMonitor")]
             "DisableGatewayFlowMonitor" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1904,6 +2403,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableRoutes")]
             "DisableRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1911,6 +2411,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableSnapshotPolicies")]
             "DisableSnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1920,6 +2421,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateAddress")]
             "DisassociateAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1927,6 +2429,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
             "DisassociateDirectConnectGatewayNatGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1936,6 +2439,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateIPv6Address")]
             "DisassociateIPv6Address" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1945,6 +2449,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateNatGatewayAddress")]
             "DisassociateNatGatewayAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1954,6 +2459,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateNetworkAclSubnets")]
             "DisassociateNetworkAclSubnets" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1963,6 +2469,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
             "DisassociateNetworkInterfaceSecurityGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1972,6 +2479,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisassociateVpcEndPointSecurityGroups")]
             "DisassociateVpcEndPointSecurityGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1981,6 +2489,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
             "DownloadCustomerGatewayConfiguration" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1990,6 +2499,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableCcnRoutes")]
             "EnableCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -1997,6 +2507,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableFlowLogs")]
             "EnableFlowLogs" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2004,6 +2515,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableGatewayFlowMonitor")]
             "EnableGatewayFlowMonitor" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2013,6 +2525,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableRoutes")]
             "EnableRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2020,6 +2533,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableSnapshotPolicies")]
             "EnableSnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2027,6 +2541,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "EnableVpcEndPointConnect")]
             "EnableVpcEndPointConnect" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2036,6 +2551,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
             "GenerateVpnConnectionDefaultHealthCheckIp" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2045,6 +2561,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "GetCcnRegionBandwidthLimits")]
             "GetCcnRegionBandwidthLimits" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2054,6 +2571,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "HaVipAssociateAddressIp")]
             "HaVipAssociateAddressIp" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2063,6 +2581,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "HaVipDisassociateAddressIp")]
             "HaVipDisassociateAddressIp" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2072,6 +2591,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquirePriceCreateDirectConnectGateway")]
             "InquirePriceCreateDirectConnectGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2081,6 +2601,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceAllocateAddresses")]
             "InquiryPriceAllocateAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2090,6 +2611,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
             "InquiryPriceModifyAddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2099,6 +2621,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceRenewAddresses")]
             "InquiryPriceRenewAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2108,6 +2631,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceRenewVpnGateway")]
             "InquiryPriceRenewVpnGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2117,6 +2641,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
             "InquiryPriceResetVpnGatewayInternetMaxBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2129,6 +2654,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "MigrateNetworkInterface")]
             "MigrateNetworkInterface" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2138,6 +2664,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "MigratePrivateIpAddress")]
             "MigratePrivateIpAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2147,6 +2674,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressAttribute")]
             "ModifyAddressAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2154,6 +2682,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressInternetChargeType")]
             "ModifyAddressInternetChargeType" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2163,6 +2692,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressTemplateAttribute")]
             "ModifyAddressTemplateAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2172,6 +2702,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
             "ModifyAddressTemplateGroupAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2181,6 +2712,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressesBandwidth")]
             "ModifyAddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2190,6 +2722,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAddressesRenewFlag")]
             "ModifyAddressesRenewFlag" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2199,6 +2732,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyAssistantCidr")]
             "ModifyAssistantCidr" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2206,6 +2740,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyBandwidthPackageAttribute")]
             "ModifyBandwidthPackageAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2215,6 +2750,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyBandwidthPackageBandwidth")]
             "ModifyBandwidthPackageBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2224,6 +2760,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyCcnAttachedInstancesAttribute")]
             "ModifyCcnAttachedInstancesAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2233,6 +2770,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyCcnAttribute")]
             "ModifyCcnAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2240,6 +2778,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
             "ModifyCcnRegionBandwidthLimitsType" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2249,6 +2788,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyCustomerGatewayAttribute")]
             "ModifyCustomerGatewayAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2258,6 +2798,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
             "ModifyDirectConnectGatewayAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2267,6 +2808,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyFlowLogAttribute")]
             "ModifyFlowLogAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2276,6 +2818,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyGatewayFlowQos")]
             "ModifyGatewayFlowQos" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2283,6 +2826,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyHaVipAttribute")]
             "ModifyHaVipAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2290,6 +2834,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyIPv6AddressesAttributes")]
             "ModifyIPv6AddressesAttributes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2299,6 +2844,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyIPv6AddressesBandwidth")]
             "ModifyIPv6AddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2308,6 +2854,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyIp6AddressesBandwidth")]
             "ModifyIp6AddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2317,6 +2864,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyIpv6AddressesAttribute")]
             "ModifyIpv6AddressesAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2326,6 +2874,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyLocalGateway")]
             "ModifyLocalGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2333,6 +2882,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNatGatewayAttribute")]
             "ModifyNatGatewayAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2342,6 +2892,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
             "ModifyNatGatewayDestinationIpPortTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2354,6 +2905,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNatGatewaySourceIpTranslationNatRule")]
             "ModifyNatGatewaySourceIpTranslationNatRule" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2366,6 +2918,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetDetect")]
             "ModifyNetDetect" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2373,6 +2926,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetworkAclAttribute")]
             "ModifyNetworkAclAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2382,6 +2936,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetworkAclEntries")]
             "ModifyNetworkAclEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2391,6 +2946,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetworkAclQuintupleEntries")]
             "ModifyNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2400,6 +2956,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
             "ModifyNetworkInterfaceAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2409,6 +2966,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
             "ModifyPrivateIpAddressesAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2418,6 +2976,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyReserveIpAddress")]
             "ModifyReserveIpAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2427,6 +2986,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyRoutePolicyAttribute")]
             "ModifyRoutePolicyAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2436,6 +2996,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyRouteTableAttribute")]
             "ModifyRouteTableAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2445,6 +3006,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifySecurityGroupAttribute")]
             "ModifySecurityGroupAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2454,6 +3016,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifySecurityGroupPolicies")]
             "ModifySecurityGroupPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2463,6 +3026,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyServiceTemplateAttribute")]
             "ModifyServiceTemplateAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2472,6 +3036,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
             "ModifyServiceTemplateGroupAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2481,6 +3046,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifySnapshotPolicies")]
             "ModifySnapshotPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2488,6 +3054,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifySubnetAttribute")]
             "ModifySubnetAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2495,6 +3062,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyTemplateMember")]
             "ModifyTemplateMember" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2502,6 +3070,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyTrafficMirrorAttribute")]
             "ModifyTrafficMirrorAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2511,6 +3080,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpcAttribute")]
             "ModifyVpcAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2518,6 +3088,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpcEndPointAttribute")]
             "ModifyVpcEndPointAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2527,6 +3098,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpcEndPointServiceAttribute")]
             "ModifyVpcEndPointServiceAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2536,6 +3108,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
             "ModifyVpcEndPointServiceWhiteList" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2545,6 +3118,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpnConnectionAttribute")]
             "ModifyVpnConnectionAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2554,6 +3128,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpnGatewayAttribute")]
             "ModifyVpnGatewayAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2563,6 +3138,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpnGatewayCcnRoutes")]
             "ModifyVpnGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2572,6 +3148,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpnGatewayRoutes")]
             "ModifyVpnGatewayRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2581,6 +3158,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "NotifyRoutes")]
             "NotifyRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2588,6 +3166,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
             "RefreshDirectConnectGatewayRouteToNatGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2600,6 +3179,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "RejectAttachCcnInstances")]
             "RejectAttachCcnInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2609,6 +3189,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReleaseAddresses")]
             "ReleaseAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2616,6 +3197,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReleaseIPv6Addresses")]
             "ReleaseIPv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2623,6 +3205,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReleaseIp6AddressesBandwidth")]
             "ReleaseIp6AddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2632,6 +3215,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "RemoveBandwidthPackageResources")]
             "RemoveBandwidthPackageResources" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2641,6 +3225,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "RenewVpnGateway")]
             "RenewVpnGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2648,6 +3233,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
             "ReplaceDirectConnectGatewayCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2657,6 +3243,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceRoutePolicyAssociations")]
             "ReplaceRoutePolicyAssociations" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2666,6 +3253,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceRoutePolicyEntries")]
             "ReplaceRoutePolicyEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2675,6 +3263,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceRouteTableAssociation")]
             "ReplaceRouteTableAssociation" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2684,6 +3273,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceRoutes")]
             "ReplaceRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2691,6 +3281,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
             "ReplaceRoutesWithRoutePolicy" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2700,6 +3291,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceSecurityGroupPolicies")]
             "ReplaceSecurityGroupPolicies" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2709,6 +3301,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReplaceSecurityGroupPolicy")]
             "ReplaceSecurityGroupPolicy" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2718,6 +3311,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetAttachCcnInstances")]
             "ResetAttachCcnInstances" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2727,6 +3321,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetNatGatewayConnection")]
             "ResetNatGatewayConnection" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2736,6 +3331,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetRoutePolicyAssociations")]
             "ResetRoutePolicyAssociations" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2745,6 +3341,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetRoutePolicyEntries")]
             "ResetRoutePolicyEntries" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2754,6 +3351,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetRoutes")]
             "ResetRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2761,6 +3359,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetTrafficMirrorFilter")]
             "ResetTrafficMirrorFilter" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2770,6 +3369,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetTrafficMirrorSrcs")]
             "ResetTrafficMirrorSrcs" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2779,6 +3379,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetTrafficMirrorTarget")]
             "ResetTrafficMirrorTarget" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2795,6 +3396,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
             "ResetVpnGatewayInternetMaxBandwidth" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2804,6 +3406,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ResumeSnapshotInstance")]
             "ResumeSnapshotInstance" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2811,6 +3414,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ReturnNormalAddresses")]
             "ReturnNormalAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2818,6 +3422,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "SetCcnRegionBandwidthLimits")]
             "SetCcnRegionBandwidthLimits" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2827,6 +3432,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "SetVpnGatewaysRenewFlag")]
             "SetVpnGatewaysRenewFlag" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2836,6 +3442,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "StartTrafficMirror")]
             "StartTrafficMirror" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2843,6 +3450,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "StopTrafficMirror")]
             "StopTrafficMirror" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2850,6 +3458,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "TransformAddress")]
             "TransformAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2857,6 +3466,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UnassignIpv6Addresses")]
             "UnassignIpv6Addresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2864,6 +3474,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UnassignIpv6CidrBlock")]
             "UnassignIpv6CidrBlock" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2871,6 +3482,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
             "UnassignIpv6SubnetCidrBlock" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2880,6 +3492,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UnassignPrivateIpAddresses")]
             "UnassignPrivateIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2889,6 +3502,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
             "UpdateTrafficMirrorAllFilter" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2898,6 +3512,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UpdateTrafficMirrorDirection")]
             "UpdateTrafficMirrorDirection" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
@@ -2907,6 +3522,7 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "WithdrawNotifyRoutes")]
             "WithdrawNotifyRoutes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;

@@ -8,6 +8,7 @@ pub use dispatcher::*;
 /// Every method has a default that answers [`Refusal::NotImplemented`](crate::Refusal::NotImplemented), which makes [`VpcServiceDispatcher`] hand the call to its fallback handler (the spec's example, for the local endpoint); override the methods you implement.
 pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     /// Serves `AcceptAttachCcnInstances` ([`AcceptAttachCcnInstancesRequest`](::vpc_client::vpc::AcceptAttachCcnInstancesRequest)).
+    #[cfg(feature = "AcceptAttachCcnInstances")]
     fn accept_attach_ccn_instances(
         &self,
         call: &crate::Call,
@@ -21,6 +22,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AddBandwidthPackageResources` ([`AddBandwidthPackageResourcesRequest`](::vpc_client::vpc::AddBandwidthPackageResourcesRequest)).
+    #[cfg(feature = "AddBandwidthPackageResources")]
     fn add_bandwidth_package_resources(
         &self,
         call: &crate::Call,
@@ -34,6 +36,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AddTemplateMember` ([`AddTemplateMemberRequest`](::vpc_client::vpc::AddTemplateMemberRequest)).
+    #[cfg(feature = "AddTemplateMember")]
     fn add_template_member(
         &self,
         call: &crate::Call,
@@ -47,6 +50,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AdjustPublicAddress` ([`AdjustPublicAddressRequest`](::vpc_client::vpc::AdjustPublicAddressRequest)).
+    #[cfg(feature = "AdjustPublicAddress")]
     fn adjust_public_address(
         &self,
         call: &crate::Call,
@@ -60,6 +64,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateAddresses` ([`AllocateAddressesRequest`](::vpc_client::vpc::AllocateAddressesRequest)).
+    #[cfg(feature = "AllocateAddresses")]
     fn allocate_addresses(
         &self,
         call: &crate::Call,
@@ -73,6 +78,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateIPv6Addresses` ([`AllocateIPv6AddressesRequest`](::vpc_client::vpc::AllocateIPv6AddressesRequest)).
+    #[cfg(feature = "AllocateIPv6Addresses")]
     fn allocate_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -86,6 +92,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateIp6AddressesBandwidth` ([`AllocateIp6AddressesBandwidthRequest`](::vpc_client::vpc::AllocateIp6AddressesBandwidthRequest)).
+    #[cfg(feature = "AllocateIp6AddressesBandwidth")]
     fn allocate_ip6_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -99,6 +106,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6Addresses` ([`AssignIpv6AddressesRequest`](::vpc_client::vpc::AssignIpv6AddressesRequest)).
+    #[cfg(feature = "AssignIpv6Addresses")]
     fn assign_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -112,6 +120,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6CidrBlock` ([`AssignIpv6CidrBlockRequest`](::vpc_client::vpc::AssignIpv6CidrBlockRequest)).
+    #[cfg(feature = "AssignIpv6CidrBlock")]
     fn assign_ipv6_cidr_block(
         &self,
         call: &crate::Call,
@@ -125,6 +134,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6SubnetCidrBlock` ([`AssignIpv6SubnetCidrBlockRequest`](::vpc_client::vpc::AssignIpv6SubnetCidrBlockRequest)).
+    #[cfg(feature = "AssignIpv6SubnetCidrBlock")]
     fn assign_ipv6_subnet_cidr_block(
         &self,
         call: &crate::Call,
@@ -138,6 +148,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignPrivateIpAddresses` ([`AssignPrivateIpAddressesRequest`](::vpc_client::vpc::AssignPrivateIpAddressesRequest)).
+    #[cfg(feature = "AssignPrivateIpAddresses")]
     fn assign_private_ip_addresses(
         &self,
         call: &crate::Call,
@@ -151,6 +162,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateAddress` ([`AssociateAddressRequest`](::vpc_client::vpc::AssociateAddressRequest)).
+    #[cfg(feature = "AssociateAddress")]
     fn associate_address(
         &self,
         call: &crate::Call,
@@ -164,6 +176,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateDirectConnectGatewayNatGateway` ([`AssociateDirectConnectGatewayNatGatewayRequest`](::vpc_client::vpc::AssociateDirectConnectGatewayNatGatewayRequest)).
+    #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
     fn associate_direct_connect_gateway_nat_gateway(
         &self,
         call: &crate::Call,
@@ -177,6 +190,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateIPv6Address` ([`AssociateIPv6AddressRequest`](::vpc_client::vpc::AssociateIPv6AddressRequest)).
+    #[cfg(feature = "AssociateIPv6Address")]
     fn associate_ipv6_address(
         &self,
         call: &crate::Call,
@@ -190,6 +204,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateNatGatewayAddress` ([`AssociateNatGatewayAddressRequest`](::vpc_client::vpc::AssociateNatGatewayAddressRequest)).
+    #[cfg(feature = "AssociateNatGatewayAddress")]
     fn associate_nat_gateway_address(
         &self,
         call: &crate::Call,
@@ -203,6 +218,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateNetworkAclSubnets` ([`AssociateNetworkAclSubnetsRequest`](::vpc_client::vpc::AssociateNetworkAclSubnetsRequest)).
+    #[cfg(feature = "AssociateNetworkAclSubnets")]
     fn associate_network_acl_subnets(
         &self,
         call: &crate::Call,
@@ -216,6 +232,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateNetworkInterfaceSecurityGroups` ([`AssociateNetworkInterfaceSecurityGroupsRequest`](::vpc_client::vpc::AssociateNetworkInterfaceSecurityGroupsRequest)).
+    #[cfg(feature = "AssociateNetworkInterfaceSecurityGroups")]
     fn associate_network_interface_security_groups(
         &self,
         call: &crate::Call,
@@ -229,6 +246,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachCcnInstances` ([`AttachCcnInstancesRequest`](::vpc_client::vpc::AttachCcnInstancesRequest)).
+    #[cfg(feature = "AttachCcnInstances")]
     fn attach_ccn_instances(
         &self,
         call: &crate::Call,
@@ -242,6 +260,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachClassicLinkVpc` ([`AttachClassicLinkVpcRequest`](::vpc_client::vpc::AttachClassicLinkVpcRequest)).
+    #[cfg(feature = "AttachClassicLinkVpc")]
     fn attach_classic_link_vpc(
         &self,
         call: &crate::Call,
@@ -255,6 +274,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachNetworkInterface` ([`AttachNetworkInterfaceRequest`](::vpc_client::vpc::AttachNetworkInterfaceRequest)).
+    #[cfg(feature = "AttachNetworkInterface")]
     fn attach_network_interface(
         &self,
         call: &crate::Call,
@@ -268,6 +288,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachSnapshotInstances` ([`AttachSnapshotInstancesRequest`](::vpc_client::vpc::AttachSnapshotInstancesRequest)).
+    #[cfg(feature = "AttachSnapshotInstances")]
     fn attach_snapshot_instances(
         &self,
         call: &crate::Call,
@@ -281,6 +302,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AuditCrossBorderCompliance` ([`AuditCrossBorderComplianceRequest`](::vpc_client::vpc::AuditCrossBorderComplianceRequest)).
+    #[cfg(feature = "AuditCrossBorderCompliance")]
     fn audit_cross_border_compliance(
         &self,
         call: &crate::Call,
@@ -294,6 +316,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckAssistantCidr` ([`CheckAssistantCidrRequest`](::vpc_client::vpc::CheckAssistantCidrRequest)).
+    #[cfg(feature = "CheckAssistantCidr")]
     fn check_assistant_cidr(
         &self,
         call: &crate::Call,
@@ -307,6 +330,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckGatewayFlowMonitor` ([`CheckGatewayFlowMonitorRequest`](::vpc_client::vpc::CheckGatewayFlowMonitorRequest)).
+    #[cfg(feature = "CheckGatewayFlowMonitor")]
     fn check_gateway_flow_monitor(
         &self,
         call: &crate::Call,
@@ -320,6 +344,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckNetDetectState` ([`CheckNetDetectStateRequest`](::vpc_client::vpc::CheckNetDetectStateRequest)).
+    #[cfg(feature = "CheckNetDetectState")]
     fn check_net_detect_state(
         &self,
         call: &crate::Call,
@@ -333,6 +358,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckTrafficMirror` ([`CheckTrafficMirrorRequest`](::vpc_client::vpc::CheckTrafficMirrorRequest)).
+    #[cfg(feature = "CheckTrafficMirror")]
     fn check_traffic_mirror(
         &self,
         call: &crate::Call,
@@ -346,6 +372,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CloneSecurityGroup` ([`CloneSecurityGroupRequest`](::vpc_client::vpc::CloneSecurityGroupRequest)).
+    #[cfg(feature = "CloneSecurityGroup")]
     fn clone_security_group(
         &self,
         call: &crate::Call,
@@ -359,6 +386,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAddressTemplate` ([`CreateAddressTemplateRequest`](::vpc_client::vpc::CreateAddressTemplateRequest)).
+    #[cfg(feature = "CreateAddressTemplate")]
     fn create_address_template(
         &self,
         call: &crate::Call,
@@ -372,6 +400,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAddressTemplateGroup` ([`CreateAddressTemplateGroupRequest`](::vpc_client::vpc::CreateAddressTemplateGroupRequest)).
+    #[cfg(feature = "CreateAddressTemplateGroup")]
     fn create_address_template_group(
         &self,
         call: &crate::Call,
@@ -385,6 +414,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAndAttachNetworkInterface` ([`CreateAndAttachNetworkInterfaceRequest`](::vpc_client::vpc::CreateAndAttachNetworkInterfaceRequest)).
+    #[cfg(feature = "CreateAndAttachNetworkInterface")]
     fn create_and_attach_network_interface(
         &self,
         call: &crate::Call,
@@ -398,6 +428,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAssistantCidr` ([`CreateAssistantCidrRequest`](::vpc_client::vpc::CreateAssistantCidrRequest)).
+    #[cfg(feature = "CreateAssistantCidr")]
     fn create_assistant_cidr(
         &self,
         call: &crate::Call,
@@ -411,6 +442,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateBandwidthPackage` ([`CreateBandwidthPackageRequest`](::vpc_client::vpc::CreateBandwidthPackageRequest)).
+    #[cfg(feature = "CreateBandwidthPackage")]
     fn create_bandwidth_package(
         &self,
         call: &crate::Call,
@@ -424,6 +456,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateCcn` ([`CreateCcnRequest`](::vpc_client::vpc::CreateCcnRequest)).
+    #[cfg(feature = "CreateCcn")]
     fn create_ccn(
         &self,
         call: &crate::Call,
@@ -437,6 +470,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateCustomerGateway` ([`CreateCustomerGatewayRequest`](::vpc_client::vpc::CreateCustomerGatewayRequest)).
+    #[cfg(feature = "CreateCustomerGateway")]
     fn create_customer_gateway(
         &self,
         call: &crate::Call,
@@ -450,6 +484,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateDefaultVpc` ([`CreateDefaultVpcRequest`](::vpc_client::vpc::CreateDefaultVpcRequest)).
+    #[cfg(feature = "CreateDefaultVpc")]
     fn create_default_vpc(
         &self,
         call: &crate::Call,
@@ -463,6 +498,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateDirectConnectGateway` ([`CreateDirectConnectGatewayRequest`](::vpc_client::vpc::CreateDirectConnectGatewayRequest)).
+    #[cfg(feature = "CreateDirectConnectGateway")]
     fn create_direct_connect_gateway(
         &self,
         call: &crate::Call,
@@ -476,6 +512,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateDirectConnectGatewayCcnRoutes` ([`CreateDirectConnectGatewayCcnRoutesRequest`](::vpc_client::vpc::CreateDirectConnectGatewayCcnRoutesRequest)).
+    #[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
     fn create_direct_connect_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -489,6 +526,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateFlowLog` ([`CreateFlowLogRequest`](::vpc_client::vpc::CreateFlowLogRequest)).
+    #[cfg(feature = "CreateFlowLog")]
     fn create_flow_log(
         &self,
         call: &crate::Call,
@@ -502,6 +540,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateHaVip` ([`CreateHaVipRequest`](::vpc_client::vpc::CreateHaVipRequest)).
+    #[cfg(feature = "CreateHaVip")]
     fn create_ha_vip(
         &self,
         call: &crate::Call,
@@ -515,6 +554,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateLocalGateway` ([`CreateLocalGatewayRequest`](::vpc_client::vpc::CreateLocalGatewayRequest)).
+    #[cfg(feature = "CreateLocalGateway")]
     fn create_local_gateway(
         &self,
         call: &crate::Call,
@@ -528,6 +568,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNatGateway` ([`CreateNatGatewayRequest`](::vpc_client::vpc::CreateNatGatewayRequest)).
+    #[cfg(feature = "CreateNatGateway")]
     fn create_nat_gateway(
         &self,
         call: &crate::Call,
@@ -541,6 +582,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNatGatewayDestinationIpPortTranslationNatRule` ([`CreateNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::CreateNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "CreateNatGatewayDestinationIpPortTranslationNatRule")]
     fn create_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -554,6 +596,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNatGatewaySourceIpTranslationNatRule` ([`CreateNatGatewaySourceIpTranslationNatRuleRequest`](::vpc_client::vpc::CreateNatGatewaySourceIpTranslationNatRuleRequest)).
+    #[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
     fn create_nat_gateway_source_ip_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -567,6 +610,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetDetect` ([`CreateNetDetectRequest`](::vpc_client::vpc::CreateNetDetectRequest)).
+    #[cfg(feature = "CreateNetDetect")]
     fn create_net_detect(
         &self,
         call: &crate::Call,
@@ -580,6 +624,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetworkAcl` ([`CreateNetworkAclRequest`](::vpc_client::vpc::CreateNetworkAclRequest)).
+    #[cfg(feature = "CreateNetworkAcl")]
     fn create_network_acl(
         &self,
         call: &crate::Call,
@@ -593,6 +638,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetworkAclQuintupleEntries` ([`CreateNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::CreateNetworkAclQuintupleEntriesRequest)).
+    #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
     fn create_network_acl_quintuple_entries(
         &self,
         call: &crate::Call,
@@ -606,6 +652,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetworkInterface` ([`CreateNetworkInterfaceRequest`](::vpc_client::vpc::CreateNetworkInterfaceRequest)).
+    #[cfg(feature = "CreateNetworkInterface")]
     fn create_network_interface(
         &self,
         call: &crate::Call,
@@ -619,6 +666,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateReserveIpAddresses` ([`CreateReserveIpAddressesRequest`](::vpc_client::vpc::CreateReserveIpAddressesRequest)).
+    #[cfg(feature = "CreateReserveIpAddresses")]
     fn create_reserve_ip_addresses(
         &self,
         call: &crate::Call,
@@ -632,6 +680,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutePolicy` ([`CreateRoutePolicyRequest`](::vpc_client::vpc::CreateRoutePolicyRequest)).
+    #[cfg(feature = "CreateRoutePolicy")]
     fn create_route_policy(
         &self,
         call: &crate::Call,
@@ -645,6 +694,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutePolicyAssociations` ([`CreateRoutePolicyAssociationsRequest`](::vpc_client::vpc::CreateRoutePolicyAssociationsRequest)).
+    #[cfg(feature = "CreateRoutePolicyAssociations")]
     fn create_route_policy_associations(
         &self,
         call: &crate::Call,
@@ -658,6 +708,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutePolicyEntries` ([`CreateRoutePolicyEntriesRequest`](::vpc_client::vpc::CreateRoutePolicyEntriesRequest)).
+    #[cfg(feature = "CreateRoutePolicyEntries")]
     fn create_route_policy_entries(
         &self,
         call: &crate::Call,
@@ -671,6 +722,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRouteTable` ([`CreateRouteTableRequest`](::vpc_client::vpc::CreateRouteTableRequest)).
+    #[cfg(feature = "CreateRouteTable")]
     fn create_route_table(
         &self,
         call: &crate::Call,
@@ -684,6 +736,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutes` ([`CreateRoutesRequest`](::vpc_client::vpc::CreateRoutesRequest)).
+    #[cfg(feature = "CreateRoutes")]
     fn create_routes(
         &self,
         call: &crate::Call,
@@ -697,6 +750,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroup` ([`CreateSecurityGroupRequest`](::vpc_client::vpc::CreateSecurityGroupRequest)).
+    #[cfg(feature = "CreateSecurityGroup")]
     fn create_security_group(
         &self,
         call: &crate::Call,
@@ -710,6 +764,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroupPolicies` ([`CreateSecurityGroupPoliciesRequest`](::vpc_client::vpc::CreateSecurityGroupPoliciesRequest)).
+    #[cfg(feature = "CreateSecurityGroupPolicies")]
     fn create_security_group_policies(
         &self,
         call: &crate::Call,
@@ -723,6 +778,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroupWithPolicies` ([`CreateSecurityGroupWithPoliciesRequest`](::vpc_client::vpc::CreateSecurityGroupWithPoliciesRequest)).
+    #[cfg(feature = "CreateSecurityGroupWithPolicies")]
     fn create_security_group_with_policies(
         &self,
         call: &crate::Call,
@@ -736,6 +792,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateServiceTemplate` ([`CreateServiceTemplateRequest`](::vpc_client::vpc::CreateServiceTemplateRequest)).
+    #[cfg(feature = "CreateServiceTemplate")]
     fn create_service_template(
         &self,
         call: &crate::Call,
@@ -749,6 +806,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateServiceTemplateGroup` ([`CreateServiceTemplateGroupRequest`](::vpc_client::vpc::CreateServiceTemplateGroupRequest)).
+    #[cfg(feature = "CreateServiceTemplateGroup")]
     fn create_service_template_group(
         &self,
         call: &crate::Call,
@@ -762,6 +820,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSnapshotPolicies` ([`CreateSnapshotPoliciesRequest`](::vpc_client::vpc::CreateSnapshotPoliciesRequest)).
+    #[cfg(feature = "CreateSnapshotPolicies")]
     fn create_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -775,6 +834,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSubnet` ([`CreateSubnetRequest`](::vpc_client::vpc::CreateSubnetRequest)).
+    #[cfg(feature = "CreateSubnet")]
     fn create_subnet(
         &self,
         call: &crate::Call,
@@ -788,6 +848,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSubnets` ([`CreateSubnetsRequest`](::vpc_client::vpc::CreateSubnetsRequest)).
+    #[cfg(feature = "CreateSubnets")]
     fn create_subnets(
         &self,
         call: &crate::Call,
@@ -801,6 +862,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateTrafficMirror` ([`CreateTrafficMirrorRequest`](::vpc_client::vpc::CreateTrafficMirrorRequest)).
+    #[cfg(feature = "CreateTrafficMirror")]
     fn create_traffic_mirror(
         &self,
         call: &crate::Call,
@@ -814,6 +876,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpc` ([`CreateVpcRequest`](::vpc_client::vpc::CreateVpcRequest)).
+    #[cfg(feature = "CreateVpc")]
     fn create_vpc(
         &self,
         call: &crate::Call,
@@ -827,6 +890,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpcEndPoint` ([`CreateVpcEndPointRequest`](::vpc_client::vpc::CreateVpcEndPointRequest)).
+    #[cfg(feature = "CreateVpcEndPoint")]
     fn create_vpc_end_point(
         &self,
         call: &crate::Call,
@@ -840,6 +904,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpcEndPointService` ([`CreateVpcEndPointServiceRequest`](::vpc_client::vpc::CreateVpcEndPointServiceRequest)).
+    #[cfg(feature = "CreateVpcEndPointService")]
     fn create_vpc_end_point_service(
         &self,
         call: &crate::Call,
@@ -853,6 +918,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpcEndPointServiceWhiteList` ([`CreateVpcEndPointServiceWhiteListRequest`](::vpc_client::vpc::CreateVpcEndPointServiceWhiteListRequest)).
+    #[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
     fn create_vpc_end_point_service_white_list(
         &self,
         call: &crate::Call,
@@ -866,6 +932,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpnConnection` ([`CreateVpnConnectionRequest`](::vpc_client::vpc::CreateVpnConnectionRequest)).
+    #[cfg(feature = "CreateVpnConnection")]
     fn create_vpn_connection(
         &self,
         call: &crate::Call,
@@ -879,6 +946,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpnGateway` ([`CreateVpnGatewayRequest`](::vpc_client::vpc::CreateVpnGatewayRequest)).
+    #[cfg(feature = "CreateVpnGateway")]
     fn create_vpn_gateway(
         &self,
         call: &crate::Call,
@@ -892,6 +960,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpnGatewayRoutes` ([`CreateVpnGatewayRoutesRequest`](::vpc_client::vpc::CreateVpnGatewayRoutesRequest)).
+    #[cfg(feature = "CreateVpnGatewayRoutes")]
     fn create_vpn_gateway_routes(
         &self,
         call: &crate::Call,
@@ -905,6 +974,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteAddressTemplate` ([`DeleteAddressTemplateRequest`](::vpc_client::vpc::DeleteAddressTemplateRequest)).
+    #[cfg(feature = "DeleteAddressTemplate")]
     fn delete_address_template(
         &self,
         call: &crate::Call,
@@ -918,6 +988,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteAddressTemplateGroup` ([`DeleteAddressTemplateGroupRequest`](::vpc_client::vpc::DeleteAddressTemplateGroupRequest)).
+    #[cfg(feature = "DeleteAddressTemplateGroup")]
     fn delete_address_template_group(
         &self,
         call: &crate::Call,
@@ -931,6 +1002,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteAssistantCidr` ([`DeleteAssistantCidrRequest`](::vpc_client::vpc::DeleteAssistantCidrRequest)).
+    #[cfg(feature = "DeleteAssistantCidr")]
     fn delete_assistant_cidr(
         &self,
         call: &crate::Call,
@@ -944,6 +1016,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteBandwidthPackage` ([`DeleteBandwidthPackageRequest`](::vpc_client::vpc::DeleteBandwidthPackageRequest)).
+    #[cfg(feature = "DeleteBandwidthPackage")]
     fn delete_bandwidth_package(
         &self,
         call: &crate::Call,
@@ -957,6 +1030,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteCcn` ([`DeleteCcnRequest`](::vpc_client::vpc::DeleteCcnRequest)).
+    #[cfg(feature = "DeleteCcn")]
     fn delete_ccn(
         &self,
         call: &crate::Call,
@@ -970,6 +1044,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteCustomerGateway` ([`DeleteCustomerGatewayRequest`](::vpc_client::vpc::DeleteCustomerGatewayRequest)).
+    #[cfg(feature = "DeleteCustomerGateway")]
     fn delete_customer_gateway(
         &self,
         call: &crate::Call,
@@ -983,6 +1058,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteDirectConnectGateway` ([`DeleteDirectConnectGatewayRequest`](::vpc_client::vpc::DeleteDirectConnectGatewayRequest)).
+    #[cfg(feature = "DeleteDirectConnectGateway")]
     fn delete_direct_connect_gateway(
         &self,
         call: &crate::Call,
@@ -996,6 +1072,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteDirectConnectGatewayCcnRoutes` ([`DeleteDirectConnectGatewayCcnRoutesRequest`](::vpc_client::vpc::DeleteDirectConnectGatewayCcnRoutesRequest)).
+    #[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
     fn delete_direct_connect_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -1009,6 +1086,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteFlowLog` ([`DeleteFlowLogRequest`](::vpc_client::vpc::DeleteFlowLogRequest)).
+    #[cfg(feature = "DeleteFlowLog")]
     fn delete_flow_log(
         &self,
         call: &crate::Call,
@@ -1022,6 +1100,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteHaVip` ([`DeleteHaVipRequest`](::vpc_client::vpc::DeleteHaVipRequest)).
+    #[cfg(feature = "DeleteHaVip")]
     fn delete_ha_vip(
         &self,
         call: &crate::Call,
@@ -1035,6 +1114,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteLocalGateway` ([`DeleteLocalGatewayRequest`](::vpc_client::vpc::DeleteLocalGatewayRequest)).
+    #[cfg(feature = "DeleteLocalGateway")]
     fn delete_local_gateway(
         &self,
         call: &crate::Call,
@@ -1048,6 +1128,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNatGateway` ([`DeleteNatGatewayRequest`](::vpc_client::vpc::DeleteNatGatewayRequest)).
+    #[cfg(feature = "DeleteNatGateway")]
     fn delete_nat_gateway(
         &self,
         call: &crate::Call,
@@ -1061,6 +1142,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNatGatewayDestinationIpPortTranslationNatRule` ([`DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
     fn delete_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -1074,6 +1156,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNatGatewaySourceIpTranslationNatRule` ([`DeleteNatGatewaySourceIpTranslationNatRuleRequest`](::vpc_client::vpc::DeleteNatGatewaySourceIpTranslationNatRuleRequest)).
+    #[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
     fn delete_nat_gateway_source_ip_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -1087,6 +1170,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNetDetect` ([`DeleteNetDetectRequest`](::vpc_client::vpc::DeleteNetDetectRequest)).
+    #[cfg(feature = "DeleteNetDetect")]
     fn delete_net_detect(
         &self,
         call: &crate::Call,
@@ -1100,6 +1184,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNetworkAcl` ([`DeleteNetworkAclRequest`](::vpc_client::vpc::DeleteNetworkAclRequest)).
+    #[cfg(feature = "DeleteNetworkAcl")]
     fn delete_network_acl(
         &self,
         call: &crate::Call,
@@ -1113,6 +1198,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNetworkAclQuintupleEntries` ([`DeleteNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::DeleteNetworkAclQuintupleEntriesRequest)).
+    #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
     fn delete_network_acl_quintuple_entries(
         &self,
         call: &crate::Call,
@@ -1126,6 +1212,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNetworkInterface` ([`DeleteNetworkInterfaceRequest`](::vpc_client::vpc::DeleteNetworkInterfaceRequest)).
+    #[cfg(feature = "DeleteNetworkInterface")]
     fn delete_network_interface(
         &self,
         call: &crate::Call,
@@ -1139,6 +1226,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteReserveIpAddresses` ([`DeleteReserveIpAddressesRequest`](::vpc_client::vpc::DeleteReserveIpAddressesRequest)).
+    #[cfg(feature = "DeleteReserveIpAddresses")]
     fn delete_reserve_ip_addresses(
         &self,
         call: &crate::Call,
@@ -1152,6 +1240,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRoutePolicy` ([`DeleteRoutePolicyRequest`](::vpc_client::vpc::DeleteRoutePolicyRequest)).
+    #[cfg(feature = "DeleteRoutePolicy")]
     fn delete_route_policy(
         &self,
         call: &crate::Call,
@@ -1165,6 +1254,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRoutePolicyAssociations` ([`DeleteRoutePolicyAssociationsRequest`](::vpc_client::vpc::DeleteRoutePolicyAssociationsRequest)).
+    #[cfg(feature = "DeleteRoutePolicyAssociations")]
     fn delete_route_policy_associations(
         &self,
         call: &crate::Call,
@@ -1178,6 +1268,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRoutePolicyEntries` ([`DeleteRoutePolicyEntriesRequest`](::vpc_client::vpc::DeleteRoutePolicyEntriesRequest)).
+    #[cfg(feature = "DeleteRoutePolicyEntries")]
     fn delete_route_policy_entries(
         &self,
         call: &crate::Call,
@@ -1191,6 +1282,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRouteTable` ([`DeleteRouteTableRequest`](::vpc_client::vpc::DeleteRouteTableRequest)).
+    #[cfg(feature = "DeleteRouteTable")]
     fn delete_route_table(
         &self,
         call: &crate::Call,
@@ -1204,6 +1296,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRoutes` ([`DeleteRoutesRequest`](::vpc_client::vpc::DeleteRoutesRequest)).
+    #[cfg(feature = "DeleteRoutes")]
     fn delete_routes(
         &self,
         call: &crate::Call,
@@ -1217,6 +1310,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSecurityGroup` ([`DeleteSecurityGroupRequest`](::vpc_client::vpc::DeleteSecurityGroupRequest)).
+    #[cfg(feature = "DeleteSecurityGroup")]
     fn delete_security_group(
         &self,
         call: &crate::Call,
@@ -1230,6 +1324,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSecurityGroupPolicies` ([`DeleteSecurityGroupPoliciesRequest`](::vpc_client::vpc::DeleteSecurityGroupPoliciesRequest)).
+    #[cfg(feature = "DeleteSecurityGroupPolicies")]
     fn delete_security_group_policies(
         &self,
         call: &crate::Call,
@@ -1243,6 +1338,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteServiceTemplate` ([`DeleteServiceTemplateRequest`](::vpc_client::vpc::DeleteServiceTemplateRequest)).
+    #[cfg(feature = "DeleteServiceTemplate")]
     fn delete_service_template(
         &self,
         call: &crate::Call,
@@ -1256,6 +1352,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteServiceTemplateGroup` ([`DeleteServiceTemplateGroupRequest`](::vpc_client::vpc::DeleteServiceTemplateGroupRequest)).
+    #[cfg(feature = "DeleteServiceTemplateGroup")]
     fn delete_service_template_group(
         &self,
         call: &crate::Call,
@@ -1269,6 +1366,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSnapshotPolicies` ([`DeleteSnapshotPoliciesRequest`](::vpc_client::vpc::DeleteSnapshotPoliciesRequest)).
+    #[cfg(feature = "DeleteSnapshotPolicies")]
     fn delete_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -1282,6 +1380,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSubnet` ([`DeleteSubnetRequest`](::vpc_client::vpc::DeleteSubnetRequest)).
+    #[cfg(feature = "DeleteSubnet")]
     fn delete_subnet(
         &self,
         call: &crate::Call,
@@ -1295,6 +1394,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteTemplateMember` ([`DeleteTemplateMemberRequest`](::vpc_client::vpc::DeleteTemplateMemberRequest)).
+    #[cfg(feature = "DeleteTemplateMember")]
     fn delete_template_member(
         &self,
         call: &crate::Call,
@@ -1308,6 +1408,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteTrafficMirror` ([`DeleteTrafficMirrorRequest`](::vpc_client::vpc::DeleteTrafficMirrorRequest)).
+    #[cfg(feature = "DeleteTrafficMirror")]
     fn delete_traffic_mirror(
         &self,
         call: &crate::Call,
@@ -1321,6 +1422,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteTrafficPackages` ([`DeleteTrafficPackagesRequest`](::vpc_client::vpc::DeleteTrafficPackagesRequest)).
+    #[cfg(feature = "DeleteTrafficPackages")]
     fn delete_traffic_packages(
         &self,
         call: &crate::Call,
@@ -1334,6 +1436,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpc` ([`DeleteVpcRequest`](::vpc_client::vpc::DeleteVpcRequest)).
+    #[cfg(feature = "DeleteVpc")]
     fn delete_vpc(
         &self,
         call: &crate::Call,
@@ -1347,6 +1450,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpcEndPoint` ([`DeleteVpcEndPointRequest`](::vpc_client::vpc::DeleteVpcEndPointRequest)).
+    #[cfg(feature = "DeleteVpcEndPoint")]
     fn delete_vpc_end_point(
         &self,
         call: &crate::Call,
@@ -1360,6 +1464,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpcEndPointService` ([`DeleteVpcEndPointServiceRequest`](::vpc_client::vpc::DeleteVpcEndPointServiceRequest)).
+    #[cfg(feature = "DeleteVpcEndPointService")]
     fn delete_vpc_end_point_service(
         &self,
         call: &crate::Call,
@@ -1373,6 +1478,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpcEndPointServiceWhiteList` ([`DeleteVpcEndPointServiceWhiteListRequest`](::vpc_client::vpc::DeleteVpcEndPointServiceWhiteListRequest)).
+    #[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
     fn delete_vpc_end_point_service_white_list(
         &self,
         call: &crate::Call,
@@ -1386,6 +1492,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpnConnection` ([`DeleteVpnConnectionRequest`](::vpc_client::vpc::DeleteVpnConnectionRequest)).
+    #[cfg(feature = "DeleteVpnConnection")]
     fn delete_vpn_connection(
         &self,
         call: &crate::Call,
@@ -1399,6 +1506,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpnGateway` ([`DeleteVpnGatewayRequest`](::vpc_client::vpc::DeleteVpnGatewayRequest)).
+    #[cfg(feature = "DeleteVpnGateway")]
     fn delete_vpn_gateway(
         &self,
         call: &crate::Call,
@@ -1412,6 +1520,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpnGatewayRoutes` ([`DeleteVpnGatewayRoutesRequest`](::vpc_client::vpc::DeleteVpnGatewayRoutesRequest)).
+    #[cfg(feature = "DeleteVpnGatewayRoutes")]
     fn delete_vpn_gateway_routes(
         &self,
         call: &crate::Call,
@@ -1425,6 +1534,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAccountAttributes` ([`DescribeAccountAttributesRequest`](::vpc_client::vpc::DescribeAccountAttributesRequest)).
+    #[cfg(feature = "DescribeAccountAttributes")]
     fn describe_account_attributes(
         &self,
         call: &crate::Call,
@@ -1438,6 +1548,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAddressQuota` ([`DescribeAddressQuotaRequest`](::vpc_client::vpc::DescribeAddressQuotaRequest)).
+    #[cfg(feature = "DescribeAddressQuota")]
     fn describe_address_quota(
         &self,
         call: &crate::Call,
@@ -1451,6 +1562,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAddressTemplateGroups` ([`DescribeAddressTemplateGroupsRequest`](::vpc_client::vpc::DescribeAddressTemplateGroupsRequest)).
+    #[cfg(feature = "DescribeAddressTemplateGroups")]
     fn describe_address_template_groups(
         &self,
         call: &crate::Call,
@@ -1464,6 +1576,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAddressTemplates` ([`DescribeAddressTemplatesRequest`](::vpc_client::vpc::DescribeAddressTemplatesRequest)).
+    #[cfg(feature = "DescribeAddressTemplates")]
     fn describe_address_templates(
         &self,
         call: &crate::Call,
@@ -1477,6 +1590,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAddresses` ([`DescribeAddressesRequest`](::vpc_client::vpc::DescribeAddressesRequest)).
+    #[cfg(feature = "DescribeAddresses")]
     fn describe_addresses(
         &self,
         call: &crate::Call,
@@ -1490,6 +1604,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAssistantCidr` ([`DescribeAssistantCidrRequest`](::vpc_client::vpc::DescribeAssistantCidrRequest)).
+    #[cfg(feature = "DescribeAssistantCidr")]
     fn describe_assistant_cidr(
         &self,
         call: &crate::Call,
@@ -1503,6 +1618,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeBandwidthPackageBillUsage` ([`DescribeBandwidthPackageBillUsageRequest`](::vpc_client::vpc::DescribeBandwidthPackageBillUsageRequest)).
+    #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
     fn describe_bandwidth_package_bill_usage(
         &self,
         call: &crate::Call,
@@ -1516,6 +1632,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeBandwidthPackageQuota` ([`DescribeBandwidthPackageQuotaRequest`](::vpc_client::vpc::DescribeBandwidthPackageQuotaRequest)).
+    #[cfg(feature = "DescribeBandwidthPackageQuota")]
     fn describe_bandwidth_package_quota(
         &self,
         call: &crate::Call,
@@ -1529,6 +1646,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeBandwidthPackageResources` ([`DescribeBandwidthPackageResourcesRequest`](::vpc_client::vpc::DescribeBandwidthPackageResourcesRequest)).
+    #[cfg(feature = "DescribeBandwidthPackageResources")]
     fn describe_bandwidth_package_resources(
         &self,
         call: &crate::Call,
@@ -1542,6 +1660,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeBandwidthPackages` ([`DescribeBandwidthPackagesRequest`](::vpc_client::vpc::DescribeBandwidthPackagesRequest)).
+    #[cfg(feature = "DescribeBandwidthPackages")]
     fn describe_bandwidth_packages(
         &self,
         call: &crate::Call,
@@ -1555,6 +1674,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCcnAttachedInstances` ([`DescribeCcnAttachedInstancesRequest`](::vpc_client::vpc::DescribeCcnAttachedInstancesRequest)).
+    #[cfg(feature = "DescribeCcnAttachedInstances")]
     fn describe_ccn_attached_instances(
         &self,
         call: &crate::Call,
@@ -1568,6 +1688,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCcnRegionBandwidthLimits` ([`DescribeCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::DescribeCcnRegionBandwidthLimitsRequest)).
+    #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
     fn describe_ccn_region_bandwidth_limits(
         &self,
         call: &crate::Call,
@@ -1581,6 +1702,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCcnRoutes` ([`DescribeCcnRoutesRequest`](::vpc_client::vpc::DescribeCcnRoutesRequest)).
+    #[cfg(feature = "DescribeCcnRoutes")]
     fn describe_ccn_routes(
         &self,
         call: &crate::Call,
@@ -1594,6 +1716,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCcns` ([`DescribeCcnsRequest`](::vpc_client::vpc::DescribeCcnsRequest)).
+    #[cfg(feature = "DescribeCcns")]
     fn describe_ccns(
         &self,
         call: &crate::Call,
@@ -1607,6 +1730,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeClassicLinkInstances` ([`DescribeClassicLinkInstancesRequest`](::vpc_client::vpc::DescribeClassicLinkInstancesRequest)).
+    #[cfg(feature = "DescribeClassicLinkInstances")]
     fn describe_classic_link_instances(
         &self,
         call: &crate::Call,
@@ -1620,6 +1744,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCrossBorderCompliance` ([`DescribeCrossBorderComplianceRequest`](::vpc_client::vpc::DescribeCrossBorderComplianceRequest)).
+    #[cfg(feature = "DescribeCrossBorderCompliance")]
     fn describe_cross_border_compliance(
         &self,
         call: &crate::Call,
@@ -1633,6 +1758,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCustomerGatewayVendors` ([`DescribeCustomerGatewayVendorsRequest`](::vpc_client::vpc::DescribeCustomerGatewayVendorsRequest)).
+    #[cfg(feature = "DescribeCustomerGatewayVendors")]
     fn describe_customer_gateway_vendors(
         &self,
         call: &crate::Call,
@@ -1646,6 +1772,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCustomerGateways` ([`DescribeCustomerGatewaysRequest`](::vpc_client::vpc::DescribeCustomerGatewaysRequest)).
+    #[cfg(feature = "DescribeCustomerGateways")]
     fn describe_customer_gateways(
         &self,
         call: &crate::Call,
@@ -1659,6 +1786,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeDirectConnectGatewayCcnRoutes` ([`DescribeDirectConnectGatewayCcnRoutesRequest`](::vpc_client::vpc::DescribeDirectConnectGatewayCcnRoutesRequest)).
+    #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
     fn describe_direct_connect_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -1672,6 +1800,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeDirectConnectGateways` ([`DescribeDirectConnectGatewaysRequest`](::vpc_client::vpc::DescribeDirectConnectGatewaysRequest)).
+    #[cfg(feature = "DescribeDirectConnectGateways")]
     fn describe_direct_connect_gateways(
         &self,
         call: &crate::Call,
@@ -1685,6 +1814,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeFlowLog` ([`DescribeFlowLogRequest`](::vpc_client::vpc::DescribeFlowLogRequest)).
+    #[cfg(feature = "DescribeFlowLog")]
     fn describe_flow_log(
         &self,
         call: &crate::Call,
@@ -1698,6 +1828,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeFlowLogs` ([`DescribeFlowLogsRequest`](::vpc_client::vpc::DescribeFlowLogsRequest)).
+    #[cfg(feature = "DescribeFlowLogs")]
     fn describe_flow_logs(
         &self,
         call: &crate::Call,
@@ -1711,6 +1842,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeGatewayFlowMonitorDetail` ([`DescribeGatewayFlowMonitorDetailRequest`](::vpc_client::vpc::DescribeGatewayFlowMonitorDetailRequest)).
+    #[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
     fn describe_gateway_flow_monitor_detail(
         &self,
         call: &crate::Call,
@@ -1724,6 +1856,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeGatewayFlowQos` ([`DescribeGatewayFlowQosRequest`](::vpc_client::vpc::DescribeGatewayFlowQosRequest)).
+    #[cfg(feature = "DescribeGatewayFlowQos")]
     fn describe_gateway_flow_qos(
         &self,
         call: &crate::Call,
@@ -1737,6 +1870,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeHaVips` ([`DescribeHaVipsRequest`](::vpc_client::vpc::DescribeHaVipsRequest)).
+    #[cfg(feature = "DescribeHaVips")]
     fn describe_ha_vips(
         &self,
         call: &crate::Call,
@@ -1750,6 +1884,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeIPv6Addresses` ([`DescribeIPv6AddressesRequest`](::vpc_client::vpc::DescribeIPv6AddressesRequest)).
+    #[cfg(feature = "DescribeIPv6Addresses")]
     fn describe_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -1763,6 +1898,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeInstanceJumbo` ([`DescribeInstanceJumboRequest`](::vpc_client::vpc::DescribeInstanceJumboRequest)).
+    #[cfg(feature = "DescribeInstanceJumbo")]
     fn describe_instance_jumbo(
         &self,
         call: &crate::Call,
@@ -1776,6 +1912,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeIp6Addresses` ([`DescribeIp6AddressesRequest`](::vpc_client::vpc::DescribeIp6AddressesRequest)).
+    #[cfg(feature = "DescribeIp6Addresses")]
     fn describe_ip6_addresses(
         &self,
         call: &crate::Call,
@@ -1789,6 +1926,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeIpGeolocationDatabaseUrl` ([`DescribeIpGeolocationDatabaseUrlRequest`](::vpc_client::vpc::DescribeIpGeolocationDatabaseUrlRequest)).
+    #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
     fn describe_ip_geolocation_database_url(
         &self,
         call: &crate::Call,
@@ -1802,6 +1940,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeIpGeolocationInfos` ([`DescribeIpGeolocationInfosRequest`](::vpc_client::vpc::DescribeIpGeolocationInfosRequest)).
+    #[cfg(feature = "DescribeIpGeolocationInfos")]
     fn describe_ip_geolocation_infos(
         &self,
         call: &crate::Call,
@@ -1815,6 +1954,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeLocalGateway` ([`DescribeLocalGatewayRequest`](::vpc_client::vpc::DescribeLocalGatewayRequest)).
+    #[cfg(feature = "DescribeLocalGateway")]
     fn describe_local_gateway(
         &self,
         call: &crate::Call,
@@ -1828,6 +1968,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewayDestinationIpPortTranslationNatRules` ([`DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest`](::vpc_client::vpc::DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest)).
+    #[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
     fn describe_nat_gateway_destination_ip_port_translation_nat_rules(
         &self,
         call: &crate::Call,
@@ -1841,6 +1982,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewayDirectConnectGatewayRoute` ([`DescribeNatGatewayDirectConnectGatewayRouteRequest`](::vpc_client::vpc::DescribeNatGatewayDirectConnectGatewayRouteRequest)).
+    #[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
     fn describe_nat_gateway_direct_connect_gateway_route(
         &self,
         call: &crate::Call,
@@ -1854,6 +1996,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewayFlowMonitorDetail` ([`DescribeNatGatewayFlowMonitorDetailRequest`](::vpc_client::vpc::DescribeNatGatewayFlowMonitorDetailRequest)).
+    #[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
     fn describe_nat_gateway_flow_monitor_detail(
         &self,
         call: &crate::Call,
@@ -1867,6 +2010,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewaySourceIpTranslationNatRules` ([`DescribeNatGatewaySourceIpTranslationNatRulesRequest`](::vpc_client::vpc::DescribeNatGatewaySourceIpTranslationNatRulesRequest)).
+    #[cfg(feature = "DescribeNatGatewaySourceIpTranslationNatRules")]
     fn describe_nat_gateway_source_ip_translation_nat_rules(
         &self,
         call: &crate::Call,
@@ -1880,6 +2024,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewayZones` ([`DescribeNatGatewayZonesRequest`](::vpc_client::vpc::DescribeNatGatewayZonesRequest)).
+    #[cfg(feature = "DescribeNatGatewayZones")]
     fn describe_nat_gateway_zones(
         &self,
         call: &crate::Call,
@@ -1893,6 +2038,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGateways` ([`DescribeNatGatewaysRequest`](::vpc_client::vpc::DescribeNatGatewaysRequest)).
+    #[cfg(feature = "DescribeNatGateways")]
     fn describe_nat_gateways(
         &self,
         call: &crate::Call,
@@ -1906,6 +2052,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetDetectStates` ([`DescribeNetDetectStatesRequest`](::vpc_client::vpc::DescribeNetDetectStatesRequest)).
+    #[cfg(feature = "DescribeNetDetectStates")]
     fn describe_net_detect_states(
         &self,
         call: &crate::Call,
@@ -1919,6 +2066,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetDetects` ([`DescribeNetDetectsRequest`](::vpc_client::vpc::DescribeNetDetectsRequest)).
+    #[cfg(feature = "DescribeNetDetects")]
     fn describe_net_detects(
         &self,
         call: &crate::Call,
@@ -1932,6 +2080,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetworkAclQuintupleEntries` ([`DescribeNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::DescribeNetworkAclQuintupleEntriesRequest)).
+    #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
     fn describe_network_acl_quintuple_entries(
         &self,
         call: &crate::Call,
@@ -1945,6 +2094,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetworkAcls` ([`DescribeNetworkAclsRequest`](::vpc_client::vpc::DescribeNetworkAclsRequest)).
+    #[cfg(feature = "DescribeNetworkAcls")]
     fn describe_network_acls(
         &self,
         call: &crate::Call,
@@ -1958,6 +2108,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetworkInterfaceLimit` ([`DescribeNetworkInterfaceLimitRequest`](::vpc_client::vpc::DescribeNetworkInterfaceLimitRequest)).
+    #[cfg(feature = "DescribeNetworkInterfaceLimit")]
     fn describe_network_interface_limit(
         &self,
         call: &crate::Call,
@@ -1971,6 +2122,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetworkInterfaces` ([`DescribeNetworkInterfacesRequest`](::vpc_client::vpc::DescribeNetworkInterfacesRequest)).
+    #[cfg(feature = "DescribeNetworkInterfaces")]
     fn describe_network_interfaces(
         &self,
         call: &crate::Call,
@@ -1984,6 +2136,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeReserveIpAddresses` ([`DescribeReserveIpAddressesRequest`](::vpc_client::vpc::DescribeReserveIpAddressesRequest)).
+    #[cfg(feature = "DescribeReserveIpAddresses")]
     fn describe_reserve_ip_addresses(
         &self,
         call: &crate::Call,
@@ -1997,6 +2150,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeRoutePolicyEntries` ([`DescribeRoutePolicyEntriesRequest`](::vpc_client::vpc::DescribeRoutePolicyEntriesRequest)).
+    #[cfg(feature = "DescribeRoutePolicyEntries")]
     fn describe_route_policy_entries(
         &self,
         call: &crate::Call,
@@ -2010,6 +2164,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeRouteTables` ([`DescribeRouteTablesRequest`](::vpc_client::vpc::DescribeRouteTablesRequest)).
+    #[cfg(feature = "DescribeRouteTables")]
     fn describe_route_tables(
         &self,
         call: &crate::Call,
@@ -2023,6 +2178,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSecurityGroupAssociationStatistics` ([`DescribeSecurityGroupAssociationStatisticsRequest`](::vpc_client::vpc::DescribeSecurityGroupAssociationStatisticsRequest)).
+    #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
     fn describe_security_group_association_statistics(
         &self,
         call: &crate::Call,
@@ -2036,6 +2192,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSecurityGroupPolicies` ([`DescribeSecurityGroupPoliciesRequest`](::vpc_client::vpc::DescribeSecurityGroupPoliciesRequest)).
+    #[cfg(feature = "DescribeSecurityGroupPolicies")]
     fn describe_security_group_policies(
         &self,
         call: &crate::Call,
@@ -2049,6 +2206,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSecurityGroupReferences` ([`DescribeSecurityGroupReferencesRequest`](::vpc_client::vpc::DescribeSecurityGroupReferencesRequest)).
+    #[cfg(feature = "DescribeSecurityGroupReferences")]
     fn describe_security_group_references(
         &self,
         call: &crate::Call,
@@ -2062,6 +2220,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSecurityGroups` ([`DescribeSecurityGroupsRequest`](::vpc_client::vpc::DescribeSecurityGroupsRequest)).
+    #[cfg(feature = "DescribeSecurityGroups")]
     fn describe_security_groups(
         &self,
         call: &crate::Call,
@@ -2075,6 +2234,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeServiceTemplateGroups` ([`DescribeServiceTemplateGroupsRequest`](::vpc_client::vpc::DescribeServiceTemplateGroupsRequest)).
+    #[cfg(feature = "DescribeServiceTemplateGroups")]
     fn describe_service_template_groups(
         &self,
         call: &crate::Call,
@@ -2088,6 +2248,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeServiceTemplates` ([`DescribeServiceTemplatesRequest`](::vpc_client::vpc::DescribeServiceTemplatesRequest)).
+    #[cfg(feature = "DescribeServiceTemplates")]
     fn describe_service_templates(
         &self,
         call: &crate::Call,
@@ -2101,6 +2262,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSgSnapshotFileContent` ([`DescribeSgSnapshotFileContentRequest`](::vpc_client::vpc::DescribeSgSnapshotFileContentRequest)).
+    #[cfg(feature = "DescribeSgSnapshotFileContent")]
     fn describe_sg_snapshot_file_content(
         &self,
         call: &crate::Call,
@@ -2114,6 +2276,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSnapshotAttachedInstances` ([`DescribeSnapshotAttachedInstancesRequest`](::vpc_client::vpc::DescribeSnapshotAttachedInstancesRequest)).
+    #[cfg(feature = "DescribeSnapshotAttachedInstances")]
     fn describe_snapshot_attached_instances(
         &self,
         call: &crate::Call,
@@ -2127,6 +2290,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSnapshotFiles` ([`DescribeSnapshotFilesRequest`](::vpc_client::vpc::DescribeSnapshotFilesRequest)).
+    #[cfg(feature = "DescribeSnapshotFiles")]
     fn describe_snapshot_files(
         &self,
         call: &crate::Call,
@@ -2140,6 +2304,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSnapshotPolicies` ([`DescribeSnapshotPoliciesRequest`](::vpc_client::vpc::DescribeSnapshotPoliciesRequest)).
+    #[cfg(feature = "DescribeSnapshotPolicies")]
     fn describe_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -2153,6 +2318,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSubnetResourceDashboard` ([`DescribeSubnetResourceDashboardRequest`](::vpc_client::vpc::DescribeSubnetResourceDashboardRequest)).
+    #[cfg(feature = "DescribeSubnetResourceDashboard")]
     fn describe_subnet_resource_dashboard(
         &self,
         call: &crate::Call,
@@ -2166,6 +2332,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSubnets` ([`DescribeSubnetsRequest`](::vpc_client::vpc::DescribeSubnetsRequest)).
+    #[cfg(feature = "DescribeSubnets")]
     fn describe_subnets(
         &self,
         call: &crate::Call,
@@ -2179,6 +2346,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeTaskResult` ([`DescribeTaskResultRequest`](::vpc_client::vpc::DescribeTaskResultRequest)).
+    #[cfg(feature = "DescribeTaskResult")]
     fn describe_task_result(
         &self,
         call: &crate::Call,
@@ -2192,6 +2360,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeTrafficMirrors` ([`DescribeTrafficMirrorsRequest`](::vpc_client::vpc::DescribeTrafficMirrorsRequest)).
+    #[cfg(feature = "DescribeTrafficMirrors")]
     fn describe_traffic_mirrors(
         &self,
         call: &crate::Call,
@@ -2205,6 +2374,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeTrafficPackages` ([`DescribeTrafficPackagesRequest`](::vpc_client::vpc::DescribeTrafficPackagesRequest)).
+    #[cfg(feature = "DescribeTrafficPackages")]
     fn describe_traffic_packages(
         &self,
         call: &crate::Call,
@@ -2218,6 +2388,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeUsedIpAddress` ([`DescribeUsedIpAddressRequest`](::vpc_client::vpc::DescribeUsedIpAddressRequest)).
+    #[cfg(feature = "DescribeUsedIpAddress")]
     fn describe_used_ip_address(
         &self,
         call: &crate::Call,
@@ -2231,6 +2402,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcEndPoint` ([`DescribeVpcEndPointRequest`](::vpc_client::vpc::DescribeVpcEndPointRequest)).
+    #[cfg(feature = "DescribeVpcEndPoint")]
     fn describe_vpc_end_point(
         &self,
         call: &crate::Call,
@@ -2244,6 +2416,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcEndPointService` ([`DescribeVpcEndPointServiceRequest`](::vpc_client::vpc::DescribeVpcEndPointServiceRequest)).
+    #[cfg(feature = "DescribeVpcEndPointService")]
     fn describe_vpc_end_point_service(
         &self,
         call: &crate::Call,
@@ -2257,6 +2430,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcEndPointServiceWhiteList` ([`DescribeVpcEndPointServiceWhiteListRequest`](::vpc_client::vpc::DescribeVpcEndPointServiceWhiteListRequest)).
+    #[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
     fn describe_vpc_end_point_service_white_list(
         &self,
         call: &crate::Call,
@@ -2270,6 +2444,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcInstances` ([`DescribeVpcInstancesRequest`](::vpc_client::vpc::DescribeVpcInstancesRequest)).
+    #[cfg(feature = "DescribeVpcInstances")]
     fn describe_vpc_instances(
         &self,
         call: &crate::Call,
@@ -2283,6 +2458,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcIpv6Addresses` ([`DescribeVpcIpv6AddressesRequest`](::vpc_client::vpc::DescribeVpcIpv6AddressesRequest)).
+    #[cfg(feature = "DescribeVpcIpv6Addresses")]
     fn describe_vpc_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -2296,6 +2472,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcPrivateIpAddresses` ([`DescribeVpcPrivateIpAddressesRequest`](::vpc_client::vpc::DescribeVpcPrivateIpAddressesRequest)).
+    #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
     fn describe_vpc_private_ip_addresses(
         &self,
         call: &crate::Call,
@@ -2309,6 +2486,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcResourceDashboard` ([`DescribeVpcResourceDashboardRequest`](::vpc_client::vpc::DescribeVpcResourceDashboardRequest)).
+    #[cfg(feature = "DescribeVpcResourceDashboard")]
     fn describe_vpc_resource_dashboard(
         &self,
         call: &crate::Call,
@@ -2322,6 +2500,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcTaskResult` ([`DescribeVpcTaskResultRequest`](::vpc_client::vpc::DescribeVpcTaskResultRequest)).
+    #[cfg(feature = "DescribeVpcTaskResult")]
     fn describe_vpc_task_result(
         &self,
         call: &crate::Call,
@@ -2335,6 +2514,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcs` ([`DescribeVpcsRequest`](::vpc_client::vpc::DescribeVpcsRequest)).
+    #[cfg(feature = "DescribeVpcs")]
     fn describe_vpcs(
         &self,
         call: &crate::Call,
@@ -2348,6 +2528,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpnConnections` ([`DescribeVpnConnectionsRequest`](::vpc_client::vpc::DescribeVpnConnectionsRequest)).
+    #[cfg(feature = "DescribeVpnConnections")]
     fn describe_vpn_connections(
         &self,
         call: &crate::Call,
@@ -2361,6 +2542,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpnGatewayCcnRoutes` ([`DescribeVpnGatewayCcnRoutesRequest`](::vpc_client::vpc::DescribeVpnGatewayCcnRoutesRequest)).
+    #[cfg(feature = "DescribeVpnGatewayCcnRoutes")]
     fn describe_vpn_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -2374,6 +2556,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpnGatewayRoutes` ([`DescribeVpnGatewayRoutesRequest`](::vpc_client::vpc::DescribeVpnGatewayRoutesRequest)).
+    #[cfg(feature = "DescribeVpnGatewayRoutes")]
     fn describe_vpn_gateway_routes(
         &self,
         call: &crate::Call,
@@ -2387,6 +2570,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpnGateways` ([`DescribeVpnGatewaysRequest`](::vpc_client::vpc::DescribeVpnGatewaysRequest)).
+    #[cfg(feature = "DescribeVpnGateways")]
     fn describe_vpn_gateways(
         &self,
         call: &crate::Call,
@@ -2400,6 +2584,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachCcnInstances` ([`DetachCcnInstancesRequest`](::vpc_client::vpc::DetachCcnInstancesRequest)).
+    #[cfg(feature = "DetachCcnInstances")]
     fn detach_ccn_instances(
         &self,
         call: &crate::Call,
@@ -2413,6 +2598,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachClassicLinkVpc` ([`DetachClassicLinkVpcRequest`](::vpc_client::vpc::DetachClassicLinkVpcRequest)).
+    #[cfg(feature = "DetachClassicLinkVpc")]
     fn detach_classic_link_vpc(
         &self,
         call: &crate::Call,
@@ -2426,6 +2612,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachNetworkInterface` ([`DetachNetworkInterfaceRequest`](::vpc_client::vpc::DetachNetworkInterfaceRequest)).
+    #[cfg(feature = "DetachNetworkInterface")]
     fn detach_network_interface(
         &self,
         call: &crate::Call,
@@ -2439,6 +2626,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachSnapshotInstances` ([`DetachSnapshotInstancesRequest`](::vpc_client::vpc::DetachSnapshotInstancesRequest)).
+    #[cfg(feature = "DetachSnapshotInstances")]
     fn detach_snapshot_instances(
         &self,
         call: &crate::Call,
@@ -2452,6 +2640,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisableCcnRoutes` ([`DisableCcnRoutesRequest`](::vpc_client::vpc::DisableCcnRoutesRequest)).
+    #[cfg(feature = "DisableCcnRoutes")]
     fn disable_ccn_routes(
         &self,
         call: &crate::Call,
@@ -2465,6 +2654,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisableFlowLogs` ([`DisableFlowLogsRequest`](::vpc_client::vpc::DisableFlowLogsRequest)).
+    #[cfg(feature = "DisableFlowLogs")]
     fn disable_flow_logs(
         &self,
         call: &crate::Call,
@@ -2478,6 +2668,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisableGatewayFlowMonitor` ([`DisableGatewayFlowMonitorRequest`](::vpc_client::vpc::DisableGatewayFlowMonitorRequest)).
+    #[cfg(feature = "DisableGatewayFlowMonitor")]
     fn disable_gateway_flow_monitor(
         &self,
         call: &crate::Call,
@@ -2491,6 +2682,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisableRoutes` ([`DisableRoutesRequest`](::vpc_client::vpc::DisableRoutesRequest)).
+    #[cfg(feature = "DisableRoutes")]
     fn disable_routes(
         &self,
         call: &crate::Call,
@@ -2504,6 +2696,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisableSnapshotPolicies` ([`DisableSnapshotPoliciesRequest`](::vpc_client::vpc::DisableSnapshotPoliciesRequest)).
+    #[cfg(feature = "DisableSnapshotPolicies")]
     fn disable_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -2517,6 +2710,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateAddress` ([`DisassociateAddressRequest`](::vpc_client::vpc::DisassociateAddressRequest)).
+    #[cfg(feature = "DisassociateAddress")]
     fn disassociate_address(
         &self,
         call: &crate::Call,
@@ -2530,6 +2724,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateDirectConnectGatewayNatGateway` ([`DisassociateDirectConnectGatewayNatGatewayRequest`](::vpc_client::vpc::DisassociateDirectConnectGatewayNatGatewayRequest)).
+    #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
     fn disassociate_direct_connect_gateway_nat_gateway(
         &self,
         call: &crate::Call,
@@ -2543,6 +2738,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateIPv6Address` ([`DisassociateIPv6AddressRequest`](::vpc_client::vpc::DisassociateIPv6AddressRequest)).
+    #[cfg(feature = "DisassociateIPv6Address")]
     fn disassociate_ipv6_address(
         &self,
         call: &crate::Call,
@@ -2556,6 +2752,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateNatGatewayAddress` ([`DisassociateNatGatewayAddressRequest`](::vpc_client::vpc::DisassociateNatGatewayAddressRequest)).
+    #[cfg(feature = "DisassociateNatGatewayAddress")]
     fn disassociate_nat_gateway_address(
         &self,
         call: &crate::Call,
@@ -2569,6 +2766,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateNetworkAclSubnets` ([`DisassociateNetworkAclSubnetsRequest`](::vpc_client::vpc::DisassociateNetworkAclSubnetsRequest)).
+    #[cfg(feature = "DisassociateNetworkAclSubnets")]
     fn disassociate_network_acl_subnets(
         &self,
         call: &crate::Call,
@@ -2582,6 +2780,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateNetworkInterfaceSecurityGroups` ([`DisassociateNetworkInterfaceSecurityGroupsRequest`](::vpc_client::vpc::DisassociateNetworkInterfaceSecurityGroupsRequest)).
+    #[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
     fn disassociate_network_interface_security_groups(
         &self,
         call: &crate::Call,
@@ -2595,6 +2794,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateVpcEndPointSecurityGroups` ([`DisassociateVpcEndPointSecurityGroupsRequest`](::vpc_client::vpc::DisassociateVpcEndPointSecurityGroupsRequest)).
+    #[cfg(feature = "DisassociateVpcEndPointSecurityGroups")]
     fn disassociate_vpc_end_point_security_groups(
         &self,
         call: &crate::Call,
@@ -2608,6 +2808,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DownloadCustomerGatewayConfiguration` ([`DownloadCustomerGatewayConfigurationRequest`](::vpc_client::vpc::DownloadCustomerGatewayConfigurationRequest)).
+    #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
     fn download_customer_gateway_configuration(
         &self,
         call: &crate::Call,
@@ -2621,6 +2822,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableCcnRoutes` ([`EnableCcnRoutesRequest`](::vpc_client::vpc::EnableCcnRoutesRequest)).
+    #[cfg(feature = "EnableCcnRoutes")]
     fn enable_ccn_routes(
         &self,
         call: &crate::Call,
@@ -2634,6 +2836,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableFlowLogs` ([`EnableFlowLogsRequest`](::vpc_client::vpc::EnableFlowLogsRequest)).
+    #[cfg(feature = "EnableFlowLogs")]
     fn enable_flow_logs(
         &self,
         call: &crate::Call,
@@ -2647,6 +2850,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableGatewayFlowMonitor` ([`EnableGatewayFlowMonitorRequest`](::vpc_client::vpc::EnableGatewayFlowMonitorRequest)).
+    #[cfg(feature = "EnableGatewayFlowMonitor")]
     fn enable_gateway_flow_monitor(
         &self,
         call: &crate::Call,
@@ -2660,6 +2864,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableRoutes` ([`EnableRoutesRequest`](::vpc_client::vpc::EnableRoutesRequest)).
+    #[cfg(feature = "EnableRoutes")]
     fn enable_routes(
         &self,
         call: &crate::Call,
@@ -2673,6 +2878,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableSnapshotPolicies` ([`EnableSnapshotPoliciesRequest`](::vpc_client::vpc::EnableSnapshotPoliciesRequest)).
+    #[cfg(feature = "EnableSnapshotPolicies")]
     fn enable_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -2686,6 +2892,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `EnableVpcEndPointConnect` ([`EnableVpcEndPointConnectRequest`](::vpc_client::vpc::EnableVpcEndPointConnectRequest)).
+    #[cfg(feature = "EnableVpcEndPointConnect")]
     fn enable_vpc_end_point_connect(
         &self,
         call: &crate::Call,
@@ -2699,6 +2906,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `GenerateVpnConnectionDefaultHealthCheckIp` ([`GenerateVpnConnectionDefaultHealthCheckIpRequest`](::vpc_client::vpc::GenerateVpnConnectionDefaultHealthCheckIpRequest)).
+    #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
     fn generate_vpn_connection_default_health_check_ip(
         &self,
         call: &crate::Call,
@@ -2712,6 +2920,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `GetCcnRegionBandwidthLimits` ([`GetCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::GetCcnRegionBandwidthLimitsRequest)).
+    #[cfg(feature = "GetCcnRegionBandwidthLimits")]
     fn get_ccn_region_bandwidth_limits(
         &self,
         call: &crate::Call,
@@ -2725,6 +2934,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `HaVipAssociateAddressIp` ([`HaVipAssociateAddressIpRequest`](::vpc_client::vpc::HaVipAssociateAddressIpRequest)).
+    #[cfg(feature = "HaVipAssociateAddressIp")]
     fn ha_vip_associate_address_ip(
         &self,
         call: &crate::Call,
@@ -2738,6 +2948,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `HaVipDisassociateAddressIp` ([`HaVipDisassociateAddressIpRequest`](::vpc_client::vpc::HaVipDisassociateAddressIpRequest)).
+    #[cfg(feature = "HaVipDisassociateAddressIp")]
     fn ha_vip_disassociate_address_ip(
         &self,
         call: &crate::Call,
@@ -2751,6 +2962,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquirePriceCreateDirectConnectGateway` ([`InquirePriceCreateDirectConnectGatewayRequest`](::vpc_client::vpc::InquirePriceCreateDirectConnectGatewayRequest)).
+    #[cfg(feature = "InquirePriceCreateDirectConnectGateway")]
     fn inquire_price_create_direct_connect_gateway(
         &self,
         call: &crate::Call,
@@ -2764,6 +2976,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceAllocateAddresses` ([`InquiryPriceAllocateAddressesRequest`](::vpc_client::vpc::InquiryPriceAllocateAddressesRequest)).
+    #[cfg(feature = "InquiryPriceAllocateAddresses")]
     fn inquiry_price_allocate_addresses(
         &self,
         call: &crate::Call,
@@ -2777,6 +2990,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceModifyAddressesBandwidth` ([`InquiryPriceModifyAddressesBandwidthRequest`](::vpc_client::vpc::InquiryPriceModifyAddressesBandwidthRequest)).
+    #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
     fn inquiry_price_modify_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -2790,6 +3004,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceRenewAddresses` ([`InquiryPriceRenewAddressesRequest`](::vpc_client::vpc::InquiryPriceRenewAddressesRequest)).
+    #[cfg(feature = "InquiryPriceRenewAddresses")]
     fn inquiry_price_renew_addresses(
         &self,
         call: &crate::Call,
@@ -2803,6 +3018,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceRenewVpnGateway` ([`InquiryPriceRenewVpnGatewayRequest`](::vpc_client::vpc::InquiryPriceRenewVpnGatewayRequest)).
+    #[cfg(feature = "InquiryPriceRenewVpnGateway")]
     fn inquiry_price_renew_vpn_gateway(
         &self,
         call: &crate::Call,
@@ -2816,6 +3032,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceResetVpnGatewayInternetMaxBandwidth` ([`InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest`](::vpc_client::vpc::InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest)).
+    #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
     fn inquiry_price_reset_vpn_gateway_internet_max_bandwidth(
         &self,
         call: &crate::Call,
@@ -2829,6 +3046,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `MigrateNetworkInterface` ([`MigrateNetworkInterfaceRequest`](::vpc_client::vpc::MigrateNetworkInterfaceRequest)).
+    #[cfg(feature = "MigrateNetworkInterface")]
     fn migrate_network_interface(
         &self,
         call: &crate::Call,
@@ -2842,6 +3060,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `MigratePrivateIpAddress` ([`MigratePrivateIpAddressRequest`](::vpc_client::vpc::MigratePrivateIpAddressRequest)).
+    #[cfg(feature = "MigratePrivateIpAddress")]
     fn migrate_private_ip_address(
         &self,
         call: &crate::Call,
@@ -2855,6 +3074,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressAttribute` ([`ModifyAddressAttributeRequest`](::vpc_client::vpc::ModifyAddressAttributeRequest)).
+    #[cfg(feature = "ModifyAddressAttribute")]
     fn modify_address_attribute(
         &self,
         call: &crate::Call,
@@ -2868,6 +3088,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressInternetChargeType` ([`ModifyAddressInternetChargeTypeRequest`](::vpc_client::vpc::ModifyAddressInternetChargeTypeRequest)).
+    #[cfg(feature = "ModifyAddressInternetChargeType")]
     fn modify_address_internet_charge_type(
         &self,
         call: &crate::Call,
@@ -2881,6 +3102,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressTemplateAttribute` ([`ModifyAddressTemplateAttributeRequest`](::vpc_client::vpc::ModifyAddressTemplateAttributeRequest)).
+    #[cfg(feature = "ModifyAddressTemplateAttribute")]
     fn modify_address_template_attribute(
         &self,
         call: &crate::Call,
@@ -2894,6 +3116,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressTemplateGroupAttribute` ([`ModifyAddressTemplateGroupAttributeRequest`](::vpc_client::vpc::ModifyAddressTemplateGroupAttributeRequest)).
+    #[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
     fn modify_address_template_group_attribute(
         &self,
         call: &crate::Call,
@@ -2907,6 +3130,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressesBandwidth` ([`ModifyAddressesBandwidthRequest`](::vpc_client::vpc::ModifyAddressesBandwidthRequest)).
+    #[cfg(feature = "ModifyAddressesBandwidth")]
     fn modify_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -2920,6 +3144,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressesRenewFlag` ([`ModifyAddressesRenewFlagRequest`](::vpc_client::vpc::ModifyAddressesRenewFlagRequest)).
+    #[cfg(feature = "ModifyAddressesRenewFlag")]
     fn modify_addresses_renew_flag(
         &self,
         call: &crate::Call,
@@ -2933,6 +3158,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAssistantCidr` ([`ModifyAssistantCidrRequest`](::vpc_client::vpc::ModifyAssistantCidrRequest)).
+    #[cfg(feature = "ModifyAssistantCidr")]
     fn modify_assistant_cidr(
         &self,
         call: &crate::Call,
@@ -2946,6 +3172,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyBandwidthPackageAttribute` ([`ModifyBandwidthPackageAttributeRequest`](::vpc_client::vpc::ModifyBandwidthPackageAttributeRequest)).
+    #[cfg(feature = "ModifyBandwidthPackageAttribute")]
     fn modify_bandwidth_package_attribute(
         &self,
         call: &crate::Call,
@@ -2959,6 +3186,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyBandwidthPackageBandwidth` ([`ModifyBandwidthPackageBandwidthRequest`](::vpc_client::vpc::ModifyBandwidthPackageBandwidthRequest)).
+    #[cfg(feature = "ModifyBandwidthPackageBandwidth")]
     fn modify_bandwidth_package_bandwidth(
         &self,
         call: &crate::Call,
@@ -2972,6 +3200,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyCcnAttachedInstancesAttribute` ([`ModifyCcnAttachedInstancesAttributeRequest`](::vpc_client::vpc::ModifyCcnAttachedInstancesAttributeRequest)).
+    #[cfg(feature = "ModifyCcnAttachedInstancesAttribute")]
     fn modify_ccn_attached_instances_attribute(
         &self,
         call: &crate::Call,
@@ -2985,6 +3214,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyCcnAttribute` ([`ModifyCcnAttributeRequest`](::vpc_client::vpc::ModifyCcnAttributeRequest)).
+    #[cfg(feature = "ModifyCcnAttribute")]
     fn modify_ccn_attribute(
         &self,
         call: &crate::Call,
@@ -2998,6 +3228,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyCcnRegionBandwidthLimitsType` ([`ModifyCcnRegionBandwidthLimitsTypeRequest`](::vpc_client::vpc::ModifyCcnRegionBandwidthLimitsTypeRequest)).
+    #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
     fn modify_ccn_region_bandwidth_limits_type(
         &self,
         call: &crate::Call,
@@ -3011,6 +3242,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyCustomerGatewayAttribute` ([`ModifyCustomerGatewayAttributeRequest`](::vpc_client::vpc::ModifyCustomerGatewayAttributeRequest)).
+    #[cfg(feature = "ModifyCustomerGatewayAttribute")]
     fn modify_customer_gateway_attribute(
         &self,
         call: &crate::Call,
@@ -3024,6 +3256,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyDirectConnectGatewayAttribute` ([`ModifyDirectConnectGatewayAttributeRequest`](::vpc_client::vpc::ModifyDirectConnectGatewayAttributeRequest)).
+    #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
     fn modify_direct_connect_gateway_attribute(
         &self,
         call: &crate::Call,
@@ -3037,6 +3270,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyFlowLogAttribute` ([`ModifyFlowLogAttributeRequest`](::vpc_client::vpc::ModifyFlowLogAttributeRequest)).
+    #[cfg(feature = "ModifyFlowLogAttribute")]
     fn modify_flow_log_attribute(
         &self,
         call: &crate::Call,
@@ -3050,6 +3284,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyGatewayFlowQos` ([`ModifyGatewayFlowQosRequest`](::vpc_client::vpc::ModifyGatewayFlowQosRequest)).
+    #[cfg(feature = "ModifyGatewayFlowQos")]
     fn modify_gateway_flow_qos(
         &self,
         call: &crate::Call,
@@ -3063,6 +3298,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyHaVipAttribute` ([`ModifyHaVipAttributeRequest`](::vpc_client::vpc::ModifyHaVipAttributeRequest)).
+    #[cfg(feature = "ModifyHaVipAttribute")]
     fn modify_ha_vip_attribute(
         &self,
         call: &crate::Call,
@@ -3076,6 +3312,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyIPv6AddressesAttributes` ([`ModifyIPv6AddressesAttributesRequest`](::vpc_client::vpc::ModifyIPv6AddressesAttributesRequest)).
+    #[cfg(feature = "ModifyIPv6AddressesAttributes")]
     fn modify_ipv6_addresses_attributes(
         &self,
         call: &crate::Call,
@@ -3089,6 +3326,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyIPv6AddressesBandwidth` ([`ModifyIPv6AddressesBandwidthRequest`](::vpc_client::vpc::ModifyIPv6AddressesBandwidthRequest)).
+    #[cfg(feature = "ModifyIPv6AddressesBandwidth")]
     fn modify_ipv6_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -3102,6 +3340,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyIp6AddressesBandwidth` ([`ModifyIp6AddressesBandwidthRequest`](::vpc_client::vpc::ModifyIp6AddressesBandwidthRequest)).
+    #[cfg(feature = "ModifyIp6AddressesBandwidth")]
     fn modify_ip6_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -3115,6 +3354,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyIpv6AddressesAttribute` ([`ModifyIpv6AddressesAttributeRequest`](::vpc_client::vpc::ModifyIpv6AddressesAttributeRequest)).
+    #[cfg(feature = "ModifyIpv6AddressesAttribute")]
     fn modify_ipv6_addresses_attribute(
         &self,
         call: &crate::Call,
@@ -3128,6 +3368,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyLocalGateway` ([`ModifyLocalGatewayRequest`](::vpc_client::vpc::ModifyLocalGatewayRequest)).
+    #[cfg(feature = "ModifyLocalGateway")]
     fn modify_local_gateway(
         &self,
         call: &crate::Call,
@@ -3141,6 +3382,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNatGatewayAttribute` ([`ModifyNatGatewayAttributeRequest`](::vpc_client::vpc::ModifyNatGatewayAttributeRequest)).
+    #[cfg(feature = "ModifyNatGatewayAttribute")]
     fn modify_nat_gateway_attribute(
         &self,
         call: &crate::Call,
@@ -3154,6 +3396,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNatGatewayDestinationIpPortTranslationNatRule` ([`ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
     fn modify_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -3167,6 +3410,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNatGatewaySourceIpTranslationNatRule` ([`ModifyNatGatewaySourceIpTranslationNatRuleRequest`](::vpc_client::vpc::ModifyNatGatewaySourceIpTranslationNatRuleRequest)).
+    #[cfg(feature = "ModifyNatGatewaySourceIpTranslationNatRule")]
     fn modify_nat_gateway_source_ip_translation_nat_rule(
         &self,
         call: &crate::Call,
@@ -3180,6 +3424,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetDetect` ([`ModifyNetDetectRequest`](::vpc_client::vpc::ModifyNetDetectRequest)).
+    #[cfg(feature = "ModifyNetDetect")]
     fn modify_net_detect(
         &self,
         call: &crate::Call,
@@ -3193,6 +3438,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkAclAttribute` ([`ModifyNetworkAclAttributeRequest`](::vpc_client::vpc::ModifyNetworkAclAttributeRequest)).
+    #[cfg(feature = "ModifyNetworkAclAttribute")]
     fn modify_network_acl_attribute(
         &self,
         call: &crate::Call,
@@ -3206,6 +3452,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkAclEntries` ([`ModifyNetworkAclEntriesRequest`](::vpc_client::vpc::ModifyNetworkAclEntriesRequest)).
+    #[cfg(feature = "ModifyNetworkAclEntries")]
     fn modify_network_acl_entries(
         &self,
         call: &crate::Call,
@@ -3219,6 +3466,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkAclQuintupleEntries` ([`ModifyNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::ModifyNetworkAclQuintupleEntriesRequest)).
+    #[cfg(feature = "ModifyNetworkAclQuintupleEntries")]
     fn modify_network_acl_quintuple_entries(
         &self,
         call: &crate::Call,
@@ -3232,6 +3480,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkInterfaceAttribute` ([`ModifyNetworkInterfaceAttributeRequest`](::vpc_client::vpc::ModifyNetworkInterfaceAttributeRequest)).
+    #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
     fn modify_network_interface_attribute(
         &self,
         call: &crate::Call,
@@ -3245,6 +3494,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyPrivateIpAddressesAttribute` ([`ModifyPrivateIpAddressesAttributeRequest`](::vpc_client::vpc::ModifyPrivateIpAddressesAttributeRequest)).
+    #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
     fn modify_private_ip_addresses_attribute(
         &self,
         call: &crate::Call,
@@ -3258,6 +3508,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyReserveIpAddress` ([`ModifyReserveIpAddressRequest`](::vpc_client::vpc::ModifyReserveIpAddressRequest)).
+    #[cfg(feature = "ModifyReserveIpAddress")]
     fn modify_reserve_ip_address(
         &self,
         call: &crate::Call,
@@ -3271,6 +3522,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyRoutePolicyAttribute` ([`ModifyRoutePolicyAttributeRequest`](::vpc_client::vpc::ModifyRoutePolicyAttributeRequest)).
+    #[cfg(feature = "ModifyRoutePolicyAttribute")]
     fn modify_route_policy_attribute(
         &self,
         call: &crate::Call,
@@ -3284,6 +3536,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyRouteTableAttribute` ([`ModifyRouteTableAttributeRequest`](::vpc_client::vpc::ModifyRouteTableAttributeRequest)).
+    #[cfg(feature = "ModifyRouteTableAttribute")]
     fn modify_route_table_attribute(
         &self,
         call: &crate::Call,
@@ -3297,6 +3550,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySecurityGroupAttribute` ([`ModifySecurityGroupAttributeRequest`](::vpc_client::vpc::ModifySecurityGroupAttributeRequest)).
+    #[cfg(feature = "ModifySecurityGroupAttribute")]
     fn modify_security_group_attribute(
         &self,
         call: &crate::Call,
@@ -3310,6 +3564,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySecurityGroupPolicies` ([`ModifySecurityGroupPoliciesRequest`](::vpc_client::vpc::ModifySecurityGroupPoliciesRequest)).
+    #[cfg(feature = "ModifySecurityGroupPolicies")]
     fn modify_security_group_policies(
         &self,
         call: &crate::Call,
@@ -3323,6 +3578,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyServiceTemplateAttribute` ([`ModifyServiceTemplateAttributeRequest`](::vpc_client::vpc::ModifyServiceTemplateAttributeRequest)).
+    #[cfg(feature = "ModifyServiceTemplateAttribute")]
     fn modify_service_template_attribute(
         &self,
         call: &crate::Call,
@@ -3336,6 +3592,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyServiceTemplateGroupAttribute` ([`ModifyServiceTemplateGroupAttributeRequest`](::vpc_client::vpc::ModifyServiceTemplateGroupAttributeRequest)).
+    #[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
     fn modify_service_template_group_attribute(
         &self,
         call: &crate::Call,
@@ -3349,6 +3606,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySnapshotPolicies` ([`ModifySnapshotPoliciesRequest`](::vpc_client::vpc::ModifySnapshotPoliciesRequest)).
+    #[cfg(feature = "ModifySnapshotPolicies")]
     fn modify_snapshot_policies(
         &self,
         call: &crate::Call,
@@ -3362,6 +3620,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySubnetAttribute` ([`ModifySubnetAttributeRequest`](::vpc_client::vpc::ModifySubnetAttributeRequest)).
+    #[cfg(feature = "ModifySubnetAttribute")]
     fn modify_subnet_attribute(
         &self,
         call: &crate::Call,
@@ -3375,6 +3634,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyTemplateMember` ([`ModifyTemplateMemberRequest`](::vpc_client::vpc::ModifyTemplateMemberRequest)).
+    #[cfg(feature = "ModifyTemplateMember")]
     fn modify_template_member(
         &self,
         call: &crate::Call,
@@ -3388,6 +3648,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyTrafficMirrorAttribute` ([`ModifyTrafficMirrorAttributeRequest`](::vpc_client::vpc::ModifyTrafficMirrorAttributeRequest)).
+    #[cfg(feature = "ModifyTrafficMirrorAttribute")]
     fn modify_traffic_mirror_attribute(
         &self,
         call: &crate::Call,
@@ -3401,6 +3662,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpcAttribute` ([`ModifyVpcAttributeRequest`](::vpc_client::vpc::ModifyVpcAttributeRequest)).
+    #[cfg(feature = "ModifyVpcAttribute")]
     fn modify_vpc_attribute(
         &self,
         call: &crate::Call,
@@ -3414,6 +3676,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpcEndPointAttribute` ([`ModifyVpcEndPointAttributeRequest`](::vpc_client::vpc::ModifyVpcEndPointAttributeRequest)).
+    #[cfg(feature = "ModifyVpcEndPointAttribute")]
     fn modify_vpc_end_point_attribute(
         &self,
         call: &crate::Call,
@@ -3427,6 +3690,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpcEndPointServiceAttribute` ([`ModifyVpcEndPointServiceAttributeRequest`](::vpc_client::vpc::ModifyVpcEndPointServiceAttributeRequest)).
+    #[cfg(feature = "ModifyVpcEndPointServiceAttribute")]
     fn modify_vpc_end_point_service_attribute(
         &self,
         call: &crate::Call,
@@ -3440,6 +3704,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpcEndPointServiceWhiteList` ([`ModifyVpcEndPointServiceWhiteListRequest`](::vpc_client::vpc::ModifyVpcEndPointServiceWhiteListRequest)).
+    #[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
     fn modify_vpc_end_point_service_white_list(
         &self,
         call: &crate::Call,
@@ -3453,6 +3718,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpnConnectionAttribute` ([`ModifyVpnConnectionAttributeRequest`](::vpc_client::vpc::ModifyVpnConnectionAttributeRequest)).
+    #[cfg(feature = "ModifyVpnConnectionAttribute")]
     fn modify_vpn_connection_attribute(
         &self,
         call: &crate::Call,
@@ -3466,6 +3732,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpnGatewayAttribute` ([`ModifyVpnGatewayAttributeRequest`](::vpc_client::vpc::ModifyVpnGatewayAttributeRequest)).
+    #[cfg(feature = "ModifyVpnGatewayAttribute")]
     fn modify_vpn_gateway_attribute(
         &self,
         call: &crate::Call,
@@ -3479,6 +3746,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpnGatewayCcnRoutes` ([`ModifyVpnGatewayCcnRoutesRequest`](::vpc_client::vpc::ModifyVpnGatewayCcnRoutesRequest)).
+    #[cfg(feature = "ModifyVpnGatewayCcnRoutes")]
     fn modify_vpn_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -3492,6 +3760,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpnGatewayRoutes` ([`ModifyVpnGatewayRoutesRequest`](::vpc_client::vpc::ModifyVpnGatewayRoutesRequest)).
+    #[cfg(feature = "ModifyVpnGatewayRoutes")]
     fn modify_vpn_gateway_routes(
         &self,
         call: &crate::Call,
@@ -3505,6 +3774,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `NotifyRoutes` ([`NotifyRoutesRequest`](::vpc_client::vpc::NotifyRoutesRequest)).
+    #[cfg(feature = "NotifyRoutes")]
     fn notify_routes(
         &self,
         call: &crate::Call,
@@ -3518,6 +3788,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RefreshDirectConnectGatewayRouteToNatGateway` ([`RefreshDirectConnectGatewayRouteToNatGatewayRequest`](::vpc_client::vpc::RefreshDirectConnectGatewayRouteToNatGatewayRequest)).
+    #[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
     fn refresh_direct_connect_gateway_route_to_nat_gateway(
         &self,
         call: &crate::Call,
@@ -3531,6 +3802,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RejectAttachCcnInstances` ([`RejectAttachCcnInstancesRequest`](::vpc_client::vpc::RejectAttachCcnInstancesRequest)).
+    #[cfg(feature = "RejectAttachCcnInstances")]
     fn reject_attach_ccn_instances(
         &self,
         call: &crate::Call,
@@ -3544,6 +3816,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReleaseAddresses` ([`ReleaseAddressesRequest`](::vpc_client::vpc::ReleaseAddressesRequest)).
+    #[cfg(feature = "ReleaseAddresses")]
     fn release_addresses(
         &self,
         call: &crate::Call,
@@ -3557,6 +3830,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReleaseIPv6Addresses` ([`ReleaseIPv6AddressesRequest`](::vpc_client::vpc::ReleaseIPv6AddressesRequest)).
+    #[cfg(feature = "ReleaseIPv6Addresses")]
     fn release_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -3570,6 +3844,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReleaseIp6AddressesBandwidth` ([`ReleaseIp6AddressesBandwidthRequest`](::vpc_client::vpc::ReleaseIp6AddressesBandwidthRequest)).
+    #[cfg(feature = "ReleaseIp6AddressesBandwidth")]
     fn release_ip6_addresses_bandwidth(
         &self,
         call: &crate::Call,
@@ -3583,6 +3858,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RemoveBandwidthPackageResources` ([`RemoveBandwidthPackageResourcesRequest`](::vpc_client::vpc::RemoveBandwidthPackageResourcesRequest)).
+    #[cfg(feature = "RemoveBandwidthPackageResources")]
     fn remove_bandwidth_package_resources(
         &self,
         call: &crate::Call,
@@ -3596,6 +3872,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RenewVpnGateway` ([`RenewVpnGatewayRequest`](::vpc_client::vpc::RenewVpnGatewayRequest)).
+    #[cfg(feature = "RenewVpnGateway")]
     fn renew_vpn_gateway(
         &self,
         call: &crate::Call,
@@ -3609,6 +3886,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceDirectConnectGatewayCcnRoutes` ([`ReplaceDirectConnectGatewayCcnRoutesRequest`](::vpc_client::vpc::ReplaceDirectConnectGatewayCcnRoutesRequest)).
+    #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
     fn replace_direct_connect_gateway_ccn_routes(
         &self,
         call: &crate::Call,
@@ -3622,6 +3900,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRoutePolicyAssociations` ([`ReplaceRoutePolicyAssociationsRequest`](::vpc_client::vpc::ReplaceRoutePolicyAssociationsRequest)).
+    #[cfg(feature = "ReplaceRoutePolicyAssociations")]
     fn replace_route_policy_associations(
         &self,
         call: &crate::Call,
@@ -3635,6 +3914,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRoutePolicyEntries` ([`ReplaceRoutePolicyEntriesRequest`](::vpc_client::vpc::ReplaceRoutePolicyEntriesRequest)).
+    #[cfg(feature = "ReplaceRoutePolicyEntries")]
     fn replace_route_policy_entries(
         &self,
         call: &crate::Call,
@@ -3648,6 +3928,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRouteTableAssociation` ([`ReplaceRouteTableAssociationRequest`](::vpc_client::vpc::ReplaceRouteTableAssociationRequest)).
+    #[cfg(feature = "ReplaceRouteTableAssociation")]
     fn replace_route_table_association(
         &self,
         call: &crate::Call,
@@ -3661,6 +3942,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRoutes` ([`ReplaceRoutesRequest`](::vpc_client::vpc::ReplaceRoutesRequest)).
+    #[cfg(feature = "ReplaceRoutes")]
     fn replace_routes(
         &self,
         call: &crate::Call,
@@ -3674,6 +3956,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRoutesWithRoutePolicy` ([`ReplaceRoutesWithRoutePolicyRequest`](::vpc_client::vpc::ReplaceRoutesWithRoutePolicyRequest)).
+    #[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
     fn replace_routes_with_route_policy(
         &self,
         call: &crate::Call,
@@ -3687,6 +3970,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceSecurityGroupPolicies` ([`ReplaceSecurityGroupPoliciesRequest`](::vpc_client::vpc::ReplaceSecurityGroupPoliciesRequest)).
+    #[cfg(feature = "ReplaceSecurityGroupPolicies")]
     fn replace_security_group_policies(
         &self,
         call: &crate::Call,
@@ -3700,6 +3984,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceSecurityGroupPolicy` ([`ReplaceSecurityGroupPolicyRequest`](::vpc_client::vpc::ReplaceSecurityGroupPolicyRequest)).
+    #[cfg(feature = "ReplaceSecurityGroupPolicy")]
     fn replace_security_group_policy(
         &self,
         call: &crate::Call,
@@ -3713,6 +3998,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetAttachCcnInstances` ([`ResetAttachCcnInstancesRequest`](::vpc_client::vpc::ResetAttachCcnInstancesRequest)).
+    #[cfg(feature = "ResetAttachCcnInstances")]
     fn reset_attach_ccn_instances(
         &self,
         call: &crate::Call,
@@ -3726,6 +4012,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetNatGatewayConnection` ([`ResetNatGatewayConnectionRequest`](::vpc_client::vpc::ResetNatGatewayConnectionRequest)).
+    #[cfg(feature = "ResetNatGatewayConnection")]
     fn reset_nat_gateway_connection(
         &self,
         call: &crate::Call,
@@ -3739,6 +4026,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetRoutePolicyAssociations` ([`ResetRoutePolicyAssociationsRequest`](::vpc_client::vpc::ResetRoutePolicyAssociationsRequest)).
+    #[cfg(feature = "ResetRoutePolicyAssociations")]
     fn reset_route_policy_associations(
         &self,
         call: &crate::Call,
@@ -3752,6 +4040,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetRoutePolicyEntries` ([`ResetRoutePolicyEntriesRequest`](::vpc_client::vpc::ResetRoutePolicyEntriesRequest)).
+    #[cfg(feature = "ResetRoutePolicyEntries")]
     fn reset_route_policy_entries(
         &self,
         call: &crate::Call,
@@ -3765,6 +4054,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetRoutes` ([`ResetRoutesRequest`](::vpc_client::vpc::ResetRoutesRequest)).
+    #[cfg(feature = "ResetRoutes")]
     fn reset_routes(
         &self,
         call: &crate::Call,
@@ -3778,6 +4068,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetTrafficMirrorFilter` ([`ResetTrafficMirrorFilterRequest`](::vpc_client::vpc::ResetTrafficMirrorFilterRequest)).
+    #[cfg(feature = "ResetTrafficMirrorFilter")]
     fn reset_traffic_mirror_filter(
         &self,
         call: &crate::Call,
@@ -3791,6 +4082,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetTrafficMirrorSrcs` ([`ResetTrafficMirrorSrcsRequest`](::vpc_client::vpc::ResetTrafficMirrorSrcsRequest)).
+    #[cfg(feature = "ResetTrafficMirrorSrcs")]
     fn reset_traffic_mirror_srcs(
         &self,
         call: &crate::Call,
@@ -3804,6 +4096,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetTrafficMirrorTarget` ([`ResetTrafficMirrorTargetRequest`](::vpc_client::vpc::ResetTrafficMirrorTargetRequest)).
+    #[cfg(feature = "ResetTrafficMirrorTarget")]
     fn reset_traffic_mirror_target(
         &self,
         call: &crate::Call,
@@ -3832,6 +4125,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetVpnGatewayInternetMaxBandwidth` ([`ResetVpnGatewayInternetMaxBandwidthRequest`](::vpc_client::vpc::ResetVpnGatewayInternetMaxBandwidthRequest)).
+    #[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
     fn reset_vpn_gateway_internet_max_bandwidth(
         &self,
         call: &crate::Call,
@@ -3845,6 +4139,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResumeSnapshotInstance` ([`ResumeSnapshotInstanceRequest`](::vpc_client::vpc::ResumeSnapshotInstanceRequest)).
+    #[cfg(feature = "ResumeSnapshotInstance")]
     fn resume_snapshot_instance(
         &self,
         call: &crate::Call,
@@ -3858,6 +4153,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReturnNormalAddresses` ([`ReturnNormalAddressesRequest`](::vpc_client::vpc::ReturnNormalAddressesRequest)).
+    #[cfg(feature = "ReturnNormalAddresses")]
     fn return_normal_addresses(
         &self,
         call: &crate::Call,
@@ -3871,6 +4167,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `SetCcnRegionBandwidthLimits` ([`SetCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::SetCcnRegionBandwidthLimitsRequest)).
+    #[cfg(feature = "SetCcnRegionBandwidthLimits")]
     fn set_ccn_region_bandwidth_limits(
         &self,
         call: &crate::Call,
@@ -3884,6 +4181,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `SetVpnGatewaysRenewFlag` ([`SetVpnGatewaysRenewFlagRequest`](::vpc_client::vpc::SetVpnGatewaysRenewFlagRequest)).
+    #[cfg(feature = "SetVpnGatewaysRenewFlag")]
     fn set_vpn_gateways_renew_flag(
         &self,
         call: &crate::Call,
@@ -3897,6 +4195,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `StartTrafficMirror` ([`StartTrafficMirrorRequest`](::vpc_client::vpc::StartTrafficMirrorRequest)).
+    #[cfg(feature = "StartTrafficMirror")]
     fn start_traffic_mirror(
         &self,
         call: &crate::Call,
@@ -3910,6 +4209,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `StopTrafficMirror` ([`StopTrafficMirrorRequest`](::vpc_client::vpc::StopTrafficMirrorRequest)).
+    #[cfg(feature = "StopTrafficMirror")]
     fn stop_traffic_mirror(
         &self,
         call: &crate::Call,
@@ -3923,6 +4223,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `TransformAddress` ([`TransformAddressRequest`](::vpc_client::vpc::TransformAddressRequest)).
+    #[cfg(feature = "TransformAddress")]
     fn transform_address(
         &self,
         call: &crate::Call,
@@ -3936,6 +4237,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignIpv6Addresses` ([`UnassignIpv6AddressesRequest`](::vpc_client::vpc::UnassignIpv6AddressesRequest)).
+    #[cfg(feature = "UnassignIpv6Addresses")]
     fn unassign_ipv6_addresses(
         &self,
         call: &crate::Call,
@@ -3949,6 +4251,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignIpv6CidrBlock` ([`UnassignIpv6CidrBlockRequest`](::vpc_client::vpc::UnassignIpv6CidrBlockRequest)).
+    #[cfg(feature = "UnassignIpv6CidrBlock")]
     fn unassign_ipv6_cidr_block(
         &self,
         call: &crate::Call,
@@ -3962,6 +4265,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignIpv6SubnetCidrBlock` ([`UnassignIpv6SubnetCidrBlockRequest`](::vpc_client::vpc::UnassignIpv6SubnetCidrBlockRequest)).
+    #[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
     fn unassign_ipv6_subnet_cidr_block(
         &self,
         call: &crate::Call,
@@ -3975,6 +4279,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignPrivateIpAddresses` ([`UnassignPrivateIpAddressesRequest`](::vpc_client::vpc::UnassignPrivateIpAddressesRequest)).
+    #[cfg(feature = "UnassignPrivateIpAddresses")]
     fn unassign_private_ip_addresses(
         &self,
         call: &crate::Call,
@@ -3988,6 +4293,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UpdateTrafficMirrorAllFilter` ([`UpdateTrafficMirrorAllFilterRequest`](::vpc_client::vpc::UpdateTrafficMirrorAllFilterRequest)).
+    #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
     fn update_traffic_mirror_all_filter(
         &self,
         call: &crate::Call,
@@ -4001,6 +4307,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UpdateTrafficMirrorDirection` ([`UpdateTrafficMirrorDirectionRequest`](::vpc_client::vpc::UpdateTrafficMirrorDirectionRequest)).
+    #[cfg(feature = "UpdateTrafficMirrorDirection")]
     fn update_traffic_mirror_direction(
         &self,
         call: &crate::Call,
@@ -4014,6 +4321,7 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `WithdrawNotifyRoutes` ([`WithdrawNotifyRoutesRequest`](::vpc_client::vpc::WithdrawNotifyRoutesRequest)).
+    #[cfg(feature = "WithdrawNotifyRoutes")]
     fn withdraw_notify_routes(
         &self,
         call: &crate::Call,

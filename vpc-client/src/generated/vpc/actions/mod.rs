@@ -2,621 +2,1239 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! One module per action, each re-exported at the module root.
+#[cfg(feature = "AcceptAttachCcnInstances")]
 mod accept_attach_ccn_instances;
+#[cfg(feature = "AcceptAttachCcnInstances")]
 pub use accept_attach_ccn_instances::*;
+#[cfg(feature = "AddBandwidthPackageResources")]
 mod add_bandwidth_package_resources;
+#[cfg(feature = "AddBandwidthPackageResources")]
 pub use add_bandwidth_package_resources::*;
+#[cfg(feature = "AddTemplateMember")]
 mod add_template_member;
+#[cfg(feature = "AddTemplateMember")]
 pub use add_template_member::*;
+#[cfg(feature = "AdjustPublicAddress")]
 mod adjust_public_address;
+#[cfg(feature = "AdjustPublicAddress")]
 pub use adjust_public_address::*;
+#[cfg(feature = "AllocateAddresses")]
 mod allocate_addresses;
+#[cfg(feature = "AllocateAddresses")]
 pub use allocate_addresses::*;
+#[cfg(feature = "AllocateIPv6Addresses")]
 mod allocate_ipv6_addresses;
+#[cfg(feature = "AllocateIPv6Addresses")]
 pub use allocate_ipv6_addresses::*;
+#[cfg(feature = "AllocateIp6AddressesBandwidth")]
 mod allocate_ip6_addresses_bandwidth;
+#[cfg(feature = "AllocateIp6AddressesBandwidth")]
 pub use allocate_ip6_addresses_bandwidth::*;
+#[cfg(feature = "AssignIpv6Addresses")]
 mod assign_ipv6_addresses;
+#[cfg(feature = "AssignIpv6Addresses")]
 pub use assign_ipv6_addresses::*;
+#[cfg(feature = "AssignIpv6CidrBlock")]
 mod assign_ipv6_cidr_block;
+#[cfg(feature = "AssignIpv6CidrBlock")]
 pub use assign_ipv6_cidr_block::*;
+#[cfg(feature = "AssignIpv6SubnetCidrBlock")]
 mod assign_ipv6_subnet_cidr_block;
+#[cfg(feature = "AssignIpv6SubnetCidrBlock")]
 pub use assign_ipv6_subnet_cidr_block::*;
+#[cfg(feature = "AssignPrivateIpAddresses")]
 mod assign_private_ip_addresses;
+#[cfg(feature = "AssignPrivateIpAddresses")]
 pub use assign_private_ip_addresses::*;
+#[cfg(feature = "AssociateAddress")]
 mod associate_address;
+#[cfg(feature = "AssociateAddress")]
 pub use associate_address::*;
+#[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
 mod associate_direct_connect_gateway_nat_gateway;
+#[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
 pub use associate_direct_connect_gateway_nat_gateway::*;
+#[cfg(feature = "AssociateIPv6Address")]
 mod associate_ipv6_address;
+#[cfg(feature = "AssociateIPv6Address")]
 pub use associate_ipv6_address::*;
+#[cfg(feature = "AssociateNatGatewayAddress")]
 mod associate_nat_gateway_address;
+#[cfg(feature = "AssociateNatGatewayAddress")]
 pub use associate_nat_gateway_address::*;
+#[cfg(feature = "AssociateNetworkAclSubnets")]
 mod associate_network_acl_subnets;
+#[cfg(feature = "AssociateNetworkAclSubnets")]
 pub use associate_network_acl_subnets::*;
+#[cfg(feature = "AssociateNetworkInterfaceSecurityGroups")]
 mod associate_network_interface_security_groups;
+#[cfg(feature = "AssociateNetworkInterfaceSecurityGroups")]
 pub use associate_network_interface_security_groups::*;
+#[cfg(feature = "AttachCcnInstances")]
 mod attach_ccn_instances;
+#[cfg(feature = "AttachCcnInstances")]
 pub use attach_ccn_instances::*;
+#[cfg(feature = "AttachClassicLinkVpc")]
 mod attach_classic_link_vpc;
+#[cfg(feature = "AttachClassicLinkVpc")]
 pub use attach_classic_link_vpc::*;
+#[cfg(feature = "AttachNetworkInterface")]
 mod attach_network_interface;
+#[cfg(feature = "AttachNetworkInterface")]
 pub use attach_network_interface::*;
+#[cfg(feature = "AttachSnapshotInstances")]
 mod attach_snapshot_instances;
+#[cfg(feature = "AttachSnapshotInstances")]
 pub use attach_snapshot_instances::*;
+#[cfg(feature = "AuditCrossBorderCompliance")]
 mod audit_cross_border_compliance;
+#[cfg(feature = "AuditCrossBorderCompliance")]
 pub use audit_cross_border_compliance::*;
+#[cfg(feature = "CheckAssistantCidr")]
 mod check_assistant_cidr;
+#[cfg(feature = "CheckAssistantCidr")]
 pub use check_assistant_cidr::*;
+#[cfg(feature = "CheckGatewayFlowMonitor")]
 mod check_gateway_flow_monitor;
+#[cfg(feature = "CheckGatewayFlowMonitor")]
 pub use check_gateway_flow_monitor::*;
+#[cfg(feature = "CheckNetDetectState")]
 mod check_net_detect_state;
+#[cfg(feature = "CheckNetDetectState")]
 pub use check_net_detect_state::*;
+#[cfg(feature = "CheckTrafficMirror")]
 mod check_traffic_mirror;
+#[cfg(feature = "CheckTrafficMirror")]
 pub use check_traffic_mirror::*;
+#[cfg(feature = "CloneSecurityGroup")]
 mod clone_security_group;
+#[cfg(feature = "CloneSecurityGroup")]
 pub use clone_security_group::*;
+#[cfg(feature = "CreateAddressTemplate")]
 mod create_address_template;
+#[cfg(feature = "CreateAddressTemplate")]
 pub use create_address_template::*;
+#[cfg(feature = "CreateAddressTemplateGroup")]
 mod create_address_template_group;
+#[cfg(feature = "CreateAddressTemplateGroup")]
 pub use create_address_template_group::*;
+#[cfg(feature = "CreateAndAttachNetworkInterface")]
 mod create_and_attach_network_interface;
+#[cfg(feature = "CreateAndAttachNetworkInterface")]
 pub use create_and_attach_network_interface::*;
+#[cfg(feature = "CreateAssistantCidr")]
 mod create_assistant_cidr;
+#[cfg(feature = "CreateAssistantCidr")]
 pub use create_assistant_cidr::*;
+#[cfg(feature = "CreateBandwidthPackage")]
 mod create_bandwidth_package;
+#[cfg(feature = "CreateBandwidthPackage")]
 pub use create_bandwidth_package::*;
+#[cfg(feature = "CreateCcn")]
 mod create_ccn;
+#[cfg(feature = "CreateCcn")]
 pub use create_ccn::*;
+#[cfg(feature = "CreateCustomerGateway")]
 mod create_customer_gateway;
+#[cfg(feature = "CreateCustomerGateway")]
 pub use create_customer_gateway::*;
+#[cfg(feature = "CreateDefaultVpc")]
 mod create_default_vpc;
+#[cfg(feature = "CreateDefaultVpc")]
 pub use create_default_vpc::*;
+#[cfg(feature = "CreateDirectConnectGateway")]
 mod create_direct_connect_gateway;
+#[cfg(feature = "CreateDirectConnectGateway")]
 pub use create_direct_connect_gateway::*;
+#[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
 mod create_direct_connect_gateway_ccn_routes;
+#[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
 pub use create_direct_connect_gateway_ccn_routes::*;
+#[cfg(feature = "CreateFlowLog")]
 mod create_flow_log;
+#[cfg(feature = "CreateFlowLog")]
 pub use create_flow_log::*;
+#[cfg(feature = "CreateHaVip")]
 mod create_ha_vip;
+#[cfg(feature = "CreateHaVip")]
 pub use create_ha_vip::*;
+#[cfg(feature = "CreateLocalGateway")]
 mod create_local_gateway;
+#[cfg(feature = "CreateLocalGateway")]
 pub use create_local_gateway::*;
+#[cfg(feature = "CreateNatGateway")]
 mod create_nat_gateway;
+#[cfg(feature = "CreateNatGateway")]
 pub use create_nat_gateway::*;
+#[cfg(feature = "CreateNatGatewayDestinationIpPortTranslationNatRule")]
 mod create_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "CreateNatGatewayDestinationIpPortTranslationNatRule")]
 pub use create_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
 mod create_nat_gateway_source_ip_translation_nat_rule;
+#[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
 pub use create_nat_gateway_source_ip_translation_nat_rule::*;
+#[cfg(feature = "CreateNetDetect")]
 mod create_net_detect;
+#[cfg(feature = "CreateNetDetect")]
 pub use create_net_detect::*;
+#[cfg(feature = "CreateNetworkAcl")]
 mod create_network_acl;
+#[cfg(feature = "CreateNetworkAcl")]
 pub use create_network_acl::*;
+#[cfg(feature = "CreateNetworkAclQuintupleEntries")]
 mod create_network_acl_quintuple_entries;
+#[cfg(feature = "CreateNetworkAclQuintupleEntries")]
 pub use create_network_acl_quintuple_entries::*;
+#[cfg(feature = "CreateNetworkInterface")]
 mod create_network_interface;
+#[cfg(feature = "CreateNetworkInterface")]
 pub use create_network_interface::*;
+#[cfg(feature = "CreateReserveIpAddresses")]
 mod create_reserve_ip_addresses;
+#[cfg(feature = "CreateReserveIpAddresses")]
 pub use create_reserve_ip_addresses::*;
+#[cfg(feature = "CreateRoutePolicy")]
 mod create_route_policy;
+#[cfg(feature = "CreateRoutePolicy")]
 pub use create_route_policy::*;
+#[cfg(feature = "CreateRoutePolicyAssociations")]
 mod create_route_policy_associations;
+#[cfg(feature = "CreateRoutePolicyAssociations")]
 pub use create_route_policy_associations::*;
+#[cfg(feature = "CreateRoutePolicyEntries")]
 mod create_route_policy_entries;
+#[cfg(feature = "CreateRoutePolicyEntries")]
 pub use create_route_policy_entries::*;
+#[cfg(feature = "CreateRouteTable")]
 mod create_route_table;
+#[cfg(feature = "CreateRouteTable")]
 pub use create_route_table::*;
+#[cfg(feature = "CreateRoutes")]
 mod create_routes;
+#[cfg(feature = "CreateRoutes")]
 pub use create_routes::*;
+#[cfg(feature = "CreateSecurityGroup")]
 mod create_security_group;
+#[cfg(feature = "CreateSecurityGroup")]
 pub use create_security_group::*;
+#[cfg(feature = "CreateSecurityGroupPolicies")]
 mod create_security_group_policies;
+#[cfg(feature = "CreateSecurityGroupPolicies")]
 pub use create_security_group_policies::*;
+#[cfg(feature = "CreateSecurityGroupWithPolicies")]
 mod create_security_group_with_policies;
+#[cfg(feature = "CreateSecurityGroupWithPolicies")]
 pub use create_security_group_with_policies::*;
+#[cfg(feature = "CreateServiceTemplate")]
 mod create_service_template;
+#[cfg(feature = "CreateServiceTemplate")]
 pub use create_service_template::*;
+#[cfg(feature = "CreateServiceTemplateGroup")]
 mod create_service_template_group;
+#[cfg(feature = "CreateServiceTemplateGroup")]
 pub use create_service_template_group::*;
+#[cfg(feature = "CreateSnapshotPolicies")]
 mod create_snapshot_policies;
+#[cfg(feature = "CreateSnapshotPolicies")]
 pub use create_snapshot_policies::*;
+#[cfg(feature = "CreateSubnet")]
 mod create_subnet;
+#[cfg(feature = "CreateSubnet")]
 pub use create_subnet::*;
+#[cfg(feature = "CreateSubnets")]
 mod create_subnets;
+#[cfg(feature = "CreateSubnets")]
 pub use create_subnets::*;
+#[cfg(feature = "CreateTrafficMirror")]
 mod create_traffic_mirror;
+#[cfg(feature = "CreateTrafficMirror")]
 pub use create_traffic_mirror::*;
+#[cfg(feature = "CreateVpc")]
 mod create_vpc;
+#[cfg(feature = "CreateVpc")]
 pub use create_vpc::*;
+#[cfg(feature = "CreateVpcEndPoint")]
 mod create_vpc_end_point;
+#[cfg(feature = "CreateVpcEndPoint")]
 pub use create_vpc_end_point::*;
+#[cfg(feature = "CreateVpcEndPointService")]
 mod create_vpc_end_point_service;
+#[cfg(feature = "CreateVpcEndPointService")]
 pub use create_vpc_end_point_service::*;
+#[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
 mod create_vpc_end_point_service_white_list;
+#[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
 pub use create_vpc_end_point_service_white_list::*;
+#[cfg(feature = "CreateVpnConnection")]
 mod create_vpn_connection;
+#[cfg(feature = "CreateVpnConnection")]
 pub use create_vpn_connection::*;
+#[cfg(feature = "CreateVpnGateway")]
 mod create_vpn_gateway;
+#[cfg(feature = "CreateVpnGateway")]
 pub use create_vpn_gateway::*;
+#[cfg(feature = "CreateVpnGatewayRoutes")]
 mod create_vpn_gateway_routes;
+#[cfg(feature = "CreateVpnGatewayRoutes")]
 pub use create_vpn_gateway_routes::*;
+#[cfg(feature = "DeleteAddressTemplate")]
 mod delete_address_template;
+#[cfg(feature = "DeleteAddressTemplate")]
 pub use delete_address_template::*;
+#[cfg(feature = "DeleteAddressTemplateGroup")]
 mod delete_address_template_group;
+#[cfg(feature = "DeleteAddressTemplateGroup")]
 pub use delete_address_template_group::*;
+#[cfg(feature = "DeleteAssistantCidr")]
 mod delete_assistant_cidr;
+#[cfg(feature = "DeleteAssistantCidr")]
 pub use delete_assistant_cidr::*;
+#[cfg(feature = "DeleteBandwidthPackage")]
 mod delete_bandwidth_package;
+#[cfg(feature = "DeleteBandwidthPackage")]
 pub use delete_bandwidth_package::*;
+#[cfg(feature = "DeleteCcn")]
 mod delete_ccn;
+#[cfg(feature = "DeleteCcn")]
 pub use delete_ccn::*;
+#[cfg(feature = "DeleteCustomerGateway")]
 mod delete_customer_gateway;
+#[cfg(feature = "DeleteCustomerGateway")]
 pub use delete_customer_gateway::*;
+#[cfg(feature = "DeleteDirectConnectGateway")]
 mod delete_direct_connect_gateway;
+#[cfg(feature = "DeleteDirectConnectGateway")]
 pub use delete_direct_connect_gateway::*;
+#[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
 mod delete_direct_connect_gateway_ccn_routes;
+#[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
 pub use delete_direct_connect_gateway_ccn_routes::*;
+#[cfg(feature = "DeleteFlowLog")]
 mod delete_flow_log;
+#[cfg(feature = "DeleteFlowLog")]
 pub use delete_flow_log::*;
+#[cfg(feature = "DeleteHaVip")]
 mod delete_ha_vip;
+#[cfg(feature = "DeleteHaVip")]
 pub use delete_ha_vip::*;
+#[cfg(feature = "DeleteLocalGateway")]
 mod delete_local_gateway;
+#[cfg(feature = "DeleteLocalGateway")]
 pub use delete_local_gateway::*;
+#[cfg(feature = "DeleteNatGateway")]
 mod delete_nat_gateway;
+#[cfg(feature = "DeleteNatGateway")]
 pub use delete_nat_gateway::*;
+#[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
 mod delete_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
 pub use delete_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
 mod delete_nat_gateway_source_ip_translation_nat_rule;
+#[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
 pub use delete_nat_gateway_source_ip_translation_nat_rule::*;
+#[cfg(feature = "DeleteNetDetect")]
 mod delete_net_detect;
+#[cfg(feature = "DeleteNetDetect")]
 pub use delete_net_detect::*;
+#[cfg(feature = "DeleteNetworkAcl")]
 mod delete_network_acl;
+#[cfg(feature = "DeleteNetworkAcl")]
 pub use delete_network_acl::*;
+#[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
 mod delete_network_acl_quintuple_entries;
+#[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
 pub use delete_network_acl_quintuple_entries::*;
+#[cfg(feature = "DeleteNetworkInterface")]
 mod delete_network_interface;
+#[cfg(feature = "DeleteNetworkInterface")]
 pub use delete_network_interface::*;
+#[cfg(feature = "DeleteReserveIpAddresses")]
 mod delete_reserve_ip_addresses;
+#[cfg(feature = "DeleteReserveIpAddresses")]
 pub use delete_reserve_ip_addresses::*;
+#[cfg(feature = "DeleteRoutePolicy")]
 mod delete_route_policy;
+#[cfg(feature = "DeleteRoutePolicy")]
 pub use delete_route_policy::*;
+#[cfg(feature = "DeleteRoutePolicyAssociations")]
 mod delete_route_policy_associations;
+#[cfg(feature = "DeleteRoutePolicyAssociations")]
 pub use delete_route_policy_associations::*;
+#[cfg(feature = "DeleteRoutePolicyEntries")]
 mod delete_route_policy_entries;
+#[cfg(feature = "DeleteRoutePolicyEntries")]
 pub use delete_route_policy_entries::*;
+#[cfg(feature = "DeleteRouteTable")]
 mod delete_route_table;
+#[cfg(feature = "DeleteRouteTable")]
 pub use delete_route_table::*;
+#[cfg(feature = "DeleteRoutes")]
 mod delete_routes;
+#[cfg(feature = "DeleteRoutes")]
 pub use delete_routes::*;
+#[cfg(feature = "DeleteSecurityGroup")]
 mod delete_security_group;
+#[cfg(feature = "DeleteSecurityGroup")]
 pub use delete_security_group::*;
+#[cfg(feature = "DeleteSecurityGroupPolicies")]
 mod delete_security_group_policies;
+#[cfg(feature = "DeleteSecurityGroupPolicies")]
 pub use delete_security_group_policies::*;
+#[cfg(feature = "DeleteServiceTemplate")]
 mod delete_service_template;
+#[cfg(feature = "DeleteServiceTemplate")]
 pub use delete_service_template::*;
+#[cfg(feature = "DeleteServiceTemplateGroup")]
 mod delete_service_template_group;
+#[cfg(feature = "DeleteServiceTemplateGroup")]
 pub use delete_service_template_group::*;
+#[cfg(feature = "DeleteSnapshotPolicies")]
 mod delete_snapshot_policies;
+#[cfg(feature = "DeleteSnapshotPolicies")]
 pub use delete_snapshot_policies::*;
+#[cfg(feature = "DeleteSubnet")]
 mod delete_subnet;
+#[cfg(feature = "DeleteSubnet")]
 pub use delete_subnet::*;
+#[cfg(feature = "DeleteTemplateMember")]
 mod delete_template_member;
+#[cfg(feature = "DeleteTemplateMember")]
 pub use delete_template_member::*;
+#[cfg(feature = "DeleteTrafficMirror")]
 mod delete_traffic_mirror;
+#[cfg(feature = "DeleteTrafficMirror")]
 pub use delete_traffic_mirror::*;
+#[cfg(feature = "DeleteTrafficPackages")]
 mod delete_traffic_packages;
+#[cfg(feature = "DeleteTrafficPackages")]
 pub use delete_traffic_packages::*;
+#[cfg(feature = "DeleteVpc")]
 mod delete_vpc;
+#[cfg(feature = "DeleteVpc")]
 pub use delete_vpc::*;
+#[cfg(feature = "DeleteVpcEndPoint")]
 mod delete_vpc_end_point;
+#[cfg(feature = "DeleteVpcEndPoint")]
 pub use delete_vpc_end_point::*;
+#[cfg(feature = "DeleteVpcEndPointService")]
 mod delete_vpc_end_point_service;
+#[cfg(feature = "DeleteVpcEndPointService")]
 pub use delete_vpc_end_point_service::*;
+#[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
 mod delete_vpc_end_point_service_white_list;
+#[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
 pub use delete_vpc_end_point_service_white_list::*;
+#[cfg(feature = "DeleteVpnConnection")]
 mod delete_vpn_connection;
+#[cfg(feature = "DeleteVpnConnection")]
 pub use delete_vpn_connection::*;
+#[cfg(feature = "DeleteVpnGateway")]
 mod delete_vpn_gateway;
+#[cfg(feature = "DeleteVpnGateway")]
 pub use delete_vpn_gateway::*;
+#[cfg(feature = "DeleteVpnGatewayRoutes")]
 mod delete_vpn_gateway_routes;
+#[cfg(feature = "DeleteVpnGatewayRoutes")]
 pub use delete_vpn_gateway_routes::*;
+#[cfg(feature = "DescribeAccountAttributes")]
 mod describe_account_attributes;
+#[cfg(feature = "DescribeAccountAttributes")]
 pub use describe_account_attributes::*;
+#[cfg(feature = "DescribeAddressQuota")]
 mod describe_address_quota;
+#[cfg(feature = "DescribeAddressQuota")]
 pub use describe_address_quota::*;
+#[cfg(feature = "DescribeAddressTemplateGroups")]
 mod describe_address_template_groups;
+#[cfg(feature = "DescribeAddressTemplateGroups")]
 pub use describe_address_template_groups::*;
+#[cfg(feature = "DescribeAddressTemplates")]
 mod describe_address_templates;
+#[cfg(feature = "DescribeAddressTemplates")]
 pub use describe_address_templates::*;
+#[cfg(feature = "DescribeAddresses")]
 mod describe_addresses;
+#[cfg(feature = "DescribeAddresses")]
 pub use describe_addresses::*;
+#[cfg(feature = "DescribeAssistantCidr")]
 mod describe_assistant_cidr;
+#[cfg(feature = "DescribeAssistantCidr")]
 pub use describe_assistant_cidr::*;
+#[cfg(feature = "DescribeBandwidthPackageBillUsage")]
 mod describe_bandwidth_package_bill_usage;
+#[cfg(feature = "DescribeBandwidthPackageBillUsage")]
 pub use describe_bandwidth_package_bill_usage::*;
+#[cfg(feature = "DescribeBandwidthPackageQuota")]
 mod describe_bandwidth_package_quota;
+#[cfg(feature = "DescribeBandwidthPackageQuota")]
 pub use describe_bandwidth_package_quota::*;
+#[cfg(feature = "DescribeBandwidthPackageResources")]
 mod describe_bandwidth_package_resources;
+#[cfg(feature = "DescribeBandwidthPackageResources")]
 pub use describe_bandwidth_package_resources::*;
+#[cfg(feature = "DescribeBandwidthPackages")]
 mod describe_bandwidth_packages;
+#[cfg(feature = "DescribeBandwidthPackages")]
 pub use describe_bandwidth_packages::*;
+#[cfg(feature = "DescribeCcnAttachedInstances")]
 mod describe_ccn_attached_instances;
+#[cfg(feature = "DescribeCcnAttachedInstances")]
 pub use describe_ccn_attached_instances::*;
+#[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
 mod describe_ccn_region_bandwidth_limits;
+#[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
 pub use describe_ccn_region_bandwidth_limits::*;
+#[cfg(feature = "DescribeCcnRoutes")]
 mod describe_ccn_routes;
+#[cfg(feature = "DescribeCcnRoutes")]
 pub use describe_ccn_routes::*;
+#[cfg(feature = "DescribeCcns")]
 mod describe_ccns;
+#[cfg(feature = "DescribeCcns")]
 pub use describe_ccns::*;
+#[cfg(feature = "DescribeClassicLinkInstances")]
 mod describe_classic_link_instances;
+#[cfg(feature = "DescribeClassicLinkInstances")]
 pub use describe_classic_link_instances::*;
+#[cfg(feature = "DescribeCrossBorderCompliance")]
 mod describe_cross_border_compliance;
+#[cfg(feature = "DescribeCrossBorderCompliance")]
 pub use describe_cross_border_compliance::*;
+#[cfg(feature = "DescribeCustomerGatewayVendors")]
 mod describe_customer_gateway_vendors;
+#[cfg(feature = "DescribeCustomerGatewayVendors")]
 pub use describe_customer_gateway_vendors::*;
+#[cfg(feature = "DescribeCustomerGateways")]
 mod describe_customer_gateways;
+#[cfg(feature = "DescribeCustomerGateways")]
 pub use describe_customer_gateways::*;
+#[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
 mod describe_direct_connect_gateway_ccn_routes;
+#[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
 pub use describe_direct_connect_gateway_ccn_routes::*;
+#[cfg(feature = "DescribeDirectConnectGateways")]
 mod describe_direct_connect_gateways;
+#[cfg(feature = "DescribeDirectConnectGateways")]
 pub use describe_direct_connect_gateways::*;
+#[cfg(feature = "DescribeFlowLog")]
 mod describe_flow_log;
+#[cfg(feature = "DescribeFlowLog")]
 pub use describe_flow_log::*;
+#[cfg(feature = "DescribeFlowLogs")]
 mod describe_flow_logs;
+#[cfg(feature = "DescribeFlowLogs")]
 pub use describe_flow_logs::*;
+#[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
 mod describe_gateway_flow_monitor_detail;
+#[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
 pub use describe_gateway_flow_monitor_detail::*;
+#[cfg(feature = "DescribeGatewayFlowQos")]
 mod describe_gateway_flow_qos;
+#[cfg(feature = "DescribeGatewayFlowQos")]
 pub use describe_gateway_flow_qos::*;
+#[cfg(feature = "DescribeHaVips")]
 mod describe_ha_vips;
+#[cfg(feature = "DescribeHaVips")]
 pub use describe_ha_vips::*;
+#[cfg(feature = "DescribeIPv6Addresses")]
 mod describe_ipv6_addresses;
+#[cfg(feature = "DescribeIPv6Addresses")]
 pub use describe_ipv6_addresses::*;
+#[cfg(feature = "DescribeInstanceJumbo")]
 mod describe_instance_jumbo;
+#[cfg(feature = "DescribeInstanceJumbo")]
 pub use describe_instance_jumbo::*;
+#[cfg(feature = "DescribeIp6Addresses")]
 mod describe_ip6_addresses;
+#[cfg(feature = "DescribeIp6Addresses")]
 pub use describe_ip6_addresses::*;
+#[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
 mod describe_ip_geolocation_database_url;
+#[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
 pub use describe_ip_geolocation_database_url::*;
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 mod describe_ip_geolocation_infos;
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 pub use describe_ip_geolocation_infos::*;
+#[cfg(feature = "DescribeLocalGateway")]
 mod describe_local_gateway;
+#[cfg(feature = "DescribeLocalGateway")]
 pub use describe_local_gateway::*;
+#[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
 mod describe_nat_gateway_destination_ip_port_translation_nat_rules;
+#[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
 pub use describe_nat_gateway_destination_ip_port_translation_nat_rules::*;
+#[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
 mod describe_nat_gateway_direct_connect_gateway_route;
+#[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
 pub use describe_nat_gateway_direct_connect_gateway_route::*;
+#[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
 mod describe_nat_gateway_flow_monitor_detail;
+#[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
 pub use describe_nat_gateway_flow_monitor_detail::*;
+#[cfg(feature = "DescribeNatGatewaySourceIpTranslationNatRules")]
 mod describe_nat_gateway_source_ip_translation_nat_rules;
+#[cfg(feature = "DescribeNatGatewaySourceIpTranslationNatRules")]
 pub use describe_nat_gateway_source_ip_translation_nat_rules::*;
+#[cfg(feature = "DescribeNatGatewayZones")]
 mod describe_nat_gateway_zones;
+#[cfg(feature = "DescribeNatGatewayZones")]
 pub use describe_nat_gateway_zones::*;
+#[cfg(feature = "DescribeNatGateways")]
 mod describe_nat_gateways;
+#[cfg(feature = "DescribeNatGateways")]
 pub use describe_nat_gateways::*;
+#[cfg(feature = "DescribeNetDetectStates")]
 mod describe_net_detect_states;
+#[cfg(feature = "DescribeNetDetectStates")]
 pub use describe_net_detect_states::*;
+#[cfg(feature = "DescribeNetDetects")]
 mod describe_net_detects;
+#[cfg(feature = "DescribeNetDetects")]
 pub use describe_net_detects::*;
+#[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
 mod describe_network_acl_quintuple_entries;
+#[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
 pub use describe_network_acl_quintuple_entries::*;
+#[cfg(feature = "DescribeNetworkAcls")]
 mod describe_network_acls;
+#[cfg(feature = "DescribeNetworkAcls")]
 pub use describe_network_acls::*;
+#[cfg(feature = "DescribeNetworkInterfaceLimit")]
 mod describe_network_interface_limit;
+#[cfg(feature = "DescribeNetworkInterfaceLimit")]
 pub use describe_network_interface_limit::*;
+#[cfg(feature = "DescribeNetworkInterfaces")]
 mod describe_network_interfaces;
+#[cfg(feature = "DescribeNetworkInterfaces")]
 pub use describe_network_interfaces::*;
+#[cfg(feature = "DescribeReserveIpAddresses")]
 mod describe_reserve_ip_addresses;
+#[cfg(feature = "DescribeReserveIpAddresses")]
 pub use describe_reserve_ip_addresses::*;
+#[cfg(feature = "DescribeRoutePolicyEntries")]
 mod describe_route_policy_entries;
+#[cfg(feature = "DescribeRoutePolicyEntries")]
 pub use describe_route_policy_entries::*;
+#[cfg(feature = "DescribeRouteTables")]
 mod describe_route_tables;
+#[cfg(feature = "DescribeRouteTables")]
 pub use describe_route_tables::*;
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 mod describe_security_group_association_statistics;
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 pub use describe_security_group_association_statistics::*;
+#[cfg(feature = "DescribeSecurityGroupPolicies")]
 mod describe_security_group_policies;
+#[cfg(feature = "DescribeSecurityGroupPolicies")]
 pub use describe_security_group_policies::*;
+#[cfg(feature = "DescribeSecurityGroupReferences")]
 mod describe_security_group_references;
+#[cfg(feature = "DescribeSecurityGroupReferences")]
 pub use describe_security_group_references::*;
+#[cfg(feature = "DescribeSecurityGroups")]
 mod describe_security_groups;
+#[cfg(feature = "DescribeSecurityGroups")]
 pub use describe_security_groups::*;
+#[cfg(feature = "DescribeServiceTemplateGroups")]
 mod describe_service_template_groups;
+#[cfg(feature = "DescribeServiceTemplateGroups")]
 pub use describe_service_template_groups::*;
+#[cfg(feature = "DescribeServiceTemplates")]
 mod describe_service_templates;
+#[cfg(feature = "DescribeServiceTemplates")]
 pub use describe_service_templates::*;
+#[cfg(feature = "DescribeSgSnapshotFileContent")]
 mod describe_sg_snapshot_file_content;
+#[cfg(feature = "DescribeSgSnapshotFileContent")]
 pub use describe_sg_snapshot_file_content::*;
+#[cfg(feature = "DescribeSnapshotAttachedInstances")]
 mod describe_snapshot_attached_instances;
+#[cfg(feature = "DescribeSnapshotAttachedInstances")]
 pub use describe_snapshot_attached_instances::*;
+#[cfg(feature = "DescribeSnapshotFiles")]
 mod describe_snapshot_files;
+#[cfg(feature = "DescribeSnapshotFiles")]
 pub use describe_snapshot_files::*;
+#[cfg(feature = "DescribeSnapshotPolicies")]
 mod describe_snapshot_policies;
+#[cfg(feature = "DescribeSnapshotPolicies")]
 pub use describe_snapshot_policies::*;
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 mod describe_subnet_resource_dashboard;
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 pub use describe_subnet_resource_dashboard::*;
+#[cfg(feature = "DescribeSubnets")]
 mod describe_subnets;
+#[cfg(feature = "DescribeSubnets")]
 pub use describe_subnets::*;
+#[cfg(feature = "DescribeTaskResult")]
 mod describe_task_result;
+#[cfg(feature = "DescribeTaskResult")]
 pub use describe_task_result::*;
+#[cfg(feature = "DescribeTrafficMirrors")]
 mod describe_traffic_mirrors;
+#[cfg(feature = "DescribeTrafficMirrors")]
 pub use describe_traffic_mirrors::*;
+#[cfg(feature = "DescribeTrafficPackages")]
 mod describe_traffic_packages;
+#[cfg(feature = "DescribeTrafficPackages")]
 pub use describe_traffic_packages::*;
+#[cfg(feature = "DescribeUsedIpAddress")]
 mod describe_used_ip_address;
+#[cfg(feature = "DescribeUsedIpAddress")]
 pub use describe_used_ip_address::*;
+#[cfg(feature = "DescribeVpcEndPoint")]
 mod describe_vpc_end_point;
+#[cfg(feature = "DescribeVpcEndPoint")]
 pub use describe_vpc_end_point::*;
+#[cfg(feature = "DescribeVpcEndPointService")]
 mod describe_vpc_end_point_service;
+#[cfg(feature = "DescribeVpcEndPointService")]
 pub use describe_vpc_end_point_service::*;
+#[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
 mod describe_vpc_end_point_service_white_list;
+#[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
 pub use describe_vpc_end_point_service_white_list::*;
+#[cfg(feature = "DescribeVpcInstances")]
 mod describe_vpc_instances;
+#[cfg(feature = "DescribeVpcInstances")]
 pub use describe_vpc_instances::*;
+#[cfg(feature = "DescribeVpcIpv6Addresses")]
 mod describe_vpc_ipv6_addresses;
+#[cfg(feature = "DescribeVpcIpv6Addresses")]
 pub use describe_vpc_ipv6_addresses::*;
+#[cfg(feature = "DescribeVpcPrivateIpAddresses")]
 mod describe_vpc_private_ip_addresses;
+#[cfg(feature = "DescribeVpcPrivateIpAddresses")]
 pub use describe_vpc_private_ip_addresses::*;
+#[cfg(feature = "DescribeVpcResourceDashboard")]
 mod describe_vpc_resource_dashboard;
+#[cfg(feature = "DescribeVpcResourceDashboard")]
 pub use describe_vpc_resource_dashboard::*;
+#[cfg(feature = "DescribeVpcTaskResult")]
 mod describe_vpc_task_result;
+#[cfg(feature = "DescribeVpcTaskResult")]
 pub use describe_vpc_task_result::*;
+#[cfg(feature = "DescribeVpcs")]
 mod describe_vpcs;
+#[cfg(feature = "DescribeVpcs")]
 pub use describe_vpcs::*;
+#[cfg(feature = "DescribeVpnConnections")]
 mod describe_vpn_connections;
+#[cfg(feature = "DescribeVpnConnections")]
 pub use describe_vpn_connections::*;
+#[cfg(feature = "DescribeVpnGatewayCcnRoutes")]
 mod describe_vpn_gateway_ccn_routes;
+#[cfg(feature = "DescribeVpnGatewayCcnRoutes")]
 pub use describe_vpn_gateway_ccn_routes::*;
+#[cfg(feature = "DescribeVpnGatewayRoutes")]
 mod describe_vpn_gateway_routes;
+#[cfg(feature = "DescribeVpnGatewayRoutes")]
 pub use describe_vpn_gateway_routes::*;
+#[cfg(feature = "DescribeVpnGateways")]
 mod describe_vpn_gateways;
+#[cfg(feature = "DescribeVpnGateways")]
 pub use describe_vpn_gateways::*;
+#[cfg(feature = "DetachCcnInstances")]
 mod detach_ccn_instances;
+#[cfg(feature = "DetachCcnInstances")]
 pub use detach_ccn_instances::*;
+#[cfg(feature = "DetachClassicLinkVpc")]
 mod detach_classic_link_vpc;
+#[cfg(feature = "DetachClassicLinkVpc")]
 pub use detach_classic_link_vpc::*;
+#[cfg(feature = "DetachNetworkInterface")]
 mod detach_network_interface;
+#[cfg(feature = "DetachNetworkInterface")]
 pub use detach_network_interface::*;
+#[cfg(feature = "DetachSnapshotInstances")]
 mod detach_snapshot_instances;
+#[cfg(feature = "DetachSnapshotInstances")]
 pub use detach_snapshot_instances::*;
+#[cfg(feature = "DisableCcnRoutes")]
 mod disable_ccn_routes;
+#[cfg(feature = "DisableCcnRoutes")]
 pub use disable_ccn_routes::*;
+#[cfg(feature = "DisableFlowLogs")]
 mod disable_flow_logs;
+#[cfg(feature = "DisableFlowLogs")]
 pub use disable_flow_logs::*;
+#[cfg(feature = "DisableGatewayFlowMonitor")]
 mod disable_gateway_flow_monitor;
+#[cfg(feature = "DisableGatewayFlowMonitor")]
 pub use disable_gateway_flow_monitor::*;
+#[cfg(feature = "DisableRoutes")]
 mod disable_routes;
+#[cfg(feature = "DisableRoutes")]
 pub use disable_routes::*;
+#[cfg(feature = "DisableSnapshotPolicies")]
 mod disable_snapshot_policies;
+#[cfg(feature = "DisableSnapshotPolicies")]
 pub use disable_snapshot_policies::*;
+#[cfg(feature = "DisassociateAddress")]
 mod disassociate_address;
+#[cfg(feature = "DisassociateAddress")]
 pub use disassociate_address::*;
+#[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
 mod disassociate_direct_connect_gateway_nat_gateway;
+#[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
 pub use disassociate_direct_connect_gateway_nat_gateway::*;
+#[cfg(feature = "DisassociateIPv6Address")]
 mod disassociate_ipv6_address;
+#[cfg(feature = "DisassociateIPv6Address")]
 pub use disassociate_ipv6_address::*;
+#[cfg(feature = "DisassociateNatGatewayAddress")]
 mod disassociate_nat_gateway_address;
+#[cfg(feature = "DisassociateNatGatewayAddress")]
 pub use disassociate_nat_gateway_address::*;
+#[cfg(feature = "DisassociateNetworkAclSubnets")]
 mod disassociate_network_acl_subnets;
+#[cfg(feature = "DisassociateNetworkAclSubnets")]
 pub use disassociate_network_acl_subnets::*;
+#[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
 mod disassociate_network_interface_security_groups;
+#[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
 pub use disassociate_network_interface_security_groups::*;
+#[cfg(feature = "DisassociateVpcEndPointSecurityGroups")]
 mod disassociate_vpc_end_point_security_groups;
+#[cfg(feature = "DisassociateVpcEndPointSecurityGroups")]
 pub use disassociate_vpc_end_point_security_groups::*;
+#[cfg(feature = "DownloadCustomerGatewayConfiguration")]
 mod download_customer_gateway_configuration;
+#[cfg(feature = "DownloadCustomerGatewayConfiguration")]
 pub use download_customer_gateway_configuration::*;
+#[cfg(feature = "EnableCcnRoutes")]
 mod enable_ccn_routes;
+#[cfg(feature = "EnableCcnRoutes")]
 pub use enable_ccn_routes::*;
+#[cfg(feature = "EnableFlowLogs")]
 mod enable_flow_logs;
+#[cfg(feature = "EnableFlowLogs")]
 pub use enable_flow_logs::*;
+#[cfg(feature = "EnableGatewayFlowMonitor")]
 mod enable_gateway_flow_monitor;
+#[cfg(feature = "EnableGatewayFlowMonitor")]
 pub use enable_gateway_flow_monitor::*;
+#[cfg(feature = "EnableRoutes")]
 mod enable_routes;
+#[cfg(feature = "EnableRoutes")]
 pub use enable_routes::*;
+#[cfg(feature = "EnableSnapshotPolicies")]
 mod enable_snapshot_policies;
+#[cfg(feature = "EnableSnapshotPolicies")]
 pub use enable_snapshot_policies::*;
+#[cfg(feature = "EnableVpcEndPointConnect")]
 mod enable_vpc_end_point_connect;
+#[cfg(feature = "EnableVpcEndPointConnect")]
 pub use enable_vpc_end_point_connect::*;
+#[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
 mod generate_vpn_connection_default_health_check_ip;
+#[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
 pub use generate_vpn_connection_default_health_check_ip::*;
+#[cfg(feature = "GetCcnRegionBandwidthLimits")]
 mod get_ccn_region_bandwidth_limits;
+#[cfg(feature = "GetCcnRegionBandwidthLimits")]
 pub use get_ccn_region_bandwidth_limits::*;
+#[cfg(feature = "HaVipAssociateAddressIp")]
 mod ha_vip_associate_address_ip;
+#[cfg(feature = "HaVipAssociateAddressIp")]
 pub use ha_vip_associate_address_ip::*;
+#[cfg(feature = "HaVipDisassociateAddressIp")]
 mod ha_vip_disassociate_address_ip;
+#[cfg(feature = "HaVipDisassociateAddressIp")]
 pub use ha_vip_disassociate_address_ip::*;
+#[cfg(feature = "InquirePriceCreateDirectConnectGateway")]
 mod inquire_price_create_direct_connect_gateway;
+#[cfg(feature = "InquirePriceCreateDirectConnectGateway")]
 pub use inquire_price_create_direct_connect_gateway::*;
+#[cfg(feature = "InquiryPriceAllocateAddresses")]
 mod inquiry_price_allocate_addresses;
+#[cfg(feature = "InquiryPriceAllocateAddresses")]
 pub use inquiry_price_allocate_addresses::*;
+#[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
 mod inquiry_price_modify_addresses_bandwidth;
+#[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
 pub use inquiry_price_modify_addresses_bandwidth::*;
+#[cfg(feature = "InquiryPriceRenewAddresses")]
 mod inquiry_price_renew_addresses;
+#[cfg(feature = "InquiryPriceRenewAddresses")]
 pub use inquiry_price_renew_addresses::*;
+#[cfg(feature = "InquiryPriceRenewVpnGateway")]
 mod inquiry_price_renew_vpn_gateway;
+#[cfg(feature = "InquiryPriceRenewVpnGateway")]
 pub use inquiry_price_renew_vpn_gateway::*;
+#[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
 mod inquiry_price_reset_vpn_gateway_internet_max_bandwidth;
+#[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
 pub use inquiry_price_reset_vpn_gateway_internet_max_bandwidth::*;
+#[cfg(feature = "MigrateNetworkInterface")]
 mod migrate_network_interface;
+#[cfg(feature = "MigrateNetworkInterface")]
 pub use migrate_network_interface::*;
+#[cfg(feature = "MigratePrivateIpAddress")]
 mod migrate_private_ip_address;
+#[cfg(feature = "MigratePrivateIpAddress")]
 pub use migrate_private_ip_address::*;
+#[cfg(feature = "ModifyAddressAttribute")]
 mod modify_address_attribute;
+#[cfg(feature = "ModifyAddressAttribute")]
 pub use modify_address_attribute::*;
+#[cfg(feature = "ModifyAddressInternetChargeType")]
 mod modify_address_internet_charge_type;
+#[cfg(feature = "ModifyAddressInternetChargeType")]
 pub use modify_address_internet_charge_type::*;
+#[cfg(feature = "ModifyAddressTemplateAttribute")]
 mod modify_address_template_attribute;
+#[cfg(feature = "ModifyAddressTemplateAttribute")]
 pub use modify_address_template_attribute::*;
+#[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
 mod modify_address_template_group_attribute;
+#[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
 pub use modify_address_template_group_attribute::*;
+#[cfg(feature = "ModifyAddressesBandwidth")]
 mod modify_addresses_bandwidth;
+#[cfg(feature = "ModifyAddressesBandwidth")]
 pub use modify_addresses_bandwidth::*;
+#[cfg(feature = "ModifyAddressesRenewFlag")]
 mod modify_addresses_renew_flag;
+#[cfg(feature = "ModifyAddressesRenewFlag")]
 pub use modify_addresses_renew_flag::*;
+#[cfg(feature = "ModifyAssistantCidr")]
 mod modify_assistant_cidr;
+#[cfg(feature = "ModifyAssistantCidr")]
 pub use modify_assistant_cidr::*;
+#[cfg(feature = "ModifyBandwidthPackageAttribute")]
 mod modify_bandwidth_package_attribute;
+#[cfg(feature = "ModifyBandwidthPackageAttribute")]
 pub use modify_bandwidth_package_attribute::*;
+#[cfg(feature = "ModifyBandwidthPackageBandwidth")]
 mod modify_bandwidth_package_bandwidth;
+#[cfg(feature = "ModifyBandwidthPackageBandwidth")]
 pub use modify_bandwidth_package_bandwidth::*;
+#[cfg(feature = "ModifyCcnAttachedInstancesAttribute")]
 mod modify_ccn_attached_instances_attribute;
+#[cfg(feature = "ModifyCcnAttachedInstancesAttribute")]
 pub use modify_ccn_attached_instances_attribute::*;
+#[cfg(feature = "ModifyCcnAttribute")]
 mod modify_ccn_attribute;
+#[cfg(feature = "ModifyCcnAttribute")]
 pub use modify_ccn_attribute::*;
+#[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
 mod modify_ccn_region_bandwidth_limits_type;
+#[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
 pub use modify_ccn_region_bandwidth_limits_type::*;
+#[cfg(feature = "ModifyCustomerGatewayAttribute")]
 mod modify_customer_gateway_attribute;
+#[cfg(feature = "ModifyCustomerGatewayAttribute")]
 pub use modify_customer_gateway_attribute::*;
+#[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
 mod modify_direct_connect_gateway_attribute;
+#[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
 pub use modify_direct_connect_gateway_attribute::*;
+#[cfg(feature = "ModifyFlowLogAttribute")]
 mod modify_flow_log_attribute;
+#[cfg(feature = "ModifyFlowLogAttribute")]
 pub use modify_flow_log_attribute::*;
+#[cfg(feature = "ModifyGatewayFlowQos")]
 mod modify_gateway_flow_qos;
+#[cfg(feature = "ModifyGatewayFlowQos")]
 pub use modify_gateway_flow_qos::*;
+#[cfg(feature = "ModifyHaVipAttribute")]
 mod modify_ha_vip_attribute;
+#[cfg(feature = "ModifyHaVipAttribute")]
 pub use modify_ha_vip_attribute::*;
+#[cfg(feature = "ModifyIPv6AddressesAttributes")]
 mod modify_ipv6_addresses_attributes;
+#[cfg(feature = "ModifyIPv6AddressesAttributes")]
 pub use modify_ipv6_addresses_attributes::*;
+#[cfg(feature = "ModifyIPv6AddressesBandwidth")]
 mod modify_ipv6_addresses_bandwidth;
+#[cfg(feature = "ModifyIPv6AddressesBandwidth")]
 pub use modify_ipv6_addresses_bandwidth::*;
+#[cfg(feature = "ModifyIp6AddressesBandwidth")]
 mod modify_ip6_addresses_bandwidth;
+#[cfg(feature = "ModifyIp6AddressesBandwidth")]
 pub use modify_ip6_addresses_bandwidth::*;
+#[cfg(feature = "ModifyIpv6AddressesAttribute")]
 mod modify_ipv6_addresses_attribute;
+#[cfg(feature = "ModifyIpv6AddressesAttribute")]
 pub use modify_ipv6_addresses_attribute::*;
+#[cfg(feature = "ModifyLocalGateway")]
 mod modify_local_gateway;
+#[cfg(feature = "ModifyLocalGateway")]
 pub use modify_local_gateway::*;
+#[cfg(feature = "ModifyNatGatewayAttribute")]
 mod modify_nat_gateway_attribute;
+#[cfg(feature = "ModifyNatGatewayAttribute")]
 pub use modify_nat_gateway_attribute::*;
+#[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
 mod modify_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
 pub use modify_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "ModifyNatGatewaySourceIpTranslationNatRule")]
 mod modify_nat_gateway_source_ip_translation_nat_rule;
+#[cfg(feature = "ModifyNatGatewaySourceIpTranslationNatRule")]
 pub use modify_nat_gateway_source_ip_translation_nat_rule::*;
+#[cfg(feature = "ModifyNetDetect")]
 mod modify_net_detect;
+#[cfg(feature = "ModifyNetDetect")]
 pub use modify_net_detect::*;
+#[cfg(feature = "ModifyNetworkAclAttribute")]
 mod modify_network_acl_attribute;
+#[cfg(feature = "ModifyNetworkAclAttribute")]
 pub use modify_network_acl_attribute::*;
+#[cfg(feature = "ModifyNetworkAclEntries")]
 mod modify_network_acl_entries;
+#[cfg(feature = "ModifyNetworkAclEntries")]
 pub use modify_network_acl_entries::*;
+#[cfg(feature = "ModifyNetworkAclQuintupleEntries")]
 mod modify_network_acl_quintuple_entries;
+#[cfg(feature = "ModifyNetworkAclQuintupleEntries")]
 pub use modify_network_acl_quintuple_entries::*;
+#[cfg(feature = "ModifyNetworkInterfaceAttribute")]
 mod modify_network_interface_attribute;
+#[cfg(feature = "ModifyNetworkInterfaceAttribute")]
 pub use modify_network_interface_attribute::*;
+#[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
 mod modify_private_ip_addresses_attribute;
+#[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
 pub use modify_private_ip_addresses_attribute::*;
+#[cfg(feature = "ModifyReserveIpAddress")]
 mod modify_reserve_ip_address;
+#[cfg(feature = "ModifyReserveIpAddress")]
 pub use modify_reserve_ip_address::*;
+#[cfg(feature = "ModifyRoutePolicyAttribute")]
 mod modify_route_policy_attribute;
+#[cfg(feature = "ModifyRoutePolicyAttribute")]
 pub use modify_route_policy_attribute::*;
+#[cfg(feature = "ModifyRouteTableAttribute")]
 mod modify_route_table_attribute;
+#[cfg(feature = "ModifyRouteTableAttribute")]
 pub use modify_route_table_attribute::*;
+#[cfg(feature = "ModifySecurityGroupAttribute")]
 mod modify_security_group_attribute;
+#[cfg(feature = "ModifySecurityGroupAttribute")]
 pub use modify_security_group_attribute::*;
+#[cfg(feature = "ModifySecurityGroupPolicies")]
 mod modify_security_group_policies;
+#[cfg(feature = "ModifySecurityGroupPolicies")]
 pub use modify_security_group_policies::*;
+#[cfg(feature = "ModifyServiceTemplateAttribute")]
 mod modify_service_template_attribute;
+#[cfg(feature = "ModifyServiceTemplateAttribute")]
 pub use modify_service_template_attribute::*;
+#[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
 mod modify_service_template_group_attribute;
+#[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
 pub use modify_service_template_group_attribute::*;
+#[cfg(feature = "ModifySnapshotPolicies")]
 mod modify_snapshot_policies;
+#[cfg(feature = "ModifySnapshotPolicies")]
 pub use modify_snapshot_policies::*;
+#[cfg(feature = "ModifySubnetAttribute")]
 mod modify_subnet_attribute;
+#[cfg(feature = "ModifySubnetAttribute")]
 pub use modify_subnet_attribute::*;
+#[cfg(feature = "ModifyTemplateMember")]
 mod modify_template_member;
+#[cfg(feature = "ModifyTemplateMember")]
 pub use modify_template_member::*;
+#[cfg(feature = "ModifyTrafficMirrorAttribute")]
 mod modify_traffic_mirror_attribute;
+#[cfg(feature = "ModifyTrafficMirrorAttribute")]
 pub use modify_traffic_mirror_attribute::*;
+#[cfg(feature = "ModifyVpcAttribute")]
 mod modify_vpc_attribute;
+#[cfg(feature = "ModifyVpcAttribute")]
 pub use modify_vpc_attribute::*;
+#[cfg(feature = "ModifyVpcEndPointAttribute")]
 mod modify_vpc_end_point_attribute;
+#[cfg(feature = "ModifyVpcEndPointAttribute")]
 pub use modify_vpc_end_point_attribute::*;
+#[cfg(feature = "ModifyVpcEndPointServiceAttribute")]
 mod modify_vpc_end_point_service_attribute;
+#[cfg(feature = "ModifyVpcEndPointServiceAttribute")]
 pub use modify_vpc_end_point_service_attribute::*;
+#[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
 mod modify_vpc_end_point_service_white_list;
+#[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
 pub use modify_vpc_end_point_service_white_list::*;
+#[cfg(feature = "ModifyVpnConnectionAttribute")]
 mod modify_vpn_connection_attribute;
+#[cfg(feature = "ModifyVpnConnectionAttribute")]
 pub use modify_vpn_connection_attribute::*;
+#[cfg(feature = "ModifyVpnGatewayAttribute")]
 mod modify_vpn_gateway_attribute;
+#[cfg(feature = "ModifyVpnGatewayAttribute")]
 pub use modify_vpn_gateway_attribute::*;
+#[cfg(feature = "ModifyVpnGatewayCcnRoutes")]
 mod modify_vpn_gateway_ccn_routes;
+#[cfg(feature = "ModifyVpnGatewayCcnRoutes")]
 pub use modify_vpn_gateway_ccn_routes::*;
+#[cfg(feature = "ModifyVpnGatewayRoutes")]
 mod modify_vpn_gateway_routes;
+#[cfg(feature = "ModifyVpnGatewayRoutes")]
 pub use modify_vpn_gateway_routes::*;
+#[cfg(feature = "NotifyRoutes")]
 mod notify_routes;
+#[cfg(feature = "NotifyRoutes")]
 pub use notify_routes::*;
+#[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
 mod refresh_direct_connect_gateway_route_to_nat_gateway;
+#[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
 pub use refresh_direct_connect_gateway_route_to_nat_gateway::*;
+#[cfg(feature = "RejectAttachCcnInstances")]
 mod reject_attach_ccn_instances;
+#[cfg(feature = "RejectAttachCcnInstances")]
 pub use reject_attach_ccn_instances::*;
+#[cfg(feature = "ReleaseAddresses")]
 mod release_addresses;
+#[cfg(feature = "ReleaseAddresses")]
 pub use release_addresses::*;
+#[cfg(feature = "ReleaseIPv6Addresses")]
 mod release_ipv6_addresses;
+#[cfg(feature = "ReleaseIPv6Addresses")]
 pub use release_ipv6_addresses::*;
+#[cfg(feature = "ReleaseIp6AddressesBandwidth")]
 mod release_ip6_addresses_bandwidth;
+#[cfg(feature = "ReleaseIp6AddressesBandwidth")]
 pub use release_ip6_addresses_bandwidth::*;
+#[cfg(feature = "RemoveBandwidthPackageResources")]
 mod remove_bandwidth_package_resources;
+#[cfg(feature = "RemoveBandwidthPackageResources")]
 pub use remove_bandwidth_package_resources::*;
+#[cfg(feature = "RenewVpnGateway")]
 mod renew_vpn_gateway;
+#[cfg(feature = "RenewVpnGateway")]
 pub use renew_vpn_gateway::*;
+#[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
 mod replace_direct_connect_gateway_ccn_routes;
+#[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
 pub use replace_direct_connect_gateway_ccn_routes::*;
+#[cfg(feature = "ReplaceRoutePolicyAssociations")]
 mod replace_route_policy_associations;
+#[cfg(feature = "ReplaceRoutePolicyAssociations")]
 pub use replace_route_policy_associations::*;
+#[cfg(feature = "ReplaceRoutePolicyEntries")]
 mod replace_route_policy_entries;
+#[cfg(feature = "ReplaceRoutePolicyEntries")]
 pub use replace_route_policy_entries::*;
+#[cfg(feature = "ReplaceRouteTableAssociation")]
 mod replace_route_table_association;
+#[cfg(feature = "ReplaceRouteTableAssociation")]
 pub use replace_route_table_association::*;
+#[cfg(feature = "ReplaceRoutes")]
 mod replace_routes;
+#[cfg(feature = "ReplaceRoutes")]
 pub use replace_routes::*;
+#[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
 mod replace_routes_with_route_policy;
+#[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
 pub use replace_routes_with_route_policy::*;
+#[cfg(feature = "ReplaceSecurityGroupPolicies")]
 mod replace_security_group_policies;
+#[cfg(feature = "ReplaceSecurityGroupPolicies")]
 pub use replace_security_group_policies::*;
+#[cfg(feature = "ReplaceSecurityGroupPolicy")]
 mod replace_security_group_policy;
+#[cfg(feature = "ReplaceSecurityGroupPolicy")]
 pub use replace_security_group_policy::*;
+#[cfg(feature = "ResetAttachCcnInstances")]
 mod reset_attach_ccn_instances;
+#[cfg(feature = "ResetAttachCcnInstances")]
 pub use reset_attach_ccn_instances::*;
+#[cfg(feature = "ResetNatGatewayConnection")]
 mod reset_nat_gateway_connection;
+#[cfg(feature = "ResetNatGatewayConnection")]
 pub use reset_nat_gateway_connection::*;
+#[cfg(feature = "ResetRoutePolicyAssociations")]
 mod reset_route_policy_associations;
+#[cfg(feature = "ResetRoutePolicyAssociations")]
 pub use reset_route_policy_associations::*;
+#[cfg(feature = "ResetRoutePolicyEntries")]
 mod reset_route_policy_entries;
+#[cfg(feature = "ResetRoutePolicyEntries")]
 pub use reset_route_policy_entries::*;
+#[cfg(feature = "ResetRoutes")]
 mod reset_routes;
+#[cfg(feature = "ResetRoutes")]
 pub use reset_routes::*;
+#[cfg(feature = "ResetTrafficMirrorFilter")]
 mod reset_traffic_mirror_filter;
+#[cfg(feature = "ResetTrafficMirrorFilter")]
 pub use reset_traffic_mirror_filter::*;
+#[cfg(feature = "ResetTrafficMirrorSrcs")]
 mod reset_traffic_mirror_srcs;
+#[cfg(feature = "ResetTrafficMirrorSrcs")]
 pub use reset_traffic_mirror_srcs::*;
+#[cfg(feature = "ResetTrafficMirrorTarget")]
 mod reset_traffic_mirror_target;
+#[cfg(feature = "ResetTrafficMirrorTarget")]
 pub use reset_traffic_mirror_target::*;
+#[cfg(feature = "ResetVpnConnection")]
 mod reset_vpn_connection;
+#[cfg(feature = "ResetVpnConnection")]
 pub use reset_vpn_connection::*;
+#[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
 mod reset_vpn_gateway_internet_max_bandwidth;
+#[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
 pub use reset_vpn_gateway_internet_max_bandwidth::*;
+#[cfg(feature = "ResumeSnapshotInstance")]
 mod resume_snapshot_instance;
+#[cfg(feature = "ResumeSnapshotInstance")]
 pub use resume_snapshot_instance::*;
+#[cfg(feature = "ReturnNormalAddresses")]
 mod return_normal_addresses;
+#[cfg(feature = "ReturnNormalAddresses")]
 pub use return_normal_addresses::*;
+#[cfg(feature = "SetCcnRegionBandwidthLimits")]
 mod set_ccn_region_bandwidth_limits;
+#[cfg(feature = "SetCcnRegionBandwidthLimits")]
 pub use set_ccn_region_bandwidth_limits::*;
+#[cfg(feature = "SetVpnGatewaysRenewFlag")]
 mod set_vpn_gateways_renew_flag;
+#[cfg(feature = "SetVpnGatewaysRenewFlag")]
 pub use set_vpn_gateways_renew_flag::*;
+#[cfg(feature = "StartTrafficMirror")]
 mod start_traffic_mirror;
+#[cfg(feature = "StartTrafficMirror")]
 pub use start_traffic_mirror::*;
+#[cfg(feature = "StopTrafficMirror")]
 mod stop_traffic_mirror;
+#[cfg(feature = "StopTrafficMirror")]
 pub use stop_traffic_mirror::*;
+#[cfg(feature = "TransformAddress")]
 mod transform_address;
+#[cfg(feature = "TransformAddress")]
 pub use transform_address::*;
+#[cfg(feature = "UnassignIpv6Addresses")]
 mod unassign_ipv6_addresses;
+#[cfg(feature = "UnassignIpv6Addresses")]
 pub use unassign_ipv6_addresses::*;
+#[cfg(feature = "UnassignIpv6CidrBlock")]
 mod unassign_ipv6_cidr_block;
+#[cfg(feature = "UnassignIpv6CidrBlock")]
 pub use unassign_ipv6_cidr_block::*;
+#[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
 mod unassign_ipv6_subnet_cidr_block;
+#[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
 pub use unassign_ipv6_subnet_cidr_block::*;
+#[cfg(feature = "UnassignPrivateIpAddresses")]
 mod unassign_private_ip_addresses;
+#[cfg(feature = "UnassignPrivateIpAddresses")]
 pub use unassign_private_ip_addresses::*;
+#[cfg(feature = "UpdateTrafficMirrorAllFilter")]
 mod update_traffic_mirror_all_filter;
+#[cfg(feature = "UpdateTrafficMirrorAllFilter")]
 pub use update_traffic_mirror_all_filter::*;
+#[cfg(feature = "UpdateTrafficMirrorDirection")]
 mod update_traffic_mirror_direction;
+#[cfg(feature = "UpdateTrafficMirrorDirection")]
 pub use update_traffic_mirror_direction::*;
+#[cfg(feature = "WithdrawNotifyRoutes")]
 mod withdraw_notify_routes;
+#[cfg(feature = "WithdrawNotifyRoutes")]
 pub use withdraw_notify_routes::*;
