@@ -1,0 +1,269 @@
+//! Credentials: a SecretId, a SecretKey and an optional session token, and the
+//! providers that find them.
+//!
+//! A [`Credential`] is one set of keys. A [`ProvideCredentials`] implementation finds
+//! one, asynchronously so that providers which ask a server (the CVM instance role) fit
+//! the same interface as the local ones:
+//!
+//! - [`Credential`] itself: static credentials given in code.
+//! - [`EnvProvider`]: the environment variables [`ENV_SECRET_ID`], [`ENV_SECRET_KEY`]
+//!   and, optionally, [`ENV_SESSION_TOKEN`].
+//! - [`ProfileProvider`]: the INI file `~/.tencentcloud/credentials`, else
+//!   `/etc/tencentcloud/credentials`, as the official SDKs read it.
+//! - [`InstanceRoleProvider`]: the temporary credentials of the CAM role attached to a
+//!   CVM instance, from the instance metadata service, cached and refreshed 300 s
+//!   before they expire.
+//! - [`DefaultChain`]: tries providers in order (by default environment, then profile
+//!   file, then CVM instance role) and returns the first credentials found.
+//!
+//! Secrets never appear in `Debug` or `Display` output of any type in this module, nor
+//! in any [`CredentialsError`]; the secret key and the token are kept in
+//! [`Zeroizing`] buffers that are wiped when dropped.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+mod chain;
+mod environment;
+mod instance_role;
+mod profile;
+
+pub use chain::DefaultChain;
+pub use environment::{ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, EnvProvider};
+pub use instance_role::{
+    INSTANCE_METADATA_URL, INSTANCE_ROLE_PATH, INSTANCE_ROLE_REFRESH_BACKOFF,
+    INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY, InstanceRoleProvider, InstanceRoleProviderBuilder,
+};
+pub use profile::{
+    DEFAULT_PROFILE, ENV_PROFILE, ProfileProvider, SYSTEM_CREDENTIALS_FILE, USER_CREDENTIALS_FILE,
+};
+
+/// One set of Tencent Cloud API credentials.
+///
+/// The secret key and the token are wiped from memory when the value is dropped and
+/// never appear in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    secret_id: String,
+    secret_key: Zeroizing<String>,
+    token: Option<Zeroizing<String>>,
+}
+
+impl Credential {
+    /// Long-term credentials: a SecretId and its SecretKey.
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Self {
+            secret_id: secret_id.into(),
+            secret_key: Zeroizing::new(secret_key.into()),
+            token: None,
+        }
+    }
+
+    /// Adds a session token (temporary credentials), sent as `X-TC-Token`.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Zeroizing::new(token.into()));
+        self
+    }
+
+    /// The SecretId, which is not a secret and is sent in every `Authorization` header.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The SecretKey. Handle with care: never log it.
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    /// The session token of temporary credentials, if any. Never log it.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().map(String::as_str)
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Wipes the secret key and the token now (and the SecretId with them), leaving empty
+/// credentials. Dropping a `Credential` does the same to the secret key and the token.
+impl Zeroize for Credential {
+    fn zeroize(&mut self) {
+        self.secret_id.zeroize();
+        self.secret_key.zeroize();
+        self.token.zeroize();
+    }
+}
+
+/// Every secret field is a [`Zeroizing`] buffer, wiped when the `Credential` drops.
+impl ZeroizeOnDrop for Credential {}
+
+/// The future a [`ProvideCredentials`] implementation returns.
+pub type CredentialsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credential, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials.
+///
+/// The method returns a boxed future so that the trait stays object safe
+/// (`Box<dyn ProvideCredentials>`, `Arc<dyn ProvideCredentials>`) and providers that
+/// must ask a server can do so without blocking. `Debug` output of an implementation
+/// must never contain a secret.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Finds credentials, or says why there are none.
+    ///
+    /// A provider that found nothing where it looked returns
+    /// [`CredentialsError::NotFound`], which lets a [`DefaultChain`] go on to the next
+    /// provider; any other error stops the chain.
+    fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// A short name for error messages, such as `environment` or `profile file`.
+    fn name(&self) -> &str {
+        "custom provider"
+    }
+}
+
+/// Static credentials provide themselves.
+impl ProvideCredentials for Credential {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+
+    fn name(&self) -> &str {
+        "static credentials"
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+}
+
+/// Why no credentials could be provided.
+///
+/// No variant ever holds a secret key or a token: messages name the places looked at
+/// (environment variable names, file paths, profile names) and what was wrong there.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The provider found no credentials where it looked.
+    #[error("no credentials found in {looked_at}")]
+    NotFound {
+        /// What was looked at, for example the environment variable names or the files
+        /// and profile.
+        looked_at: String,
+    },
+
+    /// Credentials were found but a required part of them is missing or empty.
+    #[error("incomplete credentials in {location}: {missing} missing or empty")]
+    Incomplete {
+        /// Where the partial credentials are (an environment, a file and profile).
+        location: String,
+        /// Which required parts are missing, for example `TENCENTCLOUD_SECRET_KEY`.
+        missing: String,
+    },
+
+    /// A credentials file exists but could not be read or parsed.
+    #[error("cannot use credentials file {}: {reason}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong (an I/O error, invalid UTF-8, a syntax error's position).
+        reason: String,
+    },
+
+    /// Every provider of a [`DefaultChain`] failed, or one failed in a way that stops
+    /// the chain; lists each provider tried, in order, with its error.
+    #[error("{}", ChainMessage(failures))]
+    Chain {
+        /// The providers tried, in order, each with the reason it failed.
+        failures: Vec<ProviderFailure>,
+    },
+
+    /// Any other failure of a provider, for implementations outside this module.
+    #[error("{message}")]
+    Other {
+        /// What went wrong; must not contain a secret.
+        message: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    },
+}
+
+impl CredentialsError {
+    /// An [`Other`](Self::Other) error with a message and no underlying error.
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::Other {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// True when the provider (or every provider of a chain) simply found nothing,
+    /// as opposed to finding something broken: a chain goes on after such an error.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Self::NotFound { .. } => true,
+            Self::Chain { failures } => failures.iter().all(|f| f.error.is_not_found()),
+            Self::Incomplete { .. } | Self::File { .. } | Self::Other { .. } => false,
+        }
+    }
+}
+
+/// One provider of a chain and the reason it gave no credentials.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ProviderFailure {
+    /// The provider's [`name`](ProvideCredentials::name).
+    pub provider: String,
+    /// Its error.
+    pub error: CredentialsError,
+}
+
+impl fmt::Display for ProviderFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.provider, self.error)
+    }
+}
+
+struct ChainMessage<'a>(&'a [ProviderFailure]);
+
+impl fmt::Display for ChainMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((first, rest)) = self.0.split_first() else {
+            return f.write_str("no credentials: the provider chain is empty");
+        };
+        write!(f, "no credentials from the provider chain; tried {first}")?;
+        for failure in rest {
+            write!(f, "; then {failure}")?;
+        }
+        Ok(())
+    }
+}
