@@ -168,24 +168,19 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     ];
     lap(&mut phases, "emit");
 
-    let mut outputs = Vec::with_capacity(files.len() + server_files.len() + 1);
-    let placed = files.into_iter().map(|file| (GENERATED_DIR, file)).chain(
-        server_files
-            .into_iter()
-            .map(|file| (GENERATED_SERVER_DIR, file)),
-    );
-    for (dir, file) in placed {
-        let contents = vpc_codegen::format_file(file.tokens, SPEC).with_context(|| {
-            format!(
-                "the generator emitted tokens that do not parse for {dir}/{} (a generator bug)",
-                file.path
-            )
-        })?;
-        outputs.push(Output {
-            path: Path::new(dir).join(&file.path),
-            contents,
-        });
-    }
+    // Tokens cannot cross threads, their text can: formatting (parsing and printing 140k
+    // lines) is split over the cores.
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|file| (GENERATED_DIR, file))
+        .chain(
+            server_files
+                .into_iter()
+                .map(|file| (GENERATED_SERVER_DIR, file)),
+        )
+        .map(|(dir, file)| (Path::new(dir).join(&file.path), file.tokens.to_string()))
+        .collect();
+    let mut outputs = format_in_parallel(&texts)?;
     lap(&mut phases, "format");
     for (manifest, features) in manifests {
         let path = root.join(manifest);
@@ -210,6 +205,50 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
         ],
         phases,
     })
+}
+
+/// Formats every `(path, source text)` into an [`Output`], in order, on as many threads
+/// as there are cores.
+fn format_in_parallel(texts: &[(PathBuf, String)]) -> anyhow::Result<Vec<Output>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = texts.len().div_ceil(threads).max(1);
+    let chunks: Vec<anyhow::Result<Vec<Output>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || format_all(part)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| bail!("a formatting thread panicked (a generator bug)"))
+            })
+            .collect()
+    });
+    let mut outputs = Vec::with_capacity(texts.len() + 3);
+    for part in chunks {
+        outputs.extend(part?);
+    }
+    Ok(outputs)
+}
+
+fn format_all(texts: &[(PathBuf, String)]) -> anyhow::Result<Vec<Output>> {
+    texts
+        .iter()
+        .map(|(path, text)| {
+            let contents = vpc_codegen::format_source(text, SPEC).with_context(|| {
+                format!(
+                    "the generator emitted code that does not parse for {} (a generator bug)",
+                    path.display()
+                )
+            })?;
+            Ok(Output {
+                path: path.clone(),
+                contents,
+            })
+        })
+        .collect()
 }
 
 /// The client's generated features: `all-actions` (every action; in `default`) and one
