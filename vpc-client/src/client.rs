@@ -4,11 +4,15 @@
 //! `AuthFailure.SignatureExpire`, and traced.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{HeaderName, HeaderValue};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -97,6 +101,9 @@ struct Inner {
     language: Option<Language>,
     signer: Signer,
     max_response_bytes: usize,
+    /// reqwest's timeout for one request (its own timer; the call's deadline shortens
+    /// it for an attempt that would otherwise outlast the deadline).
+    timeout: Duration,
     retry: RetryPolicy,
     deadline: Option<Duration>,
     rate_limiter: RateLimiter,
@@ -325,6 +332,7 @@ impl ClientBuilder {
                 language: self.language,
                 signer: Signer::new(),
                 max_response_bytes: self.max_response_bytes,
+                timeout: self.timeout,
                 retry: self.retry,
                 deadline: self.deadline,
                 rate_limiter: RateLimiter::new(self.rate_limit),
@@ -492,30 +500,32 @@ impl Client {
             request_id: None,
             want_request_id: !span.is_disabled(),
         };
+        if span.is_disabled() {
+            // Nothing listens: no span to enter on every poll, nothing to record.
+            return self.call_with_retries(request, started, &mut report).await;
+        }
         let result = self
             .call_with_retries(request, started, &mut report)
             .instrument(span.clone())
             .await;
-        if !span.is_disabled() {
-            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            span.record("attempts", report.attempts);
-            span.record("latency_ms", latency_ms);
-            match &result {
-                Ok(_) => {
-                    if let Some(id) = &report.request_id {
-                        span.record("request_id", id.as_str());
-                    }
-                    span.record("outcome", "ok");
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("attempts", report.attempts);
+        span.record("latency_ms", latency_ms);
+        match &result {
+            Ok(_) => {
+                if let Some(id) = &report.request_id {
+                    span.record("request_id", id.as_str());
                 }
-                Err(error) => {
-                    if let Some(id) = error.request_id() {
-                        span.record("request_id", id);
-                    }
-                    match error.service_error() {
-                        Some(service) => span.record("outcome", loggable_code(&service.code)),
-                        None => span.record("outcome", error.kind_name()),
-                    };
+                span.record("outcome", "ok");
+            }
+            Err(error) => {
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
                 }
+                match error.service_error() {
+                    Some(service) => span.record("outcome", loggable_code(&service.code)),
+                    None => span.record("outcome", error.kind_name()),
+                };
             }
         }
         result
@@ -528,43 +538,51 @@ impl Client {
         report: &mut Report,
     ) -> Result<A::Response, Error<A::Error>> {
         let inner = &*self.inner;
-        let body = serde_json::to_vec(request).map_err(|err| Error::Request(err.to_string()))?;
+        // Serialized once; every attempt sends the same bytes without copying them.
+        let body = Bytes::from(
+            serde_json::to_vec(request).map_err(|err| Error::Request(err.to_string()))?,
+        );
         let target = self.target(A::SERVICE).map_err(Error::Request)?;
         let deadline = inner.deadline.and_then(|d| started.checked_add(d));
         let mut skew_corrected = false;
         let mut last: Option<Error<A::Error>> = None;
         loop {
             // Credentials first: a slow refresh (an instance role) must not make the
-            // request leave long after the rate-limit slot it reserved.
-            let credentials = inner.credentials.provide_credentials();
-            let credential = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline.into(), credentials).await
-                {
-                    Ok(credential) => credential,
-                    Err(_) => {
-                        let error = last.take().unwrap_or_else(|| {
-                            Error::Credentials(CredentialsError::other(
-                                "the call's deadline passed while the credentials were fetched",
-                            ))
-                        });
-                        return Err(exhausted(report.attempts, StopReason::Deadline, error));
+            // request leave long after the rate-limit slot it reserved. Credentials
+            // that are ready at once (static ones, a cached role) need no timer.
+            let mut credentials = pin!(inner.credentials.provide_credentials());
+            let ready = std::future::poll_fn(|cx| Poll::Ready(credentials.as_mut().poll(cx))).await;
+            let credential = match (ready, deadline) {
+                (Poll::Ready(credential), _) => credential,
+                (Poll::Pending, Some(deadline)) => {
+                    match tokio::time::timeout_at(deadline.into(), credentials).await {
+                        Ok(credential) => credential,
+                        Err(_) => {
+                            let error = last.take().unwrap_or_else(|| {
+                                Error::Credentials(CredentialsError::other(
+                                    "the call's deadline passed while the credentials were fetched",
+                                ))
+                            });
+                            return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                        }
                     }
-                },
-                None => credentials.await,
+                }
+                (Poll::Pending, None) => credentials.await,
             }
             .map_err(Error::Credentials)?;
+            let now = Instant::now();
             match inner.rate_limiter.reserve(
                 A::SERVICE.name,
                 A::NAME,
                 A::RATE_LIMIT,
-                Instant::now(),
+                now,
                 deadline,
             ) {
                 Slot::Unlimited => {}
                 // A slot that has come needs no timer: Tokio's has a 1 ms resolution and
                 // rounds up, so sleeping until now would wait for the next tick.
                 Slot::At(at) => {
-                    if at > Instant::now() {
+                    if at > now && at > Instant::now() {
                         tokio::time::sleep_until(at.into()).await;
                     }
                 }
@@ -586,30 +604,20 @@ impl Client {
             }
             report.attempts += 1;
             let local_now = unix_now();
-            let attempt = self.attempt::<A>(
-                credential,
-                &target,
-                &body,
-                local_now,
-                report.want_request_id,
-            );
-            let outcome = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline.into(), attempt).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => {
-                        let error = Error::Transport(TransportError::new(
-                            TransportErrorKind::Timeout,
-                            target.url.as_str(),
-                            format!(
-                                "the call's deadline ({} ms) passed before the answer arrived",
-                                inner.deadline.unwrap_or_default().as_millis()
-                            ),
-                        ));
-                        return Err(exhausted(report.attempts, StopReason::Deadline, error));
-                    }
-                },
-                None => attempt.await,
-            };
+            // One timer per attempt, reqwest's own: its request timeout, shortened to
+            // what is left of the call's deadline when that ends first.
+            let until_deadline = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let bounded_by_deadline = until_deadline.filter(|left| *left < inner.timeout);
+            let outcome = self
+                .attempt::<A>(
+                    credential,
+                    &target,
+                    body.clone(),
+                    local_now,
+                    bounded_by_deadline,
+                    report.want_request_id,
+                )
+                .await;
             let failure = match outcome {
                 Ok((response, request_id)) => {
                     report.request_id = request_id;
@@ -618,6 +626,20 @@ impl Client {
                 Err(failure) => failure,
             };
             let error = failure.error;
+            if bounded_by_deadline.is_some()
+                && deadline.is_some_and(|deadline| Instant::now() >= deadline)
+                && matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::Timeout)
+            {
+                let error = Error::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    target.url.as_str(),
+                    format!(
+                        "the call's deadline ({} ms) passed before the answer arrived",
+                        inner.deadline.unwrap_or_default().as_millis()
+                    ),
+                ));
+                return Err(exhausted(report.attempts, StopReason::Deadline, error));
+            }
 
             if inner.clock_skew_correction
                 && !skew_corrected
@@ -677,29 +699,35 @@ impl Client {
         }
     }
 
-    /// One attempt: credentials, signature with the corrected clock, request, answer.
+    /// One attempt: signature with the corrected clock, request, answer. `timeout`,
+    /// when given, replaces the client's request timeout for this attempt.
     async fn attempt<A: Action>(
         &self,
         credential: Credential,
         target: &Target,
-        body: &[u8],
+        body: Bytes,
         local_now: u64,
+        timeout: Option<Duration>,
         want_request_id: bool,
     ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let offset = self.inner.clock_offset.load(Ordering::Relaxed);
         let timestamp = local_now.saturating_add_signed(offset);
-        let request = self.signed_request::<A>(&credential, target, timestamp, body.to_vec());
+        let request = self.signed_request::<A>(&credential, target, timestamp, body, timeout);
         drop(credential);
         self.send::<A>(request, target, want_request_id).await
     }
 
+    /// The signed request. Its headers are built here when every value is valid (the
+    /// usual case); otherwise reqwest's builder gets the same values, so that the error
+    /// a value it refuses causes is reqwest's own, as it always was.
     fn signed_request<A: Action>(
         &self,
         credential: &Credential,
         target: &Target,
         timestamp: u64,
-        body: Vec<u8>,
-    ) -> reqwest::RequestBuilder {
+        body: Bytes,
+        timeout: Option<Duration>,
+    ) -> Outgoing {
         let signature = self.inner.signer.sign(
             credential,
             &SignableRequest {
@@ -710,59 +738,112 @@ impl Client {
                 body: &body,
             },
         );
+        let token = credential.token();
+        let authorization = signature.authorization;
+        let token_value = token.map(HeaderValue::from_str).transpose();
+        // The signer writes only ASCII of its own around the SecretId and the service
+        // name, so those two decide whether the value is a valid header value.
+        if let (true, Ok(token_value), Some(action), Some(version)) = (
+            is_header_value(credential.secret_id()) && is_header_value(A::SERVICE.name),
+            &token_value,
+            static_value(A::NAME),
+            static_value(A::SERVICE.version),
+        ) {
+            // Checked above: the conversion takes the text without copying it.
+            let Ok(authorization) = HeaderValue::try_from(authorization) else {
+                return Outgoing::Invalid(format!(
+                    "the request to {} could not be built: invalid Authorization value",
+                    target.url
+                ));
+            };
+            let mut headers = HeaderMap::with_capacity(12);
+            headers.insert(reqwest::header::HOST, target.host_header.clone());
+            headers.insert(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
+            headers.insert(reqwest::header::AUTHORIZATION, authorization);
+            headers.insert(X_TC_ACTION, action);
+            headers.insert(X_TC_VERSION, version);
+            headers.insert(X_TC_REGION, self.inner.region_header.clone());
+            headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+            headers.insert(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
+            if let Some(token) = token_value {
+                headers.insert(X_TC_TOKEN, token.clone());
+            }
+            if let Some(language) = self.inner.language {
+                headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
+            }
+            let mut request = reqwest::Request::new(reqwest::Method::POST, target.url.clone());
+            *request.headers_mut() = headers;
+            *request.body_mut() = Some(body.into());
+            *request.timeout_mut() = timeout;
+            return Outgoing::Ready(request);
+        }
+        // Some value is refused: let reqwest's builder refuse it.
         let mut builder = self
             .inner
             .http
             .post(target.url.clone())
             .header(reqwest::header::HOST, target.host_header.clone())
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE)
-            .header(reqwest::header::AUTHORIZATION, signature.authorization)
+            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
+        builder = builder
+            .header(reqwest::header::AUTHORIZATION, authorization)
             .header(X_TC_ACTION, A::NAME)
             .header(X_TC_VERSION, A::SERVICE.version)
             .header(X_TC_REGION, self.inner.region_header.clone())
             .header(X_TC_TIMESTAMP, HeaderValue::from(timestamp))
             .header(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
-        if let Some(token) = credential.token() {
+        if let Some(token) = token {
             builder = builder.header(X_TC_TOKEN, token);
         }
         if let Some(language) = self.inner.language {
             builder = builder.header(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
         }
-        builder.body(body)
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        Outgoing::Builder(builder.body(body))
     }
 
     async fn send<A: Action>(
         &self,
-        request: reqwest::RequestBuilder,
+        request: Outgoing,
         target: &Target,
         want_request_id: bool,
     ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let url = target.url.as_str();
-        let mut response = request
-            .send()
-            .await
-            .map_err(|err| Failure::from(send_error(url, err)))?;
-        let status = response.status().as_u16();
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+        let sent = match request {
+            Outgoing::Ready(request) => self.inner.http.execute(request).await,
+            Outgoing::Builder(builder) => builder.send().await,
+            Outgoing::Invalid(message) => return Err(Failure::from(Error::Request(message))),
         };
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let server_time = header(reqwest::header::DATE).and_then(|date| parse_http_date(&date));
-        let fail = |error| Failure { error, server_time };
+        let mut response = sent.map_err(|err| Failure::from(send_error(url, err)))?;
+        let status = response.status().as_u16();
+        // Kept as received (a cheap clone); the `Date` is read only for a failure.
+        let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).cloned();
+        let date = response.headers().get(reqwest::header::DATE).cloned();
+        let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+        let fail = |error| Failure {
+            error,
+            server_time: date
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_http_date),
+        };
         let limit = self.inner.max_response_bytes;
+        // An answer that arrives in one chunk (the usual case) is read in place.
+        let mut single: Option<Bytes> = None;
         let mut body = Vec::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
+                    if let Some(first) = single.take() {
+                        body.reserve(first.len() + chunk.len());
+                        body.extend_from_slice(&first);
+                    }
                     if body.len() + chunk.len() > limit {
                         body.extend_from_slice(&chunk[..limit.saturating_sub(body.len())]);
                         let answer = RawAnswer {
                             status,
-                            content_type: content_type.as_deref(),
+                            content_type,
                             body: &body,
                         };
                         return Err(fail(Error::Response(Box::new(response_error(
@@ -771,21 +852,26 @@ impl Client {
                             None,
                         )))));
                     }
-                    body.extend_from_slice(&chunk);
+                    if body.is_empty() {
+                        single = Some(chunk);
+                    } else {
+                        body.extend_from_slice(&chunk);
+                    }
                 }
                 Ok(None) => break,
                 Err(err) => return Err(fail(Error::Transport(transport_error(url, err)))),
             }
         }
+        let body: &[u8] = single.as_deref().unwrap_or(&body);
         let decoded = decode::<A::Response, A::Error>(RawAnswer {
             status,
-            content_type: content_type.as_deref(),
-            body: &body,
+            content_type,
+            body,
         });
         match decoded {
             Ok(response) => {
                 let request_id = if want_request_id {
-                    request_id_of(&body)
+                    request_id_of(body)
                 } else {
                     None
                 };
@@ -794,6 +880,27 @@ impl Client {
             Err(error) => Err(fail(error)),
         }
     }
+}
+
+/// A request ready to send, or reqwest's builder holding a value it will refuse.
+enum Outgoing {
+    Ready(reqwest::Request),
+    Builder(reqwest::RequestBuilder),
+    /// Cannot happen (every value was checked), but is an error rather than a panic.
+    Invalid(String),
+}
+
+/// Whether `text` is a valid header value (what `HeaderValue` accepts).
+fn is_header_value(text: &str) -> bool {
+    text.bytes().all(|b| (b >= 32 && b != 127) || b == b'\t')
+}
+
+/// A `&'static str` as a header value without copying it, when it is a valid one.
+fn static_value(text: &'static str) -> Option<HeaderValue> {
+    // `from_static` panics on what it refuses; the check keeps it from ever doing so.
+    text.bytes()
+        .all(|b| (32..127).contains(&b) || b == b'\t')
+        .then(|| HeaderValue::from_static(text))
 }
 
 /// What a call reports to its span.
