@@ -571,13 +571,10 @@ impl Client {
             }
             .map_err(Error::Credentials)?;
             let now = Instant::now();
-            match inner.rate_limiter.reserve(
-                A::SERVICE.name,
-                A::NAME,
-                A::RATE_LIMIT,
-                now,
-                deadline,
-            ) {
+            match inner
+                .rate_limiter
+                .reserve(A::SERVICE.name, A::NAME, A::RATE_LIMIT, now, deadline)
+            {
                 Slot::Unlimited => {}
                 // A slot that has come needs no timer: Tokio's has a 1 ms resolution and
                 // rounds up, so sleeping until now would wait for the next tick.
@@ -818,7 +815,10 @@ impl Client {
         let mut response = sent.map_err(|err| Failure::from(send_error(url, err)))?;
         let status = response.status().as_u16();
         // Kept as received (a cheap clone); the `Date` is read only for a failure.
-        let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).cloned();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .cloned();
         let date = response.headers().get(reqwest::header::DATE).cloned();
         let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
         let fail = |error| Failure {
