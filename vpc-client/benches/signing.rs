@@ -50,7 +50,7 @@ fn sign_warm(bencher: Bencher<'_, '_>) {
     // Fills the cache; every measured call hits it.
     let signed = signer.sign(&credential, &request);
     assert_eq!(
-        signed.signature,
+        signed.signature(),
         "45544f75da5f0f0b31703f9e8c0207019be0119f9d4fb76fa9da13de51505a4a"
     );
     bencher.bench_local(|| signer.sign(black_box(&credential), black_box(&request)));
