@@ -549,27 +549,34 @@ impl Client {
         loop {
             // Credentials first: a slow refresh (an instance role) must not make the
             // request leave long after the rate-limit slot it reserved. Credentials
-            // that are ready at once (static ones, a cached role) need no timer.
-            let mut credentials = pin!(inner.credentials.provide_credentials());
-            let ready = std::future::poll_fn(|cx| Poll::Ready(credentials.as_mut().poll(cx))).await;
-            let credential = match (ready, deadline) {
-                (Poll::Ready(credential), _) => credential,
-                (Poll::Pending, Some(deadline)) => {
-                    match tokio::time::timeout_at(deadline.into(), credentials).await {
-                        Ok(credential) => credential,
-                        Err(_) => {
-                            let error = last.take().unwrap_or_else(|| {
-                                Error::Credentials(CredentialsError::other(
-                                    "the call's deadline passed while the credentials were fetched",
-                                ))
-                            });
-                            return Err(exhausted(report.attempts, StopReason::Deadline, error));
+            // the provider holds already (static ones) come without a future; those
+            // that are ready at once (a cached role) need no timer.
+            let credential = match inner.credentials.credentials_now() {
+                Some(credential) => credential,
+                None => {
+                    let mut credentials = pin!(inner.credentials.provide_credentials());
+                    let ready =
+                        std::future::poll_fn(|cx| Poll::Ready(credentials.as_mut().poll(cx))).await;
+                    match (ready, deadline) {
+                        (Poll::Ready(credential), _) => credential,
+                        (Poll::Pending, Some(deadline)) => {
+                            match tokio::time::timeout_at(deadline.into(), credentials).await {
+                                Ok(credential) => credential,
+                                Err(_) => {
+                                    let error = last.take().unwrap_or_else(|| {
+                                        Error::Credentials(CredentialsError::other(
+                                            "the call's deadline passed while the credentials were fetched",
+                                        ))
+                                    });
+                                    return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                                }
+                            }
                         }
+                        (Poll::Pending, None) => credentials.await,
                     }
+                    .map_err(Error::Credentials)?
                 }
-                (Poll::Pending, None) => credentials.await,
-            }
-            .map_err(Error::Credentials)?;
+            };
             let now = Instant::now();
             match inner
                 .rate_limiter

@@ -445,3 +445,38 @@ async fn the_deadline_bounds_fetching_credentials_and_nothing_is_sent() {
     assert_eq!(server.requests_received(), 0);
     server.shutdown().await;
 }
+
+/// Holds credentials already, and has no other way to give them.
+#[derive(Debug)]
+struct HeldOnly(Credential);
+
+impl vpc_client::credentials::ProvideCredentials for HeldOnly {
+    fn provide_credentials(&self) -> vpc_client::credentials::CredentialsFuture<'_> {
+        Box::pin(std::future::ready(Err(
+            vpc_client::credentials::CredentialsError::other("asked through the future"),
+        )))
+    }
+
+    fn credentials_now(&self) -> Option<Credential> {
+        Some(self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn credentials_held_already_are_used_without_the_future() {
+    let server = server().await;
+    let client = Client::builder()
+        .credentials(HeldOnly(demo_credential()))
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url(server.url()))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let response = client
+        .reset_vpn_connection(&example_request())
+        .await
+        .expect("signed with the held credentials");
+    assert!(!response.request_id.is_empty());
+    assert_eq!(server.requests_received(), 1);
+    server.shutdown().await;
+}

@@ -146,6 +146,14 @@ async fn static_credential_provides_itself() {
     let shared: Arc<dyn ProvideCredentials> = Arc::new(credential.clone());
     assert_eq!(shared.provide_credentials().await.unwrap(), credential);
     assert_eq!(shared.name(), "static credentials");
+
+    // Static credentials are there without waiting, through the pointers too; a
+    // provider that must look somewhere is asked the usual way.
+    assert_eq!(credential.credentials_now(), Some(credential.clone()));
+    assert_eq!(boxed.credentials_now(), Some(credential.clone()));
+    assert_eq!(shared.credentials_now(), Some(credential.clone()));
+    assert_eq!(full_env().credentials_now(), None);
+    assert_eq!(DefaultChain::new().credentials_now(), None);
 }
 
 // ---- environment -----------------------------------------------------------------
@@ -766,16 +774,26 @@ fn credential_secrets_are_zeroizing() {
     assert_zeroize_on_drop::<Credential>();
     assert_zeroize_on_drop::<Zeroizing<String>>();
 
-    // Explicit wiping goes through the same buffers.
+    // Explicit wiping empties the credential, whether it shares its secrets with a
+    // clone (it lets go of them) or holds them alone (they are wiped in place).
     let mut credential = Credential::new(SECRET_ID, SECRET_KEY).with_token(TOKEN);
-    let copy = credential.clone();
+    let mut copy = credential.clone();
     credential.zeroize();
     assert_eq!(credential.secret_key(), "");
     assert_eq!(credential.token(), None);
     assert_eq!(credential.secret_id(), "");
-    // A clone is an independent buffer, unaffected.
+    // The clone keeps the secrets, now held by it alone.
     assert_eq!(copy.secret_key(), SECRET_KEY);
     assert_eq!(copy.token(), Some(TOKEN));
+    copy.zeroize();
+    assert_eq!(copy.secret_key(), "");
+    assert_eq!(copy.token(), None);
+    assert_eq!(copy, credential);
+    // A token added to a clone stays on that clone.
+    let plain = Credential::new(SECRET_ID, SECRET_KEY);
+    let with_token = plain.clone().with_token(TOKEN);
+    assert_eq!(plain.token(), None);
+    assert_eq!(with_token.token(), Some(TOKEN));
 }
 
 #[test]

@@ -46,10 +46,18 @@ pub use profile::{
 
 /// One set of Tencent Cloud API credentials.
 ///
-/// The secret key and the token are wiped from memory when the value is dropped and
-/// never appear in `Debug` output.
+/// The secret key and the token are wiped from memory when the last clone is dropped
+/// and never appear in `Debug` output. Clones share one copy of the secrets (cloning
+/// is a reference count, not a copy), so a client that hands the same credentials to
+/// every call keeps one copy of them in memory and copies nothing per call.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
+    secrets: Arc<Secrets>,
+}
+
+/// What a [`Credential`] and its clones share.
+#[derive(Clone, PartialEq, Eq)]
+struct Secrets {
     secret_id: String,
     secret_key: Zeroizing<String>,
     token: Option<Zeroizing<String>>,
@@ -59,55 +67,73 @@ impl Credential {
     /// Long-term credentials: a SecretId and its SecretKey.
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Self {
-            secret_id: secret_id.into(),
-            secret_key: Zeroizing::new(secret_key.into()),
-            token: None,
+            secrets: Arc::new(Secrets {
+                secret_id: secret_id.into(),
+                secret_key: Zeroizing::new(secret_key.into()),
+                token: None,
+            }),
         }
     }
 
     /// Adds a session token (temporary credentials), sent as `X-TC-Token`.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Zeroizing::new(token.into()));
+        Arc::make_mut(&mut self.secrets).token = Some(Zeroizing::new(token.into()));
         self
     }
 
     /// The SecretId, which is not a secret and is sent in every `Authorization` header.
     pub fn secret_id(&self) -> &str {
-        &self.secret_id
+        &self.secrets.secret_id
     }
 
     /// The SecretKey. Handle with care: never log it.
     pub fn secret_key(&self) -> &str {
-        &self.secret_key
+        &self.secrets.secret_key
     }
 
     /// The session token of temporary credentials, if any. Never log it.
     pub fn token(&self) -> Option<&str> {
-        self.token.as_deref().map(String::as_str)
+        self.secrets.token.as_deref().map(String::as_str)
     }
 }
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credential")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &self.secrets.secret_id)
             .field("secret_key", &"<redacted>")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("token", &self.secrets.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
 
-/// Wipes the secret key and the token now (and the SecretId with them), leaving empty
-/// credentials. Dropping a `Credential` does the same to the secret key and the token.
+/// Wipes the secret key and the token now (and the SecretId with them), leaving this
+/// `Credential` empty. When clones share the secrets, this one lets go of them instead,
+/// and they are wiped when the last clone drops; dropping a `Credential` does the same.
 impl Zeroize for Credential {
     fn zeroize(&mut self) {
-        self.secret_id.zeroize();
-        self.secret_key.zeroize();
-        self.token.zeroize();
+        match Arc::get_mut(&mut self.secrets) {
+            Some(secrets) => {
+                secrets.secret_id.zeroize();
+                secrets.secret_key.zeroize();
+                secrets.token.zeroize();
+            }
+            None => self.secrets = Arc::new(Secrets::empty()),
+        }
     }
 }
 
-/// Every secret field is a [`Zeroizing`] buffer, wiped when the `Credential` drops.
+impl Secrets {
+    fn empty() -> Self {
+        Self {
+            secret_id: String::new(),
+            secret_key: Zeroizing::new(String::new()),
+            token: None,
+        }
+    }
+}
+
+/// Every secret field is a [`Zeroizing`] buffer, wiped when the last clone drops.
 impl ZeroizeOnDrop for Credential {}
 
 /// The future a [`ProvideCredentials`] implementation returns.
@@ -128,6 +154,14 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// provider; any other error stops the chain.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
 
+    /// Credentials the provider holds already and can hand over without waiting
+    /// (static credentials), or `None` (the default) to be asked through
+    /// [`provide_credentials`](Self::provide_credentials). The client asks this first
+    /// on every attempt, which spares it a boxed future per call.
+    fn credentials_now(&self) -> Option<Credential> {
+        None
+    }
+
     /// A short name for error messages, such as `environment` or `profile file`.
     fn name(&self) -> &str {
         "custom provider"
@@ -140,6 +174,10 @@ impl ProvideCredentials for Credential {
         Box::pin(std::future::ready(Ok(self.clone())))
     }
 
+    fn credentials_now(&self) -> Option<Credential> {
+        Some(self.clone())
+    }
+
     fn name(&self) -> &str {
         "static credentials"
     }
@@ -150,6 +188,10 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
         (**self).provide_credentials()
     }
 
+    fn credentials_now(&self) -> Option<Credential> {
+        (**self).credentials_now()
+    }
+
     fn name(&self) -> &str {
         (**self).name()
     }
@@ -158,6 +200,10 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()
+    }
+
+    fn credentials_now(&self) -> Option<Credential> {
+        (**self).credentials_now()
     }
 
     fn name(&self) -> &str {
