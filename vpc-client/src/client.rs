@@ -716,14 +716,15 @@ impl Client {
     ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let offset = self.inner.clock_offset.load(Ordering::Relaxed);
         let timestamp = local_now.saturating_add_signed(offset);
-        let request = self.signed_request::<A>(&credential, target, timestamp, body, timeout);
+        let request = self
+            .signed_request::<A>(&credential, target, timestamp, body, timeout)
+            .map_err(|message| Failure::from(Error::Request(message)))?;
         drop(credential);
         self.send::<A>(request, target, want_request_id).await
     }
 
-    /// The signed request. Its headers are built here when every value is valid (the
-    /// usual case); otherwise reqwest's builder gets the same values, so that the error
-    /// a value it refuses causes is reqwest's own, as it always was.
+    /// The signed request, its headers built into one map. A value no header may carry
+    /// (a token with a line break, say) is an error naming the header, never its value.
     fn signed_request<A: Action>(
         &self,
         credential: &Credential,
@@ -731,7 +732,7 @@ impl Client {
         timestamp: u64,
         body: Bytes,
         timeout: Option<Duration>,
-    ) -> Outgoing {
+    ) -> Result<reqwest::Request, String> {
         let signature = self.inner.signer.sign(
             credential,
             &SignableRequest {
@@ -742,84 +743,53 @@ impl Client {
                 body: &body,
             },
         );
-        let token = credential.token();
-        let authorization = signature.authorization;
-        let token_value = token.map(HeaderValue::from_str).transpose();
-        // The signer writes only ASCII of its own around the SecretId and the service
-        // name, so those two decide whether the value is a valid header value.
-        if let (true, Ok(token_value), Some(action), Some(version)) = (
-            is_header_value(credential.secret_id()) && is_header_value(A::SERVICE.name),
-            &token_value,
-            static_value(A::NAME),
-            static_value(A::SERVICE.version),
-        ) {
-            // Checked above: the conversion takes the text without copying it.
-            let Ok(authorization) = HeaderValue::try_from(authorization) else {
-                return Outgoing::Invalid(format!(
-                    "the request to {} could not be built: invalid Authorization value",
-                    target.url
-                ));
-            };
-            let mut headers = HeaderMap::with_capacity(12);
-            headers.insert(reqwest::header::HOST, target.host_header.clone());
-            headers.insert(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
-            headers.insert(reqwest::header::AUTHORIZATION, authorization);
-            headers.insert(X_TC_ACTION, action);
-            headers.insert(X_TC_VERSION, version);
-            headers.insert(X_TC_REGION, self.inner.region_header.clone());
-            headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
-            headers.insert(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
-            if let Some(token) = token_value {
-                headers.insert(X_TC_TOKEN, token.clone());
-            }
-            if let Some(language) = self.inner.language {
-                headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
-            }
-            let mut request = reqwest::Request::new(reqwest::Method::POST, target.url.clone());
-            *request.headers_mut() = headers;
-            *request.body_mut() = Some(body.into());
-            *request.timeout_mut() = timeout;
-            return Outgoing::Ready(request);
-        }
-        // Some value is refused: let reqwest's builder refuse it.
-        let mut builder = self
-            .inner
-            .http
-            .post(target.url.clone())
-            .header(reqwest::header::HOST, target.host_header.clone())
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
-        builder = builder
-            .header(reqwest::header::AUTHORIZATION, authorization)
-            .header(X_TC_ACTION, A::NAME)
-            .header(X_TC_VERSION, A::SERVICE.version)
-            .header(X_TC_REGION, self.inner.region_header.clone())
-            .header(X_TC_TIMESTAMP, HeaderValue::from(timestamp))
-            .header(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
-        if let Some(token) = token {
-            builder = builder.header(X_TC_TOKEN, token);
+        let invalid = |header: &str| {
+            format!(
+                "the request to {} could not be built: invalid {header} header value",
+                target.url
+            )
+        };
+        // Takes the text without copying it (after checking it).
+        let authorization =
+            HeaderValue::try_from(signature.authorization).map_err(|_| invalid("Authorization"))?;
+        let action = static_value(A::NAME).ok_or_else(|| invalid("X-TC-Action"))?;
+        let version = static_value(A::SERVICE.version).ok_or_else(|| invalid("X-TC-Version"))?;
+        let mut headers = HeaderMap::with_capacity(12);
+        headers.insert(reqwest::header::HOST, target.host_header.clone());
+        headers.insert(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
+        headers.insert(reqwest::header::AUTHORIZATION, authorization);
+        headers.insert(X_TC_ACTION, action);
+        headers.insert(X_TC_VERSION, version);
+        headers.insert(X_TC_REGION, self.inner.region_header.clone());
+        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+        headers.insert(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
+        if let Some(token) = credential.token() {
+            let token = HeaderValue::from_str(token).map_err(|_| invalid("X-TC-Token"))?;
+            headers.insert(X_TC_TOKEN, token);
         }
         if let Some(language) = self.inner.language {
-            builder = builder.header(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
+            headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
         }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
-        Outgoing::Builder(builder.body(body))
+        let mut request = reqwest::Request::new(reqwest::Method::POST, target.url.clone());
+        *request.headers_mut() = headers;
+        *request.body_mut() = Some(body.into());
+        *request.timeout_mut() = timeout;
+        Ok(request)
     }
 
     async fn send<A: Action>(
         &self,
-        request: Outgoing,
+        request: reqwest::Request,
         target: &Target,
         want_request_id: bool,
     ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
         let url = target.url.as_str();
-        let sent = match request {
-            Outgoing::Ready(request) => self.inner.http.execute(request).await,
-            Outgoing::Builder(builder) => builder.send().await,
-            Outgoing::Invalid(message) => return Err(Failure::from(Error::Request(message))),
-        };
-        let mut response = sent.map_err(|err| Failure::from(send_error(url, err)))?;
+        let mut response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|err| Failure::from(send_error(url, err)))?;
         let status = response.status().as_u16();
         // Kept as received (a cheap clone); the `Date` is read only for a failure.
         let content_type = response
@@ -887,19 +857,6 @@ impl Client {
             Err(error) => Err(fail(error)),
         }
     }
-}
-
-/// A request ready to send, or reqwest's builder holding a value it will refuse.
-enum Outgoing {
-    Ready(reqwest::Request),
-    Builder(reqwest::RequestBuilder),
-    /// Cannot happen (every value was checked), but is an error rather than a panic.
-    Invalid(String),
-}
-
-/// Whether `text` is a valid header value (what `HeaderValue` accepts).
-fn is_header_value(text: &str) -> bool {
-    text.bytes().all(|b| (b >= 32 && b != 127) || b == b'\t')
 }
 
 /// A `&'static str` as a header value without copying it, when it is a valid one.

@@ -18,9 +18,12 @@ async fn server() -> RunningServer {
         .expect("local endpoint starts")
 }
 
-fn client(server: &RunningServer, credential: Credential) -> Client {
+fn client(
+    server: &RunningServer,
+    credentials: impl vpc_client::credentials::ProvideCredentials + 'static,
+) -> Client {
     Client::builder()
-        .credentials(credential)
+        .credentials(credentials)
         .region("ap-guangzhou")
         .endpoint(Endpoint::Url(server.url()))
         .timeout(Duration::from_secs(5))
@@ -465,13 +468,7 @@ impl vpc_client::credentials::ProvideCredentials for HeldOnly {
 #[tokio::test]
 async fn credentials_held_already_are_used_without_the_future() {
     let server = server().await;
-    let client = Client::builder()
-        .credentials(HeldOnly(demo_credential()))
-        .region("ap-guangzhou")
-        .endpoint(Endpoint::Url(server.url()))
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds");
+    let client = client(&server, HeldOnly(demo_credential()));
     let response = client
         .reset_vpn_connection(&example_request())
         .await
