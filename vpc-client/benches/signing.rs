@@ -6,7 +6,11 @@
 //! - `signed_headers`: a whole request's signed header set, as a client builds it.
 //! - `hashing_floor`: the hashing no TC3 implementation can avoid: SHA-256 of the
 //!   body, SHA-256 of the canonical request, one HMAC over the string to sign from a
-//!   pre-keyed state. `sign_warm` divided by this is the overhead of everything else.
+//!   pre-keyed state, through the streaming `sha2`/`hmac` APIs. `sign_warm` divided by
+//!   this is the overhead of everything else.
+//! - `compression_floor`: the same 8 SHA-256 block compressions (2 body, 3 canonical
+//!   request, 2 inner and 1 outer HMAC), called directly with nothing around them. No
+//!   implementation can go below it; `sign_warm` divided by this is the strict ratio.
 //!
 //! Run with `cargo bench -p vpc-client --bench signing`.
 
@@ -126,5 +130,18 @@ fn hashing_floor(bencher: Bencher<'_, '_>) {
         let mut mac = black_box(&keyed).clone();
         mac.update(black_box(sts.as_bytes()));
         (body_hash, canonical_hash, mac.finalize().into_bytes())
+    });
+}
+
+#[divan::bench]
+fn compression_floor(bencher: Bencher<'_, '_>) {
+    // Eight distinct blocks, compressed one call each, as the signer's messages are.
+    let blocks: [[u8; 64]; 8] = std::array::from_fn(|i| [i as u8; 64]);
+    bencher.bench_local(|| {
+        let mut state = [0x6a09_e667u32; 8];
+        for block in black_box(&blocks) {
+            sha2::block_api::compress256(&mut state, std::slice::from_ref(block));
+        }
+        state
     });
 }

@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
+use sha2::block_api::compress256;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -117,6 +118,13 @@ pub fn utc_date(timestamp: u64) -> String {
 /// One `Signer` is shared by every clone of a client. The cache holds a single entry:
 /// a client signs with one credential at a time, and a new day, service or key simply
 /// replaces the entry. A key is never reused for a different secret key.
+///
+/// The warm path hashes at the block level: the cache keeps the two SHA-256 states an
+/// HMAC keyed with `kSigning` starts from, and each message (body, canonical request,
+/// string to sign) is padded in place and handed to the SHA-256 compression function
+/// directly. It compresses exactly the blocks the textbook steps compress; it only
+/// skips the copying through a streaming hasher's buffer. The property tests check it
+/// against the step functions above, which use the streaming `sha2`/`hmac` APIs.
 #[derive(Default)]
 pub struct Signer {
     cache: Mutex<Option<CachedKey>>,
@@ -124,10 +132,114 @@ pub struct Signer {
 
 struct CachedKey {
     secret_key: Zeroizing<String>,
+    /// Days since the Unix epoch of `date`: a timestamp of the same day reuses it.
+    day: u64,
     date: [u8; 10],
     service: String,
-    /// HMAC state already keyed with `kSigning`: cloning it skips the key schedule.
-    keyed: HmacSha256,
+    keyed: KeyedStates,
+}
+
+/// The SHA-256 states after the first block of an HMAC-SHA256 (key XOR ipad, key XOR
+/// opad). Starting from them skips the key schedule. Wiped when dropped: they are as
+/// good as the key for signing.
+#[derive(Clone)]
+struct KeyedStates {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl Drop for KeyedStates {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+impl KeyedStates {
+    fn new(key: &[u8; 32]) -> Self {
+        let mut ipad = Zeroizing::new([[0x36u8; 64]]);
+        let mut opad = Zeroizing::new([[0x5cu8; 64]]);
+        for (i, byte) in key.iter().enumerate() {
+            ipad[0][i] ^= byte;
+            opad[0][i] ^= byte;
+        }
+        let mut states = Self {
+            inner: SHA256_IV,
+            outer: SHA256_IV,
+        };
+        compress256(&mut states.inner, &*ipad);
+        compress256(&mut states.outer, &*opad);
+        states
+    }
+
+    /// HMAC-SHA256 of `parts`, joined, under the key these states were made from.
+    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        // The inner hash and the outer block are not secret: together with the
+        // message they give the MAC, which is sent, and nothing of the key.
+        let inner = sha256_joined(self.inner, 64, parts);
+        let mut block = [[0u8; 64]];
+        block[0][..32].copy_from_slice(&inner);
+        block[0][32] = 0x80;
+        block[0][56..].copy_from_slice(&((64u64 + 32) * 8).to_be_bytes());
+        let mut outer = self.outer;
+        compress256(&mut outer, &block);
+        digest_bytes(&outer)
+    }
+}
+
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// Finishes a SHA-256 that has compressed `prefix_len` bytes into `state` (a multiple
+/// of 64) with `message`: its whole blocks straight from the slice, then the tail with
+/// the padding and the bit length (FIPS 180-4, 5.1.1) in one or two blocks.
+fn sha256_from(mut state: [u32; 8], prefix_len: u64, message: &[u8]) -> [u8; 32] {
+    let (blocks, tail) = message.as_chunks::<64>();
+    compress256(&mut state, blocks);
+    let mut last = [[0u8; 64]; 2];
+    let used = if tail.len() < 56 { 1 } else { 2 };
+    let flat = last.as_flattened_mut();
+    flat[..tail.len()].copy_from_slice(tail);
+    flat[tail.len()] = 0x80;
+    let bits = (prefix_len + message.len() as u64).wrapping_mul(8);
+    flat[used * 64 - 8..used * 64].copy_from_slice(&bits.to_be_bytes());
+    compress256(&mut state, &last[..used]);
+    digest_bytes(&state)
+}
+
+fn digest_bytes(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// SHA-256 of `parts` joined: on the stack when they fit 256 bytes (the usual case),
+/// else on the heap (a long host or content type). Either way the message is
+/// contiguous, so [`sha256_from`] compresses its whole blocks in place.
+fn sha256_joined(state: [u32; 8], prefix_len: u64, parts: &[&[u8]]) -> [u8; 32] {
+    let mut stack = [0u8; 256];
+    let total: usize = parts.iter().map(|part| part.len()).sum();
+    if total > stack.len() {
+        return sha256_from(state, prefix_len, &parts.concat());
+    }
+    let mut at = 0;
+    for part in parts {
+        stack[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    sha256_from(state, prefix_len, &stack[..at])
 }
 
 impl fmt::Debug for Signer {
@@ -144,12 +256,12 @@ impl Signer {
 
     /// Signs `request` with `credential` and returns the `Authorization` header value.
     pub fn sign(&self, credential: &Credential, request: &SignableRequest<'_>) -> Signature {
-        let date = utc_date_bytes(request.timestamp);
-        let mut mac = self.keyed_mac(credential.secret_key(), &date, request.service);
+        let (keyed, date) = self.keyed(credential.secret_key(), request);
 
-        let payload_hex = hex_array(&Sha256::digest(request.body).into());
-        let mut canonical = Sha256::new();
-        feed(
+        let payload_hex = hex_array(&sha256_from(SHA256_IV, 0, request.body));
+        let canonical_hex = hex_array(&sha256_joined(
+            SHA256_IV,
+            0,
             &[
                 b"POST\n/\n\ncontent-type:",
                 request.content_type.as_bytes(),
@@ -158,26 +270,20 @@ impl Signer {
                 b"\n\ncontent-type;host\n",
                 &payload_hex,
             ],
-            |part| canonical.update(part),
-        );
-        let canonical_hex = hex_array(&canonical.finalize().into());
+        ));
 
         let mut ts_buf = [0u8; 20];
         let ts = format_u64(request.timestamp, &mut ts_buf);
-        feed(
-            &[
-                b"TC3-HMAC-SHA256\n",
-                ts,
-                b"\n",
-                &date,
-                b"/",
-                request.service.as_bytes(),
-                b"/tc3_request\n",
-                &canonical_hex,
-            ],
-            |part| mac.update(part),
-        );
-        let sig = hex_array(&mac.finalize().into_bytes().into());
+        let sig = hex_array(&keyed.mac(&[
+            b"TC3-HMAC-SHA256\n",
+            ts,
+            b"\n",
+            &date,
+            b"/",
+            request.service.as_bytes(),
+            b"/tc3_request\n",
+            &canonical_hex,
+        ]));
 
         const CREDENTIAL: &[u8] = b" Credential=";
         const SCOPE_END: &[u8] = b"/tc3_request, SignedHeaders=content-type;host, Signature=";
@@ -205,7 +311,10 @@ impl Signer {
         Signature { authorization }
     }
 
-    fn keyed_mac(&self, secret_key: &str, date: &[u8; 10], service: &str) -> HmacSha256 {
+    /// The keyed states for this secret key, the request's UTC day and service, and
+    /// that day as `YYYY-MM-DD`: from the cache when it holds them, else derived.
+    fn keyed(&self, secret_key: &str, request: &SignableRequest<'_>) -> (KeyedStates, [u8; 10]) {
+        let day = request.timestamp / 86_400;
         // A poisoned lock only means another thread panicked mid-update; the entry is
         // then rebuilt below, so recover the guard instead of propagating the panic.
         let mut cache = self
@@ -213,43 +322,25 @@ impl Signer {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(entry) = cache.as_ref()
-            && entry.date == *date
-            && entry.service == service
+            && entry.day == day
+            && entry.service == request.service
             && entry.secret_key.as_str() == secret_key
         {
-            return entry.keyed.clone();
+            return (entry.keyed.clone(), entry.date);
         }
-        let date_str = String::from_utf8_lossy(date);
-        let key = derive_signing_key(secret_key, &date_str, service);
-        let keyed = new_mac(&*key);
+        let date = utc_date_bytes(request.timestamp);
+        let date_str = String::from_utf8_lossy(&date);
+        let key = derive_signing_key(secret_key, &date_str, request.service);
+        let keyed = KeyedStates::new(&key);
         *cache = Some(CachedKey {
             secret_key: Zeroizing::new(secret_key.to_owned()),
-            date: *date,
-            service: service.to_owned(),
+            day,
+            date,
+            service: request.service.to_owned(),
             keyed: keyed.clone(),
         });
-        keyed
+        (keyed, date)
     }
-}
-
-/// Hands `parts` to `update` as one slice when they fit a stack buffer (the usual
-/// case: a hasher takes one long update faster than several short ones), else one by
-/// one. The bytes hashed are the same either way.
-fn feed(parts: &[&[u8]], mut update: impl FnMut(&[u8])) {
-    let mut buffer = [0u8; 256];
-    let total: usize = parts.iter().map(|part| part.len()).sum();
-    if total > buffer.len() {
-        for part in parts {
-            update(part);
-        }
-        return;
-    }
-    let mut at = 0;
-    for part in parts {
-        buffer[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
-    }
-    update(&buffer[..at]);
 }
 
 fn new_mac(key: &[u8]) -> HmacSha256 {
@@ -461,6 +552,94 @@ mod tests {
             b,
             Signer::new().sign(&Credential::new("ID", "key-b"), &request)
         );
+    }
+
+    /// Every padding case: tails of 0..=63 bytes (one or two final blocks, 55/56 the
+    /// boundary), after 0, 1 and 4 whole blocks, with and without a compressed prefix.
+    #[test]
+    fn block_level_sha256_matches_the_streaming_hasher() {
+        let data: Vec<u8> = (0..=u8::MAX).cycle().take(64 * 5 + 64).collect();
+        let prefix = [0xa5u8; 64];
+        let mut after_prefix = SHA256_IV;
+        compress256(&mut after_prefix, &[prefix]);
+        for len in 0..data.len() {
+            let message = &data[..len];
+            let expected: [u8; 32] = Sha256::digest(message).into();
+            assert_eq!(sha256_from(SHA256_IV, 0, message), expected, "length {len}");
+
+            let mut streaming = Sha256::new();
+            streaming.update(prefix);
+            streaming.update(message);
+            let expected: [u8; 32] = streaming.finalize().into();
+            assert_eq!(
+                sha256_from(after_prefix, 64, message),
+                expected,
+                "length {len} after a block"
+            );
+        }
+    }
+
+    #[test]
+    fn keyed_states_match_the_hmac_crate() {
+        let key = derive_signing_key("SECRETEXAMPLE", "2023-11-14", "vpc");
+        let keyed = KeyedStates::new(&key);
+        let data: Vec<u8> = (0..=u8::MAX).cycle().take(300).collect();
+        for len in 0..data.len() {
+            let message = &data[..len];
+            assert_eq!(keyed.mac(&[message]), *hmac(&*key, message), "length {len}");
+        }
+    }
+
+    #[test]
+    fn long_parts_are_joined_on_the_heap() {
+        let long = vec![b'h'; 300];
+        let expected: [u8; 32] = Sha256::digest([&b"host:"[..], &long].concat()).into();
+        assert_eq!(sha256_joined(SHA256_IV, 0, &[b"host:", &long]), expected);
+        let expected: [u8; 32] = Sha256::digest(b"abc").into();
+        assert_eq!(sha256_joined(SHA256_IV, 0, &[b"a", b"", b"bc"]), expected);
+        // A long host changes nothing but where the canonical request is joined.
+        let credential = Credential::new("AKIDEXAMPLE", "SECRETEXAMPLE");
+        let host = "h".repeat(300);
+        let request = SignableRequest {
+            service: "vpc",
+            host: &host,
+            content_type: "application/json",
+            timestamp: 1_700_000_000,
+            body: b"{}",
+        };
+        let canonical = canonical_request("application/json", &host, &hashed_payload(b"{}"));
+        let key = derive_signing_key("SECRETEXAMPLE", "2023-11-14", "vpc");
+        let expected = signature_hex(
+            &key,
+            &string_to_sign(1_700_000_000, "vpc", &sha_hex(&canonical)),
+        );
+        assert_eq!(
+            Signer::new().sign(&credential, &request).signature(),
+            expected
+        );
+    }
+
+    #[test]
+    fn a_new_day_derives_a_new_key() {
+        let signer = Signer::new();
+        let credential = Credential::new("AKIDEXAMPLE", "SECRETEXAMPLE");
+        let at = |timestamp| SignableRequest {
+            service: "vpc",
+            host: "vpc.tencentcloudapi.com",
+            content_type: "application/json",
+            timestamp,
+            body: b"{}",
+        };
+        // The last second of 2023-11-14 and the first of 2023-11-15, from one signer.
+        for timestamp in [1_700_006_399, 1_700_006_400, 1_700_006_399] {
+            let signed = signer.sign(&credential, &at(timestamp));
+            assert_eq!(signed, Signer::new().sign(&credential, &at(timestamp)));
+            assert!(
+                signed
+                    .authorization
+                    .contains(&format!("/{}/vpc/", utc_date(timestamp)))
+            );
+        }
     }
 
     #[test]
