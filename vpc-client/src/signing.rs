@@ -175,8 +175,9 @@ impl KeyedStates {
 
     /// HMAC-SHA256 of `parts`, joined, under the key these states were made from.
     fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        // The inner hash and the outer block are not secret: together with the
-        // message they give the MAC, which is sent, and nothing of the key.
+        // The inner hash and the outer block are not wiped: neither reveals the key,
+        // and the MAC they lead to is sent anyway. (The state copies made on the way
+        // live on the stack only, as with the `hmac` crate's clones before.)
         let inner = sha256_joined(self.inner, 64, parts);
         let mut block = [[0u8; 64]];
         block[0][..32].copy_from_slice(&inner);
