@@ -175,17 +175,12 @@ impl KeyedStates {
 
     /// HMAC-SHA256 of `parts`, joined, under the key these states were made from.
     fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        // The inner hash and the outer block are not wiped: neither reveals the key,
-        // and the MAC they lead to is sent anyway. (The state copies made on the way
-        // live on the stack only, as with the `hmac` crate's clones before.)
+        // The inner hash is not wiped: it does not reveal the key, and the MAC it
+        // leads to is sent anyway. (The state copies made on the way live on the
+        // stack only, as with the `hmac` crate's clones before.)
         let inner = sha256_joined(self.inner, 64, parts);
-        let mut block = [[0u8; 64]];
-        block[0][..32].copy_from_slice(&inner);
-        block[0][32] = 0x80;
-        block[0][56..].copy_from_slice(&((64u64 + 32) * 8).to_be_bytes());
-        let mut outer = self.outer;
-        compress256(&mut outer, &block);
-        digest_bytes(&outer)
+        // 32 bytes after the opad block: one padded block, one compression.
+        sha256_from(self.outer, 64, &inner)
     }
 }
 
@@ -555,8 +550,9 @@ mod tests {
         );
     }
 
-    /// Every padding case: tails of 0..=63 bytes (one or two final blocks, 55/56 the
-    /// boundary), after 0, 1 and 4 whole blocks, with and without a compressed prefix.
+    /// Every padding case: every length 0..=383, so tails of 0..=63 bytes (one or two
+    /// final blocks, 55/56 the boundary) after 0 to 5 whole blocks, with and without a
+    /// compressed prefix block.
     #[test]
     fn block_level_sha256_matches_the_streaming_hasher() {
         let data: Vec<u8> = (0..=u8::MAX).cycle().take(64 * 5 + 64).collect();
