@@ -62,6 +62,17 @@ pub struct Action {
     /// A short human title (`api.json`'s `name`, for example `Resets a VPN tunnel`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The Chinese document, where `document` holds another language's (the English one
+    /// of the international site); absent when `document` is the only text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_zh: Option<String>,
+    /// The Chinese title, where `title` holds another language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
+    /// Published on the China site only: the international site's description does not
+    /// have it, so it is called through the China endpoint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub china_only: bool,
     /// Whether the action is online or deprecated; absent where the description does
     /// not say (read as online).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +182,12 @@ pub enum Status {
 pub struct Object {
     /// What the object describes.
     pub document: String,
+    /// The Chinese document, where `document` holds another language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_zh: Option<String>,
+    /// Published on the China site only (the international description does not have it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub china_only: bool,
     /// The object's members.
     pub members: Vec<Member>,
     /// Where Tencent uses it (`in`, `out` or `both`), informational.
@@ -204,6 +221,16 @@ pub struct Member {
     /// An example value, as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
+    /// The Chinese document, where `document` holds another language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_zh: Option<String>,
+    /// The Chinese description's example value, where it differs from `example`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_zh: Option<String>,
+    /// Published on the China site only: the international site's description of the
+    /// same action or object does not have this member.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub china_only: bool,
     /// Tencent marks some members disabled: accepted but without effect.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
@@ -227,6 +254,9 @@ pub struct ErrorCode {
     pub code: String,
     /// What the code means, as the document says it.
     pub description: String,
+    /// The Chinese description, where `description` holds another language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
 }
 
 /// A worked example from the action's document.
@@ -239,6 +269,13 @@ pub struct Example {
     /// What the example shows.
     #[serde(default)]
     pub document: String,
+    /// The Chinese title of the same example, where `title` holds another language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
+    /// The Chinese document of the same example, where `document` holds another
+    /// language's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_zh: Option<String>,
     /// The request body.
     pub input: serde_json::Value,
     /// The full response, `{"Response": {...}}`.

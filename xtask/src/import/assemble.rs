@@ -1,5 +1,6 @@
-//! Assembly: `api.json` + `examples.json` + the error table + the overlay -> one
-//! [`Spec`], and the [`Report`] of everything worth a look.
+//! Assembly: `api.json` + the error table + the overlay -> one [`Spec`], then each
+//! `examples.json` attached to it ([`attach_examples`]), and the [`Report`] of everything
+//! worth a look.
 //!
 //! Each action's request and response structures (`XRequest`/`XResponse`) are inlined as
 //! the action's `input`/`output` and left out of `objects`, unless a member refers to them.
@@ -15,8 +16,9 @@ use api_spec::model::{Action, ErrorCode, Member, Object, Spec};
 use super::errors::ErrorTable;
 use super::examples::{self, Schema, SkipKind};
 use super::overlay::{Overlay, default_endpoints};
-use super::report::{Report, Skip};
+use super::report::{ExampleCounts, Report, Skip};
 use super::tccli::{ApiJson, ApiMember, ExamplesJson};
+use api_spec::model::Example;
 
 /// The `$schema` every written spec carries.
 pub(crate) const SCHEMA_REF: &str = "./schema.json";
@@ -26,25 +28,22 @@ pub(crate) const SCHEMA_REF: &str = "./schema.json";
 pub(crate) struct FileNames<'a> {
     /// `api.json`.
     pub(crate) api: &'a str,
-    /// `examples.json`.
-    pub(crate) examples: &'a str,
     /// The error table.
     pub(crate) errors: &'a str,
     /// The overlay, when there is one.
     pub(crate) overlay: Option<&'a str>,
 }
 
-/// Builds the spec.
+/// Builds the spec, without examples ([`attach_examples`] adds them).
 ///
 /// # Errors
 ///
 /// When the inputs contradict each other in a way no spec can express: an action's
-/// request/response object is missing, the error table or examples describe another
-/// service or version, or the overlay names an action `api.json` does not have or gives
-/// a rate limit of 0. Each error names the file and the JSON pointer.
+/// request/response object is missing, the error table describes another service or
+/// version, or the overlay names an action `api.json` does not have or gives a rate limit
+/// of 0. Each error names the file and the JSON pointer.
 pub(crate) fn assemble(
     api: &ApiJson,
-    examples_json: &ExamplesJson,
     table: &ErrorTable,
     overlay: &Overlay,
     files: FileNames<'_>,
@@ -59,12 +58,7 @@ pub(crate) fn assemble(
     };
     check_table_header(table, &service, &version, files.errors)?;
     check_overlay(api, overlay, files.overlay.unwrap_or("the overlay"))?;
-    if api.version != examples_json.version {
-        report.notes.push(format!(
-            "{} has format version {:?}, {} has {:?}",
-            files.api, api.version, files.examples, examples_json.version
-        ));
-    }
+    report.format_version = api.version.clone();
 
     let structures = request_response_structures(api, files.api, &mut report)?;
     let objects = objects(api, &structures, &mut report);
@@ -106,6 +100,9 @@ pub(crate) fn assemble(
             Action {
                 document: entry.document.clone(),
                 title: Some(entry.name.clone()),
+                document_zh: None,
+                title_zh: None,
+                china_only: false,
                 status: entry.status,
                 skip_sign: entry.skip_sign.unwrap_or(false),
                 rate_limit: curated.and_then(|c| c.rate_limit),
@@ -119,50 +116,6 @@ pub(crate) fn assemble(
         );
     }
     error_table_coverage(api, table, &mut report);
-
-    for (name, list) in &examples_json.actions {
-        let Some(action) = actions.get(name) else {
-            for example in list {
-                report.skipped.push(Skip {
-                    action: name.clone(),
-                    title: example.title.clone(),
-                    kind: SkipKind::UnknownAction,
-                    reason: format!("{} has no action `{name}`", files.api),
-                });
-            }
-            continue;
-        };
-        let schema = Schema {
-            action: name,
-            version: &version,
-            input: &action.input,
-            objects: &objects,
-        };
-        let mut converted = Vec::new();
-        for example in list {
-            match examples::convert(example, &schema) {
-                Ok(done) => {
-                    report.notes.extend(
-                        done.notes
-                            .iter()
-                            .map(|n| format!("{name} \"{}\": {n}", example.title)),
-                    );
-                    report.values_coerced += done.coerced;
-                    converted.push(done.example);
-                }
-                Err(failure) => report.skipped.push(Skip {
-                    action: name.clone(),
-                    title: example.title.clone(),
-                    kind: failure.kind,
-                    reason: failure.reason,
-                }),
-            }
-        }
-        report.examples_converted += converted.len();
-        if let Some(action) = actions.get_mut(name) {
-            action.examples = converted;
-        }
-    }
 
     let mut objects = objects;
     for (name, action) in &overlay.hand_written_actions {
@@ -191,6 +144,99 @@ pub(crate) fn assemble(
     Ok((spec, report))
 }
 
+/// Converts the examples of one `examples.json` (named `file`) against `spec` and appends
+/// them to their actions. An example equal to one the action has already (same request
+/// body, same answer: the other site's copy) is kept once; its title and document join
+/// the kept one as the Chinese text when they differ. Examples of an action the spec does
+/// not have are skipped and reported (`api` names the description that decides).
+pub(crate) fn attach_examples(
+    spec: &mut Spec,
+    examples_json: &ExamplesJson,
+    file: &str,
+    api: &str,
+    report: &mut Report,
+) {
+    if examples_json.version != report.format_version {
+        report.notes.push(format!(
+            "{api} has format version {:?}, {file} has {:?}",
+            report.format_version, examples_json.version
+        ));
+    }
+    let mut counts = ExampleCounts {
+        file: file.to_owned(),
+        ..ExampleCounts::default()
+    };
+    for (name, list) in &examples_json.actions {
+        let Some(action) = spec.actions.get(name) else {
+            for example in list {
+                report.skipped.push(Skip {
+                    action: name.clone(),
+                    title: example.title.clone(),
+                    kind: SkipKind::UnknownAction,
+                    reason: format!("{api} has no action `{name}`"),
+                });
+                counts.skipped += 1;
+            }
+            continue;
+        };
+        let schema = Schema {
+            action: name,
+            version: &spec.version,
+            input: &action.input,
+            objects: &spec.objects,
+        };
+        let mut converted: Vec<Example> = Vec::new();
+        for example in list {
+            match examples::convert(example, &schema) {
+                Ok(done) => {
+                    report.notes.extend(
+                        done.notes
+                            .iter()
+                            .map(|n| format!("{name} \"{}\": {n}", example.title)),
+                    );
+                    report.values_coerced += done.coerced;
+                    converted.push(done.example);
+                }
+                Err(failure) => {
+                    counts.skipped += 1;
+                    report.skipped.push(Skip {
+                        action: name.clone(),
+                        title: example.title.clone(),
+                        kind: failure.kind,
+                        reason: failure.reason,
+                    });
+                }
+            }
+        }
+        let Some(action) = spec.actions.get_mut(name) else {
+            continue;
+        };
+        for example in converted {
+            let same = action
+                .examples
+                .iter_mut()
+                .find(|e| e.input == example.input && e.output == example.output);
+            match same {
+                Some(kept) => {
+                    counts.duplicates += 1;
+                    if kept.title_zh.is_none() && kept.title != example.title {
+                        kept.title_zh = Some(example.title);
+                    }
+                    if kept.document_zh.is_none() && kept.document != example.document {
+                        kept.document_zh = Some(example.document);
+                    }
+                }
+                None => {
+                    counts.converted += 1;
+                    action.examples.push(example);
+                }
+            }
+        }
+    }
+    report.examples_converted += counts.converted;
+    report.examples_by_file.push(counts);
+}
+
 /// One `api.json` member as the spec writes it; `at` names it in notes.
 fn member(m: &ApiMember, at: &str, report: &mut Report) -> Member {
     if let Some(flag) = m.required.filter(|f| f.from_integer) {
@@ -207,6 +253,9 @@ fn member(m: &ApiMember, at: &str, report: &mut Report) -> Member {
         required: m.required.is_some_and(|f| f.value),
         document: m.document.clone(),
         example: m.example.clone(),
+        document_zh: None,
+        example_zh: None,
+        china_only: false,
         disabled: m.disabled.unwrap_or(false),
         deprecated: false,
         value_allowed_null: m.value_allowed_null.unwrap_or(false),
@@ -276,9 +325,9 @@ fn request_response_structures(
 ) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
     let mut structures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, action) in &api.actions {
-        for (side, object, suffix, what) in [
-            ("input", &action.input, "Request", "request"),
-            ("output", &action.output, "Response", "response"),
+        for (side, object, suffix, what, zh) in [
+            ("input", &action.input, "Request", "request", "请求参数结构体"),
+            ("output", &action.output, "Response", "response", "返回参数结构体"),
         ] {
             let Some(entry) = api.objects.get(object) else {
                 anyhow::bail!(
@@ -291,8 +340,9 @@ fn request_response_structures(
                     "{name}: the {side} structure is `{object}`, not `{name}{suffix}`"
                 ));
             }
+            // The English description's boilerplate, or the Chinese one's.
             let boilerplate = format!("{name} {what} structure.");
-            if entry.document != boilerplate {
+            if entry.document != boilerplate && entry.document != format!("{name}{zh}") {
                 report.notes.push(format!(
                     "{name}: the {side} structure `{object}` is documented {:?}, not {boilerplate:?} (that document is not in the spec)",
                     entry.document
@@ -352,6 +402,8 @@ fn objects(
             name.clone(),
             Object {
                 document: object.document.clone(),
+                document_zh: None,
+                china_only: false,
                 members,
                 usage: object.usage.map(|u| u.as_str().to_owned()),
             },
@@ -407,6 +459,7 @@ fn action_errors(
         out.push(ErrorCode {
             code: code.clone(),
             description,
+            description_zh: None,
         });
     }
     report.errors.codes += out.len();

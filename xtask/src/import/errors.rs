@@ -29,6 +29,19 @@ pub(crate) struct ErrorTable {
     pub(crate) descriptions: BTreeMap<String, String>,
 }
 
+impl ErrorTable {
+    /// A table of `service` at `version` that lists no codes.
+    pub(crate) fn empty(service: &str, version: &str) -> Self {
+        Self {
+            _about: String::new(),
+            service: service.to_owned(),
+            version: version.to_owned(),
+            actions: BTreeMap::new(),
+            descriptions: BTreeMap::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::json::parse;

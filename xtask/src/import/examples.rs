@@ -147,6 +147,8 @@ pub(crate) fn convert(example: &ApiExample, schema: &Schema<'_>) -> Result<Conve
         example: Example {
             title: example.title.clone(),
             document: example.document.clone(),
+            title_zh: None,
+            document_zh: None,
             input: Value::Object(body),
             output,
         },
@@ -187,17 +189,19 @@ pub(crate) fn request_body(
 }
 
 /// Whether a line is tccli's stand-in for the common parameters: `<Common request
-/// parameters>` in any case, singular or plural, with or without a leading `&`.
+/// parameters>` in any case, singular or plural, or the Chinese description's
+/// `<公共请求参数>`, with or without a leading `&`.
 pub(crate) fn is_placeholder(line: &str) -> bool {
     let line = line.trim();
     let line = line.strip_prefix('&').unwrap_or(line).trim();
     line.strip_prefix('<')
         .and_then(|rest| rest.strip_suffix('>'))
         .is_some_and(|inner| {
-            inner
-                .trim()
-                .to_ascii_lowercase()
-                .starts_with("common request parameter")
+            let inner = inner.trim();
+            inner == "公共请求参数"
+                || inner
+                    .to_ascii_lowercase()
+                    .starts_with("common request parameter")
         })
 }
 
@@ -914,6 +918,8 @@ mod tests {
             "&<common request parameters>",
             "<Common request parameter>",
             "  &< Common Request Parameters >  ",
+            "<公共请求参数>",
+            "&<公共请求参数>",
         ] {
             assert!(is_placeholder(placeholder), "{placeholder}");
         }

@@ -1,18 +1,24 @@
 //! `cargo xtask import [--check]`: tccli's machine-readable API description (`api.json`,
 //! `examples.json`), a per-action error table and a hand-kept overlay become a spec file,
-//! deterministically (same inputs, same bytes).
+//! deterministically (same inputs, same bytes). Optionally a second description, the
+//! international site's (English, fewer actions), is merged in: the first decides what
+//! exists, the second gives its documents and says what the international site publishes.
 //!
-//! One phase per module: [`tccli`] and [`errors`] read Tencent's files strictly, [`overlay`]
-//! reads the hand-kept additions, [`examples`] turns request texts into typed request
-//! bodies, [`assemble`] builds the [`Spec`](api_spec::model::Spec), and [`report`] says
-//! what happened. Nothing here knows about VPC: the service and version come from
-//! `api.json`'s metadata, everything else from the overlay or the API 3.0 defaults.
+//! One phase per module: [`tccli`], [`errors`] and [`rate_limits`] read Tencent's files
+//! and the collected limits strictly, [`overlay`] reads the hand-kept additions,
+//! [`assemble`] builds a [`Spec`](api_spec::model::Spec) from one description, [`merge`]
+//! folds the international description into it, [`examples`] turns request texts into
+//! typed request bodies, and [`report`] says what happened. Nothing here knows about VPC:
+//! the service and version come from `api.json`'s metadata, everything else from the
+//! overlay or the API 3.0 defaults.
 
 mod assemble;
 mod errors;
 mod examples;
 mod json;
+mod merge;
 mod overlay;
+mod rate_limits;
 mod report;
 mod tccli;
 
@@ -32,9 +38,12 @@ pub const VPC_SPEC: &str = "api-spec/vpc.json";
 
 const USAGE: &str = "\
 usage: cargo xtask import [--check]
-         (api-spec/sources/{api.json,examples.json,vpc-error-codes.json,overlay.json} -> api-spec/vpc.json)
-       cargo xtask import --tccli DIR --errors FILE [--overlay FILE] --out FILE [--check]
-         (DIR holds tccli's api.json and examples.json of any service)";
+         (api-spec/sources/{china,intl}/ and the tables beside them -> api-spec/vpc.json)
+       cargo xtask import --tccli DIR --errors FILE [--intl-tccli DIR --intl-errors FILE]
+                          [--rate-limits FILE] [--overlay FILE] --out FILE [--check]
+         (DIR holds tccli's api.json and examples.json of any service: the China site's
+          description decides what exists; --intl-tccli adds the international site's
+          English documents and says what it publishes)";
 
 /// The files one import reads and writes.
 #[derive(Debug, Clone)]
@@ -47,21 +56,44 @@ pub struct Paths {
     pub errors: PathBuf,
     /// The overlay, if any.
     pub overlay: Option<PathBuf>,
+    /// The international site's description, merged into the first, if any.
+    pub intl: Option<IntlPaths>,
+    /// The collected per-action rate limits, if any.
+    pub rate_limits: Option<PathBuf>,
     /// The spec to write or check.
     pub out: PathBuf,
     /// Paths are shown relative to this directory in messages (when they are inside it).
     pub shown_from: PathBuf,
 }
 
+/// The files of the international site's description.
+#[derive(Debug, Clone)]
+pub struct IntlPaths {
+    /// Its `api.json`.
+    pub api: PathBuf,
+    /// Its `examples.json`.
+    pub examples: PathBuf,
+    /// Its per-action error table (English descriptions).
+    pub errors: PathBuf,
+}
+
 impl Paths {
-    /// The VPC import: `api-spec/sources/*` -> `api-spec/vpc.json` under `root`.
+    /// The VPC import: `api-spec/sources/*` -> `api-spec/vpc.json` under `root`: the China
+    /// site's description (`china/`), the international site's (`intl/`), both error
+    /// tables, the rate limits and the overlay.
     pub fn vpc(root: &Path) -> Self {
         let sources = root.join(SOURCES_DIR);
         Self {
-            api: sources.join("api.json"),
-            examples: sources.join("examples.json"),
-            errors: sources.join("vpc-error-codes.json"),
+            api: sources.join("china/api.json"),
+            examples: sources.join("china/examples.json"),
+            errors: sources.join("vpc-error-codes-china.json"),
             overlay: Some(sources.join("overlay.json")),
+            intl: Some(IntlPaths {
+                api: sources.join("intl/api.json"),
+                examples: sources.join("intl/examples.json"),
+                errors: sources.join("vpc-error-codes.json"),
+            }),
+            rate_limits: Some(sources.join("vpc-rate-limits.json")),
             out: root.join(VPC_SPEC),
             shown_from: root.to_path_buf(),
         }
@@ -75,6 +107,8 @@ impl Paths {
             examples: dir.join("examples.json"),
             errors: errors.to_path_buf(),
             overlay: overlay.map(Path::to_path_buf),
+            intl: None,
+            rate_limits: None,
             out: out.to_path_buf(),
             shown_from: PathBuf::new(),
         }
@@ -117,21 +151,55 @@ pub struct Sources {
     pub errors: Source,
     /// The overlay, if any.
     pub overlay: Option<Source>,
+    /// The international site's description, if any.
+    pub intl: Option<IntlSources>,
+    /// The collected per-action rate limits, if any.
+    pub rate_limits: Option<Source>,
+}
+
+/// The international site's description as read.
+#[derive(Debug, Clone)]
+pub struct IntlSources {
+    /// Its `api.json`.
+    pub api: Source,
+    /// Its `examples.json`.
+    pub examples: Source,
+    /// Its per-action error table.
+    pub errors: Source,
 }
 
 impl Sources {
     /// Reads the input files of `paths`.
     pub fn read(paths: &Paths) -> anyhow::Result<Self> {
+        let optional = |path: Option<&Path>| path.map(|p| Source::read(paths, p)).transpose();
         Ok(Self {
             api: Source::read(paths, &paths.api)?,
             examples: Source::read(paths, &paths.examples)?,
             errors: Source::read(paths, &paths.errors)?,
-            overlay: paths
-                .overlay
-                .as_deref()
-                .map(|path| Source::read(paths, path))
+            overlay: optional(paths.overlay.as_deref())?,
+            intl: paths
+                .intl
+                .as_ref()
+                .map(|intl| -> anyhow::Result<IntlSources> {
+                    Ok(IntlSources {
+                        api: Source::read(paths, &intl.api)?,
+                        examples: Source::read(paths, &intl.examples)?,
+                        errors: Source::read(paths, &intl.errors)?,
+                    })
+                })
                 .transpose()?,
+            rate_limits: optional(paths.rate_limits.as_deref())?,
         })
+    }
+
+    /// Every file read, in the order the summary names them.
+    fn names(&self) -> Vec<String> {
+        let mut files = vec![&self.api, &self.examples, &self.errors];
+        if let Some(intl) = &self.intl {
+            files.extend([&intl.api, &intl.examples, &intl.errors]);
+        }
+        files.extend(self.rate_limits.iter().chain(self.overlay.as_ref()));
+        files.into_iter().map(|s| s.name.clone()).collect()
     }
 }
 
@@ -168,16 +236,44 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
     };
     let files = assemble::FileNames {
         api: &sources.api.name,
-        examples: &sources.examples.name,
         errors: &sources.errors.name,
         overlay: sources.overlay.as_ref().map(|s| s.name.as_str()),
     };
-    let (spec, mut report) = assemble::assemble(&api, &examples, &table, &overlay, files)?;
-    report.files = [&sources.api, &sources.examples, &sources.errors]
-        .into_iter()
-        .chain(sources.overlay.as_ref())
-        .map(|s| s.name.clone())
-        .collect();
+    let (mut spec, mut report) = assemble::assemble(&api, &table, &overlay, files)?;
+    let limits = match &sources.rate_limits {
+        Some(source) => {
+            let limits: rate_limits::RateLimits = json::parse(&source.text, &source.name)?;
+            rate_limits::apply(&mut spec, &limits, &overlay, &source.name, &mut report)?;
+            Some((limits, source.name.as_str()))
+        }
+        None => None,
+    };
+    // The international description's examples first: where both sites publish the same
+    // example, the English one is kept and the Chinese title joins it.
+    let mut example_files = Vec::new();
+    if let Some(intl) = &sources.intl {
+        let intl_api: tccli::ApiJson = json::parse(&intl.api.text, &intl.api.name)?;
+        let intl_examples: tccli::ExamplesJson =
+            json::parse(&intl.examples.text, &intl.examples.name)?;
+        let intl_table: errors::ErrorTable =
+            json::parse(&intl.errors.text, &intl.errors.name)?;
+        let names = merge::FileNames {
+            api: &intl.api.name,
+            errors: &intl.errors.name,
+        };
+        merge::merge(&mut spec, &intl_api, &intl_table, names, &mut report)?;
+        example_files.push((intl_examples, intl.examples.name.as_str()));
+    }
+    example_files.push((examples, sources.examples.name.as_str()));
+    for (file, name) in &example_files {
+        assemble::attach_examples(&mut spec, file, name, files.api, &mut report);
+    }
+    if let (Some((limits, name)), Some(_)) = (&limits, &sources.intl) {
+        report
+            .notes
+            .extend(rate_limits::site_mismatches(&spec, limits, name));
+    }
+    report.files = sources.names();
     let mut text = serde_json::to_string_pretty(&spec).context("cannot serialize the spec")?;
     text.push('\n');
     report.elapsed = start.elapsed();
@@ -241,6 +337,7 @@ pub fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
 fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)>> {
     let mut check = false;
     let (mut tccli, mut errors, mut overlay, mut out) = (None, None, None, None);
+    let (mut intl_tccli, mut intl_errors, mut rate_limits) = (None, None, None);
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let slot = match *arg {
@@ -250,6 +347,9 @@ fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)
             }
             "--tccli" => &mut tccli,
             "--errors" => &mut errors,
+            "--intl-tccli" => &mut intl_tccli,
+            "--intl-errors" => &mut intl_errors,
+            "--rate-limits" => &mut rate_limits,
             "--overlay" => &mut overlay,
             "--out" => &mut out,
             other => {
@@ -266,14 +366,32 @@ fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)
             return Ok(None);
         }
     }
-    match (tccli, errors, out) {
-        (None, None, None) if overlay.is_none() => Ok(Some((Paths::vpc(root), check))),
-        (Some(dir), Some(errors), Some(out)) => Ok(Some((
-            Paths::tccli(&dir, &errors, overlay.as_deref(), &out),
-            check,
-        ))),
+    let intl = match (intl_tccli, intl_errors) {
+        (Some(dir), Some(errors)) => Some(IntlPaths {
+            api: dir.join("api.json"),
+            examples: dir.join("examples.json"),
+            errors,
+        }),
+        (None, None) => None,
         _ => {
-            eprintln!("--tccli, --errors and --out go together (--overlay is optional with them)");
+            eprintln!("--intl-tccli and --intl-errors go together");
+            return Ok(None);
+        }
+    };
+    match (tccli, errors, out) {
+        (None, None, None) if overlay.is_none() && intl.is_none() && rate_limits.is_none() => {
+            Ok(Some((Paths::vpc(root), check)))
+        }
+        (Some(dir), Some(errors), Some(out)) => {
+            let mut paths = Paths::tccli(&dir, &errors, overlay.as_deref(), &out);
+            paths.intl = intl;
+            paths.rate_limits = rate_limits;
+            Ok(Some((paths, check)))
+        }
+        _ => {
+            eprintln!(
+                "--tccli, --errors and --out go together (--intl-tccli, --intl-errors, --rate-limits and --overlay are optional with them)"
+            );
             Ok(None)
         }
     }

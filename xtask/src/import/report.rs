@@ -26,8 +26,12 @@ pub struct Report {
     pub objects: usize,
     /// Request and response structures inlined into their actions.
     pub inlined: usize,
+    /// The format `version` of the deciding `api.json` (`"1.0"`), absent in a few services.
+    pub format_version: Option<String>,
     /// Examples in the spec.
     pub examples_converted: usize,
+    /// Per `examples.json`, in the order they were attached.
+    pub examples_by_file: Vec<ExampleCounts>,
     /// Values coerced to their declared type across the converted examples.
     pub values_coerced: usize,
     /// Examples left out, with the reason.
@@ -36,6 +40,10 @@ pub struct Report {
     pub notes: Vec<String>,
     /// How the error table matched `api.json`.
     pub errors: ErrorStats,
+    /// How the international description was merged in, when it was.
+    pub merge: Option<MergeStats>,
+    /// How the collected rate limits were applied, when they were.
+    pub rate_limits: Option<RateLimitStats>,
     /// How long reading, converting and serializing took.
     pub elapsed: Duration,
 }
@@ -51,6 +59,110 @@ pub struct Skip {
     pub kind: SkipKind,
     /// What exactly is wrong.
     pub reason: String,
+}
+
+/// What one `examples.json` gave.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExampleCounts {
+    /// The file, as named in messages.
+    pub file: String,
+    /// Examples added to the spec.
+    pub converted: usize,
+    /// Examples equal to one an action had already (the other site's copy), kept once.
+    pub duplicates: usize,
+    /// Examples left out (each listed in [`Report::skipped`]).
+    pub skipped: usize,
+}
+
+/// How the international site's description was merged into the deciding one.
+#[derive(Debug, Default)]
+pub struct MergeStats {
+    /// Actions the international description does not have (China site only).
+    pub china_only_actions: Vec<String>,
+    /// Objects the international description does not have.
+    pub china_only_objects: Vec<String>,
+    /// Request members (of actions both have) the international description lacks.
+    pub china_only_input_members: usize,
+    /// Output and object members (of items both have) the international description lacks.
+    pub china_only_other_members: usize,
+    /// Every place where the two descriptions disagree on anything but text; the deciding
+    /// description's value is the spec's.
+    pub disagreements: Vec<Disagreement>,
+    /// Texts (documents, titles, examples of values) taken in English with the Chinese
+    /// kept beside them.
+    pub texts_english: usize,
+    /// Texts only the deciding (Chinese) description has.
+    pub texts_chinese_only: usize,
+    /// Error codes (action, code) described in English, the Chinese kept beside.
+    pub codes_english: usize,
+    /// Error codes described only in Chinese.
+    pub codes_chinese_only: usize,
+    /// Error codes without any description.
+    pub codes_undescribed: usize,
+}
+
+/// One place where the two descriptions disagree on something that is not text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    /// What kind of thing differs.
+    pub kind: DisagreementKind,
+    /// Where (`Action input Member`, `Object.Member`).
+    pub at: String,
+    /// What the deciding description says (the spec's value).
+    pub decided: String,
+    /// What the international description says.
+    pub intl: String,
+}
+
+/// The kinds of disagreement, for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DisagreementKind {
+    /// An action, object or member only the international description has (not in the spec).
+    OnlyInIntl,
+    /// A member's `type` or `member`.
+    Type,
+    /// A member's `required`.
+    Required,
+    /// A member's `disabled`.
+    Disabled,
+    /// A member's `value_allowed_null`.
+    ValueAllowedNull,
+    /// A member's `output_required`.
+    OutputRequired,
+    /// The order of the members both have.
+    MemberOrder,
+    /// An action's `status` or `skip_sign`, or an object's `usage`.
+    Attribute,
+    /// The error codes listed for an action.
+    ErrorCodes,
+}
+
+impl DisagreementKind {
+    /// A short label for the summary.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnlyInIntl => "only in the international description (left out)",
+            Self::Type => "member type",
+            Self::Required => "member `required`",
+            Self::Disabled => "member `disabled`",
+            Self::ValueAllowedNull => "member `value_allowed_null`",
+            Self::OutputRequired => "member `output_required`",
+            Self::MemberOrder => "member order",
+            Self::Attribute => "action status, skip_sign or object usage",
+            Self::ErrorCodes => "error codes of an action",
+        }
+    }
+}
+
+/// How the collected rate limits were applied.
+#[derive(Debug, Default)]
+pub struct RateLimitStats {
+    /// Actions given the collected limit.
+    pub applied: usize,
+    /// Actions whose overlay entry sets a limit (it wins), with the collected one if any.
+    pub overlay: Vec<(String, u32, Option<u32>)>,
+    /// Actions the collection lists as having no limit found.
+    pub missing: usize,
 }
 
 /// How the per-action error table matched `api.json`.
@@ -117,6 +229,26 @@ impl Report {
             list_or_none(&errors.without_entry),
             list_or_none(&errors.not_in_api)
         );
+        if let Some(merge) = &self.merge {
+            merge.summarize(&mut out);
+        }
+        if let Some(limits) = &self.rate_limits {
+            let _ = writeln!(
+                out,
+                "  rate limits: {} actions limited ({} from the collected limits, {} set in the overlay); {} listed as not found",
+                limits.applied + limits.overlay.len(),
+                limits.applied,
+                limits.overlay.len(),
+                limits.missing
+            );
+            for (action, set, collected) in &limits.overlay {
+                let collected = collected.map_or_else(|| "none".to_owned(), |n| n.to_string());
+                let _ = writeln!(
+                    out,
+                    "            {action}: overlay {set}/s, collected {collected}"
+                );
+            }
+        }
         let _ = writeln!(
             out,
             "  examples: {} converted ({} values coerced to their declared type), {} skipped",
@@ -124,6 +256,15 @@ impl Report {
             self.values_coerced,
             self.skipped.len()
         );
+        if self.examples_by_file.len() > 1 {
+            for counts in &self.examples_by_file {
+                let _ = writeln!(
+                    out,
+                    "            {}: {} converted, {} equal to one kept already, {} skipped",
+                    counts.file, counts.converted, counts.duplicates, counts.skipped
+                );
+            }
+        }
         let mut by_kind: BTreeMap<SkipKind, usize> = BTreeMap::new();
         for skip in &self.skipped {
             *by_kind.entry(skip.kind).or_default() += 1;
@@ -149,6 +290,55 @@ impl Report {
         }
         let _ = writeln!(out, "  took {} ms", self.elapsed.as_millis());
         out
+    }
+}
+
+impl MergeStats {
+    fn summarize(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "  sites:    {} actions and {} objects on the China site only; {} request members and {} other members on the China site only (in actions and objects both sites have)",
+            self.china_only_actions.len(),
+            self.china_only_objects.len(),
+            self.china_only_input_members,
+            self.china_only_other_members
+        );
+        let _ = writeln!(
+            out,
+            "            texts: {} in English with the Chinese beside them, {} in Chinese only; error codes: {} described in English, {} in Chinese only, {} undescribed",
+            self.texts_english,
+            self.texts_chinese_only,
+            self.codes_english,
+            self.codes_chinese_only,
+            self.codes_undescribed
+        );
+        let _ = writeln!(
+            out,
+            "  disagreements: {} (the China site's description decides)",
+            self.disagreements.len()
+        );
+        let mut by_kind: BTreeMap<DisagreementKind, usize> = BTreeMap::new();
+        for d in &self.disagreements {
+            *by_kind.entry(d.kind).or_default() += 1;
+        }
+        for (kind, count) in &by_kind {
+            let _ = writeln!(out, "            {count} x {}", kind.label());
+        }
+        for d in &self.disagreements {
+            let _ = writeln!(
+                out,
+                "    - {}: {}: China {}, international {}",
+                d.kind.label(),
+                d.at,
+                d.decided,
+                d.intl
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  China-site-only actions: {}",
+            list_or_none(&self.china_only_actions)
+        );
     }
 }
 

@@ -36,6 +36,10 @@ pub(crate) struct ApiJson {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Metadata {
+    /// A one-paragraph summary of the product, in the description's language (newer
+    /// descriptions only).
+    #[serde(rename = "api_brief", default)]
+    pub(crate) _api_brief: Option<String>,
     /// The API version, `2017-03-12`.
     #[serde(rename = "apiVersion")]
     pub(crate) api_version: String,

@@ -1,0 +1,448 @@
+//! Merging the international site's description into the deciding one (the China site's).
+//!
+//! The rule, stated once (and in `api-spec/sources/README.md`): **the deciding description
+//! decides everything but text**: which actions, objects and members exist, their types,
+//! flags, order, status and error codes. The international description gives **text**:
+//! where it has the same action, object, member or error code, its English document,
+//! title or example value becomes the spec's, and the deciding description's (Chinese)
+//! text is kept beside it (`document_zh`, `title_zh`, `example_zh`, `description_zh`), so
+//! both are in the spec. What the international description does not have is marked
+//! `china_only`. Every disagreement on anything but text is listed in the report, by kind.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use api_spec::model::{Action, ErrorCode, Member, Object, Spec};
+
+use super::assemble::{self, FileNames as AssembleFiles};
+use super::errors::ErrorTable;
+use super::overlay::Overlay;
+use super::report::{Disagreement, DisagreementKind, MergeStats, Report};
+use super::tccli::ApiJson;
+
+/// How the international files are named in messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FileNames<'a> {
+    /// Its `api.json`.
+    pub(crate) api: &'a str,
+    /// Its error table.
+    pub(crate) errors: &'a str,
+}
+
+/// Folds the international description (`intl`, with its error table) into `spec`, which
+/// was assembled from the deciding description.
+///
+/// # Errors
+///
+/// When the international files describe another service or API version, or do not
+/// assemble on their own (a missing request/response structure).
+pub(crate) fn merge(
+    spec: &mut Spec,
+    intl: &ApiJson,
+    intl_table: &ErrorTable,
+    files: FileNames<'_>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let (service, version) = (&intl.metadata.service_short_name, &intl.metadata.api_version);
+    if *service != spec.service || *version != spec.version {
+        anyhow::bail!(
+            "{}: /metadata: the international description is of {service} {version}, the deciding one of {} {}",
+            files.api,
+            spec.service,
+            spec.version
+        );
+    }
+    if intl_table.service != spec.service || intl_table.version != spec.version {
+        anyhow::bail!(
+            "{}: /service: the table describes {} {}, api.json describes {} {}",
+            files.errors,
+            intl_table.service,
+            intl_table.version,
+            spec.service,
+            spec.version
+        );
+    }
+    // The international description on its own, without codes (the deciding table
+    // decides them) or overlay (applied to the deciding description already).
+    let no_codes = ErrorTable::empty(&spec.service, &spec.version);
+    let (intl_spec, intl_report) = assemble::assemble(
+        intl,
+        &no_codes,
+        &Overlay::default(),
+        AssembleFiles {
+            api: files.api,
+            errors: files.errors,
+            overlay: None,
+        },
+    )?;
+    report.notes.extend(
+        intl_report
+            .notes
+            .into_iter()
+            .map(|note| format!("{}: {note}", files.api)),
+    );
+
+    let mut stats = MergeStats::default();
+    for (name, action) in &mut spec.actions {
+        match intl_spec.actions.get(name) {
+            Some(theirs) => merge_action(name, action, theirs, intl_table, &mut stats),
+            None => {
+                action.china_only = true;
+                for member in action.input.iter_mut().chain(&mut action.output) {
+                    member.china_only = true;
+                }
+                stats.china_only_actions.push(name.clone());
+                stats.texts_chinese_only += 1;
+                describe_codes(&mut action.errors, intl_table, &mut stats);
+            }
+        }
+    }
+    for (name, object) in &mut spec.objects {
+        match intl_spec.objects.get(name) {
+            Some(theirs) => merge_object(name, object, theirs, &mut stats),
+            None => {
+                object.china_only = true;
+                for member in &mut object.members {
+                    member.china_only = true;
+                }
+                stats.china_only_objects.push(name.clone());
+                stats.texts_chinese_only += 1;
+            }
+        }
+    }
+    for (kind, names) in [
+        ("action", only_in(&intl_spec.actions, &spec.actions)),
+        ("object", only_in(&intl_spec.objects, &spec.objects)),
+    ] {
+        for name in names {
+            stats.disagreements.push(Disagreement {
+                kind: DisagreementKind::OnlyInIntl,
+                at: format!("{kind} {name}"),
+                decided: "absent".to_owned(),
+                intl: "present".to_owned(),
+            });
+        }
+    }
+    report.merge = Some(stats);
+    Ok(())
+}
+
+/// The names `theirs` has and `ours` does not.
+fn only_in<T>(theirs: &BTreeMap<String, T>, ours: &BTreeMap<String, T>) -> Vec<String> {
+    theirs
+        .keys()
+        .filter(|name| !ours.contains_key(*name))
+        .cloned()
+        .collect()
+}
+
+fn merge_action(
+    name: &str,
+    ours: &mut Action,
+    theirs: &Action,
+    intl_table: &ErrorTable,
+    stats: &mut MergeStats,
+) {
+    take_text(&mut ours.document, &mut ours.document_zh, &theirs.document, stats);
+    if let Some(title) = &theirs.title {
+        let mut chinese = ours.title.take().unwrap_or_default();
+        let mut zh = None;
+        take_text(&mut chinese, &mut zh, title, stats);
+        ours.title = Some(chinese);
+        ours.title_zh = zh;
+    }
+    for (what, decided, intl) in [
+        (
+            "status",
+            format!("{:?}", ours.status),
+            format!("{:?}", theirs.status),
+        ),
+        (
+            "skip_sign",
+            ours.skip_sign.to_string(),
+            theirs.skip_sign.to_string(),
+        ),
+    ] {
+        if decided != intl {
+            stats.disagreements.push(Disagreement {
+                kind: DisagreementKind::Attribute,
+                at: format!("{name} {what}"),
+                decided,
+                intl,
+            });
+        }
+    }
+    merge_members(
+        &format!("{name} input"),
+        &mut ours.input,
+        &theirs.input,
+        true,
+        stats,
+    );
+    merge_members(
+        &format!("{name} output"),
+        &mut ours.output,
+        &theirs.output,
+        false,
+        stats,
+    );
+    if let Some(codes) = intl_table.actions.get(name) {
+        let decided: BTreeSet<&str> = ours.errors.iter().map(|e| e.code.as_str()).collect();
+        let intl: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
+        if decided != intl {
+            let list = |set: BTreeSet<&str>| set.into_iter().collect::<Vec<_>>().join(", ");
+            stats.disagreements.push(Disagreement {
+                kind: DisagreementKind::ErrorCodes,
+                at: format!("{name} errors"),
+                decided: format!("also [{}]", list(&decided - &intl)),
+                intl: format!("also [{}]", list(&intl - &decided)),
+            });
+        }
+    }
+    describe_codes(&mut ours.errors, intl_table, stats);
+}
+
+/// Gives each code the international table's English description where it has one,
+/// keeping the Chinese beside it.
+fn describe_codes(codes: &mut [ErrorCode], intl_table: &ErrorTable, stats: &mut MergeStats) {
+    for code in codes {
+        let english = intl_table
+            .descriptions
+            .get(&code.code)
+            .filter(|text| !text.trim().is_empty());
+        match english {
+            Some(english) => {
+                stats.codes_english += 1;
+                if *english != code.description && !code.description.is_empty() {
+                    code.description_zh = Some(std::mem::take(&mut code.description));
+                }
+                code.description.clone_from(english);
+            }
+            None if code.description.is_empty() => stats.codes_undescribed += 1,
+            None => stats.codes_chinese_only += 1,
+        }
+    }
+}
+
+fn merge_object(name: &str, ours: &mut Object, theirs: &Object, stats: &mut MergeStats) {
+    take_text(&mut ours.document, &mut ours.document_zh, &theirs.document, stats);
+    if ours.usage != theirs.usage {
+        stats.disagreements.push(Disagreement {
+            kind: DisagreementKind::Attribute,
+            at: format!("{name} usage"),
+            decided: format!("{:?}", ours.usage),
+            intl: format!("{:?}", theirs.usage),
+        });
+    }
+    merge_members(name, &mut ours.members, &theirs.members, false, stats);
+}
+
+/// Merges the members of one structure: `at` names it, `input` says whether they are
+/// an action's request members (counted apart).
+fn merge_members(
+    at: &str,
+    ours: &mut [Member],
+    theirs: &[Member],
+    input: bool,
+    stats: &mut MergeStats,
+) {
+    let by_name: BTreeMap<&str, &Member> = theirs.iter().map(|m| (m.name.as_str(), m)).collect();
+    for member in ours.iter_mut() {
+        let Some(their) = by_name.get(member.name.as_str()) else {
+            member.china_only = true;
+            stats.texts_chinese_only += 1;
+            if input {
+                stats.china_only_input_members += 1;
+            } else {
+                stats.china_only_other_members += 1;
+            }
+            continue;
+        };
+        let where_ = format!("{at} {}", member.name);
+        take_text(&mut member.document, &mut member.document_zh, &their.document, stats);
+        if let Some(example) = &their.example
+            && member.example.as_ref() != Some(example)
+        {
+            member.example_zh = member.example.replace(example.clone());
+        }
+        let pairs = [
+            (
+                DisagreementKind::Type,
+                format!("{} of {}", member.kind, member.member),
+                format!("{} of {}", their.kind, their.member),
+            ),
+            (
+                DisagreementKind::Required,
+                member.required.to_string(),
+                their.required.to_string(),
+            ),
+            (
+                DisagreementKind::Disabled,
+                member.disabled.to_string(),
+                their.disabled.to_string(),
+            ),
+            (
+                DisagreementKind::ValueAllowedNull,
+                member.value_allowed_null.to_string(),
+                their.value_allowed_null.to_string(),
+            ),
+            (
+                DisagreementKind::OutputRequired,
+                member.output_required.to_string(),
+                their.output_required.to_string(),
+            ),
+        ];
+        for (kind, decided, intl) in pairs {
+            if decided != intl {
+                stats.disagreements.push(Disagreement {
+                    kind,
+                    at: where_.clone(),
+                    decided,
+                    intl,
+                });
+            }
+        }
+    }
+    let names: BTreeSet<&str> = ours.iter().map(|m| m.name.as_str()).collect();
+    for their in theirs {
+        if !names.contains(their.name.as_str()) {
+            stats.disagreements.push(Disagreement {
+                kind: DisagreementKind::OnlyInIntl,
+                at: format!("{at} {}", their.name),
+                decided: "absent".to_owned(),
+                intl: "present".to_owned(),
+            });
+        }
+    }
+    let order = |list: &[Member], other: &dyn Fn(&str) -> bool| -> Vec<String> {
+        list.iter()
+            .map(|m| m.name.clone())
+            .filter(|n| other(n))
+            .collect()
+    };
+    let decided = order(ours, &|n| by_name.contains_key(n));
+    let intl = order(theirs, &|n| names.contains(n));
+    if decided != intl {
+        stats.disagreements.push(Disagreement {
+            kind: DisagreementKind::MemberOrder,
+            at: at.to_owned(),
+            decided: decided.join(", "),
+            intl: intl.join(", "),
+        });
+    }
+}
+
+/// The English `english` becomes `text` where it says something; the Chinese `text` moves
+/// to `zh` when it differs.
+fn take_text(text: &mut String, zh: &mut Option<String>, english: &str, stats: &mut MergeStats) {
+    if english.trim().is_empty() {
+        stats.texts_chinese_only += 1;
+        return;
+    }
+    stats.texts_english += 1;
+    if text != english {
+        let chinese = std::mem::replace(text, english.to_owned());
+        if !chinese.is_empty() {
+            *zh = Some(chinese);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(name: &str, required: bool, document: &str) -> Member {
+        Member {
+            name: name.into(),
+            kind: "string".into(),
+            member: "string".into(),
+            required,
+            document: document.into(),
+            example: None,
+            document_zh: None,
+            example_zh: None,
+            china_only: false,
+            disabled: false,
+            deprecated: false,
+            value_allowed_null: false,
+            output_required: false,
+        }
+    }
+
+    #[test]
+    fn english_text_wins_chinese_is_kept_flags_follow_the_deciding_description() {
+        let mut ours = vec![
+            member("B", false, "乙"),
+            member("A", true, "甲"),
+            member("C", false, "丙"),
+        ];
+        let theirs = vec![
+            member("A", false, "a"),
+            member("B", false, "b"),
+            member("D", false, "d"),
+        ];
+        let mut stats = MergeStats::default();
+        merge_members("X input", &mut ours, &theirs, true, &mut stats);
+        assert_eq!(ours[1].document, "a");
+        assert_eq!(ours[1].document_zh.as_deref(), Some("甲"));
+        assert!(ours[1].required, "the deciding description's flag stays");
+        assert!(ours[2].china_only && !ours[0].china_only);
+        assert_eq!(ours[2].document, "丙");
+        assert_eq!(stats.china_only_input_members, 1);
+        let kinds: Vec<_> = stats.disagreements.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DisagreementKind::Required,
+                DisagreementKind::OnlyInIntl,
+                DisagreementKind::MemberOrder
+            ]
+        );
+        assert_eq!(stats.disagreements[0].at, "X input A");
+        assert_eq!(stats.disagreements[2].decided, "B, A");
+        assert_eq!(stats.disagreements[2].intl, "A, B");
+    }
+
+    #[test]
+    fn an_empty_english_text_keeps_the_chinese_one() {
+        let (mut text, mut zh) = ("中文".to_owned(), None);
+        let mut stats = MergeStats::default();
+        take_text(&mut text, &mut zh, "  ", &mut stats);
+        assert_eq!((text.as_str(), zh), ("中文", None));
+        take_text(&mut text, &mut zh, "English", &mut stats);
+        assert_eq!((text.as_str(), zh.as_deref()), ("English", Some("中文")));
+        assert_eq!((stats.texts_english, stats.texts_chinese_only), (1, 1));
+    }
+
+    #[test]
+    fn codes_take_the_english_description_where_the_table_has_one() {
+        let mut table = ErrorTable::empty("vpc", "2017-03-12");
+        table
+            .descriptions
+            .insert("ResourceNotFound".into(), "Not found.".into());
+        table.descriptions.insert("Empty".into(), String::new());
+        let code = |c: &str, d: &str| ErrorCode {
+            code: c.into(),
+            description: d.into(),
+            description_zh: None,
+        };
+        let mut codes = vec![
+            code("ResourceNotFound", "资源不存在。"),
+            code("Empty", "空。"),
+            code("Neither", ""),
+        ];
+        let mut stats = MergeStats::default();
+        describe_codes(&mut codes, &table, &mut stats);
+        assert_eq!(codes[0].description, "Not found.");
+        assert_eq!(codes[0].description_zh.as_deref(), Some("资源不存在。"));
+        assert_eq!(codes[1].description, "空。");
+        assert_eq!(
+            (
+                stats.codes_english,
+                stats.codes_chinese_only,
+                stats.codes_undescribed
+            ),
+            (1, 1, 1)
+        );
+    }
+}
