@@ -30,8 +30,12 @@ impl<S> VpcServiceDispatcher<S> {
     pub const ACTIONS: &'static [&'static str] = &[
         #[cfg(feature = "AcceptAttachCcnInstances")]
         "AcceptAttachCcnInstances",
+        #[cfg(feature = "AcceptVpcPeeringConnection")]
+        "AcceptVpcPeeringConnection",
         #[cfg(feature = "AddBandwidthPackageResources")]
         "AddBandwidthPackageResources",
+        #[cfg(feature = "AddIp6Rules")]
+        "AddIp6Rules",
         #[cfg(feature = "AddTemplateMember")]
         "AddTemplateMember",
         #[cfg(feature = "AdjustPublicAddress")]
@@ -52,10 +56,16 @@ impl<S> VpcServiceDispatcher<S> {
         "AssignPrivateIpAddresses",
         #[cfg(feature = "AssociateAddress")]
         "AssociateAddress",
+        #[cfg(feature = "AssociateDhcpIpWithAddressIp")]
+        "AssociateDhcpIpWithAddressIp",
         #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
         "AssociateDirectConnectGatewayNatGateway",
+        #[cfg(feature = "AssociateHaVipInstance")]
+        "AssociateHaVipInstance",
         #[cfg(feature = "AssociateIPv6Address")]
         "AssociateIPv6Address",
+        #[cfg(feature = "AssociateInstancesToCcnRouteTable")]
+        "AssociateInstancesToCcnRouteTable",
         #[cfg(feature = "AssociateNatGatewayAddress")]
         "AssociateNatGatewayAddress",
         #[cfg(feature = "AssociateNetworkAclSubnets")]
@@ -74,12 +84,16 @@ impl<S> VpcServiceDispatcher<S> {
         "AuditCrossBorderCompliance",
         #[cfg(feature = "CheckAssistantCidr")]
         "CheckAssistantCidr",
+        #[cfg(feature = "CheckDefaultSubnet")]
+        "CheckDefaultSubnet",
         #[cfg(feature = "CheckGatewayFlowMonitor")]
         "CheckGatewayFlowMonitor",
         #[cfg(feature = "CheckNetDetectState")]
         "CheckNetDetectState",
         #[cfg(feature = "CheckTrafficMirror")]
         "CheckTrafficMirror",
+        #[cfg(feature = "ClearRouteTableSelectionPolicies")]
+        "ClearRouteTableSelectionPolicies",
         #[cfg(feature = "CloneSecurityGroup")]
         "CloneSecurityGroup",
         #[cfg(feature = "CreateAddressTemplate")]
@@ -94,18 +108,40 @@ impl<S> VpcServiceDispatcher<S> {
         "CreateBandwidthPackage",
         #[cfg(feature = "CreateCcn")]
         "CreateCcn",
+        #[cfg(feature = "CreateCcnPolicyBasedRoutingNextHop")]
+        "CreateCcnPolicyBasedRoutingNextHop",
+        #[cfg(feature = "CreateCcnPolicyBasedRoutingRules")]
+        "CreateCcnPolicyBasedRoutingRules",
+        #[cfg(feature = "CreateCcnRouteTables")]
+        "CreateCcnRouteTables",
+        #[cfg(feature = "CreateCdcLDCXList")]
+        "CreateCdcLDCXList",
+        #[cfg(feature = "CreateCdcNetPlanes")]
+        "CreateCdcNetPlanes",
         #[cfg(feature = "CreateCustomerGateway")]
         "CreateCustomerGateway",
+        #[cfg(feature = "CreateDefaultSecurityGroup")]
+        "CreateDefaultSecurityGroup",
         #[cfg(feature = "CreateDefaultVpc")]
         "CreateDefaultVpc",
+        #[cfg(feature = "CreateDhcpIp")]
+        "CreateDhcpIp",
         #[cfg(feature = "CreateDirectConnectGateway")]
         "CreateDirectConnectGateway",
         #[cfg(feature = "CreateDirectConnectGatewayCcnRoutes")]
         "CreateDirectConnectGatewayCcnRoutes",
         #[cfg(feature = "CreateFlowLog")]
         "CreateFlowLog",
+        #[cfg(feature = "CreateGlobalRoutes")]
+        "CreateGlobalRoutes",
         #[cfg(feature = "CreateHaVip")]
         "CreateHaVip",
+        #[cfg(feature = "CreateHighPriorityRouteTable")]
+        "CreateHighPriorityRouteTable",
+        #[cfg(feature = "CreateHighPriorityRoutes")]
+        "CreateHighPriorityRoutes",
+        #[cfg(feature = "CreateIp6Translators")]
+        "CreateIp6Translators",
         #[cfg(feature = "CreateLocalGateway")]
         "CreateLocalGateway",
         #[cfg(feature = "CreateNatGateway")]
@@ -118,10 +154,20 @@ impl<S> VpcServiceDispatcher<S> {
         "CreateNetDetect",
         #[cfg(feature = "CreateNetworkAcl")]
         "CreateNetworkAcl",
+        #[cfg(feature = "CreateNetworkAclEntries")]
+        "CreateNetworkAclEntries",
         #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
         "CreateNetworkAclQuintupleEntries",
         #[cfg(feature = "CreateNetworkInterface")]
         "CreateNetworkInterface",
+        #[cfg(feature = "CreatePrivateNatGateway")]
+        "CreatePrivateNatGateway",
+        #[cfg(feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+        "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "CreatePrivateNatGatewayTranslationAclRule")]
+        "CreatePrivateNatGatewayTranslationAclRule",
+        #[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
+        "CreatePrivateNatGatewayTranslationNatRule",
         #[cfg(feature = "CreateReserveIpAddresses")]
         "CreateReserveIpAddresses",
         #[cfg(feature = "CreateRoutePolicy")]
@@ -152,6 +198,10 @@ impl<S> VpcServiceDispatcher<S> {
         "CreateSubnets",
         #[cfg(feature = "CreateTrafficMirror")]
         "CreateTrafficMirror",
+        #[cfg(feature = "CreateTrafficMirrorFilterRules")]
+        "CreateTrafficMirrorFilterRules",
+        #[cfg(feature = "CreateTrafficPackages")]
+        "CreateTrafficPackages",
         #[cfg(feature = "CreateVpc")]
         "CreateVpc",
         #[cfg(feature = "CreateVpcEndPoint")]
@@ -160,12 +210,18 @@ impl<S> VpcServiceDispatcher<S> {
         "CreateVpcEndPointService",
         #[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
         "CreateVpcEndPointServiceWhiteList",
+        #[cfg(feature = "CreateVpcPeeringConnection")]
+        "CreateVpcPeeringConnection",
         #[cfg(feature = "CreateVpnConnection")]
         "CreateVpnConnection",
         #[cfg(feature = "CreateVpnGateway")]
         "CreateVpnGateway",
         #[cfg(feature = "CreateVpnGatewayRoutes")]
         "CreateVpnGatewayRoutes",
+        #[cfg(feature = "CreateVpnGatewaySslClient")]
+        "CreateVpnGatewaySslClient",
+        #[cfg(feature = "CreateVpnGatewaySslServer")]
+        "CreateVpnGatewaySslServer",
         #[cfg(feature = "DeleteAddressTemplate")]
         "DeleteAddressTemplate",
         #[cfg(feature = "DeleteAddressTemplateGroup")]
@@ -176,16 +232,36 @@ impl<S> VpcServiceDispatcher<S> {
         "DeleteBandwidthPackage",
         #[cfg(feature = "DeleteCcn")]
         "DeleteCcn",
+        #[cfg(feature = "DeleteCcnPolicyBasedRoutingNextHop")]
+        "DeleteCcnPolicyBasedRoutingNextHop",
+        #[cfg(feature = "DeleteCcnPolicyBasedRoutingRule")]
+        "DeleteCcnPolicyBasedRoutingRule",
+        #[cfg(feature = "DeleteCcnRouteTables")]
+        "DeleteCcnRouteTables",
+        #[cfg(feature = "DeleteCdcLDCXList")]
+        "DeleteCdcLDCXList",
+        #[cfg(feature = "DeleteCdcNetPlanes")]
+        "DeleteCdcNetPlanes",
         #[cfg(feature = "DeleteCustomerGateway")]
         "DeleteCustomerGateway",
+        #[cfg(feature = "DeleteDhcpIp")]
+        "DeleteDhcpIp",
         #[cfg(feature = "DeleteDirectConnectGateway")]
         "DeleteDirectConnectGateway",
         #[cfg(feature = "DeleteDirectConnectGatewayCcnRoutes")]
         "DeleteDirectConnectGatewayCcnRoutes",
         #[cfg(feature = "DeleteFlowLog")]
         "DeleteFlowLog",
+        #[cfg(feature = "DeleteGlobalRoutes")]
+        "DeleteGlobalRoutes",
         #[cfg(feature = "DeleteHaVip")]
         "DeleteHaVip",
+        #[cfg(feature = "DeleteHighPriorityRouteTables")]
+        "DeleteHighPriorityRouteTables",
+        #[cfg(feature = "DeleteHighPriorityRoutes")]
+        "DeleteHighPriorityRoutes",
+        #[cfg(feature = "DeleteIp6Translators")]
+        "DeleteIp6Translators",
         #[cfg(feature = "DeleteLocalGateway")]
         "DeleteLocalGateway",
         #[cfg(feature = "DeleteNatGateway")]
@@ -198,10 +274,20 @@ impl<S> VpcServiceDispatcher<S> {
         "DeleteNetDetect",
         #[cfg(feature = "DeleteNetworkAcl")]
         "DeleteNetworkAcl",
+        #[cfg(feature = "DeleteNetworkAclEntries")]
+        "DeleteNetworkAclEntries",
         #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
         "DeleteNetworkAclQuintupleEntries",
         #[cfg(feature = "DeleteNetworkInterface")]
         "DeleteNetworkInterface",
+        #[cfg(feature = "DeletePrivateNatGateway")]
+        "DeletePrivateNatGateway",
+        #[cfg(feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+        "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "DeletePrivateNatGatewayTranslationAclRule")]
+        "DeletePrivateNatGatewayTranslationAclRule",
+        #[cfg(feature = "DeletePrivateNatGatewayTranslationNatRule")]
+        "DeletePrivateNatGatewayTranslationNatRule",
         #[cfg(feature = "DeleteReserveIpAddresses")]
         "DeleteReserveIpAddresses",
         #[cfg(feature = "DeleteRoutePolicy")]
@@ -230,6 +316,8 @@ impl<S> VpcServiceDispatcher<S> {
         "DeleteTemplateMember",
         #[cfg(feature = "DeleteTrafficMirror")]
         "DeleteTrafficMirror",
+        #[cfg(feature = "DeleteTrafficMirrorFilterRules")]
+        "DeleteTrafficMirrorFilterRules",
         #[cfg(feature = "DeleteTrafficPackages")]
         "DeleteTrafficPackages",
         #[cfg(feature = "DeleteVpc")]
@@ -240,24 +328,38 @@ impl<S> VpcServiceDispatcher<S> {
         "DeleteVpcEndPointService",
         #[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
         "DeleteVpcEndPointServiceWhiteList",
+        #[cfg(feature = "DeleteVpcPeeringConnection")]
+        "DeleteVpcPeeringConnection",
         #[cfg(feature = "DeleteVpnConnection")]
         "DeleteVpnConnection",
         #[cfg(feature = "DeleteVpnGateway")]
         "DeleteVpnGateway",
         #[cfg(feature = "DeleteVpnGatewayRoutes")]
         "DeleteVpnGatewayRoutes",
+        #[cfg(feature = "DeleteVpnGatewaySslClient")]
+        "DeleteVpnGatewaySslClient",
+        #[cfg(feature = "DeleteVpnGatewaySslServer")]
+        "DeleteVpnGatewaySslServer",
         #[cfg(feature = "DescribeAccountAttributes")]
         "DescribeAccountAttributes",
+        #[cfg(feature = "DescribeAddressBandwidthRange")]
+        "DescribeAddressBandwidthRange",
         #[cfg(feature = "DescribeAddressQuota")]
         "DescribeAddressQuota",
+        #[cfg(feature = "DescribeAddressTemplateGroupInstances")]
+        "DescribeAddressTemplateGroupInstances",
         #[cfg(feature = "DescribeAddressTemplateGroups")]
         "DescribeAddressTemplateGroups",
+        #[cfg(feature = "DescribeAddressTemplateInstances")]
+        "DescribeAddressTemplateInstances",
         #[cfg(feature = "DescribeAddressTemplates")]
         "DescribeAddressTemplates",
         #[cfg(feature = "DescribeAddresses")]
         "DescribeAddresses",
         #[cfg(feature = "DescribeAssistantCidr")]
         "DescribeAssistantCidr",
+        #[cfg(feature = "DescribeBandwidthPackageBandwidthRange")]
+        "DescribeBandwidthPackageBandwidthRange",
         #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
         "DescribeBandwidthPackageBillUsage",
         #[cfg(feature = "DescribeBandwidthPackageQuota")]
@@ -268,20 +370,44 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeBandwidthPackages",
         #[cfg(feature = "DescribeCcnAttachedInstances")]
         "DescribeCcnAttachedInstances",
+        #[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
+        "DescribeCcnPolicyBasedRoutingNextHop",
+        #[cfg(feature = "DescribeCcnPolicyBasedRoutingRule")]
+        "DescribeCcnPolicyBasedRoutingRule",
         #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
         "DescribeCcnRegionBandwidthLimits",
+        #[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
+        "DescribeCcnRouteTableBroadcastPolicys",
+        #[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
+        "DescribeCcnRouteTableInputPolicys",
+        #[cfg(feature = "DescribeCcnRouteTables")]
+        "DescribeCcnRouteTables",
         #[cfg(feature = "DescribeCcnRoutes")]
         "DescribeCcnRoutes",
         #[cfg(feature = "DescribeCcns")]
         "DescribeCcns",
+        #[cfg(feature = "DescribeCdcLDCXList")]
+        "DescribeCdcLDCXList",
+        #[cfg(feature = "DescribeCdcNetPlanes")]
+        "DescribeCdcNetPlanes",
+        #[cfg(feature = "DescribeCdcUsedIdcVlan")]
+        "DescribeCdcUsedIdcVlan",
         #[cfg(feature = "DescribeClassicLinkInstances")]
         "DescribeClassicLinkInstances",
+        #[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
+        "DescribeCrossBorderCcnRegionBandwidthLimits",
         #[cfg(feature = "DescribeCrossBorderCompliance")]
         "DescribeCrossBorderCompliance",
+        #[cfg(feature = "DescribeCrossBorderFlowMonitor")]
+        "DescribeCrossBorderFlowMonitor",
         #[cfg(feature = "DescribeCustomerGatewayVendors")]
         "DescribeCustomerGatewayVendors",
         #[cfg(feature = "DescribeCustomerGateways")]
         "DescribeCustomerGateways",
+        #[cfg(feature = "DescribeDesignatedZones")]
+        "DescribeDesignatedZones",
+        #[cfg(feature = "DescribeDhcpIps")]
+        "DescribeDhcpIps",
         #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
         "DescribeDirectConnectGatewayCcnRoutes",
         #[cfg(feature = "DescribeDirectConnectGateways")]
@@ -294,14 +420,24 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeGatewayFlowMonitorDetail",
         #[cfg(feature = "DescribeGatewayFlowQos")]
         "DescribeGatewayFlowQos",
+        #[cfg(feature = "DescribeGlobalRoutes")]
+        "DescribeGlobalRoutes",
         #[cfg(feature = "DescribeHaVips")]
         "DescribeHaVips",
+        #[cfg(feature = "DescribeHighPriorityRouteTables")]
+        "DescribeHighPriorityRouteTables",
+        #[cfg(feature = "DescribeHighPriorityRoutes")]
+        "DescribeHighPriorityRoutes",
         #[cfg(feature = "DescribeIPv6Addresses")]
         "DescribeIPv6Addresses",
         #[cfg(feature = "DescribeInstanceJumbo")]
         "DescribeInstanceJumbo",
         #[cfg(feature = "DescribeIp6Addresses")]
         "DescribeIp6Addresses",
+        #[cfg(feature = "DescribeIp6TranslatorQuota")]
+        "DescribeIp6TranslatorQuota",
+        #[cfg(feature = "DescribeIp6Translators")]
+        "DescribeIp6Translators",
         #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
         "DescribeIpGeolocationDatabaseUrl",
         #[cfg(feature = "DescribeIpGeolocationInfos")]
@@ -324,6 +460,8 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeNetDetectStates",
         #[cfg(feature = "DescribeNetDetects")]
         "DescribeNetDetects",
+        #[cfg(feature = "DescribeNetworkAccountType")]
+        "DescribeNetworkAccountType",
         #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
         "DescribeNetworkAclQuintupleEntries",
         #[cfg(feature = "DescribeNetworkAcls")]
@@ -332,22 +470,56 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeNetworkInterfaceLimit",
         #[cfg(feature = "DescribeNetworkInterfaces")]
         "DescribeNetworkInterfaces",
+        #[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
+        "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
+        #[cfg(feature = "DescribePrivateNatGatewayLimits")]
+        "DescribePrivateNatGatewayLimits",
+        #[cfg(feature = "DescribePrivateNatGatewayRegions")]
+        "DescribePrivateNatGatewayRegions",
+        #[cfg(feature = "DescribePrivateNatGatewayTranslationAclRules")]
+        "DescribePrivateNatGatewayTranslationAclRules",
+        #[cfg(feature = "DescribePrivateNatGatewayTranslationNatRules")]
+        "DescribePrivateNatGatewayTranslationNatRules",
+        #[cfg(feature = "DescribePrivateNatGateways")]
+        "DescribePrivateNatGateways",
+        #[cfg(feature = "DescribeProductQuota")]
+        "DescribeProductQuota",
         #[cfg(feature = "DescribeReserveIpAddresses")]
         "DescribeReserveIpAddresses",
+        #[cfg(feature = "DescribeRouteConflicts")]
+        "DescribeRouteConflicts",
+        #[cfg(feature = "DescribeRouteList")]
+        "DescribeRouteList",
+        #[cfg(feature = "DescribeRoutePolicies")]
+        "DescribeRoutePolicies",
         #[cfg(feature = "DescribeRoutePolicyEntries")]
         "DescribeRoutePolicyEntries",
+        #[cfg(feature = "DescribeRouteTableAssociatedInstances")]
+        "DescribeRouteTableAssociatedInstances",
+        #[cfg(feature = "DescribeRouteTableSelectionPolicies")]
+        "DescribeRouteTableSelectionPolicies",
         #[cfg(feature = "DescribeRouteTables")]
         "DescribeRouteTables",
+        #[cfg(feature = "DescribeRoutes")]
+        "DescribeRoutes",
         #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
         "DescribeSecurityGroupAssociationStatistics",
+        #[cfg(feature = "DescribeSecurityGroupExpandedPolicies")]
+        "DescribeSecurityGroupExpandedPolicies",
+        #[cfg(feature = "DescribeSecurityGroupLimits")]
+        "DescribeSecurityGroupLimits",
         #[cfg(feature = "DescribeSecurityGroupPolicies")]
         "DescribeSecurityGroupPolicies",
         #[cfg(feature = "DescribeSecurityGroupReferences")]
         "DescribeSecurityGroupReferences",
         #[cfg(feature = "DescribeSecurityGroups")]
         "DescribeSecurityGroups",
+        #[cfg(feature = "DescribeServiceTemplateGroupInstances")]
+        "DescribeServiceTemplateGroupInstances",
         #[cfg(feature = "DescribeServiceTemplateGroups")]
         "DescribeServiceTemplateGroups",
+        #[cfg(feature = "DescribeServiceTemplateInstances")]
+        "DescribeServiceTemplateInstances",
         #[cfg(feature = "DescribeServiceTemplates")]
         "DescribeServiceTemplates",
         #[cfg(feature = "DescribeSgSnapshotFileContent")]
@@ -358,16 +530,26 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeSnapshotFiles",
         #[cfg(feature = "DescribeSnapshotPolicies")]
         "DescribeSnapshotPolicies",
+        #[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
+        "DescribeSpecificTrafficPackageUsedDetails",
         #[cfg(feature = "DescribeSubnetResourceDashboard")]
         "DescribeSubnetResourceDashboard",
         #[cfg(feature = "DescribeSubnets")]
         "DescribeSubnets",
         #[cfg(feature = "DescribeTaskResult")]
         "DescribeTaskResult",
+        #[cfg(feature = "DescribeTemplateLimits")]
+        "DescribeTemplateLimits",
+        #[cfg(feature = "DescribeTenantCcns")]
+        "DescribeTenantCcns",
+        #[cfg(feature = "DescribeTrafficMirrorFilterRules")]
+        "DescribeTrafficMirrorFilterRules",
         #[cfg(feature = "DescribeTrafficMirrors")]
         "DescribeTrafficMirrors",
         #[cfg(feature = "DescribeTrafficPackages")]
         "DescribeTrafficPackages",
+        #[cfg(feature = "DescribeTrafficQosPolicy")]
+        "DescribeTrafficQosPolicy",
         #[cfg(feature = "DescribeUsedIpAddress")]
         "DescribeUsedIpAddress",
         #[cfg(feature = "DescribeVpcEndPoint")]
@@ -380,6 +562,10 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeVpcInstances",
         #[cfg(feature = "DescribeVpcIpv6Addresses")]
         "DescribeVpcIpv6Addresses",
+        #[cfg(feature = "DescribeVpcLimits")]
+        "DescribeVpcLimits",
+        #[cfg(feature = "DescribeVpcPeeringConnections")]
+        "DescribeVpcPeeringConnections",
         #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
         "DescribeVpcPrivateIpAddresses",
         #[cfg(feature = "DescribeVpcResourceDashboard")]
@@ -394,6 +580,10 @@ impl<S> VpcServiceDispatcher<S> {
         "DescribeVpnGatewayCcnRoutes",
         #[cfg(feature = "DescribeVpnGatewayRoutes")]
         "DescribeVpnGatewayRoutes",
+        #[cfg(feature = "DescribeVpnGatewaySslClients")]
+        "DescribeVpnGatewaySslClients",
+        #[cfg(feature = "DescribeVpnGatewaySslServers")]
+        "DescribeVpnGatewaySslServers",
         #[cfg(feature = "DescribeVpnGateways")]
         "DescribeVpnGateways",
         #[cfg(feature = "DetachCcnInstances")]
@@ -414,10 +604,16 @@ impl<S> VpcServiceDispatcher<S> {
         "DisableRoutes",
         #[cfg(feature = "DisableSnapshotPolicies")]
         "DisableSnapshotPolicies",
+        #[cfg(feature = "DisableVpnGatewaySslClientCert")]
+        "DisableVpnGatewaySslClientCert",
         #[cfg(feature = "DisassociateAddress")]
         "DisassociateAddress",
+        #[cfg(feature = "DisassociateDhcpIpWithAddressIp")]
+        "DisassociateDhcpIpWithAddressIp",
         #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
         "DisassociateDirectConnectGatewayNatGateway",
+        #[cfg(feature = "DisassociateHaVipInstance")]
+        "DisassociateHaVipInstance",
         #[cfg(feature = "DisassociateIPv6Address")]
         "DisassociateIPv6Address",
         #[cfg(feature = "DisassociateNatGatewayAddress")]
@@ -430,6 +626,8 @@ impl<S> VpcServiceDispatcher<S> {
         "DisassociateVpcEndPointSecurityGroups",
         #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
         "DownloadCustomerGatewayConfiguration",
+        #[cfg(feature = "DownloadVpnGatewaySslClientCert")]
+        "DownloadVpnGatewaySslClientCert",
         #[cfg(feature = "EnableCcnRoutes")]
         "EnableCcnRoutes",
         #[cfg(feature = "EnableFlowLogs")]
@@ -442,6 +640,8 @@ impl<S> VpcServiceDispatcher<S> {
         "EnableSnapshotPolicies",
         #[cfg(feature = "EnableVpcEndPointConnect")]
         "EnableVpcEndPointConnect",
+        #[cfg(feature = "EnableVpnGatewaySslClientCert")]
+        "EnableVpnGatewaySslClientCert",
         #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
         "GenerateVpnConnectionDefaultHealthCheckIp",
         #[cfg(feature = "GetCcnRegionBandwidthLimits")]
@@ -454,6 +654,8 @@ impl<S> VpcServiceDispatcher<S> {
         "InquirePriceCreateDirectConnectGateway",
         #[cfg(feature = "InquiryPriceAllocateAddresses")]
         "InquiryPriceAllocateAddresses",
+        #[cfg(feature = "InquiryPriceCreateVpnGateway")]
+        "InquiryPriceCreateVpnGateway",
         #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
         "InquiryPriceModifyAddressesBandwidth",
         #[cfg(feature = "InquiryPriceRenewAddresses")]
@@ -462,6 +664,12 @@ impl<S> VpcServiceDispatcher<S> {
         "InquiryPriceRenewVpnGateway",
         #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
         "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
+        #[cfg(feature = "LockCcnBandwidths")]
+        "LockCcnBandwidths",
+        #[cfg(feature = "LockCcns")]
+        "LockCcns",
+        #[cfg(feature = "MigrateBandwidthPackageResources")]
+        "MigrateBandwidthPackageResources",
         #[cfg(feature = "MigrateNetworkInterface")]
         "MigrateNetworkInterface",
         #[cfg(feature = "MigratePrivateIpAddress")]
@@ -488,28 +696,56 @@ impl<S> VpcServiceDispatcher<S> {
         "ModifyCcnAttachedInstancesAttribute",
         #[cfg(feature = "ModifyCcnAttribute")]
         "ModifyCcnAttribute",
+        #[cfg(feature = "ModifyCcnPolicyBasedRoutingNextHopAttribute")]
+        "ModifyCcnPolicyBasedRoutingNextHopAttribute",
+        #[cfg(feature = "ModifyCcnPolicyBasedRoutingRuleAttribute")]
+        "ModifyCcnPolicyBasedRoutingRuleAttribute",
         #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
         "ModifyCcnRegionBandwidthLimitsType",
+        #[cfg(feature = "ModifyCcnRouteTables")]
+        "ModifyCcnRouteTables",
+        #[cfg(feature = "ModifyCdcLDCXAttribute")]
+        "ModifyCdcLDCXAttribute",
+        #[cfg(feature = "ModifyCdcNetPlaneAttribute")]
+        "ModifyCdcNetPlaneAttribute",
         #[cfg(feature = "ModifyCustomerGatewayAttribute")]
         "ModifyCustomerGatewayAttribute",
+        #[cfg(feature = "ModifyDhcpIpAttribute")]
+        "ModifyDhcpIpAttribute",
         #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
         "ModifyDirectConnectGatewayAttribute",
         #[cfg(feature = "ModifyFlowLogAttribute")]
         "ModifyFlowLogAttribute",
         #[cfg(feature = "ModifyGatewayFlowQos")]
         "ModifyGatewayFlowQos",
+        #[cfg(feature = "ModifyGlobalRouteECMPAlgorithm")]
+        "ModifyGlobalRouteECMPAlgorithm",
+        #[cfg(feature = "ModifyGlobalRoutes")]
+        "ModifyGlobalRoutes",
         #[cfg(feature = "ModifyHaVipAttribute")]
         "ModifyHaVipAttribute",
+        #[cfg(feature = "ModifyHighPriorityRouteAttribute")]
+        "ModifyHighPriorityRouteAttribute",
+        #[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
+        "ModifyHighPriorityRouteECMPAlgorithm",
+        #[cfg(feature = "ModifyHighPriorityRouteTableAttribute")]
+        "ModifyHighPriorityRouteTableAttribute",
         #[cfg(feature = "ModifyIPv6AddressesAttributes")]
         "ModifyIPv6AddressesAttributes",
         #[cfg(feature = "ModifyIPv6AddressesBandwidth")]
         "ModifyIPv6AddressesBandwidth",
         #[cfg(feature = "ModifyIp6AddressesBandwidth")]
         "ModifyIp6AddressesBandwidth",
+        #[cfg(feature = "ModifyIp6Rule")]
+        "ModifyIp6Rule",
+        #[cfg(feature = "ModifyIp6Translator")]
+        "ModifyIp6Translator",
         #[cfg(feature = "ModifyIpv6AddressesAttribute")]
         "ModifyIpv6AddressesAttribute",
         #[cfg(feature = "ModifyLocalGateway")]
         "ModifyLocalGateway",
+        #[cfg(feature = "ModifyNatGatewayAdvancedAttribute")]
+        "ModifyNatGatewayAdvancedAttribute",
         #[cfg(feature = "ModifyNatGatewayAttribute")]
         "ModifyNatGatewayAttribute",
         #[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
@@ -526,14 +762,26 @@ impl<S> VpcServiceDispatcher<S> {
         "ModifyNetworkAclQuintupleEntries",
         #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
         "ModifyNetworkInterfaceAttribute",
+        #[cfg(feature = "ModifyNetworkInterfaceQos")]
+        "ModifyNetworkInterfaceQos",
         #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
         "ModifyPrivateIpAddressesAttribute",
+        #[cfg(feature = "ModifyPrivateNatGatewayAttribute")]
+        "ModifyPrivateNatGatewayAttribute",
+        #[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
+        "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule",
+        #[cfg(feature = "ModifyPrivateNatGatewayTranslationAclRule")]
+        "ModifyPrivateNatGatewayTranslationAclRule",
+        #[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
+        "ModifyPrivateNatGatewayTranslationNatRule",
         #[cfg(feature = "ModifyReserveIpAddress")]
         "ModifyReserveIpAddress",
         #[cfg(feature = "ModifyRoutePolicyAttribute")]
         "ModifyRoutePolicyAttribute",
         #[cfg(feature = "ModifyRouteTableAttribute")]
         "ModifyRouteTableAttribute",
+        #[cfg(feature = "ModifyRouteTableSelectionPolicies")]
+        "ModifyRouteTableSelectionPolicies",
         #[cfg(feature = "ModifySecurityGroupAttribute")]
         "ModifySecurityGroupAttribute",
         #[cfg(feature = "ModifySecurityGroupPolicies")]
@@ -550,6 +798,8 @@ impl<S> VpcServiceDispatcher<S> {
         "ModifyTemplateMember",
         #[cfg(feature = "ModifyTrafficMirrorAttribute")]
         "ModifyTrafficMirrorAttribute",
+        #[cfg(feature = "ModifyTrafficMirrorFilterRules")]
+        "ModifyTrafficMirrorFilterRules",
         #[cfg(feature = "ModifyVpcAttribute")]
         "ModifyVpcAttribute",
         #[cfg(feature = "ModifyVpcEndPointAttribute")]
@@ -558,6 +808,8 @@ impl<S> VpcServiceDispatcher<S> {
         "ModifyVpcEndPointServiceAttribute",
         #[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
         "ModifyVpcEndPointServiceWhiteList",
+        #[cfg(feature = "ModifyVpcPeeringConnection")]
+        "ModifyVpcPeeringConnection",
         #[cfg(feature = "ModifyVpnConnectionAttribute")]
         "ModifyVpnConnectionAttribute",
         #[cfg(feature = "ModifyVpnGatewayAttribute")]
@@ -566,12 +818,18 @@ impl<S> VpcServiceDispatcher<S> {
         "ModifyVpnGatewayCcnRoutes",
         #[cfg(feature = "ModifyVpnGatewayRoutes")]
         "ModifyVpnGatewayRoutes",
+        #[cfg(feature = "ModifyVpnGatewaySslClientCert")]
+        "ModifyVpnGatewaySslClientCert",
+        #[cfg(feature = "ModifyVpnGatewaySslServer")]
+        "ModifyVpnGatewaySslServer",
         #[cfg(feature = "NotifyRoutes")]
         "NotifyRoutes",
         #[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
         "RefreshDirectConnectGatewayRouteToNatGateway",
         #[cfg(feature = "RejectAttachCcnInstances")]
         "RejectAttachCcnInstances",
+        #[cfg(feature = "RejectVpcPeeringConnection")]
+        "RejectVpcPeeringConnection",
         #[cfg(feature = "ReleaseAddresses")]
         "ReleaseAddresses",
         #[cfg(feature = "ReleaseIPv6Addresses")]
@@ -580,10 +838,22 @@ impl<S> VpcServiceDispatcher<S> {
         "ReleaseIp6AddressesBandwidth",
         #[cfg(feature = "RemoveBandwidthPackageResources")]
         "RemoveBandwidthPackageResources",
+        #[cfg(feature = "RemoveIp6Rules")]
+        "RemoveIp6Rules",
+        #[cfg(feature = "RenewAddresses")]
+        "RenewAddresses",
         #[cfg(feature = "RenewVpnGateway")]
         "RenewVpnGateway",
+        #[cfg(feature = "ReplaceCcnRouteTableBroadcastPolicys")]
+        "ReplaceCcnRouteTableBroadcastPolicys",
+        #[cfg(feature = "ReplaceCcnRouteTableInputPolicys")]
+        "ReplaceCcnRouteTableInputPolicys",
         #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
         "ReplaceDirectConnectGatewayCcnRoutes",
+        #[cfg(feature = "ReplaceHighPriorityRouteTableAssociation")]
+        "ReplaceHighPriorityRouteTableAssociation",
+        #[cfg(feature = "ReplaceHighPriorityRoutes")]
+        "ReplaceHighPriorityRoutes",
         #[cfg(feature = "ReplaceRoutePolicyAssociations")]
         "ReplaceRoutePolicyAssociations",
         #[cfg(feature = "ReplaceRoutePolicyEntries")]
@@ -600,6 +870,8 @@ impl<S> VpcServiceDispatcher<S> {
         "ReplaceSecurityGroupPolicy",
         #[cfg(feature = "ResetAttachCcnInstances")]
         "ResetAttachCcnInstances",
+        #[cfg(feature = "ResetHighPriorityRoutes")]
+        "ResetHighPriorityRoutes",
         #[cfg(feature = "ResetNatGatewayConnection")]
         "ResetNatGatewayConnection",
         #[cfg(feature = "ResetRoutePolicyAssociations")]
@@ -639,10 +911,16 @@ impl<S> VpcServiceDispatcher<S> {
         "UnassignIpv6SubnetCidrBlock",
         #[cfg(feature = "UnassignPrivateIpAddresses")]
         "UnassignPrivateIpAddresses",
+        #[cfg(feature = "UnlockCcnBandwidths")]
+        "UnlockCcnBandwidths",
+        #[cfg(feature = "UnlockCcns")]
+        "UnlockCcns",
         #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
         "UpdateTrafficMirrorAllFilter",
         #[cfg(feature = "UpdateTrafficMirrorDirection")]
         "UpdateTrafficMirrorDirection",
+        #[cfg(feature = "UpgradeNatGatewayProductVersion")]
+        "UpgradeNatGatewayProductVersion",
         #[cfg(feature = "WithdrawNotifyRoutes")]
         "WithdrawNotifyRoutes",
     ];
@@ -682,6 +960,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AcceptVpcPeeringConnection")]
+            "AcceptVpcPeeringConnection" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .accept_vpc_peering_connection(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "AddBandwidthPackageResources")]
             "AddBandwidthPackageResources" => {
                 ::std::boxed::Box::pin(async move {
@@ -689,6 +977,14 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let outcome = service
                         .add_bandwidth_package_resources(&call, request)
                         .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "AddIp6Rules")]
+            "AddIp6Rules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.add_ip6_rules(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -778,6 +1074,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateDhcpIpWithAddressIp")]
+            "AssociateDhcpIpWithAddressIp" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .associate_dhcp_ip_with_address_ip(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
             "AssociateDirectConnectGatewayNatGateway" => {
                 ::std::boxed::Box::pin(async move {
@@ -788,11 +1094,31 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "AssociateHaVipInstance")]
+            "AssociateHaVipInstance" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .associate_ha_vip_instance(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "AssociateIPv6Address")]
             "AssociateIPv6Address" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.associate_ipv6_address(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "AssociateInstancesToCcnRouteTable")]
+            "AssociateInstancesToCcnRouteTable" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .associate_instances_to_ccn_route_table(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -878,6 +1204,14 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CheckDefaultSubnet")]
+            "CheckDefaultSubnet" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.check_default_subnet(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CheckGatewayFlowMonitor")]
             "CheckGatewayFlowMonitor" => {
                 ::std::boxed::Box::pin(async move {
@@ -901,6 +1235,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.check_traffic_mirror(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ClearRouteTableSelectionPolicies")]
+            "ClearRouteTableSelectionPolicies" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .clear_route_table_selection_policies(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -964,6 +1308,50 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateCcnPolicyBasedRoutingNextHop")]
+            "CreateCcnPolicyBasedRoutingNextHop" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_ccn_policy_based_routing_next_hop(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateCcnPolicyBasedRoutingRules")]
+            "CreateCcnPolicyBasedRoutingRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_ccn_policy_based_routing_rules(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateCcnRouteTables")]
+            "CreateCcnRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_ccn_route_tables(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateCdcLDCXList")]
+            "CreateCdcLDCXList" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_cdc_ldcx_list(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateCdcNetPlanes")]
+            "CreateCdcNetPlanes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_cdc_net_planes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateCustomerGateway")]
             "CreateCustomerGateway" => {
                 ::std::boxed::Box::pin(async move {
@@ -972,11 +1360,29 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateDefaultSecurityGroup")]
+            "CreateDefaultSecurityGroup" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_default_security_group(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateDefaultVpc")]
             "CreateDefaultVpc" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.create_default_vpc(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateDhcpIp")]
+            "CreateDhcpIp" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_dhcp_ip(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1008,11 +1414,47 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateGlobalRoutes")]
+            "CreateGlobalRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_global_routes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateHaVip")]
             "CreateHaVip" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.create_ha_vip(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateHighPriorityRouteTable")]
+            "CreateHighPriorityRouteTable" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_high_priority_route_table(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateHighPriorityRoutes")]
+            "CreateHighPriorityRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_high_priority_routes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateIp6Translators")]
+            "CreateIp6Translators" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_ip6_translators(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1074,6 +1516,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateNetworkAclEntries")]
+            "CreateNetworkAclEntries" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_network_acl_entries(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
             "CreateNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
@@ -1089,6 +1541,51 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.create_network_interface(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreatePrivateNatGateway")]
+            "CreatePrivateNatGateway" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_private_nat_gateway(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(
+                feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule"
+            )]
+            "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_private_nat_gateway_destination_ip_port_translation_nat_rule(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreatePrivateNatGatewayTranslationAclRule")]
+            "CreatePrivateNatGatewayTranslationAclRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_private_nat_gateway_translation_acl_rule(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
+            "CreatePrivateNatGatewayTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_private_nat_gateway_translation_nat_rule(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1224,6 +1721,24 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateTrafficMirrorFilterRules")]
+            "CreateTrafficMirrorFilterRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_traffic_mirror_filter_rules(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateTrafficPackages")]
+            "CreateTrafficPackages" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.create_traffic_packages(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateVpc")]
             "CreateVpc" => {
                 ::std::boxed::Box::pin(async move {
@@ -1260,6 +1775,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "CreateVpcPeeringConnection")]
+            "CreateVpcPeeringConnection" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_vpc_peering_connection(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "CreateVpnConnection")]
             "CreateVpnConnection" => {
                 ::std::boxed::Box::pin(async move {
@@ -1282,6 +1807,26 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .create_vpn_gateway_routes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateVpnGatewaySslClient")]
+            "CreateVpnGatewaySslClient" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_vpn_gateway_ssl_client(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "CreateVpnGatewaySslServer")]
+            "CreateVpnGatewaySslServer" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .create_vpn_gateway_ssl_server(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -1328,11 +1873,63 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteCcnPolicyBasedRoutingNextHop")]
+            "DeleteCcnPolicyBasedRoutingNextHop" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_ccn_policy_based_routing_next_hop(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteCcnPolicyBasedRoutingRule")]
+            "DeleteCcnPolicyBasedRoutingRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_ccn_policy_based_routing_rule(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteCcnRouteTables")]
+            "DeleteCcnRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_ccn_route_tables(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteCdcLDCXList")]
+            "DeleteCdcLDCXList" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_cdc_ldcx_list(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteCdcNetPlanes")]
+            "DeleteCdcNetPlanes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_cdc_net_planes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DeleteCustomerGateway")]
             "DeleteCustomerGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.delete_customer_gateway(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteDhcpIp")]
+            "DeleteDhcpIp" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_dhcp_ip(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1364,11 +1961,47 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteGlobalRoutes")]
+            "DeleteGlobalRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_global_routes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DeleteHaVip")]
             "DeleteHaVip" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.delete_ha_vip(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteHighPriorityRouteTables")]
+            "DeleteHighPriorityRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_high_priority_route_tables(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteHighPriorityRoutes")]
+            "DeleteHighPriorityRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_high_priority_routes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteIp6Translators")]
+            "DeleteIp6Translators" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.delete_ip6_translators(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1430,6 +2063,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteNetworkAclEntries")]
+            "DeleteNetworkAclEntries" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_network_acl_entries(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
             "DeleteNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
@@ -1445,6 +2088,51 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.delete_network_interface(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeletePrivateNatGateway")]
+            "DeletePrivateNatGateway" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_private_nat_gateway(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(
+                feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule"
+            )]
+            "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_private_nat_gateway_destination_ip_port_translation_nat_rule(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeletePrivateNatGatewayTranslationAclRule")]
+            "DeletePrivateNatGatewayTranslationAclRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_private_nat_gateway_translation_acl_rule(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeletePrivateNatGatewayTranslationNatRule")]
+            "DeletePrivateNatGatewayTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_private_nat_gateway_translation_nat_rule(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1570,6 +2258,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteTrafficMirrorFilterRules")]
+            "DeleteTrafficMirrorFilterRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_traffic_mirror_filter_rules(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DeleteTrafficPackages")]
             "DeleteTrafficPackages" => {
                 ::std::boxed::Box::pin(async move {
@@ -1614,6 +2312,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpcPeeringConnection")]
+            "DeleteVpcPeeringConnection" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_vpc_peering_connection(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DeleteVpnConnection")]
             "DeleteVpnConnection" => {
                 ::std::boxed::Box::pin(async move {
@@ -1640,12 +2348,42 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DeleteVpnGatewaySslClient")]
+            "DeleteVpnGatewaySslClient" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_vpn_gateway_ssl_client(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DeleteVpnGatewaySslServer")]
+            "DeleteVpnGatewaySslServer" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .delete_vpn_gateway_ssl_server(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeAccountAttributes")]
             "DescribeAccountAttributes" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_account_attributes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeAddressBandwidthRange")]
+            "DescribeAddressBandwidthRange" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_address_bandwidth_range(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -1658,12 +2396,32 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeAddressTemplateGroupInstances")]
+            "DescribeAddressTemplateGroupInstances" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_address_template_group_instances(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeAddressTemplateGroups")]
             "DescribeAddressTemplateGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_address_template_groups(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeAddressTemplateInstances")]
+            "DescribeAddressTemplateInstances" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_address_template_instances(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -1691,6 +2449,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.describe_assistant_cidr(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeBandwidthPackageBandwidthRange")]
+            "DescribeBandwidthPackageBandwidthRange" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_bandwidth_package_bandwidth_range(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1744,12 +2512,62 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
+            "DescribeCcnPolicyBasedRoutingNextHop" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ccn_policy_based_routing_next_hop(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCcnPolicyBasedRoutingRule")]
+            "DescribeCcnPolicyBasedRoutingRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ccn_policy_based_routing_rule(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
             "DescribeCcnRegionBandwidthLimits" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_ccn_region_bandwidth_limits(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
+            "DescribeCcnRouteTableBroadcastPolicys" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ccn_route_table_broadcast_policys(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
+            "DescribeCcnRouteTableInputPolicys" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ccn_route_table_input_policys(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCcnRouteTables")]
+            "DescribeCcnRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ccn_route_tables(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -1770,6 +2588,32 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCdcLDCXList")]
+            "DescribeCdcLDCXList" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_cdc_ldcx_list(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCdcNetPlanes")]
+            "DescribeCdcNetPlanes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_cdc_net_planes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCdcUsedIdcVlan")]
+            "DescribeCdcUsedIdcVlan" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_cdc_used_idc_vlan(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeClassicLinkInstances")]
             "DescribeClassicLinkInstances" => {
                 ::std::boxed::Box::pin(async move {
@@ -1780,12 +2624,35 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
+            "DescribeCrossBorderCcnRegionBandwidthLimits" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_cross_border_ccn_region_bandwidth_limits(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeCrossBorderCompliance")]
             "DescribeCrossBorderCompliance" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_cross_border_compliance(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeCrossBorderFlowMonitor")]
+            "DescribeCrossBorderFlowMonitor" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_cross_border_flow_monitor(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -1807,6 +2674,24 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let outcome = service
                         .describe_customer_gateways(&call, request)
                         .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeDesignatedZones")]
+            "DescribeDesignatedZones" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_designated_zones(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeDhcpIps")]
+            "DescribeDhcpIps" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_dhcp_ips(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1866,11 +2751,39 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeGlobalRoutes")]
+            "DescribeGlobalRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_global_routes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeHaVips")]
             "DescribeHaVips" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.describe_ha_vips(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeHighPriorityRouteTables")]
+            "DescribeHighPriorityRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_high_priority_route_tables(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeHighPriorityRoutes")]
+            "DescribeHighPriorityRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_high_priority_routes(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -1895,6 +2808,24 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.describe_ip6_addresses(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeIp6TranslatorQuota")]
+            "DescribeIp6TranslatorQuota" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_ip6_translator_quota(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeIp6Translators")]
+            "DescribeIp6Translators" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_ip6_translators(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2011,6 +2942,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeNetworkAccountType")]
+            "DescribeNetworkAccountType" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_network_account_type(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
             "DescribeNetworkAclQuintupleEntries" => {
                 ::std::boxed::Box::pin(async move {
@@ -2049,6 +2990,85 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(
+                feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules"
+            )]
+            "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribePrivateNatGatewayLimits")]
+            "DescribePrivateNatGatewayLimits" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateway_limits(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribePrivateNatGatewayRegions")]
+            "DescribePrivateNatGatewayRegions" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateway_regions(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribePrivateNatGatewayTranslationAclRules")]
+            "DescribePrivateNatGatewayTranslationAclRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateway_translation_acl_rules(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribePrivateNatGatewayTranslationNatRules")]
+            "DescribePrivateNatGatewayTranslationNatRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateway_translation_nat_rules(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribePrivateNatGateways")]
+            "DescribePrivateNatGateways" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_private_nat_gateways(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeProductQuota")]
+            "DescribeProductQuota" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_product_quota(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeReserveIpAddresses")]
             "DescribeReserveIpAddresses" => {
                 ::std::boxed::Box::pin(async move {
@@ -2056,6 +3076,30 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let outcome = service
                         .describe_reserve_ip_addresses(&call, request)
                         .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeRouteConflicts")]
+            "DescribeRouteConflicts" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_route_conflicts(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeRouteList")]
+            "DescribeRouteList" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_route_list(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeRoutePolicies")]
+            "DescribeRoutePolicies" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_route_policies(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2069,11 +3113,39 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeRouteTableAssociatedInstances")]
+            "DescribeRouteTableAssociatedInstances" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_route_table_associated_instances(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeRouteTableSelectionPolicies")]
+            "DescribeRouteTableSelectionPolicies" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_route_table_selection_policies(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeRouteTables")]
             "DescribeRouteTables" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.describe_route_tables(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeRoutes")]
+            "DescribeRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_routes(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2083,6 +3155,26 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_security_group_association_statistics(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeSecurityGroupExpandedPolicies")]
+            "DescribeSecurityGroupExpandedPolicies" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_security_group_expanded_policies(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeSecurityGroupLimits")]
+            "DescribeSecurityGroupLimits" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_security_group_limits(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2115,12 +3207,32 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeServiceTemplateGroupInstances")]
+            "DescribeServiceTemplateGroupInstances" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_service_template_group_instances(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeServiceTemplateGroups")]
             "DescribeServiceTemplateGroups" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_service_template_groups(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeServiceTemplateInstances")]
+            "DescribeServiceTemplateInstances" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_service_template_instances(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2173,6 +3285,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
+            "DescribeSpecificTrafficPackageUsedDetails" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_specific_traffic_package_used_details(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeSubnetResourceDashboard")]
             "DescribeSubnetResourceDashboard" => {
                 ::std::boxed::Box::pin(async move {
@@ -2199,6 +3321,32 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DescribeTemplateLimits")]
+            "DescribeTemplateLimits" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_template_limits(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeTenantCcns")]
+            "DescribeTenantCcns" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_tenant_ccns(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeTrafficMirrorFilterRules")]
+            "DescribeTrafficMirrorFilterRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_traffic_mirror_filter_rules(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DescribeTrafficMirrors")]
             "DescribeTrafficMirrors" => {
                 ::std::boxed::Box::pin(async move {
@@ -2213,6 +3361,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_traffic_packages(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeTrafficQosPolicy")]
+            "DescribeTrafficQosPolicy" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_traffic_qos_policy(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2267,6 +3425,24 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_vpc_ipv6_addresses(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeVpcLimits")]
+            "DescribeVpcLimits" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.describe_vpc_limits(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeVpcPeeringConnections")]
+            "DescribeVpcPeeringConnections" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_vpc_peering_connections(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2331,6 +3507,26 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .describe_vpn_gateway_routes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeVpnGatewaySslClients")]
+            "DescribeVpnGatewaySslClients" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_vpn_gateway_ssl_clients(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DescribeVpnGatewaySslServers")]
+            "DescribeVpnGatewaySslServers" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .describe_vpn_gateway_ssl_servers(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2421,11 +3617,31 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DisableVpnGatewaySslClientCert")]
+            "DisableVpnGatewaySslClientCert" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .disable_vpn_gateway_ssl_client_cert(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "DisassociateAddress")]
             "DisassociateAddress" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.disassociate_address(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DisassociateDhcpIpWithAddressIp")]
+            "DisassociateDhcpIpWithAddressIp" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .disassociate_dhcp_ip_with_address_ip(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2435,6 +3651,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .disassociate_direct_connect_gateway_nat_gateway(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "DisassociateHaVipInstance")]
+            "DisassociateHaVipInstance" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .disassociate_ha_vip_instance(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2499,6 +3725,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "DownloadVpnGatewaySslClientCert")]
+            "DownloadVpnGatewaySslClientCert" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .download_vpn_gateway_ssl_client_cert(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "EnableCcnRoutes")]
             "EnableCcnRoutes" => {
                 ::std::boxed::Box::pin(async move {
@@ -2547,6 +3783,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .enable_vpc_end_point_connect(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "EnableVpnGatewaySslClientCert")]
+            "EnableVpnGatewaySslClientCert" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .enable_vpn_gateway_ssl_client_cert(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2611,6 +3857,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "InquiryPriceCreateVpnGateway")]
+            "InquiryPriceCreateVpnGateway" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .inquiry_price_create_vpn_gateway(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
             "InquiryPriceModifyAddressesBandwidth" => {
                 ::std::boxed::Box::pin(async move {
@@ -2650,6 +3906,32 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                             &call,
                             request,
                         )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "LockCcnBandwidths")]
+            "LockCcnBandwidths" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.lock_ccn_bandwidths(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "LockCcns")]
+            "LockCcns" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.lock_ccns(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "MigrateBandwidthPackageResources")]
+            "MigrateBandwidthPackageResources" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .migrate_bandwidth_package_resources(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2778,12 +4060,63 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyCcnPolicyBasedRoutingNextHopAttribute")]
+            "ModifyCcnPolicyBasedRoutingNextHopAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_ccn_policy_based_routing_next_hop_attribute(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyCcnPolicyBasedRoutingRuleAttribute")]
+            "ModifyCcnPolicyBasedRoutingRuleAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_ccn_policy_based_routing_rule_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
             "ModifyCcnRegionBandwidthLimitsType" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .modify_ccn_region_bandwidth_limits_type(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyCcnRouteTables")]
+            "ModifyCcnRouteTables" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.modify_ccn_route_tables(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyCdcLDCXAttribute")]
+            "ModifyCdcLDCXAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_cdc_ldcx_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyCdcNetPlaneAttribute")]
+            "ModifyCdcNetPlaneAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_cdc_net_plane_attribute(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -2795,6 +4128,14 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let outcome = service
                         .modify_customer_gateway_attribute(&call, request)
                         .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyDhcpIpAttribute")]
+            "ModifyDhcpIpAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.modify_dhcp_ip_attribute(&call, request).await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2826,11 +4167,59 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyGlobalRouteECMPAlgorithm")]
+            "ModifyGlobalRouteECMPAlgorithm" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_global_route_ecmp_algorithm(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyGlobalRoutes")]
+            "ModifyGlobalRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.modify_global_routes(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "ModifyHaVipAttribute")]
             "ModifyHaVipAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.modify_ha_vip_attribute(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyHighPriorityRouteAttribute")]
+            "ModifyHighPriorityRouteAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_high_priority_route_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
+            "ModifyHighPriorityRouteECMPAlgorithm" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_high_priority_route_ecmp_algorithm(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyHighPriorityRouteTableAttribute")]
+            "ModifyHighPriorityRouteTableAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_high_priority_route_table_attribute(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2864,6 +4253,22 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyIp6Rule")]
+            "ModifyIp6Rule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.modify_ip6_rule(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyIp6Translator")]
+            "ModifyIp6Translator" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.modify_ip6_translator(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "ModifyIpv6AddressesAttribute")]
             "ModifyIpv6AddressesAttribute" => {
                 ::std::boxed::Box::pin(async move {
@@ -2879,6 +4284,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.modify_local_gateway(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyNatGatewayAdvancedAttribute")]
+            "ModifyNatGatewayAdvancedAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_nat_gateway_advanced_attribute(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -2966,12 +4381,67 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyNetworkInterfaceQos")]
+            "ModifyNetworkInterfaceQos" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_network_interface_qos(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
             "ModifyPrivateIpAddressesAttribute" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .modify_private_ip_addresses_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyPrivateNatGatewayAttribute")]
+            "ModifyPrivateNatGatewayAttribute" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_private_nat_gateway_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(
+                feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule"
+            )]
+            "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_private_nat_gateway_destination_ip_port_translation_nat_rule(
+                            &call,
+                            request,
+                        )
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyPrivateNatGatewayTranslationAclRule")]
+            "ModifyPrivateNatGatewayTranslationAclRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_private_nat_gateway_translation_acl_rule(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
+            "ModifyPrivateNatGatewayTranslationNatRule" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_private_nat_gateway_translation_nat_rule(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3002,6 +4472,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .modify_route_table_attribute(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyRouteTableSelectionPolicies")]
+            "ModifyRouteTableSelectionPolicies" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_route_table_selection_policies(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3080,6 +4560,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyTrafficMirrorFilterRules")]
+            "ModifyTrafficMirrorFilterRules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_traffic_mirror_filter_rules(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "ModifyVpcAttribute")]
             "ModifyVpcAttribute" => {
                 ::std::boxed::Box::pin(async move {
@@ -3114,6 +4604,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .modify_vpc_end_point_service_white_list(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyVpcPeeringConnection")]
+            "ModifyVpcPeeringConnection" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_vpc_peering_connection(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3158,6 +4658,26 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "ModifyVpnGatewaySslClientCert")]
+            "ModifyVpnGatewaySslClientCert" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_vpn_gateway_ssl_client_cert(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ModifyVpnGatewaySslServer")]
+            "ModifyVpnGatewaySslServer" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .modify_vpn_gateway_ssl_server(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "NotifyRoutes")]
             "NotifyRoutes" => {
                 ::std::boxed::Box::pin(async move {
@@ -3185,6 +4705,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .reject_attach_ccn_instances(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "RejectVpcPeeringConnection")]
+            "RejectVpcPeeringConnection" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .reject_vpc_peering_connection(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3225,11 +4755,47 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "RemoveIp6Rules")]
+            "RemoveIp6Rules" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.remove_ip6_rules(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "RenewAddresses")]
+            "RenewAddresses" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.renew_addresses(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "RenewVpnGateway")]
             "RenewVpnGateway" => {
                 ::std::boxed::Box::pin(async move {
                     let request = crate::typed::request(&call)?;
                     let outcome = service.renew_vpn_gateway(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ReplaceCcnRouteTableBroadcastPolicys")]
+            "ReplaceCcnRouteTableBroadcastPolicys" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .replace_ccn_route_table_broadcast_policys(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ReplaceCcnRouteTableInputPolicys")]
+            "ReplaceCcnRouteTableInputPolicys" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .replace_ccn_route_table_input_policys(&call, request)
+                        .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
@@ -3239,6 +4805,26 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .replace_direct_connect_gateway_ccn_routes(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ReplaceHighPriorityRouteTableAssociation")]
+            "ReplaceHighPriorityRouteTableAssociation" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .replace_high_priority_route_table_association(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ReplaceHighPriorityRoutes")]
+            "ReplaceHighPriorityRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .replace_high_priority_routes(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3317,6 +4903,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .reset_attach_ccn_instances(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "ResetHighPriorityRoutes")]
+            "ResetHighPriorityRoutes" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .reset_high_priority_routes(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
@@ -3502,6 +5098,22 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })
             }
+            #[cfg(feature = "UnlockCcnBandwidths")]
+            "UnlockCcnBandwidths" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.unlock_ccn_bandwidths(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "UnlockCcns")]
+            "UnlockCcns" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service.unlock_ccns(&call, request).await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
             #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
             "UpdateTrafficMirrorAllFilter" => {
                 ::std::boxed::Box::pin(async move {
@@ -3518,6 +5130,16 @@ impl<S: VpcService> crate::Handler for VpcServiceDispatcher<S> {
                     let request = crate::typed::request(&call)?;
                     let outcome = service
                         .update_traffic_mirror_direction(&call, request)
+                        .await;
+                    crate::typed::answer(outcome, call, fallback.as_ref()).await
+                })
+            }
+            #[cfg(feature = "UpgradeNatGatewayProductVersion")]
+            "UpgradeNatGatewayProductVersion" => {
+                ::std::boxed::Box::pin(async move {
+                    let request = crate::typed::request(&call)?;
+                    let outcome = service
+                        .upgrade_nat_gateway_product_version(&call, request)
                         .await;
                     crate::typed::answer(outcome, call, fallback.as_ref()).await
                 })

@@ -8,6 +8,8 @@ pub use dispatcher::*;
 /// Every method has a default that answers [`Refusal::NotImplemented`](crate::Refusal::NotImplemented), which makes [`VpcServiceDispatcher`] hand the call to its fallback handler (the spec's example, for the local endpoint); override the methods you implement.
 pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     /// Serves `AcceptAttachCcnInstances` ([`AcceptAttachCcnInstancesRequest`](::vpc_client::vpc::AcceptAttachCcnInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AcceptAttachCcnInstances")]
     fn accept_attach_ccn_instances(
         &self,
@@ -21,7 +23,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `AcceptVpcPeeringConnection` ([`AcceptVpcPeeringConnectionRequest`](::vpc_client::vpc::AcceptVpcPeeringConnectionRequest)).
+    #[cfg(feature = "AcceptVpcPeeringConnection")]
+    fn accept_vpc_peering_connection(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::AcceptVpcPeeringConnectionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::AcceptVpcPeeringConnectionResponse,
+            ::vpc_client::vpc::AcceptVpcPeeringConnectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `AddBandwidthPackageResources` ([`AddBandwidthPackageResourcesRequest`](::vpc_client::vpc::AddBandwidthPackageResourcesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AddBandwidthPackageResources")]
     fn add_bandwidth_package_resources(
         &self,
@@ -31,6 +49,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::AddBandwidthPackageResourcesResponse,
             ::vpc_client::vpc::AddBandwidthPackageResourcesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `AddIp6Rules` ([`AddIp6RulesRequest`](::vpc_client::vpc::AddIp6RulesRequest)).
+    #[cfg(feature = "AddIp6Rules")]
+    fn add_ip6_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::AddIp6RulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::AddIp6RulesResponse,
+            ::vpc_client::vpc::AddIp6RulesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -50,6 +82,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AdjustPublicAddress` ([`AdjustPublicAddressRequest`](::vpc_client::vpc::AdjustPublicAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AdjustPublicAddress")]
     fn adjust_public_address(
         &self,
@@ -64,6 +98,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateAddresses` ([`AllocateAddressesRequest`](::vpc_client::vpc::AllocateAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "AllocateAddresses")]
     fn allocate_addresses(
         &self,
@@ -78,6 +114,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateIPv6Addresses` ([`AllocateIPv6AddressesRequest`](::vpc_client::vpc::AllocateIPv6AddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AllocateIPv6Addresses")]
     fn allocate_ipv6_addresses(
         &self,
@@ -92,6 +130,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AllocateIp6AddressesBandwidth` ([`AllocateIp6AddressesBandwidthRequest`](::vpc_client::vpc::AllocateIp6AddressesBandwidthRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AllocateIp6AddressesBandwidth")]
     fn allocate_ip6_addresses_bandwidth(
         &self,
@@ -106,6 +146,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6Addresses` ([`AssignIpv6AddressesRequest`](::vpc_client::vpc::AssignIpv6AddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AssignIpv6Addresses")]
     fn assign_ipv6_addresses(
         &self,
@@ -120,6 +162,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6CidrBlock` ([`AssignIpv6CidrBlockRequest`](::vpc_client::vpc::AssignIpv6CidrBlockRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AssignIpv6CidrBlock")]
     fn assign_ipv6_cidr_block(
         &self,
@@ -134,6 +178,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignIpv6SubnetCidrBlock` ([`AssignIpv6SubnetCidrBlockRequest`](::vpc_client::vpc::AssignIpv6SubnetCidrBlockRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AssignIpv6SubnetCidrBlock")]
     fn assign_ipv6_subnet_cidr_block(
         &self,
@@ -148,6 +194,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssignPrivateIpAddresses` ([`AssignPrivateIpAddressesRequest`](::vpc_client::vpc::AssignPrivateIpAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "AssignPrivateIpAddresses")]
     fn assign_private_ip_addresses(
         &self,
@@ -162,6 +210,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AssociateAddress` ([`AssociateAddressRequest`](::vpc_client::vpc::AssociateAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "AssociateAddress")]
     fn associate_address(
         &self,
@@ -171,6 +221,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::AssociateAddressResponse,
             ::vpc_client::vpc::AssociateAddressError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `AssociateDhcpIpWithAddressIp` ([`AssociateDhcpIpWithAddressIpRequest`](::vpc_client::vpc::AssociateDhcpIpWithAddressIpRequest)).
+    #[cfg(feature = "AssociateDhcpIpWithAddressIp")]
+    fn associate_dhcp_ip_with_address_ip(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::AssociateDhcpIpWithAddressIpRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::AssociateDhcpIpWithAddressIpResponse,
+            ::vpc_client::vpc::AssociateDhcpIpWithAddressIpError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -189,7 +253,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `AssociateHaVipInstance` ([`AssociateHaVipInstanceRequest`](::vpc_client::vpc::AssociateHaVipInstanceRequest)).
+    #[cfg(feature = "AssociateHaVipInstance")]
+    fn associate_ha_vip_instance(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::AssociateHaVipInstanceRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::AssociateHaVipInstanceResponse,
+            ::vpc_client::vpc::AssociateHaVipInstanceError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `AssociateIPv6Address` ([`AssociateIPv6AddressRequest`](::vpc_client::vpc::AssociateIPv6AddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AssociateIPv6Address")]
     fn associate_ipv6_address(
         &self,
@@ -199,6 +279,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::AssociateIPv6AddressResponse,
             ::vpc_client::vpc::AssociateIPv6AddressError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `AssociateInstancesToCcnRouteTable` ([`AssociateInstancesToCcnRouteTableRequest`](::vpc_client::vpc::AssociateInstancesToCcnRouteTableRequest)).
+    #[cfg(feature = "AssociateInstancesToCcnRouteTable")]
+    fn associate_instances_to_ccn_route_table(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::AssociateInstancesToCcnRouteTableRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::AssociateInstancesToCcnRouteTableResponse,
+            ::vpc_client::vpc::AssociateInstancesToCcnRouteTableError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -246,6 +340,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachCcnInstances` ([`AttachCcnInstancesRequest`](::vpc_client::vpc::AttachCcnInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "AttachCcnInstances")]
     fn attach_ccn_instances(
         &self,
@@ -260,6 +356,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachClassicLinkVpc` ([`AttachClassicLinkVpcRequest`](::vpc_client::vpc::AttachClassicLinkVpcRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "AttachClassicLinkVpc")]
     fn attach_classic_link_vpc(
         &self,
@@ -274,6 +372,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachNetworkInterface` ([`AttachNetworkInterfaceRequest`](::vpc_client::vpc::AttachNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "AttachNetworkInterface")]
     fn attach_network_interface(
         &self,
@@ -288,6 +388,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `AttachSnapshotInstances` ([`AttachSnapshotInstancesRequest`](::vpc_client::vpc::AttachSnapshotInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "AttachSnapshotInstances")]
     fn attach_snapshot_instances(
         &self,
@@ -316,6 +418,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckAssistantCidr` ([`CheckAssistantCidrRequest`](::vpc_client::vpc::CheckAssistantCidrRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CheckAssistantCidr")]
     fn check_assistant_cidr(
         &self,
@@ -325,6 +429,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::CheckAssistantCidrResponse,
             ::vpc_client::vpc::CheckAssistantCidrError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CheckDefaultSubnet` ([`CheckDefaultSubnetRequest`](::vpc_client::vpc::CheckDefaultSubnetRequest)).
+    #[cfg(feature = "CheckDefaultSubnet")]
+    fn check_default_subnet(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CheckDefaultSubnetRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CheckDefaultSubnetResponse,
+            ::vpc_client::vpc::CheckDefaultSubnetError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -344,6 +462,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckNetDetectState` ([`CheckNetDetectStateRequest`](::vpc_client::vpc::CheckNetDetectStateRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CheckNetDetectState")]
     fn check_net_detect_state(
         &self,
@@ -358,6 +478,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CheckTrafficMirror` ([`CheckTrafficMirrorRequest`](::vpc_client::vpc::CheckTrafficMirrorRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CheckTrafficMirror")]
     fn check_traffic_mirror(
         &self,
@@ -371,7 +493,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ClearRouteTableSelectionPolicies` ([`ClearRouteTableSelectionPoliciesRequest`](::vpc_client::vpc::ClearRouteTableSelectionPoliciesRequest)).
+    #[cfg(feature = "ClearRouteTableSelectionPolicies")]
+    fn clear_route_table_selection_policies(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ClearRouteTableSelectionPoliciesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ClearRouteTableSelectionPoliciesResponse,
+            ::vpc_client::vpc::ClearRouteTableSelectionPoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CloneSecurityGroup` ([`CloneSecurityGroupRequest`](::vpc_client::vpc::CloneSecurityGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CloneSecurityGroup")]
     fn clone_security_group(
         &self,
@@ -386,6 +524,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAddressTemplate` ([`CreateAddressTemplateRequest`](::vpc_client::vpc::CreateAddressTemplateRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateAddressTemplate")]
     fn create_address_template(
         &self,
@@ -400,6 +540,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAddressTemplateGroup` ([`CreateAddressTemplateGroupRequest`](::vpc_client::vpc::CreateAddressTemplateGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateAddressTemplateGroup")]
     fn create_address_template_group(
         &self,
@@ -414,6 +556,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAndAttachNetworkInterface` ([`CreateAndAttachNetworkInterfaceRequest`](::vpc_client::vpc::CreateAndAttachNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateAndAttachNetworkInterface")]
     fn create_and_attach_network_interface(
         &self,
@@ -428,6 +572,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateAssistantCidr` ([`CreateAssistantCidrRequest`](::vpc_client::vpc::CreateAssistantCidrRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateAssistantCidr")]
     fn create_assistant_cidr(
         &self,
@@ -442,6 +588,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateBandwidthPackage` ([`CreateBandwidthPackageRequest`](::vpc_client::vpc::CreateBandwidthPackageRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateBandwidthPackage")]
     fn create_bandwidth_package(
         &self,
@@ -456,6 +604,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateCcn` ([`CreateCcnRequest`](::vpc_client::vpc::CreateCcnRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateCcn")]
     fn create_ccn(
         &self,
@@ -469,7 +619,79 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateCcnPolicyBasedRoutingNextHop` ([`CreateCcnPolicyBasedRoutingNextHopRequest`](::vpc_client::vpc::CreateCcnPolicyBasedRoutingNextHopRequest)).
+    #[cfg(feature = "CreateCcnPolicyBasedRoutingNextHop")]
+    fn create_ccn_policy_based_routing_next_hop(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateCcnPolicyBasedRoutingNextHopRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateCcnPolicyBasedRoutingNextHopResponse,
+            ::vpc_client::vpc::CreateCcnPolicyBasedRoutingNextHopError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateCcnPolicyBasedRoutingRules` ([`CreateCcnPolicyBasedRoutingRulesRequest`](::vpc_client::vpc::CreateCcnPolicyBasedRoutingRulesRequest)).
+    #[cfg(feature = "CreateCcnPolicyBasedRoutingRules")]
+    fn create_ccn_policy_based_routing_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateCcnPolicyBasedRoutingRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateCcnPolicyBasedRoutingRulesResponse,
+            ::vpc_client::vpc::CreateCcnPolicyBasedRoutingRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateCcnRouteTables` ([`CreateCcnRouteTablesRequest`](::vpc_client::vpc::CreateCcnRouteTablesRequest)).
+    #[cfg(feature = "CreateCcnRouteTables")]
+    fn create_ccn_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateCcnRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateCcnRouteTablesResponse,
+            ::vpc_client::vpc::CreateCcnRouteTablesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateCdcLDCXList` ([`CreateCdcLDCXListRequest`](::vpc_client::vpc::CreateCdcLDCXListRequest)).
+    #[cfg(feature = "CreateCdcLDCXList")]
+    fn create_cdc_ldcx_list(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateCdcLDCXListRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateCdcLDCXListResponse,
+            ::vpc_client::vpc::CreateCdcLDCXListError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateCdcNetPlanes` ([`CreateCdcNetPlanesRequest`](::vpc_client::vpc::CreateCdcNetPlanesRequest)).
+    #[cfg(feature = "CreateCdcNetPlanes")]
+    fn create_cdc_net_planes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateCdcNetPlanesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateCdcNetPlanesResponse,
+            ::vpc_client::vpc::CreateCdcNetPlanesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateCustomerGateway` ([`CreateCustomerGatewayRequest`](::vpc_client::vpc::CreateCustomerGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateCustomerGateway")]
     fn create_customer_gateway(
         &self,
@@ -483,7 +705,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateDefaultSecurityGroup` ([`CreateDefaultSecurityGroupRequest`](::vpc_client::vpc::CreateDefaultSecurityGroupRequest)).
+    #[cfg(feature = "CreateDefaultSecurityGroup")]
+    fn create_default_security_group(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateDefaultSecurityGroupRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateDefaultSecurityGroupResponse,
+            ::vpc_client::vpc::CreateDefaultSecurityGroupError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateDefaultVpc` ([`CreateDefaultVpcRequest`](::vpc_client::vpc::CreateDefaultVpcRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateDefaultVpc")]
     fn create_default_vpc(
         &self,
@@ -497,7 +735,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateDhcpIp` ([`CreateDhcpIpRequest`](::vpc_client::vpc::CreateDhcpIpRequest)).
+    #[cfg(feature = "CreateDhcpIp")]
+    fn create_dhcp_ip(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateDhcpIpRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateDhcpIpResponse,
+            ::vpc_client::vpc::CreateDhcpIpError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateDirectConnectGateway` ([`CreateDirectConnectGatewayRequest`](::vpc_client::vpc::CreateDirectConnectGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateDirectConnectGateway")]
     fn create_direct_connect_gateway(
         &self,
@@ -526,6 +780,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateFlowLog` ([`CreateFlowLogRequest`](::vpc_client::vpc::CreateFlowLogRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateFlowLog")]
     fn create_flow_log(
         &self,
@@ -539,7 +795,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateGlobalRoutes` ([`CreateGlobalRoutesRequest`](::vpc_client::vpc::CreateGlobalRoutesRequest)).
+    #[cfg(feature = "CreateGlobalRoutes")]
+    fn create_global_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateGlobalRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateGlobalRoutesResponse,
+            ::vpc_client::vpc::CreateGlobalRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateHaVip` ([`CreateHaVipRequest`](::vpc_client::vpc::CreateHaVipRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateHaVip")]
     fn create_ha_vip(
         &self,
@@ -549,6 +821,48 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::CreateHaVipResponse,
             ::vpc_client::vpc::CreateHaVipError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateHighPriorityRouteTable` ([`CreateHighPriorityRouteTableRequest`](::vpc_client::vpc::CreateHighPriorityRouteTableRequest)).
+    #[cfg(feature = "CreateHighPriorityRouteTable")]
+    fn create_high_priority_route_table(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateHighPriorityRouteTableRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateHighPriorityRouteTableResponse,
+            ::vpc_client::vpc::CreateHighPriorityRouteTableError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateHighPriorityRoutes` ([`CreateHighPriorityRoutesRequest`](::vpc_client::vpc::CreateHighPriorityRoutesRequest)).
+    #[cfg(feature = "CreateHighPriorityRoutes")]
+    fn create_high_priority_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateHighPriorityRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateHighPriorityRoutesResponse,
+            ::vpc_client::vpc::CreateHighPriorityRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateIp6Translators` ([`CreateIp6TranslatorsRequest`](::vpc_client::vpc::CreateIp6TranslatorsRequest)).
+    #[cfg(feature = "CreateIp6Translators")]
+    fn create_ip6_translators(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateIp6TranslatorsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateIp6TranslatorsResponse,
+            ::vpc_client::vpc::CreateIp6TranslatorsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -568,6 +882,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNatGateway` ([`CreateNatGatewayRequest`](::vpc_client::vpc::CreateNatGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateNatGateway")]
     fn create_nat_gateway(
         &self,
@@ -596,6 +912,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNatGatewaySourceIpTranslationNatRule` ([`CreateNatGatewaySourceIpTranslationNatRuleRequest`](::vpc_client::vpc::CreateNatGatewaySourceIpTranslationNatRuleRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateNatGatewaySourceIpTranslationNatRule")]
     fn create_nat_gateway_source_ip_translation_nat_rule(
         &self,
@@ -610,6 +928,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetDetect` ([`CreateNetDetectRequest`](::vpc_client::vpc::CreateNetDetectRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateNetDetect")]
     fn create_net_detect(
         &self,
@@ -624,6 +944,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetworkAcl` ([`CreateNetworkAclRequest`](::vpc_client::vpc::CreateNetworkAclRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateNetworkAcl")]
     fn create_network_acl(
         &self,
@@ -633,6 +955,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::CreateNetworkAclResponse,
             ::vpc_client::vpc::CreateNetworkAclError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateNetworkAclEntries` ([`CreateNetworkAclEntriesRequest`](::vpc_client::vpc::CreateNetworkAclEntriesRequest)).
+    #[cfg(feature = "CreateNetworkAclEntries")]
+    fn create_network_acl_entries(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateNetworkAclEntriesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateNetworkAclEntriesResponse,
+            ::vpc_client::vpc::CreateNetworkAclEntriesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -652,6 +988,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateNetworkInterface` ([`CreateNetworkInterfaceRequest`](::vpc_client::vpc::CreateNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateNetworkInterface")]
     fn create_network_interface(
         &self,
@@ -665,7 +1003,65 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreatePrivateNatGateway` ([`CreatePrivateNatGatewayRequest`](::vpc_client::vpc::CreatePrivateNatGatewayRequest)).
+    #[cfg(feature = "CreatePrivateNatGateway")]
+    fn create_private_nat_gateway(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreatePrivateNatGatewayRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreatePrivateNatGatewayResponse,
+            ::vpc_client::vpc::CreatePrivateNatGatewayError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule` ([`CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+    fn create_private_nat_gateway_destination_ip_port_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
+            ::vpc_client::vpc::CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreatePrivateNatGatewayTranslationAclRule` ([`CreatePrivateNatGatewayTranslationAclRuleRequest`](::vpc_client::vpc::CreatePrivateNatGatewayTranslationAclRuleRequest)).
+    #[cfg(feature = "CreatePrivateNatGatewayTranslationAclRule")]
+    fn create_private_nat_gateway_translation_acl_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreatePrivateNatGatewayTranslationAclRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreatePrivateNatGatewayTranslationAclRuleResponse,
+            ::vpc_client::vpc::CreatePrivateNatGatewayTranslationAclRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreatePrivateNatGatewayTranslationNatRule` ([`CreatePrivateNatGatewayTranslationNatRuleRequest`](::vpc_client::vpc::CreatePrivateNatGatewayTranslationNatRuleRequest)).
+    #[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
+    fn create_private_nat_gateway_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreatePrivateNatGatewayTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreatePrivateNatGatewayTranslationNatRuleResponse,
+            ::vpc_client::vpc::CreatePrivateNatGatewayTranslationNatRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateReserveIpAddresses` ([`CreateReserveIpAddressesRequest`](::vpc_client::vpc::CreateReserveIpAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateReserveIpAddresses")]
     fn create_reserve_ip_addresses(
         &self,
@@ -680,6 +1076,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutePolicy` ([`CreateRoutePolicyRequest`](::vpc_client::vpc::CreateRoutePolicyRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateRoutePolicy")]
     fn create_route_policy(
         &self,
@@ -694,6 +1092,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutePolicyAssociations` ([`CreateRoutePolicyAssociationsRequest`](::vpc_client::vpc::CreateRoutePolicyAssociationsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateRoutePolicyAssociations")]
     fn create_route_policy_associations(
         &self,
@@ -722,6 +1122,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRouteTable` ([`CreateRouteTableRequest`](::vpc_client::vpc::CreateRouteTableRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateRouteTable")]
     fn create_route_table(
         &self,
@@ -736,6 +1138,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateRoutes` ([`CreateRoutesRequest`](::vpc_client::vpc::CreateRoutesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateRoutes")]
     fn create_routes(
         &self,
@@ -750,6 +1154,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroup` ([`CreateSecurityGroupRequest`](::vpc_client::vpc::CreateSecurityGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateSecurityGroup")]
     fn create_security_group(
         &self,
@@ -764,6 +1170,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroupPolicies` ([`CreateSecurityGroupPoliciesRequest`](::vpc_client::vpc::CreateSecurityGroupPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateSecurityGroupPolicies")]
     fn create_security_group_policies(
         &self,
@@ -778,6 +1186,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSecurityGroupWithPolicies` ([`CreateSecurityGroupWithPoliciesRequest`](::vpc_client::vpc::CreateSecurityGroupWithPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateSecurityGroupWithPolicies")]
     fn create_security_group_with_policies(
         &self,
@@ -792,6 +1202,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateServiceTemplate` ([`CreateServiceTemplateRequest`](::vpc_client::vpc::CreateServiceTemplateRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateServiceTemplate")]
     fn create_service_template(
         &self,
@@ -806,6 +1218,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateServiceTemplateGroup` ([`CreateServiceTemplateGroupRequest`](::vpc_client::vpc::CreateServiceTemplateGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateServiceTemplateGroup")]
     fn create_service_template_group(
         &self,
@@ -820,6 +1234,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSnapshotPolicies` ([`CreateSnapshotPoliciesRequest`](::vpc_client::vpc::CreateSnapshotPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateSnapshotPolicies")]
     fn create_snapshot_policies(
         &self,
@@ -834,6 +1250,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSubnet` ([`CreateSubnetRequest`](::vpc_client::vpc::CreateSubnetRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateSubnet")]
     fn create_subnet(
         &self,
@@ -848,6 +1266,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateSubnets` ([`CreateSubnetsRequest`](::vpc_client::vpc::CreateSubnetsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateSubnets")]
     fn create_subnets(
         &self,
@@ -862,6 +1282,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateTrafficMirror` ([`CreateTrafficMirrorRequest`](::vpc_client::vpc::CreateTrafficMirrorRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateTrafficMirror")]
     fn create_traffic_mirror(
         &self,
@@ -875,7 +1297,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateTrafficMirrorFilterRules` ([`CreateTrafficMirrorFilterRulesRequest`](::vpc_client::vpc::CreateTrafficMirrorFilterRulesRequest)).
+    #[cfg(feature = "CreateTrafficMirrorFilterRules")]
+    fn create_traffic_mirror_filter_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateTrafficMirrorFilterRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateTrafficMirrorFilterRulesResponse,
+            ::vpc_client::vpc::CreateTrafficMirrorFilterRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateTrafficPackages` ([`CreateTrafficPackagesRequest`](::vpc_client::vpc::CreateTrafficPackagesRequest)).
+    #[cfg(feature = "CreateTrafficPackages")]
+    fn create_traffic_packages(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateTrafficPackagesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateTrafficPackagesResponse,
+            ::vpc_client::vpc::CreateTrafficPackagesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateVpc` ([`CreateVpcRequest`](::vpc_client::vpc::CreateVpcRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateVpc")]
     fn create_vpc(
         &self,
@@ -890,6 +1342,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpcEndPoint` ([`CreateVpcEndPointRequest`](::vpc_client::vpc::CreateVpcEndPointRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateVpcEndPoint")]
     fn create_vpc_end_point(
         &self,
@@ -904,6 +1358,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpcEndPointService` ([`CreateVpcEndPointServiceRequest`](::vpc_client::vpc::CreateVpcEndPointServiceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "CreateVpcEndPointService")]
     fn create_vpc_end_point_service(
         &self,
@@ -931,7 +1387,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateVpcPeeringConnection` ([`CreateVpcPeeringConnectionRequest`](::vpc_client::vpc::CreateVpcPeeringConnectionRequest)).
+    #[cfg(feature = "CreateVpcPeeringConnection")]
+    fn create_vpc_peering_connection(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateVpcPeeringConnectionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateVpcPeeringConnectionResponse,
+            ::vpc_client::vpc::CreateVpcPeeringConnectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `CreateVpnConnection` ([`CreateVpnConnectionRequest`](::vpc_client::vpc::CreateVpnConnectionRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateVpnConnection")]
     fn create_vpn_connection(
         &self,
@@ -946,6 +1418,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `CreateVpnGateway` ([`CreateVpnGatewayRequest`](::vpc_client::vpc::CreateVpnGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "CreateVpnGateway")]
     fn create_vpn_gateway(
         &self,
@@ -973,7 +1447,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `CreateVpnGatewaySslClient` ([`CreateVpnGatewaySslClientRequest`](::vpc_client::vpc::CreateVpnGatewaySslClientRequest)).
+    #[cfg(feature = "CreateVpnGatewaySslClient")]
+    fn create_vpn_gateway_ssl_client(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateVpnGatewaySslClientRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateVpnGatewaySslClientResponse,
+            ::vpc_client::vpc::CreateVpnGatewaySslClientError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `CreateVpnGatewaySslServer` ([`CreateVpnGatewaySslServerRequest`](::vpc_client::vpc::CreateVpnGatewaySslServerRequest)).
+    #[cfg(feature = "CreateVpnGatewaySslServer")]
+    fn create_vpn_gateway_ssl_server(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::CreateVpnGatewaySslServerRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::CreateVpnGatewaySslServerResponse,
+            ::vpc_client::vpc::CreateVpnGatewaySslServerError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteAddressTemplate` ([`DeleteAddressTemplateRequest`](::vpc_client::vpc::DeleteAddressTemplateRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteAddressTemplate")]
     fn delete_address_template(
         &self,
@@ -988,6 +1492,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteAddressTemplateGroup` ([`DeleteAddressTemplateGroupRequest`](::vpc_client::vpc::DeleteAddressTemplateGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteAddressTemplateGroup")]
     fn delete_address_template_group(
         &self,
@@ -1016,6 +1522,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteBandwidthPackage` ([`DeleteBandwidthPackageRequest`](::vpc_client::vpc::DeleteBandwidthPackageRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DeleteBandwidthPackage")]
     fn delete_bandwidth_package(
         &self,
@@ -1030,6 +1538,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteCcn` ([`DeleteCcnRequest`](::vpc_client::vpc::DeleteCcnRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteCcn")]
     fn delete_ccn(
         &self,
@@ -1043,7 +1553,79 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteCcnPolicyBasedRoutingNextHop` ([`DeleteCcnPolicyBasedRoutingNextHopRequest`](::vpc_client::vpc::DeleteCcnPolicyBasedRoutingNextHopRequest)).
+    #[cfg(feature = "DeleteCcnPolicyBasedRoutingNextHop")]
+    fn delete_ccn_policy_based_routing_next_hop(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingNextHopRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingNextHopResponse,
+            ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingNextHopError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteCcnPolicyBasedRoutingRule` ([`DeleteCcnPolicyBasedRoutingRuleRequest`](::vpc_client::vpc::DeleteCcnPolicyBasedRoutingRuleRequest)).
+    #[cfg(feature = "DeleteCcnPolicyBasedRoutingRule")]
+    fn delete_ccn_policy_based_routing_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingRuleResponse,
+            ::vpc_client::vpc::DeleteCcnPolicyBasedRoutingRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteCcnRouteTables` ([`DeleteCcnRouteTablesRequest`](::vpc_client::vpc::DeleteCcnRouteTablesRequest)).
+    #[cfg(feature = "DeleteCcnRouteTables")]
+    fn delete_ccn_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteCcnRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteCcnRouteTablesResponse,
+            ::vpc_client::vpc::DeleteCcnRouteTablesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteCdcLDCXList` ([`DeleteCdcLDCXListRequest`](::vpc_client::vpc::DeleteCdcLDCXListRequest)).
+    #[cfg(feature = "DeleteCdcLDCXList")]
+    fn delete_cdc_ldcx_list(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteCdcLDCXListRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteCdcLDCXListResponse,
+            ::vpc_client::vpc::DeleteCdcLDCXListError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteCdcNetPlanes` ([`DeleteCdcNetPlanesRequest`](::vpc_client::vpc::DeleteCdcNetPlanesRequest)).
+    #[cfg(feature = "DeleteCdcNetPlanes")]
+    fn delete_cdc_net_planes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteCdcNetPlanesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteCdcNetPlanesResponse,
+            ::vpc_client::vpc::DeleteCdcNetPlanesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteCustomerGateway` ([`DeleteCustomerGatewayRequest`](::vpc_client::vpc::DeleteCustomerGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteCustomerGateway")]
     fn delete_customer_gateway(
         &self,
@@ -1057,7 +1639,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteDhcpIp` ([`DeleteDhcpIpRequest`](::vpc_client::vpc::DeleteDhcpIpRequest)).
+    #[cfg(feature = "DeleteDhcpIp")]
+    fn delete_dhcp_ip(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteDhcpIpRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteDhcpIpResponse,
+            ::vpc_client::vpc::DeleteDhcpIpError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteDirectConnectGateway` ([`DeleteDirectConnectGatewayRequest`](::vpc_client::vpc::DeleteDirectConnectGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DeleteDirectConnectGateway")]
     fn delete_direct_connect_gateway(
         &self,
@@ -1099,6 +1697,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteGlobalRoutes` ([`DeleteGlobalRoutesRequest`](::vpc_client::vpc::DeleteGlobalRoutesRequest)).
+    #[cfg(feature = "DeleteGlobalRoutes")]
+    fn delete_global_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteGlobalRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteGlobalRoutesResponse,
+            ::vpc_client::vpc::DeleteGlobalRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteHaVip` ([`DeleteHaVipRequest`](::vpc_client::vpc::DeleteHaVipRequest)).
     #[cfg(feature = "DeleteHaVip")]
     fn delete_ha_vip(
@@ -1109,6 +1721,48 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DeleteHaVipResponse,
             ::vpc_client::vpc::DeleteHaVipError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteHighPriorityRouteTables` ([`DeleteHighPriorityRouteTablesRequest`](::vpc_client::vpc::DeleteHighPriorityRouteTablesRequest)).
+    #[cfg(feature = "DeleteHighPriorityRouteTables")]
+    fn delete_high_priority_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteHighPriorityRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteHighPriorityRouteTablesResponse,
+            ::vpc_client::vpc::DeleteHighPriorityRouteTablesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteHighPriorityRoutes` ([`DeleteHighPriorityRoutesRequest`](::vpc_client::vpc::DeleteHighPriorityRoutesRequest)).
+    #[cfg(feature = "DeleteHighPriorityRoutes")]
+    fn delete_high_priority_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteHighPriorityRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteHighPriorityRoutesResponse,
+            ::vpc_client::vpc::DeleteHighPriorityRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteIp6Translators` ([`DeleteIp6TranslatorsRequest`](::vpc_client::vpc::DeleteIp6TranslatorsRequest)).
+    #[cfg(feature = "DeleteIp6Translators")]
+    fn delete_ip6_translators(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteIp6TranslatorsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteIp6TranslatorsResponse,
+            ::vpc_client::vpc::DeleteIp6TranslatorsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1142,6 +1796,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNatGatewayDestinationIpPortTranslationNatRule` ([`DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule")]
     fn delete_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
@@ -1156,6 +1812,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNatGatewaySourceIpTranslationNatRule` ([`DeleteNatGatewaySourceIpTranslationNatRuleRequest`](::vpc_client::vpc::DeleteNatGatewaySourceIpTranslationNatRuleRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DeleteNatGatewaySourceIpTranslationNatRule")]
     fn delete_nat_gateway_source_ip_translation_nat_rule(
         &self,
@@ -1197,6 +1855,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteNetworkAclEntries` ([`DeleteNetworkAclEntriesRequest`](::vpc_client::vpc::DeleteNetworkAclEntriesRequest)).
+    #[cfg(feature = "DeleteNetworkAclEntries")]
+    fn delete_network_acl_entries(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteNetworkAclEntriesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteNetworkAclEntriesResponse,
+            ::vpc_client::vpc::DeleteNetworkAclEntriesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteNetworkAclQuintupleEntries` ([`DeleteNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::DeleteNetworkAclQuintupleEntriesRequest)).
     #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
     fn delete_network_acl_quintuple_entries(
@@ -1212,6 +1884,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteNetworkInterface` ([`DeleteNetworkInterfaceRequest`](::vpc_client::vpc::DeleteNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteNetworkInterface")]
     fn delete_network_interface(
         &self,
@@ -1221,6 +1895,62 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DeleteNetworkInterfaceResponse,
             ::vpc_client::vpc::DeleteNetworkInterfaceError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeletePrivateNatGateway` ([`DeletePrivateNatGatewayRequest`](::vpc_client::vpc::DeletePrivateNatGatewayRequest)).
+    #[cfg(feature = "DeletePrivateNatGateway")]
+    fn delete_private_nat_gateway(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeletePrivateNatGatewayRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeletePrivateNatGatewayResponse,
+            ::vpc_client::vpc::DeletePrivateNatGatewayError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule` ([`DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+    fn delete_private_nat_gateway_destination_ip_port_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
+            ::vpc_client::vpc::DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeletePrivateNatGatewayTranslationAclRule` ([`DeletePrivateNatGatewayTranslationAclRuleRequest`](::vpc_client::vpc::DeletePrivateNatGatewayTranslationAclRuleRequest)).
+    #[cfg(feature = "DeletePrivateNatGatewayTranslationAclRule")]
+    fn delete_private_nat_gateway_translation_acl_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeletePrivateNatGatewayTranslationAclRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeletePrivateNatGatewayTranslationAclRuleResponse,
+            ::vpc_client::vpc::DeletePrivateNatGatewayTranslationAclRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeletePrivateNatGatewayTranslationNatRule` ([`DeletePrivateNatGatewayTranslationNatRuleRequest`](::vpc_client::vpc::DeletePrivateNatGatewayTranslationNatRuleRequest)).
+    #[cfg(feature = "DeletePrivateNatGatewayTranslationNatRule")]
+    fn delete_private_nat_gateway_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeletePrivateNatGatewayTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeletePrivateNatGatewayTranslationNatRuleResponse,
+            ::vpc_client::vpc::DeletePrivateNatGatewayTranslationNatRuleError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1282,6 +2012,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRouteTable` ([`DeleteRouteTableRequest`](::vpc_client::vpc::DeleteRouteTableRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteRouteTable")]
     fn delete_route_table(
         &self,
@@ -1296,6 +2028,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteRoutes` ([`DeleteRoutesRequest`](::vpc_client::vpc::DeleteRoutesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteRoutes")]
     fn delete_routes(
         &self,
@@ -1310,6 +2044,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSecurityGroup` ([`DeleteSecurityGroupRequest`](::vpc_client::vpc::DeleteSecurityGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteSecurityGroup")]
     fn delete_security_group(
         &self,
@@ -1324,6 +2060,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSecurityGroupPolicies` ([`DeleteSecurityGroupPoliciesRequest`](::vpc_client::vpc::DeleteSecurityGroupPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteSecurityGroupPolicies")]
     fn delete_security_group_policies(
         &self,
@@ -1338,6 +2076,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteServiceTemplate` ([`DeleteServiceTemplateRequest`](::vpc_client::vpc::DeleteServiceTemplateRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteServiceTemplate")]
     fn delete_service_template(
         &self,
@@ -1352,6 +2092,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteServiceTemplateGroup` ([`DeleteServiceTemplateGroupRequest`](::vpc_client::vpc::DeleteServiceTemplateGroupRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteServiceTemplateGroup")]
     fn delete_service_template_group(
         &self,
@@ -1380,6 +2122,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteSubnet` ([`DeleteSubnetRequest`](::vpc_client::vpc::DeleteSubnetRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteSubnet")]
     fn delete_subnet(
         &self,
@@ -1421,6 +2165,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteTrafficMirrorFilterRules` ([`DeleteTrafficMirrorFilterRulesRequest`](::vpc_client::vpc::DeleteTrafficMirrorFilterRulesRequest)).
+    #[cfg(feature = "DeleteTrafficMirrorFilterRules")]
+    fn delete_traffic_mirror_filter_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteTrafficMirrorFilterRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteTrafficMirrorFilterRulesResponse,
+            ::vpc_client::vpc::DeleteTrafficMirrorFilterRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteTrafficPackages` ([`DeleteTrafficPackagesRequest`](::vpc_client::vpc::DeleteTrafficPackagesRequest)).
     #[cfg(feature = "DeleteTrafficPackages")]
     fn delete_traffic_packages(
@@ -1436,6 +2194,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpc` ([`DeleteVpcRequest`](::vpc_client::vpc::DeleteVpcRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteVpc")]
     fn delete_vpc(
         &self,
@@ -1491,7 +2251,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteVpcPeeringConnection` ([`DeleteVpcPeeringConnectionRequest`](::vpc_client::vpc::DeleteVpcPeeringConnectionRequest)).
+    #[cfg(feature = "DeleteVpcPeeringConnection")]
+    fn delete_vpc_peering_connection(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteVpcPeeringConnectionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteVpcPeeringConnectionResponse,
+            ::vpc_client::vpc::DeleteVpcPeeringConnectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DeleteVpnConnection` ([`DeleteVpnConnectionRequest`](::vpc_client::vpc::DeleteVpnConnectionRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteVpnConnection")]
     fn delete_vpn_connection(
         &self,
@@ -1506,6 +2282,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DeleteVpnGateway` ([`DeleteVpnGatewayRequest`](::vpc_client::vpc::DeleteVpnGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DeleteVpnGateway")]
     fn delete_vpn_gateway(
         &self,
@@ -1533,7 +2311,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DeleteVpnGatewaySslClient` ([`DeleteVpnGatewaySslClientRequest`](::vpc_client::vpc::DeleteVpnGatewaySslClientRequest)).
+    #[cfg(feature = "DeleteVpnGatewaySslClient")]
+    fn delete_vpn_gateway_ssl_client(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteVpnGatewaySslClientRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteVpnGatewaySslClientResponse,
+            ::vpc_client::vpc::DeleteVpnGatewaySslClientError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DeleteVpnGatewaySslServer` ([`DeleteVpnGatewaySslServerRequest`](::vpc_client::vpc::DeleteVpnGatewaySslServerRequest)).
+    #[cfg(feature = "DeleteVpnGatewaySslServer")]
+    fn delete_vpn_gateway_ssl_server(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DeleteVpnGatewaySslServerRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DeleteVpnGatewaySslServerResponse,
+            ::vpc_client::vpc::DeleteVpnGatewaySslServerError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeAccountAttributes` ([`DescribeAccountAttributesRequest`](::vpc_client::vpc::DescribeAccountAttributesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeAccountAttributes")]
     fn describe_account_attributes(
         &self,
@@ -1547,7 +2355,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeAddressBandwidthRange` ([`DescribeAddressBandwidthRangeRequest`](::vpc_client::vpc::DescribeAddressBandwidthRangeRequest)).
+    #[cfg(feature = "DescribeAddressBandwidthRange")]
+    fn describe_address_bandwidth_range(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeAddressBandwidthRangeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeAddressBandwidthRangeResponse,
+            ::vpc_client::vpc::DescribeAddressBandwidthRangeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeAddressQuota` ([`DescribeAddressQuotaRequest`](::vpc_client::vpc::DescribeAddressQuotaRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "DescribeAddressQuota")]
     fn describe_address_quota(
         &self,
@@ -1561,7 +2385,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeAddressTemplateGroupInstances` ([`DescribeAddressTemplateGroupInstancesRequest`](::vpc_client::vpc::DescribeAddressTemplateGroupInstancesRequest)).
+    #[cfg(feature = "DescribeAddressTemplateGroupInstances")]
+    fn describe_address_template_group_instances(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeAddressTemplateGroupInstancesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeAddressTemplateGroupInstancesResponse,
+            ::vpc_client::vpc::DescribeAddressTemplateGroupInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeAddressTemplateGroups` ([`DescribeAddressTemplateGroupsRequest`](::vpc_client::vpc::DescribeAddressTemplateGroupsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeAddressTemplateGroups")]
     fn describe_address_template_groups(
         &self,
@@ -1575,7 +2415,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeAddressTemplateInstances` ([`DescribeAddressTemplateInstancesRequest`](::vpc_client::vpc::DescribeAddressTemplateInstancesRequest)).
+    #[cfg(feature = "DescribeAddressTemplateInstances")]
+    fn describe_address_template_instances(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeAddressTemplateInstancesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeAddressTemplateInstancesResponse,
+            ::vpc_client::vpc::DescribeAddressTemplateInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeAddressTemplates` ([`DescribeAddressTemplatesRequest`](::vpc_client::vpc::DescribeAddressTemplatesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeAddressTemplates")]
     fn describe_address_templates(
         &self,
@@ -1590,6 +2446,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeAddresses` ([`DescribeAddressesRequest`](::vpc_client::vpc::DescribeAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "DescribeAddresses")]
     fn describe_addresses(
         &self,
@@ -1613,6 +2471,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeAssistantCidrResponse,
             ::vpc_client::vpc::DescribeAssistantCidrError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeBandwidthPackageBandwidthRange` ([`DescribeBandwidthPackageBandwidthRangeRequest`](::vpc_client::vpc::DescribeBandwidthPackageBandwidthRangeRequest)).
+    #[cfg(feature = "DescribeBandwidthPackageBandwidthRange")]
+    fn describe_bandwidth_package_bandwidth_range(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeBandwidthPackageBandwidthRangeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeBandwidthPackageBandwidthRangeResponse,
+            ::vpc_client::vpc::DescribeBandwidthPackageBandwidthRangeError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1646,6 +2518,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeBandwidthPackageResources` ([`DescribeBandwidthPackageResourcesRequest`](::vpc_client::vpc::DescribeBandwidthPackageResourcesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "DescribeBandwidthPackageResources")]
     fn describe_bandwidth_package_resources(
         &self,
@@ -1687,6 +2561,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeCcnPolicyBasedRoutingNextHop` ([`DescribeCcnPolicyBasedRoutingNextHopRequest`](::vpc_client::vpc::DescribeCcnPolicyBasedRoutingNextHopRequest)).
+    #[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
+    fn describe_ccn_policy_based_routing_next_hop(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingNextHopRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingNextHopResponse,
+            ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingNextHopError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCcnPolicyBasedRoutingRule` ([`DescribeCcnPolicyBasedRoutingRuleRequest`](::vpc_client::vpc::DescribeCcnPolicyBasedRoutingRuleRequest)).
+    #[cfg(feature = "DescribeCcnPolicyBasedRoutingRule")]
+    fn describe_ccn_policy_based_routing_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingRuleResponse,
+            ::vpc_client::vpc::DescribeCcnPolicyBasedRoutingRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeCcnRegionBandwidthLimits` ([`DescribeCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::DescribeCcnRegionBandwidthLimitsRequest)).
     #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
     fn describe_ccn_region_bandwidth_limits(
@@ -1697,6 +2599,48 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeCcnRegionBandwidthLimitsResponse,
             ::vpc_client::vpc::DescribeCcnRegionBandwidthLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCcnRouteTableBroadcastPolicys` ([`DescribeCcnRouteTableBroadcastPolicysRequest`](::vpc_client::vpc::DescribeCcnRouteTableBroadcastPolicysRequest)).
+    #[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
+    fn describe_ccn_route_table_broadcast_policys(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCcnRouteTableBroadcastPolicysRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCcnRouteTableBroadcastPolicysResponse,
+            ::vpc_client::vpc::DescribeCcnRouteTableBroadcastPolicysError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCcnRouteTableInputPolicys` ([`DescribeCcnRouteTableInputPolicysRequest`](::vpc_client::vpc::DescribeCcnRouteTableInputPolicysRequest)).
+    #[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
+    fn describe_ccn_route_table_input_policys(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCcnRouteTableInputPolicysRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCcnRouteTableInputPolicysResponse,
+            ::vpc_client::vpc::DescribeCcnRouteTableInputPolicysError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCcnRouteTables` ([`DescribeCcnRouteTablesRequest`](::vpc_client::vpc::DescribeCcnRouteTablesRequest)).
+    #[cfg(feature = "DescribeCcnRouteTables")]
+    fn describe_ccn_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCcnRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCcnRouteTablesResponse,
+            ::vpc_client::vpc::DescribeCcnRouteTablesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1729,7 +2673,51 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeCdcLDCXList` ([`DescribeCdcLDCXListRequest`](::vpc_client::vpc::DescribeCdcLDCXListRequest)).
+    #[cfg(feature = "DescribeCdcLDCXList")]
+    fn describe_cdc_ldcx_list(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCdcLDCXListRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCdcLDCXListResponse,
+            ::vpc_client::vpc::DescribeCdcLDCXListError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCdcNetPlanes` ([`DescribeCdcNetPlanesRequest`](::vpc_client::vpc::DescribeCdcNetPlanesRequest)).
+    #[cfg(feature = "DescribeCdcNetPlanes")]
+    fn describe_cdc_net_planes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCdcNetPlanesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCdcNetPlanesResponse,
+            ::vpc_client::vpc::DescribeCdcNetPlanesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeCdcUsedIdcVlan` ([`DescribeCdcUsedIdcVlanRequest`](::vpc_client::vpc::DescribeCdcUsedIdcVlanRequest)).
+    #[cfg(feature = "DescribeCdcUsedIdcVlan")]
+    fn describe_cdc_used_idc_vlan(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCdcUsedIdcVlanRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCdcUsedIdcVlanResponse,
+            ::vpc_client::vpc::DescribeCdcUsedIdcVlanError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeClassicLinkInstances` ([`DescribeClassicLinkInstancesRequest`](::vpc_client::vpc::DescribeClassicLinkInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeClassicLinkInstances")]
     fn describe_classic_link_instances(
         &self,
@@ -1743,7 +2731,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeCrossBorderCcnRegionBandwidthLimits` ([`DescribeCrossBorderCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::DescribeCrossBorderCcnRegionBandwidthLimitsRequest)).
+    #[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
+    fn describe_cross_border_ccn_region_bandwidth_limits(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCrossBorderCcnRegionBandwidthLimitsResponse,
+            ::vpc_client::vpc::DescribeCrossBorderCcnRegionBandwidthLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeCrossBorderCompliance` ([`DescribeCrossBorderComplianceRequest`](::vpc_client::vpc::DescribeCrossBorderComplianceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DescribeCrossBorderCompliance")]
     fn describe_cross_border_compliance(
         &self,
@@ -1757,7 +2761,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeCrossBorderFlowMonitor` ([`DescribeCrossBorderFlowMonitorRequest`](::vpc_client::vpc::DescribeCrossBorderFlowMonitorRequest)).
+    #[cfg(feature = "DescribeCrossBorderFlowMonitor")]
+    fn describe_cross_border_flow_monitor(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeCrossBorderFlowMonitorRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeCrossBorderFlowMonitorResponse,
+            ::vpc_client::vpc::DescribeCrossBorderFlowMonitorError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeCustomerGatewayVendors` ([`DescribeCustomerGatewayVendorsRequest`](::vpc_client::vpc::DescribeCustomerGatewayVendorsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeCustomerGatewayVendors")]
     fn describe_customer_gateway_vendors(
         &self,
@@ -1772,6 +2792,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeCustomerGateways` ([`DescribeCustomerGatewaysRequest`](::vpc_client::vpc::DescribeCustomerGatewaysRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeCustomerGateways")]
     fn describe_customer_gateways(
         &self,
@@ -1781,6 +2803,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeCustomerGatewaysResponse,
             ::vpc_client::vpc::DescribeCustomerGatewaysError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeDesignatedZones` ([`DescribeDesignatedZonesRequest`](::vpc_client::vpc::DescribeDesignatedZonesRequest)).
+    #[cfg(feature = "DescribeDesignatedZones")]
+    fn describe_designated_zones(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeDesignatedZonesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeDesignatedZonesResponse,
+            ::vpc_client::vpc::DescribeDesignatedZonesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeDhcpIps` ([`DescribeDhcpIpsRequest`](::vpc_client::vpc::DescribeDhcpIpsRequest)).
+    #[cfg(feature = "DescribeDhcpIps")]
+    fn describe_dhcp_ips(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeDhcpIpsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeDhcpIpsResponse,
+            ::vpc_client::vpc::DescribeDhcpIpsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1869,6 +2919,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeGlobalRoutes` ([`DescribeGlobalRoutesRequest`](::vpc_client::vpc::DescribeGlobalRoutesRequest)).
+    #[cfg(feature = "DescribeGlobalRoutes")]
+    fn describe_global_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeGlobalRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeGlobalRoutesResponse,
+            ::vpc_client::vpc::DescribeGlobalRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeHaVips` ([`DescribeHaVipsRequest`](::vpc_client::vpc::DescribeHaVipsRequest)).
     #[cfg(feature = "DescribeHaVips")]
     fn describe_ha_vips(
@@ -1879,6 +2943,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeHaVipsResponse,
             ::vpc_client::vpc::DescribeHaVipsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeHighPriorityRouteTables` ([`DescribeHighPriorityRouteTablesRequest`](::vpc_client::vpc::DescribeHighPriorityRouteTablesRequest)).
+    #[cfg(feature = "DescribeHighPriorityRouteTables")]
+    fn describe_high_priority_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeHighPriorityRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeHighPriorityRouteTablesResponse,
+            ::vpc_client::vpc::DescribeHighPriorityRouteTablesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeHighPriorityRoutes` ([`DescribeHighPriorityRoutesRequest`](::vpc_client::vpc::DescribeHighPriorityRoutesRequest)).
+    #[cfg(feature = "DescribeHighPriorityRoutes")]
+    fn describe_high_priority_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeHighPriorityRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeHighPriorityRoutesResponse,
+            ::vpc_client::vpc::DescribeHighPriorityRoutesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1921,6 +3013,36 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeIp6AddressesResponse,
             ::vpc_client::vpc::DescribeIp6AddressesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeIp6TranslatorQuota` ([`DescribeIp6TranslatorQuotaRequest`](::vpc_client::vpc::DescribeIp6TranslatorQuotaRequest)).
+    #[cfg(feature = "DescribeIp6TranslatorQuota")]
+    fn describe_ip6_translator_quota(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeIp6TranslatorQuotaRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeIp6TranslatorQuotaResponse,
+            ::vpc_client::vpc::DescribeIp6TranslatorQuotaError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeIp6Translators` ([`DescribeIp6TranslatorsRequest`](::vpc_client::vpc::DescribeIp6TranslatorsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
+    #[cfg(feature = "DescribeIp6Translators")]
+    fn describe_ip6_translators(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeIp6TranslatorsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeIp6TranslatorsResponse,
+            ::vpc_client::vpc::DescribeIp6TranslatorsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -1968,6 +3090,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNatGatewayDestinationIpPortTranslationNatRules` ([`DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest`](::vpc_client::vpc::DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
     fn describe_nat_gateway_destination_ip_port_translation_nat_rules(
         &self,
@@ -2079,7 +3203,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeNetworkAccountType` ([`DescribeNetworkAccountTypeRequest`](::vpc_client::vpc::DescribeNetworkAccountTypeRequest)).
+    #[cfg(feature = "DescribeNetworkAccountType")]
+    fn describe_network_account_type(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeNetworkAccountTypeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeNetworkAccountTypeResponse,
+            ::vpc_client::vpc::DescribeNetworkAccountTypeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeNetworkAclQuintupleEntries` ([`DescribeNetworkAclQuintupleEntriesRequest`](::vpc_client::vpc::DescribeNetworkAclQuintupleEntriesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
     fn describe_network_acl_quintuple_entries(
         &self,
@@ -2122,6 +3262,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeNetworkInterfaces` ([`DescribeNetworkInterfacesRequest`](::vpc_client::vpc::DescribeNetworkInterfacesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeNetworkInterfaces")]
     fn describe_network_interfaces(
         &self,
@@ -2135,7 +3277,107 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules` ([`DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest`](::vpc_client::vpc::DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest)).
+    #[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
+    fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribePrivateNatGatewayLimits` ([`DescribePrivateNatGatewayLimitsRequest`](::vpc_client::vpc::DescribePrivateNatGatewayLimitsRequest)).
+    #[cfg(feature = "DescribePrivateNatGatewayLimits")]
+    fn describe_private_nat_gateway_limits(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewayLimitsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewayLimitsResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewayLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribePrivateNatGatewayRegions` ([`DescribePrivateNatGatewayRegionsRequest`](::vpc_client::vpc::DescribePrivateNatGatewayRegionsRequest)).
+    #[cfg(feature = "DescribePrivateNatGatewayRegions")]
+    fn describe_private_nat_gateway_regions(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewayRegionsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewayRegionsResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewayRegionsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribePrivateNatGatewayTranslationAclRules` ([`DescribePrivateNatGatewayTranslationAclRulesRequest`](::vpc_client::vpc::DescribePrivateNatGatewayTranslationAclRulesRequest)).
+    #[cfg(feature = "DescribePrivateNatGatewayTranslationAclRules")]
+    fn describe_private_nat_gateway_translation_acl_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewayTranslationAclRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewayTranslationAclRulesResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewayTranslationAclRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribePrivateNatGatewayTranslationNatRules` ([`DescribePrivateNatGatewayTranslationNatRulesRequest`](::vpc_client::vpc::DescribePrivateNatGatewayTranslationNatRulesRequest)).
+    #[cfg(feature = "DescribePrivateNatGatewayTranslationNatRules")]
+    fn describe_private_nat_gateway_translation_nat_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewayTranslationNatRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewayTranslationNatRulesResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewayTranslationNatRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribePrivateNatGateways` ([`DescribePrivateNatGatewaysRequest`](::vpc_client::vpc::DescribePrivateNatGatewaysRequest)).
+    #[cfg(feature = "DescribePrivateNatGateways")]
+    fn describe_private_nat_gateways(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribePrivateNatGatewaysRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribePrivateNatGatewaysResponse,
+            ::vpc_client::vpc::DescribePrivateNatGatewaysError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeProductQuota` ([`DescribeProductQuotaRequest`](::vpc_client::vpc::DescribeProductQuotaRequest)).
+    #[cfg(feature = "DescribeProductQuota")]
+    fn describe_product_quota(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeProductQuotaRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeProductQuotaResponse,
+            ::vpc_client::vpc::DescribeProductQuotaError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeReserveIpAddresses` ([`DescribeReserveIpAddressesRequest`](::vpc_client::vpc::DescribeReserveIpAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DescribeReserveIpAddresses")]
     fn describe_reserve_ip_addresses(
         &self,
@@ -2149,7 +3391,51 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeRouteConflicts` ([`DescribeRouteConflictsRequest`](::vpc_client::vpc::DescribeRouteConflictsRequest)).
+    #[cfg(feature = "DescribeRouteConflicts")]
+    fn describe_route_conflicts(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRouteConflictsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRouteConflictsResponse,
+            ::vpc_client::vpc::DescribeRouteConflictsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeRouteList` ([`DescribeRouteListRequest`](::vpc_client::vpc::DescribeRouteListRequest)).
+    #[cfg(feature = "DescribeRouteList")]
+    fn describe_route_list(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRouteListRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRouteListResponse,
+            ::vpc_client::vpc::DescribeRouteListError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeRoutePolicies` ([`DescribeRoutePoliciesRequest`](::vpc_client::vpc::DescribeRoutePoliciesRequest)).
+    #[cfg(feature = "DescribeRoutePolicies")]
+    fn describe_route_policies(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRoutePoliciesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRoutePoliciesResponse,
+            ::vpc_client::vpc::DescribeRoutePoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeRoutePolicyEntries` ([`DescribeRoutePolicyEntriesRequest`](::vpc_client::vpc::DescribeRoutePolicyEntriesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DescribeRoutePolicyEntries")]
     fn describe_route_policy_entries(
         &self,
@@ -2163,7 +3449,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeRouteTableAssociatedInstances` ([`DescribeRouteTableAssociatedInstancesRequest`](::vpc_client::vpc::DescribeRouteTableAssociatedInstancesRequest)).
+    #[cfg(feature = "DescribeRouteTableAssociatedInstances")]
+    fn describe_route_table_associated_instances(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRouteTableAssociatedInstancesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRouteTableAssociatedInstancesResponse,
+            ::vpc_client::vpc::DescribeRouteTableAssociatedInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeRouteTableSelectionPolicies` ([`DescribeRouteTableSelectionPoliciesRequest`](::vpc_client::vpc::DescribeRouteTableSelectionPoliciesRequest)).
+    #[cfg(feature = "DescribeRouteTableSelectionPolicies")]
+    fn describe_route_table_selection_policies(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRouteTableSelectionPoliciesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRouteTableSelectionPoliciesResponse,
+            ::vpc_client::vpc::DescribeRouteTableSelectionPoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeRouteTables` ([`DescribeRouteTablesRequest`](::vpc_client::vpc::DescribeRouteTablesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeRouteTables")]
     fn describe_route_tables(
         &self,
@@ -2177,7 +3493,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeRoutes` ([`DescribeRoutesRequest`](::vpc_client::vpc::DescribeRoutesRequest)).
+    #[cfg(feature = "DescribeRoutes")]
+    fn describe_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeRoutesResponse,
+            ::vpc_client::vpc::DescribeRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeSecurityGroupAssociationStatistics` ([`DescribeSecurityGroupAssociationStatisticsRequest`](::vpc_client::vpc::DescribeSecurityGroupAssociationStatisticsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
     fn describe_security_group_association_statistics(
         &self,
@@ -2191,7 +3523,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeSecurityGroupExpandedPolicies` ([`DescribeSecurityGroupExpandedPoliciesRequest`](::vpc_client::vpc::DescribeSecurityGroupExpandedPoliciesRequest)).
+    #[cfg(feature = "DescribeSecurityGroupExpandedPolicies")]
+    fn describe_security_group_expanded_policies(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeSecurityGroupExpandedPoliciesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeSecurityGroupExpandedPoliciesResponse,
+            ::vpc_client::vpc::DescribeSecurityGroupExpandedPoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeSecurityGroupLimits` ([`DescribeSecurityGroupLimitsRequest`](::vpc_client::vpc::DescribeSecurityGroupLimitsRequest)).
+    #[cfg(feature = "DescribeSecurityGroupLimits")]
+    fn describe_security_group_limits(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeSecurityGroupLimitsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeSecurityGroupLimitsResponse,
+            ::vpc_client::vpc::DescribeSecurityGroupLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeSecurityGroupPolicies` ([`DescribeSecurityGroupPoliciesRequest`](::vpc_client::vpc::DescribeSecurityGroupPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeSecurityGroupPolicies")]
     fn describe_security_group_policies(
         &self,
@@ -2220,6 +3582,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSecurityGroups` ([`DescribeSecurityGroupsRequest`](::vpc_client::vpc::DescribeSecurityGroupsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeSecurityGroups")]
     fn describe_security_groups(
         &self,
@@ -2233,7 +3597,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeServiceTemplateGroupInstances` ([`DescribeServiceTemplateGroupInstancesRequest`](::vpc_client::vpc::DescribeServiceTemplateGroupInstancesRequest)).
+    #[cfg(feature = "DescribeServiceTemplateGroupInstances")]
+    fn describe_service_template_group_instances(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeServiceTemplateGroupInstancesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeServiceTemplateGroupInstancesResponse,
+            ::vpc_client::vpc::DescribeServiceTemplateGroupInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeServiceTemplateGroups` ([`DescribeServiceTemplateGroupsRequest`](::vpc_client::vpc::DescribeServiceTemplateGroupsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeServiceTemplateGroups")]
     fn describe_service_template_groups(
         &self,
@@ -2247,7 +3627,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeServiceTemplateInstances` ([`DescribeServiceTemplateInstancesRequest`](::vpc_client::vpc::DescribeServiceTemplateInstancesRequest)).
+    #[cfg(feature = "DescribeServiceTemplateInstances")]
+    fn describe_service_template_instances(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeServiceTemplateInstancesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeServiceTemplateInstancesResponse,
+            ::vpc_client::vpc::DescribeServiceTemplateInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeServiceTemplates` ([`DescribeServiceTemplatesRequest`](::vpc_client::vpc::DescribeServiceTemplatesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeServiceTemplates")]
     fn describe_service_templates(
         &self,
@@ -2304,6 +3700,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSnapshotPolicies` ([`DescribeSnapshotPoliciesRequest`](::vpc_client::vpc::DescribeSnapshotPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DescribeSnapshotPolicies")]
     fn describe_snapshot_policies(
         &self,
@@ -2313,6 +3711,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeSnapshotPoliciesResponse,
             ::vpc_client::vpc::DescribeSnapshotPoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeSpecificTrafficPackageUsedDetails` ([`DescribeSpecificTrafficPackageUsedDetailsRequest`](::vpc_client::vpc::DescribeSpecificTrafficPackageUsedDetailsRequest)).
+    #[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
+    fn describe_specific_traffic_package_used_details(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeSpecificTrafficPackageUsedDetailsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeSpecificTrafficPackageUsedDetailsResponse,
+            ::vpc_client::vpc::DescribeSpecificTrafficPackageUsedDetailsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2332,6 +3744,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeSubnets` ([`DescribeSubnetsRequest`](::vpc_client::vpc::DescribeSubnetsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeSubnets")]
     fn describe_subnets(
         &self,
@@ -2355,6 +3769,48 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeTaskResultResponse,
             ::vpc_client::vpc::DescribeTaskResultError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeTemplateLimits` ([`DescribeTemplateLimitsRequest`](::vpc_client::vpc::DescribeTemplateLimitsRequest)).
+    #[cfg(feature = "DescribeTemplateLimits")]
+    fn describe_template_limits(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeTemplateLimitsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeTemplateLimitsResponse,
+            ::vpc_client::vpc::DescribeTemplateLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeTenantCcns` ([`DescribeTenantCcnsRequest`](::vpc_client::vpc::DescribeTenantCcnsRequest)).
+    #[cfg(feature = "DescribeTenantCcns")]
+    fn describe_tenant_ccns(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeTenantCcnsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeTenantCcnsResponse,
+            ::vpc_client::vpc::DescribeTenantCcnsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeTrafficMirrorFilterRules` ([`DescribeTrafficMirrorFilterRulesRequest`](::vpc_client::vpc::DescribeTrafficMirrorFilterRulesRequest)).
+    #[cfg(feature = "DescribeTrafficMirrorFilterRules")]
+    fn describe_traffic_mirror_filter_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeTrafficMirrorFilterRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeTrafficMirrorFilterRulesResponse,
+            ::vpc_client::vpc::DescribeTrafficMirrorFilterRulesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2383,6 +3839,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DescribeTrafficPackagesResponse,
             ::vpc_client::vpc::DescribeTrafficPackagesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeTrafficQosPolicy` ([`DescribeTrafficQosPolicyRequest`](::vpc_client::vpc::DescribeTrafficQosPolicyRequest)).
+    #[cfg(feature = "DescribeTrafficQosPolicy")]
+    fn describe_traffic_qos_policy(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeTrafficQosPolicyRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeTrafficQosPolicyResponse,
+            ::vpc_client::vpc::DescribeTrafficQosPolicyError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2471,6 +3941,36 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeVpcLimits` ([`DescribeVpcLimitsRequest`](::vpc_client::vpc::DescribeVpcLimitsRequest)).
+    #[cfg(feature = "DescribeVpcLimits")]
+    fn describe_vpc_limits(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeVpcLimitsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeVpcLimitsResponse,
+            ::vpc_client::vpc::DescribeVpcLimitsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeVpcPeeringConnections` ([`DescribeVpcPeeringConnectionsRequest`](::vpc_client::vpc::DescribeVpcPeeringConnectionsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
+    #[cfg(feature = "DescribeVpcPeeringConnections")]
+    fn describe_vpc_peering_connections(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeVpcPeeringConnectionsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeVpcPeeringConnectionsResponse,
+            ::vpc_client::vpc::DescribeVpcPeeringConnectionsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeVpcPrivateIpAddresses` ([`DescribeVpcPrivateIpAddressesRequest`](::vpc_client::vpc::DescribeVpcPrivateIpAddressesRequest)).
     #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
     fn describe_vpc_private_ip_addresses(
@@ -2514,6 +4014,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpcs` ([`DescribeVpcsRequest`](::vpc_client::vpc::DescribeVpcsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeVpcs")]
     fn describe_vpcs(
         &self,
@@ -2528,6 +4030,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DescribeVpnConnections` ([`DescribeVpnConnectionsRequest`](::vpc_client::vpc::DescribeVpnConnectionsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeVpnConnections")]
     fn describe_vpn_connections(
         &self,
@@ -2569,7 +4073,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DescribeVpnGatewaySslClients` ([`DescribeVpnGatewaySslClientsRequest`](::vpc_client::vpc::DescribeVpnGatewaySslClientsRequest)).
+    #[cfg(feature = "DescribeVpnGatewaySslClients")]
+    fn describe_vpn_gateway_ssl_clients(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeVpnGatewaySslClientsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeVpnGatewaySslClientsResponse,
+            ::vpc_client::vpc::DescribeVpnGatewaySslClientsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DescribeVpnGatewaySslServers` ([`DescribeVpnGatewaySslServersRequest`](::vpc_client::vpc::DescribeVpnGatewaySslServersRequest)).
+    #[cfg(feature = "DescribeVpnGatewaySslServers")]
+    fn describe_vpn_gateway_ssl_servers(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DescribeVpnGatewaySslServersRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DescribeVpnGatewaySslServersResponse,
+            ::vpc_client::vpc::DescribeVpnGatewaySslServersError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DescribeVpnGateways` ([`DescribeVpnGatewaysRequest`](::vpc_client::vpc::DescribeVpnGatewaysRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DescribeVpnGateways")]
     fn describe_vpn_gateways(
         &self,
@@ -2584,6 +4118,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachCcnInstances` ([`DetachCcnInstancesRequest`](::vpc_client::vpc::DetachCcnInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DetachCcnInstances")]
     fn detach_ccn_instances(
         &self,
@@ -2598,6 +4134,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachClassicLinkVpc` ([`DetachClassicLinkVpcRequest`](::vpc_client::vpc::DetachClassicLinkVpcRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DetachClassicLinkVpc")]
     fn detach_classic_link_vpc(
         &self,
@@ -2612,6 +4150,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DetachNetworkInterface` ([`DetachNetworkInterfaceRequest`](::vpc_client::vpc::DetachNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DetachNetworkInterface")]
     fn detach_network_interface(
         &self,
@@ -2709,7 +4249,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `DisableVpnGatewaySslClientCert` ([`DisableVpnGatewaySslClientCertRequest`](::vpc_client::vpc::DisableVpnGatewaySslClientCertRequest)).
+    #[cfg(feature = "DisableVpnGatewaySslClientCert")]
+    fn disable_vpn_gateway_ssl_client_cert(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DisableVpnGatewaySslClientCertRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DisableVpnGatewaySslClientCertResponse,
+            ::vpc_client::vpc::DisableVpnGatewaySslClientCertError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `DisassociateAddress` ([`DisassociateAddressRequest`](::vpc_client::vpc::DisassociateAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "DisassociateAddress")]
     fn disassociate_address(
         &self,
@@ -2719,6 +4275,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DisassociateAddressResponse,
             ::vpc_client::vpc::DisassociateAddressError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DisassociateDhcpIpWithAddressIp` ([`DisassociateDhcpIpWithAddressIpRequest`](::vpc_client::vpc::DisassociateDhcpIpWithAddressIpRequest)).
+    #[cfg(feature = "DisassociateDhcpIpWithAddressIp")]
+    fn disassociate_dhcp_ip_with_address_ip(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DisassociateDhcpIpWithAddressIpRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DisassociateDhcpIpWithAddressIpResponse,
+            ::vpc_client::vpc::DisassociateDhcpIpWithAddressIpError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2733,6 +4303,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DisassociateDirectConnectGatewayNatGatewayResponse,
             ::vpc_client::vpc::DisassociateDirectConnectGatewayNatGatewayError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DisassociateHaVipInstance` ([`DisassociateHaVipInstanceRequest`](::vpc_client::vpc::DisassociateHaVipInstanceRequest)).
+    #[cfg(feature = "DisassociateHaVipInstance")]
+    fn disassociate_ha_vip_instance(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DisassociateHaVipInstanceRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DisassociateHaVipInstanceResponse,
+            ::vpc_client::vpc::DisassociateHaVipInstanceError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2752,6 +4336,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateNatGatewayAddress` ([`DisassociateNatGatewayAddressRequest`](::vpc_client::vpc::DisassociateNatGatewayAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DisassociateNatGatewayAddress")]
     fn disassociate_nat_gateway_address(
         &self,
@@ -2780,6 +4366,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DisassociateNetworkInterfaceSecurityGroups` ([`DisassociateNetworkInterfaceSecurityGroupsRequest`](::vpc_client::vpc::DisassociateNetworkInterfaceSecurityGroupsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "DisassociateNetworkInterfaceSecurityGroups")]
     fn disassociate_network_interface_security_groups(
         &self,
@@ -2808,6 +4396,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `DownloadCustomerGatewayConfiguration` ([`DownloadCustomerGatewayConfigurationRequest`](::vpc_client::vpc::DownloadCustomerGatewayConfigurationRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
     fn download_customer_gateway_configuration(
         &self,
@@ -2817,6 +4407,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::DownloadCustomerGatewayConfigurationResponse,
             ::vpc_client::vpc::DownloadCustomerGatewayConfigurationError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `DownloadVpnGatewaySslClientCert` ([`DownloadVpnGatewaySslClientCertRequest`](::vpc_client::vpc::DownloadVpnGatewaySslClientCertRequest)).
+    #[cfg(feature = "DownloadVpnGatewaySslClientCert")]
+    fn download_vpn_gateway_ssl_client_cert(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::DownloadVpnGatewaySslClientCertRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::DownloadVpnGatewaySslClientCertResponse,
+            ::vpc_client::vpc::DownloadVpnGatewaySslClientCertError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -2905,6 +4509,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `EnableVpnGatewaySslClientCert` ([`EnableVpnGatewaySslClientCertRequest`](::vpc_client::vpc::EnableVpnGatewaySslClientCertRequest)).
+    #[cfg(feature = "EnableVpnGatewaySslClientCert")]
+    fn enable_vpn_gateway_ssl_client_cert(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::EnableVpnGatewaySslClientCertRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::EnableVpnGatewaySslClientCertResponse,
+            ::vpc_client::vpc::EnableVpnGatewaySslClientCertError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `GenerateVpnConnectionDefaultHealthCheckIp` ([`GenerateVpnConnectionDefaultHealthCheckIpRequest`](::vpc_client::vpc::GenerateVpnConnectionDefaultHealthCheckIpRequest)).
     #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
     fn generate_vpn_connection_default_health_check_ip(
@@ -2920,6 +4538,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `GetCcnRegionBandwidthLimits` ([`GetCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::GetCcnRegionBandwidthLimitsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "GetCcnRegionBandwidthLimits")]
     fn get_ccn_region_bandwidth_limits(
         &self,
@@ -2989,6 +4609,22 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `InquiryPriceCreateVpnGateway` ([`InquiryPriceCreateVpnGatewayRequest`](::vpc_client::vpc::InquiryPriceCreateVpnGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
+    #[cfg(feature = "InquiryPriceCreateVpnGateway")]
+    fn inquiry_price_create_vpn_gateway(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::InquiryPriceCreateVpnGatewayRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::InquiryPriceCreateVpnGatewayResponse,
+            ::vpc_client::vpc::InquiryPriceCreateVpnGatewayError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `InquiryPriceModifyAddressesBandwidth` ([`InquiryPriceModifyAddressesBandwidthRequest`](::vpc_client::vpc::InquiryPriceModifyAddressesBandwidthRequest)).
     #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
     fn inquiry_price_modify_addresses_bandwidth(
@@ -3018,6 +4654,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceRenewVpnGateway` ([`InquiryPriceRenewVpnGatewayRequest`](::vpc_client::vpc::InquiryPriceRenewVpnGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "InquiryPriceRenewVpnGateway")]
     fn inquiry_price_renew_vpn_gateway(
         &self,
@@ -3032,6 +4670,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `InquiryPriceResetVpnGatewayInternetMaxBandwidth` ([`InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest`](::vpc_client::vpc::InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
     fn inquiry_price_reset_vpn_gateway_internet_max_bandwidth(
         &self,
@@ -3045,7 +4685,51 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `LockCcnBandwidths` ([`LockCcnBandwidthsRequest`](::vpc_client::vpc::LockCcnBandwidthsRequest)).
+    #[cfg(feature = "LockCcnBandwidths")]
+    fn lock_ccn_bandwidths(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::LockCcnBandwidthsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::LockCcnBandwidthsResponse,
+            ::vpc_client::vpc::LockCcnBandwidthsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `LockCcns` ([`LockCcnsRequest`](::vpc_client::vpc::LockCcnsRequest)).
+    #[cfg(feature = "LockCcns")]
+    fn lock_ccns(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::LockCcnsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::LockCcnsResponse,
+            ::vpc_client::vpc::LockCcnsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `MigrateBandwidthPackageResources` ([`MigrateBandwidthPackageResourcesRequest`](::vpc_client::vpc::MigrateBandwidthPackageResourcesRequest)).
+    #[cfg(feature = "MigrateBandwidthPackageResources")]
+    fn migrate_bandwidth_package_resources(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::MigrateBandwidthPackageResourcesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::MigrateBandwidthPackageResourcesResponse,
+            ::vpc_client::vpc::MigrateBandwidthPackageResourcesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `MigrateNetworkInterface` ([`MigrateNetworkInterfaceRequest`](::vpc_client::vpc::MigrateNetworkInterfaceRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "MigrateNetworkInterface")]
     fn migrate_network_interface(
         &self,
@@ -3060,6 +4744,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `MigratePrivateIpAddress` ([`MigratePrivateIpAddressRequest`](::vpc_client::vpc::MigratePrivateIpAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "MigratePrivateIpAddress")]
     fn migrate_private_ip_address(
         &self,
@@ -3074,6 +4760,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressAttribute` ([`ModifyAddressAttributeRequest`](::vpc_client::vpc::ModifyAddressAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "ModifyAddressAttribute")]
     fn modify_address_attribute(
         &self,
@@ -3102,6 +4790,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressTemplateAttribute` ([`ModifyAddressTemplateAttributeRequest`](::vpc_client::vpc::ModifyAddressTemplateAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyAddressTemplateAttribute")]
     fn modify_address_template_attribute(
         &self,
@@ -3116,6 +4806,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAddressTemplateGroupAttribute` ([`ModifyAddressTemplateGroupAttributeRequest`](::vpc_client::vpc::ModifyAddressTemplateGroupAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyAddressTemplateGroupAttribute")]
     fn modify_address_template_group_attribute(
         &self,
@@ -3158,6 +4850,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyAssistantCidr` ([`ModifyAssistantCidrRequest`](::vpc_client::vpc::ModifyAssistantCidrRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyAssistantCidr")]
     fn modify_assistant_cidr(
         &self,
@@ -3227,7 +4921,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyCcnPolicyBasedRoutingNextHopAttribute` ([`ModifyCcnPolicyBasedRoutingNextHopAttributeRequest`](::vpc_client::vpc::ModifyCcnPolicyBasedRoutingNextHopAttributeRequest)).
+    #[cfg(feature = "ModifyCcnPolicyBasedRoutingNextHopAttribute")]
+    fn modify_ccn_policy_based_routing_next_hop_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingNextHopAttributeResponse,
+            ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingNextHopAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyCcnPolicyBasedRoutingRuleAttribute` ([`ModifyCcnPolicyBasedRoutingRuleAttributeRequest`](::vpc_client::vpc::ModifyCcnPolicyBasedRoutingRuleAttributeRequest)).
+    #[cfg(feature = "ModifyCcnPolicyBasedRoutingRuleAttribute")]
+    fn modify_ccn_policy_based_routing_rule_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingRuleAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingRuleAttributeResponse,
+            ::vpc_client::vpc::ModifyCcnPolicyBasedRoutingRuleAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyCcnRegionBandwidthLimitsType` ([`ModifyCcnRegionBandwidthLimitsTypeRequest`](::vpc_client::vpc::ModifyCcnRegionBandwidthLimitsTypeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
     fn modify_ccn_region_bandwidth_limits_type(
         &self,
@@ -3241,7 +4965,51 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyCcnRouteTables` ([`ModifyCcnRouteTablesRequest`](::vpc_client::vpc::ModifyCcnRouteTablesRequest)).
+    #[cfg(feature = "ModifyCcnRouteTables")]
+    fn modify_ccn_route_tables(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyCcnRouteTablesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyCcnRouteTablesResponse,
+            ::vpc_client::vpc::ModifyCcnRouteTablesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyCdcLDCXAttribute` ([`ModifyCdcLDCXAttributeRequest`](::vpc_client::vpc::ModifyCdcLDCXAttributeRequest)).
+    #[cfg(feature = "ModifyCdcLDCXAttribute")]
+    fn modify_cdc_ldcx_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyCdcLDCXAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyCdcLDCXAttributeResponse,
+            ::vpc_client::vpc::ModifyCdcLDCXAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyCdcNetPlaneAttribute` ([`ModifyCdcNetPlaneAttributeRequest`](::vpc_client::vpc::ModifyCdcNetPlaneAttributeRequest)).
+    #[cfg(feature = "ModifyCdcNetPlaneAttribute")]
+    fn modify_cdc_net_plane_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyCdcNetPlaneAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyCdcNetPlaneAttributeResponse,
+            ::vpc_client::vpc::ModifyCdcNetPlaneAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyCustomerGatewayAttribute` ([`ModifyCustomerGatewayAttributeRequest`](::vpc_client::vpc::ModifyCustomerGatewayAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyCustomerGatewayAttribute")]
     fn modify_customer_gateway_attribute(
         &self,
@@ -3251,6 +5019,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::ModifyCustomerGatewayAttributeResponse,
             ::vpc_client::vpc::ModifyCustomerGatewayAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyDhcpIpAttribute` ([`ModifyDhcpIpAttributeRequest`](::vpc_client::vpc::ModifyDhcpIpAttributeRequest)).
+    #[cfg(feature = "ModifyDhcpIpAttribute")]
+    fn modify_dhcp_ip_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyDhcpIpAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyDhcpIpAttributeResponse,
+            ::vpc_client::vpc::ModifyDhcpIpAttributeError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -3297,6 +5079,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyGlobalRouteECMPAlgorithm` ([`ModifyGlobalRouteECMPAlgorithmRequest`](::vpc_client::vpc::ModifyGlobalRouteECMPAlgorithmRequest)).
+    #[cfg(feature = "ModifyGlobalRouteECMPAlgorithm")]
+    fn modify_global_route_ecmp_algorithm(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyGlobalRouteECMPAlgorithmRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyGlobalRouteECMPAlgorithmResponse,
+            ::vpc_client::vpc::ModifyGlobalRouteECMPAlgorithmError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyGlobalRoutes` ([`ModifyGlobalRoutesRequest`](::vpc_client::vpc::ModifyGlobalRoutesRequest)).
+    #[cfg(feature = "ModifyGlobalRoutes")]
+    fn modify_global_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyGlobalRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyGlobalRoutesResponse,
+            ::vpc_client::vpc::ModifyGlobalRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyHaVipAttribute` ([`ModifyHaVipAttributeRequest`](::vpc_client::vpc::ModifyHaVipAttributeRequest)).
     #[cfg(feature = "ModifyHaVipAttribute")]
     fn modify_ha_vip_attribute(
@@ -3307,6 +5117,48 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::ModifyHaVipAttributeResponse,
             ::vpc_client::vpc::ModifyHaVipAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyHighPriorityRouteAttribute` ([`ModifyHighPriorityRouteAttributeRequest`](::vpc_client::vpc::ModifyHighPriorityRouteAttributeRequest)).
+    #[cfg(feature = "ModifyHighPriorityRouteAttribute")]
+    fn modify_high_priority_route_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyHighPriorityRouteAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyHighPriorityRouteAttributeResponse,
+            ::vpc_client::vpc::ModifyHighPriorityRouteAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyHighPriorityRouteECMPAlgorithm` ([`ModifyHighPriorityRouteECMPAlgorithmRequest`](::vpc_client::vpc::ModifyHighPriorityRouteECMPAlgorithmRequest)).
+    #[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
+    fn modify_high_priority_route_ecmp_algorithm(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyHighPriorityRouteECMPAlgorithmRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyHighPriorityRouteECMPAlgorithmResponse,
+            ::vpc_client::vpc::ModifyHighPriorityRouteECMPAlgorithmError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyHighPriorityRouteTableAttribute` ([`ModifyHighPriorityRouteTableAttributeRequest`](::vpc_client::vpc::ModifyHighPriorityRouteTableAttributeRequest)).
+    #[cfg(feature = "ModifyHighPriorityRouteTableAttribute")]
+    fn modify_high_priority_route_table_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyHighPriorityRouteTableAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyHighPriorityRouteTableAttributeResponse,
+            ::vpc_client::vpc::ModifyHighPriorityRouteTableAttributeError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -3353,6 +5205,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyIp6Rule` ([`ModifyIp6RuleRequest`](::vpc_client::vpc::ModifyIp6RuleRequest)).
+    #[cfg(feature = "ModifyIp6Rule")]
+    fn modify_ip6_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyIp6RuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyIp6RuleResponse,
+            ::vpc_client::vpc::ModifyIp6RuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyIp6Translator` ([`ModifyIp6TranslatorRequest`](::vpc_client::vpc::ModifyIp6TranslatorRequest)).
+    #[cfg(feature = "ModifyIp6Translator")]
+    fn modify_ip6_translator(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyIp6TranslatorRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyIp6TranslatorResponse,
+            ::vpc_client::vpc::ModifyIp6TranslatorError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyIpv6AddressesAttribute` ([`ModifyIpv6AddressesAttributeRequest`](::vpc_client::vpc::ModifyIpv6AddressesAttributeRequest)).
     #[cfg(feature = "ModifyIpv6AddressesAttribute")]
     fn modify_ipv6_addresses_attribute(
@@ -3381,7 +5261,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyNatGatewayAdvancedAttribute` ([`ModifyNatGatewayAdvancedAttributeRequest`](::vpc_client::vpc::ModifyNatGatewayAdvancedAttributeRequest)).
+    #[cfg(feature = "ModifyNatGatewayAdvancedAttribute")]
+    fn modify_nat_gateway_advanced_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyNatGatewayAdvancedAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyNatGatewayAdvancedAttributeResponse,
+            ::vpc_client::vpc::ModifyNatGatewayAdvancedAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyNatGatewayAttribute` ([`ModifyNatGatewayAttributeRequest`](::vpc_client::vpc::ModifyNatGatewayAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyNatGatewayAttribute")]
     fn modify_nat_gateway_attribute(
         &self,
@@ -3396,6 +5292,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNatGatewayDestinationIpPortTranslationNatRule` ([`ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule")]
     fn modify_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
@@ -3424,6 +5322,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetDetect` ([`ModifyNetDetectRequest`](::vpc_client::vpc::ModifyNetDetectRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyNetDetect")]
     fn modify_net_detect(
         &self,
@@ -3452,6 +5352,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkAclEntries` ([`ModifyNetworkAclEntriesRequest`](::vpc_client::vpc::ModifyNetworkAclEntriesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ModifyNetworkAclEntries")]
     fn modify_network_acl_entries(
         &self,
@@ -3480,6 +5382,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyNetworkInterfaceAttribute` ([`ModifyNetworkInterfaceAttributeRequest`](::vpc_client::vpc::ModifyNetworkInterfaceAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
     fn modify_network_interface_attribute(
         &self,
@@ -3493,7 +5397,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyNetworkInterfaceQos` ([`ModifyNetworkInterfaceQosRequest`](::vpc_client::vpc::ModifyNetworkInterfaceQosRequest)).
+    #[cfg(feature = "ModifyNetworkInterfaceQos")]
+    fn modify_network_interface_qos(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyNetworkInterfaceQosRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyNetworkInterfaceQosResponse,
+            ::vpc_client::vpc::ModifyNetworkInterfaceQosError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyPrivateIpAddressesAttribute` ([`ModifyPrivateIpAddressesAttributeRequest`](::vpc_client::vpc::ModifyPrivateIpAddressesAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
     fn modify_private_ip_addresses_attribute(
         &self,
@@ -3503,6 +5423,62 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::ModifyPrivateIpAddressesAttributeResponse,
             ::vpc_client::vpc::ModifyPrivateIpAddressesAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyPrivateNatGatewayAttribute` ([`ModifyPrivateNatGatewayAttributeRequest`](::vpc_client::vpc::ModifyPrivateNatGatewayAttributeRequest)).
+    #[cfg(feature = "ModifyPrivateNatGatewayAttribute")]
+    fn modify_private_nat_gateway_attribute(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyPrivateNatGatewayAttributeRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyPrivateNatGatewayAttributeResponse,
+            ::vpc_client::vpc::ModifyPrivateNatGatewayAttributeError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule` ([`ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest`](::vpc_client::vpc::ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest)).
+    #[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
+    fn modify_private_nat_gateway_destination_ip_port_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
+            ::vpc_client::vpc::ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyPrivateNatGatewayTranslationAclRule` ([`ModifyPrivateNatGatewayTranslationAclRuleRequest`](::vpc_client::vpc::ModifyPrivateNatGatewayTranslationAclRuleRequest)).
+    #[cfg(feature = "ModifyPrivateNatGatewayTranslationAclRule")]
+    fn modify_private_nat_gateway_translation_acl_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationAclRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationAclRuleResponse,
+            ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationAclRuleError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyPrivateNatGatewayTranslationNatRule` ([`ModifyPrivateNatGatewayTranslationNatRuleRequest`](::vpc_client::vpc::ModifyPrivateNatGatewayTranslationNatRuleRequest)).
+    #[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
+    fn modify_private_nat_gateway_translation_nat_rule(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationNatRuleRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationNatRuleResponse,
+            ::vpc_client::vpc::ModifyPrivateNatGatewayTranslationNatRuleError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -3536,6 +5512,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyRouteTableAttribute` ([`ModifyRouteTableAttributeRequest`](::vpc_client::vpc::ModifyRouteTableAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyRouteTableAttribute")]
     fn modify_route_table_attribute(
         &self,
@@ -3549,7 +5527,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyRouteTableSelectionPolicies` ([`ModifyRouteTableSelectionPoliciesRequest`](::vpc_client::vpc::ModifyRouteTableSelectionPoliciesRequest)).
+    #[cfg(feature = "ModifyRouteTableSelectionPolicies")]
+    fn modify_route_table_selection_policies(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyRouteTableSelectionPoliciesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyRouteTableSelectionPoliciesResponse,
+            ::vpc_client::vpc::ModifyRouteTableSelectionPoliciesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifySecurityGroupAttribute` ([`ModifySecurityGroupAttributeRequest`](::vpc_client::vpc::ModifySecurityGroupAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifySecurityGroupAttribute")]
     fn modify_security_group_attribute(
         &self,
@@ -3564,6 +5558,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySecurityGroupPolicies` ([`ModifySecurityGroupPoliciesRequest`](::vpc_client::vpc::ModifySecurityGroupPoliciesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifySecurityGroupPolicies")]
     fn modify_security_group_policies(
         &self,
@@ -3578,6 +5574,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyServiceTemplateAttribute` ([`ModifyServiceTemplateAttributeRequest`](::vpc_client::vpc::ModifyServiceTemplateAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyServiceTemplateAttribute")]
     fn modify_service_template_attribute(
         &self,
@@ -3592,6 +5590,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyServiceTemplateGroupAttribute` ([`ModifyServiceTemplateGroupAttributeRequest`](::vpc_client::vpc::ModifyServiceTemplateGroupAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyServiceTemplateGroupAttribute")]
     fn modify_service_template_group_attribute(
         &self,
@@ -3620,6 +5620,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifySubnetAttribute` ([`ModifySubnetAttributeRequest`](::vpc_client::vpc::ModifySubnetAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifySubnetAttribute")]
     fn modify_subnet_attribute(
         &self,
@@ -3661,7 +5663,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyTrafficMirrorFilterRules` ([`ModifyTrafficMirrorFilterRulesRequest`](::vpc_client::vpc::ModifyTrafficMirrorFilterRulesRequest)).
+    #[cfg(feature = "ModifyTrafficMirrorFilterRules")]
+    fn modify_traffic_mirror_filter_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyTrafficMirrorFilterRulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyTrafficMirrorFilterRulesResponse,
+            ::vpc_client::vpc::ModifyTrafficMirrorFilterRulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyVpcAttribute` ([`ModifyVpcAttributeRequest`](::vpc_client::vpc::ModifyVpcAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyVpcAttribute")]
     fn modify_vpc_attribute(
         &self,
@@ -3717,7 +5735,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyVpcPeeringConnection` ([`ModifyVpcPeeringConnectionRequest`](::vpc_client::vpc::ModifyVpcPeeringConnectionRequest)).
+    #[cfg(feature = "ModifyVpcPeeringConnection")]
+    fn modify_vpc_peering_connection(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyVpcPeeringConnectionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyVpcPeeringConnectionResponse,
+            ::vpc_client::vpc::ModifyVpcPeeringConnectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ModifyVpnConnectionAttribute` ([`ModifyVpnConnectionAttributeRequest`](::vpc_client::vpc::ModifyVpnConnectionAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyVpnConnectionAttribute")]
     fn modify_vpn_connection_attribute(
         &self,
@@ -3732,6 +5766,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ModifyVpnGatewayAttribute` ([`ModifyVpnGatewayAttributeRequest`](::vpc_client::vpc::ModifyVpnGatewayAttributeRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ModifyVpnGatewayAttribute")]
     fn modify_vpn_gateway_attribute(
         &self,
@@ -3773,6 +5809,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `ModifyVpnGatewaySslClientCert` ([`ModifyVpnGatewaySslClientCertRequest`](::vpc_client::vpc::ModifyVpnGatewaySslClientCertRequest)).
+    #[cfg(feature = "ModifyVpnGatewaySslClientCert")]
+    fn modify_vpn_gateway_ssl_client_cert(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyVpnGatewaySslClientCertRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyVpnGatewaySslClientCertResponse,
+            ::vpc_client::vpc::ModifyVpnGatewaySslClientCertError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ModifyVpnGatewaySslServer` ([`ModifyVpnGatewaySslServerRequest`](::vpc_client::vpc::ModifyVpnGatewaySslServerRequest)).
+    #[cfg(feature = "ModifyVpnGatewaySslServer")]
+    fn modify_vpn_gateway_ssl_server(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ModifyVpnGatewaySslServerRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ModifyVpnGatewaySslServerResponse,
+            ::vpc_client::vpc::ModifyVpnGatewaySslServerError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `NotifyRoutes` ([`NotifyRoutesRequest`](::vpc_client::vpc::NotifyRoutesRequest)).
     #[cfg(feature = "NotifyRoutes")]
     fn notify_routes(
@@ -3788,6 +5852,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RefreshDirectConnectGatewayRouteToNatGateway` ([`RefreshDirectConnectGatewayRouteToNatGatewayRequest`](::vpc_client::vpc::RefreshDirectConnectGatewayRouteToNatGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
     fn refresh_direct_connect_gateway_route_to_nat_gateway(
         &self,
@@ -3815,7 +5881,23 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `RejectVpcPeeringConnection` ([`RejectVpcPeeringConnectionRequest`](::vpc_client::vpc::RejectVpcPeeringConnectionRequest)).
+    #[cfg(feature = "RejectVpcPeeringConnection")]
+    fn reject_vpc_peering_connection(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::RejectVpcPeeringConnectionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::RejectVpcPeeringConnectionResponse,
+            ::vpc_client::vpc::RejectVpcPeeringConnectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `ReleaseAddresses` ([`ReleaseAddressesRequest`](::vpc_client::vpc::ReleaseAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "ReleaseAddresses")]
     fn release_addresses(
         &self,
@@ -3858,6 +5940,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `RemoveBandwidthPackageResources` ([`RemoveBandwidthPackageResourcesRequest`](::vpc_client::vpc::RemoveBandwidthPackageResourcesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "RemoveBandwidthPackageResources")]
     fn remove_bandwidth_package_resources(
         &self,
@@ -3871,7 +5955,37 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
     }
+    /// Serves `RemoveIp6Rules` ([`RemoveIp6RulesRequest`](::vpc_client::vpc::RemoveIp6RulesRequest)).
+    #[cfg(feature = "RemoveIp6Rules")]
+    fn remove_ip6_rules(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::RemoveIp6RulesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::RemoveIp6RulesResponse,
+            ::vpc_client::vpc::RemoveIp6RulesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `RenewAddresses` ([`RenewAddressesRequest`](::vpc_client::vpc::RenewAddressesRequest)).
+    #[cfg(feature = "RenewAddresses")]
+    fn renew_addresses(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::RenewAddressesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::RenewAddressesResponse,
+            ::vpc_client::vpc::RenewAddressesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
     /// Serves `RenewVpnGateway` ([`RenewVpnGatewayRequest`](::vpc_client::vpc::RenewVpnGatewayRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "RenewVpnGateway")]
     fn renew_vpn_gateway(
         &self,
@@ -3881,6 +5995,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::RenewVpnGatewayResponse,
             ::vpc_client::vpc::RenewVpnGatewayError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ReplaceCcnRouteTableBroadcastPolicys` ([`ReplaceCcnRouteTableBroadcastPolicysRequest`](::vpc_client::vpc::ReplaceCcnRouteTableBroadcastPolicysRequest)).
+    #[cfg(feature = "ReplaceCcnRouteTableBroadcastPolicys")]
+    fn replace_ccn_route_table_broadcast_policys(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ReplaceCcnRouteTableBroadcastPolicysRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ReplaceCcnRouteTableBroadcastPolicysResponse,
+            ::vpc_client::vpc::ReplaceCcnRouteTableBroadcastPolicysError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ReplaceCcnRouteTableInputPolicys` ([`ReplaceCcnRouteTableInputPolicysRequest`](::vpc_client::vpc::ReplaceCcnRouteTableInputPolicysRequest)).
+    #[cfg(feature = "ReplaceCcnRouteTableInputPolicys")]
+    fn replace_ccn_route_table_input_policys(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ReplaceCcnRouteTableInputPolicysRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ReplaceCcnRouteTableInputPolicysResponse,
+            ::vpc_client::vpc::ReplaceCcnRouteTableInputPolicysError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -3895,6 +6037,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::ReplaceDirectConnectGatewayCcnRoutesResponse,
             ::vpc_client::vpc::ReplaceDirectConnectGatewayCcnRoutesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ReplaceHighPriorityRouteTableAssociation` ([`ReplaceHighPriorityRouteTableAssociationRequest`](::vpc_client::vpc::ReplaceHighPriorityRouteTableAssociationRequest)).
+    #[cfg(feature = "ReplaceHighPriorityRouteTableAssociation")]
+    fn replace_high_priority_route_table_association(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ReplaceHighPriorityRouteTableAssociationRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ReplaceHighPriorityRouteTableAssociationResponse,
+            ::vpc_client::vpc::ReplaceHighPriorityRouteTableAssociationError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ReplaceHighPriorityRoutes` ([`ReplaceHighPriorityRoutesRequest`](::vpc_client::vpc::ReplaceHighPriorityRoutesRequest)).
+    #[cfg(feature = "ReplaceHighPriorityRoutes")]
+    fn replace_high_priority_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ReplaceHighPriorityRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ReplaceHighPriorityRoutesResponse,
+            ::vpc_client::vpc::ReplaceHighPriorityRoutesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -3928,6 +6098,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRouteTableAssociation` ([`ReplaceRouteTableAssociationRequest`](::vpc_client::vpc::ReplaceRouteTableAssociationRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ReplaceRouteTableAssociation")]
     fn replace_route_table_association(
         &self,
@@ -3942,6 +6114,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceRoutes` ([`ReplaceRoutesRequest`](::vpc_client::vpc::ReplaceRoutesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ReplaceRoutes")]
     fn replace_routes(
         &self,
@@ -3984,6 +6158,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ReplaceSecurityGroupPolicy` ([`ReplaceSecurityGroupPolicyRequest`](::vpc_client::vpc::ReplaceSecurityGroupPolicyRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ReplaceSecurityGroupPolicy")]
     fn replace_security_group_policy(
         &self,
@@ -3998,6 +6174,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetAttachCcnInstances` ([`ResetAttachCcnInstancesRequest`](::vpc_client::vpc::ResetAttachCcnInstancesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ResetAttachCcnInstances")]
     fn reset_attach_ccn_instances(
         &self,
@@ -4007,6 +6185,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::ResetAttachCcnInstancesResponse,
             ::vpc_client::vpc::ResetAttachCcnInstancesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `ResetHighPriorityRoutes` ([`ResetHighPriorityRoutesRequest`](::vpc_client::vpc::ResetHighPriorityRoutesRequest)).
+    #[cfg(feature = "ResetHighPriorityRoutes")]
+    fn reset_high_priority_routes(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::ResetHighPriorityRoutesRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::ResetHighPriorityRoutesResponse,
+            ::vpc_client::vpc::ResetHighPriorityRoutesError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -4026,6 +6218,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetRoutePolicyAssociations` ([`ResetRoutePolicyAssociationsRequest`](::vpc_client::vpc::ResetRoutePolicyAssociationsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ResetRoutePolicyAssociations")]
     fn reset_route_policy_associations(
         &self,
@@ -4054,6 +6248,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetRoutes` ([`ResetRoutesRequest`](::vpc_client::vpc::ResetRoutesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ResetRoutes")]
     fn reset_routes(
         &self,
@@ -4082,6 +6278,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetTrafficMirrorSrcs` ([`ResetTrafficMirrorSrcsRequest`](::vpc_client::vpc::ResetTrafficMirrorSrcsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ResetTrafficMirrorSrcs")]
     fn reset_traffic_mirror_srcs(
         &self,
@@ -4096,6 +6294,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetTrafficMirrorTarget` ([`ResetTrafficMirrorTargetRequest`](::vpc_client::vpc::ResetTrafficMirrorTargetRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "ResetTrafficMirrorTarget")]
     fn reset_traffic_mirror_target(
         &self,
@@ -4125,6 +6325,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `ResetVpnGatewayInternetMaxBandwidth` ([`ResetVpnGatewayInternetMaxBandwidthRequest`](::vpc_client::vpc::ResetVpnGatewayInternetMaxBandwidthRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "ResetVpnGatewayInternetMaxBandwidth")]
     fn reset_vpn_gateway_internet_max_bandwidth(
         &self,
@@ -4167,6 +6369,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `SetCcnRegionBandwidthLimits` ([`SetCcnRegionBandwidthLimitsRequest`](::vpc_client::vpc::SetCcnRegionBandwidthLimitsRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "SetCcnRegionBandwidthLimits")]
     fn set_ccn_region_bandwidth_limits(
         &self,
@@ -4223,6 +6427,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `TransformAddress` ([`TransformAddressRequest`](::vpc_client::vpc::TransformAddressRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 10 requests per second before this method is called.
     #[cfg(feature = "TransformAddress")]
     fn transform_address(
         &self,
@@ -4251,6 +6457,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignIpv6CidrBlock` ([`UnassignIpv6CidrBlockRequest`](::vpc_client::vpc::UnassignIpv6CidrBlockRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "UnassignIpv6CidrBlock")]
     fn unassign_ipv6_cidr_block(
         &self,
@@ -4265,6 +6473,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignIpv6SubnetCidrBlock` ([`UnassignIpv6SubnetCidrBlockRequest`](::vpc_client::vpc::UnassignIpv6SubnetCidrBlockRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 20 requests per second before this method is called.
     #[cfg(feature = "UnassignIpv6SubnetCidrBlock")]
     fn unassign_ipv6_subnet_cidr_block(
         &self,
@@ -4279,6 +6489,8 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         crate::typed::not_implemented(call, request)
     }
     /// Serves `UnassignPrivateIpAddresses` ([`UnassignPrivateIpAddressesRequest`](::vpc_client::vpc::UnassignPrivateIpAddressesRequest)).
+    ///
+    /// The server answers `RequestLimitExceeded` beyond the documented 100 requests per second before this method is called.
     #[cfg(feature = "UnassignPrivateIpAddresses")]
     fn unassign_private_ip_addresses(
         &self,
@@ -4288,6 +6500,34 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::UnassignPrivateIpAddressesResponse,
             ::vpc_client::vpc::UnassignPrivateIpAddressesError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `UnlockCcnBandwidths` ([`UnlockCcnBandwidthsRequest`](::vpc_client::vpc::UnlockCcnBandwidthsRequest)).
+    #[cfg(feature = "UnlockCcnBandwidths")]
+    fn unlock_ccn_bandwidths(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::UnlockCcnBandwidthsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::UnlockCcnBandwidthsResponse,
+            ::vpc_client::vpc::UnlockCcnBandwidthsError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `UnlockCcns` ([`UnlockCcnsRequest`](::vpc_client::vpc::UnlockCcnsRequest)).
+    #[cfg(feature = "UnlockCcns")]
+    fn unlock_ccns(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::UnlockCcnsRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::UnlockCcnsResponse,
+            ::vpc_client::vpc::UnlockCcnsError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)
@@ -4316,6 +6556,20 @@ pub trait VpcService: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = crate::typed::Reply<
             ::vpc_client::vpc::UpdateTrafficMirrorDirectionResponse,
             ::vpc_client::vpc::UpdateTrafficMirrorDirectionError,
+        >,
+    > + ::core::marker::Send {
+        crate::typed::not_implemented(call, request)
+    }
+    /// Serves `UpgradeNatGatewayProductVersion` ([`UpgradeNatGatewayProductVersionRequest`](::vpc_client::vpc::UpgradeNatGatewayProductVersionRequest)).
+    #[cfg(feature = "UpgradeNatGatewayProductVersion")]
+    fn upgrade_nat_gateway_product_version(
+        &self,
+        call: &crate::Call,
+        request: ::vpc_client::vpc::UpgradeNatGatewayProductVersionRequest,
+    ) -> impl ::core::future::Future<
+        Output = crate::typed::Reply<
+            ::vpc_client::vpc::UpgradeNatGatewayProductVersionResponse,
+            ::vpc_client::vpc::UpgradeNatGatewayProductVersionError,
         >,
     > + ::core::marker::Send {
         crate::typed::not_implemented(call, request)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, CcnInstance};
 ///
 /// This API (AcceptAttachCcnInstances) is used to associate instances across accounts. Cloud Connect Network (CCN) owners accept and agree to the operations.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Accepting association request from instances
@@ -336,7 +338,7 @@ impl crate::ActionError for AcceptAttachCcnInstancesError {
 impl crate::Action for AcceptAttachCcnInstancesRequest {
     const NAME: &'static str = "AcceptAttachCcnInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AcceptAttachCcnInstancesResponse;
     type Error = AcceptAttachCcnInstancesError;

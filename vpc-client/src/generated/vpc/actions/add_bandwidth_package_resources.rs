@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to add resources to a bandwidth package, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Adding resource to a bandwidth package
@@ -18,6 +20,20 @@ use super::super::SERVICE;
 ///   "ResourceIds": [
 ///     "eip-pez0oibs"
 ///   ]
+/// }
+/// ```
+///
+/// # Example: 带宽包内新增资源
+///
+/// ```json
+/// {
+///   "BandwidthPackageId": "bwp-pz5ytxu5",
+///   "ResourceIds": [
+///     "eip-gbpfd2vb"
+///   ],
+///   "ResourceType": "Address",
+///   "NetworkType": "BGP",
+///   "Protocol": "ipv4"
 /// }
 /// ```
 #[derive(
@@ -71,6 +87,17 @@ pub struct AddBandwidthPackageResourcesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub protocol: ::core::option::Option<::std::string::String>,
+    /// 用于带宽包内添加IP资源时指定IP带宽值。
+    ///
+    /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
+    ///
+    /// Example: `100`
+    #[serde(
+        rename = "InternetMaxBandwidthOut",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub internet_max_bandwidth_out: ::core::option::Option<u64>,
 }
 impl AddBandwidthPackageResourcesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -81,6 +108,7 @@ impl AddBandwidthPackageResourcesRequest {
             network_type: ::core::option::Option::None,
             resource_type: ::core::option::Option::None,
             protocol: ::core::option::Option::None,
+            internet_max_bandwidth_out: ::core::option::Option::None,
         }
     }
 }
@@ -408,7 +436,7 @@ impl crate::ActionError for AddBandwidthPackageResourcesError {
 impl crate::Action for AddBandwidthPackageResourcesRequest {
     const NAME: &'static str = "AddBandwidthPackageResources";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AddBandwidthPackageResourcesResponse;
     type Error = AddBandwidthPackageResourcesError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to change the public IP of a CVM or the EIP of the associated bandwidth package.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Changing the public IP
@@ -427,7 +429,7 @@ impl crate::ActionError for AdjustPublicAddressError {
 impl crate::Action for AdjustPublicAddressRequest {
     const NAME: &'static str = "AdjustPublicAddress";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AdjustPublicAddressResponse;
     type Error = AdjustPublicAddressError;

@@ -11,6 +11,8 @@ use super::super::{SERVICE, AddressChargePrepaid, Tag};
 /// - Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
 /// - The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating an AIA IP
@@ -40,6 +42,14 @@ use super::super::{SERVICE, AddressChargePrepaid, Tag};
 /// ```
 ///
 /// # Example: Failing to Applying for an EIP
+///
+/// ```json
+/// {
+///   "ClientToken": "b8fcdf80-248a-4095-bfa3-7f59df1aec"
+/// }
+/// ```
+///
+/// # Example: 申请EIP失败
 ///
 /// ```json
 /// {
@@ -100,6 +110,19 @@ pub struct AllocateAddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub internet_charge_type: ::core::option::Option<::std::string::String>,
+    /// IP 资源计费模式，当前仅支持原生 IP。
+    ///
+    /// - 账号为标准账户类型的用户，可选值：
+    ///   - IP_POSTPAID_BY_HOUR：IP资源按小时后付费
+    ///   - IP_PREPAID_BY_MONTH：IP资源包月预付费
+    ///
+    /// Example: `IP_POSTPAID_BY_HOUR`
+    #[serde(
+        rename = "IPChargeType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_charge_type: ::core::option::Option<::std::string::String>,
     /// The EIP outbound bandwidth cap, in Mbps.
     ///
     /// - For bill-by-IP account beta users, the bandwidth cap range is determined by the EIP billing mode.
@@ -188,6 +211,8 @@ pub struct AllocateAddressesRequest {
     ///   - FALSE: the Anycast EIP can be bound to CVMs, NAT gateways, and HAVIPs.
     ///
     ///   Default: FALSE.
+    ///
+    /// Disabled: the service accepts it but ignores it.
     ///
     /// Example: `False`
     #[serde(
@@ -281,6 +306,7 @@ impl AllocateAddressesRequest {
             address_count: ::core::option::Option::None,
             internet_service_provider: ::core::option::Option::None,
             internet_charge_type: ::core::option::Option::None,
+            ip_charge_type: ::core::option::Option::None,
             internet_max_bandwidth_out: ::core::option::Option::None,
             address_charge_prepaid: ::core::option::Option::None,
             address_type: ::core::option::Option::None,
@@ -383,6 +409,8 @@ pub enum AllocateAddressesError {
     InvalidParameterValueInstanceIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.InvalidDedicatedClusterId`: Invalid DedicatedClusterId.
     InvalidParameterValueInvalidDedicatedClusterId(crate::ServiceError),
+    /// `InvalidParameterValue.InvalidEgress`: egress的值无效。
+    InvalidParameterValueInvalidEgress(crate::ServiceError),
     /// `InvalidParameterValue.InvalidTag`: This Tag is invalid.
     InvalidParameterValueInvalidTag(crate::ServiceError),
     /// `InvalidParameterValue.MixedAddressIpSetType`: A request cannot contain IP addresses with different cluster types.
@@ -397,6 +425,8 @@ pub enum AllocateAddressesError {
     InvalidParameterValueTagNotExisted(crate::ServiceError),
     /// `InvalidParameterValue.UnavailableZone`: This availability zone is unavailable.
     InvalidParameterValueUnavailableZone(crate::ServiceError),
+    /// `InvalidParameterValue.UnsupportedEgress`: 账号不支持该egress
+    InvalidParameterValueUnsupportedEgress(crate::ServiceError),
     /// `LimitExceeded.BandwidthPackageQuota`: Exceeded the upper limit of the bandwidth package quota.
     LimitExceededBandwidthPackageQuota(crate::ServiceError),
     /// `LimitExceeded.BandwidthPackageResourceQuota`: Number of resources added to this bandwidth package reached the upper limit.
@@ -525,6 +555,7 @@ impl AllocateAddressesError {
         "InvalidParameterValue.Combination",
         "InvalidParameterValue.InstanceIdMalformed",
         "InvalidParameterValue.InvalidDedicatedClusterId",
+        "InvalidParameterValue.InvalidEgress",
         "InvalidParameterValue.InvalidTag",
         "InvalidParameterValue.MixedAddressIpSetType",
         "InvalidParameterValue.Range",
@@ -532,6 +563,7 @@ impl AllocateAddressesError {
         "InvalidParameterValue.ResourceNotSupport",
         "InvalidParameterValue.TagNotExisted",
         "InvalidParameterValue.UnavailableZone",
+        "InvalidParameterValue.UnsupportedEgress",
         "LimitExceeded.BandwidthPackageQuota",
         "LimitExceeded.BandwidthPackageResourceQuota",
         "LimitExceeded.MonthlyAddressRecoveryQuota",
@@ -597,6 +629,9 @@ impl crate::ActionError for AllocateAddressesError {
             "InvalidParameterValue.InvalidDedicatedClusterId" => {
                 Self::InvalidParameterValueInvalidDedicatedClusterId(error)
             }
+            "InvalidParameterValue.InvalidEgress" => {
+                Self::InvalidParameterValueInvalidEgress(error)
+            }
             "InvalidParameterValue.InvalidTag" => {
                 Self::InvalidParameterValueInvalidTag(error)
             }
@@ -615,6 +650,9 @@ impl crate::ActionError for AllocateAddressesError {
             }
             "InvalidParameterValue.UnavailableZone" => {
                 Self::InvalidParameterValueUnavailableZone(error)
+            }
+            "InvalidParameterValue.UnsupportedEgress" => {
+                Self::InvalidParameterValueUnsupportedEgress(error)
             }
             "LimitExceeded.BandwidthPackageQuota" => {
                 Self::LimitExceededBandwidthPackageQuota(error)
@@ -728,6 +766,7 @@ impl crate::ActionError for AllocateAddressesError {
             | Self::InvalidParameterValueCombination(error)
             | Self::InvalidParameterValueInstanceIdMalformed(error)
             | Self::InvalidParameterValueInvalidDedicatedClusterId(error)
+            | Self::InvalidParameterValueInvalidEgress(error)
             | Self::InvalidParameterValueInvalidTag(error)
             | Self::InvalidParameterValueMixedAddressIpSetType(error)
             | Self::InvalidParameterValueRange(error)
@@ -735,6 +774,7 @@ impl crate::ActionError for AllocateAddressesError {
             | Self::InvalidParameterValueResourceNotSupport(error)
             | Self::InvalidParameterValueTagNotExisted(error)
             | Self::InvalidParameterValueUnavailableZone(error)
+            | Self::InvalidParameterValueUnsupportedEgress(error)
             | Self::LimitExceededBandwidthPackageQuota(error)
             | Self::LimitExceededBandwidthPackageResourceQuota(error)
             | Self::LimitExceededMonthlyAddressRecoveryQuota(error)
@@ -795,7 +835,7 @@ impl crate::ActionError for AllocateAddressesError {
 impl crate::Action for AllocateAddressesRequest {
     const NAME: &'static str = "AllocateAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = AllocateAddressesResponse;
     type Error = AllocateAddressesError;

@@ -10,6 +10,8 @@ use super::super::{SERVICE, Tag};
 /// - Classic elastic public IPv6 addresses only have the private network communication capability by default. They can have the IPv6 public network communication capability and be displayed in the list of Classic Elastic Public IPv6 only after IPv6 public network bandwidth is allocated in the console or by calling this API.
 /// - You can allocate public network bandwidth for one or multiple Classic elastic public IPv6 addresses each time.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Specify one or multiple IPv6 addresses to enable public network access capability
@@ -433,7 +435,7 @@ impl crate::ActionError for AllocateIp6AddressesBandwidthError {
 impl crate::Action for AllocateIp6AddressesBandwidthRequest {
     const NAME: &'static str = "AllocateIp6AddressesBandwidth";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AllocateIp6AddressesBandwidthResponse;
     type Error = AllocateIp6AddressesBandwidthError;

@@ -11,6 +11,8 @@ use super::super::{SERVICE, Tag};
 /// - You can quickly bind an EIPv6 instance to the private IPv6 address of a cloud resource, so as to quickly enable IPv6 public bandwidth for the cloud resource.
 /// - You can also bind an EIPv6 instance to other cloud resources as needed, so as to shield instance failures.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Applying for a Regular BGP IPv6 Address Billed by Hourly Traffic
@@ -458,7 +460,7 @@ impl crate::ActionError for AllocateIPv6AddressesError {
 impl crate::Action for AllocateIPv6AddressesRequest {
     const NAME: &'static str = "AllocateIPv6Addresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AllocateIPv6AddressesResponse;
     type Error = AllocateIPv6AddressesError;

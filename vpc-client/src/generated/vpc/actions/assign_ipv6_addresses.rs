@@ -14,6 +14,8 @@ use super::super::{SERVICE, Ipv6Address};
 /// - The address must be an idle IP in the subnet to which the ENI belongs.
 /// - When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Applying for specified IPv6 addresses
@@ -42,6 +44,26 @@ use super::super::{SERVICE, Ipv6Address};
 /// {
 ///   "NetworkInterfaceId": "eni-5u5biujl",
 ///   "Ipv6AddressCount": 2
+/// }
+/// ```
+///
+/// # Example: 分配指定IPv6地址
+///
+/// ```json
+/// {
+///   "Ipv6Addresses": [
+///     {
+///       "Description": "Ipv6Addresse1",
+///       "Primary": false,
+///       "Address": "3402:4e00:20:1202::2"
+///     },
+///     {
+///       "Description": "Ipv6Addresse2",
+///       "Primary": false,
+///       "Address": "3402:4e00:20:1202::1"
+///     }
+///   ],
+///   "NetworkInterfaceId": "eni-5u5biujl"
 /// }
 /// ```
 #[derive(
@@ -77,6 +99,15 @@ pub struct AssignIpv6AddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ipv6_address_count: ::core::option::Option<u64>,
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_token: ::core::option::Option<::std::string::String>,
 }
 impl AssignIpv6AddressesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -87,6 +118,7 @@ impl AssignIpv6AddressesRequest {
             network_interface_id: network_interface_id.into(),
             ipv6_addresses: ::core::option::Option::None,
             ipv6_address_count: ::core::option::Option::None,
+            client_token: ::core::option::Option::None,
         }
     }
 }
@@ -388,7 +420,7 @@ impl crate::ActionError for AssignIpv6AddressesError {
 impl crate::Action for AssignIpv6AddressesRequest {
     const NAME: &'static str = "AssignIpv6Addresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AssignIpv6AddressesResponse;
     type Error = AssignIpv6AddressesError;

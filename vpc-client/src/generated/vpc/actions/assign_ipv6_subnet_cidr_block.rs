@@ -10,6 +10,8 @@ use super::super::{SERVICE, Ipv6SubnetCidrBlock};
 /// - To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
 /// - Each subnet can only be assigned one IPv6 IP range.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Applying for an IPv6 subnet IP range
@@ -45,6 +47,15 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
     /// Example: `{ "SubnetId": "subnet-5k6fot41", "Ipv6CidrBlock": "2402:4e00:1717:8700::/64" }`
     #[serde(rename = "Ipv6SubnetCidrBlocks")]
     pub ipv6_subnet_cidr_blocks: ::std::vec::Vec<Ipv6SubnetCidrBlock>,
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_token: ::core::option::Option<::std::string::String>,
 }
 impl AssignIpv6SubnetCidrBlockRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -55,6 +66,7 @@ impl AssignIpv6SubnetCidrBlockRequest {
         Self {
             vpc_id: vpc_id.into(),
             ipv6_subnet_cidr_blocks,
+            client_token: ::core::option::Option::None,
         }
     }
 }
@@ -115,6 +127,8 @@ pub enum AssignIpv6SubnetCidrBlockError {
     MissingParameter(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.GUANotSupportAllocateCdcSubnet`: GUA类型的网段不支持分配给CDC子网。
+    UnsupportedOperationGUANotSupportAllocateCdcSubnet(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -200,6 +214,7 @@ impl AssignIpv6SubnetCidrBlockError {
         "LimitExceeded.SubnetCidrBlock",
         "MissingParameter",
         "ResourceNotFound",
+        "UnsupportedOperation.GUANotSupportAllocateCdcSubnet",
     ];
 }
 impl ::core::fmt::Display for AssignIpv6SubnetCidrBlockError {
@@ -226,6 +241,9 @@ impl crate::ActionError for AssignIpv6SubnetCidrBlockError {
             "LimitExceeded.SubnetCidrBlock" => Self::LimitExceededSubnetCidrBlock(error),
             "MissingParameter" => Self::MissingParameter(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.GUANotSupportAllocateCdcSubnet" => {
+                Self::UnsupportedOperationGUANotSupportAllocateCdcSubnet(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -284,6 +302,7 @@ impl crate::ActionError for AssignIpv6SubnetCidrBlockError {
             | Self::LimitExceededSubnetCidrBlock(error)
             | Self::MissingParameter(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationGUANotSupportAllocateCdcSubnet(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
@@ -327,7 +346,7 @@ impl crate::ActionError for AssignIpv6SubnetCidrBlockError {
 impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
     const NAME: &'static str = "AssignIpv6SubnetCidrBlock";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AssignIpv6SubnetCidrBlockResponse;
     type Error = AssignIpv6SubnetCidrBlockError;

@@ -13,6 +13,8 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 ///
 /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Applying for a private IP for an ENI
@@ -21,6 +23,15 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 /// {
 ///   "NetworkInterfaceId": "eni-afo43z61",
 ///   "SecondaryPrivateIpAddressCount": 2
+/// }
+/// ```
+///
+/// # Example: 弹性网卡申请内网 IP
+///
+/// ```json
+/// {
+///   "NetworkInterfaceId": "eni-afo43z61",
+///   "SecondaryPrivateIpAddressCount": 1
 /// }
 /// ```
 #[derive(
@@ -416,7 +427,7 @@ impl crate::ActionError for AssignPrivateIpAddressesError {
 impl crate::Action for AssignPrivateIpAddressesRequest {
     const NAME: &'static str = "AssignPrivateIpAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = AssignPrivateIpAddressesResponse;
     type Error = AssignPrivateIpAddressesError;

@@ -14,6 +14,8 @@ use super::super::SERVICE;
 /// - An EIP cannot be bound if it’s overdue or blocked
 /// - Only EIP in the `UNBIND` status can be bound.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Binding an EIP with an instance
@@ -75,6 +77,15 @@ pub struct AssociateAddressRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub eip_direct_connection: ::core::option::Option<bool>,
+    /// 要绑定的实例所在地域。默认无需填写，仅限GAAP特殊场景需指定实例所在地域。
+    ///
+    /// Example: `ap-guangzhou`
+    #[serde(
+        rename = "InstanceRegion",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub instance_region: ::core::option::Option<::std::string::String>,
 }
 impl AssociateAddressRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -85,6 +96,7 @@ impl AssociateAddressRequest {
             network_interface_id: ::core::option::Option::None,
             private_ip_address: ::core::option::Option::None,
             eip_direct_connection: ::core::option::Option::None,
+            instance_region: ::core::option::Option::None,
         }
     }
 }
@@ -145,6 +157,8 @@ pub enum AssociateAddressError {
     InvalidInstanceIdNotFound(crate::ServiceError),
     /// `InvalidNetworkInterfaceId.NotFound`: The specified NetworkInterfaceId does not exist or the specified PrivateIpAddress is not on the NetworkInterfaceId.
     InvalidNetworkInterfaceIdNotFound(crate::ServiceError),
+    /// `InvalidParameter.Conflict`: 指定的两个参数冲突，不能同时存在。
+    InvalidParameterDotConflict(crate::ServiceError),
     /// `InvalidParameterConflict`: The two parameters cannot be specified at the same time, nor exist concurrently. EIP can only be bound to the instances or the specified private IPs of the specified ENIs.
     InvalidParameterConflict(crate::ServiceError),
     /// `InvalidParameterValue.AddressIdMalformed`: This IP address ID is invalid.
@@ -157,6 +171,8 @@ pub enum AssociateAddressError {
     InvalidParameterValueCombination(crate::ServiceError),
     /// `InvalidParameterValue.InstanceDoesNotSupportAnycast`: This instance does not support an Anycast EIP.
     InvalidParameterValueInstanceDoesNotSupportAnycast(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni`: 实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx
+    InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(crate::ServiceError),
     /// `InvalidParameterValue.InstanceHasNoWanIP`: The instance does not have a public IP.
     InvalidParameterValueInstanceHasNoWanIP(crate::ServiceError),
     /// `InvalidParameterValue.InstanceHasWanIP`: This instance already has a WanIP (public IP).
@@ -169,6 +185,8 @@ pub enum AssociateAddressError {
     InvalidParameterValueInstanceNormalPublicIpBlocked(crate::ServiceError),
     /// `InvalidParameterValue.InstanceNotMatchAssociateEni`: The ENI and the IP are bound with different instances.
     InvalidParameterValueInstanceNotMatchAssociateEni(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni`: 实例所属的VPC不支持在网卡上显示EIP
+    InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(crate::ServiceError),
     /// `InvalidParameterValue.InvalidInstanceInternetChargeType`: This IP is applicable only for pay-as-you-go instances that billed by hourly traffic and instances with bandwidth package.
     InvalidParameterValueInvalidInstanceInternetChargeType(crate::ServiceError),
     /// `InvalidParameterValue.InvalidInstanceState`: Operation failed: the status of the instance does not allow this operation.
@@ -177,8 +195,16 @@ pub enum AssociateAddressError {
     InvalidParameterValueLBAlreadyBindEip(crate::ServiceError),
     /// `InvalidParameterValue.MissingAssociateEntity`: The bound instance is missing.
     InvalidParameterValueMissingAssociateEntity(crate::ServiceError),
+    /// `InvalidParameterValue.NetworkInterfaceIdNotMatch`: 指定的弹性公网IP地址已绑定到网卡 ，不支持绑定到不同的网卡。
+    InvalidParameterValueNetworkInterfaceIdNotMatch(crate::ServiceError),
     /// `InvalidParameterValue.NetworkInterfaceNotFound`: The network interface ID was not found. The private IP address may not be configured on the network interface.
     InvalidParameterValueNetworkInterfaceNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni`: 私网IP是一个辅助IP，不支持其绑定的EIP在网卡上显示
+    InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+        crate::ServiceError,
+    ),
+    /// `InvalidParameterValue.PrivateIpAddressNotMatch`: 指定的弹性公网IP地址已绑定到私有IP地址，不支持绑定到不同的私有IP地址。
+    InvalidParameterValuePrivateIpAddressNotMatch(crate::ServiceError),
     /// `InvalidParameterValue.ResourceNotSupport`: The resource does not support this operation.
     InvalidParameterValueResourceNotSupport(crate::ServiceError),
     /// `InvalidPrivateIpAddress.AlreadyBindEip`: The specified private IP of the specified ENI has already been bound to an EIP. A private IP cannot be bound to more than one EIP.
@@ -191,6 +217,8 @@ pub enum AssociateAddressError {
     OperationDeniedAddressInArrears(crate::ServiceError),
     /// `OperationDenied.MutexTaskRunning`: Mutually exclusive tasks are executing.
     OperationDeniedMutexTaskRunning(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.ActionNotFound`: The port does not exist.
     UnsupportedOperationActionNotFound(crate::ServiceError),
     /// `UnsupportedOperation.AddressIpNotSupportInstance`: The IP address bound with this instance does not support this operation
@@ -201,6 +229,8 @@ pub enum AssociateAddressError {
     UnsupportedOperationIncorrectAddressResourceType(crate::ServiceError),
     /// `UnsupportedOperation.InstanceStateNotSupported`: This operation is not supported by the status of the instance bound with the IP address.
     UnsupportedOperationInstanceStateNotSupported(crate::ServiceError),
+    /// `UnsupportedOperation.InstanceStatusNotPermit`: 子机在关机不收费状态下不支持绑定EIP。
+    UnsupportedOperationInstanceStatusNotPermit(crate::ServiceError),
     /// `UnsupportedOperation.InvalidAction`: Unsupported operation.
     UnsupportedOperationInvalidAction(crate::ServiceError),
     /// `UnsupportedOperation.InvalidAddressInternetChargeType`: This operation is not allowed under the network billing mode of the IP address.
@@ -249,8 +279,6 @@ pub enum AssociateAddressError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -295,34 +323,42 @@ impl AssociateAddressError {
         "InvalidInstanceId.AlreadyBindEip",
         "InvalidInstanceId.NotFound",
         "InvalidNetworkInterfaceId.NotFound",
+        "InvalidParameter.Conflict",
         "InvalidParameterConflict",
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressNotApplicable",
         "InvalidParameterValue.AddressNotFound",
         "InvalidParameterValue.Combination",
         "InvalidParameterValue.InstanceDoesNotSupportAnycast",
+        "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni",
         "InvalidParameterValue.InstanceHasNoWanIP",
         "InvalidParameterValue.InstanceHasWanIP",
         "InvalidParameterValue.InstanceIdMalformed",
         "InvalidParameterValue.InstanceNoWanIP",
         "InvalidParameterValue.InstanceNormalPublicIpBlocked",
         "InvalidParameterValue.InstanceNotMatchAssociateEni",
+        "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni",
         "InvalidParameterValue.InvalidInstanceInternetChargeType",
         "InvalidParameterValue.InvalidInstanceState",
         "InvalidParameterValue.LBAlreadyBindEip",
         "InvalidParameterValue.MissingAssociateEntity",
+        "InvalidParameterValue.NetworkInterfaceIdNotMatch",
         "InvalidParameterValue.NetworkInterfaceNotFound",
+        "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.PrivateIpAddressNotMatch",
         "InvalidParameterValue.ResourceNotSupport",
         "InvalidPrivateIpAddress.AlreadyBindEip",
         "LimitExceeded.InstanceAddressQuota",
         "MissingParameter",
         "OperationDenied.AddressInArrears",
         "OperationDenied.MutexTaskRunning",
+        "RequestLimitExceeded",
         "UnsupportedOperation.ActionNotFound",
         "UnsupportedOperation.AddressIpNotSupportInstance",
         "UnsupportedOperation.AddressStatusNotPermit",
         "UnsupportedOperation.IncorrectAddressResourceType",
         "UnsupportedOperation.InstanceStateNotSupported",
+        "UnsupportedOperation.InstanceStatusNotPermit",
         "UnsupportedOperation.InvalidAction",
         "UnsupportedOperation.InvalidAddressInternetChargeType",
         "UnsupportedOperation.IspNotSupported",
@@ -351,6 +387,7 @@ impl crate::ActionError for AssociateAddressError {
             "InvalidNetworkInterfaceId.NotFound" => {
                 Self::InvalidNetworkInterfaceIdNotFound(error)
             }
+            "InvalidParameter.Conflict" => Self::InvalidParameterDotConflict(error),
             "InvalidParameterConflict" => Self::InvalidParameterConflict(error),
             "InvalidParameterValue.AddressIdMalformed" => {
                 Self::InvalidParameterValueAddressIdMalformed(error)
@@ -366,6 +403,9 @@ impl crate::ActionError for AssociateAddressError {
             }
             "InvalidParameterValue.InstanceDoesNotSupportAnycast" => {
                 Self::InvalidParameterValueInstanceDoesNotSupportAnycast(error)
+            }
+            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
             }
             "InvalidParameterValue.InstanceHasNoWanIP" => {
                 Self::InvalidParameterValueInstanceHasNoWanIP(error)
@@ -385,6 +425,11 @@ impl crate::ActionError for AssociateAddressError {
             "InvalidParameterValue.InstanceNotMatchAssociateEni" => {
                 Self::InvalidParameterValueInstanceNotMatchAssociateEni(error)
             }
+            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
+            }
             "InvalidParameterValue.InvalidInstanceInternetChargeType" => {
                 Self::InvalidParameterValueInvalidInstanceInternetChargeType(error)
             }
@@ -397,8 +442,19 @@ impl crate::ActionError for AssociateAddressError {
             "InvalidParameterValue.MissingAssociateEntity" => {
                 Self::InvalidParameterValueMissingAssociateEntity(error)
             }
+            "InvalidParameterValue.NetworkInterfaceIdNotMatch" => {
+                Self::InvalidParameterValueNetworkInterfaceIdNotMatch(error)
+            }
             "InvalidParameterValue.NetworkInterfaceNotFound" => {
                 Self::InvalidParameterValueNetworkInterfaceNotFound(error)
+            }
+            "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
+            }
+            "InvalidParameterValue.PrivateIpAddressNotMatch" => {
+                Self::InvalidParameterValuePrivateIpAddressNotMatch(error)
             }
             "InvalidParameterValue.ResourceNotSupport" => {
                 Self::InvalidParameterValueResourceNotSupport(error)
@@ -416,6 +472,7 @@ impl crate::ActionError for AssociateAddressError {
             "OperationDenied.MutexTaskRunning" => {
                 Self::OperationDeniedMutexTaskRunning(error)
             }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.ActionNotFound" => {
                 Self::UnsupportedOperationActionNotFound(error)
             }
@@ -430,6 +487,9 @@ impl crate::ActionError for AssociateAddressError {
             }
             "UnsupportedOperation.InstanceStateNotSupported" => {
                 Self::UnsupportedOperationInstanceStateNotSupported(error)
+            }
+            "UnsupportedOperation.InstanceStatusNotPermit" => {
+                Self::UnsupportedOperationInstanceStatusNotPermit(error)
             }
             "UnsupportedOperation.InvalidAction" => {
                 Self::UnsupportedOperationInvalidAction(error)
@@ -465,7 +525,6 @@ impl crate::ActionError for AssociateAddressError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -500,34 +559,44 @@ impl crate::ActionError for AssociateAddressError {
             | Self::InvalidInstanceIdAlreadyBindEip(error)
             | Self::InvalidInstanceIdNotFound(error)
             | Self::InvalidNetworkInterfaceIdNotFound(error)
+            | Self::InvalidParameterDotConflict(error)
             | Self::InvalidParameterConflict(error)
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressNotApplicable(error)
             | Self::InvalidParameterValueAddressNotFound(error)
             | Self::InvalidParameterValueCombination(error)
             | Self::InvalidParameterValueInstanceDoesNotSupportAnycast(error)
+            | Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
             | Self::InvalidParameterValueInstanceHasNoWanIP(error)
             | Self::InvalidParameterValueInstanceHasWanIP(error)
             | Self::InvalidParameterValueInstanceIdMalformed(error)
             | Self::InvalidParameterValueInstanceNoWanIP(error)
             | Self::InvalidParameterValueInstanceNormalPublicIpBlocked(error)
             | Self::InvalidParameterValueInstanceNotMatchAssociateEni(error)
+            | Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(error)
             | Self::InvalidParameterValueInvalidInstanceInternetChargeType(error)
             | Self::InvalidParameterValueInvalidInstanceState(error)
             | Self::InvalidParameterValueLBAlreadyBindEip(error)
             | Self::InvalidParameterValueMissingAssociateEntity(error)
+            | Self::InvalidParameterValueNetworkInterfaceIdNotMatch(error)
             | Self::InvalidParameterValueNetworkInterfaceNotFound(error)
+            | Self::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+                error,
+            )
+            | Self::InvalidParameterValuePrivateIpAddressNotMatch(error)
             | Self::InvalidParameterValueResourceNotSupport(error)
             | Self::InvalidPrivateIpAddressAlreadyBindEip(error)
             | Self::LimitExceededInstanceAddressQuota(error)
             | Self::MissingParameter(error)
             | Self::OperationDeniedAddressInArrears(error)
             | Self::OperationDeniedMutexTaskRunning(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationActionNotFound(error)
             | Self::UnsupportedOperationAddressIpNotSupportInstance(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::UnsupportedOperationIncorrectAddressResourceType(error)
             | Self::UnsupportedOperationInstanceStateNotSupported(error)
+            | Self::UnsupportedOperationInstanceStatusNotPermit(error)
             | Self::UnsupportedOperationInvalidAction(error)
             | Self::UnsupportedOperationInvalidAddressInternetChargeType(error)
             | Self::UnsupportedOperationIspNotSupported(error)
@@ -552,7 +621,6 @@ impl crate::ActionError for AssociateAddressError {
             | Self::LimitExceeded(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)
@@ -575,7 +643,7 @@ impl crate::ActionError for AssociateAddressError {
 impl crate::Action for AssociateAddressRequest {
     const NAME: &'static str = "AssociateAddress";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = AssociateAddressResponse;
     type Error = AssociateAddressError;

@@ -10,6 +10,8 @@ use super::super::SERVICE;
 /// - Binding an EIPv6 to the CVM essentially indicates binding the EIPv6 to the private IPv6 address configured on the ENI of the CVM.
 /// - Before binding an EIPv6 to the private IPv6 of a specified ENI, ensure that the private IPv6 address is unbound before the binding operation is performed.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Binding an EIPv6 to the ENI
@@ -36,6 +38,15 @@ pub struct AssociateIPv6AddressRequest {
     /// Example: `eipv6-nzvwsush`
     #[serde(rename = "IPv6AddressId")]
     pub ipv6_address_id: ::std::string::String,
+    /// 要绑定的实例 ID。实例 ID 形如：ins-djflxkvi。可通过登录控制台查询，也可通过 DescribeInstances 接口返回值中的InstanceId获取。
+    ///
+    /// Example: `ins-kfowxcv8`
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub instance_id: ::core::option::Option<::std::string::String>,
     /// ID of the ENI to be bound, such as eni-11112222. NetworkInterfaceId and InstanceId cannot be specified at the same time. The ENI ID can be queried by logging in to the console or obtained from the networkInterfaceId field in the returned value of the DescribeNetworkInterfaces API.
     ///
     /// Example: `eni-jyhoxx61`
@@ -62,6 +73,7 @@ impl AssociateIPv6AddressRequest {
     ) -> Self {
         Self {
             ipv6_address_id: ipv6_address_id.into(),
+            instance_id: ::core::option::Option::None,
             network_interface_id: ::core::option::Option::None,
             private_ipv6_address: ::core::option::Option::None,
         }
@@ -108,18 +120,28 @@ pub enum AssociateIPv6AddressError {
     InvalidParameterValueAddressIpNotFound(crate::ServiceError),
     /// `InvalidParameterValue.AddressNotApplicable`: An EIP cannot be bound with this type of instance.
     InvalidParameterValueAddressNotApplicable(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni`: 实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx
+    InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni`: 实例所属的VPC不支持在网卡上显示EIP
+    InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(crate::ServiceError),
     /// `InvalidParameterValue.MissingAssociateEntity`: The bound instance is missing.
     InvalidParameterValueMissingAssociateEntity(crate::ServiceError),
+    /// `InvalidParameterValue.NetworkInterfaceIdNotMatch`: 指定的弹性公网IP地址已绑定到网卡 ，不支持绑定到不同的网卡。
+    InvalidParameterValueNetworkInterfaceIdNotMatch(crate::ServiceError),
     /// `InvalidParameterValue.NetworkInterfaceInstanceNotSupport`: The instance bound to the ENI does not support binding the EIPv6.
     InvalidParameterValueNetworkInterfaceInstanceNotSupport(crate::ServiceError),
     /// `InvalidParameterValue.NetworkInterfaceNotFound`: The network interface ID was not found. The private IP address may not be configured on the network interface.
     InvalidParameterValueNetworkInterfaceNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.PrivateIpAddressNotMatch`: 指定的弹性公网IP地址已绑定到私有IP地址，不支持绑定到不同的私有IP地址。
+    InvalidParameterValuePrivateIpAddressNotMatch(crate::ServiceError),
     /// `InvalidPrivateIpAddress.AlreadyBindEip`: The specified private IP of the specified ENI has already been bound to an EIP. A private IP cannot be bound to more than one EIP.
     InvalidPrivateIpAddressAlreadyBindEip(crate::ServiceError),
     /// `MissingParameter`: Missing parameter.
     MissingParameter(crate::ServiceError),
     /// `OperationDenied.AddressInArrears`: The specified public IP is isolated.
     OperationDeniedAddressInArrears(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -160,8 +182,6 @@ pub enum AssociateIPv6AddressError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -204,12 +224,17 @@ impl AssociateIPv6AddressError {
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressIpNotFound",
         "InvalidParameterValue.AddressNotApplicable",
+        "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni",
         "InvalidParameterValue.MissingAssociateEntity",
+        "InvalidParameterValue.NetworkInterfaceIdNotMatch",
         "InvalidParameterValue.NetworkInterfaceInstanceNotSupport",
         "InvalidParameterValue.NetworkInterfaceNotFound",
+        "InvalidParameterValue.PrivateIpAddressNotMatch",
         "InvalidPrivateIpAddress.AlreadyBindEip",
         "MissingParameter",
         "OperationDenied.AddressInArrears",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressStatusNotPermit",
     ];
 }
@@ -234,14 +259,28 @@ impl crate::ActionError for AssociateIPv6AddressError {
             "InvalidParameterValue.AddressNotApplicable" => {
                 Self::InvalidParameterValueAddressNotApplicable(error)
             }
+            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            }
+            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
+            }
             "InvalidParameterValue.MissingAssociateEntity" => {
                 Self::InvalidParameterValueMissingAssociateEntity(error)
+            }
+            "InvalidParameterValue.NetworkInterfaceIdNotMatch" => {
+                Self::InvalidParameterValueNetworkInterfaceIdNotMatch(error)
             }
             "InvalidParameterValue.NetworkInterfaceInstanceNotSupport" => {
                 Self::InvalidParameterValueNetworkInterfaceInstanceNotSupport(error)
             }
             "InvalidParameterValue.NetworkInterfaceNotFound" => {
                 Self::InvalidParameterValueNetworkInterfaceNotFound(error)
+            }
+            "InvalidParameterValue.PrivateIpAddressNotMatch" => {
+                Self::InvalidParameterValuePrivateIpAddressNotMatch(error)
             }
             "InvalidPrivateIpAddress.AlreadyBindEip" => {
                 Self::InvalidPrivateIpAddressAlreadyBindEip(error)
@@ -250,6 +289,7 @@ impl crate::ActionError for AssociateIPv6AddressError {
             "OperationDenied.AddressInArrears" => {
                 Self::OperationDeniedAddressInArrears(error)
             }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressStatusNotPermit" => {
                 Self::UnsupportedOperationAddressStatusNotPermit(error)
             }
@@ -276,7 +316,6 @@ impl crate::ActionError for AssociateIPv6AddressError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -309,12 +348,17 @@ impl crate::ActionError for AssociateIPv6AddressError {
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressIpNotFound(error)
             | Self::InvalidParameterValueAddressNotApplicable(error)
+            | Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            | Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(error)
             | Self::InvalidParameterValueMissingAssociateEntity(error)
+            | Self::InvalidParameterValueNetworkInterfaceIdNotMatch(error)
             | Self::InvalidParameterValueNetworkInterfaceInstanceNotSupport(error)
             | Self::InvalidParameterValueNetworkInterfaceNotFound(error)
+            | Self::InvalidParameterValuePrivateIpAddressNotMatch(error)
             | Self::InvalidPrivateIpAddressAlreadyBindEip(error)
             | Self::MissingParameter(error)
             | Self::OperationDeniedAddressInArrears(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -335,7 +379,6 @@ impl crate::ActionError for AssociateIPv6AddressError {
             | Self::LimitExceeded(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)
@@ -358,7 +401,7 @@ impl crate::ActionError for AssociateIPv6AddressError {
 impl crate::Action for AssociateIPv6AddressRequest {
     const NAME: &'static str = "AssociateIPv6Address";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AssociateIPv6AddressResponse;
     type Error = AssociateIPv6AddressError;

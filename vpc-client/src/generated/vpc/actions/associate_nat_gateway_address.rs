@@ -90,6 +90,15 @@ pub struct AssociateNatGatewayAddressRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub public_ip_from_same_zone: ::core::option::Option<bool>,
+    /// 启用或者禁用NAT网关绑定的EIP
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "IpAddressEnableMode",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_enable_mode: ::core::option::Option<bool>,
 }
 impl AssociateNatGatewayAddressRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -104,6 +113,7 @@ impl AssociateNatGatewayAddressRequest {
             stock_public_ip_addresses_bandwidth_out: ::core::option::Option::None,
             public_ip_addresses_bandwidth_out: ::core::option::Option::None,
             public_ip_from_same_zone: ::core::option::Option::None,
+            ip_address_enable_mode: ::core::option::Option::None,
         }
     }
 }

@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnInstance};
 ///
 /// The number of network instances that each CCN can be associated with is limited. For more information, see the product documentation. If you need to associate more instances, please submit a ticket.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Associating a CCN with multiple network instances
@@ -130,6 +132,8 @@ pub enum AttachCcnInstancesError {
     UnsupportedOperationCcnOrdinaryAccountRefuseAttach(crate::ServiceError),
     /// `UnsupportedOperation.CcnRouteTableNotExist`: The specified route table does not exist.
     UnsupportedOperationCcnRouteTableNotExist(crate::ServiceError),
+    /// `UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder`: 流量计量类型云联网暂不支持跨境
+    UnsupportedOperationCcnTrafficMeteringUnableCrossBorder(crate::ServiceError),
     /// `UnsupportedOperation.InstanceAndRtbNotMatch`: The configured instance does not match with the route table.
     UnsupportedOperationInstanceAndRtbNotMatch(crate::ServiceError),
     /// `UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId`: The CdcId of the current cloud connect network `%(value)s` does not match that of the input instance and cannot be associated.
@@ -240,6 +244,7 @@ impl AttachCcnInstancesError {
         "UnsupportedOperation.CcnCrossAccount",
         "UnsupportedOperation.CcnOrdinaryAccountRefuseAttach",
         "UnsupportedOperation.CcnRouteTableNotExist",
+        "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder",
         "UnsupportedOperation.InstanceAndRtbNotMatch",
         "UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId",
         "UnsupportedOperation.InstanceOrdinaryAccountRefuseAttach",
@@ -293,6 +298,9 @@ impl crate::ActionError for AttachCcnInstancesError {
             }
             "UnsupportedOperation.CcnRouteTableNotExist" => {
                 Self::UnsupportedOperationCcnRouteTableNotExist(error)
+            }
+            "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder" => {
+                Self::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder(error)
             }
             "UnsupportedOperation.InstanceAndRtbNotMatch" => {
                 Self::UnsupportedOperationInstanceAndRtbNotMatch(error)
@@ -394,6 +402,7 @@ impl crate::ActionError for AttachCcnInstancesError {
             | Self::UnsupportedOperationCcnCrossAccount(error)
             | Self::UnsupportedOperationCcnOrdinaryAccountRefuseAttach(error)
             | Self::UnsupportedOperationCcnRouteTableNotExist(error)
+            | Self::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder(error)
             | Self::UnsupportedOperationInstanceAndRtbNotMatch(error)
             | Self::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId(error)
             | Self::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach(error)
@@ -446,7 +455,7 @@ impl crate::ActionError for AttachCcnInstancesError {
 impl crate::Action for AttachCcnInstancesRequest {
     const NAME: &'static str = "AttachCcnInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = AttachCcnInstancesResponse;
     type Error = AttachCcnInstancesError;

@@ -12,6 +12,8 @@ use super::super::SERVICE;
 ///
 /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a Classiclink
@@ -308,7 +310,7 @@ impl crate::ActionError for AttachClassicLinkVpcError {
 impl crate::Action for AttachClassicLinkVpcRequest {
     const NAME: &'static str = "AttachClassicLinkVpc";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = AttachClassicLinkVpcResponse;
     type Error = AttachClassicLinkVpcError;

@@ -15,6 +15,8 @@ use super::super::SERVICE;
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Binding an ENI with a CVM
@@ -54,6 +56,15 @@ pub struct AttachNetworkInterfaceRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub attach_type: ::core::option::Option<u64>,
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_token: ::core::option::Option<::std::string::String>,
 }
 impl AttachNetworkInterfaceRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -65,6 +76,7 @@ impl AttachNetworkInterfaceRequest {
             network_interface_id: network_interface_id.into(),
             instance_id: instance_id.into(),
             attach_type: ::core::option::Option::None,
+            client_token: ::core::option::Option::None,
         }
     }
 }
@@ -364,7 +376,7 @@ impl crate::ActionError for AttachNetworkInterfaceError {
 impl crate::Action for AttachNetworkInterfaceRequest {
     const NAME: &'static str = "AttachNetworkInterface";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = AttachNetworkInterfaceResponse;
     type Error = AttachNetworkInterfaceError;

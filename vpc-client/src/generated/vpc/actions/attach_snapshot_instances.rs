@@ -7,6 +7,8 @@ use super::super::{SERVICE, SnapshotInstance};
 ///
 /// This API is used to associate a snapshot policy with specified instances.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Associating a snapshot policy with instances
@@ -320,7 +322,7 @@ impl crate::ActionError for AttachSnapshotInstancesError {
 impl crate::Action for AttachSnapshotInstancesRequest {
     const NAME: &'static str = "AttachSnapshotInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = AttachSnapshotInstancesResponse;
     type Error = AttachSnapshotInstancesError;

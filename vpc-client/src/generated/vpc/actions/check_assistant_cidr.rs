@@ -11,6 +11,8 @@ use super::super::{SERVICE, ConflictSource};
 /// - Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
 /// - If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Checking secondary CIDR block conflicts
@@ -339,7 +341,7 @@ impl crate::ActionError for CheckAssistantCidrError {
 impl crate::Action for CheckAssistantCidrRequest {
     const NAME: &'static str = "CheckAssistantCidr";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = CheckAssistantCidrResponse;
     type Error = CheckAssistantCidrError;

@@ -89,6 +89,12 @@ pub struct CheckGatewayFlowMonitorResponse {
 )]
 #[non_exhaustive]
 pub enum CheckGatewayFlowMonitorError {
+    /// `InvalidParameterValue`: The parameter value is invalid.
+    InvalidParameterValue(crate::ServiceError),
+    /// `ResourceNotFound`: The resource does not exist.
+    ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.InvalidState`: Invalid resource status.
+    UnsupportedOperationInvalidState(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -117,8 +123,6 @@ pub enum CheckGatewayFlowMonitorError {
     InvalidAction(crate::ServiceError),
     /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
     /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
     /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
@@ -147,8 +151,6 @@ pub enum CheckGatewayFlowMonitorError {
     ResourceInUse(crate::ServiceError),
     /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
     /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
     /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
@@ -170,7 +172,11 @@ pub enum CheckGatewayFlowMonitorError {
 }
 impl CheckGatewayFlowMonitorError {
     /// The codes the action's own document lists.
-    pub const DOCUMENTED_CODES: &'static [&'static str] = &[];
+    pub const DOCUMENTED_CODES: &'static [&'static str] = &[
+        "InvalidParameterValue",
+        "ResourceNotFound",
+        "UnsupportedOperation.InvalidState",
+    ];
 }
 impl ::core::fmt::Display for CheckGatewayFlowMonitorError {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -181,6 +187,11 @@ impl ::std::error::Error for CheckGatewayFlowMonitorError {}
 impl crate::ActionError for CheckGatewayFlowMonitorError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
+            "InvalidParameterValue" => Self::InvalidParameterValue(error),
+            "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.InvalidState" => {
+                Self::UnsupportedOperationInvalidState(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -199,7 +210,6 @@ impl crate::ActionError for CheckGatewayFlowMonitorError {
             "InternalError" => Self::InternalError(error),
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidRequest" => Self::InvalidRequest(error),
             "IpInBlacklist" => Self::IpInBlacklist(error),
             "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
@@ -220,7 +230,6 @@ impl crate::ActionError for CheckGatewayFlowMonitorError {
             "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceInsufficient" => Self::ResourceInsufficient(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceUnavailable" => Self::ResourceUnavailable(error),
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
@@ -234,7 +243,10 @@ impl crate::ActionError for CheckGatewayFlowMonitorError {
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::ActionOffline(error)
+            Self::InvalidParameterValue(error)
+            | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationInvalidState(error)
+            | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
             | Self::AuthFailureMFAFailure(error)
@@ -248,7 +260,6 @@ impl crate::ActionError for CheckGatewayFlowMonitorError {
             | Self::InternalError(error)
             | Self::InvalidAction(error)
             | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
             | Self::InvalidRequest(error)
             | Self::IpInBlacklist(error)
             | Self::IpNotInWhitelist(error)
@@ -263,7 +274,6 @@ impl crate::ActionError for CheckGatewayFlowMonitorError {
             | Self::RequestSizeLimitExceeded(error)
             | Self::ResourceInUse(error)
             | Self::ResourceInsufficient(error)
-            | Self::ResourceNotFound(error)
             | Self::ResourceUnavailable(error)
             | Self::ResponseSizeLimitExceeded(error)
             | Self::ServiceUnavailable(error)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, NetDetectIpState};
 ///
 /// This API is used to verify the network detection status.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Verifying the detection parameters based on the network probe ID.
@@ -20,6 +22,20 @@ use super::super::{SERVICE, NetDetectIpState};
 ///   ],
 ///   "NextHopType": "NORMAL_CVM",
 ///   "NextHopDestination": "10.0.0.4"
+/// }
+/// ```
+///
+/// # Example: 根据网络探测ID验证探测参数
+///
+/// ```json
+/// {
+///   "NetDetectId": "netd-12345678",
+///   "NextHopType": "NORMAL_CVM",
+///   "NextHopDestination": "10.0.0.4",
+///   "DetectDestinationIp": [
+///     "10.0.0.3",
+///     "10.0.0.2"
+///   ]
 /// }
 /// ```
 #[derive(
@@ -439,7 +455,7 @@ impl crate::ActionError for CheckNetDetectStateError {
 impl crate::Action for CheckNetDetectStateRequest {
     const NAME: &'static str = "CheckNetDetectState";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = CheckNetDetectStateResponse;
     type Error = CheckNetDetectStateError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, TrafficMirrorTarget};
 ///
 /// This API is used to check the collector and receiver for traffic mirroring (public IP address type).
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Checking the Collector and Receiver of the Public IP Address Type for Traffic Mirroring
@@ -364,7 +366,7 @@ impl crate::ActionError for CheckTrafficMirrorError {
 impl crate::Action for CheckTrafficMirrorRequest {
     const NAME: &'static str = "CheckTrafficMirror";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = CheckTrafficMirrorResponse;
     type Error = CheckTrafficMirrorError;

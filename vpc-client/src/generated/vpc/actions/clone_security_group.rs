@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CloneSecurityGroup`: request, response, error enum and call method.
-use super::super::{SERVICE, SecurityGroup};
+use super::super::{SERVICE, SecurityGroup, Tag};
 /// Input of `CloneSecurityGroup` (Clones an security group).
 ///
 /// This API is used to create a security group with the same rule configurations as an existing security group. The cloning only copies the security group and its rules, but not the security group tags.
+///
+/// The service accepts at most 20 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -33,6 +35,33 @@ use super::super::{SERVICE, SecurityGroup};
 ///   "SecurityGroupId": "sg-12345678",
 ///   "GroupName": "test",
 ///   "GroupDescription": "test"
+/// }
+/// ```
+///
+/// # Example: 克隆安全组
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-78ysaex1"
+/// }
+/// ```
+///
+/// # Example: 克隆安全组，指定项目ID
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-78ysaex1",
+///   "ProjectId": "1001"
+/// }
+/// ```
+///
+/// # Example: 克隆安全组，指定名称和备注
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-78ysaex1",
+///   "GroupName": "demo",
+///   "GroupDescription": "demo"
 /// }
 /// ```
 #[derive(
@@ -86,6 +115,26 @@ pub struct CloneSecurityGroupRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub remote_region: ::core::option::Option<::std::string::String>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// 若指定Tags入参且指定IsCloneTags为true，会合并源安全组的标签和新增的标签。
+    ///
+    /// Example: `[{"Key": "city", "Value": "shanghai"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// 是否克隆标签。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "IsCloneTags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub is_clone_tags: ::core::option::Option<bool>,
 }
 impl CloneSecurityGroupRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -98,6 +147,8 @@ impl CloneSecurityGroupRequest {
             group_description: ::core::option::Option::None,
             project_id: ::core::option::Option::None,
             remote_region: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            is_clone_tags: ::core::option::Option::None,
         }
     }
 }
@@ -357,7 +408,7 @@ impl crate::ActionError for CloneSecurityGroupError {
 impl crate::Action for CloneSecurityGroupRequest {
     const NAME: &'static str = "CloneSecurityGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CloneSecurityGroupResponse;
     type Error = CloneSecurityGroupError;

@@ -2,14 +2,28 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateAddressTemplate`: request, response, error enum and call method.
-use super::super::{SERVICE, AddressInfo, AddressTemplate};
+use super::super::{SERVICE, AddressInfo, AddressTemplate, Tag};
 /// Input of `CreateAddressTemplate` (Creates an IP address template).
 ///
 /// This API is used to create an IP address template.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating an IP address template
+///
+/// ```json
+/// {
+///   "AddressTemplateName": "TestName",
+///   "Addresses": [
+///     "192.168.1.0/24",
+///     "192.168.2.0/24"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建IP地址模板
 ///
 /// ```json
 /// {
@@ -53,6 +67,15 @@ pub struct CreateAddressTemplateRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub addresses_extra: ::core::option::Option<::std::vec::Vec<AddressInfo>>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateAddressTemplateRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -63,6 +86,7 @@ impl CreateAddressTemplateRequest {
             address_template_name: address_template_name.into(),
             addresses: ::core::option::Option::None,
             addresses_extra: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -80,6 +104,8 @@ impl CreateAddressTemplateRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateResponse {
     /// The template object of the IP address.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -334,7 +360,7 @@ impl crate::ActionError for CreateAddressTemplateError {
 impl crate::Action for CreateAddressTemplateRequest {
     const NAME: &'static str = "CreateAddressTemplate";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateAddressTemplateResponse;
     type Error = CreateAddressTemplateError;

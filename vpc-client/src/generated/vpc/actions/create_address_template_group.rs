@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateAddressTemplateGroup`: request, response, error enum and call method.
-use super::super::{SERVICE, AddressTemplateGroup};
+use super::super::{SERVICE, AddressTemplateGroup, Tag};
 /// Input of `CreateAddressTemplateGroup` (Creates an IP address template group).
 ///
 /// This API is used to create an IP address template group.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -14,6 +16,18 @@ use super::super::{SERVICE, AddressTemplateGroup};
 /// ```json
 /// {
 ///   "AddressTemplateGroupName": "TestName",
+///   "AddressTemplateIds": [
+///     "ipm-88t6207k",
+///     "ipm-mdunqeb6"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建IP地址模板集合
+///
+/// ```json
+/// {
+///   "AddressTemplateGroupName": "demo",
 ///   "AddressTemplateIds": [
 ///     "ipm-88t6207k",
 ///     "ipm-mdunqeb6"
@@ -40,6 +54,15 @@ pub struct CreateAddressTemplateGroupRequest {
     /// Example: `["ipm-88t6207k\r\n","ipm-mdunqeb6\r\n"]`
     #[serde(rename = "AddressTemplateIds")]
     pub address_template_ids: ::std::vec::Vec<::std::string::String>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateAddressTemplateGroupRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -50,6 +73,7 @@ impl CreateAddressTemplateGroupRequest {
         Self {
             address_template_group_name: address_template_group_name.into(),
             address_template_ids,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -67,6 +91,8 @@ impl CreateAddressTemplateGroupRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateGroupResponse {
     /// Group object of the IP address template.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -299,7 +325,7 @@ impl crate::ActionError for CreateAddressTemplateGroupError {
 impl crate::Action for CreateAddressTemplateGroupRequest {
     const NAME: &'static str = "CreateAddressTemplateGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateAddressTemplateGroupResponse;
     type Error = CreateAddressTemplateGroupError;

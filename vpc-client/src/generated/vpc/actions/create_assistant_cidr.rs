@@ -7,9 +7,22 @@ use super::super::{SERVICE, AssistantCidr};
 ///
 /// This API is used to batch create secondary CIDR blocks.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a secondary CIDR block
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-12345678",
+///   "CidrBlocks": [
+///     "172.16.0.0/24"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建辅助CIDR
 ///
 /// ```json
 /// {
@@ -111,6 +124,8 @@ pub enum CreateAssistantCidrError {
     InvalidParameterValueSubnetRange(crate::ServiceError),
     /// `InvalidParameterValue.VpcCidrConflict`: Destination IP address range conflicts with CIDR of the current VPC.
     InvalidParameterValueVpcCidrConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpcCidrOverlapRoute`: 辅助Cidr与自定义子网路由目的Cidr网段完全重叠。
+    InvalidParameterValueVpcCidrOverlapRoute(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -199,6 +214,7 @@ impl CreateAssistantCidrError {
         "InvalidParameterValue.SubnetOverlapAssistCidr",
         "InvalidParameterValue.SubnetRange",
         "InvalidParameterValue.VpcCidrConflict",
+        "InvalidParameterValue.VpcCidrOverlapRoute",
         "LimitExceeded",
         "ResourceNotFound",
     ];
@@ -233,6 +249,9 @@ impl crate::ActionError for CreateAssistantCidrError {
             }
             "InvalidParameterValue.VpcCidrConflict" => {
                 Self::InvalidParameterValueVpcCidrConflict(error)
+            }
+            "InvalidParameterValue.VpcCidrOverlapRoute" => {
+                Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             }
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
@@ -294,6 +313,7 @@ impl crate::ActionError for CreateAssistantCidrError {
             | Self::InvalidParameterValueSubnetOverlapAssistCidr(error)
             | Self::InvalidParameterValueSubnetRange(error)
             | Self::InvalidParameterValueVpcCidrConflict(error)
+            | Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
             | Self::ActionOffline(error)
@@ -338,7 +358,7 @@ impl crate::ActionError for CreateAssistantCidrError {
 impl crate::Action for CreateAssistantCidrRequest {
     const NAME: &'static str = "CreateAssistantCidr";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateAssistantCidrResponse;
     type Error = CreateAssistantCidrError;

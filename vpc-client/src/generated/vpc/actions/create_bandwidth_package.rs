@@ -7,6 +7,8 @@ use super::super::{SERVICE, Tag};
 ///
 /// This API is used to create a [device bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype) or an [IP bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype).
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a bandwidth package
@@ -15,6 +17,18 @@ use super::super::{SERVICE, Tag};
 /// {
 ///   "ChargeType": "TOP5_POSTPAID_BY_MONTH",
 ///   "NetworkType": "BGP"
+/// }
+/// ```
+///
+/// # Example: 创建增强型月95带宽包
+///
+/// ```json
+/// {
+///   "NetworkType": "BGP",
+///   "ChargeType": "ENHANCED95_POSTPAID_BY_MONTH",
+///   "BandwidthPackageName": "test_name",
+///   "BandwidthPackageCount": 1,
+///   "InternetMaxBandwidth": 300
 /// }
 /// ```
 #[derive(
@@ -120,6 +134,15 @@ pub struct CreateBandwidthPackageRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub egress: ::core::option::Option<::std::string::String>,
+    /// 仅用于申请特殊可用区带宽包，如：TEZ/EZ边缘可用区，CDZ专属可用区。具体可选可用区信息，请参考[DescribeDesignatedZones](https://cloud.tencent.com/document/product/215/128830)接口查询结果。
+    ///
+    /// Example: `ap-guangzhou-tez-nanning-1`
+    #[serde(
+        rename = "DesignatedZone",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub designated_zone: ::core::option::Option<::std::string::String>,
 }
 impl CreateBandwidthPackageRequest {
     /// A request with every optional parameter unset.
@@ -134,6 +157,7 @@ impl CreateBandwidthPackageRequest {
             protocol: ::core::option::Option::None,
             time_span: ::core::option::Option::None,
             egress: ::core::option::Option::None,
+            designated_zone: ::core::option::Option::None,
         }
     }
 }
@@ -474,7 +498,7 @@ impl crate::ActionError for CreateBandwidthPackageError {
 impl crate::Action for CreateBandwidthPackageRequest {
     const NAME: &'static str = "CreateBandwidthPackage";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateBandwidthPackageResponse;
     type Error = CreateBandwidthPackageError;

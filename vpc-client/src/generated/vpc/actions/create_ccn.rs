@@ -10,6 +10,8 @@ use super::super::{SERVICE, CCN, Tag};
 /// - You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
 /// - There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a CCN
@@ -25,6 +27,22 @@ use super::super::{SERVICE, CCN, Tag};
 ///       "Value": "shanghai"
 ///     }
 ///   ]
+/// }
+/// ```
+///
+/// # Example: 创建一个CCN
+///
+/// ```json
+/// {
+///   "CcnDescription": "test+description",
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ],
+///   "CcnName": "test+name",
+///   "QosLevel": "PT"
 /// }
 /// ```
 #[derive(
@@ -69,6 +87,15 @@ pub struct CreateCcnRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
+    /// 计量模式,`BANDWIDTH`：表示带宽,即带宽计量模式，`TRAFFIC`：表示流量,即流量计量模式。
+    ///
+    /// Example: `BANDWIDTH`
+    #[serde(
+        rename = "InstanceMeteringType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub instance_metering_type: ::core::option::Option<::std::string::String>,
     /// The bandwidth limit type. Valid values: OUTER_REGION_LIMIT: region outbound bandwidth limit; INTER_REGION_LIMIT: inter-region bandwidth limit. Default value: OUTER_REGION_LIMIT. Monthly-subscribed CCN instances only support inter-region bandwidth limit, while pay-as-you-go CCN instances support the both bandwidth limit types.
     ///
     /// Example: `OUTER_REGION_LIMIT`
@@ -96,6 +123,7 @@ impl CreateCcnRequest {
             ccn_description: ::core::option::Option::None,
             qos_level: ::core::option::Option::None,
             instance_charge_type: ::core::option::Option::None,
+            instance_metering_type: ::core::option::Option::None,
             bandwidth_limit_type: ::core::option::Option::None,
             tags: ::core::option::Option::None,
         }
@@ -115,6 +143,8 @@ impl CreateCcnRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCcnResponse {
     /// The CCN object.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -140,6 +170,8 @@ pub struct CreateCcnResponse {
 )]
 #[non_exhaustive]
 pub enum CreateCcnError {
+    /// `FailedOperation.CreateCcnFailed`: 创建云联网失败. 请重试你的请求，如果问题仍然存在，请联系腾讯云客服。
+    FailedOperationCreateCcnFailed(crate::ServiceError),
     /// `InvalidParameter`: A parameter error occurred.
     InvalidParameter(crate::ServiceError),
     /// `InvalidParameterValue`: The parameter value is invalid.
@@ -196,8 +228,16 @@ pub enum CreateCcnError {
     UnauthorizedOperationNoRealNameAuthentication(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.CopperCcnNotSupportedCreate`: 当前账号不允许创建服务质量：铜云联网。
+    UnsupportedOperationCopperCcnNotSupportedCreate(crate::ServiceError),
+    /// `UnsupportedOperation.CopperCcnSupportedPrepaid`: 服务质量：铜云联网仅支持创建预付费模式。
+    UnsupportedOperationCopperCcnSupportedPrepaid(crate::ServiceError),
     /// `UnsupportedOperation.InsufficientFunds`: Insufficient account balance.
     UnsupportedOperationInsufficientFunds(crate::ServiceError),
+    /// `UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn`: 不支持创建后付费流量计费类型云联网
+    UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn(crate::ServiceError),
+    /// `UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering`: 预付费云联网只支持带宽计量类型
+    UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering(crate::ServiceError),
     /// `UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit`: The monthly subscription CCN instance only supports the inter-region bandwidth limit.
     UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit(crate::ServiceError),
     /// `UnsupportedOperation.TagAllocate`: Tags are being assigned.
@@ -282,6 +322,7 @@ pub enum CreateCcnError {
 impl CreateCcnError {
     /// The codes the action's own document lists.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
+        "FailedOperation.CreateCcnFailed",
         "InvalidParameter",
         "InvalidParameterValue",
         "InvalidParameterValue.LimitExceeded",
@@ -310,7 +351,11 @@ impl CreateCcnError {
         "MissingParameter",
         "UnauthorizedOperation.NoRealNameAuthentication",
         "UnsupportedOperation",
+        "UnsupportedOperation.CopperCcnNotSupportedCreate",
+        "UnsupportedOperation.CopperCcnSupportedPrepaid",
         "UnsupportedOperation.InsufficientFunds",
+        "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn",
+        "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering",
         "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit",
         "UnsupportedOperation.TagAllocate",
         "UnsupportedOperation.TagFree",
@@ -328,6 +373,9 @@ impl ::std::error::Error for CreateCcnError {}
 impl crate::ActionError for CreateCcnError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
+            "FailedOperation.CreateCcnFailed" => {
+                Self::FailedOperationCreateCcnFailed(error)
+            }
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidParameterValue.LimitExceeded" => {
@@ -394,8 +442,20 @@ impl crate::ActionError for CreateCcnError {
                 Self::UnauthorizedOperationNoRealNameAuthentication(error)
             }
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.CopperCcnNotSupportedCreate" => {
+                Self::UnsupportedOperationCopperCcnNotSupportedCreate(error)
+            }
+            "UnsupportedOperation.CopperCcnSupportedPrepaid" => {
+                Self::UnsupportedOperationCopperCcnSupportedPrepaid(error)
+            }
             "UnsupportedOperation.InsufficientFunds" => {
                 Self::UnsupportedOperationInsufficientFunds(error)
+            }
+            "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn" => {
+                Self::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn(error)
+            }
+            "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering" => {
+                Self::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering(error)
             }
             "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit" => {
                 Self::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit(error)
@@ -461,7 +521,8 @@ impl crate::ActionError for CreateCcnError {
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::InvalidParameter(error)
+            Self::FailedOperationCreateCcnFailed(error)
+            | Self::InvalidParameter(error)
             | Self::InvalidParameterValue(error)
             | Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
@@ -489,7 +550,11 @@ impl crate::ActionError for CreateCcnError {
             | Self::MissingParameter(error)
             | Self::UnauthorizedOperationNoRealNameAuthentication(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationCopperCcnNotSupportedCreate(error)
+            | Self::UnsupportedOperationCopperCcnSupportedPrepaid(error)
             | Self::UnsupportedOperationInsufficientFunds(error)
+            | Self::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn(error)
+            | Self::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering(error)
             | Self::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit(error)
             | Self::UnsupportedOperationTagAllocate(error)
             | Self::UnsupportedOperationTagFree(error)
@@ -536,7 +601,7 @@ impl crate::ActionError for CreateCcnError {
 impl crate::Action for CreateCcnRequest {
     const NAME: &'static str = "CreateCcn";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateCcnResponse;
     type Error = CreateCcnError;

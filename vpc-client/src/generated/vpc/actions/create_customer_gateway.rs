@@ -7,9 +7,26 @@ use super::super::{SERVICE, CustomerGateway, Tag};
 ///
 /// This API (CreateCustomerGateway) is used to create customer gateways.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a customer gateway
+///
+/// ```json
+/// {
+///   "IpAddress": "58.211.1.12",
+///   "CustomerGatewayName": "test-cgw",
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建对端网关
 ///
 /// ```json
 /// {
@@ -52,6 +69,15 @@ pub struct CreateCustomerGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// BGP ASN。ASN取值范围为1- 4294967295，其中139341、45090和58835不可用。
+    ///
+    /// Example: `51613`
+    #[serde(
+        rename = "BgpAsn",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_asn: ::core::option::Option<i64>,
 }
 impl CreateCustomerGatewayRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -63,6 +89,7 @@ impl CreateCustomerGatewayRequest {
             customer_gateway_name: customer_gateway_name.into(),
             ip_address: ip_address.into(),
             tags: ::core::option::Option::None,
+            bgp_asn: ::core::option::Option::None,
         }
     }
 }
@@ -80,6 +107,8 @@ impl CreateCustomerGatewayRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCustomerGatewayResponse {
     /// Customer gateway object
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -474,7 +503,7 @@ impl crate::ActionError for CreateCustomerGatewayError {
 impl crate::Action for CreateCustomerGatewayRequest {
     const NAME: &'static str = "CreateCustomerGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateCustomerGatewayResponse;
     type Error = CreateCustomerGatewayError;

@@ -16,6 +16,8 @@ use super::super::{SERVICE, DefaultVpcSubnet};
 ///
 /// You can also use the `Force` parameter to forcibly return a default VPC.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a VPC with default settings
@@ -33,6 +35,26 @@ use super::super::{SERVICE, DefaultVpcSubnet};
 /// ```
 ///
 /// # Example: Creating a default VPC without passing in the `Force` parameter
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 创建默认VPC
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 强制生产默认VPC
+///
+/// ```json
+/// {
+///   "Force": true
+/// }
+/// ```
+///
+/// # Example: 用户账号网络属性（DescribeAccountAttributes）同时支持基础网络和VPC，不强制创建默认VPC，则返回VpcId为0，表示不创建默认VPC
 ///
 /// ```json
 /// {}
@@ -342,7 +364,7 @@ impl crate::ActionError for CreateDefaultVpcError {
 impl crate::Action for CreateDefaultVpcRequest {
     const NAME: &'static str = "CreateDefaultVpc";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateDefaultVpcResponse;
     type Error = CreateDefaultVpcError;

@@ -24,6 +24,19 @@ use super::super::{SERVICE, DirectConnectGatewayCcnRoute};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 创建专线网关云联网路由
+///
+/// ```json
+/// {
+///   "DirectConnectGatewayId": "dcg-prpqlmg1",
+///   "Routes": [
+///     {
+///       "DestinationCidrBlock": "10.2.2.0/24"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

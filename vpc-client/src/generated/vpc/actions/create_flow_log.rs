@@ -7,6 +7,8 @@ use super::super::{SERVICE, FlowLog, FlowLogStorage, Tag};
 ///
 /// This API is used to create a flow log.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a flow log
@@ -19,6 +21,20 @@ use super::super::{SERVICE, FlowLog, FlowLogStorage, Tag};
 ///   "FlowLogDescription": "test-flowlog",
 ///   "ResourceType": "NETWORKINTERFACE",
 ///   "ResourceId": "eni-xxxxxxxx",
+///   "TrafficType": "ACCEPT"
+/// }
+/// ```
+///
+/// # Example: 创建网络流日志
+///
+/// ```json
+/// {
+///   "FlowLogName": "demo",
+///   "CloudLogId": "dfb8f1a2-8522-47c1-8571-67905167ab3f",
+///   "VpcId": "vpc-pq9vxykj",
+///   "FlowLogDescription": "demo",
+///   "ResourceType": "NETWORKINTERFACE",
+///   "ResourceId": "eni-78ysaex1",
 ///   "TrafficType": "ACCEPT"
 /// }
 /// ```
@@ -115,6 +131,15 @@ pub struct CreateFlowLogRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub cloud_log_region: ::core::option::Option<::std::string::String>,
+    /// 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
+    ///
+    /// Example: `300`
+    #[serde(
+        rename = "Period",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub period: ::core::option::Option<u64>,
 }
 impl CreateFlowLogRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -136,6 +161,7 @@ impl CreateFlowLogRequest {
             storage_type: ::core::option::Option::None,
             flow_log_storage: ::core::option::Option::None,
             cloud_log_region: ::core::option::Option::None,
+            period: ::core::option::Option::None,
         }
     }
 }
@@ -244,6 +270,8 @@ pub enum CreateFlowLogError {
     UnsupportedOperationFlowLogsNotSupportKoInstanceEni(crate::ServiceError),
     /// `UnsupportedOperation.FlowLogsNotSupportNullInstanceEni`: Unable to create a flow log: the current ENI is not bound to an instance.
     UnsupportedOperationFlowLogsNotSupportNullInstanceEni(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayDnatAndFlowLogConflict`: 传统型NAT网关暂不支持同时创建DNAT规则和开通流日志功能。
+    UnsupportedOperationNatGatewayDnatAndFlowLogConflict(crate::ServiceError),
     /// `UnsupportedOperation.OnlySupportProfessionKafka`: Only the Ckafka Pro Edition is supported.
     UnsupportedOperationOnlySupportProfessionKafka(crate::ServiceError),
     /// `UnsupportedOperation.TagAllocate`: Tags are being assigned.
@@ -362,6 +390,7 @@ impl CreateFlowLogError {
         "UnsupportedOperation.FlowLogInstanceExisted",
         "UnsupportedOperation.FlowLogsNotSupportKoInstanceEni",
         "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni",
+        "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict",
         "UnsupportedOperation.OnlySupportProfessionKafka",
         "UnsupportedOperation.TagAllocate",
         "UnsupportedOperation.TagFree",
@@ -453,6 +482,9 @@ impl crate::ActionError for CreateFlowLogError {
             }
             "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni" => {
                 Self::UnsupportedOperationFlowLogsNotSupportNullInstanceEni(error)
+            }
+            "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict" => {
+                Self::UnsupportedOperationNatGatewayDnatAndFlowLogConflict(error)
             }
             "UnsupportedOperation.OnlySupportProfessionKafka" => {
                 Self::UnsupportedOperationOnlySupportProfessionKafka(error)
@@ -549,6 +581,7 @@ impl crate::ActionError for CreateFlowLogError {
             | Self::UnsupportedOperationFlowLogInstanceExisted(error)
             | Self::UnsupportedOperationFlowLogsNotSupportKoInstanceEni(error)
             | Self::UnsupportedOperationFlowLogsNotSupportNullInstanceEni(error)
+            | Self::UnsupportedOperationNatGatewayDnatAndFlowLogConflict(error)
             | Self::UnsupportedOperationOnlySupportProfessionKafka(error)
             | Self::UnsupportedOperationTagAllocate(error)
             | Self::UnsupportedOperationTagFree(error)
@@ -596,7 +629,7 @@ impl crate::ActionError for CreateFlowLogError {
 impl crate::Action for CreateFlowLogRequest {
     const NAME: &'static str = "CreateFlowLog";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateFlowLogResponse;
     type Error = CreateFlowLogError;

@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateHaVip`: request, response, error enum and call method.
-use super::super::{SERVICE, HaVip};
+use super::super::{SERVICE, HaVip, HaVipAssociation, Tag};
 /// Input of `CreateHaVip` (Creates the HAVIP).
 ///
 /// This API is used to create a highly available virtual IP (HAVIP).
+///
+/// The service accepts at most 20 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -66,6 +68,44 @@ pub struct CreateHaVipRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_interface_id: ::core::option::Option<::std::string::String>,
+    /// 是否开启`HAVIP`漂移时子机或网卡范围的校验。默认不开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "CheckAssociate",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub check_associate: ::core::option::Option<bool>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// HaVip绑定的子机或网卡。最多支持10个实例。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "HaVipAssociationSet",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ha_vip_association_set: ::core::option::Option<
+        ::std::vec::Vec<HaVipAssociation>,
+    >,
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_token: ::core::option::Option<::std::string::String>,
 }
 impl CreateHaVipRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -79,6 +119,10 @@ impl CreateHaVipRequest {
             subnet_id: ::core::option::Option::None,
             vip: ::core::option::Option::None,
             network_interface_id: ::core::option::Option::None,
+            check_associate: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            ha_vip_association_set: ::core::option::Option::None,
+            client_token: ::core::option::Option::None,
         }
     }
 }
@@ -147,8 +191,14 @@ pub enum CreateHaVipError {
     ResourceInsufficient(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation`: Unsupported operation.
+    UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.NotPutVpcSnatIpAddress`: 该VPC没有投放Snat子网地址池
+    UnsupportedOperationNotPutVpcSnatIpAddress(crate::ServiceError),
     /// `UnsupportedOperation.SubnetNotExists`: The subnet does not exist.
     UnsupportedOperationSubnetNotExists(crate::ServiceError),
+    /// `UnsupportedOperation.TrafficProtectionNotSupportIPv6`: 流量保护不支持IPv6。
+    UnsupportedOperationTrafficProtectionNotSupportIPv6(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -207,8 +257,6 @@ pub enum CreateHaVipError {
     UnauthorizedOperation(crate::ServiceError),
     /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation` (common to every action): Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
     /// `UnsupportedRegion` (common to every action): API does not support the requested region.
@@ -231,7 +279,10 @@ impl CreateHaVipError {
         "ResourceInUse",
         "ResourceInsufficient",
         "ResourceNotFound",
+        "UnsupportedOperation",
+        "UnsupportedOperation.NotPutVpcSnatIpAddress",
         "UnsupportedOperation.SubnetNotExists",
+        "UnsupportedOperation.TrafficProtectionNotSupportIPv6",
     ];
 }
 impl ::core::fmt::Display for CreateHaVipError {
@@ -263,8 +314,15 @@ impl crate::ActionError for CreateHaVipError {
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceInsufficient" => Self::ResourceInsufficient(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.NotPutVpcSnatIpAddress" => {
+                Self::UnsupportedOperationNotPutVpcSnatIpAddress(error)
+            }
             "UnsupportedOperation.SubnetNotExists" => {
                 Self::UnsupportedOperationSubnetNotExists(error)
+            }
+            "UnsupportedOperation.TrafficProtectionNotSupportIPv6" => {
+                Self::UnsupportedOperationTrafficProtectionNotSupportIPv6(error)
             }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -305,7 +363,6 @@ impl crate::ActionError for CreateHaVipError {
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
             "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             _ => Self::Unknown(error),
@@ -325,7 +382,10 @@ impl crate::ActionError for CreateHaVipError {
             | Self::ResourceInUse(error)
             | Self::ResourceInsufficient(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationNotPutVpcSnatIpAddress(error)
             | Self::UnsupportedOperationSubnetNotExists(error)
+            | Self::UnsupportedOperationTrafficProtectionNotSupportIPv6(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
@@ -355,7 +415,6 @@ impl crate::ActionError for CreateHaVipError {
             | Self::ServiceUnavailable(error)
             | Self::UnauthorizedOperation(error)
             | Self::UnknownParameter(error)
-            | Self::UnsupportedOperation(error)
             | Self::UnsupportedProtocol(error)
             | Self::UnsupportedRegion(error)
             | Self::Unknown(error) => error,
@@ -365,7 +424,7 @@ impl crate::ActionError for CreateHaVipError {
 impl crate::Action for CreateHaVipRequest {
     const NAME: &'static str = "CreateHaVip";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateHaVipResponse;
     type Error = CreateHaVipError;

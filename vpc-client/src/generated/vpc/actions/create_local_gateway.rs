@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateLocalGateway`: request, response, error enum and call method.
-use super::super::{SERVICE, LocalGateway};
+use super::super::{SERVICE, LocalGateway, Tag};
 /// Input of `CreateLocalGateway` (Creates a local gateway).
 ///
 /// This API is used to create a local gateway for a CDC instance.
@@ -43,6 +43,15 @@ pub struct CreateLocalGatewayRequest {
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId")]
     pub cdc_id: ::std::string::String,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}][]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateLocalGatewayRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -55,6 +64,7 @@ impl CreateLocalGatewayRequest {
             local_gateway_name: local_gateway_name.into(),
             vpc_id: vpc_id.into(),
             cdc_id: cdc_id.into(),
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -111,6 +121,8 @@ pub enum CreateLocalGatewayError {
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `ResourceUnavailable.FailedGetCdcIdcVip`: 获取CDC IDC VIP失败.
+    ResourceUnavailableFailedGetCdcIdcVip(crate::ServiceError),
     /// `UnsupportedOperation.LocalGatewayAlreadyExists`: The specified CDC instance already has a local gateway.
     UnsupportedOperationLocalGatewayAlreadyExists(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -193,6 +205,7 @@ impl CreateLocalGatewayError {
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.TooLong",
         "ResourceNotFound",
+        "ResourceUnavailable.FailedGetCdcIdcVip",
         "UnsupportedOperation.LocalGatewayAlreadyExists",
     ];
 }
@@ -213,6 +226,9 @@ impl crate::ActionError for CreateLocalGatewayError {
             }
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "ResourceUnavailable.FailedGetCdcIdcVip" => {
+                Self::ResourceUnavailableFailedGetCdcIdcVip(error)
+            }
             "UnsupportedOperation.LocalGatewayAlreadyExists" => {
                 Self::UnsupportedOperationLocalGatewayAlreadyExists(error)
             }
@@ -271,6 +287,7 @@ impl crate::ActionError for CreateLocalGatewayError {
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::ResourceNotFound(error)
+            | Self::ResourceUnavailableFailedGetCdcIdcVip(error)
             | Self::UnsupportedOperationLocalGatewayAlreadyExists(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)

@@ -9,6 +9,8 @@ use super::super::{SERVICE, NatGateway, Tag};
 ///
 /// Before taking actions on a NAT gateway, ensure that it has been successfully created, namely, the `State` field in the response of the `DescribeNatGateway` API is `AVAILABLE`.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a NAT gateway
@@ -40,6 +42,38 @@ use super::super::{SERVICE, NatGateway, Tag};
 ///   "AddressCount": 1,
 ///   "NatGatewayName": "xiaooliang_test",
 ///   "VpcId": "vpc-bohigpb7"
+/// }
+/// ```
+///
+/// # Example: 创建NAT网关
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-abcdefgh",
+///   "PublicIpAddresses": [
+///     "139.199.232.119"
+///   ],
+///   "MaxConcurrentConnection": 1000000,
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ],
+///   "InternetMaxBandwidthOut": 10,
+///   "NatGatewayName": "test_name",
+///   "AddressCount": 1
+/// }
+/// ```
+///
+/// # Example: 创建标准型NAT网关
+///
+/// ```json
+/// {
+///   "AddressCount": 1,
+///   "NatGatewayName": "xiaooliang_test",
+///   "VpcId": "vpc-bohigpb7",
+///   "NatProductVersion": 2
 /// }
 /// ```
 #[derive(
@@ -165,6 +199,24 @@ pub struct CreateNatGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub nat_product_version: ::core::option::Option<u64>,
+    /// NAT实例是否开启删除保护
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub deletion_protection_enabled: ::core::option::Option<bool>,
+    /// 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
+    ///
+    /// Example: `ExclusiveLarge1`
+    #[serde(
+        rename = "ExclusiveType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub exclusive_type: ::core::option::Option<::std::string::String>,
 }
 impl CreateNatGatewayRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -186,6 +238,8 @@ impl CreateNatGatewayRequest {
             public_ip_addresses_bandwidth_out: ::core::option::Option::None,
             public_ip_from_same_zone: ::core::option::Option::None,
             nat_product_version: ::core::option::Option::None,
+            deletion_protection_enabled: ::core::option::Option::None,
+            exclusive_type: ::core::option::Option::None,
         }
     }
 }
@@ -761,7 +815,7 @@ impl crate::ActionError for CreateNatGatewayError {
 impl crate::Action for CreateNatGatewayRequest {
     const NAME: &'static str = "CreateNatGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateNatGatewayResponse;
     type Error = CreateNatGatewayError;

@@ -110,6 +110,8 @@ pub enum CreateNatGatewayDestinationIpPortTranslationNatRuleError {
     LimitExceededNatGatewayDnatLimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayDnatAndFlowLogConflict`: 传统型NAT网关暂不支持同时创建DNAT规则和开通流日志功能。
+    UnsupportedOperationNatGatewayDnatAndFlowLogConflict(crate::ServiceError),
     /// `UnsupportedOperation.NatGatewayEipNotExists`: The public IP of the NAT gateway does not exist.
     UnsupportedOperationNatGatewayEipNotExists(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -199,6 +201,7 @@ impl CreateNatGatewayDestinationIpPortTranslationNatRuleError {
         "LimitExceeded",
         "LimitExceeded.NatGatewayDnatLimitExceeded",
         "ResourceNotFound",
+        "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict",
         "UnsupportedOperation.NatGatewayEipNotExists",
     ];
 }
@@ -232,6 +235,9 @@ impl crate::ActionError for CreateNatGatewayDestinationIpPortTranslationNatRuleE
                 Self::LimitExceededNatGatewayDnatLimitExceeded(error)
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict" => {
+                Self::UnsupportedOperationNatGatewayDnatAndFlowLogConflict(error)
+            }
             "UnsupportedOperation.NatGatewayEipNotExists" => {
                 Self::UnsupportedOperationNatGatewayEipNotExists(error)
             }
@@ -295,6 +301,7 @@ impl crate::ActionError for CreateNatGatewayDestinationIpPortTranslationNatRuleE
             | Self::LimitExceeded(error)
             | Self::LimitExceededNatGatewayDnatLimitExceeded(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationNatGatewayDnatAndFlowLogConflict(error)
             | Self::UnsupportedOperationNatGatewayEipNotExists(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, SourceIpTranslationNatRule};
 ///
 /// This API is used to create SNAT rules for a NAT gateway.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating an SNAT rule for the NAT gateway
@@ -340,7 +342,7 @@ impl crate::ActionError for CreateNatGatewaySourceIpTranslationNatRuleError {
 impl crate::Action for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     const NAME: &'static str = "CreateNatGatewaySourceIpTranslationNatRule";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateNatGatewaySourceIpTranslationNatRuleResponse;
     type Error = CreateNatGatewaySourceIpTranslationNatRuleError;

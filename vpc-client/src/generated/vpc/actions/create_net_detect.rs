@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateNetDetect`: request, response, error enum and call method.
-use super::super::{SERVICE, NetDetect};
+use super::super::{SERVICE, NetDetect, Tag};
 /// Input of `CreateNetDetect` (CreateNetDetect).
 ///
 /// This API is used to create a network probe.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -22,6 +24,22 @@ use super::super::{SERVICE, NetDetect};
 ///     "10.0.0.2"
 ///   ],
 ///   "SubnetId": "subnet-12345678"
+/// }
+/// ```
+///
+/// # Example: 创建网络探测
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-4tw1bxlq",
+///   "NextHopDestination": "10.0.0.4",
+///   "NextHopType": "NORMAL_CVM",
+///   "NetDetectName": "demo",
+///   "DetectDestinationIp": [
+///     "10.0.0.3",
+///     "10.0.0.2"
+///   ],
+///   "SubnetId": "subnet-6zwa44xm"
 /// }
 /// ```
 #[derive(
@@ -109,6 +127,15 @@ pub struct CreateNetDetectRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub net_detect_description: ::core::option::Option<::std::string::String>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateNetDetectRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -126,6 +153,7 @@ impl CreateNetDetectRequest {
             next_hop_type: ::core::option::Option::None,
             next_hop_destination: ::core::option::Option::None,
             net_detect_description: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -442,7 +470,7 @@ impl crate::ActionError for CreateNetDetectError {
 impl crate::Action for CreateNetDetectRequest {
     const NAME: &'static str = "CreateNetDetect";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateNetDetectResponse;
     type Error = CreateNetDetectError;

@@ -9,6 +9,8 @@ use super::super::{SERVICE, NetworkAcl, Tag};
 ///
 /// - The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a network ACL
@@ -17,6 +19,15 @@ use super::super::{SERVICE, NetworkAcl, Tag};
 /// {
 ///   "VpcId": "vpc-12345678",
 ///   "NetworkAclName": "test"
+/// }
+/// ```
+///
+/// # Example: 创建网络ACL
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-4tw1bxlq",
+///   "NetworkAclName": "demo"
 /// }
 /// ```
 #[derive(
@@ -485,7 +496,7 @@ impl crate::ActionError for CreateNetworkAclError {
 impl crate::Action for CreateNetworkAclRequest {
     const NAME: &'static str = "CreateNetworkAcl";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateNetworkAclResponse;
     type Error = CreateNetworkAclError;

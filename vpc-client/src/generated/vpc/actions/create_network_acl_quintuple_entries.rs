@@ -23,6 +23,27 @@ use super::super::{SERVICE, NetworkAclQuintupleEntries};
 ///   }
 /// }
 /// ```
+///
+/// # Example: 修改五元组优先级
+///
+/// ```json
+/// {
+///   "NetworkAclId": "acl-irmuq4z4",
+///   "NetworkAclQuintupleSet": {
+///     "Ingress": [
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "DestinationCidr": "192.168.0.0/24",
+///         "SourceCidr": "192.168.0.0/24",
+///         "Action": "ACCEPT",
+///         "DestinationPort": "80",
+///         "SourcePort": "80"
+///       }
+///     ]
+///   }
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

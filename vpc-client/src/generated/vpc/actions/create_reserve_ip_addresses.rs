@@ -7,6 +7,8 @@ use super::super::{SERVICE, ReserveIpAddressInfo, Tag};
 ///
 /// This API is used to create a reserved private IP address.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Applying for Automatic Assignment of a Specified Number of Reserved Private IP Addresses
@@ -353,7 +355,7 @@ impl crate::ActionError for CreateReserveIpAddressesError {
 impl crate::Action for CreateReserveIpAddressesRequest {
     const NAME: &'static str = "CreateReserveIpAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateReserveIpAddressesResponse;
     type Error = CreateReserveIpAddressesError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, RoutePolicy, RoutePolicyEntry};
 ///
 /// This API is used to create a VPC route reception policy, including name, description and policy entries.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a VPC Route Reception Policy
@@ -324,7 +326,7 @@ impl crate::ActionError for CreateRoutePolicyError {
 impl crate::Action for CreateRoutePolicyRequest {
     const NAME: &'static str = "CreateRoutePolicy";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateRoutePolicyResponse;
     type Error = CreateRoutePolicyError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, RoutePolicyAssociation};
 ///
 /// This API is used to create route reception policy bindings (the binding relationship between policy instances and route table instances as well as set priorities).
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a Route Reception Policy Binding
@@ -293,7 +295,7 @@ impl crate::ActionError for CreateRoutePolicyAssociationsError {
 impl crate::Action for CreateRoutePolicyAssociationsRequest {
     const NAME: &'static str = "CreateRoutePolicyAssociations";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateRoutePolicyAssociationsResponse;
     type Error = CreateRoutePolicyAssociationsError;

@@ -10,9 +10,26 @@ use super::super::{SERVICE, RouteTable, Tag};
 /// - After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
 /// - You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a route table
+///
+/// ```json
+/// {
+///   "RouteTableName": "TestRouteTable",
+///   "VpcId": "vpc-2at5y1pn",
+///   "Tags": [
+///     {
+///       "Key": "city",
+///       "Value": "shanghai"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建路由表
 ///
 /// ```json
 /// {
@@ -478,7 +495,7 @@ impl crate::ActionError for CreateRouteTableError {
 impl crate::Action for CreateRouteTableRequest {
     const NAME: &'static str = "CreateRouteTable";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateRouteTableResponse;
     type Error = CreateRouteTableError;

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Route, RouteTable};
 ///
 /// - You can batch add routes to a specified route table.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a route
@@ -22,6 +24,22 @@ use super::super::{SERVICE, Route, RouteTable};
 ///       "GatewayType": "NORMAL_CVM",
 ///       "GatewayId": "172.16.16.37",
 ///       "RouteDescription": "TEST-CVM-ROUTE"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建路由规则
+///
+/// ```json
+/// {
+///   "RouteTableId": "rtb-n0yejvje",
+///   "Routes": [
+///     {
+///       "DestinationCidrBlock": "192.168.0.0/16",
+///       "GatewayType": "NORMAL_CVM",
+///       "GatewayId": "172.16.16.37",
+///       "RouteDescription": "demo"
 ///     }
 ///   ]
 /// }
@@ -120,10 +138,16 @@ pub enum CreateRoutesError {
     InvalidParameterValueDuplicate(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.RouteNextHopInvalid`: 自定义路由的下一跳参数不正确。
+    InvalidParameterValueRouteNextHopInvalid(crate::ServiceError),
     /// `InvalidParameterValue.RoutePolicyPriorityConflict`: The specified priority conflicts with each other or with an already existing priority.
     InvalidParameterValueRoutePolicyPriorityConflict(crate::ServiceError),
+    /// `InvalidParameterValue.SubnetOverlapRoute`: 子网与自定义路由目的Cidr网段完全重叠。
+    InvalidParameterValueSubnetOverlapRoute(crate::ServiceError),
     /// `InvalidParameterValue.VpcCidrConflict`: Destination IP address range conflicts with CIDR of the current VPC.
     InvalidParameterValueVpcCidrConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpcCidrOverlapRoute`: 辅助Cidr与自定义子网路由目的Cidr网段完全重叠。
+    InvalidParameterValueVpcCidrOverlapRoute(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -224,8 +248,11 @@ impl CreateRoutesError {
         "InvalidParameterValue.CidrNotInPeerVpc",
         "InvalidParameterValue.Duplicate",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.RouteNextHopInvalid",
         "InvalidParameterValue.RoutePolicyPriorityConflict",
+        "InvalidParameterValue.SubnetOverlapRoute",
         "InvalidParameterValue.VpcCidrConflict",
+        "InvalidParameterValue.VpcCidrOverlapRoute",
         "LimitExceeded",
         "ResourceNotFound",
         "UnknownParameter.WithGuess",
@@ -258,11 +285,20 @@ impl crate::ActionError for CreateRoutesError {
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
             }
+            "InvalidParameterValue.RouteNextHopInvalid" => {
+                Self::InvalidParameterValueRouteNextHopInvalid(error)
+            }
             "InvalidParameterValue.RoutePolicyPriorityConflict" => {
                 Self::InvalidParameterValueRoutePolicyPriorityConflict(error)
             }
+            "InvalidParameterValue.SubnetOverlapRoute" => {
+                Self::InvalidParameterValueSubnetOverlapRoute(error)
+            }
             "InvalidParameterValue.VpcCidrConflict" => {
                 Self::InvalidParameterValueVpcCidrConflict(error)
+            }
+            "InvalidParameterValue.VpcCidrOverlapRoute" => {
+                Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             }
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
@@ -340,8 +376,11 @@ impl crate::ActionError for CreateRoutesError {
             | Self::InvalidParameterValueCidrNotInPeerVpc(error)
             | Self::InvalidParameterValueDuplicate(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueRouteNextHopInvalid(error)
             | Self::InvalidParameterValueRoutePolicyPriorityConflict(error)
+            | Self::InvalidParameterValueSubnetOverlapRoute(error)
             | Self::InvalidParameterValueVpcCidrConflict(error)
+            | Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
             | Self::UnknownParameterWithGuess(error)
@@ -394,7 +433,7 @@ impl crate::ActionError for CreateRoutesError {
 impl crate::Action for CreateRoutesRequest {
     const NAME: &'static str = "CreateRoutes";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateRoutesResponse;
     type Error = CreateRoutesError;

@@ -11,9 +11,26 @@ use super::super::{SERVICE, SecurityGroup, Tag};
 /// - Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
 /// - You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a security group
+///
+/// ```json
+/// {
+///   "GroupName": "TestGroup",
+///   "GroupDescription": "test-group-desc",
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建安全组
 ///
 /// ```json
 /// {
@@ -489,7 +506,7 @@ impl crate::ActionError for CreateSecurityGroupError {
 impl crate::Action for CreateSecurityGroupRequest {
     const NAME: &'static str = "CreateSecurityGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateSecurityGroupResponse;
     type Error = CreateSecurityGroupError;

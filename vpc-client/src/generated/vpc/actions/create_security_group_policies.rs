@@ -20,7 +20,96 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///   - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive. `IPv6CidrBlock` and `ICMP` are mutually exclusive; to use them, enter `ICMPV6`.
 ///   - You can only create policies in one direction in each request. To specify the `PolicyIndex` parameter, use the same index number in policies. If you want to insert a rule before the first rule, enter 0; if you want to add a rule after the last rule, leave it empty.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
+///
+/// # Example: Adds inbound policies to a security group
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-ohuuioma",
+///   "SecurityGroupPolicySet": {
+///     "Version": "21",
+///     "Ingress": [
+///       {
+///         "PolicyIndex": 1,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "TestPolicy"
+///       },
+///       {
+///         "PolicyIndex": 1,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "Test"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 安全组添加出站规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-ohuuioma",
+///   "SecurityGroupPolicySet": {
+///     "Ingress": [
+///       {
+///         "PolicyIndex": 0,
+///         "Protocol": "All",
+///         "PolicyDescription": "PolicyDescription1",
+///         "AddressTemplate": {
+///           "AddressGroupId": "ipmg-o8w64jdg",
+///           "AddressId": "ipm-ngk4c2dw"
+///         },
+///         "Ipv6CidrBlock": "::/0",
+///         "SecurityGroupId": "sg-ohuuioma",
+///         "ModifyTime": "2020-12-03 16:12:15",
+///         "Action": "accept",
+///         "ServiceTemplate": {
+///           "ServiceGroupId": "sg-ohuuioma",
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "CidrBlock": "0.0.0.0/0",
+///         "Port": "All"
+///       }
+///     ],
+///     "Egress": [
+///       {
+///         "PolicyIndex": 0,
+///         "Protocol": "All",
+///         "PolicyDescription": "PolicyDescription2",
+///         "AddressTemplate": {
+///           "AddressGroupId": "ipmg-o8w64jdg",
+///           "AddressId": "ipm-ngk4c2dw"
+///         },
+///         "Ipv6CidrBlock": "::/0",
+///         "SecurityGroupId": "sg-ohuuioma",
+///         "ModifyTime": "2020-12-03 16:12:15",
+///         "Action": "accept",
+///         "ServiceTemplate": {
+///           "ServiceGroupId": "sg-ohuuioma",
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "CidrBlock": "0.0.0.0/0",
+///         "Port": "All"
+///       }
+///     ]
+///   }
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -117,6 +206,8 @@ pub enum CreateSecurityGroupPoliciesError {
     ResourceNotFound(crate::ServiceError),
     /// `UnknownParameter.WithGuess`: Unknown parameter. Try similar parameters.
     UnknownParameterWithGuess(crate::ServiceError),
+    /// `UnsupportedOperation.BpaasResources`: 资源在BPAAS审批中。
+    UnsupportedOperationBpaasResources(crate::ServiceError),
     /// `UnsupportedOperation.ClbPolicyExceedLimit`: Reached the upper limit of security group policies of the load balancer.
     UnsupportedOperationClbPolicyExceedLimit(crate::ServiceError),
     /// `UnsupportedOperation.ClbPolicyLimit`: Public network CLB does not support this policy.
@@ -125,6 +216,8 @@ pub enum CreateSecurityGroupPoliciesError {
     UnsupportedOperationDuplicatePolicy(crate::ServiceError),
     /// `UnsupportedOperation.LockedResources`: The resource is locked.
     UnsupportedOperationLockedResources(crate::ServiceError),
+    /// `UnsupportedOperation.SgNumExceedLimit`: 安全组展开后的规则已达到上限。
+    UnsupportedOperationSgNumExceedLimit(crate::ServiceError),
     /// `UnsupportedOperation.VersionMismatch`: The specified version number of the security group policy is inconsistent with the latest version.
     UnsupportedOperationVersionMismatch(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -218,10 +311,12 @@ impl CreateSecurityGroupPoliciesError {
         "LimitExceeded.SecurityGroupPolicySet",
         "ResourceNotFound",
         "UnknownParameter.WithGuess",
+        "UnsupportedOperation.BpaasResources",
         "UnsupportedOperation.ClbPolicyExceedLimit",
         "UnsupportedOperation.ClbPolicyLimit",
         "UnsupportedOperation.DuplicatePolicy",
         "UnsupportedOperation.LockedResources",
+        "UnsupportedOperation.SgNumExceedLimit",
         "UnsupportedOperation.VersionMismatch",
     ];
 }
@@ -265,6 +360,9 @@ impl crate::ActionError for CreateSecurityGroupPoliciesError {
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "UnknownParameter.WithGuess" => Self::UnknownParameterWithGuess(error),
+            "UnsupportedOperation.BpaasResources" => {
+                Self::UnsupportedOperationBpaasResources(error)
+            }
             "UnsupportedOperation.ClbPolicyExceedLimit" => {
                 Self::UnsupportedOperationClbPolicyExceedLimit(error)
             }
@@ -276,6 +374,9 @@ impl crate::ActionError for CreateSecurityGroupPoliciesError {
             }
             "UnsupportedOperation.LockedResources" => {
                 Self::UnsupportedOperationLockedResources(error)
+            }
+            "UnsupportedOperation.SgNumExceedLimit" => {
+                Self::UnsupportedOperationSgNumExceedLimit(error)
             }
             "UnsupportedOperation.VersionMismatch" => {
                 Self::UnsupportedOperationVersionMismatch(error)
@@ -346,10 +447,12 @@ impl crate::ActionError for CreateSecurityGroupPoliciesError {
             | Self::LimitExceededSecurityGroupPolicySet(error)
             | Self::ResourceNotFound(error)
             | Self::UnknownParameterWithGuess(error)
+            | Self::UnsupportedOperationBpaasResources(error)
             | Self::UnsupportedOperationClbPolicyExceedLimit(error)
             | Self::UnsupportedOperationClbPolicyLimit(error)
             | Self::UnsupportedOperationDuplicatePolicy(error)
             | Self::UnsupportedOperationLockedResources(error)
+            | Self::UnsupportedOperationSgNumExceedLimit(error)
             | Self::UnsupportedOperationVersionMismatch(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -392,7 +495,7 @@ impl crate::ActionError for CreateSecurityGroupPoliciesError {
 impl crate::Action for CreateSecurityGroupPoliciesRequest {
     const NAME: &'static str = "CreateSecurityGroupPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateSecurityGroupPoliciesResponse;
     type Error = CreateSecurityGroupPoliciesError;

@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateSecurityGroupWithPolicies`: request, response, error enum and call method.
-use super::super::{SERVICE, SecurityGroup, SecurityGroupPolicySet};
+use super::super::{SERVICE, SecurityGroup, SecurityGroupPolicySet, Tag};
 /// Input of `CreateSecurityGroupWithPolicies` (Creates security groups and policies).
 ///
 /// This API is used to create a security group, and add security group policies.
@@ -22,6 +22,8 @@ use super::super::{SERVICE, SecurityGroup, SecurityGroupPolicySet};
 /// - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are exclusive to one another. "Protocol + Port" and `ServiceTemplate` are mutually exclusive.
 /// - Only policies in one direction can be created in each request. If you need to specify the `PolicyIndex` parameter, the indexes of policies must be consistent.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a security group
@@ -30,6 +32,89 @@ use super::super::{SERVICE, SecurityGroup, SecurityGroupPolicySet};
 /// {
 ///   "GroupName": "TestGroup",
 ///   "GroupDescription": "test-group-desc"
+/// }
+/// ```
+///
+/// # Example: Creating security groups and the rules
+///
+/// ```json
+/// {
+///   "GroupName": "TestGroup",
+///   "GroupDescription": "test-group-desc",
+///   "SecurityGroupPolicySet": {
+///     "Egress": [
+///       {
+///         "PolicyIndex": 0,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "TestPolicy"
+///       },
+///       {
+///         "PolicyIndex": 1,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "Test"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 创建安全组
+///
+/// ```json
+/// {
+///   "GroupName": "demo",
+///   "GroupDescription": "demo"
+/// }
+/// ```
+///
+/// # Example: 创建安全组和安全组规则
+///
+/// ```json
+/// {
+///   "GroupName": "demo",
+///   "GroupDescription": "demo",
+///   "SecurityGroupPolicySet": {
+///     "Egress": [
+///       {
+///         "PolicyIndex": 0,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da",
+///           "ServiceGroupId": "ppmg-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6",
+///           "AddressGroupId": "ipmg-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "demo"
+///       },
+///       {
+///         "PolicyIndex": 1,
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da",
+///           "ServiceGroupId": "ppmg-f5n1f8da"
+///         },
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6",
+///           "AddressGroupId": "ipmg-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "demo"
+///       }
+///     ]
+///   }
 /// }
 /// ```
 #[derive(
@@ -70,6 +155,15 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub security_group_policy_set: ::core::option::Option<SecurityGroupPolicySet>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateSecurityGroupWithPoliciesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -82,6 +176,7 @@ impl CreateSecurityGroupWithPoliciesRequest {
             group_description: group_description.into(),
             project_id: ::core::option::Option::None,
             security_group_policy_set: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -395,7 +490,7 @@ impl crate::ActionError for CreateSecurityGroupWithPoliciesError {
 impl crate::Action for CreateSecurityGroupWithPoliciesRequest {
     const NAME: &'static str = "CreateSecurityGroupWithPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateSecurityGroupWithPoliciesResponse;
     type Error = CreateSecurityGroupWithPoliciesError;

@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateServiceTemplate`: request, response, error enum and call method.
-use super::super::{SERVICE, ServiceTemplate, ServicesInfo};
+use super::super::{SERVICE, ServiceTemplate, ServicesInfo, Tag};
 /// Input of `CreateServiceTemplate` (Creates a protocol port template).
 ///
 /// This API (CreateServiceTemplate) is used to create a protocol port template.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -14,6 +16,17 @@ use super::super::{SERVICE, ServiceTemplate, ServicesInfo};
 /// ```json
 /// {
 ///   "ServiceTemplateName": "TestName",
+///   "Services": [
+///     "TCP:8080"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建协议端口模板
+///
+/// ```json
+/// {
+///   "ServiceTemplateName": "demo",
 ///   "Services": [
 ///     "TCP:8080"
 ///   ]
@@ -52,6 +65,15 @@ pub struct CreateServiceTemplateRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub services_extra: ::core::option::Option<::std::vec::Vec<ServicesInfo>>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateServiceTemplateRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -62,6 +84,7 @@ impl CreateServiceTemplateRequest {
             service_template_name: service_template_name.into(),
             services: ::core::option::Option::None,
             services_extra: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -79,6 +102,8 @@ impl CreateServiceTemplateRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateResponse {
     /// Protocol port template object.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -319,7 +344,7 @@ impl crate::ActionError for CreateServiceTemplateError {
 impl crate::Action for CreateServiceTemplateRequest {
     const NAME: &'static str = "CreateServiceTemplate";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateServiceTemplateResponse;
     type Error = CreateServiceTemplateError;

@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateServiceTemplateGroup`: request, response, error enum and call method.
-use super::super::{SERVICE, ServiceTemplateGroup};
+use super::super::{SERVICE, ServiceTemplateGroup, Tag};
 /// Input of `CreateServiceTemplateGroup` (Creates a protocol port template group).
 ///
 /// This API (CreateServiceTemplateGroup) is used to create a protocol port template group.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -14,6 +16,18 @@ use super::super::{SERVICE, ServiceTemplateGroup};
 /// ```json
 /// {
 ///   "ServiceTemplateGroupName": "TestName",
+///   "ServiceTemplateIds": [
+///     "ppm-529nwwj8",
+///     "ppm-4dw6agho"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建协议端口模板集合
+///
+/// ```json
+/// {
+///   "ServiceTemplateGroupName": "demo",
 ///   "ServiceTemplateIds": [
 ///     "ppm-529nwwj8",
 ///     "ppm-4dw6agho"
@@ -40,6 +54,15 @@ pub struct CreateServiceTemplateGroupRequest {
     /// Example: `ppm-4dw6agho`
     #[serde(rename = "ServiceTemplateIds")]
     pub service_template_ids: ::std::vec::Vec<::std::string::String>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl CreateServiceTemplateGroupRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -50,6 +73,7 @@ impl CreateServiceTemplateGroupRequest {
         Self {
             service_template_group_name: service_template_group_name.into(),
             service_template_ids,
+            tags: ::core::option::Option::None,
         }
     }
 }
@@ -67,6 +91,8 @@ impl CreateServiceTemplateGroupRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateGroupResponse {
     /// Group object of the protocol port template.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `{"ServiceTemplateGroupName":"TestName","ServiceTemplateGroupId":"ppmg-2klmrefu","ServiceTemplateIdSet":["ppm-529nwwj8","ppm-4dw6agho"],"CreatedTime":"2018-04-03 22:05:32"}`
     #[serde(
@@ -300,7 +326,7 @@ impl crate::ActionError for CreateServiceTemplateGroupError {
 impl crate::Action for CreateServiceTemplateGroupRequest {
     const NAME: &'static str = "CreateServiceTemplateGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateServiceTemplateGroupResponse;
     type Error = CreateServiceTemplateGroupError;

@@ -14,6 +14,8 @@ use super::super::{SERVICE, Subnet, Tag};
 /// - A subnet is automatically associated with the default route table once created.
 /// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a subnet
@@ -21,6 +23,23 @@ use super::super::{SERVICE, Subnet, Tag};
 /// ```json
 /// {
 ///   "SubnetName": "TestSubnet",
+///   "VpcId": "vpc-m3ul053f",
+///   "CidrBlock": "10.8.0.0/24",
+///   "Zone": "ap-guangzhou-1",
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 创建子网
+///
+/// ```json
+/// {
+///   "SubnetName": "subnet1",
 ///   "VpcId": "vpc-m3ul053f",
 ///   "CidrBlock": "10.8.0.0/24",
 ///   "Zone": "ap-guangzhou-1",
@@ -52,16 +71,43 @@ pub struct CreateSubnetRequest {
     /// Example: `TestSubnet`
     #[serde(rename = "SubnetName")]
     pub subnet_name: ::std::string::String,
-    /// The subnet IP address range. It must be within the VPC IP address range. Subnet IP address ranges cannot overlap with each other within the same VPC.
-    ///
-    /// Example: `10.8.0.0/16`
-    #[serde(rename = "CidrBlock")]
-    pub cidr_block: ::std::string::String,
     /// The ID of the availability zone in which the subnet resides. You can set up disaster recovery across availability zones by choosing different availability zones for different subnets.
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone")]
     pub zone: ::std::string::String,
+    /// 协议栈类型
+    ///
+    /// 枚举值：
+    ///
+    /// - DualStack： IPv4和IPv6双栈
+    /// - IPv6Only： IPv6单栈
+    ///
+    /// Example: `DualStack`
+    #[serde(
+        rename = "StackType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stack_type: ::core::option::Option<::std::string::String>,
+    /// The subnet IP address range. It must be within the VPC IP address range. Subnet IP address ranges cannot overlap with each other within the same VPC.
+    ///
+    /// Example: `10.8.0.0/16`
+    #[serde(
+        rename = "CidrBlock",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cidr_block: ::core::option::Option<::std::string::String>,
+    /// IPv6网段
+    ///
+    /// Example: `fd76:3600:1000:700::/64`
+    #[serde(
+        rename = "Ipv6CidrBlock",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_cidr_block: ::core::option::Option<::std::string::String>,
     /// Bound tags, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `无`
@@ -86,14 +132,15 @@ impl CreateSubnetRequest {
     pub fn new(
         vpc_id: impl ::core::convert::Into<::std::string::String>,
         subnet_name: impl ::core::convert::Into<::std::string::String>,
-        cidr_block: impl ::core::convert::Into<::std::string::String>,
         zone: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             vpc_id: vpc_id.into(),
             subnet_name: subnet_name.into(),
-            cidr_block: cidr_block.into(),
             zone: zone.into(),
+            stack_type: ::core::option::Option::None,
+            cidr_block: ::core::option::Option::None,
+            ipv6_cidr_block: ::core::option::Option::None,
             tags: ::core::option::Option::None,
             cdc_id: ::core::option::Option::None,
         }
@@ -158,6 +205,8 @@ pub enum CreateSubnetError {
     InvalidParameterValueSubnetConflict(crate::ServiceError),
     /// `InvalidParameterValue.SubnetOverlap`: The CIDR block overlaps with another subnet within the same VPC.
     InvalidParameterValueSubnetOverlap(crate::ServiceError),
+    /// `InvalidParameterValue.SubnetOverlapRoute`: 子网与自定义路由目的Cidr网段完全重叠。
+    InvalidParameterValueSubnetOverlapRoute(crate::ServiceError),
     /// `InvalidParameterValue.SubnetRange`: Invalid subnet CIDR.
     InvalidParameterValueSubnetRange(crate::ServiceError),
     /// `InvalidParameterValue.TagDuplicateKey`: Duplicate tag keys.
@@ -303,6 +352,7 @@ impl CreateSubnetError {
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.SubnetConflict",
         "InvalidParameterValue.SubnetOverlap",
+        "InvalidParameterValue.SubnetOverlapRoute",
         "InvalidParameterValue.SubnetRange",
         "InvalidParameterValue.TagDuplicateKey",
         "InvalidParameterValue.TagDuplicateResourceType",
@@ -366,6 +416,9 @@ impl crate::ActionError for CreateSubnetError {
             }
             "InvalidParameterValue.SubnetOverlap" => {
                 Self::InvalidParameterValueSubnetOverlap(error)
+            }
+            "InvalidParameterValue.SubnetOverlapRoute" => {
+                Self::InvalidParameterValueSubnetOverlapRoute(error)
             }
             "InvalidParameterValue.SubnetRange" => {
                 Self::InvalidParameterValueSubnetRange(error)
@@ -504,6 +557,7 @@ impl crate::ActionError for CreateSubnetError {
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueSubnetConflict(error)
             | Self::InvalidParameterValueSubnetOverlap(error)
+            | Self::InvalidParameterValueSubnetOverlapRoute(error)
             | Self::InvalidParameterValueSubnetRange(error)
             | Self::InvalidParameterValueTagDuplicateKey(error)
             | Self::InvalidParameterValueTagDuplicateResourceType(error)
@@ -576,7 +630,7 @@ impl crate::ActionError for CreateSubnetError {
 impl crate::Action for CreateSubnetRequest {
     const NAME: &'static str = "CreateSubnet";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateSubnetResponse;
     type Error = CreateSubnetError;

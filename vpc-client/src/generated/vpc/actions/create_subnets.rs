@@ -14,6 +14,8 @@ use super::super::{SERVICE, Subnet, SubnetInput, Tag};
 /// - A subnet is automatically associated with the default route table once created.
 /// - You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Batch creating subnets
@@ -138,6 +140,8 @@ pub enum CreateSubnetsError {
     InvalidParameterValueMalformed(crate::ServiceError),
     /// `InvalidParameterValue.SubnetConflict`: Subnet CIDR conflict.
     InvalidParameterValueSubnetConflict(crate::ServiceError),
+    /// `InvalidParameterValue.SubnetOverlapRoute`: 子网与自定义路由目的Cidr网段完全重叠。
+    InvalidParameterValueSubnetOverlapRoute(crate::ServiceError),
     /// `InvalidParameterValue.SubnetRange`: Invalid subnet CIDR.
     InvalidParameterValueSubnetRange(crate::ServiceError),
     /// `InvalidParameterValue.TagDuplicateKey`: Duplicate tag keys.
@@ -190,8 +194,12 @@ pub enum CreateSubnetsError {
     UnknownParameterWithGuess(crate::ServiceError),
     /// `UnsupportedOperation.AppIdMismatch`: The resource is not under the specified AppId.
     UnsupportedOperationAppIdMismatch(crate::ServiceError),
+    /// `UnsupportedOperation.CdcVpgNotExists`: VPG型的CDC网关不存在。
+    UnsupportedOperationCdcVpgNotExists(crate::ServiceError),
     /// `UnsupportedOperation.DcGatewaysNotFoundInVpc`: No direct connect gateway exists in the specified VPC.
     UnsupportedOperationDcGatewaysNotFoundInVpc(crate::ServiceError),
+    /// `UnsupportedOperation.NoCdcDcGw`: 没有CDC专线网关。
+    UnsupportedOperationNoCdcDcGw(crate::ServiceError),
     /// `UnsupportedOperation.RecordExists`: This record already exists.
     UnsupportedOperationRecordExists(crate::ServiceError),
     /// `UnsupportedOperation.TagAllocate`: Tags are being assigned.
@@ -280,6 +288,7 @@ impl CreateSubnetsError {
         "InvalidParameterValue.LimitExceeded",
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.SubnetConflict",
+        "InvalidParameterValue.SubnetOverlapRoute",
         "InvalidParameterValue.SubnetRange",
         "InvalidParameterValue.TagDuplicateKey",
         "InvalidParameterValue.TagDuplicateResourceType",
@@ -306,7 +315,9 @@ impl CreateSubnetsError {
         "ResourceNotFound",
         "UnknownParameter.WithGuess",
         "UnsupportedOperation.AppIdMismatch",
+        "UnsupportedOperation.CdcVpgNotExists",
         "UnsupportedOperation.DcGatewaysNotFoundInVpc",
+        "UnsupportedOperation.NoCdcDcGw",
         "UnsupportedOperation.RecordExists",
         "UnsupportedOperation.TagAllocate",
         "UnsupportedOperation.TagFree",
@@ -332,6 +343,9 @@ impl crate::ActionError for CreateSubnetsError {
             }
             "InvalidParameterValue.SubnetConflict" => {
                 Self::InvalidParameterValueSubnetConflict(error)
+            }
+            "InvalidParameterValue.SubnetOverlapRoute" => {
+                Self::InvalidParameterValueSubnetOverlapRoute(error)
             }
             "InvalidParameterValue.SubnetRange" => {
                 Self::InvalidParameterValueSubnetRange(error)
@@ -395,8 +409,14 @@ impl crate::ActionError for CreateSubnetsError {
             "UnsupportedOperation.AppIdMismatch" => {
                 Self::UnsupportedOperationAppIdMismatch(error)
             }
+            "UnsupportedOperation.CdcVpgNotExists" => {
+                Self::UnsupportedOperationCdcVpgNotExists(error)
+            }
             "UnsupportedOperation.DcGatewaysNotFoundInVpc" => {
                 Self::UnsupportedOperationDcGatewaysNotFoundInVpc(error)
+            }
+            "UnsupportedOperation.NoCdcDcGw" => {
+                Self::UnsupportedOperationNoCdcDcGw(error)
             }
             "UnsupportedOperation.RecordExists" => {
                 Self::UnsupportedOperationRecordExists(error)
@@ -464,6 +484,7 @@ impl crate::ActionError for CreateSubnetsError {
             | Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueSubnetConflict(error)
+            | Self::InvalidParameterValueSubnetOverlapRoute(error)
             | Self::InvalidParameterValueSubnetRange(error)
             | Self::InvalidParameterValueTagDuplicateKey(error)
             | Self::InvalidParameterValueTagDuplicateResourceType(error)
@@ -490,7 +511,9 @@ impl crate::ActionError for CreateSubnetsError {
             | Self::ResourceNotFound(error)
             | Self::UnknownParameterWithGuess(error)
             | Self::UnsupportedOperationAppIdMismatch(error)
+            | Self::UnsupportedOperationCdcVpgNotExists(error)
             | Self::UnsupportedOperationDcGatewaysNotFoundInVpc(error)
+            | Self::UnsupportedOperationNoCdcDcGw(error)
             | Self::UnsupportedOperationRecordExists(error)
             | Self::UnsupportedOperationTagAllocate(error)
             | Self::UnsupportedOperationTagFree(error)
@@ -537,7 +560,7 @@ impl crate::ActionError for CreateSubnetsError {
 impl crate::Action for CreateSubnetsRequest {
     const NAME: &'static str = "CreateSubnets";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateSubnetsResponse;
     type Error = CreateSubnetsError;

@@ -9,6 +9,8 @@ use super::super::{
 ///
 /// This API is used to create a traffic mirroring instance.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating Traffic Mirroring
@@ -143,6 +145,28 @@ pub struct CreateTrafficMirrorRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// 流量镜像入站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "IngressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ingress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
+    /// 流量镜像出站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "EgressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub egress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
 }
 impl CreateTrafficMirrorRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -163,6 +187,8 @@ impl CreateTrafficMirrorRequest {
             subnet_id: ::core::option::Option::None,
             r#type: ::core::option::Option::None,
             tags: ::core::option::Option::None,
+            ingress_filter_rules: ::core::option::Option::None,
+            egress_filter_rules: ::core::option::Option::None,
         }
     }
 }
@@ -660,7 +686,7 @@ impl crate::ActionError for CreateTrafficMirrorError {
 impl crate::Action for CreateTrafficMirrorRequest {
     const NAME: &'static str = "CreateTrafficMirror";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateTrafficMirrorResponse;
     type Error = CreateTrafficMirrorError;

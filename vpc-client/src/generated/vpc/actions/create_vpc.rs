@@ -11,6 +11,8 @@ use super::super::{SERVICE, Tag, Vpc};
 /// - The number of VPC instances that can be created in a region is limited. For more information, see [VPC Use Limits](https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1). To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
 /// - You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a VPC
@@ -42,11 +44,52 @@ pub struct CreateVpcRequest {
     /// Example: `TestVPC`
     #[serde(rename = "VpcName")]
     pub vpc_name: ::std::string::String,
+    /// 协议栈类型
+    ///
+    /// 枚举值：
+    ///
+    /// - DualStack： IPv4和IPv6双栈
+    /// - IPv6Only： IPv6单栈
+    ///
+    /// Example: `DualStack`
+    #[serde(
+        rename = "StackType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stack_type: ::core::option::Option<::std::string::String>,
     /// VPC CIDR block, which must fall within the following three private network IP ranges: 10.0.0.0/12, 172.16.0.0/12, and 192.168.0.0/16.
     ///
     /// Example: `10.8.0.0/16`
-    #[serde(rename = "CidrBlock")]
-    pub cidr_block: ::std::string::String,
+    #[serde(
+        rename = "CidrBlock",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cidr_block: ::core::option::Option<::std::string::String>,
+    /// `VPC`的`IPv6` `CIDR`。
+    ///
+    /// Example: `fd76:3600:1000:700::/56`
+    #[serde(
+        rename = "Ipv6CidrBlock",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_cidr_block: ::core::option::Option<::std::string::String>,
+    /// IPv6网段类型
+    ///
+    /// 枚举值：
+    ///
+    /// - GUA： 全球单播地址
+    /// - ULA： 唯一本地地址
+    ///
+    /// Example: `GUA`
+    #[serde(
+        rename = "AddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub address_type: ::core::option::Option<::std::string::String>,
     /// Whether multicast is enabled. `true`: Enabled. `false`: Not enabled.
     ///
     /// Example: `true`
@@ -92,21 +135,31 @@ pub struct CreateVpcRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub enable_route_vpc_publish: ::core::option::Option<bool>,
+    /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EnableRouteVpcPublishIpv6",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub enable_route_vpc_publish_ipv6: ::core::option::Option<bool>,
 }
 impl CreateVpcRequest {
     /// A request with every required parameter; optional ones start unset.
-    pub fn new(
-        vpc_name: impl ::core::convert::Into<::std::string::String>,
-        cidr_block: impl ::core::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(vpc_name: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self {
             vpc_name: vpc_name.into(),
-            cidr_block: cidr_block.into(),
+            stack_type: ::core::option::Option::None,
+            cidr_block: ::core::option::Option::None,
+            ipv6_cidr_block: ::core::option::Option::None,
+            address_type: ::core::option::Option::None,
             enable_multicast: ::core::option::Option::None,
             dns_servers: ::core::option::Option::None,
             domain_name: ::core::option::Option::None,
             tags: ::core::option::Option::None,
             enable_route_vpc_publish: ::core::option::Option::None,
+            enable_route_vpc_publish_ipv6: ::core::option::Option::None,
         }
     }
 }
@@ -542,7 +595,7 @@ impl crate::ActionError for CreateVpcError {
 impl crate::Action for CreateVpcRequest {
     const NAME: &'static str = "CreateVpc";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateVpcResponse;
     type Error = CreateVpcError;

@@ -7,9 +7,22 @@ use super::super::{SERVICE, EndPoint, Tag};
 ///
 /// This API is used to create an endpoint.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creates an endpoint
+///
+/// ```json
+/// {
+///   "SubnetId": "subnet-4t7fr3fi",
+///   "EndPointName": "point_002",
+///   "VpcId": "vpc-coekkqtd",
+///   "EndPointServiceId": "vpcsvc-kngiybxl"
+/// }
+/// ```
+///
+/// # Example: 创建终端节点
 ///
 /// ```json
 /// {
@@ -431,7 +444,7 @@ impl crate::ActionError for CreateVpcEndPointError {
 impl crate::Action for CreateVpcEndPointRequest {
     const NAME: &'static str = "CreateVpcEndPoint";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateVpcEndPointResponse;
     type Error = CreateVpcEndPointError;

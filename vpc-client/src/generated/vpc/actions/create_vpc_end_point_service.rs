@@ -2,10 +2,12 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `CreateVpcEndPointService`: request, response, error enum and call method.
-use super::super::{SERVICE, EndPointService};
+use super::super::{SERVICE, EndPointService, Tag};
 /// Input of `CreateVpcEndPointService` (Creates an endpoint service).
 ///
 /// This API is used to create an endpoint service.
+///
+/// The service accepts at most 20 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -16,6 +18,19 @@ use super::super::{SERVICE, EndPointService};
 ///   "AutoAcceptFlag": true,
 ///   "EndPointServiceName": "Test",
 ///   "VpcId": "vpce-h0fk8lfc",
+///   "IsPassService": true,
+///   "ServiceInstanceId": "lb-nswq8wkq",
+///   "ServiceType": "CLB"
+/// }
+/// ```
+///
+/// # Example: 创建终端节点服务
+///
+/// ```json
+/// {
+///   "AutoAcceptFlag": true,
+///   "EndPointServiceName": "demo",
+///   "VpcId": "vpc-hj3he929",
 ///   "IsPassService": true,
 ///   "ServiceInstanceId": "lb-nswq8wkq",
 ///   "ServiceType": "CLB"
@@ -53,6 +68,8 @@ pub struct CreateVpcEndPointServiceRequest {
     pub service_instance_id: ::std::string::String,
     /// (Disused) Whether it’s a PaaS service
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `True`
     #[serde(
         rename = "IsPassService",
@@ -69,6 +86,24 @@ pub struct CreateVpcEndPointServiceRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub service_type: ::core::option::Option<::std::string::String>,
+    /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl CreateVpcEndPointServiceRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -85,6 +120,8 @@ impl CreateVpcEndPointServiceRequest {
             service_instance_id: service_instance_id.into(),
             is_pass_service: ::core::option::Option::None,
             service_type: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }
@@ -102,6 +139,8 @@ impl CreateVpcEndPointServiceRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpcEndPointServiceResponse {
     /// Endpoint service details
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无。`
     #[serde(
@@ -145,6 +184,8 @@ pub enum CreateVpcEndPointServiceError {
     ResourceUnavailable(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.EndPointServiceLoadBalancerInvalidType`: 终端节点服务负载均衡类型不为内网负载均衡。
+    UnsupportedOperationEndPointServiceLoadBalancerInvalidType(crate::ServiceError),
     /// `UnsupportedOperation.InstanceMismatch`: The specified instance resource does not match.
     UnsupportedOperationInstanceMismatch(crate::ServiceError),
     /// `UnsupportedOperation.NotMatchTargetService`: The target service specified does not match the one specified in the IP application.
@@ -236,6 +277,7 @@ impl CreateVpcEndPointServiceError {
         "ResourceNotFound",
         "ResourceUnavailable",
         "UnsupportedOperation",
+        "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType",
         "UnsupportedOperation.InstanceMismatch",
         "UnsupportedOperation.NotMatchTargetService",
         "UnsupportedOperation.ResourceIsInvalidState",
@@ -263,6 +305,9 @@ impl crate::ActionError for CreateVpcEndPointServiceError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceUnavailable" => Self::ResourceUnavailable(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType" => {
+                Self::UnsupportedOperationEndPointServiceLoadBalancerInvalidType(error)
+            }
             "UnsupportedOperation.InstanceMismatch" => {
                 Self::UnsupportedOperationInstanceMismatch(error)
             }
@@ -335,6 +380,7 @@ impl crate::ActionError for CreateVpcEndPointServiceError {
             | Self::ResourceNotFound(error)
             | Self::ResourceUnavailable(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationEndPointServiceLoadBalancerInvalidType(error)
             | Self::UnsupportedOperationInstanceMismatch(error)
             | Self::UnsupportedOperationNotMatchTargetService(error)
             | Self::UnsupportedOperationResourceIsInvalidState(error)
@@ -380,7 +426,7 @@ impl crate::ActionError for CreateVpcEndPointServiceError {
 impl crate::Action for CreateVpcEndPointServiceRequest {
     const NAME: &'static str = "CreateVpcEndPointService";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateVpcEndPointServiceResponse;
     type Error = CreateVpcEndPointServiceError;

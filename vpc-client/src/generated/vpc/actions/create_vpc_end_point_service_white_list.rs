@@ -18,6 +18,16 @@ use super::super::SERVICE;
 ///   "EndPointServiceId": "vpcsvc-kngiybxl"
 /// }
 /// ```
+///
+/// # Example: 创建终端服务白名单
+///
+/// ```json
+/// {
+///   "UserUin": "100016184089",
+///   "Description": "demo",
+///   "EndPointServiceId": "vpcsvc-kngiybxl"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

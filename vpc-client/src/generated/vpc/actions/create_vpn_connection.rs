@@ -3,14 +3,16 @@
 
 //! `CreateVpnConnection`: request, response, error enum and call method.
 use super::super::{
-    SERVICE, IKEOptionsSpecification, IPSECOptionsSpecification, SecurityPolicyDatabase,
-    Tag, VpnConnection,
+    SERVICE, BgpConfig, CreateVpnConnRoute, HealthCheckConfig, IKEOptionsSpecification,
+    IPSECOptionsSpecification, SecurityPolicyDatabase, Tag, VpnConnection,
 };
 /// Input of `CreateVpnConnection` (Creates a VPN tunnel).
 ///
 /// This API is used to create a VPN tunnel.
 ///
 /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -31,6 +33,48 @@ use super::super::{
 ///     "PfsDhGroup": "NULL",
 ///     "EncryptAlgorithm": "3DES-CBC",
 ///     "IntegrityAlgorith": "MD5"
+///   },
+///   "SecurityPolicyDatabases": [
+///     {
+///       "LocalCidrBlock": "10.8.4.0/24",
+///       "RemoteCidrBlock": [
+///         "58.211.1.0/24"
+///       ]
+///     }
+///   ],
+///   "VpnGatewayId": "vpngw-1w9tue3d",
+///   "CustomerGatewayId": "cgw-qa9sxpy7",
+///   "IKEOptionsSpecification": {
+///     "IKEVersion": "IKEV1",
+///     "RemoteIdentity": "ADDRESS",
+///     "PropoAuthenAlgorithm": "MD5",
+///     "RemoteAddress": "1.2.3.4",
+///     "LocalIdentity": "ADDRESS",
+///     "LocalAddress": "58.211.2.5",
+///     "ExchangeMode": "MAIN",
+///     "PropoEncryAlgorithm": "3DES-CBC",
+///     "DhGroupName": "GROUP1"
+///   }
+/// }
+/// ```
+///
+/// # Example: 创建VPN通道
+///
+/// ```json
+/// {
+///   "VpnConnectionName": "TEST_CONN",
+///   "PreShareKey": "6325ac",
+///   "VpcId": "vpc-gapcv96p",
+///   "Tags": [
+///     {
+///       "Value": "shanghai",
+///       "Key": "city"
+///     }
+///   ],
+///   "IPSECOptionsSpecification": {
+///     "PfsDhGroup": "NULL",
+///     "EncryptAlgorithm": "3DES-CBC",
+///     "IntegrityAlgorith": "SHA1"
 ///   },
 ///   "SecurityPolicyDatabases": [
 ///     {
@@ -206,6 +250,35 @@ pub struct CreateVpnConnectionRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub dpd_action: ::core::option::Option<::std::string::String>,
+    /// 创建通道路由信息。
+    ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "Route",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route: ::core::option::Option<CreateVpnConnRoute>,
+    /// BGP配置。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "BgpConfig",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_config: ::core::option::Option<BgpConfig>,
+    /// 健康检查NQA配置。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "HealthCheckConfig",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub health_check_config: ::core::option::Option<HealthCheckConfig>,
 }
 impl CreateVpnConnectionRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -233,6 +306,9 @@ impl CreateVpnConnectionRequest {
             dpd_enable: ::core::option::Option::None,
             dpd_timeout: ::core::option::Option::None,
             dpd_action: ::core::option::Option::None,
+            route: ::core::option::Option::None,
+            bgp_config: ::core::option::Option::None,
+            health_check_config: ::core::option::Option::None,
         }
     }
 }
@@ -323,6 +399,8 @@ pub enum CreateVpnConnectionError {
     InvalidParameterValueVpnConnCidrConflict(crate::ServiceError),
     /// `InvalidParameterValue.VpnConnHealthCheckIpConflict`: The destination IP of the probe cannot be within the IP range of the VPC.
     InvalidParameterValueVpnConnHealthCheckIpConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpnConnSpdCidrConflict`: SPD规则源目IP有重叠。
+    InvalidParameterValueVpnConnSpdCidrConflict(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `LimitExceeded.TagKeyExceeded`: Reached the upper limit of tag keys.
@@ -353,6 +431,12 @@ pub enum CreateVpnConnectionError {
     UnsupportedOperationTagNotPermit(crate::ServiceError),
     /// `UnsupportedOperation.TagSystemReservedTagKey`: The specified tag key is reserved for system usage.
     UnsupportedOperationTagSystemReservedTagKey(crate::ServiceError),
+    /// `UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck`: VPN SPD通道不支持配置健康检查
+    UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(crate::ServiceError),
+    /// `UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet`: 私网VPN通道目的网段与私网VPN网关的私网网段冲突，请修改后重试。
+    UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet(crate::ServiceError),
+    /// `UnsupportedOperation.VpnConnRouteTypeMixed`: VPN网关下的通道不支持动态路由与非动态路由混用，请检查后重试。
+    UnsupportedOperationVpnConnRouteTypeMixed(crate::ServiceError),
     /// `UnsupportedOperation.VpnUnsupportedBgp`: VPN does not support BGP.
     UnsupportedOperationVpnUnsupportedBgp(crate::ServiceError),
     /// `UnsupportedOperation.VpnUnsupportedBgpAsnEqual`: The BGP ASN of the peer gateway is the same as that of an existing tunnel peer or cloud-based VPN.
@@ -456,6 +540,7 @@ impl CreateVpnConnectionError {
         "InvalidParameterValue.VpnConnBgpTunnelCidrNotSupported",
         "InvalidParameterValue.VpnConnCidrConflict",
         "InvalidParameterValue.VpnConnHealthCheckIpConflict",
+        "InvalidParameterValue.VpnConnSpdCidrConflict",
         "LimitExceeded",
         "LimitExceeded.TagKeyExceeded",
         "LimitExceeded.TagKeyPerResourceExceeded",
@@ -471,6 +556,9 @@ impl CreateVpnConnectionError {
         "UnsupportedOperation.TagFree",
         "UnsupportedOperation.TagNotPermit",
         "UnsupportedOperation.TagSystemReservedTagKey",
+        "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck",
+        "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet",
+        "UnsupportedOperation.VpnConnRouteTypeMixed",
         "UnsupportedOperation.VpnUnsupportedBgp",
         "UnsupportedOperation.VpnUnsupportedBgpAsnEqual",
         "UnsupportedOperation.VpnUnsupportedNotExistBgpAsn",
@@ -548,6 +636,9 @@ impl crate::ActionError for CreateVpnConnectionError {
             "InvalidParameterValue.VpnConnHealthCheckIpConflict" => {
                 Self::InvalidParameterValueVpnConnHealthCheckIpConflict(error)
             }
+            "InvalidParameterValue.VpnConnSpdCidrConflict" => {
+                Self::InvalidParameterValueVpnConnSpdCidrConflict(error)
+            }
             "LimitExceeded" => Self::LimitExceeded(error),
             "LimitExceeded.TagKeyExceeded" => Self::LimitExceededTagKeyExceeded(error),
             "LimitExceeded.TagKeyPerResourceExceeded" => {
@@ -576,6 +667,15 @@ impl crate::ActionError for CreateVpnConnectionError {
             }
             "UnsupportedOperation.TagSystemReservedTagKey" => {
                 Self::UnsupportedOperationTagSystemReservedTagKey(error)
+            }
+            "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck" => {
+                Self::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(error)
+            }
+            "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet" => {
+                Self::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet(error)
+            }
+            "UnsupportedOperation.VpnConnRouteTypeMixed" => {
+                Self::UnsupportedOperationVpnConnRouteTypeMixed(error)
             }
             "UnsupportedOperation.VpnUnsupportedBgp" => {
                 Self::UnsupportedOperationVpnUnsupportedBgp(error)
@@ -658,6 +758,7 @@ impl crate::ActionError for CreateVpnConnectionError {
             | Self::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported(error)
             | Self::InvalidParameterValueVpnConnCidrConflict(error)
             | Self::InvalidParameterValueVpnConnHealthCheckIpConflict(error)
+            | Self::InvalidParameterValueVpnConnSpdCidrConflict(error)
             | Self::LimitExceeded(error)
             | Self::LimitExceededTagKeyExceeded(error)
             | Self::LimitExceededTagKeyPerResourceExceeded(error)
@@ -673,6 +774,9 @@ impl crate::ActionError for CreateVpnConnectionError {
             | Self::UnsupportedOperationTagFree(error)
             | Self::UnsupportedOperationTagNotPermit(error)
             | Self::UnsupportedOperationTagSystemReservedTagKey(error)
+            | Self::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(error)
+            | Self::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet(error)
+            | Self::UnsupportedOperationVpnConnRouteTypeMixed(error)
             | Self::UnsupportedOperationVpnUnsupportedBgp(error)
             | Self::UnsupportedOperationVpnUnsupportedBgpAsnEqual(error)
             | Self::UnsupportedOperationVpnUnsupportedNotExistBgpAsn(error)
@@ -717,7 +821,7 @@ impl crate::ActionError for CreateVpnConnectionError {
 impl crate::Action for CreateVpnConnectionRequest {
     const NAME: &'static str = "CreateVpnConnection";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateVpnConnectionResponse;
     type Error = CreateVpnConnectionError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, InstanceChargePrepaid, Tag, VpnGateway};
 ///
 /// This API (CreateVpnGateway) is used to create a VPN gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Creating a VPN gateway
@@ -15,6 +17,17 @@ use super::super::{SERVICE, InstanceChargePrepaid, Tag, VpnGateway};
 /// {
 ///   "VpcId": "\"vpc-xxxx\"",
 ///   "VpnGatewayName": "\"test\"",
+///   "InstanceChargeType": "\"POSTPAID_BY_HOUR\"",
+///   "InternetMaxBandwidthOut": 5
+/// }
+/// ```
+///
+/// # Example: 创建VPNGW
+///
+/// ```json
+/// {
+///   "VpnGatewayName": "\"test\"",
+///   "VpcId": "\"vpc-xxxx\"",
 ///   "InstanceChargeType": "\"POSTPAID_BY_HOUR\"",
 ///   "InternetMaxBandwidthOut": 5
 /// }
@@ -64,6 +77,8 @@ pub struct CreateVpnGatewayRequest {
     pub instance_charge_prepaid: ::core::option::Option<InstanceChargePrepaid>,
     /// The availability zone, such as `ap-guangzhou-2`.
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `ap-guangzhou`
     #[serde(
         rename = "Zone",
@@ -107,7 +122,7 @@ pub struct CreateVpnGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub max_connection: ::core::option::Option<u64>,
-    /// `BgpAsn`.
+    /// BGP ASN。
     ///
     /// Example: `2`
     #[serde(
@@ -116,6 +131,60 @@ pub struct CreateVpnGatewayRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub bgp_asn: ::core::option::Option<u64>,
+    /// 是否是私网类型
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "IsPrivate",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub is_private: ::core::option::Option<bool>,
+    /// 私网唯一ID
+    ///
+    /// Example: `subnet-re2m1xhu`
+    #[serde(
+        rename = "SubnetId",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub subnet_id: ::core::option::Option<::std::string::String>,
+    /// BGP 开关，开启时需指定BgpAsn。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "BgpEnable",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_enable: ::core::option::Option<bool>,
+    /// 内外层IP协议
+    ///
+    /// 枚举值：
+    ///
+    /// - 4in4： IPv4 over IPv4
+    /// - 6in4： IPv6 over IPv4
+    /// - 6in6： IPv6 over IPv6
+    /// - 4in6： IPv4 over IPv6
+    ///
+    /// 默认值：4in4
+    ///
+    /// Example: `4in4`
+    #[serde(
+        rename = "IpStack",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_stack: ::core::option::Option<::std::string::String>,
+    /// CCN类型私网VPN接入网段
+    ///
+    /// Example: `10.0.0.0/12`
+    #[serde(
+        rename = "AccessSubnet",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub access_subnet: ::core::option::Option<::std::string::String>,
 }
 impl CreateVpnGatewayRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -136,6 +205,11 @@ impl CreateVpnGatewayRequest {
             cdc_id: ::core::option::Option::None,
             max_connection: ::core::option::Option::None,
             bgp_asn: ::core::option::Option::None,
+            is_private: ::core::option::Option::None,
+            subnet_id: ::core::option::Option::None,
+            bgp_enable: ::core::option::Option::None,
+            ip_stack: ::core::option::Option::None,
+            access_subnet: ::core::option::Option::None,
         }
     }
 }
@@ -180,13 +254,13 @@ pub struct CreateVpnGatewayResponse {
 )]
 #[non_exhaustive]
 pub enum CreateVpnGatewayError {
-    /// `FailedOperation.CreateVpnGatewayFailed`: No description published.
+    /// `FailedOperation.CreateVpnGatewayFailed`: 创建VPN网关失败,请重试你的请求，如果问题仍然存在，请联系腾讯云客服。
     FailedOperationCreateVpnGatewayFailed(crate::ServiceError),
     /// `InvalidParameterValue`: The parameter value is invalid.
     InvalidParameterValue(crate::ServiceError),
-    /// `InvalidParameterValue.AccessSubnetMask`: No description published.
+    /// `InvalidParameterValue.AccessSubnetMask`: 接入网段掩码必须在12-28之间。
     InvalidParameterValueAccessSubnetMask(crate::ServiceError),
-    /// `InvalidParameterValue.AccessSubnetPrefix`: No description published.
+    /// `InvalidParameterValue.AccessSubnetPrefix`: 接入网段前缀必须是10，172，192开头。
     InvalidParameterValueAccessSubnetPrefix(crate::ServiceError),
     /// `InvalidParameterValue.Duplicate`: The input parameter already exists.
     InvalidParameterValueDuplicate(crate::ServiceError),
@@ -246,15 +320,17 @@ pub enum CreateVpnGatewayError {
     UnauthorizedOperationNoRealNameAuthentication(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.BillingFailed`: 抱歉，您的操作暂时无法完成，请稍后重试或联系客服。
+    UnsupportedOperationBillingFailed(crate::ServiceError),
     /// `UnsupportedOperation.InsufficientFunds`: Insufficient account balance.
     UnsupportedOperationInsufficientFunds(crate::ServiceError),
-    /// `UnsupportedOperation.NotSupportCreateIpv6VpnGateway`: No description published.
+    /// `UnsupportedOperation.NotSupportCreateIpv6VpnGateway`: 当前操作不支持创建Ipv6类型VPN网关。
     UnsupportedOperationNotSupportCreateIpv6VpnGateway(crate::ServiceError),
-    /// `UnsupportedOperation.PrivateBgpVpnGateway`: No description published.
+    /// `UnsupportedOperation.PrivateBgpVpnGateway`: 不支持创建私网BGP类型VPN网关。
     UnsupportedOperationPrivateBgpVpnGateway(crate::ServiceError),
-    /// `UnsupportedOperation.PrivateSslVpnGateway`: No description published.
+    /// `UnsupportedOperation.PrivateSslVpnGateway`: 不支持创建私网Ssl类型VPN网关。
     UnsupportedOperationPrivateSslVpnGateway(crate::ServiceError),
-    /// `UnsupportedOperation.PrivateVpnGateway`: No description published.
+    /// `UnsupportedOperation.PrivateVpnGateway`: 不支持创建私网类型VPN网关。
     UnsupportedOperationPrivateVpnGateway(crate::ServiceError),
     /// `UnsupportedOperation.TagAllocate`: Tags are being assigned.
     UnsupportedOperationTagAllocate(crate::ServiceError),
@@ -264,11 +340,11 @@ pub enum CreateVpnGatewayError {
     UnsupportedOperationTagNotPermit(crate::ServiceError),
     /// `UnsupportedOperation.TagSystemReservedTagKey`: The specified tag key is reserved for system usage.
     UnsupportedOperationTagSystemReservedTagKey(crate::ServiceError),
-    /// `UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet`: No description published.
+    /// `UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet`: 当前创建VPN网关所使用的VPC没有分配IPV6子网。
     UnsupportedOperationVpnGatewayVpcNoIpv6Subnet(crate::ServiceError),
     /// `UnsupportedOperation.VpnGwVpcIdMustHave`: A VPC-type VPN gateway must specify VpcId.
     UnsupportedOperationVpnGwVpcIdMustHave(crate::ServiceError),
-    /// `UnsupportedOperation.VpnGwVpcIdNotHave`: No description published.
+    /// `UnsupportedOperation.VpnGwVpcIdNotHave`: CCN类型VPN网关 不用携带VpcId
     UnsupportedOperationVpnGwVpcIdNotHave(crate::ServiceError),
     /// `UnsupportedOperation.VpnUnsupportedBgp`: VPN does not support BGP.
     UnsupportedOperationVpnUnsupportedBgp(crate::ServiceError),
@@ -379,6 +455,7 @@ impl CreateVpnGatewayError {
         "ResourceNotFound",
         "UnauthorizedOperation.NoRealNameAuthentication",
         "UnsupportedOperation",
+        "UnsupportedOperation.BillingFailed",
         "UnsupportedOperation.InsufficientFunds",
         "UnsupportedOperation.NotSupportCreateIpv6VpnGateway",
         "UnsupportedOperation.PrivateBgpVpnGateway",
@@ -480,6 +557,9 @@ impl crate::ActionError for CreateVpnGatewayError {
                 Self::UnauthorizedOperationNoRealNameAuthentication(error)
             }
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.BillingFailed" => {
+                Self::UnsupportedOperationBillingFailed(error)
+            }
             "UnsupportedOperation.InsufficientFunds" => {
                 Self::UnsupportedOperationInsufficientFunds(error)
             }
@@ -599,6 +679,7 @@ impl crate::ActionError for CreateVpnGatewayError {
             | Self::ResourceNotFound(error)
             | Self::UnauthorizedOperationNoRealNameAuthentication(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationBillingFailed(error)
             | Self::UnsupportedOperationInsufficientFunds(error)
             | Self::UnsupportedOperationNotSupportCreateIpv6VpnGateway(error)
             | Self::UnsupportedOperationPrivateBgpVpnGateway(error)
@@ -653,7 +734,7 @@ impl crate::ActionError for CreateVpnGatewayError {
 impl crate::Action for CreateVpnGatewayRequest {
     const NAME: &'static str = "CreateVpnGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = CreateVpnGatewayResponse;
     type Error = CreateVpnGatewayError;

@@ -42,6 +42,23 @@ use super::super::{SERVICE, VpnGatewayRoute};
 ///   "VpnGatewayId": "vpngw-7lhl5331"
 /// }
 /// ```
+///
+/// # Example: 创建VPN网关目的路由
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpn-ngenl4az",
+///   "Routes": [
+///     {
+///       "DestinationCidrBlock": "192.241.0.0/24",
+///       "Status": "ENABLE",
+///       "InstanceType": "VPNCONN",
+///       "InstanceId": "vpnx-ng2asdew",
+///       "Priority": 100
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -90,6 +107,8 @@ impl CreateVpnGatewayRoutesRequest {
 pub struct CreateVpnGatewayRoutesResponse {
     /// Destination routes of a VPN gateway
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Routes",
@@ -122,8 +141,12 @@ pub enum CreateVpnGatewayRoutesError {
     InvalidParameterValueLimitExceeded(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.VpnGatewayRouteDuplicate`: VPN网关路由参数重复。
+    InvalidParameterValueVpnGatewayRouteDuplicate(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
+    /// `LimitExceeded.VpnGatewayRoutesLimitExceeded`: VPN网关:`%(value)s`创建的路由条目数超过上限：`%(limit)s`。
+    LimitExceededVpnGatewayRoutesLimitExceeded(crate::ServiceError),
     /// `MissingParameter`: Missing parameter.
     MissingParameter(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -132,6 +155,8 @@ pub enum CreateVpnGatewayRoutesError {
     UnknownParameter(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn`: 3.1以下版本VPN网关不支持配置ecmp路由
+    UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -204,11 +229,14 @@ impl CreateVpnGatewayRoutesError {
         "InvalidParameter",
         "InvalidParameterValue.LimitExceeded",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.VpnGatewayRouteDuplicate",
         "LimitExceeded",
+        "LimitExceeded.VpnGatewayRoutesLimitExceeded",
         "MissingParameter",
         "ResourceNotFound",
         "UnknownParameter",
         "UnsupportedOperation",
+        "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn",
     ];
 }
 impl ::core::fmt::Display for CreateVpnGatewayRoutesError {
@@ -228,11 +256,20 @@ impl crate::ActionError for CreateVpnGatewayRoutesError {
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
             }
+            "InvalidParameterValue.VpnGatewayRouteDuplicate" => {
+                Self::InvalidParameterValueVpnGatewayRouteDuplicate(error)
+            }
             "LimitExceeded" => Self::LimitExceeded(error),
+            "LimitExceeded.VpnGatewayRoutesLimitExceeded" => {
+                Self::LimitExceededVpnGatewayRoutesLimitExceeded(error)
+            }
             "MissingParameter" => Self::MissingParameter(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "UnknownParameter" => Self::UnknownParameter(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn" => {
+                Self::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -283,11 +320,14 @@ impl crate::ActionError for CreateVpnGatewayRoutesError {
             | Self::InvalidParameter(error)
             | Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueVpnGatewayRouteDuplicate(error)
             | Self::LimitExceeded(error)
+            | Self::LimitExceededVpnGatewayRoutesLimitExceeded(error)
             | Self::MissingParameter(error)
             | Self::ResourceNotFound(error)
             | Self::UnknownParameter(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

@@ -10,6 +10,8 @@ use super::super::SERVICE;
 /// - After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
 /// - CCN deletion is an irreversible operation. Please proceed with caution.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a CCN instance
@@ -88,6 +90,14 @@ pub enum DeleteCcnError {
     UnsupportedOperationBandwidthNotExpired(crate::ServiceError),
     /// `UnsupportedOperation.CcnHasFlowLog`: This CCN instance cannot be deleted as it has flow logs.
     UnsupportedOperationCcnHasFlowLog(crate::ServiceError),
+    /// `UnsupportedOperation.DeleteCcnExistCcnExpressConnect`: 当前云联网存在二层加速通道不支持删除。
+    UnsupportedOperationDeleteCcnExistCcnExpressConnect(crate::ServiceError),
+    /// `UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn`: 存在云联网自定义路由表不允许删除该云联网
+    UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn(
+        crate::ServiceError,
+    ),
+    /// `UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn`: 存在云联网关联实例不允许删除云联网
+    UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn(crate::ServiceError),
     /// `UnsupportedOperation.RouteTableCanNotDelete`: The current route table deletion failed. Please check if there are any associated policies.
     UnsupportedOperationRouteTableCanNotDelete(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -173,6 +183,9 @@ impl DeleteCcnError {
         "UnsupportedOperation.AppIdMismatch",
         "UnsupportedOperation.BandwidthNotExpired",
         "UnsupportedOperation.CcnHasFlowLog",
+        "UnsupportedOperation.DeleteCcnExistCcnExpressConnect",
+        "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn",
+        "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn",
         "UnsupportedOperation.RouteTableCanNotDelete",
     ];
 }
@@ -203,6 +216,17 @@ impl crate::ActionError for DeleteCcnError {
             }
             "UnsupportedOperation.CcnHasFlowLog" => {
                 Self::UnsupportedOperationCcnHasFlowLog(error)
+            }
+            "UnsupportedOperation.DeleteCcnExistCcnExpressConnect" => {
+                Self::UnsupportedOperationDeleteCcnExistCcnExpressConnect(error)
+            }
+            "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn" => {
+                Self::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn(
+                    error,
+                )
+            }
+            "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn" => {
+                Self::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn(error)
             }
             "UnsupportedOperation.RouteTableCanNotDelete" => {
                 Self::UnsupportedOperationRouteTableCanNotDelete(error)
@@ -265,6 +289,11 @@ impl crate::ActionError for DeleteCcnError {
             | Self::UnsupportedOperationAppIdMismatch(error)
             | Self::UnsupportedOperationBandwidthNotExpired(error)
             | Self::UnsupportedOperationCcnHasFlowLog(error)
+            | Self::UnsupportedOperationDeleteCcnExistCcnExpressConnect(error)
+            | Self::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn(
+                error,
+            )
+            | Self::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn(error)
             | Self::UnsupportedOperationRouteTableCanNotDelete(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -307,7 +336,7 @@ impl crate::ActionError for DeleteCcnError {
 impl crate::Action for DeleteCcnRequest {
     const NAME: &'static str = "DeleteCcn";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteCcnResponse;
     type Error = DeleteCcnError;

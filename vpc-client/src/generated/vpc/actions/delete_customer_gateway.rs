@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (DeleteCustomerGateway) is used to delete customer gateways.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a customer gateway
@@ -278,7 +280,7 @@ impl crate::ActionError for DeleteCustomerGatewayError {
 impl crate::Action for DeleteCustomerGatewayRequest {
     const NAME: &'static str = "DeleteCustomerGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteCustomerGatewayResponse;
     type Error = DeleteCustomerGatewayError;

@@ -12,6 +12,8 @@ use super::super::SERVICE;
 ///
 /// This API is completed asynchronously. If you need to query the async job execution results, please use the `RequestId` returned by this API to poll the `QueryTask` API.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a direct connect gateway
@@ -88,6 +90,8 @@ pub enum DeleteDirectConnectGatewayError {
     UnsupportedOperationAppIdMismatch(crate::ServiceError),
     /// `UnsupportedOperation.DCGatewayNatRuleExists`: Unable to delete: There’re NAT rules associated with this direct connect gateway. Please delete all NAT rules first.
     UnsupportedOperationDCGatewayNatRuleExists(crate::ServiceError),
+    /// `UnsupportedOperation.DcgHasFlowLog`: 当前专线网关有流日志，不支持删除。
+    UnsupportedOperationDcgHasFlowLog(crate::ServiceError),
     /// `UnsupportedOperation.RouteTableHasSubnetRule`: The routing table is bound to a subnet.
     UnsupportedOperationRouteTableHasSubnetRule(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -171,6 +175,7 @@ impl DeleteDirectConnectGatewayError {
         "UnsupportedOperation",
         "UnsupportedOperation.AppIdMismatch",
         "UnsupportedOperation.DCGatewayNatRuleExists",
+        "UnsupportedOperation.DcgHasFlowLog",
         "UnsupportedOperation.RouteTableHasSubnetRule",
     ];
 }
@@ -195,6 +200,9 @@ impl crate::ActionError for DeleteDirectConnectGatewayError {
             }
             "UnsupportedOperation.DCGatewayNatRuleExists" => {
                 Self::UnsupportedOperationDCGatewayNatRuleExists(error)
+            }
+            "UnsupportedOperation.DcgHasFlowLog" => {
+                Self::UnsupportedOperationDcgHasFlowLog(error)
             }
             "UnsupportedOperation.RouteTableHasSubnetRule" => {
                 Self::UnsupportedOperationRouteTableHasSubnetRule(error)
@@ -255,6 +263,7 @@ impl crate::ActionError for DeleteDirectConnectGatewayError {
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationAppIdMismatch(error)
             | Self::UnsupportedOperationDCGatewayNatRuleExists(error)
+            | Self::UnsupportedOperationDcgHasFlowLog(error)
             | Self::UnsupportedOperationRouteTableHasSubnetRule(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -297,7 +306,7 @@ impl crate::ActionError for DeleteDirectConnectGatewayError {
 impl crate::Action for DeleteDirectConnectGatewayRequest {
     const NAME: &'static str = "DeleteDirectConnectGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteDirectConnectGatewayResponse;
     type Error = DeleteDirectConnectGatewayError;

@@ -40,6 +40,15 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
     /// Example: `["ccnr-bvipc87w\r\n"]`
     #[serde(rename = "RouteIds")]
     pub route_ids: ::std::vec::Vec<::std::string::String>,
+    /// 地址类型，支持：IPv4、IPv6。默认IPv4。
+    ///
+    /// Example: `IPv4`
+    #[serde(
+        rename = "AddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub address_type: ::core::option::Option<::std::string::String>,
 }
 impl DeleteDirectConnectGatewayCcnRoutesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -50,6 +59,7 @@ impl DeleteDirectConnectGatewayCcnRoutesRequest {
         Self {
             direct_connect_gateway_id: direct_connect_gateway_id.into(),
             route_ids,
+            address_type: ::core::option::Option::None,
         }
     }
 }

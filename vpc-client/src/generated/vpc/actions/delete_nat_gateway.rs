@@ -88,10 +88,24 @@ pub enum DeleteNatGatewayError {
     InvalidParameterValueMalformed(crate::ServiceError),
     /// `ResourceInUse`: The resource is occupied.
     ResourceInUse(crate::ServiceError),
+    /// `ResourceInUse.NatUsedByCFW`: 当前NAT实例已关联云防火墙，不可删除。
+    ResourceInUseNatUsedByCFW(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.DeletionProtectionEnabled`: NAT网关已开启删除保护，不允许删除
+    UnsupportedOperationDeletionProtectionEnabled(crate::ServiceError),
     /// `UnsupportedOperation.MutexOperationTaskRunning`: The resource mutual exclusion operation is being executed.
     UnsupportedOperationMutexOperationTaskRunning(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayHaveHighTraffic`: NAT网关最近流量“出/入带宽”峰值取大超过检测带宽阈值。
+    UnsupportedOperationNatGatewayHaveHighTraffic(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayHaveRoute`: NAT网关存在路由。
+    UnsupportedOperationNatGatewayHaveRoute(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic`: NAT网关存在路由和最近流量“出/入带宽”峰值取大超过检测带宽阈值。
+    UnsupportedOperationNatGatewayHaveRouteAndHighTraffic(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayHaveTrafficMirror`: NAT实例正在使用流量镜像
+    UnsupportedOperationNatGatewayHaveTrafficMirror(crate::ServiceError),
+    /// `UnsupportedOperation.TrafficValidationFailed`: 资源业务带宽超过防误操作检测阈值。
+    UnsupportedOperationTrafficValidationFailed(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -172,8 +186,15 @@ impl DeleteNatGatewayError {
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidParameterValue.Malformed",
         "ResourceInUse",
+        "ResourceInUse.NatUsedByCFW",
         "ResourceNotFound",
+        "UnsupportedOperation.DeletionProtectionEnabled",
         "UnsupportedOperation.MutexOperationTaskRunning",
+        "UnsupportedOperation.NatGatewayHaveHighTraffic",
+        "UnsupportedOperation.NatGatewayHaveRoute",
+        "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic",
+        "UnsupportedOperation.NatGatewayHaveTrafficMirror",
+        "UnsupportedOperation.TrafficValidationFailed",
     ];
 }
 impl ::core::fmt::Display for DeleteNatGatewayError {
@@ -189,9 +210,28 @@ impl crate::ActionError for DeleteNatGatewayError {
                 Self::InvalidParameterValueMalformed(error)
             }
             "ResourceInUse" => Self::ResourceInUse(error),
+            "ResourceInUse.NatUsedByCFW" => Self::ResourceInUseNatUsedByCFW(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.DeletionProtectionEnabled" => {
+                Self::UnsupportedOperationDeletionProtectionEnabled(error)
+            }
             "UnsupportedOperation.MutexOperationTaskRunning" => {
                 Self::UnsupportedOperationMutexOperationTaskRunning(error)
+            }
+            "UnsupportedOperation.NatGatewayHaveHighTraffic" => {
+                Self::UnsupportedOperationNatGatewayHaveHighTraffic(error)
+            }
+            "UnsupportedOperation.NatGatewayHaveRoute" => {
+                Self::UnsupportedOperationNatGatewayHaveRoute(error)
+            }
+            "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic" => {
+                Self::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic(error)
+            }
+            "UnsupportedOperation.NatGatewayHaveTrafficMirror" => {
+                Self::UnsupportedOperationNatGatewayHaveTrafficMirror(error)
+            }
+            "UnsupportedOperation.TrafficValidationFailed" => {
+                Self::UnsupportedOperationTrafficValidationFailed(error)
             }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -246,8 +286,15 @@ impl crate::ActionError for DeleteNatGatewayError {
         match self {
             Self::InvalidParameterValueMalformed(error)
             | Self::ResourceInUse(error)
+            | Self::ResourceInUseNatUsedByCFW(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationDeletionProtectionEnabled(error)
             | Self::UnsupportedOperationMutexOperationTaskRunning(error)
+            | Self::UnsupportedOperationNatGatewayHaveHighTraffic(error)
+            | Self::UnsupportedOperationNatGatewayHaveRoute(error)
+            | Self::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic(error)
+            | Self::UnsupportedOperationNatGatewayHaveTrafficMirror(error)
+            | Self::UnsupportedOperationTrafficValidationFailed(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

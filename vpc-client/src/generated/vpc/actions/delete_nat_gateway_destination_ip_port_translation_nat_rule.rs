@@ -7,6 +7,8 @@ use super::super::{SERVICE, DestinationIpPortTranslationNatRule};
 ///
 /// This API is used to delete the port forwarding rule of a NAT gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting the port forwarding rules of a NAT gateway
@@ -17,6 +19,24 @@ use super::super::{SERVICE, DestinationIpPortTranslationNatRule};
 ///   "DestinationIpPortTranslationNatRules": [
 ///     {
 ///       "Description": "xx",
+///       "PublicIpAddress": "139.199.232.238",
+///       "PrivatePort": 9999,
+///       "IpProtocol": "TCP",
+///       "PublicPort": 999,
+///       "PrivateIpAddress": "10.0.9.2"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 删除NAT的端口转发规则
+///
+/// ```json
+/// {
+///   "NatGatewayId": "nat-3isn9hr0",
+///   "DestinationIpPortTranslationNatRules": [
+///     {
+///       "Description": "my service",
 ///       "PublicIpAddress": "139.199.232.238",
 ///       "PrivatePort": 9999,
 ///       "IpProtocol": "TCP",
@@ -291,7 +311,7 @@ impl crate::ActionError for DeleteNatGatewayDestinationIpPortTranslationNatRuleE
 impl crate::Action for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const NAME: &'static str = "DeleteNatGatewayDestinationIpPortTranslationNatRule";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse;
     type Error = DeleteNatGatewayDestinationIpPortTranslationNatRuleError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to delete a SNAT forwarding rule of a NAT gateway.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting the SNAT forwarding rules of a NAT gateway
@@ -290,7 +292,7 @@ impl crate::ActionError for DeleteNatGatewaySourceIpTranslationNatRuleError {
 impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     const NAME: &'static str = "DeleteNatGatewaySourceIpTranslationNatRule";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteNatGatewaySourceIpTranslationNatRuleResponse;
     type Error = DeleteNatGatewaySourceIpTranslationNatRuleError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to delete a route table.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a route table
@@ -298,7 +300,7 @@ impl crate::ActionError for DeleteRouteTableError {
 impl crate::Action for DeleteRouteTableRequest {
     const NAME: &'static str = "DeleteRouteTable";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteRouteTableResponse;
     type Error = DeleteRouteTableError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Route};
 ///
 /// This API (DeleteRoutes) is used to delete routing policies in batches from a route table.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting routes from a route table
@@ -334,7 +336,7 @@ impl crate::ActionError for DeleteRoutesError {
 impl crate::Action for DeleteRoutesRequest {
     const NAME: &'static str = "DeleteRoutes";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteRoutesResponse;
     type Error = DeleteRoutesError;

@@ -11,9 +11,19 @@ use super::super::SERVICE;
 /// - A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
 /// - A security group cannot be recovered after deletion, please proceed with caution.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a security group
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-kxxx1gb1"
+/// }
+/// ```
+///
+/// # Example: 删除安全组
 ///
 /// ```json
 /// {
@@ -335,7 +345,7 @@ impl crate::ActionError for DeleteSecurityGroupError {
 impl crate::Action for DeleteSecurityGroupRequest {
     const NAME: &'static str = "DeleteSecurityGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteSecurityGroupResponse;
     type Error = DeleteSecurityGroupError;

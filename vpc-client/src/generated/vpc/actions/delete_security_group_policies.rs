@@ -9,6 +9,8 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///
 /// - SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting inbound policies of security groups based on the index
@@ -43,6 +45,122 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///       },
 ///       {
 ///         "PolicyIndex": 1
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: Deleting inbound policies of security groups based on the rule
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-ohuuioma",
+///   "SecurityGroupPolicySet": {
+///     "Version": "37",
+///     "Ingress": [
+///       {
+///         "ServiceTemplate": {
+///           "ServiceGroupId": "ppmg-ei8hfd9a"
+///         },
+///         "CidrBlock": "10.9.89.9/25",
+///         "Action": "accept"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: Deleting outbound policies of security groups based on the rule
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-ohuuioma",
+///   "SecurityGroupPolicySet": {
+///     "Version": "38",
+///     "Egress": [
+///       {
+///         "ServiceTemplate": {
+///           "ServiceGroupId": "ppmg-ei8hfd9a"
+///         },
+///         "CidrBlock": "10.9.89.9/25",
+///         "Action": "accept"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 使用索引匹配删除安全组入站规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-xxxxxxxx",
+///   "SecurityGroupPolicySet": {
+///     "Ingress": [
+///       {
+///         "PolicyIndex": 1
+///       },
+///       {
+///         "PolicyIndex": 0
+///       }
+///     ],
+///     "Version": "39"
+///   }
+/// }
+/// ```
+///
+/// # Example: 使用索引匹配删除安全组出站规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-xxxxxxxx",
+///   "SecurityGroupPolicySet": {
+///     "Version": "40",
+///     "Egress": [
+///       {
+///         "PolicyIndex": 1
+///       },
+///       {
+///         "PolicyIndex": 0
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 使用规则匹配删除安全组入站规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-xxxxxxxx",
+///   "SecurityGroupPolicySet": {
+///     "Ingress": [
+///       {
+///         "Action": "Accept",
+///         "Protocol": "icmp",
+///         "CidrBlock": "1.1.1.1/32",
+///         "Port": "all"
+///       }
+///     ],
+///     "Version": "37"
+///   }
+/// }
+/// ```
+///
+/// # Example: 使用规则匹配删除安全组出站规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-xxxxxxxx",
+///   "SecurityGroupPolicySet": {
+///     "Version": "38",
+///     "Egress": [
+///       {
+///         "Action": "Accept",
+///         "Protocol": "icmp",
+///         "CidrBlock": "1.1.1.1/32",
+///         "Port": "all"
 ///       }
 ///     ]
 ///   }
@@ -132,6 +250,8 @@ pub enum DeleteSecurityGroupPoliciesError {
     InvalidParameterValueRange(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.BpaasResources`: 资源在BPAAS审批中。
+    UnsupportedOperationBpaasResources(crate::ServiceError),
     /// `UnsupportedOperation.LockedResources`: The resource is locked.
     UnsupportedOperationLockedResources(crate::ServiceError),
     /// `UnsupportedOperation.VersionMismatch`: The specified version number of the security group policy is inconsistent with the latest version.
@@ -225,6 +345,7 @@ impl DeleteSecurityGroupPoliciesError {
         "InvalidParameterValue.MemberApprovalApplicationStarted",
         "InvalidParameterValue.Range",
         "ResourceNotFound",
+        "UnsupportedOperation.BpaasResources",
         "UnsupportedOperation.LockedResources",
         "UnsupportedOperation.VersionMismatch",
     ];
@@ -259,6 +380,9 @@ impl crate::ActionError for DeleteSecurityGroupPoliciesError {
             }
             "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.BpaasResources" => {
+                Self::UnsupportedOperationBpaasResources(error)
+            }
             "UnsupportedOperation.LockedResources" => {
                 Self::UnsupportedOperationLockedResources(error)
             }
@@ -327,6 +451,7 @@ impl crate::ActionError for DeleteSecurityGroupPoliciesError {
             | Self::InvalidParameterValueMemberApprovalApplicationStarted(error)
             | Self::InvalidParameterValueRange(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationBpaasResources(error)
             | Self::UnsupportedOperationLockedResources(error)
             | Self::UnsupportedOperationVersionMismatch(error)
             | Self::ActionOffline(error)
@@ -372,7 +497,7 @@ impl crate::ActionError for DeleteSecurityGroupPoliciesError {
 impl crate::Action for DeleteSecurityGroupPoliciesRequest {
     const NAME: &'static str = "DeleteSecurityGroupPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteSecurityGroupPoliciesResponse;
     type Error = DeleteSecurityGroupPoliciesError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (DeleteServiceTemplateGroup) is used to delete a protocol port template group.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a protocol port template group
@@ -277,7 +279,7 @@ impl crate::ActionError for DeleteServiceTemplateGroupError {
 impl crate::Action for DeleteServiceTemplateGroupRequest {
     const NAME: &'static str = "DeleteServiceTemplateGroup";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteServiceTemplateGroupResponse;
     type Error = DeleteServiceTemplateGroupError;

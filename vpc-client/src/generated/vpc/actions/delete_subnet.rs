@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// - Remove all resources in the subnet before deleting it
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a subnet
@@ -285,7 +287,7 @@ impl crate::ActionError for DeleteSubnetError {
 impl crate::Action for DeleteSubnetRequest {
     const NAME: &'static str = "DeleteSubnet";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteSubnetResponse;
     type Error = DeleteSubnetError;

@@ -10,6 +10,8 @@ use super::super::SERVICE;
 /// - Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
 /// - The deletion of VPCs is irreversible. Proceed with caution.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a VPC
@@ -308,7 +310,7 @@ impl crate::ActionError for DeleteVpcError {
 impl crate::Action for DeleteVpcRequest {
     const NAME: &'static str = "DeleteVpc";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteVpcResponse;
     type Error = DeleteVpcError;

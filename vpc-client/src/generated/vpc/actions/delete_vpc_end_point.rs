@@ -31,12 +31,22 @@ pub struct DeleteVpcEndPointRequest {
     /// Example: `vpce-h0fk8lfc`
     #[serde(rename = "EndPointId")]
     pub end_point_id: ::std::string::String,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl DeleteVpcEndPointRequest {
     /// A request with every required parameter; optional ones start unset.
     pub fn new(end_point_id: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self {
             end_point_id: end_point_id.into(),
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }
@@ -77,6 +87,8 @@ pub enum DeleteVpcEndPointError {
     ResourceInUse(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.EndPointHadGwlbEipUnassociate`: 终端节点需要先解绑 GWLB EIP。
+    UnsupportedOperationEndPointHadGwlbEipUnassociate(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -157,6 +169,7 @@ impl DeleteVpcEndPointError {
         "MissingParameter",
         "ResourceInUse",
         "ResourceNotFound",
+        "UnsupportedOperation.EndPointHadGwlbEipUnassociate",
     ];
 }
 impl ::core::fmt::Display for DeleteVpcEndPointError {
@@ -174,6 +187,9 @@ impl crate::ActionError for DeleteVpcEndPointError {
             "MissingParameter" => Self::MissingParameter(error),
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.EndPointHadGwlbEipUnassociate" => {
+                Self::UnsupportedOperationEndPointHadGwlbEipUnassociate(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -228,6 +244,7 @@ impl crate::ActionError for DeleteVpcEndPointError {
             | Self::MissingParameter(error)
             | Self::ResourceInUse(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationEndPointHadGwlbEipUnassociate(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

@@ -31,6 +31,15 @@ pub struct DeleteVpcEndPointServiceRequest {
     /// Example: `vpcsvc-kngiybxl`
     #[serde(rename = "EndPointServiceId")]
     pub end_point_service_id: ::std::string::String,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl DeleteVpcEndPointServiceRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -39,6 +48,7 @@ impl DeleteVpcEndPointServiceRequest {
     ) -> Self {
         Self {
             end_point_service_id: end_point_service_id.into(),
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }

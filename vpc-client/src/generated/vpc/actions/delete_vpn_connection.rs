@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to delete a VPN tunnel.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a VPN tunnel
@@ -306,7 +308,7 @@ impl crate::ActionError for DeleteVpnConnectionError {
 impl crate::Action for DeleteVpnConnectionRequest {
     const NAME: &'static str = "DeleteVpnConnection";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteVpnConnectionResponse;
     type Error = DeleteVpnConnectionError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (DeleteVpnGateway) is used to delete a VPN gateway. Currently, only deletion of pay-as-you-go IPSEC gateway instances in running status is supported.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a VPN gateway
@@ -14,6 +16,14 @@ use super::super::SERVICE;
 /// ```json
 /// {
 ///   "VpnGatewayId": "vpngw-12345678"
+/// }
+/// ```
+///
+/// # Example: 删除VPN网关
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-edaft30x"
 /// }
 /// ```
 #[derive(
@@ -81,6 +91,8 @@ pub enum DeleteVpnGatewayError {
     ResourceNotFound(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.BindCloudFirewall`: 绑定了防火墙，请先到防火墙页面解绑。
+    UnsupportedOperationBindCloudFirewall(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -164,6 +176,7 @@ impl DeleteVpnGatewayError {
         "InvalidVpnGatewayId.NotFound",
         "ResourceNotFound",
         "UnsupportedOperation",
+        "UnsupportedOperation.BindCloudFirewall",
     ];
 }
 impl ::core::fmt::Display for DeleteVpnGatewayError {
@@ -182,6 +195,9 @@ impl crate::ActionError for DeleteVpnGatewayError {
             "InvalidVpnGatewayId.NotFound" => Self::InvalidVpnGatewayIdNotFound(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.BindCloudFirewall" => {
+                Self::UnsupportedOperationBindCloudFirewall(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -238,6 +254,7 @@ impl crate::ActionError for DeleteVpnGatewayError {
             | Self::InvalidVpnGatewayIdNotFound(error)
             | Self::ResourceNotFound(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationBindCloudFirewall(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
@@ -281,7 +298,7 @@ impl crate::ActionError for DeleteVpnGatewayError {
 impl crate::Action for DeleteVpnGatewayRequest {
     const NAME: &'static str = "DeleteVpnGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DeleteVpnGatewayResponse;
     type Error = DeleteVpnGatewayError;

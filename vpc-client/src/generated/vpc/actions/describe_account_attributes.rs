@@ -7,6 +7,8 @@ use super::super::{SERVICE, AccountAttribute};
 ///
 /// This API (DescribeAccountAttributes) is used to query your account attributes.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the network attributes of an account
@@ -263,7 +265,7 @@ impl crate::ActionError for DescribeAccountAttributesError {
 impl crate::Action for DescribeAccountAttributesRequest {
     const NAME: &'static str = "DescribeAccountAttributes";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeAccountAttributesResponse;
     type Error = DescribeAccountAttributesError;

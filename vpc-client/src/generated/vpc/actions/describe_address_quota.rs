@@ -7,9 +7,17 @@ use super::super::{SERVICE, Quota};
 ///
 /// This API (DescribeAddressQuota) is used to query the quota information of your [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP) in the current region. For more information, see [EIP product introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1).
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying EIP quota
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 查询弹性公网IP配额
 ///
 /// ```json
 /// {}
@@ -44,6 +52,8 @@ impl DescribeAddressQuotaRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressQuotaResponse {
     /// The quota information of EIPs in an account.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -266,7 +276,7 @@ impl crate::ActionError for DescribeAddressQuotaError {
 impl crate::Action for DescribeAddressQuotaRequest {
     const NAME: &'static str = "DescribeAddressQuota";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeAddressQuotaResponse;
     type Error = DescribeAddressQuotaError;

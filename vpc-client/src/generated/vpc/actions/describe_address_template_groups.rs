@@ -7,6 +7,8 @@ use super::super::{SERVICE, AddressTemplateGroup, Filter};
 ///
 /// This API (DescribeAddressTemplateGroups) is used to query an IP address template group.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Query the list of IP address templates
@@ -18,6 +20,27 @@ use super::super::{SERVICE, AddressTemplateGroup, Filter};
 ///       "Name": "address-template-group-name",
 ///       "Values": [
 ///         "TestName"
+///       ]
+///     },
+///     {
+///       "Name": "address-template-group-id",
+///       "Values": [
+///         "ipmg-mdunqeb6"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询IP地址模板集合
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "address-template-group-name",
+///       "Values": [
+///         "demo"
 ///       ]
 ///     },
 ///     {
@@ -69,6 +92,51 @@ pub struct DescribeAddressTemplateGroupsRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub limit: ::core::option::Option<::std::string::String>,
+    /// 是否查询IP地址模板成员标识。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "NeedMemberInfo",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub need_member_info: ::core::option::Option<bool>,
+    /// 排序字段。支持：`AddressTemplateGroupId ` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_field: ::core::option::Option<::std::string::String>,
+    /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "OrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_direction: ::core::option::Option<::std::string::String>,
+    /// IP地址成员排序字段。支持：`AddressTemplateId` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "MemberOrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_field: ::core::option::Option<::std::string::String>,
+    /// IP地址成员排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "MemberOrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_direction: ::core::option::Option<::std::string::String>,
 }
 impl DescribeAddressTemplateGroupsRequest {
     /// A request with every optional parameter unset.
@@ -77,6 +145,11 @@ impl DescribeAddressTemplateGroupsRequest {
             filters: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
+            need_member_info: ::core::option::Option::None,
+            order_field: ::core::option::Option::None,
+            order_direction: ::core::option::Option::None,
+            member_order_field: ::core::option::Option::None,
+            member_order_direction: ::core::option::Option::None,
         }
     }
 }
@@ -345,7 +418,7 @@ impl crate::ActionError for DescribeAddressTemplateGroupsError {
 impl crate::Action for DescribeAddressTemplateGroupsRequest {
     const NAME: &'static str = "DescribeAddressTemplateGroups";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeAddressTemplateGroupsResponse;
     type Error = DescribeAddressTemplateGroupsError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, AddressTemplate, Filter};
 ///
 /// This API (DescribeAddressTemplates) is used to query an IP address template.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying an IP address template
@@ -18,6 +20,27 @@ use super::super::{SERVICE, AddressTemplate, Filter};
 ///       "Name": "address-template-name",
 ///       "Values": [
 ///         "TestName"
+///       ]
+///     },
+///     {
+///       "Name": "address-template-id",
+///       "Values": [
+///         "ipm-mdunqeb6"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询IP地址模板
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "address-template-name",
+///       "Values": [
+///         "demo"
 ///       ]
 ///     },
 ///     {
@@ -70,6 +93,51 @@ pub struct DescribeAddressTemplatesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub limit: ::core::option::Option<::std::string::String>,
+    /// 是否获取IP地址模板成员标识。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "NeedMemberInfo",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub need_member_info: ::core::option::Option<bool>,
+    /// 排序字段。支持：`AddressTemplateId` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_field: ::core::option::Option<::std::string::String>,
+    /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "OrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_direction: ::core::option::Option<::std::string::String>,
+    /// IP成员排序字段。支持：`Address` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "MemberOrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_field: ::core::option::Option<::std::string::String>,
+    /// IP成员排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "MemberOrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_direction: ::core::option::Option<::std::string::String>,
 }
 impl DescribeAddressTemplatesRequest {
     /// A request with every optional parameter unset.
@@ -78,6 +146,11 @@ impl DescribeAddressTemplatesRequest {
             filters: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
+            need_member_info: ::core::option::Option::None,
+            order_field: ::core::option::Option::None,
+            order_direction: ::core::option::Option::None,
+            member_order_field: ::core::option::Option::None,
+            member_order_direction: ::core::option::Option::None,
         }
     }
 }
@@ -352,7 +425,7 @@ impl crate::ActionError for DescribeAddressTemplatesError {
 impl crate::Action for DescribeAddressTemplatesRequest {
     const NAME: &'static str = "DescribeAddressTemplates";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeAddressTemplatesResponse;
     type Error = DescribeAddressTemplatesError;

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Address, Filter};
 ///
 /// - If the parameter is empty, a number (as specified by the `Limit`, the default value is 20) of EIPs will be returned.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying EIP Information
@@ -40,6 +42,12 @@ use super::super::{SERVICE, Address, Filter};
 ///     "eip-12345678"
 ///   ]
 /// }
+/// ```
+///
+/// # Example: 查询EIP信息
+///
+/// ```json
+/// {}
 /// ```
 #[derive(
     ::core::fmt::Debug,
@@ -187,6 +195,8 @@ pub enum DescribeAddressesError {
     InvalidParameterValueResourceIdMalformed(crate::ServiceError),
     /// `LimitExceeded.NumberOfFilters`: Exceeded the character limit of a filter name.
     LimitExceededNumberOfFilters(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -231,8 +241,6 @@ pub enum DescribeAddressesError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -275,6 +283,7 @@ impl DescribeAddressesError {
         "InvalidParameterValue.NetworkInterfaceIdMalformed",
         "InvalidParameterValue.ResourceIdMalformed",
         "LimitExceeded.NumberOfFilters",
+        "RequestLimitExceeded",
         "UnsupportedOperation",
     ];
 }
@@ -307,6 +316,7 @@ impl crate::ActionError for DescribeAddressesError {
                 Self::InvalidParameterValueResourceIdMalformed(error)
             }
             "LimitExceeded.NumberOfFilters" => Self::LimitExceededNumberOfFilters(error),
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -333,7 +343,6 @@ impl crate::ActionError for DescribeAddressesError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -367,6 +376,7 @@ impl crate::ActionError for DescribeAddressesError {
             | Self::InvalidParameterValueNetworkInterfaceIdMalformed(error)
             | Self::InvalidParameterValueResourceIdMalformed(error)
             | Self::LimitExceededNumberOfFilters(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperation(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -389,7 +399,6 @@ impl crate::ActionError for DescribeAddressesError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)
@@ -411,7 +420,7 @@ impl crate::ActionError for DescribeAddressesError {
 impl crate::Action for DescribeAddressesRequest {
     const NAME: &'static str = "DescribeAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeAddressesResponse;
     type Error = DescribeAddressesError;

@@ -14,6 +14,12 @@ use super::super::{SERVICE, AssistantCidr, Filter};
 /// ```json
 /// {}
 /// ```
+///
+/// # Example: 查询辅助CIDR列表
+///
+/// ```json
+/// {}
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -14,6 +14,12 @@ use super::super::{SERVICE, Quota};
 /// ```json
 /// {}
 /// ```
+///
+/// # Example: 查询带宽包配额
+///
+/// ```json
+/// {}
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -44,6 +50,8 @@ impl DescribeBandwidthPackageQuotaRequest {
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageQuotaResponse {
     /// The quota of the bandwidth package.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, Resource};
 ///
 /// This API is used to query the list of resources in a Bandwidth Package according to its unique ID, support conditional filtering of query results and paging query.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Query Resources in a Shared Bandwidth Package
@@ -354,7 +356,7 @@ impl crate::ActionError for DescribeBandwidthPackageResourcesError {
 impl crate::Action for DescribeBandwidthPackageResourcesRequest {
     const NAME: &'static str = "DescribeBandwidthPackageResources";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeBandwidthPackageResourcesResponse;
     type Error = DescribeBandwidthPackageResourcesError;

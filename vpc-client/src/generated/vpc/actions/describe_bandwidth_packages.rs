@@ -23,6 +23,21 @@ use super::super::{SERVICE, BandwidthPackage, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 查询带宽包资源
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "BGP"
+///       ],
+///       "Name": "network-type"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -33,6 +33,31 @@ use super::super::{SERVICE, CcnAttachedInstance, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 查询云联网关联实例列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "vpc-r1ckkpid",
+///         "vpc-2u0s99fx",
+///         "dcg-98qosdc3",
+///         "vpc-3dr1zrr9",
+///         "dcg-ni7ps9kb"
+///       ],
+///       "Name": "instance-id"
+///     },
+///     {
+///       "Values": [
+///         "ccn-gree226l"
+///       ],
+///       "Name": "ccn-id"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -131,6 +156,8 @@ impl DescribeCcnAttachedInstancesRequest {
 pub struct DescribeCcnAttachedInstancesResponse {
     /// The number of objects meeting the condition.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `5`
     #[serde(
         rename = "TotalCount",
@@ -140,6 +167,8 @@ pub struct DescribeCcnAttachedInstancesResponse {
     )]
     pub total_count: ::core::option::Option<u64>,
     /// The list of associated instances.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(

@@ -55,6 +55,53 @@ use super::super::{SERVICE, CcnRoute, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 查询云联网路由列表
+///
+/// ```json
+/// {
+///   "CcnId": "ccn-gree226l",
+///   "Filters": [
+///     {
+///       "Name": "route-id",
+///       "Values": [
+///         "ccnr-bvipc87w",
+///         "ccnr-oc61so0o"
+///       ]
+///     },
+///     {
+///       "Name": "instance-type",
+///       "Values": [
+///         "VPC",
+///         "DIRECTCONNECT"
+///       ]
+///     },
+///     {
+///       "Name": "instance-region",
+///       "Values": [
+///         "ap-guangzhou",
+///         "ap-beijing",
+///         "ap-shanghai",
+///         "eu-frankfurt"
+///       ]
+///     },
+///     {
+///       "Name": "instance-id",
+///       "Values": [
+///         "vpc-r1ckkpid",
+///         "dcg-98qosdc3"
+///       ]
+///     },
+///     {
+///       "Name": "cidr-block",
+///       "Values": [
+///         "10.33.0.0/16",
+///         "192.168.0.0/24"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

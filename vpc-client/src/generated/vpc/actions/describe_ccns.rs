@@ -48,6 +48,46 @@ use super::super::{SERVICE, CCN, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 按ID过滤查询CCN列表
+///
+/// ```json
+/// {
+///   "CcnIds": [
+///     "ccn-8j0phqix"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 按名称过滤查询CCN列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "ccn-1"
+///       ],
+///       "Name": "ccn-name"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询绑定了标签的CCN列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "ccn-1"
+///       ],
+///       "Name": "tag:ccn-1"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -148,6 +188,8 @@ impl DescribeCcnsRequest {
 pub struct DescribeCcnsResponse {
     /// The number of objects meeting the condition.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `10`
     #[serde(
         rename = "TotalCount",
@@ -157,6 +199,8 @@ pub struct DescribeCcnsResponse {
     )]
     pub total_count: ::core::option::Option<u64>,
     /// CCN object.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(

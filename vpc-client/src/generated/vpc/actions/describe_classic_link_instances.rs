@@ -7,6 +7,8 @@ use super::super::{SERVICE, ClassicLinkInstance, FilterObject};
 ///
 /// This API (DescribeClassicLinkInstances) is used to query the Classiclink instances list.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the Classiclink list
@@ -341,7 +343,7 @@ impl crate::ActionError for DescribeClassicLinkInstancesError {
 impl crate::Action for DescribeClassicLinkInstancesRequest {
     const NAME: &'static str = "DescribeClassicLinkInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeClassicLinkInstancesResponse;
     type Error = DescribeClassicLinkInstancesError;

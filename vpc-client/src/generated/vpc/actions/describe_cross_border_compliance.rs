@@ -9,6 +9,8 @@ use super::super::{SERVICE, CrossBorderCompliance};
 ///
 /// A service provider can query all review requests created by any `APPID` under its account. Other users can only query their own review requests.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying a compliance review request
@@ -25,6 +27,27 @@ use super::super::{SERVICE, CrossBorderCompliance};
 ///   "Manager": "Tom",
 ///   "ManagerId": "360732199007108888",
 ///   "ManagerAddress": "No. 8888, Middle Xingang Road, Haizhu District, Guangzhou City, China",
+///   "ManagerTelephone": "020-81167888",
+///   "Email": "test@tencent.com",
+///   "ServiceStartDate": "2020-07-29",
+///   "ServiceEndDate": "2021-07-29"
+/// }
+/// ```
+///
+/// # Example: 查询合规化审批单
+///
+/// ```json
+/// {
+///   "ServiceProvider": "UNICOM",
+///   "Company": "腾讯科技（广州）有限公司",
+///   "UniformSocialCreditCode": "91440101327598294H",
+///   "LegalPerson": "张颖",
+///   "IssuingAuthority": "广州市海珠区市场监督管理局",
+///   "BusinessAddress": "广州市海珠区新港中路397号自编72号(商业街F5-1)",
+///   "PostCode": 510320,
+///   "Manager": "李四",
+///   "ManagerId": "360732199007108888",
+///   "ManagerAddress": "广州市海珠区新港中路8888号",
 ///   "ManagerTelephone": "020-81167888",
 ///   "Email": "test@tencent.com",
 ///   "ServiceStartDate": "2020-07-29",
@@ -496,7 +519,7 @@ impl crate::ActionError for DescribeCrossBorderComplianceError {
 impl crate::Action for DescribeCrossBorderComplianceRequest {
     const NAME: &'static str = "DescribeCrossBorderCompliance";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeCrossBorderComplianceResponse;
     type Error = DescribeCrossBorderComplianceError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, CustomerGatewayVendor};
 ///
 /// This API (DescribeCustomerGatewayVendors) is used to query the information of supported customer gateway vendors.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the information of supported customer gateway vendors
@@ -71,12 +73,34 @@ pub struct DescribeCustomerGatewayVendorsResponse {
 )]
 #[non_exhaustive]
 pub enum DescribeCustomerGatewayVendorsError {
+    /// `InternalError`: An internal error occurred.
+    InternalError(crate::ServiceError),
     /// `InvalidParameter`: A parameter error occurred.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue.Empty`: Missing parameters.
-    InvalidParameterValueEmpty(crate::ServiceError),
-    /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
-    InvalidParameterValueRange(crate::ServiceError),
+    /// `InvalidParameter.Coexist`: The parameters cannot be specified at the same time.
+    InvalidParameterCoexist(crate::ServiceError),
+    /// `InvalidParameter.FilterInvalidKey`: The specified filter condition does not exist.
+    InvalidParameterFilterInvalidKey(crate::ServiceError),
+    /// `InvalidParameter.FilterNotDict`: The specified filter condition should be a key-value pair.
+    InvalidParameterFilterNotDict(crate::ServiceError),
+    /// `InvalidParameter.FilterValuesNotList`: The specified filter value should be a list.
+    InvalidParameterFilterValuesNotList(crate::ServiceError),
+    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
+    InvalidParameterValueMalformed(crate::ServiceError),
+    /// `ResourceNotFound`: The resource does not exist.
+    ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation`: Unsupported operation.
+    UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom`: CCN实例所属账号未通过联通审批。
+    UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom(crate::ServiceError),
+    /// `UnsupportedOperation.CurrentAccountIsNotUnicomAccount`: 当前账号非联通账号。
+    UnsupportedOperationCurrentAccountIsNotUnicomAccount(crate::ServiceError),
+    /// `UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder`: 当前查询地域非跨境。
+    UnsupportedOperationCurrentQueryRegionIsNotCrossBorder(crate::ServiceError),
+    /// `UnsupportedOperation.UinNotFound`: The account ID does not exist.
+    UnsupportedOperationUinNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.UnableCrossBorder`: Cross border is not supported.
+    UnsupportedOperationUnableCrossBorder(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -99,8 +123,6 @@ pub enum DescribeCustomerGatewayVendorsError {
     DryRunOperation(crate::ServiceError),
     /// `FailedOperation` (common to every action): Operation failed.
     FailedOperation(crate::ServiceError),
-    /// `InternalError` (common to every action): Internal error.
-    InternalError(crate::ServiceError),
     /// `InvalidAction` (common to every action): The API does not exist.
     InvalidAction(crate::ServiceError),
     /// `InvalidParameterValue` (common to every action): Invalid parameter value.
@@ -133,8 +155,6 @@ pub enum DescribeCustomerGatewayVendorsError {
     ResourceInUse(crate::ServiceError),
     /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
     /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
     /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
@@ -145,8 +165,6 @@ pub enum DescribeCustomerGatewayVendorsError {
     UnauthorizedOperation(crate::ServiceError),
     /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation` (common to every action): Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
     /// `UnsupportedRegion` (common to every action): API does not support the requested region.
@@ -157,9 +175,20 @@ pub enum DescribeCustomerGatewayVendorsError {
 impl DescribeCustomerGatewayVendorsError {
     /// The codes the action's own document lists.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
+        "InternalError",
         "InvalidParameter",
-        "InvalidParameterValue.Empty",
-        "InvalidParameterValue.Range",
+        "InvalidParameter.Coexist",
+        "InvalidParameter.FilterInvalidKey",
+        "InvalidParameter.FilterNotDict",
+        "InvalidParameter.FilterValuesNotList",
+        "InvalidParameterValue.Malformed",
+        "ResourceNotFound",
+        "UnsupportedOperation",
+        "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom",
+        "UnsupportedOperation.CurrentAccountIsNotUnicomAccount",
+        "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder",
+        "UnsupportedOperation.UinNotFound",
+        "UnsupportedOperation.UnableCrossBorder",
     ];
 }
 impl ::core::fmt::Display for DescribeCustomerGatewayVendorsError {
@@ -171,9 +200,38 @@ impl ::std::error::Error for DescribeCustomerGatewayVendorsError {}
 impl crate::ActionError for DescribeCustomerGatewayVendorsError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
+            "InternalError" => Self::InternalError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue.Empty" => Self::InvalidParameterValueEmpty(error),
-            "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "InvalidParameter.Coexist" => Self::InvalidParameterCoexist(error),
+            "InvalidParameter.FilterInvalidKey" => {
+                Self::InvalidParameterFilterInvalidKey(error)
+            }
+            "InvalidParameter.FilterNotDict" => {
+                Self::InvalidParameterFilterNotDict(error)
+            }
+            "InvalidParameter.FilterValuesNotList" => {
+                Self::InvalidParameterFilterValuesNotList(error)
+            }
+            "InvalidParameterValue.Malformed" => {
+                Self::InvalidParameterValueMalformed(error)
+            }
+            "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom" => {
+                Self::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom(error)
+            }
+            "UnsupportedOperation.CurrentAccountIsNotUnicomAccount" => {
+                Self::UnsupportedOperationCurrentAccountIsNotUnicomAccount(error)
+            }
+            "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder" => {
+                Self::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder(error)
+            }
+            "UnsupportedOperation.UinNotFound" => {
+                Self::UnsupportedOperationUinNotFound(error)
+            }
+            "UnsupportedOperation.UnableCrossBorder" => {
+                Self::UnsupportedOperationUnableCrossBorder(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -189,7 +247,6 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             }
             "DryRunOperation" => Self::DryRunOperation(error),
             "FailedOperation" => Self::FailedOperation(error),
-            "InternalError" => Self::InternalError(error),
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidRequest" => Self::InvalidRequest(error),
@@ -212,13 +269,11 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceInsufficient" => Self::ResourceInsufficient(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceUnavailable" => Self::ResourceUnavailable(error),
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
             "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             _ => Self::Unknown(error),
@@ -226,9 +281,20 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::InvalidParameter(error)
-            | Self::InvalidParameterValueEmpty(error)
-            | Self::InvalidParameterValueRange(error)
+            Self::InternalError(error)
+            | Self::InvalidParameter(error)
+            | Self::InvalidParameterCoexist(error)
+            | Self::InvalidParameterFilterInvalidKey(error)
+            | Self::InvalidParameterFilterNotDict(error)
+            | Self::InvalidParameterFilterValuesNotList(error)
+            | Self::InvalidParameterValueMalformed(error)
+            | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom(error)
+            | Self::UnsupportedOperationCurrentAccountIsNotUnicomAccount(error)
+            | Self::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder(error)
+            | Self::UnsupportedOperationUinNotFound(error)
+            | Self::UnsupportedOperationUnableCrossBorder(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
@@ -240,7 +306,6 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             | Self::AuthFailureUnauthorizedOperation(error)
             | Self::DryRunOperation(error)
             | Self::FailedOperation(error)
-            | Self::InternalError(error)
             | Self::InvalidAction(error)
             | Self::InvalidParameterValue(error)
             | Self::InvalidRequest(error)
@@ -257,13 +322,11 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             | Self::RequestSizeLimitExceeded(error)
             | Self::ResourceInUse(error)
             | Self::ResourceInsufficient(error)
-            | Self::ResourceNotFound(error)
             | Self::ResourceUnavailable(error)
             | Self::ResponseSizeLimitExceeded(error)
             | Self::ServiceUnavailable(error)
             | Self::UnauthorizedOperation(error)
             | Self::UnknownParameter(error)
-            | Self::UnsupportedOperation(error)
             | Self::UnsupportedProtocol(error)
             | Self::UnsupportedRegion(error)
             | Self::Unknown(error) => error,
@@ -273,7 +336,7 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
 impl crate::Action for DescribeCustomerGatewayVendorsRequest {
     const NAME: &'static str = "DescribeCustomerGatewayVendors";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeCustomerGatewayVendorsResponse;
     type Error = DescribeCustomerGatewayVendorsError;

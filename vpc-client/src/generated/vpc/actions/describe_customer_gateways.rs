@@ -7,6 +7,8 @@ use super::super::{SERVICE, CustomerGateway, Filter};
 ///
 /// This API (DescribeCustomerGateways) is used to query the customer gateway list.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying customer gateways
@@ -27,6 +29,12 @@ use super::super::{SERVICE, CustomerGateway, Filter};
 ///   "Offset": 1,
 ///   "Limit": 1
 /// }
+/// ```
+///
+/// # Example: 查询对端网关
+///
+/// ```json
+/// {}
 /// ```
 #[derive(
     ::core::fmt::Debug,
@@ -107,6 +115,8 @@ impl DescribeCustomerGatewaysRequest {
 pub struct DescribeCustomerGatewaysResponse {
     /// Customer gateway object list
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `[             {                 "CustomerGatewayId": "cgw-mgp33pll",                 "IpAddress": "58.211.1.12",                 "CustomerGatewayName": "test-cgw",                 "CreatedTime": "2018-03-25 17:52:39"             }         ]`
     #[serde(
         rename = "CustomerGatewaySet",
@@ -116,6 +126,8 @@ pub struct DescribeCustomerGatewaysResponse {
     )]
     pub customer_gateway_set: ::core::option::Option<::std::vec::Vec<CustomerGateway>>,
     /// Number of eligible instances
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `1`
     #[serde(
@@ -352,7 +364,7 @@ impl crate::ActionError for DescribeCustomerGatewaysError {
 impl crate::Action for DescribeCustomerGatewaysRequest {
     const NAME: &'static str = "DescribeCustomerGateways";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeCustomerGatewaysResponse;
     type Error = DescribeCustomerGatewaysError;

@@ -16,6 +16,14 @@ use super::super::{SERVICE, DirectConnectGatewayCcnRoute};
 ///   "DirectConnectGatewayId": "dcg-prpqlmg1"
 /// }
 /// ```
+///
+/// # Example: 查询专线网关云联网路由
+///
+/// ```json
+/// {
+///   "DirectConnectGatewayId": "dcg-prpqlmg1"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -43,6 +51,15 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ccn_route_type: ::core::option::Option<::std::string::String>,
+    /// 地址类型，支持：IPv4、IPv6。默认IPv4。
+    ///
+    /// Example: `IPv4`
+    #[serde(
+        rename = "AddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub address_type: ::core::option::Option<::std::string::String>,
     /// Offset.
     ///
     /// Example: `0`
@@ -70,6 +87,7 @@ impl DescribeDirectConnectGatewayCcnRoutesRequest {
         Self {
             direct_connect_gateway_id: direct_connect_gateway_id.into(),
             ccn_route_type: ::core::option::Option::None,
+            address_type: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }

@@ -48,6 +48,46 @@ use super::super::{SERVICE, DirectConnectGateway, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 按ID过滤查询专线网关
+///
+/// ```json
+/// {
+///   "DirectConnectGatewayIds": [
+///     "dcg-dimeg9zd",
+///     "dcg-6eeis68f",
+///     "dcg-94cdyvfr"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 多条件过滤查询专线网关列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "direct-connect-gateway-name",
+///       "Values": [
+///         "我的网关"
+///       ]
+///     },
+///     {
+///       "Name": "gateway-type",
+///       "Values": [
+///         "NORMAL"
+///       ]
+///     },
+///     {
+///       "Name": "vpc-id",
+///       "Values": [
+///         "vpc-f796it7v",
+///         "vpc-jkmjx7pd"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

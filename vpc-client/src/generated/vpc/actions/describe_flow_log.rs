@@ -17,6 +17,15 @@ use super::super::{SERVICE, FlowLog};
 ///   "FlowLogId": "fl-f42uhpkj"
 /// }
 /// ```
+///
+/// # Example: 查询流日志实例信息
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-pq9vxykj",
+///   "FlowLogId": "fl-f42uhpkj"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

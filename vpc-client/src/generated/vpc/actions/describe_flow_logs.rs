@@ -26,6 +26,24 @@ use super::super::{SERVICE, Filter, FlowLog};
 ///   "FlowLogId": "fl-m4vogmhf"
 /// }
 /// ```
+///
+/// # Example: 查询流日志集合
+///
+/// ```json
+/// {
+///   "Limit": 10,
+///   "Offset": 0
+/// }
+/// ```
+///
+/// # Example: 获取流日志信息
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-ew41hsdj",
+///   "FlowLogId": "fl-m4vogmhf"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -33,6 +33,28 @@ use super::super::{SERVICE, GatewayFlowMonitorDetail};
 ///   "OrderDirection": "DESC"
 /// }
 /// ```
+///
+/// # Example: 查询一个传统型NAT网关流量监控明细
+///
+/// ```json
+/// {
+///   "TimePoint": "2019-02-28 18:15:20",
+///   "NatId": "nat-lz6rjk7n",
+///   "OrderField": "OutTraffic",
+///   "OrderDirection": "DESC"
+/// }
+/// ```
+///
+/// # Example: 查询一个标准型NAT网关流量监控明细
+///
+/// ```json
+/// {
+///   "TimePoint": "2024-06-24 14:03:00",
+///   "NatId": "nat-g0pwqefo",
+///   "OrderField": "InTraffic",
+///   "OrderDirection": "DESC"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -122,6 +144,15 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub order_direction: ::core::option::Option<::std::string::String>,
+    /// VPC内部IPv4地址，精确匹配
+    ///
+    /// Example: `10.0.1.2`
+    #[serde(
+        rename = "PrivateIpAddress",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub private_ip_address: ::core::option::Option<::std::string::String>,
 }
 impl DescribeGatewayFlowMonitorDetailRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -136,6 +167,7 @@ impl DescribeGatewayFlowMonitorDetailRequest {
             limit: ::core::option::Option::None,
             order_field: ::core::option::Option::None,
             order_direction: ::core::option::Option::None,
+            private_ip_address: ::core::option::Option::None,
         }
     }
 }

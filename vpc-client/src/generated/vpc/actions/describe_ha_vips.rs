@@ -40,6 +40,38 @@ use super::super::{SERVICE, Filter, HaVip};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 多条件过滤查询HAVIP列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "havip-name",
+///       "Values": [
+///         "demo"
+///       ]
+///     },
+///     {
+///       "Name": "vpc-id",
+///       "Values": [
+///         "vpc-6v2ht8q5"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 按ID过滤查询HAVIP列表
+///
+/// ```json
+/// {
+///   "HaVipIds": [
+///     "havip-bk4275i0",
+///     "havip-2kce8v4q"
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

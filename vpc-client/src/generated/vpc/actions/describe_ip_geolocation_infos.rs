@@ -28,6 +28,24 @@ use super::super::{SERVICE, IpField, IpGeolocationInfo};
 ///   }
 /// }
 /// ```
+///
+/// # Example: 查询IP地理位置信息
+///
+/// ```json
+/// {
+///   "AddressIps": [
+///     "8.8.8.8",
+///     "2001:1200::"
+///   ],
+///   "Fields": {
+///     "Province": true,
+///     "Country": true,
+///     "Region": true,
+///     "Isp": true,
+///     "City": true
+///   }
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

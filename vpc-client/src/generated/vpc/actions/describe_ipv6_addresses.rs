@@ -21,6 +21,16 @@ use super::super::{SERVICE, Address, Filter};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 根据IPv6AddressIds查询IPv6信息
+///
+/// ```json
+/// {
+///   "IPv6AddressIds": [
+///     "eipv6-11112222"
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

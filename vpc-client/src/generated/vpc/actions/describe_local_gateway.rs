@@ -79,6 +79,8 @@ impl DescribeLocalGatewayRequest {
 pub struct DescribeLocalGatewayResponse {
     /// Information set of local gateways
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "LocalGatewaySet",
@@ -88,6 +90,8 @@ pub struct DescribeLocalGatewayResponse {
     )]
     pub local_gateway_set: ::core::option::Option<::std::vec::Vec<LocalGateway>>,
     /// Total number of local gateways
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `12`
     #[serde(
@@ -121,6 +125,8 @@ pub enum DescribeLocalGatewayError {
     InvalidParameterValue(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.NotUtf8EncodingError`: Not UTF-8 encoding.
+    InvalidParameterValueNotUtf8EncodingError(crate::ServiceError),
     /// `InvalidParameterValue.TooLong`: Invalid parameter value. The parameter value is too long.
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -203,6 +209,7 @@ impl DescribeLocalGatewayError {
         "InvalidParameter",
         "InvalidParameterValue",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.NotUtf8EncodingError",
         "InvalidParameterValue.TooLong",
         "ResourceNotFound",
     ];
@@ -221,6 +228,9 @@ impl crate::ActionError for DescribeLocalGatewayError {
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
+            }
+            "InvalidParameterValue.NotUtf8EncodingError" => {
+                Self::InvalidParameterValueNotUtf8EncodingError(error)
             }
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
@@ -277,6 +287,7 @@ impl crate::ActionError for DescribeLocalGatewayError {
             | Self::InvalidParameter(error)
             | Self::InvalidParameterValue(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueNotUtf8EncodingError(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::ResourceNotFound(error)
             | Self::ActionOffline(error)

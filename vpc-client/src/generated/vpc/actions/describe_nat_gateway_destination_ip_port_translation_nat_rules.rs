@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, NatGatewayDestinationIpPortTranslationNatRul
 ///
 /// This API is used to query the array of objects of a NAT gateway's port forwarding rules.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the port forwarding rules of NAT gateways
@@ -395,7 +397,7 @@ impl crate::ActionError for DescribeNatGatewayDestinationIpPortTranslationNatRul
 impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     const NAME: &'static str = "DescribeNatGatewayDestinationIpPortTranslationNatRules";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse;
     type Error = DescribeNatGatewayDestinationIpPortTranslationNatRulesError;

@@ -150,6 +150,18 @@ pub struct DescribeNatGatewayFlowMonitorDetailResponse {
 )]
 #[non_exhaustive]
 pub enum DescribeNatGatewayFlowMonitorDetailError {
+    /// `InternalError.ModuleError`: Internal module error
+    InternalErrorModuleError(crate::ServiceError),
+    /// `InvalidParameterValue`: The parameter value is invalid.
+    InvalidParameterValue(crate::ServiceError),
+    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
+    InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
+    InvalidParameterValueRange(crate::ServiceError),
+    /// `ResourceNotFound`: The resource does not exist.
+    ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation`: Unsupported operation.
+    UnsupportedOperation(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -178,8 +190,6 @@ pub enum DescribeNatGatewayFlowMonitorDetailError {
     InvalidAction(crate::ServiceError),
     /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
     /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
     /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
@@ -208,8 +218,6 @@ pub enum DescribeNatGatewayFlowMonitorDetailError {
     ResourceInUse(crate::ServiceError),
     /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
     /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
     /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
@@ -220,8 +228,6 @@ pub enum DescribeNatGatewayFlowMonitorDetailError {
     UnauthorizedOperation(crate::ServiceError),
     /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation` (common to every action): Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
     /// `UnsupportedRegion` (common to every action): API does not support the requested region.
@@ -231,7 +237,14 @@ pub enum DescribeNatGatewayFlowMonitorDetailError {
 }
 impl DescribeNatGatewayFlowMonitorDetailError {
     /// The codes the action's own document lists.
-    pub const DOCUMENTED_CODES: &'static [&'static str] = &[];
+    pub const DOCUMENTED_CODES: &'static [&'static str] = &[
+        "InternalError.ModuleError",
+        "InvalidParameterValue",
+        "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.Range",
+        "ResourceNotFound",
+        "UnsupportedOperation",
+    ];
 }
 impl ::core::fmt::Display for DescribeNatGatewayFlowMonitorDetailError {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -242,6 +255,14 @@ impl ::std::error::Error for DescribeNatGatewayFlowMonitorDetailError {}
 impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
+            "InternalError.ModuleError" => Self::InternalErrorModuleError(error),
+            "InvalidParameterValue" => Self::InvalidParameterValue(error),
+            "InvalidParameterValue.Malformed" => {
+                Self::InvalidParameterValueMalformed(error)
+            }
+            "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -260,7 +281,6 @@ impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
             "InternalError" => Self::InternalError(error),
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidRequest" => Self::InvalidRequest(error),
             "IpInBlacklist" => Self::IpInBlacklist(error),
             "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
@@ -281,13 +301,11 @@ impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
             "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceInsufficient" => Self::ResourceInsufficient(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceUnavailable" => Self::ResourceUnavailable(error),
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
             "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             _ => Self::Unknown(error),
@@ -295,7 +313,13 @@ impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::ActionOffline(error)
+            Self::InternalErrorModuleError(error)
+            | Self::InvalidParameterValue(error)
+            | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueRange(error)
+            | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperation(error)
+            | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
             | Self::AuthFailureMFAFailure(error)
@@ -309,7 +333,6 @@ impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
             | Self::InternalError(error)
             | Self::InvalidAction(error)
             | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
             | Self::InvalidRequest(error)
             | Self::IpInBlacklist(error)
             | Self::IpNotInWhitelist(error)
@@ -324,13 +347,11 @@ impl crate::ActionError for DescribeNatGatewayFlowMonitorDetailError {
             | Self::RequestSizeLimitExceeded(error)
             | Self::ResourceInUse(error)
             | Self::ResourceInsufficient(error)
-            | Self::ResourceNotFound(error)
             | Self::ResourceUnavailable(error)
             | Self::ResponseSizeLimitExceeded(error)
             | Self::ServiceUnavailable(error)
             | Self::UnauthorizedOperation(error)
             | Self::UnknownParameter(error)
-            | Self::UnsupportedOperation(error)
             | Self::UnsupportedProtocol(error)
             | Self::UnsupportedRegion(error)
             | Self::Unknown(error) => error,

@@ -64,6 +64,26 @@ pub struct DescribeNatGatewayZonesResponse {
 )]
 #[non_exhaustive]
 pub enum DescribeNatGatewayZonesError {
+    /// `InternalError`: An internal error occurred.
+    InternalError(crate::ServiceError),
+    /// `InternalServerError`: Internal error.
+    InternalServerError(crate::ServiceError),
+    /// `InvalidAddressId.NotFound`: The specified EIP does not exist.
+    InvalidAddressIdNotFound(crate::ServiceError),
+    /// `InvalidParameter`: A parameter error occurred.
+    InvalidParameter(crate::ServiceError),
+    /// `InvalidParameter.FilterInvalidKey`: The specified filter condition does not exist.
+    InvalidParameterFilterInvalidKey(crate::ServiceError),
+    /// `InvalidParameterValue`: The parameter value is invalid.
+    InvalidParameterValue(crate::ServiceError),
+    /// `InvalidParameterValue.LimitExceeded`: The parameter value exceeds the limit.
+    InvalidParameterValueLimitExceeded(crate::ServiceError),
+    /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
+    InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
+    InvalidParameterValueRange(crate::ServiceError),
+    /// `ResourceNotFound`: The resource does not exist.
+    ResourceNotFound(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -86,14 +106,8 @@ pub enum DescribeNatGatewayZonesError {
     DryRunOperation(crate::ServiceError),
     /// `FailedOperation` (common to every action): Operation failed.
     FailedOperation(crate::ServiceError),
-    /// `InternalError` (common to every action): Internal error.
-    InternalError(crate::ServiceError),
     /// `InvalidAction` (common to every action): The API does not exist.
     InvalidAction(crate::ServiceError),
-    /// `InvalidParameter` (common to every action): Incorrect parameter.
-    InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
     /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
     /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
@@ -122,8 +136,6 @@ pub enum DescribeNatGatewayZonesError {
     ResourceInUse(crate::ServiceError),
     /// `ResourceInsufficient` (common to every action): Insufficient resource.
     ResourceInsufficient(crate::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
     /// `ResourceUnavailable` (common to every action): Resource is unavailable.
     ResourceUnavailable(crate::ServiceError),
     /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
@@ -145,7 +157,18 @@ pub enum DescribeNatGatewayZonesError {
 }
 impl DescribeNatGatewayZonesError {
     /// The codes the action's own document lists.
-    pub const DOCUMENTED_CODES: &'static [&'static str] = &[];
+    pub const DOCUMENTED_CODES: &'static [&'static str] = &[
+        "InternalError",
+        "InternalServerError",
+        "InvalidAddressId.NotFound",
+        "InvalidParameter",
+        "InvalidParameter.FilterInvalidKey",
+        "InvalidParameterValue",
+        "InvalidParameterValue.LimitExceeded",
+        "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.Range",
+        "ResourceNotFound",
+    ];
 }
 impl ::core::fmt::Display for DescribeNatGatewayZonesError {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -156,6 +179,22 @@ impl ::std::error::Error for DescribeNatGatewayZonesError {}
 impl crate::ActionError for DescribeNatGatewayZonesError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
+            "InternalError" => Self::InternalError(error),
+            "InternalServerError" => Self::InternalServerError(error),
+            "InvalidAddressId.NotFound" => Self::InvalidAddressIdNotFound(error),
+            "InvalidParameter" => Self::InvalidParameter(error),
+            "InvalidParameter.FilterInvalidKey" => {
+                Self::InvalidParameterFilterInvalidKey(error)
+            }
+            "InvalidParameterValue" => Self::InvalidParameterValue(error),
+            "InvalidParameterValue.LimitExceeded" => {
+                Self::InvalidParameterValueLimitExceeded(error)
+            }
+            "InvalidParameterValue.Malformed" => {
+                Self::InvalidParameterValueMalformed(error)
+            }
+            "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "ResourceNotFound" => Self::ResourceNotFound(error),
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -171,10 +210,7 @@ impl crate::ActionError for DescribeNatGatewayZonesError {
             }
             "DryRunOperation" => Self::DryRunOperation(error),
             "FailedOperation" => Self::FailedOperation(error),
-            "InternalError" => Self::InternalError(error),
             "InvalidAction" => Self::InvalidAction(error),
-            "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidRequest" => Self::InvalidRequest(error),
             "IpInBlacklist" => Self::IpInBlacklist(error),
             "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
@@ -195,7 +231,6 @@ impl crate::ActionError for DescribeNatGatewayZonesError {
             "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
             "ResourceInUse" => Self::ResourceInUse(error),
             "ResourceInsufficient" => Self::ResourceInsufficient(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceUnavailable" => Self::ResourceUnavailable(error),
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
@@ -209,7 +244,17 @@ impl crate::ActionError for DescribeNatGatewayZonesError {
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::ActionOffline(error)
+            Self::InternalError(error)
+            | Self::InternalServerError(error)
+            | Self::InvalidAddressIdNotFound(error)
+            | Self::InvalidParameter(error)
+            | Self::InvalidParameterFilterInvalidKey(error)
+            | Self::InvalidParameterValue(error)
+            | Self::InvalidParameterValueLimitExceeded(error)
+            | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueRange(error)
+            | Self::ResourceNotFound(error)
+            | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
             | Self::AuthFailureMFAFailure(error)
@@ -220,10 +265,7 @@ impl crate::ActionError for DescribeNatGatewayZonesError {
             | Self::AuthFailureUnauthorizedOperation(error)
             | Self::DryRunOperation(error)
             | Self::FailedOperation(error)
-            | Self::InternalError(error)
             | Self::InvalidAction(error)
-            | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
             | Self::InvalidRequest(error)
             | Self::IpInBlacklist(error)
             | Self::IpNotInWhitelist(error)
@@ -238,7 +280,6 @@ impl crate::ActionError for DescribeNatGatewayZonesError {
             | Self::RequestSizeLimitExceeded(error)
             | Self::ResourceInUse(error)
             | Self::ResourceInsufficient(error)
-            | Self::ResourceNotFound(error)
             | Self::ResourceUnavailable(error)
             | Self::ResponseSizeLimitExceeded(error)
             | Self::ServiceUnavailable(error)

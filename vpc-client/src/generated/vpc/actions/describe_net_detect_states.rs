@@ -18,6 +18,16 @@ use super::super::{SERVICE, Filter, NetDetectState};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 根据ID查询网络探测验证结果列表
+///
+/// ```json
+/// {
+///   "NetDetectIds": [
+///     "netd-12345678"
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

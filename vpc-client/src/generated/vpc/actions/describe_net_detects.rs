@@ -24,6 +24,22 @@ use super::super::{SERVICE, Filter, NetDetect};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 查询所有网络探测
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 根据ID查询网络探测
+///
+/// ```json
+/// {
+///   "NetDetectIds": [
+///     "netd-pnpcflil"
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, NetworkAclQuintupleEntry};
 ///
 /// This API is used to query the list of in/outbound network ACL quintuple entries.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Example 1. Querying the network ACL quintuple entries by filter
@@ -14,6 +16,16 @@ use super::super::{SERVICE, Filter, NetworkAclQuintupleEntry};
 /// ```json
 /// {
 ///   "NetworkAclId": "acl-12345678",
+///   "Limit": 20,
+///   "Offset": 0
+/// }
+/// ```
+///
+/// # Example: 示例1 根据条件查询网络ACL列表五元组条目
+///
+/// ```json
+/// {
+///   "NetworkAclId": "acl-hj3he929",
 ///   "Limit": 20,
 ///   "Offset": 0
 /// }
@@ -382,7 +394,7 @@ impl crate::ActionError for DescribeNetworkAclQuintupleEntriesError {
 impl crate::Action for DescribeNetworkAclQuintupleEntriesRequest {
     const NAME: &'static str = "DescribeNetworkAclQuintupleEntries";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeNetworkAclQuintupleEntriesResponse;
     type Error = DescribeNetworkAclQuintupleEntriesError;

@@ -26,6 +26,29 @@ use super::super::{SERVICE, Filter, NetworkAcl};
 ///   "Offset": 0
 /// }
 /// ```
+///
+/// # Example: 示例1 查询网络ACL列表
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 示例2 根据条件查询网络ACL列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "vpc-id",
+///       "Values": [
+///         "vpc-nwg3twqu"
+///       ]
+///     }
+///   ],
+///   "Offset": 1,
+///   "Limit": 1
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -36,15 +59,6 @@ use super::super::{SERVICE, Filter, NetworkAcl};
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclsRequest {
-    /// Array of network ACL instance IDs, such as \[acl-12345678\]. Up to 100 instances are allowed for each request. This parameter does not support specifying `NetworkAclIds` and `Filters` at the same time.
-    ///
-    /// Example: `["acl-nswq8wkq"]`
-    #[serde(
-        rename = "NetworkAclIds",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
-    pub network_acl_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter condition. `NetworkAclIds` and `Filters` cannot be specified at the same time.
     ///
     /// - vpc-id - String - (Filter condition) VPC instance ID, such as vpc-12345678.
@@ -58,6 +72,15 @@ pub struct DescribeNetworkAclsRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub filters: ::core::option::Option<::std::vec::Vec<Filter>>,
+    /// Array of network ACL instance IDs, such as \[acl-12345678\]. Up to 100 instances are allowed for each request. This parameter does not support specifying `NetworkAclIds` and `Filters` at the same time.
+    ///
+    /// Example: `["acl-nswq8wkq"]`
+    #[serde(
+        rename = "NetworkAclIds",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub network_acl_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Offset. Default: 0.
     ///
     /// Example: `0`
@@ -76,15 +99,35 @@ pub struct DescribeNetworkAclsRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub limit: ::core::option::Option<u64>,
+    /// 排序字段。支持：NetworkAclId,NetworkAclName,CreatedTime,ModifyTime
+    ///
+    /// Example: `CreatedTime`
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_field: ::core::option::Option<::std::string::String>,
+    /// 排序方法。顺序：ASC，倒序：DESC。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "OrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_direction: ::core::option::Option<::std::string::String>,
 }
 impl DescribeNetworkAclsRequest {
     /// A request with every optional parameter unset.
     pub fn new() -> Self {
         Self {
-            network_acl_ids: ::core::option::Option::None,
             filters: ::core::option::Option::None,
+            network_acl_ids: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
+            order_field: ::core::option::Option::None,
+            order_direction: ::core::option::Option::None,
         }
     }
 }

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, NetworkInterface};
 ///
 /// This API (DescribeNetworkInterfaces) is used to query the ENI list.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the list of ENIs
@@ -16,6 +18,27 @@ use super::super::{SERVICE, Filter, NetworkInterface};
 /// ```
 ///
 /// # Example: Querying the list of ENIs with the specified tag
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "TEST"
+///       ],
+///       "Name": "tag:Version"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询弹性网卡列表
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 查询绑定了标签的网卡列表
 ///
 /// ```json
 /// {
@@ -414,7 +437,7 @@ impl crate::ActionError for DescribeNetworkInterfacesError {
 impl crate::Action for DescribeNetworkInterfacesRequest {
     const NAME: &'static str = "DescribeNetworkInterfaces";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeNetworkInterfacesResponse;
     type Error = DescribeNetworkInterfacesError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, ReserveIpAddressInfo};
 ///
 /// This API is used to query reserved private IP addresses.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying Reserved Private IP Addresses
@@ -400,7 +402,7 @@ impl crate::ActionError for DescribeReserveIpAddressesError {
 impl crate::Action for DescribeReserveIpAddressesRequest {
     const NAME: &'static str = "DescribeReserveIpAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeReserveIpAddressesResponse;
     type Error = DescribeReserveIpAddressesError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, RoutePolicyEntry};
 ///
 /// This API is used to query the route reception policy entry list.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying Routing Strategy Rule List
@@ -386,7 +388,7 @@ impl crate::ActionError for DescribeRoutePolicyEntriesError {
 impl crate::Action for DescribeRoutePolicyEntriesRequest {
     const NAME: &'static str = "DescribeRoutePolicyEntries";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeRoutePolicyEntriesResponse;
     type Error = DescribeRoutePolicyEntriesError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, RouteTable};
 ///
 /// This API is used to query route tables.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Viewing the list of objects in route table
@@ -45,6 +47,58 @@ use super::super::{SERVICE, Filter, RouteTable};
 /// ```
 ///
 /// # Example: Querying the list of route tables bound with the specified tag
+///
+/// ```json
+/// {
+///   "Limit": "1",
+///   "Filters": [
+///     {
+///       "Values": [
+///         "shanghai"
+///       ],
+///       "Name": "tag:city"
+///     }
+///   ],
+///   "Offset": "0"
+/// }
+/// ```
+///
+/// # Example: 查看路由表对象列表
+///
+/// ```json
+/// {
+///   "Limit": "1",
+///   "Filters": [
+///     {
+///       "Values": [
+///         "vpc-2at5y1pn"
+///       ],
+///       "Name": "vpc-id"
+///     },
+///     {
+///       "Values": [
+///         "rtb-l2h8d7c2"
+///       ],
+///       "Name": "route-table-id"
+///     },
+///     {
+///       "Values": [
+///         "true"
+///       ],
+///       "Name": "association.main"
+///     },
+///     {
+///       "Values": [
+///         "TestRouteTable"
+///       ],
+///       "Name": "route-table-name"
+///     }
+///   ],
+///   "Offset": "0"
+/// }
+/// ```
+///
+/// # Example: 查询绑定了标签的路由表列表
 ///
 /// ```json
 /// {
@@ -194,6 +248,8 @@ pub enum DescribeRouteTablesError {
     InvalidParameterCoexist(crate::ServiceError),
     /// `InvalidParameter.FilterInvalidKey`: The specified filter condition does not exist.
     InvalidParameterFilterInvalidKey(crate::ServiceError),
+    /// `InvalidParameter.FilterMissParameter`: 指定过滤选项缺失
+    InvalidParameterFilterMissParameter(crate::ServiceError),
     /// `InvalidParameter.FilterNotDict`: The specified filter condition should be a key-value pair.
     InvalidParameterFilterNotDict(crate::ServiceError),
     /// `InvalidParameterValue.LimitExceeded`: The parameter value exceeds the limit.
@@ -289,6 +345,7 @@ impl DescribeRouteTablesError {
         "InternalError.ModuleError",
         "InvalidParameter.Coexist",
         "InvalidParameter.FilterInvalidKey",
+        "InvalidParameter.FilterMissParameter",
         "InvalidParameter.FilterNotDict",
         "InvalidParameterValue.LimitExceeded",
         "InvalidParameterValue.Malformed",
@@ -311,6 +368,9 @@ impl crate::ActionError for DescribeRouteTablesError {
             "InvalidParameter.Coexist" => Self::InvalidParameterCoexist(error),
             "InvalidParameter.FilterInvalidKey" => {
                 Self::InvalidParameterFilterInvalidKey(error)
+            }
+            "InvalidParameter.FilterMissParameter" => {
+                Self::InvalidParameterFilterMissParameter(error)
             }
             "InvalidParameter.FilterNotDict" => {
                 Self::InvalidParameterFilterNotDict(error)
@@ -381,6 +441,7 @@ impl crate::ActionError for DescribeRouteTablesError {
             Self::InternalErrorModuleError(error)
             | Self::InvalidParameterCoexist(error)
             | Self::InvalidParameterFilterInvalidKey(error)
+            | Self::InvalidParameterFilterMissParameter(error)
             | Self::InvalidParameterFilterNotDict(error)
             | Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
@@ -431,7 +492,7 @@ impl crate::ActionError for DescribeRouteTablesError {
 impl crate::Action for DescribeRouteTablesRequest {
     const NAME: &'static str = "DescribeRouteTables";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeRouteTablesResponse;
     type Error = DescribeRouteTablesError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, SecurityGroupAssociationStatistics};
 ///
 /// This API (DescribeSecurityGroupAssociationStatistics) is used to query statistics on the instances associated with a security group.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying statistics on the instances associated with a security group
@@ -16,6 +18,17 @@ use super::super::{SERVICE, SecurityGroupAssociationStatistics};
 ///   "SecurityGroupIds": [
 ///     "sg-ohuuioma",
 ///     "sg-2quou3gv"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询安全组关联的实例统计
+///
+/// ```json
+/// {
+///   "SecurityGroupIds": [
+///     "sg-2quou3gv",
+///     "sg-ohuuioma"
 ///   ]
 /// }
 /// ```
@@ -291,7 +304,7 @@ impl crate::ActionError for DescribeSecurityGroupAssociationStatisticsError {
 impl crate::Action for DescribeSecurityGroupAssociationStatisticsRequest {
     const NAME: &'static str = "DescribeSecurityGroupAssociationStatistics";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeSecurityGroupAssociationStatisticsResponse;
     type Error = DescribeSecurityGroupAssociationStatisticsError;

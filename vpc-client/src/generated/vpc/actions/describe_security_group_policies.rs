@@ -7,9 +7,19 @@ use super::super::{SERVICE, Filter, SecurityGroupPolicySet};
 ///
 /// This API (DescribeSecurityGroupPolicies) is used to query security group policies.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying security group rules
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-ohuuioma"
+/// }
+/// ```
+///
+/// # Example: 查询安全组规则
 ///
 /// ```json
 /// {
@@ -336,7 +346,7 @@ impl crate::ActionError for DescribeSecurityGroupPoliciesError {
 impl crate::Action for DescribeSecurityGroupPoliciesRequest {
     const NAME: &'static str = "DescribeSecurityGroupPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeSecurityGroupPoliciesResponse;
     type Error = DescribeSecurityGroupPoliciesError;

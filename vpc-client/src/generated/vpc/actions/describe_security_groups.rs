@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, SecurityGroup};
 ///
 /// This API (DescribeSecurityGroups) is used to query security groups.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying security groups
@@ -32,6 +34,43 @@ use super::super::{SERVICE, Filter, SecurityGroup};
 /// ```
 ///
 /// # Example: Querying security groups bound with the specific tag
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Values": [
+///         "TEST"
+///       ],
+///       "Name": "tag:Version"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查看安全组
+///
+/// ```json
+/// {
+///   "Limit": "1",
+///   "Filters": [
+///     {
+///       "Values": [
+///         "TestGroup"
+///       ],
+///       "Name": "security-group-name"
+///     },
+///     {
+///       "Values": [
+///         "0"
+///       ],
+///       "Name": "project-id"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查看绑定标签的安全组
 ///
 /// ```json
 /// {
@@ -424,7 +463,7 @@ impl crate::ActionError for DescribeSecurityGroupsError {
 impl crate::Action for DescribeSecurityGroupsRequest {
     const NAME: &'static str = "DescribeSecurityGroups";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeSecurityGroupsResponse;
     type Error = DescribeSecurityGroupsError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, ServiceTemplate};
 ///
 /// This API (DescribeServiceTemplates) is used to query protocol port templates.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying a protocol port template
@@ -18,6 +20,22 @@ use super::super::{SERVICE, Filter, ServiceTemplate};
 ///       "Name": "service-template-name",
 ///       "Values": [
 ///         "TestName"
+///       ]
+///     }
+///   ],
+///   "Limit": "2"
+/// }
+/// ```
+///
+/// # Example: 查看协议端口模板
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "service-template-name",
+///       "Values": [
+///         "demo"
 ///       ]
 ///     }
 ///   ],
@@ -65,6 +83,51 @@ pub struct DescribeServiceTemplatesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub limit: ::core::option::Option<::std::string::String>,
+    /// 是否获取协议端口成员标识。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "NeedMemberInfo",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub need_member_info: ::core::option::Option<bool>,
+    /// 排序字段。支持：`ServiceTemplateId ` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_field: ::core::option::Option<::std::string::String>,
+    /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "OrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_direction: ::core::option::Option<::std::string::String>,
+    /// 协议端口排序字段。支持：`Service ` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// Example: `UpdatedTime`
+    #[serde(
+        rename = "MemberOrderField",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_field: ::core::option::Option<::std::string::String>,
+    /// 协议端口排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// Example: `DESC`
+    #[serde(
+        rename = "MemberOrderDirection",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub member_order_direction: ::core::option::Option<::std::string::String>,
 }
 impl DescribeServiceTemplatesRequest {
     /// A request with every optional parameter unset.
@@ -73,6 +136,11 @@ impl DescribeServiceTemplatesRequest {
             filters: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
+            need_member_info: ::core::option::Option::None,
+            order_field: ::core::option::Option::None,
+            order_direction: ::core::option::Option::None,
+            member_order_field: ::core::option::Option::None,
+            member_order_direction: ::core::option::Option::None,
         }
     }
 }
@@ -339,7 +407,7 @@ impl crate::ActionError for DescribeServiceTemplatesError {
 impl crate::Action for DescribeServiceTemplatesRequest {
     const NAME: &'static str = "DescribeServiceTemplates";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeServiceTemplatesResponse;
     type Error = DescribeServiceTemplatesError;

@@ -18,6 +18,16 @@ use super::super::{SERVICE, SecurityGroupPolicy};
 ///   "SecurityGroupId": "sg-ntrgm89v"
 /// }
 /// ```
+///
+/// # Example: 查询安全组快照文件内容
+///
+/// ```json
+/// {
+///   "SnapshotPolicyId": "sspolicy-ebjofe71",
+///   "SnapshotFileId": "ssfile-017gepjxpr",
+///   "SecurityGroupId": "sg-ntrgm89v"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -7,9 +7,28 @@ use super::super::{SERVICE, Filter, SnapshotPolicy};
 ///
 /// This API is used to query snapshot policies.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Queries snapshot policies
+///
+/// ```json
+/// {
+///   "Offset": 0,
+///   "Limit": 2,
+///   "Filters": [
+///     {
+///       "Name": "snapshot-policy-id",
+///       "Values": [
+///         "sspolicy-g6jwvm35"
+///       ]
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 查询快照策略
 ///
 /// ```json
 /// {
@@ -351,7 +370,7 @@ impl crate::ActionError for DescribeSnapshotPoliciesError {
 impl crate::Action for DescribeSnapshotPoliciesRequest {
     const NAME: &'static str = "DescribeSnapshotPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeSnapshotPoliciesResponse;
     type Error = DescribeSnapshotPoliciesError;

@@ -55,6 +55,8 @@ impl DescribeSubnetResourceDashboardRequest {
 pub struct DescribeSubnetResourceDashboardResponse {
     /// Information of resources returned
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "ResourceStatisticsSet",

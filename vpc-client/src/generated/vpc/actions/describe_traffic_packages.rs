@@ -14,6 +14,12 @@ use super::super::{SERVICE, Filter, TrafficPackage};
 /// ```json
 /// {}
 /// ```
+///
+/// # Example: 查询某一个账号所有的共享流量包信息
+///
+/// ```json
+/// {}
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

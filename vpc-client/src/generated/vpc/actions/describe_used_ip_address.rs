@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `DescribeUsedIpAddress`: request, response, error enum and call method.
-use super::super::{SERVICE, IpAddressStates};
+use super::super::{SERVICE, Filter, IpAddressStates};
 /// Input of `DescribeUsedIpAddress` (Queries IP usage of the subnet or VPC).
 ///
 /// This API is used to query the IP usage of a subnet or VPC.
@@ -56,6 +56,18 @@ pub struct DescribeUsedIpAddressRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ip_addresses: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 过滤条件，不支持同时指定IpAddresses和Filters参数。 支持的过滤条件如下：
+    ///
+    /// - ip-addresses：IP地址。
+    /// - resource-id：资源ID。
+    ///
+    /// Example: `[{"Name": "ip-addresses", "Values": ["10.0.0.10"]}]`
+    #[serde(
+        rename = "Filters",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub filters: ::core::option::Option<::std::vec::Vec<Filter>>,
     /// The offset. Default value: 0
     ///
     /// Example: `0`
@@ -82,6 +94,7 @@ impl DescribeUsedIpAddressRequest {
             vpc_id: vpc_id.into(),
             subnet_id: ::core::option::Option::None,
             ip_addresses: ::core::option::Option::None,
+            filters: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }

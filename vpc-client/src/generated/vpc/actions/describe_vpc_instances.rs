@@ -25,6 +25,23 @@ use super::super::{SERVICE, CvmInstance, Filter};
 ///   "Limit": 10
 /// }
 /// ```
+///
+/// # Example: 查询VPC下的云主机实例列表
+///
+/// ```json
+/// {
+///   "Filters": [
+///     {
+///       "Name": "vpc-id",
+///       "Values": [
+///         "vpc-hj3he929"
+///       ]
+///     }
+///   ],
+///   "Offset": 0,
+///   "Limit": 10
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -60,6 +60,15 @@ pub struct DescribeVpcIpv6AddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub limit: ::core::option::Option<u64>,
+    /// VPC下的子网ID。
+    ///
+    /// Example: `subnet-hx8an9sr`
+    #[serde(
+        rename = "SubnetId",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub subnet_id: ::core::option::Option<::std::string::String>,
 }
 impl DescribeVpcIpv6AddressesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -69,6 +78,7 @@ impl DescribeVpcIpv6AddressesRequest {
             ipv6_addresses: ::core::option::Option::None,
             offset: ::core::option::Option::None,
             limit: ::core::option::Option::None,
+            subnet_id: ::core::option::Option::None,
         }
     }
 }

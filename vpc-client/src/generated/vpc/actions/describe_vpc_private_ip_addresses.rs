@@ -71,6 +71,8 @@ impl DescribeVpcPrivateIpAddressesRequest {
 pub struct DescribeVpcPrivateIpAddressesResponse {
     /// The list of private `IP` address information.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "VpcPrivateIpAddressSet",

@@ -55,6 +55,8 @@ impl DescribeVpcResourceDashboardRequest {
 pub struct DescribeVpcResourceDashboardResponse {
     /// List of resource objects.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "ResourceDashboardSet",

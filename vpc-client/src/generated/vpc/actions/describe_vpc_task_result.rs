@@ -53,19 +53,33 @@ impl DescribeVpcTaskResultRequest {
 pub struct DescribeVpcTaskResultResponse {
     /// The execution results of an async task. Valid values: `SUCCESS`(task executed successfully), `FAILED` (task execution failed), and `RUNNING` (task in progress).
     ///
-    /// Example: `SUCCESS`
-    #[serde(rename = "Status", default, deserialize_with = "crate::lenient::required")]
-    pub status: ::std::string::String,
-    /// Output of the async task execution result
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `SUCCESS`
-    #[serde(rename = "Output", default, deserialize_with = "crate::lenient::required")]
-    pub output: ::std::string::String,
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub status: ::core::option::Option<::std::string::String>,
+    /// Output of the async task execution result
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `SUCCESS`
+    #[serde(
+        rename = "Output",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub output: ::core::option::Option<::std::string::String>,
     /// Detailed result of an async task, such as the result of batch deleting ENIs.
     ///
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(

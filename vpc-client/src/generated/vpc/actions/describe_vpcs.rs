@@ -7,6 +7,8 @@ use super::super::{SERVICE, Filter, Vpc};
 ///
 /// This API (DescribeVpcs) is used to query the VPC list.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the list of VPCs
@@ -34,6 +36,47 @@ use super::super::{SERVICE, Filter, Vpc};
 /// ```
 ///
 /// # Example: Querying the list of VPCs bound to a tag
+///
+/// ```json
+/// {
+///   "Limit": "2",
+///   "Filters": [
+///     {
+///       "Values": [
+///         "shanghai"
+///       ],
+///       "Name": "tag:city"
+///     }
+///   ],
+///   "Offset": "0"
+/// }
+/// ```
+///
+/// # Example: 查询VPC列表
+///
+/// ```json
+/// {
+///   "Limit": "2",
+///   "Filters": [
+///     {
+///       "Values": [
+///         "192.168.0.0",
+///         "10.0.0.0"
+///       ],
+///       "Name": "cidr-block"
+///     },
+///     {
+///       "Values": [
+///         "false"
+///       ],
+///       "Name": "is-default"
+///     }
+///   ],
+///   "Offset": "0"
+/// }
+/// ```
+///
+/// # Example: 查询绑定了标签的VPC列表
 ///
 /// ```json
 /// {
@@ -421,7 +464,7 @@ impl crate::ActionError for DescribeVpcsError {
 impl crate::Action for DescribeVpcsRequest {
     const NAME: &'static str = "DescribeVpcs";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeVpcsResponse;
     type Error = DescribeVpcsError;

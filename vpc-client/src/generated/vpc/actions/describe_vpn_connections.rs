@@ -7,9 +7,20 @@ use super::super::{SERVICE, Filter, VpnConnection};
 ///
 /// This API is used to used to query the list of VPN tunnels.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying VPN tunnels
+///
+/// ```json
+/// {
+///   "Limit": 5,
+///   "Offset": 0
+/// }
+/// ```
+///
+/// # Example: DescribeVpnConnections返回示例
 ///
 /// ```json
 /// {
@@ -98,6 +109,8 @@ impl DescribeVpnConnectionsRequest {
 pub struct DescribeVpnConnectionsResponse {
     /// The number of instances meeting the filter condition.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `1`
     #[serde(
         rename = "TotalCount",
@@ -107,6 +120,8 @@ pub struct DescribeVpnConnectionsResponse {
     )]
     pub total_count: ::core::option::Option<u64>,
     /// VPN tunnel instance.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `[       {         "CreatedTime": "2022-05-12 12:50:06",         "CustomerGatewayId": "cgw-972gvd00",         "DpdAction": "clear",         "DpdEnable": 1,         "DpdTimeout": "30",         "EnableHealthCheck": false,         "EncryptProto": "IKE",         "HealthCheckLocalIp": "",         "HealthCheckRemoteIp": "",         "HealthCheckStatus": "",         "IKEOptionsSpecification": {           "DhGroupName": "GROUP1",           "ExchangeMode": "MAIN",           "IKESaLifetimeSeconds": 86400,           "IKEVersion": "IKEV1",           "LocalAddress": "33.113.108.46",           "LocalFqdnName": "",           "LocalIdentity": "ADDRESS",           "PropoAuthenAlgorithm": "MD5",           "PropoEncryAlgorithm": "3DES-CBC",           "RemoteAddress": "1.2.3.4",           "RemoteFqdnName": "",           "RemoteIdentity": "ADDRESS"         },         "IPSECOptionsSpecification": {           "EncryptAlgorithm": "AES-CBC-128",           "IPSECSaLifetimeSeconds": 3600,           "IPSECSaLifetimeTraffic": 1843200,           "IntegrityAlgorith": "MD5",           "PfsDhGroup": "NULL"         },         "NegotiationType": "flowTrigger",         "NetStatus": "UNAVAILABLE",         "PreShareKey": "123",         "RouteType": "StaticRoute",         "SecurityPolicyDatabaseSet": [           {             "LocalCidrBlock": "0.0.0.0/0",             "RemoteCidrBlock": [               "0.0.0.0/0"             ]           }         ],         "State": "AVAILABLE",         "TagSet": [],         "VpcId": "vpc-ejaaeaja",         "VpnConnectionId": "vpnx-1rwdb4qz",         "VpnConnectionName": "test-conn",         "VpnGatewayId": "vpngw-f61esawc",         "VpnProto": "IPSEC"       }     ]`
     #[serde(
@@ -356,7 +371,7 @@ impl crate::ActionError for DescribeVpnConnectionsError {
 impl crate::Action for DescribeVpnConnectionsRequest {
     const NAME: &'static str = "DescribeVpnConnections";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeVpnConnectionsResponse;
     type Error = DescribeVpnConnectionsError;

@@ -17,6 +17,16 @@ use super::super::{SERVICE, Filter, VpnGatewayRoute};
 ///   "Offset": 0
 /// }
 /// ```
+///
+/// # Example: 查询VPN网关目的路由
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-7lhl5331",
+///   "Offset": 0,
+///   "Limit": 20
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -101,8 +111,6 @@ pub struct DescribeVpnGatewayRoutesResponse {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `3`
     #[serde(

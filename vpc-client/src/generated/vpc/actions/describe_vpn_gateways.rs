@@ -7,7 +7,21 @@ use super::super::{SERVICE, FilterObject, VpnGateway};
 ///
 /// This API (DescribeVpnGateways) is used to query the VPN gateway list.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
+///
+/// # Example: 查询VPN网关
+///
+/// ```json
+/// {
+///   "VpnGatewayIds": [
+///     "vpngw-xxxxx"
+///   ],
+///   "Offset": 0,
+///   "Limit": 1
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -380,7 +394,7 @@ impl crate::ActionError for DescribeVpnGatewaysError {
 impl crate::Action for DescribeVpnGatewaysRequest {
     const NAME: &'static str = "DescribeVpnGateways";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = DescribeVpnGatewaysResponse;
     type Error = DescribeVpnGatewaysError;

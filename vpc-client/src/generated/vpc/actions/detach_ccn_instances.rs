@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnInstance};
 ///
 /// After unbinding the network instance, the corresponding routing policy will also be deleted.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Disassociating multiple network instances from a CCN
@@ -104,6 +106,14 @@ pub enum DetachCcnInstancesError {
     UnsupportedOperationAppIdMismatch(crate::ServiceError),
     /// `UnsupportedOperation.AppIdNotFound`: The APPId doesn't exist.
     UnsupportedOperationAppIdNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach`: 云联网关联实例绑定了策略路由下一跳，不允许解关联，需要先解绑策略路由下一跳
+    UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach(
+        crate::ServiceError,
+    ),
+    /// `UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach`: 云联网关联实例绑定了策略路由规则，不允许解关联，需要先解绑策略路由规则
+    UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach(
+        crate::ServiceError,
+    ),
     /// `UnsupportedOperation.CcnNotAttached`: The instance is not associated with a CCN.
     UnsupportedOperationCcnNotAttached(crate::ServiceError),
     /// `UnsupportedOperation.MutexOperationTaskRunning`: The resource mutual exclusion operation is being executed.
@@ -192,6 +202,8 @@ impl DetachCcnInstancesError {
         "UnsupportedOperation",
         "UnsupportedOperation.AppIdMismatch",
         "UnsupportedOperation.AppIdNotFound",
+        "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach",
+        "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach",
         "UnsupportedOperation.CcnNotAttached",
         "UnsupportedOperation.MutexOperationTaskRunning",
     ];
@@ -218,6 +230,16 @@ impl crate::ActionError for DetachCcnInstancesError {
             }
             "UnsupportedOperation.AppIdNotFound" => {
                 Self::UnsupportedOperationAppIdNotFound(error)
+            }
+            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach" => {
+                Self::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach(
+                    error,
+                )
+            }
+            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach" => {
+                Self::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach(
+                    error,
+                )
             }
             "UnsupportedOperation.CcnNotAttached" => {
                 Self::UnsupportedOperationCcnNotAttached(error)
@@ -282,6 +304,12 @@ impl crate::ActionError for DetachCcnInstancesError {
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationAppIdMismatch(error)
             | Self::UnsupportedOperationAppIdNotFound(error)
+            | Self::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach(
+                error,
+            )
+            | Self::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach(
+                error,
+            )
             | Self::UnsupportedOperationCcnNotAttached(error)
             | Self::UnsupportedOperationMutexOperationTaskRunning(error)
             | Self::ActionOffline(error)
@@ -327,7 +355,7 @@ impl crate::ActionError for DetachCcnInstancesError {
 impl crate::Action for DetachCcnInstancesRequest {
     const NAME: &'static str = "DetachCcnInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DetachCcnInstancesResponse;
     type Error = DetachCcnInstancesError;

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// > This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting a Classiclink
@@ -282,7 +284,7 @@ impl crate::ActionError for DetachClassicLinkVpcError {
 impl crate::Action for DetachClassicLinkVpcRequest {
     const NAME: &'static str = "DetachClassicLinkVpc";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DetachClassicLinkVpcResponse;
     type Error = DetachClassicLinkVpcError;

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Unbinding an ENI from a CVM
@@ -39,6 +41,15 @@ pub struct DetachNetworkInterfaceRequest {
     /// Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: ::std::string::String,
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// Example: `8ece4b21-c7a4-4e4c-a611-5c412f0e484b`
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_token: ::core::option::Option<::std::string::String>,
 }
 impl DetachNetworkInterfaceRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -49,6 +60,7 @@ impl DetachNetworkInterfaceRequest {
         Self {
             network_interface_id: network_interface_id.into(),
             instance_id: instance_id.into(),
+            client_token: ::core::option::Option::None,
         }
     }
 }
@@ -95,6 +107,8 @@ pub enum DetachNetworkInterfaceError {
     UnsupportedOperationIdempotentParameterMismatch(crate::ServiceError),
     /// `UnsupportedOperation.IdempotentProcessing`: The previous idempotent request is still being processed. Please try again later.
     UnsupportedOperationIdempotentProcessing(crate::ServiceError),
+    /// `UnsupportedOperation.InstanceAssociateHavip`: 实例在Havip漂移范围内，需要先解绑定关联。
+    UnsupportedOperationInstanceAssociateHavip(crate::ServiceError),
     /// `UnsupportedOperation.InvalidState`: Invalid resource status.
     UnsupportedOperationInvalidState(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -182,6 +196,7 @@ impl DetachNetworkInterfaceError {
         "UnsupportedOperation",
         "UnsupportedOperation.IdempotentParameterMismatch",
         "UnsupportedOperation.IdempotentProcessing",
+        "UnsupportedOperation.InstanceAssociateHavip",
         "UnsupportedOperation.InvalidState",
     ];
 }
@@ -206,6 +221,9 @@ impl crate::ActionError for DetachNetworkInterfaceError {
             }
             "UnsupportedOperation.IdempotentProcessing" => {
                 Self::UnsupportedOperationIdempotentProcessing(error)
+            }
+            "UnsupportedOperation.InstanceAssociateHavip" => {
+                Self::UnsupportedOperationInstanceAssociateHavip(error)
             }
             "UnsupportedOperation.InvalidState" => {
                 Self::UnsupportedOperationInvalidState(error)
@@ -268,6 +286,7 @@ impl crate::ActionError for DetachNetworkInterfaceError {
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationIdempotentParameterMismatch(error)
             | Self::UnsupportedOperationIdempotentProcessing(error)
+            | Self::UnsupportedOperationInstanceAssociateHavip(error)
             | Self::UnsupportedOperationInvalidState(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -312,7 +331,7 @@ impl crate::ActionError for DetachNetworkInterfaceError {
 impl crate::Action for DetachNetworkInterfaceRequest {
     const NAME: &'static str = "DetachNetworkInterface";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DetachNetworkInterfaceResponse;
     type Error = DetachNetworkInterfaceError;

@@ -12,6 +12,8 @@ use super::super::SERVICE;
 /// - Only EIPs in BIND or BIND_ENI status can be unbound.
 /// - Blocked EIPs cannot be unbound.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Unbinding an EIP
@@ -421,7 +423,7 @@ impl crate::ActionError for DisassociateAddressError {
 impl crate::Action for DisassociateAddressRequest {
     const NAME: &'static str = "DisassociateAddress";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = DisassociateAddressResponse;
     type Error = DisassociateAddressError;

@@ -11,6 +11,14 @@ use super::super::SERVICE;
 /// - Only EIPv6 instances in BIND or BIND_ENI status can be unbound.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
+///
+/// # Example: 解绑弹性公网IPv6
+///
+/// ```json
+/// {
+///   "IPv6AddressId": "eipv6-or8cse19"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -84,6 +92,12 @@ pub enum DisassociateIPv6AddressError {
     InvalidParameterValueAddressIpNotFound(crate::ServiceError),
     /// `OperationDenied.AddressInArrears`: The specified public IP is isolated.
     OperationDeniedAddressInArrears(crate::ServiceError),
+    /// `OperationDenied.TrafficExceedThreshold`: 资源业务带宽超过防误操作检测阈值。
+    OperationDeniedTrafficExceedThreshold(crate::ServiceError),
+    /// `OperationDenied.TrafficValidationFailed`: 资源在防误操作检测期间流量验证失败。
+    OperationDeniedTrafficValidationFailed(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -130,8 +144,6 @@ pub enum DisassociateIPv6AddressError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -172,6 +184,9 @@ impl DisassociateIPv6AddressError {
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressIpNotFound",
         "OperationDenied.AddressInArrears",
+        "OperationDenied.TrafficExceedThreshold",
+        "OperationDenied.TrafficValidationFailed",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressStatusNotPermit",
     ];
 }
@@ -196,6 +211,13 @@ impl crate::ActionError for DisassociateIPv6AddressError {
             "OperationDenied.AddressInArrears" => {
                 Self::OperationDeniedAddressInArrears(error)
             }
+            "OperationDenied.TrafficExceedThreshold" => {
+                Self::OperationDeniedTrafficExceedThreshold(error)
+            }
+            "OperationDenied.TrafficValidationFailed" => {
+                Self::OperationDeniedTrafficValidationFailed(error)
+            }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressStatusNotPermit" => {
                 Self::UnsupportedOperationAddressStatusNotPermit(error)
             }
@@ -225,7 +247,6 @@ impl crate::ActionError for DisassociateIPv6AddressError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -256,6 +277,9 @@ impl crate::ActionError for DisassociateIPv6AddressError {
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressIpNotFound(error)
             | Self::OperationDeniedAddressInArrears(error)
+            | Self::OperationDeniedTrafficExceedThreshold(error)
+            | Self::OperationDeniedTrafficValidationFailed(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -279,7 +303,6 @@ impl crate::ActionError for DisassociateIPv6AddressError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to unbind an EIP from a NAT gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Unbinding an EIP from a NAT gateway
@@ -295,7 +297,7 @@ impl crate::ActionError for DisassociateNatGatewayAddressError {
 impl crate::Action for DisassociateNatGatewayAddressRequest {
     const NAME: &'static str = "DisassociateNatGatewayAddress";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DisassociateNatGatewayAddressResponse;
     type Error = DisassociateNatGatewayAddressError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (DisassociateNetworkInterfaceSecurityGroups) is used to detach (or fully detach if possible) a security group from an ENI.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Disassociating an ENI from a security group
@@ -290,7 +292,7 @@ impl crate::ActionError for DisassociateNetworkInterfaceSecurityGroupsError {
 impl crate::Action for DisassociateNetworkInterfaceSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateNetworkInterfaceSecurityGroups";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = DisassociateNetworkInterfaceSecurityGroupsResponse;
     type Error = DisassociateNetworkInterfaceSecurityGroupsError;

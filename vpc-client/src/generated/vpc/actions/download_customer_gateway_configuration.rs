@@ -7,7 +7,24 @@ use super::super::{SERVICE, CustomerGatewayVendor};
 ///
 /// This API is used to download VPN tunnel configurations.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
+///
+/// # Example: 下载VPN通道配置
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-p3lmbqwn",
+///   "VpnConnectionId": "vpnx-3a4xoch6",
+///   "CustomerGatewayVendor": {
+///     "Platform": "comware",
+///     "SoftwareVersion": "V1.0",
+///     "VendorName": "h3c"
+///   },
+///   "InterfaceName": "eth0"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -300,7 +317,7 @@ impl crate::ActionError for DownloadCustomerGatewayConfigurationError {
 impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
     const NAME: &'static str = "DownloadCustomerGatewayConfiguration";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = DownloadCustomerGatewayConfigurationResponse;
     type Error = DownloadCustomerGatewayConfigurationError;

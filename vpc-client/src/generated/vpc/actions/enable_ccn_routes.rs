@@ -88,6 +88,8 @@ pub enum EnableCcnRoutesError {
     InvalidParameterValueMalformed(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.CcnRouteCidrOverlap`: 当前路由与已有路由的CIDR重叠，仅能开启其中一条路由。
+    UnsupportedOperationCcnRouteCidrOverlap(crate::ServiceError),
     /// `UnsupportedOperation.Ecmp`: ECMP is not supported.
     UnsupportedOperationEcmp(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -172,6 +174,7 @@ impl EnableCcnRoutesError {
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidParameterValue.Malformed",
         "ResourceNotFound",
+        "UnsupportedOperation.CcnRouteCidrOverlap",
         "UnsupportedOperation.Ecmp",
     ];
 }
@@ -188,6 +191,9 @@ impl crate::ActionError for EnableCcnRoutesError {
                 Self::InvalidParameterValueMalformed(error)
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.CcnRouteCidrOverlap" => {
+                Self::UnsupportedOperationCcnRouteCidrOverlap(error)
+            }
             "UnsupportedOperation.Ecmp" => Self::UnsupportedOperationEcmp(error),
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -243,6 +249,7 @@ impl crate::ActionError for EnableCcnRoutesError {
         match self {
             Self::InvalidParameterValueMalformed(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationCcnRouteCidrOverlap(error)
             | Self::UnsupportedOperationEcmp(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)

@@ -45,6 +45,15 @@ pub struct EnableVpcEndPointConnectRequest {
     /// Example: `True`
     #[serde(rename = "AcceptFlag")]
     pub accept_flag: bool,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl EnableVpcEndPointConnectRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -57,6 +66,7 @@ impl EnableVpcEndPointConnectRequest {
             end_point_service_id: end_point_service_id.into(),
             end_point_id,
             accept_flag,
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }

@@ -57,6 +57,8 @@ impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
 pub struct GenerateVpnConnectionDefaultHealthCheckIpResponse {
     /// Local IP used for VPN tunnel health check
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `169.254.128.1`
     #[serde(
         rename = "HealthCheckLocalIp",
@@ -66,6 +68,8 @@ pub struct GenerateVpnConnectionDefaultHealthCheckIpResponse {
     )]
     pub health_check_local_ip: ::core::option::Option<::std::string::String>,
     /// Remote IP used for VPN tunnel health check
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `169.254.128.2`
     #[serde(

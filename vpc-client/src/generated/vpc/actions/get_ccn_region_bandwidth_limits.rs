@@ -7,6 +7,8 @@ use super::super::{SERVICE, CcnBandwidthInfo, Filter};
 ///
 /// This API is used to query the bandwidth limits of a CCN instance. Monthly-subscribed CCNs only support Inter-region Bandwidth Limits, while the pay-as-you-go CCNs support both the Inter-region Bandwidth Limits and Region Outbound Bandwidth Limits.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the outbound bandwidth limits of a CCN instance
@@ -18,6 +20,22 @@ use super::super::{SERVICE, CcnBandwidthInfo, Filter};
 /// ```
 ///
 /// # Example: Querying the inter-region bandwidth limits of a CCN
+///
+/// ```json
+/// {
+///   "CcnId": "ccn-2gxeenq2"
+/// }
+/// ```
+///
+/// # Example: 查询CCN地域出带宽详情
+///
+/// ```json
+/// {
+///   "CcnId": "ccn-1pdchck1"
+/// }
+/// ```
+///
+/// # Example: 查询CCN地域间带宽详情
 ///
 /// ```json
 /// {
@@ -118,7 +136,7 @@ pub struct GetCcnRegionBandwidthLimitsResponse {
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -132,7 +150,7 @@ pub struct GetCcnRegionBandwidthLimitsResponse {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `1`
     #[serde(
@@ -370,7 +388,7 @@ impl crate::ActionError for GetCcnRegionBandwidthLimitsError {
 impl crate::Action for GetCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "GetCcnRegionBandwidthLimits";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
     type Response = GetCcnRegionBandwidthLimitsResponse;
     type Error = GetCcnRegionBandwidthLimitsError;

@@ -47,7 +47,7 @@ pub struct InquirePriceCreateDirectConnectGatewayResponse {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     #[serde(
         rename = "TotalCost",
         default,
@@ -59,7 +59,7 @@ pub struct InquirePriceCreateDirectConnectGatewayResponse {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     #[serde(
         rename = "RealTotalCost",
         default,

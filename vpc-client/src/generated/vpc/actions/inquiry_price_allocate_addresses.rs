@@ -107,6 +107,19 @@ pub struct InquiryPriceAllocateAddressesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub address_type: ::core::option::Option<::std::string::String>,
+    /// 原生EIP IP资源的计费方式。
+    ///
+    /// - 账号为标准账户类型的用户，可选值：
+    ///   - IP_POSTPAID_BY_HOUR：IP资源按小时后付费
+    ///   - IP_PREPAID_BY_MONTH：IP资源包月预付费
+    ///
+    /// Example: `IP_POSTPAID_BY_HOUR`
+    #[serde(
+        rename = "IPChargeType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_charge_type: ::core::option::Option<::std::string::String>,
 }
 impl InquiryPriceAllocateAddressesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -118,6 +131,7 @@ impl InquiryPriceAllocateAddressesRequest {
             internet_max_bandwidth_out: ::core::option::Option::None,
             address_charge_prepaid: ::core::option::Option::None,
             address_type: ::core::option::Option::None,
+            ip_charge_type: ::core::option::Option::None,
         }
     }
 }
@@ -172,11 +186,11 @@ pub enum InquiryPriceAllocateAddressesError {
     InvalidParameterValueBandwidthOutOfRange(crate::ServiceError),
     /// `InvalidParameterValue.Combination`: Invalid input parameters
     InvalidParameterValueCombination(crate::ServiceError),
-    /// `InvalidParameterValue.InvalidEgress`: No description published.
+    /// `InvalidParameterValue.InvalidEgress`: egress的值无效。
     InvalidParameterValueInvalidEgress(crate::ServiceError),
     /// `InvalidParameterValue.UnavailableZone`: This availability zone is unavailable.
     InvalidParameterValueUnavailableZone(crate::ServiceError),
-    /// `InvalidParameterValue.UnsupportedEgress`: No description published.
+    /// `InvalidParameterValue.UnsupportedEgress`: 账号不支持该egress
     InvalidParameterValueUnsupportedEgress(crate::ServiceError),
     /// `MissingParameter`: Missing parameter.
     MissingParameter(crate::ServiceError),

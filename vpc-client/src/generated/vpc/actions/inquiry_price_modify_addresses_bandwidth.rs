@@ -121,6 +121,8 @@ pub enum InquiryPriceModifyAddressesBandwidthError {
     InvalidParameterValueBandwidthOutOfRange(crate::ServiceError),
     /// `InvalidParameterValue.BandwidthTooSmall`: The selected bandwidth is smaller than the minimum permissible range.
     InvalidParameterValueBandwidthTooSmall(crate::ServiceError),
+    /// `InvalidParameterValue.EgressConflict`: 出口不一致
+    InvalidParameterValueEgressConflict(crate::ServiceError),
     /// `InvalidParameterValue.ResourceExpired`: The resource has expired.
     InvalidParameterValueResourceExpired(crate::ServiceError),
     /// `InvalidParameterValue.ResourceNotSupport`: The resource does not support this operation.
@@ -210,6 +212,7 @@ impl InquiryPriceModifyAddressesBandwidthError {
         "InvalidParameterValue.AddressNotFound",
         "InvalidParameterValue.BandwidthOutOfRange",
         "InvalidParameterValue.BandwidthTooSmall",
+        "InvalidParameterValue.EgressConflict",
         "InvalidParameterValue.ResourceExpired",
         "InvalidParameterValue.ResourceNotSupport",
     ];
@@ -231,6 +234,9 @@ impl crate::ActionError for InquiryPriceModifyAddressesBandwidthError {
             }
             "InvalidParameterValue.BandwidthTooSmall" => {
                 Self::InvalidParameterValueBandwidthTooSmall(error)
+            }
+            "InvalidParameterValue.EgressConflict" => {
+                Self::InvalidParameterValueEgressConflict(error)
             }
             "InvalidParameterValue.ResourceExpired" => {
                 Self::InvalidParameterValueResourceExpired(error)
@@ -294,6 +300,7 @@ impl crate::ActionError for InquiryPriceModifyAddressesBandwidthError {
             Self::InvalidParameterValueAddressNotFound(error)
             | Self::InvalidParameterValueBandwidthOutOfRange(error)
             | Self::InvalidParameterValueBandwidthTooSmall(error)
+            | Self::InvalidParameterValueEgressConflict(error)
             | Self::InvalidParameterValueResourceExpired(error)
             | Self::InvalidParameterValueResourceNotSupport(error)
             | Self::ActionOffline(error)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, InstanceChargePrepaid, Price};
 ///
 /// This API (InquiryPriceRenewVpnGateway) is used to query the price for VPN gateway renewal. Currently, only querying prices for IPSEC-type gateways is supported.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Yearly/Monthly Subscription Gateway Renewal Gateway Inquiry Input
@@ -294,7 +296,7 @@ impl crate::ActionError for InquiryPriceRenewVpnGatewayError {
 impl crate::Action for InquiryPriceRenewVpnGatewayRequest {
     const NAME: &'static str = "InquiryPriceRenewVpnGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = InquiryPriceRenewVpnGatewayResponse;
     type Error = InquiryPriceRenewVpnGatewayError;

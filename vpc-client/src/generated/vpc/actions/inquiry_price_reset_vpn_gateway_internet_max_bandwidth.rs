@@ -7,6 +7,8 @@ use super::super::{SERVICE, Price};
 ///
 /// This API (InquiryPriceResetVpnGatewayInternetMaxBandwidth) is used to query the price for adjusting the bandwidth cap of a VPN gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
 /// # Example: Querying the price for adjusting the bandwidth cap of a VPN gateway
@@ -15,6 +17,15 @@ use super::super::{SERVICE, Price};
 /// {
 ///   "VpnGatewayId": "vpngw-lazly92z",
 ///   "InternetMaxBandwidthOut": 10
+/// }
+/// ```
+///
+/// # Example: 调整VPN网关带宽上限询价
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-a4wta21x",
+///   "InternetMaxBandwidthOut": 100
 /// }
 /// ```
 #[derive(
@@ -291,7 +302,7 @@ impl crate::ActionError for InquiryPriceResetVpnGatewayInternetMaxBandwidthError
 impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     const NAME: &'static str = "InquiryPriceResetVpnGatewayInternetMaxBandwidth";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
     type Response = InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse;
     type Error = InquiryPriceResetVpnGatewayInternetMaxBandwidthError;

@@ -6,10 +6,18 @@
 mod accept_attach_ccn_instances;
 #[cfg(feature = "AcceptAttachCcnInstances")]
 pub use accept_attach_ccn_instances::*;
+#[cfg(feature = "AcceptVpcPeeringConnection")]
+mod accept_vpc_peering_connection;
+#[cfg(feature = "AcceptVpcPeeringConnection")]
+pub use accept_vpc_peering_connection::*;
 #[cfg(feature = "AddBandwidthPackageResources")]
 mod add_bandwidth_package_resources;
 #[cfg(feature = "AddBandwidthPackageResources")]
 pub use add_bandwidth_package_resources::*;
+#[cfg(feature = "AddIp6Rules")]
+mod add_ip6_rules;
+#[cfg(feature = "AddIp6Rules")]
+pub use add_ip6_rules::*;
 #[cfg(feature = "AddTemplateMember")]
 mod add_template_member;
 #[cfg(feature = "AddTemplateMember")]
@@ -50,14 +58,26 @@ pub use assign_private_ip_addresses::*;
 mod associate_address;
 #[cfg(feature = "AssociateAddress")]
 pub use associate_address::*;
+#[cfg(feature = "AssociateDhcpIpWithAddressIp")]
+mod associate_dhcp_ip_with_address_ip;
+#[cfg(feature = "AssociateDhcpIpWithAddressIp")]
+pub use associate_dhcp_ip_with_address_ip::*;
 #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
 mod associate_direct_connect_gateway_nat_gateway;
 #[cfg(feature = "AssociateDirectConnectGatewayNatGateway")]
 pub use associate_direct_connect_gateway_nat_gateway::*;
+#[cfg(feature = "AssociateHaVipInstance")]
+mod associate_ha_vip_instance;
+#[cfg(feature = "AssociateHaVipInstance")]
+pub use associate_ha_vip_instance::*;
 #[cfg(feature = "AssociateIPv6Address")]
 mod associate_ipv6_address;
 #[cfg(feature = "AssociateIPv6Address")]
 pub use associate_ipv6_address::*;
+#[cfg(feature = "AssociateInstancesToCcnRouteTable")]
+mod associate_instances_to_ccn_route_table;
+#[cfg(feature = "AssociateInstancesToCcnRouteTable")]
+pub use associate_instances_to_ccn_route_table::*;
 #[cfg(feature = "AssociateNatGatewayAddress")]
 mod associate_nat_gateway_address;
 #[cfg(feature = "AssociateNatGatewayAddress")]
@@ -94,6 +114,10 @@ pub use audit_cross_border_compliance::*;
 mod check_assistant_cidr;
 #[cfg(feature = "CheckAssistantCidr")]
 pub use check_assistant_cidr::*;
+#[cfg(feature = "CheckDefaultSubnet")]
+mod check_default_subnet;
+#[cfg(feature = "CheckDefaultSubnet")]
+pub use check_default_subnet::*;
 #[cfg(feature = "CheckGatewayFlowMonitor")]
 mod check_gateway_flow_monitor;
 #[cfg(feature = "CheckGatewayFlowMonitor")]
@@ -106,6 +130,10 @@ pub use check_net_detect_state::*;
 mod check_traffic_mirror;
 #[cfg(feature = "CheckTrafficMirror")]
 pub use check_traffic_mirror::*;
+#[cfg(feature = "ClearRouteTableSelectionPolicies")]
+mod clear_route_table_selection_policies;
+#[cfg(feature = "ClearRouteTableSelectionPolicies")]
+pub use clear_route_table_selection_policies::*;
 #[cfg(feature = "CloneSecurityGroup")]
 mod clone_security_group;
 #[cfg(feature = "CloneSecurityGroup")]
@@ -134,14 +162,42 @@ pub use create_bandwidth_package::*;
 mod create_ccn;
 #[cfg(feature = "CreateCcn")]
 pub use create_ccn::*;
+#[cfg(feature = "CreateCcnPolicyBasedRoutingNextHop")]
+mod create_ccn_policy_based_routing_next_hop;
+#[cfg(feature = "CreateCcnPolicyBasedRoutingNextHop")]
+pub use create_ccn_policy_based_routing_next_hop::*;
+#[cfg(feature = "CreateCcnPolicyBasedRoutingRules")]
+mod create_ccn_policy_based_routing_rules;
+#[cfg(feature = "CreateCcnPolicyBasedRoutingRules")]
+pub use create_ccn_policy_based_routing_rules::*;
+#[cfg(feature = "CreateCcnRouteTables")]
+mod create_ccn_route_tables;
+#[cfg(feature = "CreateCcnRouteTables")]
+pub use create_ccn_route_tables::*;
+#[cfg(feature = "CreateCdcLDCXList")]
+mod create_cdc_ldcx_list;
+#[cfg(feature = "CreateCdcLDCXList")]
+pub use create_cdc_ldcx_list::*;
+#[cfg(feature = "CreateCdcNetPlanes")]
+mod create_cdc_net_planes;
+#[cfg(feature = "CreateCdcNetPlanes")]
+pub use create_cdc_net_planes::*;
 #[cfg(feature = "CreateCustomerGateway")]
 mod create_customer_gateway;
 #[cfg(feature = "CreateCustomerGateway")]
 pub use create_customer_gateway::*;
+#[cfg(feature = "CreateDefaultSecurityGroup")]
+mod create_default_security_group;
+#[cfg(feature = "CreateDefaultSecurityGroup")]
+pub use create_default_security_group::*;
 #[cfg(feature = "CreateDefaultVpc")]
 mod create_default_vpc;
 #[cfg(feature = "CreateDefaultVpc")]
 pub use create_default_vpc::*;
+#[cfg(feature = "CreateDhcpIp")]
+mod create_dhcp_ip;
+#[cfg(feature = "CreateDhcpIp")]
+pub use create_dhcp_ip::*;
 #[cfg(feature = "CreateDirectConnectGateway")]
 mod create_direct_connect_gateway;
 #[cfg(feature = "CreateDirectConnectGateway")]
@@ -154,10 +210,26 @@ pub use create_direct_connect_gateway_ccn_routes::*;
 mod create_flow_log;
 #[cfg(feature = "CreateFlowLog")]
 pub use create_flow_log::*;
+#[cfg(feature = "CreateGlobalRoutes")]
+mod create_global_routes;
+#[cfg(feature = "CreateGlobalRoutes")]
+pub use create_global_routes::*;
 #[cfg(feature = "CreateHaVip")]
 mod create_ha_vip;
 #[cfg(feature = "CreateHaVip")]
 pub use create_ha_vip::*;
+#[cfg(feature = "CreateHighPriorityRouteTable")]
+mod create_high_priority_route_table;
+#[cfg(feature = "CreateHighPriorityRouteTable")]
+pub use create_high_priority_route_table::*;
+#[cfg(feature = "CreateHighPriorityRoutes")]
+mod create_high_priority_routes;
+#[cfg(feature = "CreateHighPriorityRoutes")]
+pub use create_high_priority_routes::*;
+#[cfg(feature = "CreateIp6Translators")]
+mod create_ip6_translators;
+#[cfg(feature = "CreateIp6Translators")]
+pub use create_ip6_translators::*;
 #[cfg(feature = "CreateLocalGateway")]
 mod create_local_gateway;
 #[cfg(feature = "CreateLocalGateway")]
@@ -182,6 +254,10 @@ pub use create_net_detect::*;
 mod create_network_acl;
 #[cfg(feature = "CreateNetworkAcl")]
 pub use create_network_acl::*;
+#[cfg(feature = "CreateNetworkAclEntries")]
+mod create_network_acl_entries;
+#[cfg(feature = "CreateNetworkAclEntries")]
+pub use create_network_acl_entries::*;
 #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
 mod create_network_acl_quintuple_entries;
 #[cfg(feature = "CreateNetworkAclQuintupleEntries")]
@@ -190,6 +266,22 @@ pub use create_network_acl_quintuple_entries::*;
 mod create_network_interface;
 #[cfg(feature = "CreateNetworkInterface")]
 pub use create_network_interface::*;
+#[cfg(feature = "CreatePrivateNatGateway")]
+mod create_private_nat_gateway;
+#[cfg(feature = "CreatePrivateNatGateway")]
+pub use create_private_nat_gateway::*;
+#[cfg(feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+mod create_private_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+pub use create_private_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "CreatePrivateNatGatewayTranslationAclRule")]
+mod create_private_nat_gateway_translation_acl_rule;
+#[cfg(feature = "CreatePrivateNatGatewayTranslationAclRule")]
+pub use create_private_nat_gateway_translation_acl_rule::*;
+#[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
+mod create_private_nat_gateway_translation_nat_rule;
+#[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
+pub use create_private_nat_gateway_translation_nat_rule::*;
 #[cfg(feature = "CreateReserveIpAddresses")]
 mod create_reserve_ip_addresses;
 #[cfg(feature = "CreateReserveIpAddresses")]
@@ -250,6 +342,14 @@ pub use create_subnets::*;
 mod create_traffic_mirror;
 #[cfg(feature = "CreateTrafficMirror")]
 pub use create_traffic_mirror::*;
+#[cfg(feature = "CreateTrafficMirrorFilterRules")]
+mod create_traffic_mirror_filter_rules;
+#[cfg(feature = "CreateTrafficMirrorFilterRules")]
+pub use create_traffic_mirror_filter_rules::*;
+#[cfg(feature = "CreateTrafficPackages")]
+mod create_traffic_packages;
+#[cfg(feature = "CreateTrafficPackages")]
+pub use create_traffic_packages::*;
 #[cfg(feature = "CreateVpc")]
 mod create_vpc;
 #[cfg(feature = "CreateVpc")]
@@ -266,6 +366,10 @@ pub use create_vpc_end_point_service::*;
 mod create_vpc_end_point_service_white_list;
 #[cfg(feature = "CreateVpcEndPointServiceWhiteList")]
 pub use create_vpc_end_point_service_white_list::*;
+#[cfg(feature = "CreateVpcPeeringConnection")]
+mod create_vpc_peering_connection;
+#[cfg(feature = "CreateVpcPeeringConnection")]
+pub use create_vpc_peering_connection::*;
 #[cfg(feature = "CreateVpnConnection")]
 mod create_vpn_connection;
 #[cfg(feature = "CreateVpnConnection")]
@@ -278,6 +382,14 @@ pub use create_vpn_gateway::*;
 mod create_vpn_gateway_routes;
 #[cfg(feature = "CreateVpnGatewayRoutes")]
 pub use create_vpn_gateway_routes::*;
+#[cfg(feature = "CreateVpnGatewaySslClient")]
+mod create_vpn_gateway_ssl_client;
+#[cfg(feature = "CreateVpnGatewaySslClient")]
+pub use create_vpn_gateway_ssl_client::*;
+#[cfg(feature = "CreateVpnGatewaySslServer")]
+mod create_vpn_gateway_ssl_server;
+#[cfg(feature = "CreateVpnGatewaySslServer")]
+pub use create_vpn_gateway_ssl_server::*;
 #[cfg(feature = "DeleteAddressTemplate")]
 mod delete_address_template;
 #[cfg(feature = "DeleteAddressTemplate")]
@@ -298,10 +410,34 @@ pub use delete_bandwidth_package::*;
 mod delete_ccn;
 #[cfg(feature = "DeleteCcn")]
 pub use delete_ccn::*;
+#[cfg(feature = "DeleteCcnPolicyBasedRoutingNextHop")]
+mod delete_ccn_policy_based_routing_next_hop;
+#[cfg(feature = "DeleteCcnPolicyBasedRoutingNextHop")]
+pub use delete_ccn_policy_based_routing_next_hop::*;
+#[cfg(feature = "DeleteCcnPolicyBasedRoutingRule")]
+mod delete_ccn_policy_based_routing_rule;
+#[cfg(feature = "DeleteCcnPolicyBasedRoutingRule")]
+pub use delete_ccn_policy_based_routing_rule::*;
+#[cfg(feature = "DeleteCcnRouteTables")]
+mod delete_ccn_route_tables;
+#[cfg(feature = "DeleteCcnRouteTables")]
+pub use delete_ccn_route_tables::*;
+#[cfg(feature = "DeleteCdcLDCXList")]
+mod delete_cdc_ldcx_list;
+#[cfg(feature = "DeleteCdcLDCXList")]
+pub use delete_cdc_ldcx_list::*;
+#[cfg(feature = "DeleteCdcNetPlanes")]
+mod delete_cdc_net_planes;
+#[cfg(feature = "DeleteCdcNetPlanes")]
+pub use delete_cdc_net_planes::*;
 #[cfg(feature = "DeleteCustomerGateway")]
 mod delete_customer_gateway;
 #[cfg(feature = "DeleteCustomerGateway")]
 pub use delete_customer_gateway::*;
+#[cfg(feature = "DeleteDhcpIp")]
+mod delete_dhcp_ip;
+#[cfg(feature = "DeleteDhcpIp")]
+pub use delete_dhcp_ip::*;
 #[cfg(feature = "DeleteDirectConnectGateway")]
 mod delete_direct_connect_gateway;
 #[cfg(feature = "DeleteDirectConnectGateway")]
@@ -314,10 +450,26 @@ pub use delete_direct_connect_gateway_ccn_routes::*;
 mod delete_flow_log;
 #[cfg(feature = "DeleteFlowLog")]
 pub use delete_flow_log::*;
+#[cfg(feature = "DeleteGlobalRoutes")]
+mod delete_global_routes;
+#[cfg(feature = "DeleteGlobalRoutes")]
+pub use delete_global_routes::*;
 #[cfg(feature = "DeleteHaVip")]
 mod delete_ha_vip;
 #[cfg(feature = "DeleteHaVip")]
 pub use delete_ha_vip::*;
+#[cfg(feature = "DeleteHighPriorityRouteTables")]
+mod delete_high_priority_route_tables;
+#[cfg(feature = "DeleteHighPriorityRouteTables")]
+pub use delete_high_priority_route_tables::*;
+#[cfg(feature = "DeleteHighPriorityRoutes")]
+mod delete_high_priority_routes;
+#[cfg(feature = "DeleteHighPriorityRoutes")]
+pub use delete_high_priority_routes::*;
+#[cfg(feature = "DeleteIp6Translators")]
+mod delete_ip6_translators;
+#[cfg(feature = "DeleteIp6Translators")]
+pub use delete_ip6_translators::*;
 #[cfg(feature = "DeleteLocalGateway")]
 mod delete_local_gateway;
 #[cfg(feature = "DeleteLocalGateway")]
@@ -342,6 +494,10 @@ pub use delete_net_detect::*;
 mod delete_network_acl;
 #[cfg(feature = "DeleteNetworkAcl")]
 pub use delete_network_acl::*;
+#[cfg(feature = "DeleteNetworkAclEntries")]
+mod delete_network_acl_entries;
+#[cfg(feature = "DeleteNetworkAclEntries")]
+pub use delete_network_acl_entries::*;
 #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
 mod delete_network_acl_quintuple_entries;
 #[cfg(feature = "DeleteNetworkAclQuintupleEntries")]
@@ -350,6 +506,22 @@ pub use delete_network_acl_quintuple_entries::*;
 mod delete_network_interface;
 #[cfg(feature = "DeleteNetworkInterface")]
 pub use delete_network_interface::*;
+#[cfg(feature = "DeletePrivateNatGateway")]
+mod delete_private_nat_gateway;
+#[cfg(feature = "DeletePrivateNatGateway")]
+pub use delete_private_nat_gateway::*;
+#[cfg(feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+mod delete_private_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule")]
+pub use delete_private_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "DeletePrivateNatGatewayTranslationAclRule")]
+mod delete_private_nat_gateway_translation_acl_rule;
+#[cfg(feature = "DeletePrivateNatGatewayTranslationAclRule")]
+pub use delete_private_nat_gateway_translation_acl_rule::*;
+#[cfg(feature = "DeletePrivateNatGatewayTranslationNatRule")]
+mod delete_private_nat_gateway_translation_nat_rule;
+#[cfg(feature = "DeletePrivateNatGatewayTranslationNatRule")]
+pub use delete_private_nat_gateway_translation_nat_rule::*;
 #[cfg(feature = "DeleteReserveIpAddresses")]
 mod delete_reserve_ip_addresses;
 #[cfg(feature = "DeleteReserveIpAddresses")]
@@ -406,6 +578,10 @@ pub use delete_template_member::*;
 mod delete_traffic_mirror;
 #[cfg(feature = "DeleteTrafficMirror")]
 pub use delete_traffic_mirror::*;
+#[cfg(feature = "DeleteTrafficMirrorFilterRules")]
+mod delete_traffic_mirror_filter_rules;
+#[cfg(feature = "DeleteTrafficMirrorFilterRules")]
+pub use delete_traffic_mirror_filter_rules::*;
 #[cfg(feature = "DeleteTrafficPackages")]
 mod delete_traffic_packages;
 #[cfg(feature = "DeleteTrafficPackages")]
@@ -426,6 +602,10 @@ pub use delete_vpc_end_point_service::*;
 mod delete_vpc_end_point_service_white_list;
 #[cfg(feature = "DeleteVpcEndPointServiceWhiteList")]
 pub use delete_vpc_end_point_service_white_list::*;
+#[cfg(feature = "DeleteVpcPeeringConnection")]
+mod delete_vpc_peering_connection;
+#[cfg(feature = "DeleteVpcPeeringConnection")]
+pub use delete_vpc_peering_connection::*;
 #[cfg(feature = "DeleteVpnConnection")]
 mod delete_vpn_connection;
 #[cfg(feature = "DeleteVpnConnection")]
@@ -438,18 +618,38 @@ pub use delete_vpn_gateway::*;
 mod delete_vpn_gateway_routes;
 #[cfg(feature = "DeleteVpnGatewayRoutes")]
 pub use delete_vpn_gateway_routes::*;
+#[cfg(feature = "DeleteVpnGatewaySslClient")]
+mod delete_vpn_gateway_ssl_client;
+#[cfg(feature = "DeleteVpnGatewaySslClient")]
+pub use delete_vpn_gateway_ssl_client::*;
+#[cfg(feature = "DeleteVpnGatewaySslServer")]
+mod delete_vpn_gateway_ssl_server;
+#[cfg(feature = "DeleteVpnGatewaySslServer")]
+pub use delete_vpn_gateway_ssl_server::*;
 #[cfg(feature = "DescribeAccountAttributes")]
 mod describe_account_attributes;
 #[cfg(feature = "DescribeAccountAttributes")]
 pub use describe_account_attributes::*;
+#[cfg(feature = "DescribeAddressBandwidthRange")]
+mod describe_address_bandwidth_range;
+#[cfg(feature = "DescribeAddressBandwidthRange")]
+pub use describe_address_bandwidth_range::*;
 #[cfg(feature = "DescribeAddressQuota")]
 mod describe_address_quota;
 #[cfg(feature = "DescribeAddressQuota")]
 pub use describe_address_quota::*;
+#[cfg(feature = "DescribeAddressTemplateGroupInstances")]
+mod describe_address_template_group_instances;
+#[cfg(feature = "DescribeAddressTemplateGroupInstances")]
+pub use describe_address_template_group_instances::*;
 #[cfg(feature = "DescribeAddressTemplateGroups")]
 mod describe_address_template_groups;
 #[cfg(feature = "DescribeAddressTemplateGroups")]
 pub use describe_address_template_groups::*;
+#[cfg(feature = "DescribeAddressTemplateInstances")]
+mod describe_address_template_instances;
+#[cfg(feature = "DescribeAddressTemplateInstances")]
+pub use describe_address_template_instances::*;
 #[cfg(feature = "DescribeAddressTemplates")]
 mod describe_address_templates;
 #[cfg(feature = "DescribeAddressTemplates")]
@@ -462,6 +662,10 @@ pub use describe_addresses::*;
 mod describe_assistant_cidr;
 #[cfg(feature = "DescribeAssistantCidr")]
 pub use describe_assistant_cidr::*;
+#[cfg(feature = "DescribeBandwidthPackageBandwidthRange")]
+mod describe_bandwidth_package_bandwidth_range;
+#[cfg(feature = "DescribeBandwidthPackageBandwidthRange")]
+pub use describe_bandwidth_package_bandwidth_range::*;
 #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
 mod describe_bandwidth_package_bill_usage;
 #[cfg(feature = "DescribeBandwidthPackageBillUsage")]
@@ -482,10 +686,30 @@ pub use describe_bandwidth_packages::*;
 mod describe_ccn_attached_instances;
 #[cfg(feature = "DescribeCcnAttachedInstances")]
 pub use describe_ccn_attached_instances::*;
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
+mod describe_ccn_policy_based_routing_next_hop;
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
+pub use describe_ccn_policy_based_routing_next_hop::*;
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingRule")]
+mod describe_ccn_policy_based_routing_rule;
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingRule")]
+pub use describe_ccn_policy_based_routing_rule::*;
 #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
 mod describe_ccn_region_bandwidth_limits;
 #[cfg(feature = "DescribeCcnRegionBandwidthLimits")]
 pub use describe_ccn_region_bandwidth_limits::*;
+#[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
+mod describe_ccn_route_table_broadcast_policys;
+#[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
+pub use describe_ccn_route_table_broadcast_policys::*;
+#[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
+mod describe_ccn_route_table_input_policys;
+#[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
+pub use describe_ccn_route_table_input_policys::*;
+#[cfg(feature = "DescribeCcnRouteTables")]
+mod describe_ccn_route_tables;
+#[cfg(feature = "DescribeCcnRouteTables")]
+pub use describe_ccn_route_tables::*;
 #[cfg(feature = "DescribeCcnRoutes")]
 mod describe_ccn_routes;
 #[cfg(feature = "DescribeCcnRoutes")]
@@ -494,14 +718,34 @@ pub use describe_ccn_routes::*;
 mod describe_ccns;
 #[cfg(feature = "DescribeCcns")]
 pub use describe_ccns::*;
+#[cfg(feature = "DescribeCdcLDCXList")]
+mod describe_cdc_ldcx_list;
+#[cfg(feature = "DescribeCdcLDCXList")]
+pub use describe_cdc_ldcx_list::*;
+#[cfg(feature = "DescribeCdcNetPlanes")]
+mod describe_cdc_net_planes;
+#[cfg(feature = "DescribeCdcNetPlanes")]
+pub use describe_cdc_net_planes::*;
+#[cfg(feature = "DescribeCdcUsedIdcVlan")]
+mod describe_cdc_used_idc_vlan;
+#[cfg(feature = "DescribeCdcUsedIdcVlan")]
+pub use describe_cdc_used_idc_vlan::*;
 #[cfg(feature = "DescribeClassicLinkInstances")]
 mod describe_classic_link_instances;
 #[cfg(feature = "DescribeClassicLinkInstances")]
 pub use describe_classic_link_instances::*;
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
+mod describe_cross_border_ccn_region_bandwidth_limits;
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
+pub use describe_cross_border_ccn_region_bandwidth_limits::*;
 #[cfg(feature = "DescribeCrossBorderCompliance")]
 mod describe_cross_border_compliance;
 #[cfg(feature = "DescribeCrossBorderCompliance")]
 pub use describe_cross_border_compliance::*;
+#[cfg(feature = "DescribeCrossBorderFlowMonitor")]
+mod describe_cross_border_flow_monitor;
+#[cfg(feature = "DescribeCrossBorderFlowMonitor")]
+pub use describe_cross_border_flow_monitor::*;
 #[cfg(feature = "DescribeCustomerGatewayVendors")]
 mod describe_customer_gateway_vendors;
 #[cfg(feature = "DescribeCustomerGatewayVendors")]
@@ -510,6 +754,14 @@ pub use describe_customer_gateway_vendors::*;
 mod describe_customer_gateways;
 #[cfg(feature = "DescribeCustomerGateways")]
 pub use describe_customer_gateways::*;
+#[cfg(feature = "DescribeDesignatedZones")]
+mod describe_designated_zones;
+#[cfg(feature = "DescribeDesignatedZones")]
+pub use describe_designated_zones::*;
+#[cfg(feature = "DescribeDhcpIps")]
+mod describe_dhcp_ips;
+#[cfg(feature = "DescribeDhcpIps")]
+pub use describe_dhcp_ips::*;
 #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
 mod describe_direct_connect_gateway_ccn_routes;
 #[cfg(feature = "DescribeDirectConnectGatewayCcnRoutes")]
@@ -534,10 +786,22 @@ pub use describe_gateway_flow_monitor_detail::*;
 mod describe_gateway_flow_qos;
 #[cfg(feature = "DescribeGatewayFlowQos")]
 pub use describe_gateway_flow_qos::*;
+#[cfg(feature = "DescribeGlobalRoutes")]
+mod describe_global_routes;
+#[cfg(feature = "DescribeGlobalRoutes")]
+pub use describe_global_routes::*;
 #[cfg(feature = "DescribeHaVips")]
 mod describe_ha_vips;
 #[cfg(feature = "DescribeHaVips")]
 pub use describe_ha_vips::*;
+#[cfg(feature = "DescribeHighPriorityRouteTables")]
+mod describe_high_priority_route_tables;
+#[cfg(feature = "DescribeHighPriorityRouteTables")]
+pub use describe_high_priority_route_tables::*;
+#[cfg(feature = "DescribeHighPriorityRoutes")]
+mod describe_high_priority_routes;
+#[cfg(feature = "DescribeHighPriorityRoutes")]
+pub use describe_high_priority_routes::*;
 #[cfg(feature = "DescribeIPv6Addresses")]
 mod describe_ipv6_addresses;
 #[cfg(feature = "DescribeIPv6Addresses")]
@@ -550,6 +814,14 @@ pub use describe_instance_jumbo::*;
 mod describe_ip6_addresses;
 #[cfg(feature = "DescribeIp6Addresses")]
 pub use describe_ip6_addresses::*;
+#[cfg(feature = "DescribeIp6TranslatorQuota")]
+mod describe_ip6_translator_quota;
+#[cfg(feature = "DescribeIp6TranslatorQuota")]
+pub use describe_ip6_translator_quota::*;
+#[cfg(feature = "DescribeIp6Translators")]
+mod describe_ip6_translators;
+#[cfg(feature = "DescribeIp6Translators")]
+pub use describe_ip6_translators::*;
 #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
 mod describe_ip_geolocation_database_url;
 #[cfg(feature = "DescribeIpGeolocationDatabaseUrl")]
@@ -594,6 +866,10 @@ pub use describe_net_detect_states::*;
 mod describe_net_detects;
 #[cfg(feature = "DescribeNetDetects")]
 pub use describe_net_detects::*;
+#[cfg(feature = "DescribeNetworkAccountType")]
+mod describe_network_account_type;
+#[cfg(feature = "DescribeNetworkAccountType")]
+pub use describe_network_account_type::*;
 #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
 mod describe_network_acl_quintuple_entries;
 #[cfg(feature = "DescribeNetworkAclQuintupleEntries")]
@@ -610,22 +886,82 @@ pub use describe_network_interface_limit::*;
 mod describe_network_interfaces;
 #[cfg(feature = "DescribeNetworkInterfaces")]
 pub use describe_network_interfaces::*;
+#[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
+mod describe_private_nat_gateway_destination_ip_port_translation_nat_rules;
+#[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
+pub use describe_private_nat_gateway_destination_ip_port_translation_nat_rules::*;
+#[cfg(feature = "DescribePrivateNatGatewayLimits")]
+mod describe_private_nat_gateway_limits;
+#[cfg(feature = "DescribePrivateNatGatewayLimits")]
+pub use describe_private_nat_gateway_limits::*;
+#[cfg(feature = "DescribePrivateNatGatewayRegions")]
+mod describe_private_nat_gateway_regions;
+#[cfg(feature = "DescribePrivateNatGatewayRegions")]
+pub use describe_private_nat_gateway_regions::*;
+#[cfg(feature = "DescribePrivateNatGatewayTranslationAclRules")]
+mod describe_private_nat_gateway_translation_acl_rules;
+#[cfg(feature = "DescribePrivateNatGatewayTranslationAclRules")]
+pub use describe_private_nat_gateway_translation_acl_rules::*;
+#[cfg(feature = "DescribePrivateNatGatewayTranslationNatRules")]
+mod describe_private_nat_gateway_translation_nat_rules;
+#[cfg(feature = "DescribePrivateNatGatewayTranslationNatRules")]
+pub use describe_private_nat_gateway_translation_nat_rules::*;
+#[cfg(feature = "DescribePrivateNatGateways")]
+mod describe_private_nat_gateways;
+#[cfg(feature = "DescribePrivateNatGateways")]
+pub use describe_private_nat_gateways::*;
+#[cfg(feature = "DescribeProductQuota")]
+mod describe_product_quota;
+#[cfg(feature = "DescribeProductQuota")]
+pub use describe_product_quota::*;
 #[cfg(feature = "DescribeReserveIpAddresses")]
 mod describe_reserve_ip_addresses;
 #[cfg(feature = "DescribeReserveIpAddresses")]
 pub use describe_reserve_ip_addresses::*;
+#[cfg(feature = "DescribeRouteConflicts")]
+mod describe_route_conflicts;
+#[cfg(feature = "DescribeRouteConflicts")]
+pub use describe_route_conflicts::*;
+#[cfg(feature = "DescribeRouteList")]
+mod describe_route_list;
+#[cfg(feature = "DescribeRouteList")]
+pub use describe_route_list::*;
+#[cfg(feature = "DescribeRoutePolicies")]
+mod describe_route_policies;
+#[cfg(feature = "DescribeRoutePolicies")]
+pub use describe_route_policies::*;
 #[cfg(feature = "DescribeRoutePolicyEntries")]
 mod describe_route_policy_entries;
 #[cfg(feature = "DescribeRoutePolicyEntries")]
 pub use describe_route_policy_entries::*;
+#[cfg(feature = "DescribeRouteTableAssociatedInstances")]
+mod describe_route_table_associated_instances;
+#[cfg(feature = "DescribeRouteTableAssociatedInstances")]
+pub use describe_route_table_associated_instances::*;
+#[cfg(feature = "DescribeRouteTableSelectionPolicies")]
+mod describe_route_table_selection_policies;
+#[cfg(feature = "DescribeRouteTableSelectionPolicies")]
+pub use describe_route_table_selection_policies::*;
 #[cfg(feature = "DescribeRouteTables")]
 mod describe_route_tables;
 #[cfg(feature = "DescribeRouteTables")]
 pub use describe_route_tables::*;
+#[cfg(feature = "DescribeRoutes")]
+mod describe_routes;
+#[cfg(feature = "DescribeRoutes")]
+pub use describe_routes::*;
 #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 mod describe_security_group_association_statistics;
 #[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 pub use describe_security_group_association_statistics::*;
+#[cfg(feature = "DescribeSecurityGroupExpandedPolicies")]
+mod describe_security_group_expanded_policies;
+#[cfg(feature = "DescribeSecurityGroupExpandedPolicies")]
+pub use describe_security_group_expanded_policies::*;
+#[cfg(feature = "DescribeSecurityGroupLimits")]
+mod describe_security_group_limits;
+#[cfg(feature = "DescribeSecurityGroupLimits")]
+pub use describe_security_group_limits::*;
 #[cfg(feature = "DescribeSecurityGroupPolicies")]
 mod describe_security_group_policies;
 #[cfg(feature = "DescribeSecurityGroupPolicies")]
@@ -638,10 +974,18 @@ pub use describe_security_group_references::*;
 mod describe_security_groups;
 #[cfg(feature = "DescribeSecurityGroups")]
 pub use describe_security_groups::*;
+#[cfg(feature = "DescribeServiceTemplateGroupInstances")]
+mod describe_service_template_group_instances;
+#[cfg(feature = "DescribeServiceTemplateGroupInstances")]
+pub use describe_service_template_group_instances::*;
 #[cfg(feature = "DescribeServiceTemplateGroups")]
 mod describe_service_template_groups;
 #[cfg(feature = "DescribeServiceTemplateGroups")]
 pub use describe_service_template_groups::*;
+#[cfg(feature = "DescribeServiceTemplateInstances")]
+mod describe_service_template_instances;
+#[cfg(feature = "DescribeServiceTemplateInstances")]
+pub use describe_service_template_instances::*;
 #[cfg(feature = "DescribeServiceTemplates")]
 mod describe_service_templates;
 #[cfg(feature = "DescribeServiceTemplates")]
@@ -662,6 +1006,10 @@ pub use describe_snapshot_files::*;
 mod describe_snapshot_policies;
 #[cfg(feature = "DescribeSnapshotPolicies")]
 pub use describe_snapshot_policies::*;
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
+mod describe_specific_traffic_package_used_details;
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
+pub use describe_specific_traffic_package_used_details::*;
 #[cfg(feature = "DescribeSubnetResourceDashboard")]
 mod describe_subnet_resource_dashboard;
 #[cfg(feature = "DescribeSubnetResourceDashboard")]
@@ -674,6 +1022,18 @@ pub use describe_subnets::*;
 mod describe_task_result;
 #[cfg(feature = "DescribeTaskResult")]
 pub use describe_task_result::*;
+#[cfg(feature = "DescribeTemplateLimits")]
+mod describe_template_limits;
+#[cfg(feature = "DescribeTemplateLimits")]
+pub use describe_template_limits::*;
+#[cfg(feature = "DescribeTenantCcns")]
+mod describe_tenant_ccns;
+#[cfg(feature = "DescribeTenantCcns")]
+pub use describe_tenant_ccns::*;
+#[cfg(feature = "DescribeTrafficMirrorFilterRules")]
+mod describe_traffic_mirror_filter_rules;
+#[cfg(feature = "DescribeTrafficMirrorFilterRules")]
+pub use describe_traffic_mirror_filter_rules::*;
 #[cfg(feature = "DescribeTrafficMirrors")]
 mod describe_traffic_mirrors;
 #[cfg(feature = "DescribeTrafficMirrors")]
@@ -682,6 +1042,10 @@ pub use describe_traffic_mirrors::*;
 mod describe_traffic_packages;
 #[cfg(feature = "DescribeTrafficPackages")]
 pub use describe_traffic_packages::*;
+#[cfg(feature = "DescribeTrafficQosPolicy")]
+mod describe_traffic_qos_policy;
+#[cfg(feature = "DescribeTrafficQosPolicy")]
+pub use describe_traffic_qos_policy::*;
 #[cfg(feature = "DescribeUsedIpAddress")]
 mod describe_used_ip_address;
 #[cfg(feature = "DescribeUsedIpAddress")]
@@ -706,6 +1070,14 @@ pub use describe_vpc_instances::*;
 mod describe_vpc_ipv6_addresses;
 #[cfg(feature = "DescribeVpcIpv6Addresses")]
 pub use describe_vpc_ipv6_addresses::*;
+#[cfg(feature = "DescribeVpcLimits")]
+mod describe_vpc_limits;
+#[cfg(feature = "DescribeVpcLimits")]
+pub use describe_vpc_limits::*;
+#[cfg(feature = "DescribeVpcPeeringConnections")]
+mod describe_vpc_peering_connections;
+#[cfg(feature = "DescribeVpcPeeringConnections")]
+pub use describe_vpc_peering_connections::*;
 #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
 mod describe_vpc_private_ip_addresses;
 #[cfg(feature = "DescribeVpcPrivateIpAddresses")]
@@ -734,6 +1106,14 @@ pub use describe_vpn_gateway_ccn_routes::*;
 mod describe_vpn_gateway_routes;
 #[cfg(feature = "DescribeVpnGatewayRoutes")]
 pub use describe_vpn_gateway_routes::*;
+#[cfg(feature = "DescribeVpnGatewaySslClients")]
+mod describe_vpn_gateway_ssl_clients;
+#[cfg(feature = "DescribeVpnGatewaySslClients")]
+pub use describe_vpn_gateway_ssl_clients::*;
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
+mod describe_vpn_gateway_ssl_servers;
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
+pub use describe_vpn_gateway_ssl_servers::*;
 #[cfg(feature = "DescribeVpnGateways")]
 mod describe_vpn_gateways;
 #[cfg(feature = "DescribeVpnGateways")]
@@ -774,14 +1154,26 @@ pub use disable_routes::*;
 mod disable_snapshot_policies;
 #[cfg(feature = "DisableSnapshotPolicies")]
 pub use disable_snapshot_policies::*;
+#[cfg(feature = "DisableVpnGatewaySslClientCert")]
+mod disable_vpn_gateway_ssl_client_cert;
+#[cfg(feature = "DisableVpnGatewaySslClientCert")]
+pub use disable_vpn_gateway_ssl_client_cert::*;
 #[cfg(feature = "DisassociateAddress")]
 mod disassociate_address;
 #[cfg(feature = "DisassociateAddress")]
 pub use disassociate_address::*;
+#[cfg(feature = "DisassociateDhcpIpWithAddressIp")]
+mod disassociate_dhcp_ip_with_address_ip;
+#[cfg(feature = "DisassociateDhcpIpWithAddressIp")]
+pub use disassociate_dhcp_ip_with_address_ip::*;
 #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
 mod disassociate_direct_connect_gateway_nat_gateway;
 #[cfg(feature = "DisassociateDirectConnectGatewayNatGateway")]
 pub use disassociate_direct_connect_gateway_nat_gateway::*;
+#[cfg(feature = "DisassociateHaVipInstance")]
+mod disassociate_ha_vip_instance;
+#[cfg(feature = "DisassociateHaVipInstance")]
+pub use disassociate_ha_vip_instance::*;
 #[cfg(feature = "DisassociateIPv6Address")]
 mod disassociate_ipv6_address;
 #[cfg(feature = "DisassociateIPv6Address")]
@@ -806,6 +1198,10 @@ pub use disassociate_vpc_end_point_security_groups::*;
 mod download_customer_gateway_configuration;
 #[cfg(feature = "DownloadCustomerGatewayConfiguration")]
 pub use download_customer_gateway_configuration::*;
+#[cfg(feature = "DownloadVpnGatewaySslClientCert")]
+mod download_vpn_gateway_ssl_client_cert;
+#[cfg(feature = "DownloadVpnGatewaySslClientCert")]
+pub use download_vpn_gateway_ssl_client_cert::*;
 #[cfg(feature = "EnableCcnRoutes")]
 mod enable_ccn_routes;
 #[cfg(feature = "EnableCcnRoutes")]
@@ -830,6 +1226,10 @@ pub use enable_snapshot_policies::*;
 mod enable_vpc_end_point_connect;
 #[cfg(feature = "EnableVpcEndPointConnect")]
 pub use enable_vpc_end_point_connect::*;
+#[cfg(feature = "EnableVpnGatewaySslClientCert")]
+mod enable_vpn_gateway_ssl_client_cert;
+#[cfg(feature = "EnableVpnGatewaySslClientCert")]
+pub use enable_vpn_gateway_ssl_client_cert::*;
 #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
 mod generate_vpn_connection_default_health_check_ip;
 #[cfg(feature = "GenerateVpnConnectionDefaultHealthCheckIp")]
@@ -854,6 +1254,10 @@ pub use inquire_price_create_direct_connect_gateway::*;
 mod inquiry_price_allocate_addresses;
 #[cfg(feature = "InquiryPriceAllocateAddresses")]
 pub use inquiry_price_allocate_addresses::*;
+#[cfg(feature = "InquiryPriceCreateVpnGateway")]
+mod inquiry_price_create_vpn_gateway;
+#[cfg(feature = "InquiryPriceCreateVpnGateway")]
+pub use inquiry_price_create_vpn_gateway::*;
 #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
 mod inquiry_price_modify_addresses_bandwidth;
 #[cfg(feature = "InquiryPriceModifyAddressesBandwidth")]
@@ -870,6 +1274,18 @@ pub use inquiry_price_renew_vpn_gateway::*;
 mod inquiry_price_reset_vpn_gateway_internet_max_bandwidth;
 #[cfg(feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth")]
 pub use inquiry_price_reset_vpn_gateway_internet_max_bandwidth::*;
+#[cfg(feature = "LockCcnBandwidths")]
+mod lock_ccn_bandwidths;
+#[cfg(feature = "LockCcnBandwidths")]
+pub use lock_ccn_bandwidths::*;
+#[cfg(feature = "LockCcns")]
+mod lock_ccns;
+#[cfg(feature = "LockCcns")]
+pub use lock_ccns::*;
+#[cfg(feature = "MigrateBandwidthPackageResources")]
+mod migrate_bandwidth_package_resources;
+#[cfg(feature = "MigrateBandwidthPackageResources")]
+pub use migrate_bandwidth_package_resources::*;
 #[cfg(feature = "MigrateNetworkInterface")]
 mod migrate_network_interface;
 #[cfg(feature = "MigrateNetworkInterface")]
@@ -922,14 +1338,38 @@ pub use modify_ccn_attached_instances_attribute::*;
 mod modify_ccn_attribute;
 #[cfg(feature = "ModifyCcnAttribute")]
 pub use modify_ccn_attribute::*;
+#[cfg(feature = "ModifyCcnPolicyBasedRoutingNextHopAttribute")]
+mod modify_ccn_policy_based_routing_next_hop_attribute;
+#[cfg(feature = "ModifyCcnPolicyBasedRoutingNextHopAttribute")]
+pub use modify_ccn_policy_based_routing_next_hop_attribute::*;
+#[cfg(feature = "ModifyCcnPolicyBasedRoutingRuleAttribute")]
+mod modify_ccn_policy_based_routing_rule_attribute;
+#[cfg(feature = "ModifyCcnPolicyBasedRoutingRuleAttribute")]
+pub use modify_ccn_policy_based_routing_rule_attribute::*;
 #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
 mod modify_ccn_region_bandwidth_limits_type;
 #[cfg(feature = "ModifyCcnRegionBandwidthLimitsType")]
 pub use modify_ccn_region_bandwidth_limits_type::*;
+#[cfg(feature = "ModifyCcnRouteTables")]
+mod modify_ccn_route_tables;
+#[cfg(feature = "ModifyCcnRouteTables")]
+pub use modify_ccn_route_tables::*;
+#[cfg(feature = "ModifyCdcLDCXAttribute")]
+mod modify_cdc_ldcx_attribute;
+#[cfg(feature = "ModifyCdcLDCXAttribute")]
+pub use modify_cdc_ldcx_attribute::*;
+#[cfg(feature = "ModifyCdcNetPlaneAttribute")]
+mod modify_cdc_net_plane_attribute;
+#[cfg(feature = "ModifyCdcNetPlaneAttribute")]
+pub use modify_cdc_net_plane_attribute::*;
 #[cfg(feature = "ModifyCustomerGatewayAttribute")]
 mod modify_customer_gateway_attribute;
 #[cfg(feature = "ModifyCustomerGatewayAttribute")]
 pub use modify_customer_gateway_attribute::*;
+#[cfg(feature = "ModifyDhcpIpAttribute")]
+mod modify_dhcp_ip_attribute;
+#[cfg(feature = "ModifyDhcpIpAttribute")]
+pub use modify_dhcp_ip_attribute::*;
 #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
 mod modify_direct_connect_gateway_attribute;
 #[cfg(feature = "ModifyDirectConnectGatewayAttribute")]
@@ -942,10 +1382,30 @@ pub use modify_flow_log_attribute::*;
 mod modify_gateway_flow_qos;
 #[cfg(feature = "ModifyGatewayFlowQos")]
 pub use modify_gateway_flow_qos::*;
+#[cfg(feature = "ModifyGlobalRouteECMPAlgorithm")]
+mod modify_global_route_ecmp_algorithm;
+#[cfg(feature = "ModifyGlobalRouteECMPAlgorithm")]
+pub use modify_global_route_ecmp_algorithm::*;
+#[cfg(feature = "ModifyGlobalRoutes")]
+mod modify_global_routes;
+#[cfg(feature = "ModifyGlobalRoutes")]
+pub use modify_global_routes::*;
 #[cfg(feature = "ModifyHaVipAttribute")]
 mod modify_ha_vip_attribute;
 #[cfg(feature = "ModifyHaVipAttribute")]
 pub use modify_ha_vip_attribute::*;
+#[cfg(feature = "ModifyHighPriorityRouteAttribute")]
+mod modify_high_priority_route_attribute;
+#[cfg(feature = "ModifyHighPriorityRouteAttribute")]
+pub use modify_high_priority_route_attribute::*;
+#[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
+mod modify_high_priority_route_ecmp_algorithm;
+#[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
+pub use modify_high_priority_route_ecmp_algorithm::*;
+#[cfg(feature = "ModifyHighPriorityRouteTableAttribute")]
+mod modify_high_priority_route_table_attribute;
+#[cfg(feature = "ModifyHighPriorityRouteTableAttribute")]
+pub use modify_high_priority_route_table_attribute::*;
 #[cfg(feature = "ModifyIPv6AddressesAttributes")]
 mod modify_ipv6_addresses_attributes;
 #[cfg(feature = "ModifyIPv6AddressesAttributes")]
@@ -958,6 +1418,14 @@ pub use modify_ipv6_addresses_bandwidth::*;
 mod modify_ip6_addresses_bandwidth;
 #[cfg(feature = "ModifyIp6AddressesBandwidth")]
 pub use modify_ip6_addresses_bandwidth::*;
+#[cfg(feature = "ModifyIp6Rule")]
+mod modify_ip6_rule;
+#[cfg(feature = "ModifyIp6Rule")]
+pub use modify_ip6_rule::*;
+#[cfg(feature = "ModifyIp6Translator")]
+mod modify_ip6_translator;
+#[cfg(feature = "ModifyIp6Translator")]
+pub use modify_ip6_translator::*;
 #[cfg(feature = "ModifyIpv6AddressesAttribute")]
 mod modify_ipv6_addresses_attribute;
 #[cfg(feature = "ModifyIpv6AddressesAttribute")]
@@ -966,6 +1434,10 @@ pub use modify_ipv6_addresses_attribute::*;
 mod modify_local_gateway;
 #[cfg(feature = "ModifyLocalGateway")]
 pub use modify_local_gateway::*;
+#[cfg(feature = "ModifyNatGatewayAdvancedAttribute")]
+mod modify_nat_gateway_advanced_attribute;
+#[cfg(feature = "ModifyNatGatewayAdvancedAttribute")]
+pub use modify_nat_gateway_advanced_attribute::*;
 #[cfg(feature = "ModifyNatGatewayAttribute")]
 mod modify_nat_gateway_attribute;
 #[cfg(feature = "ModifyNatGatewayAttribute")]
@@ -998,10 +1470,30 @@ pub use modify_network_acl_quintuple_entries::*;
 mod modify_network_interface_attribute;
 #[cfg(feature = "ModifyNetworkInterfaceAttribute")]
 pub use modify_network_interface_attribute::*;
+#[cfg(feature = "ModifyNetworkInterfaceQos")]
+mod modify_network_interface_qos;
+#[cfg(feature = "ModifyNetworkInterfaceQos")]
+pub use modify_network_interface_qos::*;
 #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
 mod modify_private_ip_addresses_attribute;
 #[cfg(feature = "ModifyPrivateIpAddressesAttribute")]
 pub use modify_private_ip_addresses_attribute::*;
+#[cfg(feature = "ModifyPrivateNatGatewayAttribute")]
+mod modify_private_nat_gateway_attribute;
+#[cfg(feature = "ModifyPrivateNatGatewayAttribute")]
+pub use modify_private_nat_gateway_attribute::*;
+#[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
+mod modify_private_nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
+pub use modify_private_nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationAclRule")]
+mod modify_private_nat_gateway_translation_acl_rule;
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationAclRule")]
+pub use modify_private_nat_gateway_translation_acl_rule::*;
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
+mod modify_private_nat_gateway_translation_nat_rule;
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
+pub use modify_private_nat_gateway_translation_nat_rule::*;
 #[cfg(feature = "ModifyReserveIpAddress")]
 mod modify_reserve_ip_address;
 #[cfg(feature = "ModifyReserveIpAddress")]
@@ -1014,6 +1506,10 @@ pub use modify_route_policy_attribute::*;
 mod modify_route_table_attribute;
 #[cfg(feature = "ModifyRouteTableAttribute")]
 pub use modify_route_table_attribute::*;
+#[cfg(feature = "ModifyRouteTableSelectionPolicies")]
+mod modify_route_table_selection_policies;
+#[cfg(feature = "ModifyRouteTableSelectionPolicies")]
+pub use modify_route_table_selection_policies::*;
 #[cfg(feature = "ModifySecurityGroupAttribute")]
 mod modify_security_group_attribute;
 #[cfg(feature = "ModifySecurityGroupAttribute")]
@@ -1046,6 +1542,10 @@ pub use modify_template_member::*;
 mod modify_traffic_mirror_attribute;
 #[cfg(feature = "ModifyTrafficMirrorAttribute")]
 pub use modify_traffic_mirror_attribute::*;
+#[cfg(feature = "ModifyTrafficMirrorFilterRules")]
+mod modify_traffic_mirror_filter_rules;
+#[cfg(feature = "ModifyTrafficMirrorFilterRules")]
+pub use modify_traffic_mirror_filter_rules::*;
 #[cfg(feature = "ModifyVpcAttribute")]
 mod modify_vpc_attribute;
 #[cfg(feature = "ModifyVpcAttribute")]
@@ -1062,6 +1562,10 @@ pub use modify_vpc_end_point_service_attribute::*;
 mod modify_vpc_end_point_service_white_list;
 #[cfg(feature = "ModifyVpcEndPointServiceWhiteList")]
 pub use modify_vpc_end_point_service_white_list::*;
+#[cfg(feature = "ModifyVpcPeeringConnection")]
+mod modify_vpc_peering_connection;
+#[cfg(feature = "ModifyVpcPeeringConnection")]
+pub use modify_vpc_peering_connection::*;
 #[cfg(feature = "ModifyVpnConnectionAttribute")]
 mod modify_vpn_connection_attribute;
 #[cfg(feature = "ModifyVpnConnectionAttribute")]
@@ -1078,6 +1582,14 @@ pub use modify_vpn_gateway_ccn_routes::*;
 mod modify_vpn_gateway_routes;
 #[cfg(feature = "ModifyVpnGatewayRoutes")]
 pub use modify_vpn_gateway_routes::*;
+#[cfg(feature = "ModifyVpnGatewaySslClientCert")]
+mod modify_vpn_gateway_ssl_client_cert;
+#[cfg(feature = "ModifyVpnGatewaySslClientCert")]
+pub use modify_vpn_gateway_ssl_client_cert::*;
+#[cfg(feature = "ModifyVpnGatewaySslServer")]
+mod modify_vpn_gateway_ssl_server;
+#[cfg(feature = "ModifyVpnGatewaySslServer")]
+pub use modify_vpn_gateway_ssl_server::*;
 #[cfg(feature = "NotifyRoutes")]
 mod notify_routes;
 #[cfg(feature = "NotifyRoutes")]
@@ -1090,6 +1602,10 @@ pub use refresh_direct_connect_gateway_route_to_nat_gateway::*;
 mod reject_attach_ccn_instances;
 #[cfg(feature = "RejectAttachCcnInstances")]
 pub use reject_attach_ccn_instances::*;
+#[cfg(feature = "RejectVpcPeeringConnection")]
+mod reject_vpc_peering_connection;
+#[cfg(feature = "RejectVpcPeeringConnection")]
+pub use reject_vpc_peering_connection::*;
 #[cfg(feature = "ReleaseAddresses")]
 mod release_addresses;
 #[cfg(feature = "ReleaseAddresses")]
@@ -1106,14 +1622,38 @@ pub use release_ip6_addresses_bandwidth::*;
 mod remove_bandwidth_package_resources;
 #[cfg(feature = "RemoveBandwidthPackageResources")]
 pub use remove_bandwidth_package_resources::*;
+#[cfg(feature = "RemoveIp6Rules")]
+mod remove_ip6_rules;
+#[cfg(feature = "RemoveIp6Rules")]
+pub use remove_ip6_rules::*;
+#[cfg(feature = "RenewAddresses")]
+mod renew_addresses;
+#[cfg(feature = "RenewAddresses")]
+pub use renew_addresses::*;
 #[cfg(feature = "RenewVpnGateway")]
 mod renew_vpn_gateway;
 #[cfg(feature = "RenewVpnGateway")]
 pub use renew_vpn_gateway::*;
+#[cfg(feature = "ReplaceCcnRouteTableBroadcastPolicys")]
+mod replace_ccn_route_table_broadcast_policys;
+#[cfg(feature = "ReplaceCcnRouteTableBroadcastPolicys")]
+pub use replace_ccn_route_table_broadcast_policys::*;
+#[cfg(feature = "ReplaceCcnRouteTableInputPolicys")]
+mod replace_ccn_route_table_input_policys;
+#[cfg(feature = "ReplaceCcnRouteTableInputPolicys")]
+pub use replace_ccn_route_table_input_policys::*;
 #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
 mod replace_direct_connect_gateway_ccn_routes;
 #[cfg(feature = "ReplaceDirectConnectGatewayCcnRoutes")]
 pub use replace_direct_connect_gateway_ccn_routes::*;
+#[cfg(feature = "ReplaceHighPriorityRouteTableAssociation")]
+mod replace_high_priority_route_table_association;
+#[cfg(feature = "ReplaceHighPriorityRouteTableAssociation")]
+pub use replace_high_priority_route_table_association::*;
+#[cfg(feature = "ReplaceHighPriorityRoutes")]
+mod replace_high_priority_routes;
+#[cfg(feature = "ReplaceHighPriorityRoutes")]
+pub use replace_high_priority_routes::*;
 #[cfg(feature = "ReplaceRoutePolicyAssociations")]
 mod replace_route_policy_associations;
 #[cfg(feature = "ReplaceRoutePolicyAssociations")]
@@ -1146,6 +1686,10 @@ pub use replace_security_group_policy::*;
 mod reset_attach_ccn_instances;
 #[cfg(feature = "ResetAttachCcnInstances")]
 pub use reset_attach_ccn_instances::*;
+#[cfg(feature = "ResetHighPriorityRoutes")]
+mod reset_high_priority_routes;
+#[cfg(feature = "ResetHighPriorityRoutes")]
+pub use reset_high_priority_routes::*;
 #[cfg(feature = "ResetNatGatewayConnection")]
 mod reset_nat_gateway_connection;
 #[cfg(feature = "ResetNatGatewayConnection")]
@@ -1226,6 +1770,14 @@ pub use unassign_ipv6_subnet_cidr_block::*;
 mod unassign_private_ip_addresses;
 #[cfg(feature = "UnassignPrivateIpAddresses")]
 pub use unassign_private_ip_addresses::*;
+#[cfg(feature = "UnlockCcnBandwidths")]
+mod unlock_ccn_bandwidths;
+#[cfg(feature = "UnlockCcnBandwidths")]
+pub use unlock_ccn_bandwidths::*;
+#[cfg(feature = "UnlockCcns")]
+mod unlock_ccns;
+#[cfg(feature = "UnlockCcns")]
+pub use unlock_ccns::*;
 #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
 mod update_traffic_mirror_all_filter;
 #[cfg(feature = "UpdateTrafficMirrorAllFilter")]
@@ -1234,6 +1786,10 @@ pub use update_traffic_mirror_all_filter::*;
 mod update_traffic_mirror_direction;
 #[cfg(feature = "UpdateTrafficMirrorDirection")]
 pub use update_traffic_mirror_direction::*;
+#[cfg(feature = "UpgradeNatGatewayProductVersion")]
+mod upgrade_nat_gateway_product_version;
+#[cfg(feature = "UpgradeNatGatewayProductVersion")]
+pub use upgrade_nat_gateway_product_version::*;
 #[cfg(feature = "WithdrawNotifyRoutes")]
 mod withdraw_notify_routes;
 #[cfg(feature = "WithdrawNotifyRoutes")]

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyAddressAttribute) is used to modify the name of an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the EIP name
@@ -50,6 +52,15 @@ pub struct ModifyAddressAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub eip_direct_connection: ::core::option::Option<::std::string::String>,
+    /// 设定EIP是否在网卡可见
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EipVisibleOnEni",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eip_visible_on_eni: ::core::option::Option<bool>,
 }
 impl ModifyAddressAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -58,6 +69,7 @@ impl ModifyAddressAttributeRequest {
             address_id: address_id.into(),
             address_name: ::core::option::Option::None,
             eip_direct_connection: ::core::option::Option::None,
+            eip_visible_on_eni: ::core::option::Option::None,
         }
     }
 }
@@ -94,18 +106,32 @@ pub enum ModifyAddressAttributeError {
     InvalidAddressIdBlocked(crate::ServiceError),
     /// `InvalidAddressId.NotFound`: The specified EIP does not exist.
     InvalidAddressIdNotFound(crate::ServiceError),
+    /// `InvalidParameter.Conflict`: 指定的两个参数冲突，不能同时存在。
+    InvalidParameterDotConflict(crate::ServiceError),
     /// `InvalidParameterValue`: The parameter value is invalid.
     InvalidParameterValue(crate::ServiceError),
+    /// `InvalidParameterValue.AddressAlreadyHasPassThrough`: 指定的EIP已开启直通开关，无法再次开启
+    InvalidParameterValueAddressAlreadyHasPassThrough(crate::ServiceError),
     /// `InvalidParameterValue.AddressIdMalformed`: This IP address ID is invalid.
     InvalidParameterValueAddressIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.AddressNotFound`: Unable to find the address.
     InvalidParameterValueAddressNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni`: 实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx
+    InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni`: 实例所属的VPC不支持在网卡上显示EIP
+    InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(crate::ServiceError),
+    /// `InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni`: 私网IP是一个辅助IP，不支持其绑定的EIP在网卡上显示
+    InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+        crate::ServiceError,
+    ),
     /// `InvalidParameterValue.ResourceNotExisted`: The resource is not associated with this bandwidth package.
     InvalidParameterValueResourceNotExisted(crate::ServiceError),
     /// `InvalidParameterValue.TooLong`: Invalid parameter value. The parameter value is too long.
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `OperationDenied.MutexTaskRunning`: Mutually exclusive tasks are executing.
     OperationDeniedMutexTaskRunning(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `UnsupportedOperation.IncorrectAddressResourceType`: This type of address does not support this operation.
@@ -154,8 +180,6 @@ pub enum ModifyAddressAttributeError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -194,12 +218,18 @@ impl ModifyAddressAttributeError {
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidAddressId.Blocked",
         "InvalidAddressId.NotFound",
+        "InvalidParameter.Conflict",
         "InvalidParameterValue",
+        "InvalidParameterValue.AddressAlreadyHasPassThrough",
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressNotFound",
+        "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni",
         "InvalidParameterValue.ResourceNotExisted",
         "InvalidParameterValue.TooLong",
         "OperationDenied.MutexTaskRunning",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressStatusNotPermit",
         "UnsupportedOperation.IncorrectAddressResourceType",
         "UnsupportedOperation.ModifyAddressAttribute",
@@ -216,12 +246,29 @@ impl crate::ActionError for ModifyAddressAttributeError {
         match error.code.as_str() {
             "InvalidAddressId.Blocked" => Self::InvalidAddressIdBlocked(error),
             "InvalidAddressId.NotFound" => Self::InvalidAddressIdNotFound(error),
+            "InvalidParameter.Conflict" => Self::InvalidParameterDotConflict(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
+            "InvalidParameterValue.AddressAlreadyHasPassThrough" => {
+                Self::InvalidParameterValueAddressAlreadyHasPassThrough(error)
+            }
             "InvalidParameterValue.AddressIdMalformed" => {
                 Self::InvalidParameterValueAddressIdMalformed(error)
             }
             "InvalidParameterValue.AddressNotFound" => {
                 Self::InvalidParameterValueAddressNotFound(error)
+            }
+            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            }
+            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
+            }
+            "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
             }
             "InvalidParameterValue.ResourceNotExisted" => {
                 Self::InvalidParameterValueResourceNotExisted(error)
@@ -230,6 +277,7 @@ impl crate::ActionError for ModifyAddressAttributeError {
             "OperationDenied.MutexTaskRunning" => {
                 Self::OperationDeniedMutexTaskRunning(error)
             }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressStatusNotPermit" => {
                 Self::UnsupportedOperationAddressStatusNotPermit(error)
             }
@@ -264,7 +312,6 @@ impl crate::ActionError for ModifyAddressAttributeError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -293,12 +340,20 @@ impl crate::ActionError for ModifyAddressAttributeError {
         match self {
             Self::InvalidAddressIdBlocked(error)
             | Self::InvalidAddressIdNotFound(error)
+            | Self::InvalidParameterDotConflict(error)
             | Self::InvalidParameterValue(error)
+            | Self::InvalidParameterValueAddressAlreadyHasPassThrough(error)
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressNotFound(error)
+            | Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            | Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(error)
+            | Self::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni(
+                error,
+            )
             | Self::InvalidParameterValueResourceNotExisted(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::OperationDeniedMutexTaskRunning(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::UnsupportedOperationIncorrectAddressResourceType(error)
             | Self::UnsupportedOperationModifyAddressAttribute(error)
@@ -323,7 +378,6 @@ impl crate::ActionError for ModifyAddressAttributeError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)
@@ -346,7 +400,7 @@ impl crate::ActionError for ModifyAddressAttributeError {
 impl crate::Action for ModifyAddressAttributeRequest {
     const NAME: &'static str = "ModifyAddressAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyAddressAttributeResponse;
     type Error = ModifyAddressAttributeError;

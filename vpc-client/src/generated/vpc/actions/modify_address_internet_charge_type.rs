@@ -122,10 +122,16 @@ pub enum ModifyAddressInternetChargeTypeError {
     InvalidParameterValueAddressNotCalcIP(crate::ServiceError),
     /// `InvalidParameterValue.AddressNotFound`: Unable to find the address.
     InvalidParameterValueAddressNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.Combination`: Invalid input parameters
+    InvalidParameterValueCombination(crate::ServiceError),
     /// `InvalidParameterValue.InternetChargeTypeNotChanged`: The network billing mode has not been changed.
     InvalidParameterValueInternetChargeTypeNotChanged(crate::ServiceError),
+    /// `InvalidParameterValue.InvalidEgress`: egress的值无效。
+    InvalidParameterValueInvalidEgress(crate::ServiceError),
     /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
     InvalidParameterValueRange(crate::ServiceError),
+    /// `InvalidParameterValue.UnsupportedEgress`: 账号不支持该egress
+    InvalidParameterValueUnsupportedEgress(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `LimitExceeded.ModifyAddressInternetChargeTypeQuota`: Ran out of the quota of chances to change the IP billing mode.
@@ -231,8 +237,11 @@ impl ModifyAddressInternetChargeTypeError {
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressNotCalcIP",
         "InvalidParameterValue.AddressNotFound",
+        "InvalidParameterValue.Combination",
         "InvalidParameterValue.InternetChargeTypeNotChanged",
+        "InvalidParameterValue.InvalidEgress",
         "InvalidParameterValue.Range",
+        "InvalidParameterValue.UnsupportedEgress",
         "LimitExceeded",
         "LimitExceeded.ModifyAddressInternetChargeTypeQuota",
         "OperationDenied.AddressInArrears",
@@ -274,10 +283,19 @@ impl crate::ActionError for ModifyAddressInternetChargeTypeError {
             "InvalidParameterValue.AddressNotFound" => {
                 Self::InvalidParameterValueAddressNotFound(error)
             }
+            "InvalidParameterValue.Combination" => {
+                Self::InvalidParameterValueCombination(error)
+            }
             "InvalidParameterValue.InternetChargeTypeNotChanged" => {
                 Self::InvalidParameterValueInternetChargeTypeNotChanged(error)
             }
+            "InvalidParameterValue.InvalidEgress" => {
+                Self::InvalidParameterValueInvalidEgress(error)
+            }
             "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "InvalidParameterValue.UnsupportedEgress" => {
+                Self::InvalidParameterValueUnsupportedEgress(error)
+            }
             "LimitExceeded" => Self::LimitExceeded(error),
             "LimitExceeded.ModifyAddressInternetChargeTypeQuota" => {
                 Self::LimitExceededModifyAddressInternetChargeTypeQuota(error)
@@ -364,8 +382,11 @@ impl crate::ActionError for ModifyAddressInternetChargeTypeError {
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressNotCalcIP(error)
             | Self::InvalidParameterValueAddressNotFound(error)
+            | Self::InvalidParameterValueCombination(error)
             | Self::InvalidParameterValueInternetChargeTypeNotChanged(error)
+            | Self::InvalidParameterValueInvalidEgress(error)
             | Self::InvalidParameterValueRange(error)
+            | Self::InvalidParameterValueUnsupportedEgress(error)
             | Self::LimitExceeded(error)
             | Self::LimitExceededModifyAddressInternetChargeTypeQuota(error)
             | Self::OperationDeniedAddressInArrears(error)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, AddressInfo};
 ///
 /// This API (ModifyAddressTemplateAttribute) is used to modify an IP address template.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying an IP address template
@@ -338,7 +340,7 @@ impl crate::ActionError for ModifyAddressTemplateAttributeError {
 impl crate::Action for ModifyAddressTemplateAttributeRequest {
     const NAME: &'static str = "ModifyAddressTemplateAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyAddressTemplateAttributeResponse;
     type Error = ModifyAddressTemplateAttributeError;

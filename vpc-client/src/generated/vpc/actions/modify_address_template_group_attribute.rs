@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyAddressTemplateGroupAttribute) is used to modify an IP address template group.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying an IP address template group
@@ -316,7 +318,7 @@ impl crate::ActionError for ModifyAddressTemplateGroupAttributeError {
 impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
     const NAME: &'static str = "ModifyAddressTemplateGroupAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyAddressTemplateGroupAttributeResponse;
     type Error = ModifyAddressTemplateGroupAttributeError;

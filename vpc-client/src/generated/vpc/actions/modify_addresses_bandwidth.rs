@@ -43,6 +43,8 @@ pub struct ModifyAddressesBandwidthRequest {
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `2021-07-20 00:00:00`
     #[serde(
         rename = "StartTime",
@@ -53,6 +55,8 @@ pub struct ModifyAddressesBandwidthRequest {
     /// (Disused) The end time of the monthly bandwidth subscription
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
+    ///
+    /// Disabled: the service accepts it but ignores it.
     ///
     /// Example: `2021-07-20 00:00:00`
     #[serde(
@@ -133,6 +137,8 @@ pub enum ModifyAddressesBandwidthError {
     InvalidParameterValueBandwidthOutOfRange(crate::ServiceError),
     /// `InvalidParameterValue.BandwidthTooSmall`: The selected bandwidth is smaller than the minimum permissible range.
     InvalidParameterValueBandwidthTooSmall(crate::ServiceError),
+    /// `InvalidParameterValue.EgressConflict`: 出口不一致
+    InvalidParameterValueEgressConflict(crate::ServiceError),
     /// `InvalidParameterValue.InconsistentInstanceInternetChargeType`: The billing mode of this instance is different from that of others.
     InvalidParameterValueInconsistentInstanceInternetChargeType(crate::ServiceError),
     /// `InvalidParameterValue.InstanceIdMalformed`: Incorrect instance ID.
@@ -153,6 +159,8 @@ pub enum ModifyAddressesBandwidthError {
     OperationDeniedAddressInArrears(crate::ServiceError),
     /// `OperationDenied.MutexTaskRunning`: Mutually exclusive tasks are executing.
     OperationDeniedMutexTaskRunning(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.ActionNotFound`: The port does not exist.
     UnsupportedOperationActionNotFound(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
@@ -205,8 +213,6 @@ pub enum ModifyAddressesBandwidthError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -251,6 +257,7 @@ impl ModifyAddressesBandwidthError {
         "InvalidParameterValue.AddressTypeConflict",
         "InvalidParameterValue.BandwidthOutOfRange",
         "InvalidParameterValue.BandwidthTooSmall",
+        "InvalidParameterValue.EgressConflict",
         "InvalidParameterValue.InconsistentInstanceInternetChargeType",
         "InvalidParameterValue.InstanceIdMalformed",
         "InvalidParameterValue.InstanceNoCalcIP",
@@ -261,6 +268,7 @@ impl ModifyAddressesBandwidthError {
         "InvalidParameterValue.ResourceNotSupport",
         "OperationDenied.AddressInArrears",
         "OperationDenied.MutexTaskRunning",
+        "RequestLimitExceeded",
         "UnsupportedOperation.ActionNotFound",
         "UnsupportedOperation.AddressStatusNotPermit",
         "UnsupportedOperation.InstanceStateNotSupported",
@@ -294,6 +302,9 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             "InvalidParameterValue.BandwidthTooSmall" => {
                 Self::InvalidParameterValueBandwidthTooSmall(error)
             }
+            "InvalidParameterValue.EgressConflict" => {
+                Self::InvalidParameterValueEgressConflict(error)
+            }
             "InvalidParameterValue.InconsistentInstanceInternetChargeType" => {
                 Self::InvalidParameterValueInconsistentInstanceInternetChargeType(error)
             }
@@ -324,6 +335,7 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             "OperationDenied.MutexTaskRunning" => {
                 Self::OperationDeniedMutexTaskRunning(error)
             }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.ActionNotFound" => {
                 Self::UnsupportedOperationActionNotFound(error)
             }
@@ -362,7 +374,6 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -397,6 +408,7 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             | Self::InvalidParameterValueAddressTypeConflict(error)
             | Self::InvalidParameterValueBandwidthOutOfRange(error)
             | Self::InvalidParameterValueBandwidthTooSmall(error)
+            | Self::InvalidParameterValueEgressConflict(error)
             | Self::InvalidParameterValueInconsistentInstanceInternetChargeType(error)
             | Self::InvalidParameterValueInstanceIdMalformed(error)
             | Self::InvalidParameterValueInstanceNoCalcIP(error)
@@ -407,6 +419,7 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             | Self::InvalidParameterValueResourceNotSupport(error)
             | Self::OperationDeniedAddressInArrears(error)
             | Self::OperationDeniedMutexTaskRunning(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationActionNotFound(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::UnsupportedOperationInstanceStateNotSupported(error)
@@ -433,7 +446,6 @@ impl crate::ActionError for ModifyAddressesBandwidthError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)

@@ -7,6 +7,8 @@ use super::super::{SERVICE, AssistantCidr};
 ///
 /// This API is used to batch modify (add or delete) secondary CIDR blocks.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying a secondary CIDR block
@@ -25,6 +27,31 @@ use super::super::{SERVICE, AssistantCidr};
 /// ```json
 /// {
 ///   "VpcId": "vpc-12345678",
+///   "OldCidrBlocks": [
+///     "172.16.0.0/24"
+///   ],
+///   "NewCidrBlocks": [
+///     "172.16.1.0/24"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 仅修改辅助CIDR
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-nswq8wkq",
+///   "NewCidrBlocks": [
+///     "172.16.0.0/24"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 修改（添加和删除）辅助CIDR
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-pnpcflil",
 ///   "OldCidrBlocks": [
 ///     "172.16.0.0/24"
 ///   ],
@@ -134,6 +161,8 @@ pub enum ModifyAssistantCidrError {
     InvalidParameterValueSubnetOverlapAssistCidr(crate::ServiceError),
     /// `InvalidParameterValue.VpcCidrConflict`: Destination IP address range conflicts with CIDR of the current VPC.
     InvalidParameterValueVpcCidrConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpcCidrOverlapRoute`: 辅助Cidr与自定义子网路由目的Cidr网段完全重叠。
+    InvalidParameterValueVpcCidrOverlapRoute(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `ResourceInUse`: The resource is occupied.
@@ -221,6 +250,7 @@ impl ModifyAssistantCidrError {
         "InvalidParameterValue.SubnetConflict",
         "InvalidParameterValue.SubnetOverlapAssistCidr",
         "InvalidParameterValue.VpcCidrConflict",
+        "InvalidParameterValue.VpcCidrOverlapRoute",
         "LimitExceeded",
         "ResourceInUse",
         "ResourceNotFound",
@@ -254,6 +284,9 @@ impl crate::ActionError for ModifyAssistantCidrError {
             }
             "InvalidParameterValue.VpcCidrConflict" => {
                 Self::InvalidParameterValueVpcCidrConflict(error)
+            }
+            "InvalidParameterValue.VpcCidrOverlapRoute" => {
+                Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             }
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceInUse" => Self::ResourceInUse(error),
@@ -314,6 +347,7 @@ impl crate::ActionError for ModifyAssistantCidrError {
             | Self::InvalidParameterValueSubnetConflict(error)
             | Self::InvalidParameterValueSubnetOverlapAssistCidr(error)
             | Self::InvalidParameterValueVpcCidrConflict(error)
+            | Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             | Self::LimitExceeded(error)
             | Self::ResourceInUse(error)
             | Self::ResourceNotFound(error)
@@ -358,7 +392,7 @@ impl crate::ActionError for ModifyAssistantCidrError {
 impl crate::Action for ModifyAssistantCidrRequest {
     const NAME: &'static str = "ModifyAssistantCidr";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyAssistantCidrResponse;
     type Error = ModifyAssistantCidrError;

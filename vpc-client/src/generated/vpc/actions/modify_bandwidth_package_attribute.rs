@@ -27,6 +27,21 @@ use super::super::SERVICE;
 ///   "ChargeType": "TOP5"
 /// }
 /// ```
+///
+/// # Example: 开启带宽包流量校验开关
+///
+/// ```json
+/// {}
+/// ```
+///
+/// # Example: 修改带宽包名称
+///
+/// ```json
+/// {
+///   "BandwidthPackageId": "bwp-il9224p5",
+///   "BandwidthPackageName": "demo"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -40,13 +55,21 @@ pub struct ModifyBandwidthPackageAttributeRequest {
     /// The unique ID of the bandwidth package.
     ///
     /// Example: `bwp-e40edw8y`
-    #[serde(rename = "BandwidthPackageId")]
-    pub bandwidth_package_id: ::std::string::String,
+    #[serde(
+        rename = "BandwidthPackageId",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bandwidth_package_id: ::core::option::Option<::std::string::String>,
     /// The name of the bandwidth package.
     ///
     /// Example: `demo`
-    #[serde(rename = "BandwidthPackageName")]
-    pub bandwidth_package_name: ::std::string::String,
+    #[serde(
+        rename = "BandwidthPackageName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bandwidth_package_name: ::core::option::Option<::std::string::String>,
     /// The billing mode of the bandwidth package. Values:
     ///
     /// `TOP5_POSTPAID_BY_MONTH`: Bill by the top 5 bandwidth value of the current month in a postpaid manner
@@ -60,14 +83,11 @@ pub struct ModifyBandwidthPackageAttributeRequest {
     pub charge_type: ::core::option::Option<::std::string::String>,
 }
 impl ModifyBandwidthPackageAttributeRequest {
-    /// A request with every required parameter; optional ones start unset.
-    pub fn new(
-        bandwidth_package_id: impl ::core::convert::Into<::std::string::String>,
-        bandwidth_package_name: impl ::core::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// A request with every optional parameter unset.
+    pub fn new() -> Self {
         Self {
-            bandwidth_package_id: bandwidth_package_id.into(),
-            bandwidth_package_name: bandwidth_package_name.into(),
+            bandwidth_package_id: ::core::option::Option::None,
+            bandwidth_package_name: ::core::option::Option::None,
             charge_type: ::core::option::Option::None,
         }
     }
@@ -103,12 +123,20 @@ pub struct ModifyBandwidthPackageAttributeResponse {
 pub enum ModifyBandwidthPackageAttributeError {
     /// `InternalServerError`: Internal error.
     InternalServerError(crate::ServiceError),
+    /// `InvalidParameterValue`: The parameter value is invalid.
+    InvalidParameterValue(crate::ServiceError),
     /// `InvalidParameterValue.BandwidthPackageIdMalformed`: Incorrect bandwidth package ID.
     InvalidParameterValueBandwidthPackageIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.BandwidthPackageNotFound`: Failed to query the bandwidth package
     InvalidParameterValueBandwidthPackageNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.Combination`: Invalid input parameters
+    InvalidParameterValueCombination(crate::ServiceError),
+    /// `InvalidParameterValue.Illegal`: Resource format error.
+    InvalidParameterValueIllegal(crate::ServiceError),
     /// `InvalidParameterValue.InvalidBandwidthPackageChargeType`: Invalid billing mode of bandwidth package
     InvalidParameterValueInvalidBandwidthPackageChargeType(crate::ServiceError),
+    /// `MissingParameter`: Missing parameter.
+    MissingParameter(crate::ServiceError),
     /// `UnsupportedOperation.BandwidthPackageIdNotSupported`: This bandwidth package does not support this operation.
     UnsupportedOperationBandwidthPackageIdNotSupported(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -139,8 +167,6 @@ pub enum ModifyBandwidthPackageAttributeError {
     InvalidAction(crate::ServiceError),
     /// `InvalidParameter` (common to every action): Incorrect parameter.
     InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
     /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
     InvalidRequest(crate::ServiceError),
     /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
@@ -149,8 +175,6 @@ pub enum ModifyBandwidthPackageAttributeError {
     IpNotInWhitelist(crate::ServiceError),
     /// `LimitExceeded` (common to every action): Quota limit exceeded.
     LimitExceeded(crate::ServiceError),
-    /// `MissingParameter` (common to every action): A parameter is missing.
-    MissingParameter(crate::ServiceError),
     /// `NoSuchProduct` (common to every action): The product does not exist.
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
@@ -194,9 +218,13 @@ impl ModifyBandwidthPackageAttributeError {
     /// The codes the action's own document lists.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InternalServerError",
+        "InvalidParameterValue",
         "InvalidParameterValue.BandwidthPackageIdMalformed",
         "InvalidParameterValue.BandwidthPackageNotFound",
+        "InvalidParameterValue.Combination",
+        "InvalidParameterValue.Illegal",
         "InvalidParameterValue.InvalidBandwidthPackageChargeType",
+        "MissingParameter",
         "UnsupportedOperation.BandwidthPackageIdNotSupported",
     ];
 }
@@ -210,15 +238,21 @@ impl crate::ActionError for ModifyBandwidthPackageAttributeError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
             "InternalServerError" => Self::InternalServerError(error),
+            "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidParameterValue.BandwidthPackageIdMalformed" => {
                 Self::InvalidParameterValueBandwidthPackageIdMalformed(error)
             }
             "InvalidParameterValue.BandwidthPackageNotFound" => {
                 Self::InvalidParameterValueBandwidthPackageNotFound(error)
             }
+            "InvalidParameterValue.Combination" => {
+                Self::InvalidParameterValueCombination(error)
+            }
+            "InvalidParameterValue.Illegal" => Self::InvalidParameterValueIllegal(error),
             "InvalidParameterValue.InvalidBandwidthPackageChargeType" => {
                 Self::InvalidParameterValueInvalidBandwidthPackageChargeType(error)
             }
+            "MissingParameter" => Self::MissingParameter(error),
             "UnsupportedOperation.BandwidthPackageIdNotSupported" => {
                 Self::UnsupportedOperationBandwidthPackageIdNotSupported(error)
             }
@@ -240,12 +274,10 @@ impl crate::ActionError for ModifyBandwidthPackageAttributeError {
             "InternalError" => Self::InternalError(error),
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidRequest" => Self::InvalidRequest(error),
             "IpInBlacklist" => Self::IpInBlacklist(error),
             "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
             "LimitExceeded" => Self::LimitExceeded(error),
-            "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
             "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
@@ -276,9 +308,13 @@ impl crate::ActionError for ModifyBandwidthPackageAttributeError {
     fn service_error(&self) -> &crate::ServiceError {
         match self {
             Self::InternalServerError(error)
+            | Self::InvalidParameterValue(error)
             | Self::InvalidParameterValueBandwidthPackageIdMalformed(error)
             | Self::InvalidParameterValueBandwidthPackageNotFound(error)
+            | Self::InvalidParameterValueCombination(error)
+            | Self::InvalidParameterValueIllegal(error)
             | Self::InvalidParameterValueInvalidBandwidthPackageChargeType(error)
+            | Self::MissingParameter(error)
             | Self::UnsupportedOperationBandwidthPackageIdNotSupported(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -294,12 +330,10 @@ impl crate::ActionError for ModifyBandwidthPackageAttributeError {
             | Self::InternalError(error)
             | Self::InvalidAction(error)
             | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
             | Self::InvalidRequest(error)
             | Self::IpInBlacklist(error)
             | Self::IpNotInWhitelist(error)
             | Self::LimitExceeded(error)
-            | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
             | Self::RequestLimitExceeded(error)

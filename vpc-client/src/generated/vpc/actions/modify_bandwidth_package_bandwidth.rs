@@ -8,6 +8,15 @@ use super::super::SERVICE;
 /// This API is used to adjust the bandwidth of a [bandwidth package](https://www.tencentcloud.com/document/product/684/15245).
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
+///
+/// # Example: 调整共享带宽包带宽
+///
+/// ```json
+/// {
+///   "InternetMaxBandwidth": 100,
+///   "BandwidthPackageId": "bwp-mwoqajk2"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -84,6 +93,10 @@ pub enum ModifyBandwidthPackageBandwidthError {
     InvalidParameterValueInvalidOldBandwidth(crate::ServiceError),
     /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
     InvalidParameterValueRange(crate::ServiceError),
+    /// `OperationDenied.TrafficExceedThreshold`: 资源业务带宽超过防误操作检测阈值。
+    OperationDeniedTrafficExceedThreshold(crate::ServiceError),
+    /// `OperationDenied.TrafficValidationFailed`: 资源在防误操作检测期间流量验证失败。
+    OperationDeniedTrafficValidationFailed(crate::ServiceError),
     /// `UnsupportedOperation.BandwidthPackageIdNotSupported`: This bandwidth package does not support this operation.
     UnsupportedOperationBandwidthPackageIdNotSupported(crate::ServiceError),
     /// `UnsupportedOperation.InvalidAction`: Unsupported operation.
@@ -177,6 +190,8 @@ impl ModifyBandwidthPackageBandwidthError {
         "InvalidParameterValue.Combination",
         "InvalidParameterValue.InvalidOldBandwidth",
         "InvalidParameterValue.Range",
+        "OperationDenied.TrafficExceedThreshold",
+        "OperationDenied.TrafficValidationFailed",
         "UnsupportedOperation.BandwidthPackageIdNotSupported",
         "UnsupportedOperation.InvalidAction",
     ];
@@ -207,6 +222,12 @@ impl crate::ActionError for ModifyBandwidthPackageBandwidthError {
                 Self::InvalidParameterValueInvalidOldBandwidth(error)
             }
             "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "OperationDenied.TrafficExceedThreshold" => {
+                Self::OperationDeniedTrafficExceedThreshold(error)
+            }
+            "OperationDenied.TrafficValidationFailed" => {
+                Self::OperationDeniedTrafficValidationFailed(error)
+            }
             "UnsupportedOperation.BandwidthPackageIdNotSupported" => {
                 Self::UnsupportedOperationBandwidthPackageIdNotSupported(error)
             }
@@ -273,6 +294,8 @@ impl crate::ActionError for ModifyBandwidthPackageBandwidthError {
             | Self::InvalidParameterValueCombination(error)
             | Self::InvalidParameterValueInvalidOldBandwidth(error)
             | Self::InvalidParameterValueRange(error)
+            | Self::OperationDeniedTrafficExceedThreshold(error)
+            | Self::OperationDeniedTrafficValidationFailed(error)
             | Self::UnsupportedOperationBandwidthPackageIdNotSupported(error)
             | Self::UnsupportedOperationInvalidAction(error)
             | Self::ActionOffline(error)

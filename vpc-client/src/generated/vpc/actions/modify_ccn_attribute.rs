@@ -51,6 +51,42 @@ pub struct ModifyCcnAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ccn_description: ::core::option::Option<::std::string::String>,
+    /// 是否开启等价路由功能。`False` 不开启，`True` 开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteECMPFlag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_ecmp_flag: ::core::option::Option<bool>,
+    /// 是否开启路由重叠功能。`False` 不开启，`True` 开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteOverlapFlag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_overlap_flag: ::core::option::Option<bool>,
+    /// 是否开启qos功能。`False` 不开启，`True` 开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "TrafficMarkingPolicyFlag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub traffic_marking_policy_flag: ::core::option::Option<bool>,
+    /// 是否切换为混合计费
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "MixedBillingFlag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mixed_billing_flag: ::core::option::Option<bool>,
 }
 impl ModifyCcnAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -59,6 +95,10 @@ impl ModifyCcnAttributeRequest {
             ccn_id: ccn_id.into(),
             ccn_name: ::core::option::Option::None,
             ccn_description: ::core::option::Option::None,
+            route_ecmp_flag: ::core::option::Option::None,
+            route_overlap_flag: ::core::option::Option::None,
+            traffic_marking_policy_flag: ::core::option::Option::None,
+            mixed_billing_flag: ::core::option::Option::None,
         }
     }
 }
@@ -97,6 +137,22 @@ pub enum ModifyCcnAttributeError {
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported`: 云联网路由重叠功能不支持关闭
+    UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported(crate::ServiceError),
+    /// `UnsupportedOperation.EnableMultiCcnBandwidth`: 开启了多份带宽，不支持关闭流量调度策略功能。
+    UnsupportedOperationEnableMultiCcnBandwidth(crate::ServiceError),
+    /// `UnsupportedOperation.ExistCcnRouteMatchRule`: 存在路由匹配规则，不支持关闭流量调度策略功能。
+    UnsupportedOperationExistCcnRouteMatchRule(crate::ServiceError),
+    /// `UnsupportedOperation.ExistTrafficQosPolicy`: 存在非默认流量调度策略，不支持关闭流量调度策略功能。
+    UnsupportedOperationExistTrafficQosPolicy(crate::ServiceError),
+    /// `UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy`: 仅地域间限速模式才支持流量调度策略功能。
+    UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy(
+        crate::ServiceError,
+    ),
+    /// `UnsupportedOperation.TrafficQosPolicyBandwidth`: 流量调度策略分配带宽和地域间带宽不一致，不支持关闭流量调度策略功能。
+    UnsupportedOperationTrafficQosPolicyBandwidth(crate::ServiceError),
+    /// `UnsupportedOperation.WhiteListNotAdd`: 没在白名单内，不支持当前操作。
+    UnsupportedOperationWhiteListNotAdd(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -180,6 +236,13 @@ impl ModifyCcnAttributeError {
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.TooLong",
         "ResourceNotFound",
+        "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported",
+        "UnsupportedOperation.EnableMultiCcnBandwidth",
+        "UnsupportedOperation.ExistCcnRouteMatchRule",
+        "UnsupportedOperation.ExistTrafficQosPolicy",
+        "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy",
+        "UnsupportedOperation.TrafficQosPolicyBandwidth",
+        "UnsupportedOperation.WhiteListNotAdd",
     ];
 }
 impl ::core::fmt::Display for ModifyCcnAttributeError {
@@ -196,6 +259,29 @@ impl crate::ActionError for ModifyCcnAttributeError {
             }
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported" => {
+                Self::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported(error)
+            }
+            "UnsupportedOperation.EnableMultiCcnBandwidth" => {
+                Self::UnsupportedOperationEnableMultiCcnBandwidth(error)
+            }
+            "UnsupportedOperation.ExistCcnRouteMatchRule" => {
+                Self::UnsupportedOperationExistCcnRouteMatchRule(error)
+            }
+            "UnsupportedOperation.ExistTrafficQosPolicy" => {
+                Self::UnsupportedOperationExistTrafficQosPolicy(error)
+            }
+            "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy" => {
+                Self::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy(
+                    error,
+                )
+            }
+            "UnsupportedOperation.TrafficQosPolicyBandwidth" => {
+                Self::UnsupportedOperationTrafficQosPolicyBandwidth(error)
+            }
+            "UnsupportedOperation.WhiteListNotAdd" => {
+                Self::UnsupportedOperationWhiteListNotAdd(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -251,6 +337,15 @@ impl crate::ActionError for ModifyCcnAttributeError {
             Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported(error)
+            | Self::UnsupportedOperationEnableMultiCcnBandwidth(error)
+            | Self::UnsupportedOperationExistCcnRouteMatchRule(error)
+            | Self::UnsupportedOperationExistTrafficQosPolicy(error)
+            | Self::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy(
+                error,
+            )
+            | Self::UnsupportedOperationTrafficQosPolicyBandwidth(error)
+            | Self::UnsupportedOperationWhiteListNotAdd(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

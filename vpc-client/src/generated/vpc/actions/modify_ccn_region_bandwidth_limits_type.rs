@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to modify the bandwidth limit policy of a postpaid CCN instance.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Changing the bandwidth limit type of a pay-as-you-go CCN instance
@@ -295,7 +297,7 @@ impl crate::ActionError for ModifyCcnRegionBandwidthLimitsTypeError {
 impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
     const NAME: &'static str = "ModifyCcnRegionBandwidthLimitsType";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyCcnRegionBandwidthLimitsTypeResponse;
     type Error = ModifyCcnRegionBandwidthLimitsTypeError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyCustomerGatewayAttribute) is used to modify the customer gateway information.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying a customer gateway
@@ -37,6 +39,15 @@ pub struct ModifyCustomerGatewayAttributeRequest {
     /// Example: `NewName`
     #[serde(rename = "CustomerGatewayName")]
     pub customer_gateway_name: ::std::string::String,
+    /// BGP ASN。只有开启BGP白名单才可以修改此参数。
+    ///
+    /// Example: `2`
+    #[serde(
+        rename = "BgpAsn",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_asn: ::core::option::Option<u64>,
 }
 impl ModifyCustomerGatewayAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -47,6 +58,7 @@ impl ModifyCustomerGatewayAttributeRequest {
         Self {
             customer_gateway_id: customer_gateway_id.into(),
             customer_gateway_name: customer_gateway_name.into(),
+            bgp_asn: ::core::option::Option::None,
         }
     }
 }
@@ -290,7 +302,7 @@ impl crate::ActionError for ModifyCustomerGatewayAttributeError {
 impl crate::Action for ModifyCustomerGatewayAttributeRequest {
     const NAME: &'static str = "ModifyCustomerGatewayAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyCustomerGatewayAttributeResponse;
     type Error = ModifyCustomerGatewayAttributeError;

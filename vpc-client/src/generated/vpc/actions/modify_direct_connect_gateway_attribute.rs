@@ -111,6 +111,8 @@ pub enum ModifyDirectConnectGatewayAttributeError {
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr`: 专线网关所在VPC未创建IPv6 CIDR，专线网关无法开启IPv6功能
+    ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.AppIdMismatch`: The resource is not under the specified AppId.
@@ -197,6 +199,7 @@ impl ModifyDirectConnectGatewayAttributeError {
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.TooLong",
         "ResourceNotFound",
+        "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr",
         "UnsupportedOperation",
         "UnsupportedOperation.AppIdMismatch",
         "UnsupportedOperation.DirectConnectGatewayIsUpdatingCommunity",
@@ -217,6 +220,9 @@ impl crate::ActionError for ModifyDirectConnectGatewayAttributeError {
             }
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr" => {
+                Self::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr(error)
+            }
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedOperation.AppIdMismatch" => {
                 Self::UnsupportedOperationAppIdMismatch(error)
@@ -278,6 +284,7 @@ impl crate::ActionError for ModifyDirectConnectGatewayAttributeError {
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::ResourceNotFound(error)
+            | Self::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr(error)
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationAppIdMismatch(error)
             | Self::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity(error)

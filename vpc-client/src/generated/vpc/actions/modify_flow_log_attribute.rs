@@ -18,6 +18,16 @@ use super::super::SERVICE;
 ///   "VpcId": "vpc-xxxxx"
 /// }
 /// ```
+///
+/// # Example: 修改流日志属性
+///
+/// ```json
+/// {
+///   "FlowLogId": "fl-nswq8wkq",
+///   "FlowLogName": "demo",
+///   "VpcId": "vpc-hj3he929"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -60,6 +70,15 @@ pub struct ModifyFlowLogAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub flow_log_description: ::core::option::Option<::std::string::String>,
+    /// 流日志采集周期，只支持CCN类型流日志。 取值范围（单位s）：60， 300， 600。
+    ///
+    /// Example: `300`
+    #[serde(
+        rename = "Period",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub period: ::core::option::Option<u64>,
 }
 impl ModifyFlowLogAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -69,6 +88,7 @@ impl ModifyFlowLogAttributeRequest {
             vpc_id: ::core::option::Option::None,
             flow_log_name: ::core::option::Option::None,
             flow_log_description: ::core::option::Option::None,
+            period: ::core::option::Option::None,
         }
     }
 }
@@ -107,6 +127,8 @@ pub enum ModifyFlowLogAttributeError {
     InvalidParameterValueMalformed(crate::ServiceError),
     /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
     InvalidParameterValueRange(crate::ServiceError),
+    /// `InvalidParameterValue.VpcIdNotNeededForFlowLog`: 流日志不能输入VPC唯一ID。
+    InvalidParameterValueVpcIdNotNeededForFlowLog(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -192,6 +214,7 @@ impl ModifyFlowLogAttributeError {
         "InvalidParameterValue.Duplicate",
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.Range",
+        "InvalidParameterValue.VpcIdNotNeededForFlowLog",
     ];
 }
 impl ::core::fmt::Display for ModifyFlowLogAttributeError {
@@ -210,6 +233,9 @@ impl crate::ActionError for ModifyFlowLogAttributeError {
                 Self::InvalidParameterValueMalformed(error)
             }
             "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
+            "InvalidParameterValue.VpcIdNotNeededForFlowLog" => {
+                Self::InvalidParameterValueVpcIdNotNeededForFlowLog(error)
+            }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(error)
@@ -266,6 +292,7 @@ impl crate::ActionError for ModifyFlowLogAttributeError {
             Self::InvalidParameterValueDuplicate(error)
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueRange(error)
+            | Self::InvalidParameterValueVpcIdNotNeededForFlowLog(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

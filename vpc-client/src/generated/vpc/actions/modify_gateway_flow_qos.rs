@@ -51,6 +51,15 @@ pub struct ModifyGatewayFlowQosRequest {
     /// Example: `10.0.0.2`
     #[serde(rename = "IpAddresses")]
     pub ip_addresses: ::std::vec::Vec<::std::string::String>,
+    /// 限流方向，取值为In代表入向，Out代表出向。当前仅标准型Nat实例网关流控带宽方向可设置入向限流。
+    ///
+    /// Example: `In`
+    #[serde(
+        rename = "Direction",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub direction: ::core::option::Option<::std::string::String>,
 }
 impl ModifyGatewayFlowQosRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -63,6 +72,7 @@ impl ModifyGatewayFlowQosRequest {
             gateway_id: gateway_id.into(),
             bandwidth,
             ip_addresses,
+            direction: ::core::option::Option::None,
         }
     }
 }

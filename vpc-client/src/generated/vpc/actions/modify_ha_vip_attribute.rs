@@ -35,18 +35,19 @@ pub struct ModifyHaVipAttributeRequest {
     /// `HAVIP` can be named freely, but the maximum length is 60 characters.
     ///
     /// Example: `demo`
-    #[serde(rename = "HaVipName")]
-    pub ha_vip_name: ::std::string::String,
+    #[serde(
+        rename = "HaVipName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ha_vip_name: ::core::option::Option<::std::string::String>,
 }
 impl ModifyHaVipAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
-    pub fn new(
-        ha_vip_id: impl ::core::convert::Into<::std::string::String>,
-        ha_vip_name: impl ::core::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(ha_vip_id: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self {
             ha_vip_id: ha_vip_id.into(),
-            ha_vip_name: ha_vip_name.into(),
+            ha_vip_name: ::core::option::Option::None,
         }
     }
 }

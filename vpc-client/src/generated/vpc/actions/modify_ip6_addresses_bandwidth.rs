@@ -133,6 +133,12 @@ pub enum ModifyIp6AddressesBandwidthError {
     InvalidParameterValueMalformed(crate::ServiceError),
     /// `OperationDenied.MutexTaskRunning`: Mutually exclusive tasks are executing.
     OperationDeniedMutexTaskRunning(crate::ServiceError),
+    /// `OperationDenied.TrafficExceedThreshold`: 资源业务带宽超过防误操作检测阈值。
+    OperationDeniedTrafficExceedThreshold(crate::ServiceError),
+    /// `OperationDenied.TrafficValidationFailed`: 资源在防误操作检测期间流量验证失败。
+    OperationDeniedTrafficValidationFailed(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressIpInArrear`: This operation is not supported because the account is in arrears.
     UnsupportedOperationAddressIpInArrear(crate::ServiceError),
     /// `UnsupportedOperation.AddressIpInternetChargeTypeNotPermit`: IP addresses in this billing mode does not support this operation.
@@ -181,8 +187,6 @@ pub enum ModifyIp6AddressesBandwidthError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -232,6 +236,9 @@ impl ModifyIp6AddressesBandwidthError {
         "InvalidParameterValue.InvalidIpv6",
         "InvalidParameterValue.Malformed",
         "OperationDenied.MutexTaskRunning",
+        "OperationDenied.TrafficExceedThreshold",
+        "OperationDenied.TrafficValidationFailed",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressIpInArrear",
         "UnsupportedOperation.AddressIpInternetChargeTypeNotPermit",
         "UnsupportedOperation.AddressIpNotSupportInstance",
@@ -274,6 +281,13 @@ impl crate::ActionError for ModifyIp6AddressesBandwidthError {
             "OperationDenied.MutexTaskRunning" => {
                 Self::OperationDeniedMutexTaskRunning(error)
             }
+            "OperationDenied.TrafficExceedThreshold" => {
+                Self::OperationDeniedTrafficExceedThreshold(error)
+            }
+            "OperationDenied.TrafficValidationFailed" => {
+                Self::OperationDeniedTrafficValidationFailed(error)
+            }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressIpInArrear" => {
                 Self::UnsupportedOperationAddressIpInArrear(error)
             }
@@ -310,7 +324,6 @@ impl crate::ActionError for ModifyIp6AddressesBandwidthError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -350,6 +363,9 @@ impl crate::ActionError for ModifyIp6AddressesBandwidthError {
             | Self::InvalidParameterValueInvalidIpv6(error)
             | Self::InvalidParameterValueMalformed(error)
             | Self::OperationDeniedMutexTaskRunning(error)
+            | Self::OperationDeniedTrafficExceedThreshold(error)
+            | Self::OperationDeniedTrafficValidationFailed(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressIpInArrear(error)
             | Self::UnsupportedOperationAddressIpInternetChargeTypeNotPermit(error)
             | Self::UnsupportedOperationAddressIpNotSupportInstance(error)
@@ -374,7 +390,6 @@ impl crate::ActionError for ModifyIp6AddressesBandwidthError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)

@@ -22,6 +22,20 @@ use super::super::{SERVICE, Ipv6Address};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 修改弹性网卡IPv6地址属性
+///
+/// ```json
+/// {
+///   "NetworkInterfaceId": "eni-9c8zkfev",
+///   "Ipv6Addresses": [
+///     {
+///       "Address": "3402:4e00:20:1202::7",
+///       "Description": "demo"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

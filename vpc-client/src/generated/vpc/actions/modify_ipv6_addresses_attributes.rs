@@ -22,6 +22,18 @@ use super::super::SERVICE;
 ///   "IPv6AddressName": "test"
 /// }
 /// ```
+///
+/// # Example: 批量调整弹性公网IPv6地址名称
+///
+/// ```json
+/// {
+///   "IPv6AddressIds": [
+///     "eipv6-2ucdpy9t",
+///     "eipv6-3lxpc6sh"
+///   ],
+///   "IPv6AddressName": "demo"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -46,6 +58,15 @@ pub struct ModifyIPv6AddressesAttributesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ipv6_address_name: ::core::option::Option<::std::string::String>,
+    /// 是否开启弹性公网IPv6地址网卡可见
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EipVisibleOnEni",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eip_visible_on_eni: ::core::option::Option<bool>,
 }
 impl ModifyIPv6AddressesAttributesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -53,6 +74,7 @@ impl ModifyIPv6AddressesAttributesRequest {
         Self {
             ipv6_address_ids,
             ipv6_address_name: ::core::option::Option::None,
+            eip_visible_on_eni: ::core::option::Option::None,
         }
     }
 }
@@ -91,10 +113,18 @@ pub enum ModifyIPv6AddressesAttributesError {
     InvalidParameterValueAddressIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.AddressIpNotFound`: IP address not found.
     InvalidParameterValueAddressIpNotFound(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni`: 实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx
+    InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(crate::ServiceError),
+    /// `InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni`: 实例所属的VPC不支持在网卡上显示EIP
+    InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(crate::ServiceError),
+    /// `InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported`: 传统公网IPv6地址已默认支持在网卡上显示，无需单独开启此功能
+    InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported(crate::ServiceError),
     /// `MissingParameter.MultiMissingParameter`: Multiple parameters missing
     MissingParameterMultiMissingParameter(crate::ServiceError),
     /// `OperationDenied.AddressInArrears`: The specified public IP is isolated.
     OperationDeniedAddressInArrears(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -139,8 +169,6 @@ pub enum ModifyIPv6AddressesAttributesError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -180,8 +208,12 @@ impl ModifyIPv6AddressesAttributesError {
         "InvalidParameterValue",
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressIpNotFound",
+        "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni",
+        "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported",
         "MissingParameter.MultiMissingParameter",
         "OperationDenied.AddressInArrears",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressStatusNotPermit",
     ];
 }
@@ -201,12 +233,24 @@ impl crate::ActionError for ModifyIPv6AddressesAttributesError {
             "InvalidParameterValue.AddressIpNotFound" => {
                 Self::InvalidParameterValueAddressIpNotFound(error)
             }
+            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            }
+            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => {
+                Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(
+                    error,
+                )
+            }
+            "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported" => {
+                Self::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported(error)
+            }
             "MissingParameter.MultiMissingParameter" => {
                 Self::MissingParameterMultiMissingParameter(error)
             }
             "OperationDenied.AddressInArrears" => {
                 Self::OperationDeniedAddressInArrears(error)
             }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressStatusNotPermit" => {
                 Self::UnsupportedOperationAddressStatusNotPermit(error)
             }
@@ -235,7 +279,6 @@ impl crate::ActionError for ModifyIPv6AddressesAttributesError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -265,8 +308,12 @@ impl crate::ActionError for ModifyIPv6AddressesAttributesError {
             Self::InvalidParameterValue(error)
             | Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressIpNotFound(error)
+            | Self::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni(error)
+            | Self::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni(error)
+            | Self::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported(error)
             | Self::MissingParameterMultiMissingParameter(error)
             | Self::OperationDeniedAddressInArrears(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -289,7 +336,6 @@ impl crate::ActionError for ModifyIPv6AddressesAttributesError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)

@@ -88,6 +88,12 @@ pub enum ModifyIPv6AddressesBandwidthError {
     InvalidParameterValueAddressIpNotFound(crate::ServiceError),
     /// `OperationDenied.AddressInArrears`: The specified public IP is isolated.
     OperationDeniedAddressInArrears(crate::ServiceError),
+    /// `OperationDenied.TrafficExceedThreshold`: 资源业务带宽超过防误操作检测阈值。
+    OperationDeniedTrafficExceedThreshold(crate::ServiceError),
+    /// `OperationDenied.TrafficValidationFailed`: 资源在防误操作检测期间流量验证失败。
+    OperationDeniedTrafficValidationFailed(crate::ServiceError),
+    /// `RequestLimitExceeded`: 请求的次数超过了频率限制。
+    RequestLimitExceeded(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -134,8 +140,6 @@ pub enum ModifyIPv6AddressesBandwidthError {
     NoSuchProduct(crate::ServiceError),
     /// `NoSuchVersion` (common to every action): The API version does not exist.
     NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
     RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
     /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
@@ -175,6 +179,9 @@ impl ModifyIPv6AddressesBandwidthError {
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressIpNotFound",
         "OperationDenied.AddressInArrears",
+        "OperationDenied.TrafficExceedThreshold",
+        "OperationDenied.TrafficValidationFailed",
+        "RequestLimitExceeded",
         "UnsupportedOperation.AddressStatusNotPermit",
     ];
 }
@@ -196,6 +203,13 @@ impl crate::ActionError for ModifyIPv6AddressesBandwidthError {
             "OperationDenied.AddressInArrears" => {
                 Self::OperationDeniedAddressInArrears(error)
             }
+            "OperationDenied.TrafficExceedThreshold" => {
+                Self::OperationDeniedTrafficExceedThreshold(error)
+            }
+            "OperationDenied.TrafficValidationFailed" => {
+                Self::OperationDeniedTrafficValidationFailed(error)
+            }
+            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "UnsupportedOperation.AddressStatusNotPermit" => {
                 Self::UnsupportedOperationAddressStatusNotPermit(error)
             }
@@ -225,7 +239,6 @@ impl crate::ActionError for ModifyIPv6AddressesBandwidthError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchProduct" => Self::NoSuchProduct(error),
             "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             }
@@ -255,6 +268,9 @@ impl crate::ActionError for ModifyIPv6AddressesBandwidthError {
             Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressIpNotFound(error)
             | Self::OperationDeniedAddressInArrears(error)
+            | Self::OperationDeniedTrafficExceedThreshold(error)
+            | Self::OperationDeniedTrafficValidationFailed(error)
+            | Self::RequestLimitExceeded(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -278,7 +294,6 @@ impl crate::ActionError for ModifyIPv6AddressesBandwidthError {
             | Self::MissingParameter(error)
             | Self::NoSuchProduct(error)
             | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
             | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
             | Self::RequestLimitExceededIPLimitExceeded(error)
             | Self::RequestLimitExceededUinLimitExceeded(error)

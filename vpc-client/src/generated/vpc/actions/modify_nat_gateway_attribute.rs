@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to modify the attributes of a NAT gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the attributes of a NAT Gateway
@@ -24,6 +26,16 @@ use super::super::SERVICE;
 /// ```json
 /// {
 ///   "NatGatewayId": "nat-owj32fec"
+/// }
+/// ```
+///
+/// # Example: 修改NAT网关的属性
+///
+/// ```json
+/// {
+///   "InternetMaxBandwidthOut": 500,
+///   "NatGatewayId": "nat-ig8xpno8",
+///   "NatGatewayName": "测试nat网关"
 /// }
 /// ```
 #[derive(
@@ -79,6 +91,24 @@ pub struct ModifyNatGatewayAttributeRequest {
     pub security_group_ids: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// NAT实例是否开启删除保护
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub deletion_protection_enabled: ::core::option::Option<bool>,
+    /// 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。当前适用于标准型NAT网关。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "PublicAddressAffinity",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub public_address_affinity: ::core::option::Option<bool>,
 }
 impl ModifyNatGatewayAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -91,6 +121,8 @@ impl ModifyNatGatewayAttributeRequest {
             internet_max_bandwidth_out: ::core::option::Option::None,
             modify_security_group: ::core::option::Option::None,
             security_group_ids: ::core::option::Option::None,
+            deletion_protection_enabled: ::core::option::Option::None,
+            public_address_affinity: ::core::option::Option::None,
         }
     }
 }
@@ -336,7 +368,7 @@ impl crate::ActionError for ModifyNatGatewayAttributeError {
 impl crate::Action for ModifyNatGatewayAttributeRequest {
     const NAME: &'static str = "ModifyNatGatewayAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyNatGatewayAttributeResponse;
     type Error = ModifyNatGatewayAttributeError;

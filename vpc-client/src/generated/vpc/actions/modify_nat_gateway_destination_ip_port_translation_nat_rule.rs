@@ -7,6 +7,8 @@ use super::super::{SERVICE, DestinationIpPortTranslationNatRule};
 ///
 /// This API is used to modify the port forwarding rule of a NAT gateway.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the port forwarding rules of a NAT gateway
@@ -19,6 +21,29 @@ use super::super::{SERVICE, DestinationIpPortTranslationNatRule};
 ///     "PublicIpAddress": "139.199.232.238",
 ///     "PublicPort": 8989,
 ///     "Description": "xx",
+///     "PrivateIpAddress": "10.0.8.9",
+///     "PrivatePort": 9090
+///   },
+///   "DestinationNatRule": {
+///     "IpProtocol": "UDP",
+///     "PublicIpAddress": "139.199.232.226",
+///     "PublicPort": 8586,
+///     "PrivateIpAddress": "10.80.80.41",
+///     "PrivatePort": 8586,
+///     "Description": "test_modify"
+///   }
+/// }
+/// ```
+///
+/// # Example: 修改NAT的端口转发规则
+///
+/// ```json
+/// {
+///   "NatGatewayId": "nat-3isn9hr0",
+///   "SourceNatRule": {
+///     "IpProtocol": "TCP",
+///     "PublicIpAddress": "139.199.232.238",
+///     "PublicPort": 8989,
 ///     "PrivateIpAddress": "10.0.8.9",
 ///     "PrivatePort": 9090
 ///   },
@@ -321,7 +346,7 @@ impl crate::ActionError for ModifyNatGatewayDestinationIpPortTranslationNatRuleE
 impl crate::Action for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const NAME: &'static str = "ModifyNatGatewayDestinationIpPortTranslationNatRule";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse;
     type Error = ModifyNatGatewayDestinationIpPortTranslationNatRuleError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyNetDetect) is used to modify network detection parameters.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the parameters of a network probe
@@ -15,6 +17,21 @@ use super::super::SERVICE;
 /// {
 ///   "NetDetectId": "netd-12345678",
 ///   "NetDetectName": "test",
+///   "NextHopType": "NORMAL_CVM",
+///   "NextHopDestination": "10.0.0.4",
+///   "DetectDestinationIp": [
+///     "10.0.0.3",
+///     "10.0.0.2"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 修改网络探测
+///
+/// ```json
+/// {
+///   "NetDetectId": "netd-nswq8wkq",
+///   "NetDetectName": "demo",
 ///   "NextHopType": "NORMAL_CVM",
 ///   "NextHopDestination": "10.0.0.4",
 ///   "DetectDestinationIp": [
@@ -407,7 +424,7 @@ impl crate::ActionError for ModifyNetDetectError {
 impl crate::Action for ModifyNetDetectRequest {
     const NAME: &'static str = "ModifyNetDetect";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyNetDetectResponse;
     type Error = ModifyNetDetectError;

@@ -10,6 +10,8 @@ use super::super::{SERVICE, NetworkAclEntrySet, NetworkAclQuintupleEntries};
 /// - Passing in the new inbound/outbound rules will reset the original rules.
 /// - Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Deleting inbound rules of a network ACL
@@ -89,6 +91,79 @@ use super::super::{SERVICE, NetworkAclEntrySet, NetworkAclQuintupleEntries};
 ///   }
 /// }
 /// ```
+///
+/// # Example: 网络ACL删除入站规则
+///
+/// ```json
+/// {
+///   "NetworkAclId": "acl-nswq8wkq",
+///   "NetworkAclEntrySet": {
+///     "Ingress": [
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "Action": "Accept",
+///         "CidrBlock": "192.168.1.0/24",
+///         "Port": "80"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 网络ACL只添加入站规则
+///
+/// ```json
+/// {
+///   "NetworkAclId": "acl-nswq8wkq",
+///   "NetworkAclEntrySet": {
+///     "Ingress": [
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "Action": "Accept",
+///         "CidrBlock": "192.168.1.0/24",
+///         "Port": "442"
+///       },
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "Action": "Accept",
+///         "CidrBlock": "192.168.1.0/24",
+///         "Port": "80"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 网络ACL添加入站规则和出站规则
+///
+/// ```json
+/// {
+///   "NetworkAclId": "acl-nswq8wkq",
+///   "NetworkAclEntrySet": {
+///     "Ingress": [
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "Action": "Accept",
+///         "CidrBlock": "192.168.1.0/24",
+///         "Port": "80"
+///       }
+///     ],
+///     "Egress": [
+///       {
+///         "Protocol": "TCP",
+///         "Description": "demo",
+///         "Action": "Accept",
+///         "CidrBlock": "192.168.1.0/24",
+///         "Port": "80"
+///       }
+///     ]
+///   }
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -122,6 +197,15 @@ pub struct ModifyNetworkAclEntriesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_acl_quintuple_set: ::core::option::Option<NetworkAclQuintupleEntries>,
+    /// 三元组的增量更新。该接口的默认语义为全量覆盖。当需要实现增量更新语义时，设置该参数为True。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "EnableUpdateAclEntries",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub enable_update_acl_entries: ::core::option::Option<bool>,
 }
 impl ModifyNetworkAclEntriesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -132,6 +216,7 @@ impl ModifyNetworkAclEntriesRequest {
             network_acl_id: network_acl_id.into(),
             network_acl_entry_set: ::core::option::Option::None,
             network_acl_quintuple_set: ::core::option::Option::None,
+            enable_update_acl_entries: ::core::option::Option::None,
         }
     }
 }
@@ -390,7 +475,7 @@ impl crate::ActionError for ModifyNetworkAclEntriesError {
 impl crate::Action for ModifyNetworkAclEntriesRequest {
     const NAME: &'static str = "ModifyNetworkAclEntries";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyNetworkAclEntriesResponse;
     type Error = ModifyNetworkAclEntriesError;

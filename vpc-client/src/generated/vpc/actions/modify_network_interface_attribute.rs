@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyNetworkInterfaceAttribute) is used to modify ENI attributes.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying an ENI
@@ -15,6 +17,16 @@ use super::super::SERVICE;
 /// {
 ///   "NetworkInterfaceId": "eni-afo43z61",
 ///   "NetworkInterfaceName": "NewName"
+/// }
+/// ```
+///
+/// # Example: 修改弹性网卡属性
+///
+/// ```json
+/// {
+///   "NetworkInterfaceId": "eni-emcijdrf",
+///   "NetworkInterfaceName": "eni-emcijdrf",
+///   "NetworkInterfaceDescription": "eni-emcijdrf"
 /// }
 /// ```
 #[derive(
@@ -126,6 +138,8 @@ pub enum ModifyNetworkInterfaceAttributeError {
     ResourceNotFound(crate::ServiceError),
     /// `UnsupportedOperation`: Unsupported operation.
     UnsupportedOperation(crate::ServiceError),
+    /// `UnsupportedOperation.EniNotSupportTerminationProtection`: 网卡类型不支持删除保护。
+    UnsupportedOperationEniNotSupportTerminationProtection(crate::ServiceError),
     /// `UnsupportedOperation.SubEniNotSupportTrunking`: The relayed ENI does not support this operation.
     UnsupportedOperationSubEniNotSupportTrunking(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -210,6 +224,7 @@ impl ModifyNetworkInterfaceAttributeError {
         "LimitExceeded.ActionLimited",
         "ResourceNotFound",
         "UnsupportedOperation",
+        "UnsupportedOperation.EniNotSupportTerminationProtection",
         "UnsupportedOperation.SubEniNotSupportTrunking",
     ];
 }
@@ -230,6 +245,9 @@ impl crate::ActionError for ModifyNetworkInterfaceAttributeError {
             "LimitExceeded.ActionLimited" => Self::LimitExceededActionLimited(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
+            "UnsupportedOperation.EniNotSupportTerminationProtection" => {
+                Self::UnsupportedOperationEniNotSupportTerminationProtection(error)
+            }
             "UnsupportedOperation.SubEniNotSupportTrunking" => {
                 Self::UnsupportedOperationSubEniNotSupportTrunking(error)
             }
@@ -289,6 +307,7 @@ impl crate::ActionError for ModifyNetworkInterfaceAttributeError {
             | Self::LimitExceededActionLimited(error)
             | Self::ResourceNotFound(error)
             | Self::UnsupportedOperation(error)
+            | Self::UnsupportedOperationEniNotSupportTerminationProtection(error)
             | Self::UnsupportedOperationSubEniNotSupportTrunking(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -332,7 +351,7 @@ impl crate::ActionError for ModifyNetworkInterfaceAttributeError {
 impl crate::Action for ModifyNetworkInterfaceAttributeRequest {
     const NAME: &'static str = "ModifyNetworkInterfaceAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyNetworkInterfaceAttributeResponse;
     type Error = ModifyNetworkInterfaceAttributeError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 ///
 /// This API (ModifyPrivateIpAddressesAttribute) is used to modify the private IP attributes of an ENI.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the private IP attributes of an ENI
@@ -307,7 +309,7 @@ impl crate::ActionError for ModifyPrivateIpAddressesAttributeError {
 impl crate::Action for ModifyPrivateIpAddressesAttributeRequest {
     const NAME: &'static str = "ModifyPrivateIpAddressesAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyPrivateIpAddressesAttributeResponse;
     type Error = ModifyPrivateIpAddressesAttributeError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyRouteTableAttribute) is used to modify the attributes of a route table.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying route table attributes
@@ -283,7 +285,7 @@ impl crate::ActionError for ModifyRouteTableAttributeError {
 impl crate::Action for ModifyRouteTableAttributeRequest {
     const NAME: &'static str = "ModifyRouteTableAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyRouteTableAttributeResponse;
     type Error = ModifyRouteTableAttributeError;

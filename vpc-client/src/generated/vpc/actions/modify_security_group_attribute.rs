@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifySecurityGroupAttribute) is used to modify the attributes of a security group (SecurityGroupPolicy).
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying security group attributes
@@ -16,6 +18,16 @@ use super::super::SERVICE;
 ///   "SecurityGroupId": "sg-33ocnj9n",
 ///   "GroupName": "TestGroupNewName",
 ///   "GroupDescription": "test-group-desc"
+/// }
+/// ```
+///
+/// # Example: 修改安全组属性
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "sg-33ocnj9n",
+///   "GroupName": "demo",
+///   "GroupDescription": "demo"
 /// }
 /// ```
 #[derive(
@@ -298,7 +310,7 @@ impl crate::ActionError for ModifySecurityGroupAttributeError {
 impl crate::Action for ModifySecurityGroupAttributeRequest {
     const NAME: &'static str = "ModifySecurityGroupAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifySecurityGroupAttributeResponse;
     type Error = ModifySecurityGroupAttributeError;

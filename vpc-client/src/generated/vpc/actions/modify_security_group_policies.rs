@@ -19,6 +19,8 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///     - `Action`: only allows `ACCEPT` or `DROP`.
 ///     - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the outbound and inbound rules of a security group
@@ -156,6 +158,8 @@ pub enum ModifySecurityGroupPoliciesError {
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.BpaasResources`: 资源在BPAAS审批中。
+    UnsupportedOperationBpaasResources(crate::ServiceError),
     /// `UnsupportedOperation.ClbPolicyExceedLimit`: Reached the upper limit of security group policies of the load balancer.
     UnsupportedOperationClbPolicyExceedLimit(crate::ServiceError),
     /// `UnsupportedOperation.DuplicatePolicy`: The security group policies are repeated.
@@ -253,6 +257,7 @@ impl ModifySecurityGroupPoliciesError {
         "InvalidParameterValue.TooLong",
         "LimitExceeded",
         "ResourceNotFound",
+        "UnsupportedOperation.BpaasResources",
         "UnsupportedOperation.ClbPolicyExceedLimit",
         "UnsupportedOperation.DuplicatePolicy",
         "UnsupportedOperation.LockedResources",
@@ -292,6 +297,9 @@ impl crate::ActionError for ModifySecurityGroupPoliciesError {
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.BpaasResources" => {
+                Self::UnsupportedOperationBpaasResources(error)
+            }
             "UnsupportedOperation.ClbPolicyExceedLimit" => {
                 Self::UnsupportedOperationClbPolicyExceedLimit(error)
             }
@@ -365,6 +373,7 @@ impl crate::ActionError for ModifySecurityGroupPoliciesError {
             | Self::InvalidParameterValueTooLong(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationBpaasResources(error)
             | Self::UnsupportedOperationClbPolicyExceedLimit(error)
             | Self::UnsupportedOperationDuplicatePolicy(error)
             | Self::UnsupportedOperationLockedResources(error)
@@ -411,7 +420,7 @@ impl crate::ActionError for ModifySecurityGroupPoliciesError {
 impl crate::Action for ModifySecurityGroupPoliciesRequest {
     const NAME: &'static str = "ModifySecurityGroupPolicies";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifySecurityGroupPoliciesResponse;
     type Error = ModifySecurityGroupPoliciesError;

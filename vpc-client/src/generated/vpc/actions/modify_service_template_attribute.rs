@@ -7,6 +7,8 @@ use super::super::{SERVICE, ServicesInfo};
 ///
 /// This API (ModifyServiceTemplateAttribute) is used to modify a protocol port template.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying a protocol port template
@@ -327,7 +329,7 @@ impl crate::ActionError for ModifyServiceTemplateAttributeError {
 impl crate::Action for ModifyServiceTemplateAttributeRequest {
     const NAME: &'static str = "ModifyServiceTemplateAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyServiceTemplateAttributeResponse;
     type Error = ModifyServiceTemplateAttributeError;

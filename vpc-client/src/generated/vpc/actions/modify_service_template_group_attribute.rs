@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyServiceTemplateGroupAttribute) is used to modify a protocol port template group.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying a protocol port template group
@@ -301,7 +303,7 @@ impl crate::ActionError for ModifyServiceTemplateGroupAttributeError {
 impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
     const NAME: &'static str = "ModifyServiceTemplateGroupAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyServiceTemplateGroupAttributeResponse;
     type Error = ModifyServiceTemplateGroupAttributeError;

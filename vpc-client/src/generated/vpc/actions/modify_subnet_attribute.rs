@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifySubnetAttribute) is used to modify subnet attributes.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the attributes of a subnet
@@ -296,7 +298,7 @@ impl crate::ActionError for ModifySubnetAttributeError {
 impl crate::Action for ModifySubnetAttributeRequest {
     const NAME: &'static str = "ModifySubnetAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifySubnetAttributeResponse;
     type Error = ModifySubnetAttributeError;

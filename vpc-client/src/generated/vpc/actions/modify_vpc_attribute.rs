@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyVpcAttribute) is used to modify VPC attributes.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying VPC attributes
@@ -16,6 +18,15 @@ use super::super::SERVICE;
 ///   "VpcName": "MyTest",
 ///   "VpcId": "vpc-m7sr81gh",
 ///   "EnableMulticast": "true"
+/// }
+/// ```
+///
+/// # Example: 修改VPC属性
+///
+/// ```json
+/// {
+///   "VpcId": "vpc-nup3si95",
+///   "VpcName": "vpc_dev"
 /// }
 /// ```
 #[derive(
@@ -87,6 +98,15 @@ pub struct ModifyVpcAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub enable_cdc_publish: ::core::option::Option<bool>,
+    /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EnableRouteVpcPublishIpv6",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub enable_route_vpc_publish_ipv6: ::core::option::Option<bool>,
 }
 impl ModifyVpcAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -99,6 +119,7 @@ impl ModifyVpcAttributeRequest {
             domain_name: ::core::option::Option::None,
             enable_route_vpc_publish: ::core::option::Option::None,
             enable_cdc_publish: ::core::option::Option::None,
+            enable_route_vpc_publish_ipv6: ::core::option::Option::None,
         }
     }
 }
@@ -372,7 +393,7 @@ impl crate::ActionError for ModifyVpcAttributeError {
 impl crate::Action for ModifyVpcAttributeRequest {
     const NAME: &'static str = "ModifyVpcAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyVpcAttributeResponse;
     type Error = ModifyVpcAttributeError;

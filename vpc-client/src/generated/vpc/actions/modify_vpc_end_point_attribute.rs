@@ -17,6 +17,15 @@ use super::super::SERVICE;
 ///   "EndPointId": "vpce-h0fk8lfc"
 /// }
 /// ```
+///
+/// # Example: 修改终端节点属性
+///
+/// ```json
+/// {
+///   "EndPointName": "demo",
+///   "EndPointId": "vpce-h0fk8lfc"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -52,6 +61,15 @@ pub struct ModifyVpcEndPointAttributeRequest {
     pub security_group_ids: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl ModifyVpcEndPointAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -60,6 +78,7 @@ impl ModifyVpcEndPointAttributeRequest {
             end_point_id: end_point_id.into(),
             end_point_name: ::core::option::Option::None,
             security_group_ids: ::core::option::Option::None,
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }

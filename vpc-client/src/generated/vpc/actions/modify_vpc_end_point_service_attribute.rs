@@ -19,6 +19,17 @@ use super::super::SERVICE;
 ///   "VpcId": "vpc-hj3he929"
 /// }
 /// ```
+///
+/// # Example: 修改终端节点服务属性
+///
+/// ```json
+/// {
+///   "AutoAcceptFlag": true,
+///   "EndPointServiceName": "demo",
+///   "EndPointServiceId": "vpcsvc-kngiybxl",
+///   "VpcId": "vpc-hj3he929"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -69,6 +80,15 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub service_instance_id: ::core::option::Option<::std::string::String>,
+    /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// Example: `Ipv4`
+    #[serde(
+        rename = "IpAddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_address_type: ::core::option::Option<::std::string::String>,
 }
 impl ModifyVpcEndPointServiceAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -82,6 +102,7 @@ impl ModifyVpcEndPointServiceAttributeRequest {
             end_point_service_name: ::core::option::Option::None,
             auto_accept_flag: ::core::option::Option::None,
             service_instance_id: ::core::option::Option::None,
+            ip_address_type: ::core::option::Option::None,
         }
     }
 }

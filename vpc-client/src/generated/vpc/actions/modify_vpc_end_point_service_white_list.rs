@@ -18,6 +18,16 @@ use super::super::SERVICE;
 ///   "EndPointServiceId": "vpcsvc-b2mrmmx7"
 /// }
 /// ```
+///
+/// # Example: 修改终端节点服务白名单
+///
+/// ```json
+/// {
+///   "UserUin": "700000483554",
+///   "Description": "demo",
+///   "EndPointServiceId": "vpcsvc-b2mrmmx7"
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

@@ -3,11 +3,14 @@
 
 //! `ModifyVpnConnectionAttribute`: request, response, error enum and call method.
 use super::super::{
-    SERVICE, IKEOptionsSpecification, IPSECOptionsSpecification, SecurityPolicyDatabase,
+    SERVICE, BgpConfig, HealthCheckConfig, IKEOptionsSpecification,
+    IPSECOptionsSpecification, SecurityPolicyDatabase,
 };
 /// Input of `ModifyVpnConnectionAttribute` (Modifies the VPN tunnel).
 ///
 /// This API (ModifyVpnConnectionAttribute) is used to modify VPN tunnels.
+///
+/// The service accepts at most 100 requests per second for this action.
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
@@ -18,6 +21,17 @@ use super::super::{
 ///   "VpnConnectionName": "test-abc",
 ///   "VpnConnectionId": "vpnx-abc123x",
 ///   "PreShareKey": "123",
+///   "EnableHealthCheck": false
+/// }
+/// ```
+///
+/// # Example: 修改VPN通道
+///
+/// ```json
+/// {
+///   "VpnConnectionName": "test-abc",
+///   "VpnConnectionId": "vpnx-abc123x",
+///   "PreShareKey": "qwer12ty",
 ///   "EnableHealthCheck": false
 /// }
 /// ```
@@ -155,6 +169,24 @@ pub struct ModifyVpnConnectionAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub customer_gateway_id: ::core::option::Option<::std::string::String>,
+    /// 健康检查配置
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "HealthCheckConfig",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub health_check_config: ::core::option::Option<HealthCheckConfig>,
+    /// BGP隧道配置
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "BgpConfig",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_config: ::core::option::Option<BgpConfig>,
 }
 impl ModifyVpnConnectionAttributeRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -176,6 +208,8 @@ impl ModifyVpnConnectionAttributeRequest {
             dpd_timeout: ::core::option::Option::None,
             dpd_action: ::core::option::Option::None,
             customer_gateway_id: ::core::option::Option::None,
+            health_check_config: ::core::option::Option::None,
+            bgp_config: ::core::option::Option::None,
         }
     }
 }
@@ -212,18 +246,26 @@ pub enum ModifyVpnConnectionAttributeError {
     InvalidParameterValueLimitExceeded(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.TooLong`: Invalid parameter value. The parameter value is too long.
+    InvalidParameterValueTooLong(crate::ServiceError),
     /// `InvalidParameterValue.VpnConnCidrConflict`: Destination IP address range conflicts with CIDR block of the current VPC tunnel.
     InvalidParameterValueVpnConnCidrConflict(crate::ServiceError),
     /// `InvalidParameterValue.VpnConnHealthCheckIpConflict`: The destination IP of the probe cannot be within the IP range of the VPC.
     InvalidParameterValueVpnConnHealthCheckIpConflict(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation`: Unsupported operation.
+    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.InvalidState`: Invalid resource status.
     UnsupportedOperationInvalidState(crate::ServiceError),
+    /// `UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck`: VPN SPD通道不支持配置健康检查
+    UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(crate::ServiceError),
     /// `UnsupportedOperation.VpnConnInvalidState`: Operation failed: The tunnel is not available now.
     UnsupportedOperationVpnConnInvalidState(crate::ServiceError),
     /// `UnsupportedOperation.VpnConnSPDOverlap`: There is a conflict in the SPD local network segment. Please check and try again.
     UnsupportedOperationVpnConnSPDOverlap(crate::ServiceError),
+    /// `UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn`: 对端网关不存在BGP ASN。
+    UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -292,8 +334,6 @@ pub enum ModifyVpnConnectionAttributeError {
     UnauthorizedOperation(crate::ServiceError),
     /// `UnknownParameter` (common to every action): Unknown parameter.
     UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation` (common to every action): Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
     UnsupportedProtocol(crate::ServiceError),
     /// `UnsupportedRegion` (common to every action): API does not support the requested region.
@@ -306,12 +346,16 @@ impl ModifyVpnConnectionAttributeError {
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidParameterValue.LimitExceeded",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.TooLong",
         "InvalidParameterValue.VpnConnCidrConflict",
         "InvalidParameterValue.VpnConnHealthCheckIpConflict",
         "ResourceNotFound",
+        "UnsupportedOperation",
         "UnsupportedOperation.InvalidState",
+        "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck",
         "UnsupportedOperation.VpnConnInvalidState",
         "UnsupportedOperation.VpnConnSPDOverlap",
+        "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn",
     ];
 }
 impl ::core::fmt::Display for ModifyVpnConnectionAttributeError {
@@ -329,6 +373,7 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
             }
+            "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "InvalidParameterValue.VpnConnCidrConflict" => {
                 Self::InvalidParameterValueVpnConnCidrConflict(error)
             }
@@ -336,14 +381,21 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
                 Self::InvalidParameterValueVpnConnHealthCheckIpConflict(error)
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedOperation.InvalidState" => {
                 Self::UnsupportedOperationInvalidState(error)
+            }
+            "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck" => {
+                Self::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(error)
             }
             "UnsupportedOperation.VpnConnInvalidState" => {
                 Self::UnsupportedOperationVpnConnInvalidState(error)
             }
             "UnsupportedOperation.VpnConnSPDOverlap" => {
                 Self::UnsupportedOperationVpnConnSPDOverlap(error)
+            }
+            "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn" => {
+                Self::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn(error)
             }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -389,7 +441,6 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
             "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             _ => Self::Unknown(error),
@@ -399,12 +450,16 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
         match self {
             Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueTooLong(error)
             | Self::InvalidParameterValueVpnConnCidrConflict(error)
             | Self::InvalidParameterValueVpnConnHealthCheckIpConflict(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationInvalidState(error)
+            | Self::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck(error)
             | Self::UnsupportedOperationVpnConnInvalidState(error)
             | Self::UnsupportedOperationVpnConnSPDOverlap(error)
+            | Self::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)
@@ -439,7 +494,6 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
             | Self::ServiceUnavailable(error)
             | Self::UnauthorizedOperation(error)
             | Self::UnknownParameter(error)
-            | Self::UnsupportedOperation(error)
             | Self::UnsupportedProtocol(error)
             | Self::UnsupportedRegion(error)
             | Self::Unknown(error) => error,
@@ -449,7 +503,7 @@ impl crate::ActionError for ModifyVpnConnectionAttributeError {
 impl crate::Action for ModifyVpnConnectionAttributeRequest {
     const NAME: &'static str = "ModifyVpnConnectionAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyVpnConnectionAttributeResponse;
     type Error = ModifyVpnConnectionAttributeError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API (ModifyVpnGatewayAttribute) is used to modify the attributes of VPN gateways.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Modifying the attributes of a VPN gateway
@@ -51,7 +53,7 @@ pub struct ModifyVpnGatewayAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
-    /// `BgpAsn`.
+    /// BGP ASN。ASN取值范围为1- 4294967295，默认值64551，其中139341、45090和58835不可用。
     ///
     /// Example: `0`
     #[serde(
@@ -60,7 +62,7 @@ pub struct ModifyVpnGatewayAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub bgp_asn: ::core::option::Option<u64>,
-    /// `MaxConnection`.
+    /// 服务端最大连接数个数。
     ///
     /// Example: `10`
     #[serde(
@@ -331,7 +333,7 @@ impl crate::ActionError for ModifyVpnGatewayAttributeError {
 impl crate::Action for ModifyVpnGatewayAttributeRequest {
     const NAME: &'static str = "ModifyVpnGatewayAttribute";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ModifyVpnGatewayAttributeResponse;
     type Error = ModifyVpnGatewayAttributeError;

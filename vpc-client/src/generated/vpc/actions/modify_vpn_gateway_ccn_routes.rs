@@ -23,6 +23,21 @@ use super::super::{SERVICE, VpngwCcnRoutes};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 修改VPN网关云联网路由
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-qol17bjo",
+///   "Routes": [
+///     {
+///       "RouteId": "vpnr-66c7ihas",
+///       "Status": "ENABLE",
+///       "DestinationCidrBlock": "172.2.9.3/32"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,

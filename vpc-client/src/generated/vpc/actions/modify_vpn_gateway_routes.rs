@@ -22,6 +22,20 @@ use super::super::{SERVICE, VpnGatewayRoute, VpnGatewayRouteModify};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 禁用VPN网关路由
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-ngenl4az",
+///   "Routes": [
+///     {
+///       "RouteId": "vpnr-7t3tknmg",
+///       "Status": "DISABLE"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -74,8 +88,6 @@ pub struct ModifyVpnGatewayRoutesResponse {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `无`
     #[serde(
         rename = "Routes",
@@ -114,6 +126,8 @@ pub enum ModifyVpnGatewayRoutesError {
     UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.RecordNotExists`: The record does not exist.
     UnsupportedOperationRecordNotExists(crate::ServiceError),
+    /// `UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn`: 3.1以下版本VPN网关不支持配置ecmp路由
+    UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
     ActionOffline(crate::ServiceError),
     /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
@@ -191,6 +205,7 @@ impl ModifyVpnGatewayRoutesError {
         "UnknownParameter",
         "UnsupportedOperation",
         "UnsupportedOperation.RecordNotExists",
+        "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn",
     ];
 }
 impl ::core::fmt::Display for ModifyVpnGatewayRoutesError {
@@ -210,6 +225,9 @@ impl crate::ActionError for ModifyVpnGatewayRoutesError {
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedOperation.RecordNotExists" => {
                 Self::UnsupportedOperationRecordNotExists(error)
+            }
+            "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn" => {
+                Self::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(error)
             }
             "ActionOffline" => Self::ActionOffline(error),
             "AuthFailure.InvalidAuthorization" => {
@@ -265,6 +283,7 @@ impl crate::ActionError for ModifyVpnGatewayRoutesError {
             | Self::UnknownParameter(error)
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationRecordNotExists(error)
+            | Self::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
             | Self::AuthFailureInvalidSecretId(error)

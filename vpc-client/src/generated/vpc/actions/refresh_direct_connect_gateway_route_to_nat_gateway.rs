@@ -7,6 +7,8 @@ use super::super::{SERVICE, DirectConnectSubnet};
 ///
 /// This API is used to refresh the route between a NAT gateway and Direct Connect and update the associated route table.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Refreshing Routes
@@ -306,7 +308,7 @@ impl crate::ActionError for RefreshDirectConnectGatewayRouteToNatGatewayError {
 impl crate::Action for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     const NAME: &'static str = "RefreshDirectConnectGatewayRouteToNatGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = RefreshDirectConnectGatewayRouteToNatGatewayResponse;
     type Error = RefreshDirectConnectGatewayRouteToNatGatewayError;

@@ -10,6 +10,8 @@ use super::super::SERVICE;
 /// - This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
 /// - Only EIPs in UNBIND status can be released.
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Releasing an EIP
@@ -86,8 +88,6 @@ pub struct ReleaseAddressesResponse {
 pub enum ReleaseAddressesError {
     /// `FailedOperation.TaskFailed`: Task execution failed.
     FailedOperationTaskFailed(crate::ServiceError),
-    /// `InvalidAddressId.Blocked`: The specified EIP is in blocked status. When the EIP is in blocked status, it cannot be bound. You must first unblock it.
-    InvalidAddressIdBlocked(crate::ServiceError),
     /// `InvalidAddressId.NotFound`: The specified EIP does not exist.
     InvalidAddressIdNotFound(crate::ServiceError),
     /// `InvalidAddressState`: The operation cannot be performed on the specified EIP in current status.
@@ -102,6 +102,8 @@ pub enum ReleaseAddressesError {
     InvalidParameterValueAddressTypeConflict(crate::ServiceError),
     /// `LimitExceeded.AccountReturnQuota`: Ran out of the quota for returning under this account.
     LimitExceededAccountReturnQuota(crate::ServiceError),
+    /// `OperationDenied.AddressDeletionProtectionEnabled`: EIP实例开启了删除保护开关。
+    OperationDeniedAddressDeletionProtectionEnabled(crate::ServiceError),
     /// `OperationDenied.MutexTaskRunning`: Mutually exclusive tasks are executing.
     OperationDeniedMutexTaskRunning(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
@@ -191,7 +193,6 @@ impl ReleaseAddressesError {
     /// The codes the action's own document lists.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "FailedOperation.TaskFailed",
-        "InvalidAddressId.Blocked",
         "InvalidAddressId.NotFound",
         "InvalidAddressState",
         "InvalidParameterValue.AddressIdMalformed",
@@ -199,6 +200,7 @@ impl ReleaseAddressesError {
         "InvalidParameterValue.AddressNotFound",
         "InvalidParameterValue.AddressTypeConflict",
         "LimitExceeded.AccountReturnQuota",
+        "OperationDenied.AddressDeletionProtectionEnabled",
         "OperationDenied.MutexTaskRunning",
         "UnsupportedOperation.AddressStatusNotPermit",
         "UnsupportedOperation.UnpaidOrderAlreadyExists",
@@ -214,7 +216,6 @@ impl crate::ActionError for ReleaseAddressesError {
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
             "FailedOperation.TaskFailed" => Self::FailedOperationTaskFailed(error),
-            "InvalidAddressId.Blocked" => Self::InvalidAddressIdBlocked(error),
             "InvalidAddressId.NotFound" => Self::InvalidAddressIdNotFound(error),
             "InvalidAddressState" => Self::InvalidAddressState(error),
             "InvalidParameterValue.AddressIdMalformed" => {
@@ -231,6 +232,9 @@ impl crate::ActionError for ReleaseAddressesError {
             }
             "LimitExceeded.AccountReturnQuota" => {
                 Self::LimitExceededAccountReturnQuota(error)
+            }
+            "OperationDenied.AddressDeletionProtectionEnabled" => {
+                Self::OperationDeniedAddressDeletionProtectionEnabled(error)
             }
             "OperationDenied.MutexTaskRunning" => {
                 Self::OperationDeniedMutexTaskRunning(error)
@@ -295,7 +299,6 @@ impl crate::ActionError for ReleaseAddressesError {
     fn service_error(&self) -> &crate::ServiceError {
         match self {
             Self::FailedOperationTaskFailed(error)
-            | Self::InvalidAddressIdBlocked(error)
             | Self::InvalidAddressIdNotFound(error)
             | Self::InvalidAddressState(error)
             | Self::InvalidParameterValueAddressIdMalformed(error)
@@ -303,6 +306,7 @@ impl crate::ActionError for ReleaseAddressesError {
             | Self::InvalidParameterValueAddressNotFound(error)
             | Self::InvalidParameterValueAddressTypeConflict(error)
             | Self::LimitExceededAccountReturnQuota(error)
+            | Self::OperationDeniedAddressDeletionProtectionEnabled(error)
             | Self::OperationDeniedMutexTaskRunning(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::UnsupportedOperationUnpaidOrderAlreadyExists(error)
@@ -351,7 +355,7 @@ impl crate::ActionError for ReleaseAddressesError {
 impl crate::Action for ReleaseAddressesRequest {
     const NAME: &'static str = "ReleaseAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = ReleaseAddressesResponse;
     type Error = ReleaseAddressesError;

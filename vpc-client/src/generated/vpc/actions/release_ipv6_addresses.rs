@@ -76,6 +76,8 @@ pub enum ReleaseIPv6AddressesError {
     InvalidParameterValueAddressIdMalformed(crate::ServiceError),
     /// `InvalidParameterValue.AddressIpNotFound`: IP address not found.
     InvalidParameterValueAddressIpNotFound(crate::ServiceError),
+    /// `OperationDenied.AddressDeletionProtectionEnabled`: EIP实例开启了删除保护开关。
+    OperationDeniedAddressDeletionProtectionEnabled(crate::ServiceError),
     /// `OperationDenied.AddressInArrears`: The specified public IP is isolated.
     OperationDeniedAddressInArrears(crate::ServiceError),
     /// `UnsupportedOperation.AddressStatusNotPermit`: This operation is not supported by the IP address status.
@@ -164,6 +166,7 @@ impl ReleaseIPv6AddressesError {
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidParameterValue.AddressIdMalformed",
         "InvalidParameterValue.AddressIpNotFound",
+        "OperationDenied.AddressDeletionProtectionEnabled",
         "OperationDenied.AddressInArrears",
         "UnsupportedOperation.AddressStatusNotPermit",
     ];
@@ -182,6 +185,9 @@ impl crate::ActionError for ReleaseIPv6AddressesError {
             }
             "InvalidParameterValue.AddressIpNotFound" => {
                 Self::InvalidParameterValueAddressIpNotFound(error)
+            }
+            "OperationDenied.AddressDeletionProtectionEnabled" => {
+                Self::OperationDeniedAddressDeletionProtectionEnabled(error)
             }
             "OperationDenied.AddressInArrears" => {
                 Self::OperationDeniedAddressInArrears(error)
@@ -244,6 +250,7 @@ impl crate::ActionError for ReleaseIPv6AddressesError {
         match self {
             Self::InvalidParameterValueAddressIdMalformed(error)
             | Self::InvalidParameterValueAddressIpNotFound(error)
+            | Self::OperationDeniedAddressDeletionProtectionEnabled(error)
             | Self::OperationDeniedAddressInArrears(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::ActionOffline(error)

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to delete a bandwidth package resource, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Removing resources from a bandwidth package
@@ -16,6 +18,19 @@ use super::super::SERVICE;
 ///   "BandwidthPackageId": "bwp-pr0xbnvw",
 ///   "ResourceIds": [
 ///     "eip-alfxy9c8"
+///   ]
+/// }
+/// ```
+///
+/// # Example: 带宽包内资源移除
+///
+/// ```json
+/// {
+///   "BandwidthPackageId": "bwp-sddefxdf",
+///   "ResourceType": "Address",
+///   "ResourceIds": [
+///     "eip-wekidufh",
+///     "eip-djthcjrv"
 ///   ]
 /// }
 /// ```
@@ -29,6 +44,15 @@ use super::super::SERVICE;
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct RemoveBandwidthPackageResourcesRequest {
+    /// The resource IP, such as `eip-xxxx` and `lb-xxxx`.
+    ///
+    /// Example: `["eip-alfxy9c8\r\n"]`
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The unique ID of the bandwidth package, such as `bwp-xxxx`.
     ///
     /// Example: `bwp-pr0xbnvw`
@@ -47,23 +71,41 @@ pub struct RemoveBandwidthPackageResourcesRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub resource_type: ::core::option::Option<::std::string::String>,
-    /// The resource IP, such as `eip-xxxx` and `lb-xxxx`.
+    /// 用于移除带宽包内IP资源时指定IP的带宽值。
     ///
-    /// Example: `["eip-alfxy9c8\r\n"]`
+    /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
+    ///
+    /// Example: `120`
     #[serde(
-        rename = "ResourceIds",
+        rename = "InternetMaxBandwidthOut",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub resource_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub internet_max_bandwidth_out: ::core::option::Option<u64>,
+    /// 用于移除带宽包内IP资源时指定资源移除后的计费模式。
+    ///
+    /// - 小时流量：TRAFFIC_POSTPAID_BY_HOUR；
+    /// - 小时带宽：BANDWIDTH_POSTPAID_BY_HOUR
+    ///
+    /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
+    ///
+    /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
+    #[serde(
+        rename = "InternetChargeType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub internet_charge_type: ::core::option::Option<::std::string::String>,
 }
 impl RemoveBandwidthPackageResourcesRequest {
     /// A request with every optional parameter unset.
     pub fn new() -> Self {
         Self {
+            resource_ids: ::core::option::Option::None,
             bandwidth_package_id: ::core::option::Option::None,
             resource_type: ::core::option::Option::None,
-            resource_ids: ::core::option::Option::None,
+            internet_max_bandwidth_out: ::core::option::Option::None,
+            internet_charge_type: ::core::option::Option::None,
         }
     }
 }
@@ -348,7 +390,7 @@ impl crate::ActionError for RemoveBandwidthPackageResourcesError {
 impl crate::Action for RemoveBandwidthPackageResourcesRequest {
     const NAME: &'static str = "RemoveBandwidthPackageResources";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = RemoveBandwidthPackageResourcesResponse;
     type Error = RemoveBandwidthPackageResourcesError;

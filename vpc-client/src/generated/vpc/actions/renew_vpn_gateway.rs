@@ -7,6 +7,8 @@ use super::super::{SERVICE, InstanceChargePrepaid};
 ///
 /// This API (RenewVpnGateway) is used to renew prepaid (yearly/monthly subscription) VPN gateways. Currently, only IPSEC gateways are supported.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Renewing a VPN gateway
@@ -16,6 +18,18 @@ use super::super::{SERVICE, InstanceChargePrepaid};
 ///   "VpnGatewayId": "vpngw-lazly92z",
 ///   "InstanceChargePrepaid": {
 ///     "Period": 2
+///   }
+/// }
+/// ```
+///
+/// # Example: 续费VPN网关
+///
+/// ```json
+/// {
+///   "VpnGatewayId": "vpngw-lazly92z",
+///   "InstanceChargePrepaid": {
+///     "Period": 1,
+///     "RenewFlag": "NOTIFY_AND_AUTO_RENEW"
 ///   }
 /// }
 /// ```
@@ -287,7 +301,7 @@ impl crate::ActionError for RenewVpnGatewayError {
 impl crate::Action for RenewVpnGatewayRequest {
     const NAME: &'static str = "RenewVpnGateway";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = RenewVpnGatewayResponse;
     type Error = RenewVpnGatewayError;

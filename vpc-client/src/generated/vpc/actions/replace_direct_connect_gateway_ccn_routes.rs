@@ -26,6 +26,20 @@ use super::super::{SERVICE, DirectConnectGatewayCcnRoute};
 ///   ]
 /// }
 /// ```
+///
+/// # Example: 替换专线网关云联网路由
+///
+/// ```json
+/// {
+///   "DirectConnectGatewayId": "dcg-prpqlmg1",
+///   "Routes": [
+///     {
+///       "RouteId": "dcr-bvipc87w",
+///       "DestinationCidrBlock": "10.2.2.0/24"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -46,6 +60,15 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
     /// Example: `[]`
     #[serde(rename = "Routes")]
     pub routes: ::std::vec::Vec<DirectConnectGatewayCcnRoute>,
+    /// 地址类型，支持：IPv4、IPv6。默认IPv4。
+    ///
+    /// Example: `IPv4`
+    #[serde(
+        rename = "AddressType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub address_type: ::core::option::Option<::std::string::String>,
 }
 impl ReplaceDirectConnectGatewayCcnRoutesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -56,6 +79,7 @@ impl ReplaceDirectConnectGatewayCcnRoutesRequest {
         Self {
             direct_connect_gateway_id: direct_connect_gateway_id.into(),
             routes,
+            address_type: ::core::option::Option::None,
         }
     }
 }

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// - A subnet can only be associated with one route table.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Replacing the associated route table
@@ -29,26 +31,29 @@ use super::super::SERVICE;
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct ReplaceRouteTableAssociationRequest {
-    /// Subnet instance ID, such as `subnet-3x5lf5q0`. This can be queried using the DescribeSubnets API.
-    ///
-    /// Example: `subnet-3x5lf5q0`
-    #[serde(rename = "SubnetId")]
-    pub subnet_id: ::std::string::String,
     /// The route table instance ID, such as `rtb-azd4dt1c`.
     ///
     /// Example: `rtb-azd4dt1c`
     #[serde(rename = "RouteTableId")]
     pub route_table_id: ::std::string::String,
+    /// Subnet instance ID, such as `subnet-3x5lf5q0`. This can be queried using the DescribeSubnets API.
+    ///
+    /// Example: `subnet-3x5lf5q0`
+    #[serde(
+        rename = "SubnetId",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub subnet_id: ::core::option::Option<::std::string::String>,
 }
 impl ReplaceRouteTableAssociationRequest {
     /// A request with every required parameter; optional ones start unset.
     pub fn new(
-        subnet_id: impl ::core::convert::Into<::std::string::String>,
         route_table_id: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            subnet_id: subnet_id.into(),
             route_table_id: route_table_id.into(),
+            subnet_id: ::core::option::Option::None,
         }
     }
 }
@@ -287,7 +292,7 @@ impl crate::ActionError for ReplaceRouteTableAssociationError {
 impl crate::Action for ReplaceRouteTableAssociationRequest {
     const NAME: &'static str = "ReplaceRouteTableAssociation";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ReplaceRouteTableAssociationResponse;
     type Error = ReplaceRouteTableAssociationError;

@@ -7,6 +7,8 @@ use super::super::{SERVICE, Route};
 ///
 /// This API (ReplaceRoutes) is used to modify a specified routing policy by its ID (RouteId). Batch modification is supported.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Replacing a route
@@ -28,6 +30,25 @@ use super::super::{SERVICE, Route};
 ///       "RouteItemId": "abc",
 ///       "PublishedToVbc": true,
 ///       "CreatedTime": "2020-09-22 00:00:00"
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 替换路由策略
+///
+/// ```json
+/// {
+///   "RouteTableId": "rtb-n0yejvje",
+///   "Routes": [
+///     {
+///       "RouteItemId": "rti-hj3he929",
+///       "DestinationCidrBlock": "192.168.0.0/16",
+///       "GatewayType": "NORMAL_CVM",
+///       "GatewayId": "172.16.16.37",
+///       "RouteDescription": "demo",
+///       "Enabled": true,
+///       "PublishedToVbc": true
 ///     }
 ///   ]
 /// }
@@ -80,6 +101,8 @@ impl ReplaceRoutesRequest {
 pub struct ReplaceRoutesResponse {
     /// Old routing policy
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "OldRouteSet",
@@ -89,6 +112,8 @@ pub struct ReplaceRoutesResponse {
     )]
     pub old_route_set: ::core::option::Option<::std::vec::Vec<Route>>,
     /// New routing policy
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -122,8 +147,12 @@ pub enum ReplaceRoutesError {
     InvalidParameterValueDuplicate(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.SubnetOverlapRoute`: 子网与自定义路由目的Cidr网段完全重叠。
+    InvalidParameterValueSubnetOverlapRoute(crate::ServiceError),
     /// `InvalidParameterValue.VpcCidrConflict`: Destination IP address range conflicts with CIDR of the current VPC.
     InvalidParameterValueVpcCidrConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpcCidrOverlapRoute`: 辅助Cidr与自定义子网路由目的Cidr网段完全重叠。
+    InvalidParameterValueVpcCidrOverlapRoute(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -142,6 +171,8 @@ pub enum ReplaceRoutesError {
     UnsupportedOperationNormalSubnetNotSupportLocalGateway(crate::ServiceError),
     /// `UnsupportedOperation.RecordNotExists`: The record does not exist.
     UnsupportedOperationRecordNotExists(crate::ServiceError),
+    /// `UnsupportedOperation.RoutePvgw2`: 只支持自研VPC创建或修改PVGW2类型路由。
+    UnsupportedOperationRoutePvgw2(crate::ServiceError),
     /// `UnsupportedOperation.SystemRoute`: System route. Operation is prohibited.
     UnsupportedOperationSystemRoute(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -222,7 +253,9 @@ impl ReplaceRoutesError {
         "InvalidParameterValue.CidrNotInPeerVpc",
         "InvalidParameterValue.Duplicate",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.SubnetOverlapRoute",
         "InvalidParameterValue.VpcCidrConflict",
+        "InvalidParameterValue.VpcCidrOverlapRoute",
         "LimitExceeded",
         "ResourceNotFound",
         "UnknownParameter.WithGuess",
@@ -232,6 +265,7 @@ impl ReplaceRoutesError {
         "UnsupportedOperation.Ecmp",
         "UnsupportedOperation.NormalSubnetNotSupportLocalGateway",
         "UnsupportedOperation.RecordNotExists",
+        "UnsupportedOperation.RoutePvgw2",
         "UnsupportedOperation.SystemRoute",
     ];
 }
@@ -254,8 +288,14 @@ impl crate::ActionError for ReplaceRoutesError {
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
             }
+            "InvalidParameterValue.SubnetOverlapRoute" => {
+                Self::InvalidParameterValueSubnetOverlapRoute(error)
+            }
             "InvalidParameterValue.VpcCidrConflict" => {
                 Self::InvalidParameterValueVpcCidrConflict(error)
+            }
+            "InvalidParameterValue.VpcCidrOverlapRoute" => {
+                Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             }
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
@@ -273,6 +313,9 @@ impl crate::ActionError for ReplaceRoutesError {
             }
             "UnsupportedOperation.RecordNotExists" => {
                 Self::UnsupportedOperationRecordNotExists(error)
+            }
+            "UnsupportedOperation.RoutePvgw2" => {
+                Self::UnsupportedOperationRoutePvgw2(error)
             }
             "UnsupportedOperation.SystemRoute" => {
                 Self::UnsupportedOperationSystemRoute(error)
@@ -330,7 +373,9 @@ impl crate::ActionError for ReplaceRoutesError {
             | Self::InvalidParameterValueCidrNotInPeerVpc(error)
             | Self::InvalidParameterValueDuplicate(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueSubnetOverlapRoute(error)
             | Self::InvalidParameterValueVpcCidrConflict(error)
+            | Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
             | Self::UnknownParameterWithGuess(error)
@@ -340,6 +385,7 @@ impl crate::ActionError for ReplaceRoutesError {
             | Self::UnsupportedOperationEcmp(error)
             | Self::UnsupportedOperationNormalSubnetNotSupportLocalGateway(error)
             | Self::UnsupportedOperationRecordNotExists(error)
+            | Self::UnsupportedOperationRoutePvgw2(error)
             | Self::UnsupportedOperationSystemRoute(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)
@@ -382,7 +428,7 @@ impl crate::ActionError for ReplaceRoutesError {
 impl crate::Action for ReplaceRoutesRequest {
     const NAME: &'static str = "ReplaceRoutes";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ReplaceRoutesResponse;
     type Error = ReplaceRoutesError;

@@ -70,6 +70,15 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
     pub original_security_group_policy_set: ::core::option::Option<
         SecurityGroupPolicySet,
     >,
+    /// 更新类型，默认 Policy Policy：只更新内容 Priority：只更新优先级 Both：内容和优先级都更新
+    ///
+    /// Example: `Policy`
+    #[serde(
+        rename = "UpdateType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub update_type: ::core::option::Option<::std::string::String>,
 }
 impl ReplaceSecurityGroupPoliciesRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -81,6 +90,7 @@ impl ReplaceSecurityGroupPoliciesRequest {
             security_group_id: security_group_id.into(),
             security_group_policy_set,
             original_security_group_policy_set: ::core::option::Option::None,
+            update_type: ::core::option::Option::None,
         }
     }
 }
@@ -123,6 +133,8 @@ pub enum ReplaceSecurityGroupPoliciesError {
     InvalidParameterValue(crate::ServiceError),
     /// `InvalidParameterValue.Empty`: Missing parameters.
     InvalidParameterValueEmpty(crate::ServiceError),
+    /// `InvalidParameterValue.Invalid`: 参数非法
+    InvalidParameterValueInvalid(crate::ServiceError),
     /// `InvalidParameterValue.LimitExceeded`: The parameter value exceeds the limit.
     InvalidParameterValueLimitExceeded(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
@@ -143,6 +155,8 @@ pub enum ReplaceSecurityGroupPoliciesError {
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
     ResourceNotFound(crate::ServiceError),
+    /// `UnsupportedOperation.BpaasResources`: 资源在BPAAS审批中。
+    UnsupportedOperationBpaasResources(crate::ServiceError),
     /// `UnsupportedOperation.ClbPolicyExceedLimit`: Reached the upper limit of security group policies of the load balancer.
     UnsupportedOperationClbPolicyExceedLimit(crate::ServiceError),
     /// `UnsupportedOperation.ClbPolicyLimit`: Public network CLB does not support this policy.
@@ -232,6 +246,7 @@ impl ReplaceSecurityGroupPoliciesError {
         "InvalidParameter.Coexist",
         "InvalidParameterValue",
         "InvalidParameterValue.Empty",
+        "InvalidParameterValue.Invalid",
         "InvalidParameterValue.LimitExceeded",
         "InvalidParameterValue.Malformed",
         "InvalidParameterValue.MemberApprovalApplicationIdMismatch",
@@ -242,6 +257,7 @@ impl ReplaceSecurityGroupPoliciesError {
         "InvalidParameterValue.TooLong",
         "LimitExceeded",
         "ResourceNotFound",
+        "UnsupportedOperation.BpaasResources",
         "UnsupportedOperation.ClbPolicyExceedLimit",
         "UnsupportedOperation.ClbPolicyLimit",
         "UnsupportedOperation.DuplicatePolicy",
@@ -263,6 +279,7 @@ impl crate::ActionError for ReplaceSecurityGroupPoliciesError {
             "InvalidParameter.Coexist" => Self::InvalidParameterCoexist(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "InvalidParameterValue.Empty" => Self::InvalidParameterValueEmpty(error),
+            "InvalidParameterValue.Invalid" => Self::InvalidParameterValueInvalid(error),
             "InvalidParameterValue.LimitExceeded" => {
                 Self::InvalidParameterValueLimitExceeded(error)
             }
@@ -285,6 +302,9 @@ impl crate::ActionError for ReplaceSecurityGroupPoliciesError {
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
+            "UnsupportedOperation.BpaasResources" => {
+                Self::UnsupportedOperationBpaasResources(error)
+            }
             "UnsupportedOperation.ClbPolicyExceedLimit" => {
                 Self::UnsupportedOperationClbPolicyExceedLimit(error)
             }
@@ -354,6 +374,7 @@ impl crate::ActionError for ReplaceSecurityGroupPoliciesError {
             | Self::InvalidParameterCoexist(error)
             | Self::InvalidParameterValue(error)
             | Self::InvalidParameterValueEmpty(error)
+            | Self::InvalidParameterValueInvalid(error)
             | Self::InvalidParameterValueLimitExceeded(error)
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueMemberApprovalApplicationIdMismatch(error)
@@ -364,6 +385,7 @@ impl crate::ActionError for ReplaceSecurityGroupPoliciesError {
             | Self::InvalidParameterValueTooLong(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
+            | Self::UnsupportedOperationBpaasResources(error)
             | Self::UnsupportedOperationClbPolicyExceedLimit(error)
             | Self::UnsupportedOperationClbPolicyLimit(error)
             | Self::UnsupportedOperationDuplicatePolicy(error)

@@ -9,6 +9,8 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///
 /// Only one policy in a single direction can be replaced in each request, and the PolicyIndex parameter must be specified.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Replacing a single routing policy of a security group
@@ -44,6 +46,83 @@ use super::super::{SERVICE, SecurityGroupPolicySet};
 ///           "AddressId": "ipm-2uw6ujo6",
 ///           "AddressGroupId": "ipmg-2uw6ujo6"
 ///         }
+///       }
+///     ]
+///   }
+/// }
+/// ```
+///
+/// # Example: 替换单条安全组路由规则
+///
+/// ```json
+/// {
+///   "SecurityGroupId": "demo",
+///   "SecurityGroupPolicySet": {
+///     "Version": "1",
+///     "Egress": [
+///       {
+///         "PolicyIndex": 0,
+///         "Protocol": "UDP",
+///         "Port": "20",
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da",
+///           "ServiceGroupId": "ppmg-f5n1f8da"
+///         },
+///         "CidrBlock": "61.144.138.34",
+///         "Ipv6CidrBlock": "::/0",
+///         "SecurityGroupId": "sg-1wgfnrnd",
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6",
+///           "AddressGroupId": "ipmg-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "demo",
+///         "ModifyTime": "2022-06-21 10:46:42"
+///       }
+///     ],
+///     "Ingress": [
+///       {
+///         "PolicyIndex": 0,
+///         "Protocol": "UDP",
+///         "Port": "20",
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da",
+///           "ServiceGroupId": "ppmg-f5n1f8da"
+///         },
+///         "CidrBlock": "61.144.138.34",
+///         "Ipv6CidrBlock": "::/0",
+///         "SecurityGroupId": "sg-1wgfnrnd",
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6",
+///           "AddressGroupId": "ipmg-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "demo",
+///         "ModifyTime": "2022-06-21 10:46:42"
+///       }
+///     ]
+///   },
+///   "OriginalSecurityGroupPolicySet": {
+///     "Version": "1",
+///     "Egress": [
+///       {
+///         "PolicyIndex": 0,
+///         "Protocol": "UDP",
+///         "Port": "20",
+///         "ServiceTemplate": {
+///           "ServiceId": "ppm-f5n1f8da",
+///           "ServiceGroupId": "ppmg-f5n1f8da"
+///         },
+///         "CidrBlock": "61.144.138.34",
+///         "Ipv6CidrBlock": "::/0",
+///         "SecurityGroupId": "sg-1wgfnrnd",
+///         "AddressTemplate": {
+///           "AddressId": "ipm-2uw6ujo6",
+///           "AddressGroupId": "ipmg-2uw6ujo6"
+///         },
+///         "Action": "accept",
+///         "PolicyDescription": "demo",
+///         "ModifyTime": "2022-06-21 10:46:42"
 ///       }
 ///     ]
 ///   }
@@ -425,7 +504,7 @@ impl crate::ActionError for ReplaceSecurityGroupPolicyError {
 impl crate::Action for ReplaceSecurityGroupPolicyRequest {
     const NAME: &'static str = "ReplaceSecurityGroupPolicy";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ReplaceSecurityGroupPolicyResponse;
     type Error = ReplaceSecurityGroupPolicyError;

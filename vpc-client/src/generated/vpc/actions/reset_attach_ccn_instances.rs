@@ -7,6 +7,8 @@ use super::super::{SERVICE, CcnInstance};
 ///
 /// This API (ResetAttachCcnInstances) is used to re-apply for the association operation when the application for cross-account instance association expires.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Re-sending the association application for an instance
@@ -293,7 +295,7 @@ impl crate::ActionError for ResetAttachCcnInstancesError {
 impl crate::Action for ResetAttachCcnInstancesRequest {
     const NAME: &'static str = "ResetAttachCcnInstances";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetAttachCcnInstancesResponse;
     type Error = ResetAttachCcnInstancesError;

@@ -37,6 +37,15 @@ pub struct ResetNatGatewayConnectionRequest {
     /// Example: `3000000`
     #[serde(rename = "MaxConcurrentConnection")]
     pub max_concurrent_connection: u64,
+    /// 独享实例规格。如果要变配到独享实例，此参数必选，取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
+    ///
+    /// Example: `ExclusiveLarge1`
+    #[serde(
+        rename = "ExclusiveType",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub exclusive_type: ::core::option::Option<::std::string::String>,
 }
 impl ResetNatGatewayConnectionRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -47,6 +56,7 @@ impl ResetNatGatewayConnectionRequest {
         Self {
             nat_gateway_id: nat_gateway_id.into(),
             max_concurrent_connection,
+            exclusive_type: ::core::option::Option::None,
         }
     }
 }
@@ -87,6 +97,8 @@ pub enum ResetNatGatewayConnectionError {
     UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.InsufficientFunds`: Insufficient account balance.
     UnsupportedOperationInsufficientFunds(crate::ServiceError),
+    /// `UnsupportedOperation.NatGatewayIsBusy`: NAT实例当前负载较高，请稍后重试
+    UnsupportedOperationNatGatewayIsBusy(crate::ServiceError),
     /// `UnsupportedOperation.UnpaidOrderAlreadyExists`: Overdue payments are found under this account. Please complete the payment first.
     UnsupportedOperationUnpaidOrderAlreadyExists(crate::ServiceError),
     /// `ActionOffline` (common to every action): This API has been deprecated.
@@ -169,6 +181,7 @@ impl ResetNatGatewayConnectionError {
         "ResourceNotFound",
         "UnsupportedOperation",
         "UnsupportedOperation.InsufficientFunds",
+        "UnsupportedOperation.NatGatewayIsBusy",
         "UnsupportedOperation.UnpaidOrderAlreadyExists",
     ];
 }
@@ -186,6 +199,9 @@ impl crate::ActionError for ResetNatGatewayConnectionError {
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedOperation.InsufficientFunds" => {
                 Self::UnsupportedOperationInsufficientFunds(error)
+            }
+            "UnsupportedOperation.NatGatewayIsBusy" => {
+                Self::UnsupportedOperationNatGatewayIsBusy(error)
             }
             "UnsupportedOperation.UnpaidOrderAlreadyExists" => {
                 Self::UnsupportedOperationUnpaidOrderAlreadyExists(error)
@@ -244,6 +260,7 @@ impl crate::ActionError for ResetNatGatewayConnectionError {
             | Self::ResourceNotFound(error)
             | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationInsufficientFunds(error)
+            | Self::UnsupportedOperationNatGatewayIsBusy(error)
             | Self::UnsupportedOperationUnpaidOrderAlreadyExists(error)
             | Self::ActionOffline(error)
             | Self::AuthFailureInvalidAuthorization(error)

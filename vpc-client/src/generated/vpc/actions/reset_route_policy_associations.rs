@@ -7,6 +7,8 @@ use super::super::{SERVICE, RoutePolicyAssociation};
 ///
 /// This API is used to unbind the routing policy instance already bound to a specific route table instance, set up alarms for the new binding routing policy and priority.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Resetting Route Policy Binding
@@ -330,7 +332,7 @@ impl crate::ActionError for ResetRoutePolicyAssociationsError {
 impl crate::Action for ResetRoutePolicyAssociationsRequest {
     const NAME: &'static str = "ResetRoutePolicyAssociations";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetRoutePolicyAssociationsResponse;
     type Error = ResetRoutePolicyAssociationsError;

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Route};
 ///
 /// Note: When this API is called, all routing policies in the current route table are deleted before new routing policies are saved, which may incur network interruption.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Resetting the route table name and routes
@@ -24,6 +26,25 @@ use super::super::{SERVICE, Route};
 ///       "GatewayType": "NORMAL_CVM",
 ///       "GatewayId": "172.16.16.37",
 ///       "RouteDescription": "abc",
+///       "Enabled": true
+///     }
+///   ]
+/// }
+/// ```
+///
+/// # Example: 重置路由表名称和路由策略
+///
+/// ```json
+/// {
+///   "RouteTableId": "rtb-n0yejvje",
+///   "RouteTableName": "demo",
+///   "Routes": [
+///     {
+///       "RouteId": 1,
+///       "DestinationCidrBlock": "192.168.0.0/16",
+///       "GatewayType": "NORMAL_CVM",
+///       "GatewayId": "172.16.16.37",
+///       "RouteDescription": "demo",
 ///       "Enabled": true
 ///     }
 ///   ]
@@ -106,10 +127,14 @@ pub enum ResetRoutesError {
     InvalidParameterValueDuplicate(crate::ServiceError),
     /// `InvalidParameterValue.Malformed`: Invalid input parameter format.
     InvalidParameterValueMalformed(crate::ServiceError),
+    /// `InvalidParameterValue.SubnetOverlapRoute`: 子网与自定义路由目的Cidr网段完全重叠。
+    InvalidParameterValueSubnetOverlapRoute(crate::ServiceError),
     /// `InvalidParameterValue.TooLong`: Invalid parameter value. The parameter value is too long.
     InvalidParameterValueTooLong(crate::ServiceError),
     /// `InvalidParameterValue.VpcCidrConflict`: Destination IP address range conflicts with CIDR of the current VPC.
     InvalidParameterValueVpcCidrConflict(crate::ServiceError),
+    /// `InvalidParameterValue.VpcCidrOverlapRoute`: 辅助Cidr与自定义子网路由目的Cidr网段完全重叠。
+    InvalidParameterValueVpcCidrOverlapRoute(crate::ServiceError),
     /// `LimitExceeded`: Quota limit is reached.
     LimitExceeded(crate::ServiceError),
     /// `ResourceNotFound`: The resource does not exist.
@@ -200,8 +225,10 @@ impl ResetRoutesError {
         "InvalidParameterValue.CidrNotInPeerVpc",
         "InvalidParameterValue.Duplicate",
         "InvalidParameterValue.Malformed",
+        "InvalidParameterValue.SubnetOverlapRoute",
         "InvalidParameterValue.TooLong",
         "InvalidParameterValue.VpcCidrConflict",
+        "InvalidParameterValue.VpcCidrOverlapRoute",
         "LimitExceeded",
         "ResourceNotFound",
         "UnknownParameter.WithGuess",
@@ -229,9 +256,15 @@ impl crate::ActionError for ResetRoutesError {
             "InvalidParameterValue.Malformed" => {
                 Self::InvalidParameterValueMalformed(error)
             }
+            "InvalidParameterValue.SubnetOverlapRoute" => {
+                Self::InvalidParameterValueSubnetOverlapRoute(error)
+            }
             "InvalidParameterValue.TooLong" => Self::InvalidParameterValueTooLong(error),
             "InvalidParameterValue.VpcCidrConflict" => {
                 Self::InvalidParameterValueVpcCidrConflict(error)
+            }
+            "InvalidParameterValue.VpcCidrOverlapRoute" => {
+                Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             }
             "LimitExceeded" => Self::LimitExceeded(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
@@ -294,8 +327,10 @@ impl crate::ActionError for ResetRoutesError {
             | Self::InvalidParameterValueCidrNotInPeerVpc(error)
             | Self::InvalidParameterValueDuplicate(error)
             | Self::InvalidParameterValueMalformed(error)
+            | Self::InvalidParameterValueSubnetOverlapRoute(error)
             | Self::InvalidParameterValueTooLong(error)
             | Self::InvalidParameterValueVpcCidrConflict(error)
+            | Self::InvalidParameterValueVpcCidrOverlapRoute(error)
             | Self::LimitExceeded(error)
             | Self::ResourceNotFound(error)
             | Self::UnknownParameterWithGuess(error)
@@ -343,7 +378,7 @@ impl crate::ActionError for ResetRoutesError {
 impl crate::Action for ResetRoutesRequest {
     const NAME: &'static str = "ResetRoutes";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetRoutesResponse;
     type Error = ResetRoutesError;

@@ -54,6 +54,28 @@ pub struct ResetTrafficMirrorFilterRequest {
     pub collector_normal_filters: ::core::option::Option<
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
+    /// 流量镜像入站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "IngressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ingress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
+    /// 流量镜像出站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "EgressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub egress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
 }
 impl ResetTrafficMirrorFilterRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -64,6 +86,8 @@ impl ResetTrafficMirrorFilterRequest {
             traffic_mirror_id: traffic_mirror_id.into(),
             nat_id: ::core::option::Option::None,
             collector_normal_filters: ::core::option::Option::None,
+            ingress_filter_rules: ::core::option::Option::None,
+            egress_filter_rules: ::core::option::Option::None,
         }
     }
 }

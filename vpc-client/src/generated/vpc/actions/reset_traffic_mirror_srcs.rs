@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to reset the collection object of a traffic mirroring instance.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Resetting the Traffic Mirroring Collection Object
@@ -332,7 +334,7 @@ impl crate::ActionError for ResetTrafficMirrorSrcsError {
 impl crate::Action for ResetTrafficMirrorSrcsRequest {
     const NAME: &'static str = "ResetTrafficMirrorSrcs";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetTrafficMirrorSrcsResponse;
     type Error = ResetTrafficMirrorSrcsError;

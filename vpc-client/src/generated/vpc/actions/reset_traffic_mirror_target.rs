@@ -7,6 +7,8 @@ use super::super::{SERVICE, TrafficMirrorTarget};
 ///
 /// This API is used to update the receiving destination information of a traffic mirroring instance.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Updating the Traffic Mirroring Receiving Destination Information
@@ -348,7 +350,7 @@ impl crate::ActionError for ResetTrafficMirrorTargetError {
 impl crate::Action for ResetTrafficMirrorTargetRequest {
     const NAME: &'static str = "ResetTrafficMirrorTarget";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetTrafficMirrorTargetResponse;
     type Error = ResetTrafficMirrorTargetError;

@@ -7,6 +7,8 @@ use super::super::SERVICE;
 ///
 /// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Adjusting the bandwidth cap of a VPN gateway
@@ -293,7 +295,7 @@ impl crate::ActionError for ResetVpnGatewayInternetMaxBandwidthError {
 impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetVpnGatewayInternetMaxBandwidth";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = ResetVpnGatewayInternetMaxBandwidthResponse;
     type Error = ResetVpnGatewayInternetMaxBandwidthError;

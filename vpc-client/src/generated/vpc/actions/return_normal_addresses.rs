@@ -33,19 +33,13 @@ pub struct ReturnNormalAddressesRequest {
     /// EIP addresses. Example: 101.35.139.183
     ///
     /// Example: `["101.35.139.183"]`
-    #[serde(
-        rename = "AddressIps",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
-    pub address_ips: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(rename = "AddressIps")]
+    pub address_ips: ::std::vec::Vec<::std::string::String>,
 }
 impl ReturnNormalAddressesRequest {
-    /// A request with every optional parameter unset.
-    pub fn new() -> Self {
-        Self {
-            address_ips: ::core::option::Option::None,
-        }
+    /// A request with every required parameter; optional ones start unset.
+    pub fn new(address_ips: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self { address_ips }
     }
 }
 /// Output of `ReturnNormalAddresses` (Unbinds and releases public IPs).

@@ -7,6 +7,8 @@ use super::super::{SERVICE, CcnRegionBandwidthLimit};
 ///
 /// This API (SetCcnRegionBandwidthLimits) is used to set the outbound bandwidth cap for CCNs in each region. This API can only set the outbound bandwidth cap for regions in the network instances that have already been associated.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Setting the inter-region bandwidth limit for CCN regions
@@ -76,6 +78,15 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub set_default_limit_flag: ::core::option::Option<bool>,
+    /// 是否设置默认QOS带宽；
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "SetQosDefaultLimitFlag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub set_qos_default_limit_flag: ::core::option::Option<bool>,
 }
 impl SetCcnRegionBandwidthLimitsRequest {
     /// A request with every required parameter; optional ones start unset.
@@ -87,6 +98,7 @@ impl SetCcnRegionBandwidthLimitsRequest {
             ccn_id: ccn_id.into(),
             ccn_region_bandwidth_limits,
             set_default_limit_flag: ::core::option::Option::None,
+            set_qos_default_limit_flag: ::core::option::Option::None,
         }
     }
 }
@@ -319,7 +331,7 @@ impl crate::ActionError for SetCcnRegionBandwidthLimitsError {
 impl crate::Action for SetCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "SetCcnRegionBandwidthLimits";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = SetCcnRegionBandwidthLimitsResponse;
     type Error = SetCcnRegionBandwidthLimitsError;

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// - Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
 ///
+/// The service accepts at most 10 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Converting a public IP to an EIP
@@ -57,6 +59,8 @@ impl TransformAddressRequest {
 pub struct TransformAddressResponse {
     /// The async task ID. You can use the [DescribeTaskResult](https://intl.cloud.tencent.com/document/api/215/36271?from_cn_redirect=1) API to query the task status.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `37888307`
     #[serde(
         rename = "TaskId",
@@ -66,6 +70,8 @@ pub struct TransformAddressResponse {
     )]
     pub task_id: ::core::option::Option<u64>,
     /// The unique ID after converting to EIP
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `eip-fk2gmm9s`
     #[serde(
@@ -384,7 +390,7 @@ impl crate::ActionError for TransformAddressError {
 impl crate::Action for TransformAddressRequest {
     const NAME: &'static str = "TransformAddress";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
     type Response = TransformAddressResponse;
     type Error = TransformAddressError;

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// If the IP range still has occupied IPs that are not yet repossessed, the IP range cannot be released.
 ///
+/// The service accepts at most 20 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Releasing an IPv6 IP range
@@ -282,7 +284,7 @@ impl crate::ActionError for UnassignIpv6CidrBlockError {
 impl crate::Action for UnassignIpv6CidrBlockRequest {
     const NAME: &'static str = "UnassignIpv6CidrBlock";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
     type Response = UnassignIpv6CidrBlockResponse;
     type Error = UnassignIpv6CidrBlockError;

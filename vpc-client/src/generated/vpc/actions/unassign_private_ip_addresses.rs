@@ -11,6 +11,8 @@ use super::super::{SERVICE, PrivateIpAddressSpecification};
 ///
 /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
 ///
+/// The service accepts at most 100 requests per second for this action.
+///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
 /// # Example: Returning private IPs of an ENI
@@ -337,7 +339,7 @@ impl crate::ActionError for UnassignPrivateIpAddressesError {
 impl crate::Action for UnassignPrivateIpAddressesRequest {
     const NAME: &'static str = "UnassignPrivateIpAddresses";
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
-    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
+    const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
     type Response = UnassignPrivateIpAddressesResponse;
     type Error = UnassignPrivateIpAddressesError;

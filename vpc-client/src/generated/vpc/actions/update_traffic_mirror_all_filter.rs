@@ -35,8 +35,12 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
     /// Traffic mirroring collection direction.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Direction")]
-    pub direction: ::std::string::String,
+    #[serde(
+        rename = "Direction",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub direction: ::core::option::Option<::std::string::String>,
     /// Traffic mirroring collection object.
     ///
     /// Example: `["eni-1iso930s"]`
@@ -66,19 +70,42 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
     pub collector_normal_filters: ::core::option::Option<
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
+    /// 流量镜像入站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "IngressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ingress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
+    /// 流量镜像出站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "EgressFilterRules",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub egress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
 }
 impl UpdateTrafficMirrorAllFilterRequest {
     /// A request with every required parameter; optional ones start unset.
     pub fn new(
         traffic_mirror_id: impl ::core::convert::Into<::std::string::String>,
-        direction: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             traffic_mirror_id: traffic_mirror_id.into(),
-            direction: direction.into(),
+            direction: ::core::option::Option::None,
             collector_srcs: ::core::option::Option::None,
             nat_id: ::core::option::Option::None,
             collector_normal_filters: ::core::option::Option::None,
+            ingress_filter_rules: ::core::option::Option::None,
+            egress_filter_rules: ::core::option::Option::None,
         }
     }
 }

@@ -392,6 +392,16 @@ pub struct Address {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub dedicated_cluster_id: ::core::option::Option<::std::string::String>,
+    /// eip是否在网卡上可见。true表示支持，false表示不支持
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EipVisibleOnEni",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eip_visible_on_eni: ::core::option::Option<bool>,
 }
 impl crate::lenient::Lenient for Address {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

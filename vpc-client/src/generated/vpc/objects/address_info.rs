@@ -15,6 +15,8 @@
 pub struct AddressInfo {
     /// IP address
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `2.2.2.2`
     #[serde(rename = "Address", default, deserialize_with = "crate::lenient::required")]
     pub address: ::std::string::String,
@@ -22,7 +24,7 @@ pub struct AddressInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `desc`
     #[serde(
@@ -32,6 +34,16 @@ pub struct AddressInfo {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub description: ::core::option::Option<::std::string::String>,
+    /// 更新时间。
+    ///
+    /// Example: `2020-08-10 18:10:12`
+    #[serde(
+        rename = "UpdatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub updated_time: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for AddressInfo {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `AddressTemplate` object.
-use super::super::AddressInfo;
+use super::super::{AddressInfo, Tag};
 /// IP address template
 #[derive(
     ::core::fmt::Debug,
@@ -62,6 +62,16 @@ pub struct AddressTemplate {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
+    /// 最后更新时间。
+    ///
+    /// Example: `2021-03-02 14:41:15`
+    #[serde(
+        rename = "UpdatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub updated_time: ::core::option::Option<::std::string::String>,
     /// IP address information with remarks
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -74,6 +84,16 @@ pub struct AddressTemplate {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub address_extra_set: ::core::option::Option<::std::vec::Vec<AddressInfo>>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "key", "Value": "value"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for AddressTemplate {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

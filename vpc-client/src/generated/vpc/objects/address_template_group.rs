@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `AddressTemplateGroup` object.
-use super::super::AddressTemplateItem;
+use super::super::{AddressTemplateItem, Tag};
 /// IP address template group
 #[derive(
     ::core::fmt::Debug,
@@ -64,6 +64,16 @@ pub struct AddressTemplateGroup {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
+    /// 最后更新时间。
+    ///
+    /// Example: `2022-12-06 20:00:00`
+    #[serde(
+        rename = "UpdatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub updated_time: ::core::option::Option<::std::string::String>,
     /// IP address template instance
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -78,6 +88,16 @@ pub struct AddressTemplateGroup {
     pub address_template_set: ::core::option::Option<
         ::std::vec::Vec<AddressTemplateItem>,
     >,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "key", "Value": "value"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for AddressTemplateGroup {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -29,6 +29,8 @@ pub struct AddressTemplateItem {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `demo`
     #[serde(
         rename = "AddressTemplateName",
@@ -40,6 +42,8 @@ pub struct AddressTemplateItem {
     /// Disused
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Disabled: the service accepts it but ignores it.
     ///
     /// Example: `192.168.1.10`
     #[serde(
@@ -53,6 +57,8 @@ pub struct AddressTemplateItem {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `192.168.1.20`
     #[serde(
         rename = "To",
@@ -61,6 +67,26 @@ pub struct AddressTemplateItem {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub to: ::core::option::Option<::std::string::String>,
+    /// 备注。
+    ///
+    /// Example: `desc`
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub description: ::core::option::Option<::std::string::String>,
+    /// 最后更新时间。
+    ///
+    /// Example: `2020-08-10 18:10:12`
+    #[serde(
+        rename = "UpdatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub updated_time: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for AddressTemplateItem {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

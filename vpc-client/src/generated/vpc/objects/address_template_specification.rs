@@ -15,22 +15,28 @@
 pub struct AddressTemplateSpecification {
     /// The ID of the IP address, such as `ipm-2uw6ujo6`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ipm-2uw6ujo6`
     #[serde(
         rename = "AddressId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub address_id: ::std::string::String,
+    pub address_id: ::core::option::Option<::std::string::String>,
     /// The ID of the IP address group, such as `ipmg-2uw6ujo6`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ipmg-2uw6ujo6`
     #[serde(
         rename = "AddressGroupId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub address_group_id: ::std::string::String,
+    pub address_group_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for AddressTemplateSpecification {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -139,6 +139,24 @@ pub struct BandwidthPackage {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub egress: ::core::option::Option<::std::string::String>,
+    /// 带宽包到期时间，只有预付费会返回，按量计费返回为null
+    ///
+    /// 注意：此字段可能返回 null，表示取不到有效值。
+    ///
+    /// A timestamp as ISO 8601 text.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// The service may answer `null`.
+    ///
+    /// Example: `2023-02-06T06:42:20Z`
+    #[serde(
+        rename = "Deadline",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub deadline: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for BandwidthPackage {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

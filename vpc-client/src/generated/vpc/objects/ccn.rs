@@ -106,8 +106,6 @@ pub struct CCN {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `PREPAID`
     #[serde(
         rename = "InstanceChargeType",
@@ -116,13 +114,21 @@ pub struct CCN {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
+    /// 计量类型
+    ///
+    /// Example: `BANDWIDTH`
+    #[serde(
+        rename = "InstanceMeteringType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub instance_metering_type: ::core::option::Option<::std::string::String>,
     /// The limit type. INTER_REGION_LIMIT is the limit between regions. OUTER_REGION_LIMIT is a region egress limit.
     ///
     /// Note: This field may return null, indicating no valid value.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `INTER_REGION_LIMIT`
     #[serde(
@@ -162,8 +168,6 @@ pub struct CCN {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `0`
     #[serde(
         rename = "RouteTableCount",
@@ -178,8 +182,6 @@ pub struct CCN {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `True`
     #[serde(
         rename = "RouteTableFlag",
@@ -191,8 +193,6 @@ pub struct CCN {
     /// `true`: instance is blocked, traffic is blocked, `false`: unblocked.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `无`
     #[serde(
@@ -208,8 +208,6 @@ pub struct CCN {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `True`
     #[serde(
         rename = "RouteBroadcastPolicyFlag",
@@ -218,6 +216,121 @@ pub struct CCN {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub route_broadcast_policy_flag: ::core::option::Option<bool>,
+    /// 是否开启等价路由功能。`False` 未开启，`True` 开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteECMPFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_ecmp_flag: ::core::option::Option<bool>,
+    /// 是否开启路由重叠功能。`False` 未开启，`True` 开启。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteOverlapFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_overlap_flag: ::core::option::Option<bool>,
+    /// 是否开启QOS。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "TrafficMarkingPolicyFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub traffic_marking_policy_flag: ::core::option::Option<bool>,
+    /// 是否开启路由表选择策略。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteSelectPolicyFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_select_policy_flag: ::core::option::Option<bool>,
+    /// 是否开启二层云联网通道。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "DirectConnectAccelerateChannelFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub direct_connect_accelerate_channel_flag: ::core::option::Option<bool>,
+    /// 是否支持ipv6路由表
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "Ipv6Flag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_flag: ::core::option::Option<bool>,
+    /// 是否支持路由表聚合策略
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "MrtbAggregatePolicyFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mrtb_aggregate_policy_flag: ::core::option::Option<bool>,
+    /// 是否支持AsPath策略值
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "MrtbPolicyValueFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mrtb_policy_value_flag: ::core::option::Option<bool>,
+    /// 是否支持Community策略值
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "RouteTablePolicyValueCommunityFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_table_policy_value_community_flag: ::core::option::Option<bool>,
+    /// 是否支持策略路由
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "PolicyBasedRoutingFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub policy_based_routing_flag: ::core::option::Option<bool>,
+    /// 服务等级模式
+    ///
+    /// 枚举值：
+    ///
+    /// - 0： 云联网模式
+    /// - 1： 地域间模式
+    ///
+    /// Example: `0`
+    #[serde(
+        rename = "ServiceLevelMode",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub service_level_mode: ::core::option::Option<u64>,
 }
 impl crate::lenient::Lenient for CCN {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

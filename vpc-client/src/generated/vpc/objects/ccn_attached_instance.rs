@@ -15,67 +15,92 @@
 pub struct CcnAttachedInstance {
     /// The ID of a CCN instance.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ccn-31zf3vib`
-    #[serde(rename = "CcnId", default, deserialize_with = "crate::lenient::required")]
-    pub ccn_id: ::std::string::String,
+    #[serde(
+        rename = "CcnId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ccn_id: ::core::option::Option<::std::string::String>,
     /// The type of associated instances:
     ///
     /// - `VPC`: VPC
     /// - `DIRECTCONNECT`: Direct Connect
     /// - `BMVPC`: BM VPC
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `VPC`
     #[serde(
         rename = "InstanceType",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_type: ::std::string::String,
+    pub instance_type: ::core::option::Option<::std::string::String>,
     /// The ID of the associated instance.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `vpc-lt6ork07`
     #[serde(
         rename = "InstanceId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_id: ::std::string::String,
+    pub instance_id: ::core::option::Option<::std::string::String>,
     /// The name of the associated instance.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `test`
     #[serde(
         rename = "InstanceName",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_name: ::std::string::String,
+    pub instance_name: ::core::option::Option<::std::string::String>,
     /// The region to which the associated instance belongs, such as `ap-guangzhou`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ap-guangzhou`
     #[serde(
         rename = "InstanceRegion",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_region: ::std::string::String,
+    pub instance_region: ::core::option::Option<::std::string::String>,
     /// The UIN (root account) to which the associated instance belongs.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `100000072292`
     #[serde(
         rename = "InstanceUin",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_uin: ::std::string::String,
+    pub instance_uin: ::core::option::Option<::std::string::String>,
     /// The CIDR of the associated instance.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `10.1.0.0/16`
     #[serde(
         rename = "CidrBlock",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub cidr_block: ::std::vec::Vec<::std::string::String>,
+    pub cidr_block: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The status of the associated instance:
     ///
     /// - `PENDING`: In application
@@ -88,48 +113,71 @@ pub struct CcnAttachedInstance {
     /// - `DETACHING`: Unbinding
     /// - `DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ACTIVE`
-    #[serde(rename = "State", default, deserialize_with = "crate::lenient::required")]
-    pub state: ::std::string::String,
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub state: ::core::option::Option<::std::string::String>,
     /// Association Time.
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2021-03-03 16:19:44`
     #[serde(
         rename = "AttachedTime",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub attached_time: ::std::string::String,
+    pub attached_time: ::core::option::Option<::std::string::String>,
     /// The UIN (root account) to which the CCN belongs.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `100000072292`
-    #[serde(rename = "CcnUin", default, deserialize_with = "crate::lenient::required")]
-    pub ccn_uin: ::std::string::String,
+    #[serde(
+        rename = "CcnUin",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ccn_uin: ::core::option::Option<::std::string::String>,
     /// General location of the associated instance, such as CHINA_MAINLAND.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `CHINA_MAINLAND`
     #[serde(
         rename = "InstanceArea",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub instance_area: ::std::string::String,
+    pub instance_area: ::core::option::Option<::std::string::String>,
     /// Description
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `remark`
     #[serde(
         rename = "Description",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub description: ::std::string::String,
+    pub description: ::core::option::Option<::std::string::String>,
     /// Route table ID
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(
@@ -143,7 +191,7 @@ pub struct CcnAttachedInstance {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `test`
     #[serde(
@@ -153,6 +201,26 @@ pub struct CcnAttachedInstance {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub route_table_name: ::core::option::Option<::std::string::String>,
+    /// 别名类型
+    ///
+    /// Example: `VPC`
+    #[serde(
+        rename = "AliasType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub alias_type: ::core::option::Option<::std::string::String>,
+    /// 别名ID
+    ///
+    /// Example: `vpc-nb107zhp`
+    #[serde(
+        rename = "AliasInstanceId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub alias_instance_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for CcnAttachedInstance {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -18,7 +18,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ccn-ef5nufih`
     #[serde(
@@ -32,7 +32,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2018-12-18 20:11:37`
     #[serde(
@@ -46,7 +46,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2019-01-18 20:11:37`
     #[serde(
@@ -60,7 +60,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `fcr-6fda09za`
     #[serde(
@@ -74,7 +74,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(
@@ -88,7 +88,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: this field may return null, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -102,7 +102,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -116,7 +116,7 @@ pub struct CcnBandwidthInfo {
     ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -126,6 +126,30 @@ pub struct CcnBandwidthInfo {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// `true表示`Qos默认带宽；`false`表示非Qos默认带宽；
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "DefaultQosBandwidthFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_qos_bandwidth_flag: ::core::option::Option<bool>,
+    /// 服务等级信息。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `AU`
+    #[serde(
+        rename = "QosLevel",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub qos_level: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for CcnBandwidthInfo {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

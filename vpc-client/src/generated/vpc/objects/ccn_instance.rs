@@ -13,21 +13,6 @@
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct CcnInstance {
-    /// The type of the associated instance. Available values are:
-    ///
-    /// - `VPC`: VPC
-    /// - `DIRECTCONNECT`: Direct Connect
-    /// - `BMVPC`: BM VPC
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// Example: `VPC`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::lenient::required"
-    )]
-    pub instance_type: ::std::string::String,
     /// The ID of the associated instance.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -50,6 +35,21 @@ pub struct CcnInstance {
         deserialize_with = "crate::lenient::required"
     )]
     pub instance_region: ::std::string::String,
+    /// The type of the associated instance. Available values are:
+    ///
+    /// - `VPC`: VPC
+    /// - `DIRECTCONNECT`: Direct Connect
+    /// - `BMVPC`: BM VPC
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `VPC`
+    #[serde(
+        rename = "InstanceType",
+        default,
+        deserialize_with = "crate::lenient::required"
+    )]
+    pub instance_type: ::std::string::String,
     /// Description
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -66,10 +66,6 @@ pub struct CcnInstance {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(
         rename = "RouteTableId",
@@ -78,6 +74,21 @@ pub struct CcnInstance {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub route_table_id: ::core::option::Option<::std::string::String>,
+    /// 实例付费方式
+    ///
+    /// 枚举值：
+    ///
+    /// - PayByCcnOwner： CCN所在账号付费
+    /// - PayByInstanceOwner： 关联实例所在账号付费
+    ///
+    /// Example: `PayByCcnOwner`
+    #[serde(
+        rename = "OrderType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub order_type: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for CcnInstance {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -15,10 +15,14 @@
 pub struct CcnRegionBandwidthLimit {
     /// Region, such as `ap-guangzhou`
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(rename = "Region", default, deserialize_with = "crate::lenient::required")]
     pub region: ::std::string::String,
     /// The outbound bandwidth cap. Units: Mbps
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -28,6 +32,8 @@ pub struct CcnRegionBandwidthLimit {
     )]
     pub bandwidth_limit: u64,
     /// Whether it is a BM region. The default is `false`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -41,7 +47,7 @@ pub struct CcnRegionBandwidthLimit {
     ///
     /// Note: This field may return null, indicating no valid value.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -52,6 +58,8 @@ pub struct CcnRegionBandwidthLimit {
     )]
     pub dst_region: ::core::option::Option<::std::string::String>,
     /// Whether the target region is a BM region. The default is `false`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(

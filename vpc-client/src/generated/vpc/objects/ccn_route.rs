@@ -171,6 +171,46 @@ pub struct CcnRoute {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub instance_extra_name: ::core::option::Option<::std::string::String>,
+    /// 实例类型
+    ///
+    /// Example: `VPC`
+    #[serde(
+        rename = "AliasType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub alias_type: ::core::option::Option<::std::string::String>,
+    /// 实例id
+    ///
+    /// Example: `alias-instance-id`
+    #[serde(
+        rename = "AliasInstanceId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub alias_instance_id: ::core::option::Option<::std::string::String>,
+    /// 路由表ID
+    ///
+    /// Example: `ccnrtb-2u41xs92`
+    #[serde(
+        rename = "RouteTableId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub route_table_id: ::core::option::Option<::std::string::String>,
+    /// AS-PATH
+    ///
+    /// Example: `1122/3333`
+    #[serde(
+        rename = "AsPath",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub as_path: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for CcnRoute {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -19,8 +19,6 @@ pub struct CidrForCcn {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `10.0.0.0/16`
     #[serde(
         rename = "Cidr",
@@ -34,8 +32,6 @@ pub struct CidrForCcn {
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `True`
     #[serde(

@@ -17,8 +17,6 @@ pub struct ClassicLinkInstance {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `vpc-nswq8wkq`
     #[serde(
         rename = "VpcId",
@@ -30,8 +28,6 @@ pub struct ClassicLinkInstance {
     /// The unique ID of the CVM instance
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `ins-kngiybxl`
     #[serde(

@@ -15,6 +15,8 @@
 pub struct ConflictItem {
     /// Conflict resource ID
     ///
+    /// Disabled: the service accepts it but ignores it.
+    ///
     /// Example: `rti-kngiybxl`
     #[serde(
         rename = "ConfilctId",
@@ -35,6 +37,18 @@ pub struct ConflictItem {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub destination_item: ::core::option::Option<::std::string::String>,
+    /// 冲突资源的ID
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `rti-kngiybxl`
+    #[serde(
+        rename = "ConflictId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub conflict_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for ConflictItem {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -283,6 +283,36 @@ pub struct CrossBorderCompliance {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
+    /// 法定代表人身份证号。
+    ///
+    /// Example: `330xxxxxxxxxxxxxx1`
+    #[serde(
+        rename = "LegalPersonId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub legal_person_id: ::core::option::Option<::std::string::String>,
+    /// 法定代表人身份证。
+    ///
+    /// Example: `https://xxxx.com/xxxx`
+    #[serde(
+        rename = "LegalPersonIdCard",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub legal_person_id_card: ::core::option::Option<::std::string::String>,
+    /// 白名单开关是否开启
+    ///
+    /// Example: `True`
+    #[serde(
+        rename = "WhiteListFlag",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub white_list_flag: ::core::option::Option<bool>,
 }
 impl crate::lenient::Lenient for CrossBorderCompliance {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -2,6 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `CustomerGateway` object.
+use super::super::Tag;
 /// Customer Gateway
 #[derive(
     ::core::fmt::Debug,
@@ -15,40 +16,84 @@
 pub struct CustomerGateway {
     /// The unique ID of the customer gateway
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "CustomerGatewayId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub customer_gateway_id: ::std::string::String,
+    pub customer_gateway_id: ::core::option::Option<::std::string::String>,
     /// Gateway Name
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
         rename = "CustomerGatewayName",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub customer_gateway_name: ::std::string::String,
+    pub customer_gateway_name: ::core::option::Option<::std::string::String>,
     /// Public network address
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
         rename = "IpAddress",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub ip_address: ::std::string::String,
+    pub ip_address: ::core::option::Option<::std::string::String>,
     /// The creation time.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
         rename = "CreatedTime",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub created_time: ::std::string::String,
+    pub created_time: ::core::option::Option<::std::string::String>,
+    /// BGP ASN。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `2731`
+    #[serde(
+        rename = "BgpAsn",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_asn: ::core::option::Option<u64>,
+    /// 关联通道数
+    ///
+    /// Example: `2`
+    #[serde(
+        rename = "VpnConnNum",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub vpn_conn_num: ::core::option::Option<u64>,
+    /// 标签信息
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for CustomerGateway {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

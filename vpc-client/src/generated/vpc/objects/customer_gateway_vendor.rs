@@ -14,9 +14,13 @@
 #[serde(crate = "crate::__private::serde")]
 pub struct CustomerGatewayVendor {
     /// Platform.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     #[serde(rename = "Platform", default, deserialize_with = "crate::lenient::required")]
     pub platform: ::std::string::String,
     /// Software version.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     #[serde(
         rename = "SoftwareVersion",
         default,
@@ -24,6 +28,8 @@ pub struct CustomerGatewayVendor {
     )]
     pub software_version: ::std::string::String,
     /// Vendor name.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     #[serde(
         rename = "VendorName",
         default,

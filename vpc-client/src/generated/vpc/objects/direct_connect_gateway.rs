@@ -15,51 +15,70 @@
 pub struct DirectConnectGateway {
     /// Direct Connect `ID`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `dcg-e6mxyyvj`
     #[serde(
         rename = "DirectConnectGatewayId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub direct_connect_gateway_id: ::std::string::String,
+    pub direct_connect_gateway_id: ::core::option::Option<::std::string::String>,
     /// Direct Connect gateway name.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `test`
     #[serde(
         rename = "DirectConnectGatewayName",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub direct_connect_gateway_name: ::std::string::String,
+    pub direct_connect_gateway_name: ::core::option::Option<::std::string::String>,
     /// The `ID` of the `VPC` instance associated with the Direct Connect gateway.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `vpc-hm2okght`
-    #[serde(rename = "VpcId", default, deserialize_with = "crate::lenient::required")]
-    pub vpc_id: ::std::string::String,
+    #[serde(
+        rename = "VpcId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub vpc_id: ::core::option::Option<::std::string::String>,
     /// The associated network type:
     ///
     /// - `VPC` - VPC
     /// - `CCN` - CCN
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `CCN`
     #[serde(
         rename = "NetworkType",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub network_type: ::std::string::String,
+    pub network_type: ::core::option::Option<::std::string::String>,
     /// The `ID` of the associated network instance:
     ///
     /// - When the NetworkType is `VPC`, this value is the VPC instance `ID`
     /// - When the NetworkType is `CCN`, this value is the CCN instance `ID`
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ccn-4rukgymd`
     #[serde(
         rename = "NetworkInstanceId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub network_instance_id: ::std::string::String,
+    pub network_instance_id: ::core::option::Option<::std::string::String>,
     /// Gateway type:
     ///
     /// - NORMAL - Standard type. Note: CCN only supports the standard type
@@ -67,73 +86,98 @@ pub struct DirectConnectGateway {
     ///
     /// NAT type supports network address switch configuration. After the type is confirmed, it cannot be modified. A VPC can create one NAT-type Direct Connect gateway and one non-NAT-type Direct Connect gateway
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `NORMAL`
     #[serde(
         rename = "GatewayType",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub gateway_type: ::std::string::String,
+    pub gateway_type: ::core::option::Option<::std::string::String>,
     /// Creation Time.
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2020-02-01 12:00:00`
     #[serde(
         rename = "CreateTime",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub create_time: ::std::string::String,
+    pub create_time: ::core::option::Option<::std::string::String>,
     /// Direct Connect gateway IP.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `10.212.253.59`
     #[serde(
         rename = "DirectConnectGatewayIp",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub direct_connect_gateway_ip: ::std::string::String,
+    pub direct_connect_gateway_ip: ::core::option::Option<::std::string::String>,
     /// The `ID` of the `CCN` instance associated with the Direct Connect gateway.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ccn-4rukgymd`
-    #[serde(rename = "CcnId", default, deserialize_with = "crate::lenient::required")]
-    pub ccn_id: ::std::string::String,
+    #[serde(
+        rename = "CcnId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ccn_id: ::core::option::Option<::std::string::String>,
     /// The route-learning type of the CCN:
     ///
     /// - `BGP` - Automatic learning.
     /// - `STATIC` - Static, that is, user-configured.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `BGP`
     #[serde(
         rename = "CcnRouteType",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub ccn_route_type: ::std::string::String,
+    pub ccn_route_type: ::core::option::Option<::std::string::String>,
     /// Whether BGP is enabled.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `true`
     #[serde(
         rename = "EnableBGP",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub enable_bgp: bool,
+    pub enable_bgp: ::core::option::Option<bool>,
     /// Whether to enable BGP's `community` attribute. Valid values: enable, disable
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `false`
     #[serde(
         rename = "EnableBGPCommunity",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub enable_bgp_community: bool,
+    pub enable_bgp_community: ::core::option::Option<bool>,
     /// ID of the NAT gateway bound.
     ///
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `NAT-TEST`
     #[serde(
@@ -147,7 +191,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `true`
     #[serde(
@@ -161,7 +205,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `standard`
     #[serde(
@@ -175,7 +219,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `false`
     #[serde(
@@ -189,7 +233,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(
@@ -207,7 +251,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `0`
     #[serde(
@@ -221,7 +265,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2020-02-01 12:00:00`
     #[serde(
@@ -239,7 +283,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `1`
     #[serde(
@@ -257,7 +301,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `VXLAN`
     #[serde(
@@ -271,7 +315,7 @@ pub struct DirectConnectGateway {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `["ap-guangzhou-1"]`
     #[serde(
@@ -281,6 +325,16 @@ pub struct DirectConnectGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ha_zone_list: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 专线网关自定义ASN
+    ///
+    /// Example: `45090`
+    #[serde(
+        rename = "GatewayAsn",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gateway_asn: ::core::option::Option<u64>,
 }
 impl crate::lenient::Lenient for DirectConnectGateway {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

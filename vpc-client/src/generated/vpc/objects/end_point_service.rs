@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `EndPointService` object.
-use super::super::EndPoint;
+use super::super::{EndPoint, Tag};
 /// Endpoint service
 #[derive(
     ::core::fmt::Debug,
@@ -104,8 +104,6 @@ pub struct EndPointService {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `0`
     #[serde(
         rename = "EndPointCount",
@@ -119,8 +117,6 @@ pub struct EndPointService {
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `[]`
     #[serde(
@@ -154,6 +150,48 @@ pub struct EndPointService {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub service_type: ::core::option::Option<::std::string::String>,
+    /// CDC 集群唯一 ID
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `cluster-d8htgb6k`
+    #[serde(
+        rename = "CdcId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cdc_id: ::core::option::Option<::std::string::String>,
+    /// 终端节点服务Uin。
+    ///
+    /// Example: `251007979123`
+    #[serde(
+        rename = "ServiceUin",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub service_uin: ::core::option::Option<::std::string::String>,
+    /// 服务IP类型
+    ///
+    /// Example: `26`
+    #[serde(
+        rename = "BusinessIpType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub business_ip_type: ::core::option::Option<i64>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for EndPointService {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -164,8 +164,6 @@ pub struct FlowLog {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `cls`
     #[serde(
         rename = "StorageType",
@@ -179,8 +177,6 @@ pub struct FlowLog {
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `[]`
     #[serde(
@@ -196,8 +192,6 @@ pub struct FlowLog {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `ap-guangzhou`
     #[serde(
         rename = "CloudLogRegion",
@@ -206,6 +200,16 @@ pub struct FlowLog {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub cloud_log_region: ::core::option::Option<::std::string::String>,
+    /// 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
+    ///
+    /// Example: `300`
+    #[serde(
+        rename = "Period",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub period: ::core::option::Option<u64>,
 }
 impl crate::lenient::Lenient for FlowLog {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -15,6 +15,8 @@
 pub struct FlowLogStorage {
     /// Storage instance ID, which is required when `StorageType` is `ckafka`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ckafka-aso1kaoq`
     #[serde(
         rename = "StorageId",
@@ -26,7 +28,7 @@ pub struct FlowLogStorage {
     ///
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `topic-asow02oa`
     #[serde(

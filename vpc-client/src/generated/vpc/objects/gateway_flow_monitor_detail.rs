@@ -73,6 +73,30 @@ pub struct GatewayFlowMonitorDetail {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub out_traffic: ::core::option::Option<u64>,
+    /// 并发连接数。仅标准型nat支持此参数。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `1000`
+    #[serde(
+        rename = "ConcurrentConnectionCount",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub concurrent_connection_count: ::core::option::Option<u64>,
+    /// 新建连接速率。仅标准型nat支持此参数。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `100`
+    #[serde(
+        rename = "NewConnectionRate",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub new_connection_rate: ::core::option::Option<u64>,
 }
 impl crate::lenient::Lenient for GatewayFlowMonitorDetail {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

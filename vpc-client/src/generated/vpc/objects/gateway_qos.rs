@@ -61,6 +61,16 @@ pub struct GatewayQos {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub create_time: ::core::option::Option<::std::string::String>,
+    /// 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
+    ///
+    /// Example: `50`
+    #[serde(
+        rename = "InBandwidth",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub in_bandwidth: ::core::option::Option<i64>,
 }
 impl crate::lenient::Lenient for GatewayQos {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -2,6 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `HaVip` object.
+use super::super::{HaVipAssociation, Tag};
 /// HAVIP description information
 #[derive(
     ::core::fmt::Debug,
@@ -150,6 +151,58 @@ pub struct HaVip {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub business: ::core::option::Option<::std::string::String>,
+    /// `HAVIP`的飘移范围。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "HaVipAssociationSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ha_vip_association_set: ::core::option::Option<
+        ::std::vec::Vec<HaVipAssociation>,
+    >,
+    /// 是否开启`HAVIP`的漂移范围校验。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "CheckAssociate",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub check_associate: ::core::option::Option<bool>,
+    /// CDC实例ID。
+    ///
+    /// Example: `cluster-gbo27yc4`
+    #[serde(
+        rename = "CdcId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cdc_id: ::core::option::Option<::std::string::String>,
+    /// HAVIP 刷新时间。该参数只作为出参数。以下场景会触发FlushedTime 被刷新：1）子机发出免费 ARP 触发 HAVIP 漂移；2）手动HAVIP解绑网卡; 没有更新时默认值：0000-00-00 00:00:00
+    ///
+    /// Example: `2024-06-06 22:24:45`
+    #[serde(
+        rename = "FlushedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub flushed_time: ::core::option::Option<::std::string::String>,
+    /// 标签键值对。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for HaVip {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

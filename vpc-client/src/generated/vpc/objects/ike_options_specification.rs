@@ -15,8 +15,6 @@
 pub struct IKEOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBS-192`, `AES-CBC-256`, `DES-CBC`, and `SM4`; default value: `3DES-CBC`.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `3DES-CBC`
     #[serde(
         rename = "PropoEncryAlgorithm",
@@ -26,8 +24,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub propo_encry_algorithm: ::core::option::Option<::std::string::String>,
     /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `MD5`.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `MD5`
     #[serde(
@@ -39,8 +35,6 @@ pub struct IKEOptionsSpecification {
     pub propo_authen_algorithm: ::core::option::Option<::std::string::String>,
     /// Negotiation mode. Available values: 'AGGRESSIVE' and 'MAIN'. Default is MAIN.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `MAIN`
     #[serde(
         rename = "ExchangeMode",
@@ -50,8 +44,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub exchange_mode: ::core::option::Option<::std::string::String>,
     /// Type of local identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `ADDRESS`
     #[serde(
@@ -63,8 +55,6 @@ pub struct IKEOptionsSpecification {
     pub local_identity: ::core::option::Option<::std::string::String>,
     /// Type of remote identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `ADDRESS`
     #[serde(
         rename = "RemoteIdentity",
@@ -74,8 +64,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub remote_identity: ::core::option::Option<::std::string::String>,
     /// Local identity. When ADDRESS is selected for LocalIdentity, LocalAddress is required. The default LocalAddress is the public IP of the VPN gateway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `1.2.3.4`
     #[serde(
@@ -87,8 +75,6 @@ pub struct IKEOptionsSpecification {
     pub local_address: ::core::option::Option<::std::string::String>,
     /// Remote identity. When ADDRESS is selected for RemoteIdentity, RemoteAddress is required.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `4.3.2.1`
     #[serde(
         rename = "RemoteAddress",
@@ -98,8 +84,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub remote_address: ::core::option::Option<::std::string::String>,
     /// Local identity. When FQDN is selected for LocalIdentity, LocalFqdnName is required.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `LocalName`
     #[serde(
@@ -111,8 +95,6 @@ pub struct IKEOptionsSpecification {
     pub local_fqdn_name: ::core::option::Option<::std::string::String>,
     /// Remote identity. When FQDN is selected for RemoteIdentity, RemoteFqdnName is required.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `RemoteName`
     #[serde(
         rename = "RemoteFqdnName",
@@ -122,8 +104,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub remote_fqdn_name: ::core::option::Option<::std::string::String>,
     /// DH group. Specify the DH group used for exchanging the key via IKE. Available values: 'GROUP1', 'GROUP2', 'GROUP5', 'GROUP14', and 'GROUP24'.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `GOURP1`
     #[serde(
@@ -135,8 +115,6 @@ pub struct IKEOptionsSpecification {
     pub dh_group_name: ::core::option::Option<::std::string::String>,
     /// IKE SA lifetime (in sec). Value range: 60-604800
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `60`
     #[serde(
         rename = "IKESaLifetimeSeconds",
@@ -146,8 +124,6 @@ pub struct IKEOptionsSpecification {
     )]
     pub ike_sa_lifetime_seconds: ::core::option::Option<u64>,
     /// IKE version
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `1`
     #[serde(

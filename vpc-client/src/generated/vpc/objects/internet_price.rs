@@ -26,6 +26,36 @@ pub struct InternetPrice {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub address_price: ::core::option::Option<InternetPriceDetail>,
+    /// 公网IP资源费询价详细参数。仅原生IP价格查询返回。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "IPPrice",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_price: ::core::option::Option<InternetPriceDetail>,
+    /// 总原价，单位：元，仅预付费价格查询返回。
+    ///
+    /// Example: `80`
+    #[serde(
+        rename = "OriginalPrice",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub original_price: ::core::option::Option<f64>,
+    /// 折扣后的总价格，单位：元。仅预付费价格查询返回。
+    ///
+    /// Example: `80`
+    #[serde(
+        rename = "DiscountPrice",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub discount_price: ::core::option::Option<f64>,
 }
 impl crate::lenient::Lenient for InternetPrice {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

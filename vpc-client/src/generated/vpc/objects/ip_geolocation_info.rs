@@ -17,10 +17,6 @@ pub struct IpGeolocationInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `中国`
     #[serde(
         rename = "Country",
@@ -32,10 +28,6 @@ pub struct IpGeolocationInfo {
     /// Province- or municipality-level administrative region
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `安徽省`
     #[serde(
@@ -49,10 +41,6 @@ pub struct IpGeolocationInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `未知`
     #[serde(
         rename = "City",
@@ -64,10 +52,6 @@ pub struct IpGeolocationInfo {
     /// Urban area
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `未知`
     #[serde(
@@ -81,10 +65,6 @@ pub struct IpGeolocationInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `中国电信`
     #[serde(
         rename = "Isp",
@@ -96,10 +76,6 @@ pub struct IpGeolocationInfo {
     /// ISP backbone network’s AS name
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `中国电信`
     #[serde(
@@ -113,10 +89,6 @@ pub struct IpGeolocationInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `4134`
     #[serde(
         rename = "AsId",
@@ -128,10 +100,6 @@ pub struct IpGeolocationInfo {
     /// Comment. The APN value of mobile users is entered currently. If there is no APN attribute, this is `null`.
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `NULL`
     #[serde(
@@ -146,8 +114,6 @@ pub struct IpGeolocationInfo {
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `223.246.170.250`
     #[serde(

@@ -15,8 +15,6 @@
 pub struct IPSECOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBC-192`, `AES-CBC-256`, `DES-CBC`, `SM4`, and `NULL`; default value: `AES-CBC-128`.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `AES-CBC-128`
     #[serde(
         rename = "EncryptAlgorithm",
@@ -41,8 +39,6 @@ pub struct IPSECOptionsSpecification {
     pub integrity_algorith: ::core::option::Option<::std::string::String>,
     /// IPsec SA lifetime (in sec). Value range: 180-604800
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `180`
     #[serde(
         rename = "IPSECSaLifetimeSeconds",
@@ -52,8 +48,6 @@ pub struct IPSECOptionsSpecification {
     )]
     pub ipsec_sa_lifetime_seconds: ::core::option::Option<u64>,
     /// PFS. Available value: 'NULL', 'DH-GROUP1', 'DH-GROUP2', 'DH-GROUP5', 'DH-GROUP14', and 'DH-GROUP24'. Default is NULL.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `NULL`
     #[serde(
@@ -65,8 +59,6 @@ pub struct IPSECOptionsSpecification {
     pub pfs_dh_group: ::core::option::Option<::std::string::String>,
     /// IPsec SA lifetime (in KB). Value range: 2560-604800
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `2560`
     #[serde(
         rename = "IPSECSaLifetimeTraffic",
@@ -75,6 +67,16 @@ pub struct IPSECOptionsSpecification {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ipsec_sa_lifetime_traffic: ::core::option::Option<u64>,
+    /// 认证算法：可选值：&#39;MD5&#39;, &#39;SHA1&#39;，&#39;SHA-256&#39; 默认为
+    ///
+    /// Example: `SHA1`
+    #[serde(
+        rename = "IntegrityAlgorithm",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub integrity_algorithm: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for IPSECOptionsSpecification {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

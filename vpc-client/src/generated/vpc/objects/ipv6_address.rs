@@ -85,6 +85,26 @@ pub struct Ipv6Address {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub state: ::core::option::Option<::std::string::String>,
+    /// 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
+    ///
+    /// Example: `3402:4e00:20:1202::2`
+    #[serde(
+        rename = "PublicIpAddress",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub public_ip_address: ::core::option::Option<::std::string::String>,
+    /// `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
+    ///
+    /// Example: `ULA`
+    #[serde(
+        rename = "AddressType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub address_type: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for Ipv6Address {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

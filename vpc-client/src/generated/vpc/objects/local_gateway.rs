@@ -2,6 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `LocalGateway` object.
+use super::super::Tag;
 /// Local gateway information
 #[derive(
     ::core::fmt::Debug,
@@ -85,6 +86,26 @@ pub struct LocalGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub create_time: ::core::option::Option<::std::string::String>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// 本地网关实例ID（计划起用）
+    ///
+    /// Example: `lgw-1234erty`
+    #[serde(
+        rename = "LocalGatewayId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub local_gateway_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for LocalGateway {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

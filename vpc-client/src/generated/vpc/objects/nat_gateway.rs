@@ -3,8 +3,8 @@
 
 //! The `NatGateway` object.
 use super::super::{
-    DestinationIpPortTranslationNatRule, NatGatewayAddress, SourceIpTranslationNatRule,
-    Tag,
+    ConnectionStateTimeouts, DestinationIpPortTranslationNatRule, NatGatewayAddress,
+    SourceIpTranslationNatRule, Tag,
 };
 /// NAT gateway object.
 #[derive(
@@ -163,8 +163,6 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `["dcg-12345678"]`
     #[serde(
         rename = "DirectConnectGatewayIds",
@@ -180,8 +178,6 @@ pub struct NatGateway {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `"subnet-12345678"`
     #[serde(
@@ -209,8 +205,6 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `["sg-12345678"]`
     #[serde(
         rename = "SecurityGroupSet",
@@ -226,8 +220,6 @@ pub struct NatGateway {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `无`
     #[serde(
@@ -245,8 +237,6 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `true`
     #[serde(
         rename = "IsExclusive",
@@ -260,8 +250,6 @@ pub struct NatGateway {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `50000`
     #[serde(
@@ -277,8 +265,6 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `NORMAL`
     #[serde(
         rename = "RestrictState",
@@ -293,8 +279,6 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `1`
     #[serde(
         rename = "NatProductVersion",
@@ -303,11 +287,21 @@ pub struct NatGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub nat_product_version: ::core::option::Option<u64>,
-    /// Whether to enable the feature of selecting EIPs for SNAT based on the destination network segment.
+    /// true代表仅允许匹配SNAT规则的内网IP的流量进行转发，false代表所有内网IP发起的流量都进行转发。默认为false。
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
+    /// Example: `false`
+    #[serde(
+        rename = "StrictSnatMode",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub strict_snat_mode: ::core::option::Option<bool>,
+    /// Whether to enable the feature of selecting EIPs for SNAT based on the destination network segment.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `false`
     #[serde(
@@ -317,6 +311,80 @@ pub struct NatGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub smart_schedule_mode: ::core::option::Option<bool>,
+    /// NAT实例归属的专属集群id
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `cluster-bxdip3ah`
+    #[serde(
+        rename = "DedicatedClusterId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dedicated_cluster_id: ::core::option::Option<::std::string::String>,
+    /// NAT实例是否开启删除保护
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub deletion_protection_enabled: ::core::option::Option<bool>,
+    /// NAT实例连接超时时间
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "ConnectionStateTimeouts",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub connection_state_timeouts: ::core::option::Option<ConnectionStateTimeouts>,
+    /// 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
+    ///
+    /// Example: `ExclusiveLarge1`
+    #[serde(
+        rename = "ExclusiveType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub exclusive_type: ::core::option::Option<::std::string::String>,
+    /// 标准型NAT网关自动扩容
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "AutoScaling",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub auto_scaling: ::core::option::Option<bool>,
+    /// 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "ICMPProxy",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub icmp_proxy: ::core::option::Option<bool>,
+    /// 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
+    ///
+    /// Example: `true`
+    #[serde(
+        rename = "PublicAddressAffinity",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub public_address_affinity: ::core::option::Option<bool>,
 }
 impl crate::lenient::Lenient for NatGateway {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

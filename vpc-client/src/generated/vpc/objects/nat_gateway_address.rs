@@ -49,6 +49,18 @@ pub struct NatGatewayAddress {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub is_blocked: ::core::option::Option<bool>,
+    /// 资源封堵类型。NORMAL表示未封禁，SECURITY表示安全封禁，USER表示用户封禁，OTHER表示其他封禁，多个原因封禁时用&连接，比如：SECURITY&USER&OTHER。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `SECURITY&USER`
+    #[serde(
+        rename = "BlockType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub block_type: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for NatGatewayAddress {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

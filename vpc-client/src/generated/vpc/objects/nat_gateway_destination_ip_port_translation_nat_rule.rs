@@ -91,8 +91,6 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `nat-3isn9hr0`
     #[serde(
         rename = "NatGatewayId",
@@ -107,8 +105,6 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `vpc-abcdefgh`
     #[serde(
         rename = "VpcId",
@@ -122,8 +118,6 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `"2021-05-24 19:28:31"`
     #[serde(

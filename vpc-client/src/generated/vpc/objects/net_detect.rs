@@ -2,6 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `NetDetect` object.
+use super::super::Tag;
 /// The network detection object.
 #[derive(
     ::core::fmt::Debug,
@@ -169,8 +170,6 @@ pub struct NetDetect {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `demo`
     #[serde(
         rename = "NextHopName",
@@ -184,8 +183,6 @@ pub struct NetDetect {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `demo`
     #[serde(
@@ -203,8 +200,6 @@ pub struct NetDetect {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `2019-09-11 10:00:00`
     #[serde(
         rename = "CreateTime",
@@ -213,6 +208,16 @@ pub struct NetDetect {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub create_time: ::core::option::Option<::std::string::String>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for NetDetect {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

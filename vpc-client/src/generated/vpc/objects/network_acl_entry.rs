@@ -91,6 +91,38 @@ pub struct NetworkAclEntry {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub modify_time: ::core::option::Option<::std::string::String>,
+    /// 优先级，从1开始。
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `1`
+    #[serde(
+        rename = "Priority",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub priority: ::core::option::Option<i64>,
+    /// IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
+    ///
+    /// Example: `acli43-0pngbwph`
+    #[serde(
+        rename = "NetworkAclIpv4EntryId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub network_acl_ipv4_entry_id: ::core::option::Option<::std::string::String>,
+    /// IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
+    ///
+    /// Example: `acli46-0pngbwph`
+    #[serde(
+        rename = "NetworkAclIpv6EntryId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub network_acl_ipv6_entry_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for NetworkAclEntry {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -141,6 +141,26 @@ pub struct NetworkAclQuintupleEntry {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub network_acl_direction: ::core::option::Option<::std::string::String>,
+    /// IPv6源CIDR。
+    ///
+    /// Example: `12::1/128`
+    #[serde(
+        rename = "SourceIPv6Cidr",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub source_ipv6_cidr: ::core::option::Option<::std::string::String>,
+    /// IPv6目的CIDR。
+    ///
+    /// Example: `13::1/128`
+    #[serde(
+        rename = "DestinationIPv6Cidr",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub destination_ipv6_cidr: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for NetworkAclQuintupleEntry {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

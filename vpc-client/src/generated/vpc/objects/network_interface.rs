@@ -130,6 +130,23 @@ pub struct NetworkInterface {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub state: ::core::option::Option<::std::string::String>,
+    /// 弹性网卡状态：
+    ///
+    /// - `PENDING`：创建中
+    /// - `AVAILABLE`：可用的
+    /// - `ATTACHING`：绑定中
+    /// - `DETACHING`：解绑中
+    /// - `DELETING`：删除中
+    /// - `INUSE`：已绑定
+    ///
+    /// Example: `AVAILABLE`
+    #[serde(
+        rename = "NetworkInterfaceState",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub network_interface_state: ::core::option::Option<::std::string::String>,
     /// Private IP information.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -224,10 +241,6 @@ pub struct NetworkInterface {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `TKE`
     #[serde(
         rename = "Business",
@@ -239,10 +252,6 @@ pub struct NetworkInterface {
     /// ID of the CDC instance associated with the ENI
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(
@@ -256,10 +265,6 @@ pub struct NetworkInterface {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
-    ///
     /// Example: `0`
     #[serde(
         rename = "AttachType",
@@ -271,8 +276,6 @@ pub struct NetworkInterface {
     /// The ID of resource to retain the ENI primary IP. It’s used as the request parameters for deleting an ENI.
     ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `cls-j85c20d4-reserved`
     #[serde(
@@ -291,8 +294,6 @@ pub struct NetworkInterface {
     ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `AG`
     #[serde(
         rename = "QosLevel",
@@ -301,6 +302,30 @@ pub struct NetworkInterface {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub qos_level: ::core::option::Option<::std::string::String>,
+    /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "Ipv6Addresses",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_addresses: ::core::option::Option<::std::vec::Vec<Ipv6Address>>,
+    /// 自动分配`IPv6`地址个数，内网IP地址个数总和不能超过配额数。与入参`Ipv6Addresses`合并计算配额。
+    ///
+    /// 取值范围：\[1, 10\]
+    ///
+    /// 单位：个
+    ///
+    /// Example: `1`
+    #[serde(
+        rename = "Ipv6AddressCount",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_address_count: ::core::option::Option<u64>,
 }
 impl crate::lenient::Lenient for NetworkInterface {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -13,18 +13,6 @@
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct NetworkInterfaceAttachment {
-    /// CVM instance ID.
-    ///
-    /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// Example: `ins-6o1wqibe`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::lenient::optional",
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
-    pub instance_id: ::core::option::Option<::std::string::String>,
     /// The serial number of ENI in the CVM instance.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -61,6 +49,18 @@ pub struct NetworkInterfaceAttachment {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub attach_time: ::core::option::Option<::std::string::String>,
+    /// CVM instance ID.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Example: `ins-6o1wqibe`
+    #[serde(
+        rename = "InstanceId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub instance_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for NetworkInterfaceAttachment {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

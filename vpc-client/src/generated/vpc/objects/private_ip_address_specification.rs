@@ -21,9 +21,10 @@ pub struct PrivateIpAddressSpecification {
     #[serde(
         rename = "PrivateIpAddress",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub private_ip_address: ::std::string::String,
+    pub private_ip_address: ::core::option::Option<::std::string::String>,
     /// Whether it is a primary IP.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.

@@ -53,6 +53,16 @@ pub struct Quota {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub quota_limit: ::core::option::Option<i64>,
+    /// 配额所属的网络组
+    ///
+    /// Example: `ap-guangzhou`
+    #[serde(
+        rename = "QuotaGroup",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub quota_group: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for Quota {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

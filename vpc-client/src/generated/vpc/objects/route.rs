@@ -136,8 +136,6 @@ pub struct Route {
     pub route_table_id: ::core::option::Option<::std::string::String>,
     /// Destination IPv6 IP range, which cannot be included in VPC IP range, such as 2402:4e00:1000:810b::/64.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `3402:4e00:20:1200::/56`
     #[serde(
         rename = "DestinationIpv6CidrBlock",
@@ -164,8 +162,6 @@ pub struct Route {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `true`
     #[serde(
         rename = "PublishedToVbc",
@@ -188,6 +184,16 @@ pub struct Route {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
+    /// CDC 集群唯一 ID。
+    ///
+    /// Example: `cluster-d8htgb6k`
+    #[serde(
+        rename = "CdcId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cdc_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for Route {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

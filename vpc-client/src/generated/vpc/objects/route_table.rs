@@ -116,8 +116,6 @@ pub struct RouteTable {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `[]`
     #[serde(
         rename = "LocalCidrForCcn",

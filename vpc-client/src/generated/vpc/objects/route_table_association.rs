@@ -17,8 +17,6 @@ pub struct RouteTableAssociation {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `subnet-4t7fr3fi`
     #[serde(
         rename = "SubnetId",
@@ -30,8 +28,6 @@ pub struct RouteTableAssociation {
     /// Route table instance ID.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `rtb-h0fk8lfc`
     #[serde(

@@ -16,6 +16,8 @@ use super::super::Tag;
 pub struct SecurityGroup {
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `sg-05bb4upy`
     #[serde(
         rename = "SecurityGroupId",
@@ -24,6 +26,8 @@ pub struct SecurityGroup {
     )]
     pub security_group_id: ::std::string::String,
     /// Security group can be named freely, but cannot exceed 60 characters.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `TestGroup`
     #[serde(
@@ -34,6 +38,8 @@ pub struct SecurityGroup {
     pub security_group_name: ::std::string::String,
     /// The remarks for the security group. The maximum length is 100 characters.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `test-group-desc`
     #[serde(
         rename = "SecurityGroupDesc",
@@ -42,6 +48,8 @@ pub struct SecurityGroup {
     )]
     pub security_group_desc: ::std::string::String,
     /// The project id is 0 by default. You can query this in the project management page of the Qcloud console.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `0`
     #[serde(
@@ -53,6 +61,8 @@ pub struct SecurityGroup {
     pub project_id: ::core::option::Option<::std::string::String>,
     /// Whether it is the default security group (which cannot be deleted).
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `false`
     #[serde(
         rename = "IsDefault",
@@ -63,6 +73,8 @@ pub struct SecurityGroup {
     pub is_default: ::core::option::Option<bool>,
     /// Security group creation time.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `2017-04-18 21:02:30`
     #[serde(
         rename = "CreatedTime",
@@ -72,6 +84,8 @@ pub struct SecurityGroup {
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
     /// Tag key-value pairs.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `[{"Key": "Version", "Value": "TEST"}]`
     #[serde(
@@ -85,7 +99,7 @@ pub struct SecurityGroup {
     ///
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `2017-04-18 21:02:30`
     #[serde(

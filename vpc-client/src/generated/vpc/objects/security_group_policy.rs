@@ -16,8 +16,6 @@ use super::super::{AddressTemplateSpecification, ServiceTemplateSpecification};
 pub struct SecurityGroupPolicy {
     /// The index number of security group rules, which dynamically changes with the rules. This parameter can be obtained via the `DescribeSecurityGroupPolicies` API and used with the `Version` field in the returned value of the API.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `0`
     #[serde(
         rename = "PolicyIndex",
@@ -27,8 +25,6 @@ pub struct SecurityGroupPolicy {
     )]
     pub policy_index: ::core::option::Option<i64>,
     /// Protocol. Valid values: TCP, UDP, ICMP, ICMPv6, ALL.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `TCP`
     #[serde(
@@ -42,8 +38,6 @@ pub struct SecurityGroupPolicy {
     ///
     /// Note: If the `Protocol` value is set to `ALL`, the `Port` value also needs to be set to `all`.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `22`
     #[serde(
         rename = "Port",
@@ -53,8 +47,6 @@ pub struct SecurityGroupPolicy {
     )]
     pub port: ::core::option::Option<::std::string::String>,
     /// Protocol port ID or protocol port group ID. ServiceTemplate and Protocol+Port are mutually exclusive.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `ppm-8g7k5qfq`
     #[serde(
@@ -66,8 +58,6 @@ pub struct SecurityGroupPolicy {
     pub service_template: ::core::option::Option<ServiceTemplateSpecification>,
     /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n\` is entered, it is mapped to 0.0.0.0/0.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `10.0.0.0/16`
     #[serde(
         rename = "CidrBlock",
@@ -77,8 +67,6 @@ pub struct SecurityGroupPolicy {
     )]
     pub cidr_block: ::core::option::Option<::std::string::String>,
     /// The CIDR block or IPv6 (mutually exclusive).
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `::/0`
     #[serde(
@@ -90,8 +78,6 @@ pub struct SecurityGroupPolicy {
     pub ipv6_cidr_block: ::core::option::Option<::std::string::String>,
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `sg-ohuuioma`
     #[serde(
         rename = "SecurityGroupId",
@@ -101,8 +87,6 @@ pub struct SecurityGroupPolicy {
     )]
     pub security_group_id: ::core::option::Option<::std::string::String>,
     /// IP address ID or IP address group ID.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `ipm-p5sf61yj`
     #[serde(
@@ -114,8 +98,6 @@ pub struct SecurityGroupPolicy {
     pub address_template: ::core::option::Option<AddressTemplateSpecification>,
     /// ACCEPT or DROP.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `ACCEPT`
     #[serde(
         rename = "Action",
@@ -125,8 +107,6 @@ pub struct SecurityGroupPolicy {
     )]
     pub action: ::core::option::Option<::std::string::String>,
     /// Security group policy description.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `demo`
     #[serde(
@@ -138,8 +118,6 @@ pub struct SecurityGroupPolicy {
     pub policy_description: ::core::option::Option<::std::string::String>,
     /// The last modification time of the security group.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(
         rename = "ModifyTime",
@@ -148,6 +126,14 @@ pub struct SecurityGroupPolicy {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub modify_time: ::core::option::Option<::std::string::String>,
+    /// 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
+    #[serde(
+        rename = "Priority",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub priority: ::core::option::Option<i64>,
 }
 impl crate::lenient::Lenient for SecurityGroupPolicy {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

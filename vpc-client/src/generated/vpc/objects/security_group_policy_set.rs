@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `SecurityGroupPolicySet` object.
-use super::super::SecurityGroupPolicy;
+use super::super::{PolicyStatistics, SecurityGroupPolicy};
 /// Security group policy set
 #[derive(
     ::core::fmt::Debug,
@@ -20,8 +20,6 @@ pub struct SecurityGroupPolicySet {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `10`
     #[serde(
         rename = "Version",
@@ -35,8 +33,6 @@ pub struct SecurityGroupPolicySet {
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `[]`
     #[serde(
@@ -52,8 +48,6 @@ pub struct SecurityGroupPolicySet {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `[{'PolicyIndex': 0, 'Port': '443', 'CidrBlock': '0.0.0.0/0', 'Ipv6CidrBlock': '', 'SecurityGroupId': '', 'Action': 'ACCEPT', 'ModifyTime': '2020-10-09 10:00:00', 'PolicyDescription': '', 'Protocol': 'tcp', 'ServiceTemplate': {'ServiceId': '', 'ServiceGroupId': ''}, 'AddressTemplate': {'AddressId': '', 'AddressGroupId': ''}, 'Diff': False}]`
     #[serde(
         rename = "Ingress",
@@ -62,6 +56,16 @@ pub struct SecurityGroupPolicySet {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ingress: ::core::option::Option<::std::vec::Vec<SecurityGroupPolicy>>,
+    /// 安全组策略条目统计。只用于出参。
+    ///
+    /// Example: `{"IngressIPv4TotalCount": 1, "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": 1, "EgressIPv6TotalCount": 0}`
+    #[serde(
+        rename = "PolicyStatistics",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub policy_statistics: ::core::option::Option<PolicyStatistics>,
 }
 impl crate::lenient::Lenient for SecurityGroupPolicySet {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

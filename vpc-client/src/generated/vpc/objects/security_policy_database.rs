@@ -15,30 +15,22 @@
 pub struct SecurityPolicyDatabase {
     /// Local IP range
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `无`
     #[serde(
         rename = "LocalCidrBlock",
         default,
-        deserialize_with = "crate::lenient::optional",
-        skip_serializing_if = "::core::option::Option::is_none"
+        deserialize_with = "crate::lenient::required"
     )]
-    pub local_cidr_block: ::core::option::Option<::std::string::String>,
+    pub local_cidr_block: ::std::string::String,
     /// Opposite IP range
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `无`
     #[serde(
         rename = "RemoteCidrBlock",
         default,
-        deserialize_with = "crate::lenient::optional",
-        skip_serializing_if = "::core::option::Option::is_none"
+        deserialize_with = "crate::lenient::required"
     )]
-    pub remote_cidr_block: ::core::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub remote_cidr_block: ::std::vec::Vec<::std::string::String>,
 }
 impl crate::lenient::Lenient for SecurityPolicyDatabase {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

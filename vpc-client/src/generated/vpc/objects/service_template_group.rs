@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `ServiceTemplateGroup` object.
-use super::super::ServiceTemplate;
+use super::super::{ServiceTemplate, Tag};
 /// Protocol port template group
 #[derive(
     ::core::fmt::Debug,
@@ -64,6 +64,16 @@ pub struct ServiceTemplateGroup {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub created_time: ::core::option::Option<::std::string::String>,
+    /// 最后更新时间。
+    ///
+    /// Example: `2021-03-02 14:41:15`
+    #[serde(
+        rename = "UpdatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub updated_time: ::core::option::Option<::std::string::String>,
     /// Protocol port template instance information.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -76,6 +86,16 @@ pub struct ServiceTemplateGroup {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub service_template_set: ::core::option::Option<::std::vec::Vec<ServiceTemplate>>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for ServiceTemplateGroup {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

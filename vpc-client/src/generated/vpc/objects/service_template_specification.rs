@@ -15,22 +15,28 @@
 pub struct ServiceTemplateSpecification {
     /// Protocol port ID, such as `ppm-f5n1f8da`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `ppm-f5n1f8da`
     #[serde(
         rename = "ServiceId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub service_id: ::std::string::String,
+    pub service_id: ::core::option::Option<::std::string::String>,
     /// Protocol port group ID, such as `ppmg-f5n1f8da`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ppmg-f5n1f8da`
     #[serde(
         rename = "ServiceGroupId",
         default,
-        deserialize_with = "crate::lenient::required"
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub service_group_id: ::std::string::String,
+    pub service_group_id: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for ServiceTemplateSpecification {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

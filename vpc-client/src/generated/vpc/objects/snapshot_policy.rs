@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `SnapshotPolicy` object.
-use super::super::BackupPolicy;
+use super::super::{BackupPolicy, Tag};
 /// Snapshot policy
 #[derive(
     ::core::fmt::Debug,
@@ -49,16 +49,13 @@ pub struct SnapshotPolicy {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `true`
     #[serde(
         rename = "CreateNewCos",
         default,
-        deserialize_with = "crate::lenient::optional",
-        skip_serializing_if = "::core::option::Option::is_none"
+        deserialize_with = "crate::lenient::required"
     )]
-    pub create_new_cos: ::core::option::Option<bool>,
+    pub create_new_cos: bool,
     /// Region of the COS bucket
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -99,8 +96,6 @@ pub struct SnapshotPolicy {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `[]`
     #[serde(
         rename = "BackupPolicies",
@@ -127,8 +122,6 @@ pub struct SnapshotPolicy {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(
         rename = "CreateTime",
@@ -137,6 +130,16 @@ pub struct SnapshotPolicy {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub create_time: ::core::option::Option<::std::string::String>,
+    /// 标签键值对。
+    ///
+    /// Example: `[{"Key": "env", "Value": "prod"}]`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
 }
 impl crate::lenient::Lenient for SnapshotPolicy {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

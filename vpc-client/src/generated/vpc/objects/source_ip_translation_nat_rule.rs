@@ -30,16 +30,13 @@ pub struct SourceIpTranslationNatRule {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `SUBNET`
     #[serde(
         rename = "ResourceType",
         default,
-        deserialize_with = "crate::lenient::optional",
-        skip_serializing_if = "::core::option::Option::is_none"
+        deserialize_with = "crate::lenient::required"
     )]
-    pub resource_type: ::core::option::Option<::std::string::String>,
+    pub resource_type: ::std::string::String,
     /// Source IP/IP range
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -91,8 +88,6 @@ pub struct SourceIpTranslationNatRule {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `nat-3nptcfvp`
     #[serde(
         rename = "NatGatewayId",
@@ -107,8 +102,6 @@ pub struct SourceIpTranslationNatRule {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `vpc-oty76xyl`
     #[serde(
         rename = "VpcId",
@@ -122,8 +115,6 @@ pub struct SourceIpTranslationNatRule {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `2021-03-14 13:59:00`
     #[serde(

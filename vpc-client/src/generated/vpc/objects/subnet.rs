@@ -184,6 +184,21 @@ pub struct Subnet {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub is_cdc_subnet: ::core::option::Option<i64>,
+    /// 协议栈类型
+    ///
+    /// 枚举值：
+    ///
+    /// - DualStack： IPv4和IPv6双栈
+    /// - IPv6Only： IPv6单栈
+    ///
+    /// Example: `DualStack`
+    #[serde(
+        rename = "StackType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stack_type: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for Subnet {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -13,15 +13,6 @@
 )]
 #[serde(crate = "crate::__private::serde")]
 pub struct SubnetInput {
-    /// The `CIDR` of the subnet.
-    ///
-    /// Example: `10.0.0.0/24`
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        deserialize_with = "crate::lenient::required"
-    )]
-    pub cidr_block: ::std::string::String,
     /// Subnet name.
     ///
     /// Example: `demo`
@@ -36,6 +27,41 @@ pub struct SubnetInput {
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, deserialize_with = "crate::lenient::required")]
     pub zone: ::std::string::String,
+    /// 协议栈类型
+    ///
+    /// 枚举值：
+    ///
+    /// - DualStack： IPv4和IPv6双栈
+    /// - IPv6Only： IPv6单栈
+    ///
+    /// Example: `DualStack`
+    #[serde(
+        rename = "StackType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stack_type: ::core::option::Option<::std::string::String>,
+    /// The `CIDR` of the subnet.
+    ///
+    /// Example: `10.0.0.0/24`
+    #[serde(
+        rename = "CidrBlock",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cidr_block: ::core::option::Option<::std::string::String>,
+    /// 子网的 `IPv6` `CIDR`。
+    ///
+    /// Example: `fd76:3600:1300:c00::/64`
+    #[serde(
+        rename = "Ipv6CidrBlock",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ipv6_cidr_block: ::core::option::Option<::std::string::String>,
     /// The specified associated route table, such as `rtb-3ryrwzuu`.
     ///
     /// Example: `rtb-h0fk8lfc`

@@ -182,6 +182,30 @@ pub struct TrafficMirror {
     pub target_info: ::core::option::Option<
         ::std::vec::Vec<TrafficMirrorTargetResourceInfo>,
     >,
+    /// 流量镜像入站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "IngressFilterRules",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ingress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
+    /// 流量镜像出站过滤规则。
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "EgressFilterRules",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub egress_filter_rules: ::core::option::Option<
+        ::std::vec::Vec<TrafficMirrorFilter>,
+    >,
 }
 impl crate::lenient::Lenient for TrafficMirror {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

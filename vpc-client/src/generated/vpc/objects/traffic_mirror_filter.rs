@@ -18,22 +18,37 @@ pub struct TrafficMirrorFilter {
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "SrcNet", default, deserialize_with = "crate::lenient::required")]
-    pub src_net: ::std::string::String,
+    #[serde(
+        rename = "SrcNet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub src_net: ::core::option::Option<::std::string::String>,
     /// Destination network segment of the filter rule.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "DstNet", default, deserialize_with = "crate::lenient::required")]
-    pub dst_net: ::std::string::String,
+    #[serde(
+        rename = "DstNet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dst_net: ::core::option::Option<::std::string::String>,
     /// Protocol of the filter rule.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Protocol", default, deserialize_with = "crate::lenient::required")]
-    pub protocol: ::std::string::String,
+    #[serde(
+        rename = "Protocol",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub protocol: ::core::option::Option<::std::string::String>,
     /// Source port of the filter rule. Default value: 1–65535.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
@@ -58,6 +73,56 @@ pub struct TrafficMirrorFilter {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub dst_port: ::core::option::Option<::std::string::String>,
+    /// 流量镜像过滤规则唯一ID。
+    ///
+    /// Example: `tmfi-qfhrb7yj`
+    #[serde(
+        rename = "TrafficMirrorFilterRuleId",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub traffic_mirror_filter_rule_id: ::core::option::Option<::std::string::String>,
+    /// 流量镜像过滤规则优先级。
+    ///
+    /// Example: `1`
+    #[serde(
+        rename = "Priority",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub priority: ::core::option::Option<u64>,
+    /// 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
+    ///
+    /// Example: `ACCEPT`
+    #[serde(
+        rename = "Action",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub action: ::core::option::Option<::std::string::String>,
+    /// 流量镜像过滤规则描述。
+    ///
+    /// Example: `filter_rule`
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub description: ::core::option::Option<::std::string::String>,
+    /// 创建时间。
+    ///
+    /// Example: `2025-11-26 16:49:48`
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub created_time: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for TrafficMirrorFilter {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -32,8 +32,6 @@ pub struct TrafficPackage {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `未命名`
     #[serde(
         rename = "TrafficPackageName",
@@ -123,8 +121,6 @@ pub struct TrafficPackage {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `[]`
     #[serde(

@@ -192,6 +192,31 @@ pub struct Vpc {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ipv6_cidr_block_set: ::core::option::Option<::std::vec::Vec<ISPIPv6CidrBlock>>,
+    /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "EnableRouteVpcPublishIpv6",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub enable_route_vpc_publish_ipv6: ::core::option::Option<bool>,
+    /// 协议栈类型
+    ///
+    /// 枚举值：
+    ///
+    /// - DualStack： IPv4和IPv6双栈
+    /// - IPv6Only： IPv6单栈
+    ///
+    /// Example: `DualStack`
+    #[serde(
+        rename = "StackType",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stack_type: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for Vpc {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -17,7 +17,7 @@ pub struct VpcTaskResultDetailInfo {
     ///
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `eni-olifj433`
     #[serde(
@@ -31,7 +31,7 @@ pub struct VpcTaskResultDetailInfo {
     ///
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
-    /// The service may answer `null`.
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `SUCCESS`
     #[serde(

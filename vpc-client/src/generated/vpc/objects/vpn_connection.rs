@@ -3,7 +3,8 @@
 
 //! The `VpnConnection` object.
 use super::super::{
-    IKEOptionsSpecification, IPSECOptionsSpecification, SecurityPolicyDatabase, Tag,
+    BgpConfigAndAsn, HealthCheckConfig, IKEOptionsSpecification,
+    IPSECOptionsSpecification, SecurityPolicyDatabase, Tag,
 };
 /// VPN tunnel object.
 #[derive(
@@ -254,8 +255,6 @@ pub struct VpnConnection {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `0`
     #[serde(
         rename = "DpdEnable",
@@ -270,8 +269,6 @@ pub struct VpnConnection {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `30`
     #[serde(
         rename = "DpdTimeout",
@@ -285,8 +282,6 @@ pub struct VpnConnection {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
-    ///
-    /// The service may answer `null`.
     ///
     /// Example: `clear`
     #[serde(
@@ -314,8 +309,6 @@ pub struct VpnConnection {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
-    /// The service may answer `null`.
-    ///
     /// Example: `flowTrigger`
     #[serde(
         rename = "NegotiationType",
@@ -324,6 +317,26 @@ pub struct VpnConnection {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub negotiation_type: ::core::option::Option<::std::string::String>,
+    /// Bgp配置信息
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "BgpConfig",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bgp_config: ::core::option::Option<BgpConfigAndAsn>,
+    /// Nqa配置信息
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "HealthCheckConfig",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub health_check_config: ::core::option::Option<HealthCheckConfig>,
 }
 impl crate::lenient::Lenient for VpnConnection {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

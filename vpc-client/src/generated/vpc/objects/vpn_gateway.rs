@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! The `VpnGateway` object.
-use super::super::VpnGatewayQuota;
+use super::super::{Tag, VpnGatewayQuota};
 /// VPN gateway object.
 #[derive(
     ::core::fmt::Debug,
@@ -258,7 +258,7 @@ pub struct VpnGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub max_connection: ::core::option::Option<u64>,
-    /// `BgpAsn`.
+    /// Bgp ASN
     ///
     /// Example: `61413`
     #[serde(
@@ -268,6 +268,26 @@ pub struct VpnGateway {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub bgp_asn: ::core::option::Option<u64>,
+    /// 标签列表
+    ///
+    /// Example: `无`
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
+    /// 私网VPN标识
+    ///
+    /// Example: `false`
+    #[serde(
+        rename = "IsPrivate",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub is_private: ::core::option::Option<bool>,
 }
 impl crate::lenient::Lenient for VpnGateway {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -49,6 +49,16 @@ pub struct VpnGatewayQuota {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub name: ::core::option::Option<::std::string::String>,
+    /// SSL 连接数可选配额
+    ///
+    /// Example: `[5,10,20,50,100]`
+    #[serde(
+        rename = "MaxConnection",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub max_connection: ::core::option::Option<::std::vec::Vec<u64>>,
 }
 impl crate::lenient::Lenient for VpnGatewayQuota {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

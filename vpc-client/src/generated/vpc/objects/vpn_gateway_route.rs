@@ -15,6 +15,8 @@
 pub struct VpnGatewayRoute {
     /// Destination IDC IP range
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "DestinationCidrBlock",
@@ -23,6 +25,8 @@ pub struct VpnGatewayRoute {
     )]
     pub destination_cidr_block: ::std::string::String,
     /// Next hop type (type of the associated instance). Valid values: `VPNCONN` (VPN tunnel) and `CCN` (CCN instance)
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -33,6 +37,8 @@ pub struct VpnGatewayRoute {
     pub instance_type: ::std::string::String,
     /// Instance ID of the next hop
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "InstanceId",
@@ -42,15 +48,21 @@ pub struct VpnGatewayRoute {
     pub instance_id: ::std::string::String,
     /// Priority. Valid values: `0` and `100`
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(rename = "Priority", default, deserialize_with = "crate::lenient::required")]
     pub priority: i64,
     /// Status. Valid values: `ENABLE` and `DISABLE`
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(rename = "Status", default, deserialize_with = "crate::lenient::required")]
     pub status: ::std::string::String,
     /// Route ID
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -61,6 +73,8 @@ pub struct VpnGatewayRoute {
     )]
     pub route_id: ::core::option::Option<::std::string::String>,
     /// Route type. Valid values: `VPC`, `CCN` (CCN-propagated route), `Static`, and `BGP`.
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `无`
     #[serde(
@@ -74,6 +88,8 @@ pub struct VpnGatewayRoute {
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "CreateTime",
@@ -86,6 +102,8 @@ pub struct VpnGatewayRoute {
     ///
     /// A timestamp as text, `YYYY-MM-DD hh:mm:ss`.
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `无`
     #[serde(
         rename = "UpdateTime",
@@ -94,6 +112,16 @@ pub struct VpnGatewayRoute {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub update_time: ::core::option::Option<::std::string::String>,
+    /// 路由备注
+    ///
+    /// Example: `route-1`
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub description: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for VpnGatewayRoute {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

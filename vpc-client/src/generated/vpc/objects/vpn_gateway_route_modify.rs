@@ -21,8 +21,23 @@ pub struct VpnGatewayRouteModify {
     /// Route status of the VPN gateway. Valid values: `ENABLE`, and `DISABLE`.
     ///
     /// Example: `无`
-    #[serde(rename = "Status", default, deserialize_with = "crate::lenient::required")]
-    pub status: ::std::string::String,
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub status: ::core::option::Option<::std::string::String>,
+    /// VPN路由备注
+    ///
+    /// Example: `route-1`
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub description: ::core::option::Option<::std::string::String>,
 }
 impl crate::lenient::Lenient for VpnGatewayRouteModify {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

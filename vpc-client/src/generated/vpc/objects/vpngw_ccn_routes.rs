@@ -15,6 +15,8 @@
 pub struct VpngwCcnRoutes {
     /// Route ID
     ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
     /// Example: `xxx`
     #[serde(rename = "RouteId", default, deserialize_with = "crate::lenient::required")]
     pub route_id: ::std::string::String,
@@ -23,6 +25,8 @@ pub struct VpngwCcnRoutes {
     /// ENABLE: enable the route
     ///
     /// DISABLE: do not enable the route
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `ENABLE`
     #[serde(
@@ -33,6 +37,8 @@ pub struct VpngwCcnRoutes {
     )]
     pub status: ::core::option::Option<::std::string::String>,
     /// Route CIDR block
+    ///
+    /// Documented as always returned; `None` when an answer omits it anyway.
     ///
     /// Example: `10.0.0.0/16`
     #[serde(
