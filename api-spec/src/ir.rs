@@ -47,6 +47,8 @@ pub struct Action {
     pub title: Option<String>,
     /// Whether the spec marks the action deprecated.
     pub deprecated: bool,
+    /// Published on the China site only (called through the China endpoint).
+    pub china_only: bool,
     /// Documented requests per second, if any.
     pub rate_limit: Option<u32>,
     /// Whether a request that may have reached the server can be sent again.
@@ -162,6 +164,9 @@ pub struct Field {
     pub nullable: bool,
     /// The member is deprecated.
     pub deprecated: bool,
+    /// Published on the China site only: the international site's description of the
+    /// same action or object does not have it.
+    pub china_only: bool,
     /// The member is accepted but has no effect.
     pub disabled: bool,
     /// What the member means.

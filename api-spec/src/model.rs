@@ -227,8 +227,9 @@ pub struct Member {
     /// The Chinese description's example value, where it differs from `example`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_zh: Option<String>,
-    /// Published on the China site only: the international site's description of the
-    /// same action or object does not have this member.
+    /// Published on the China site only: the international site's description has the
+    /// action or object but not this member. (Members of an action or object that is
+    /// `china_only` itself are not marked one by one.)
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub china_only: bool,
     /// Tencent marks some members disabled: accepted but without effect.

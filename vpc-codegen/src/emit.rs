@@ -278,6 +278,9 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     if field.deprecated {
         notes.push("**Deprecated.**".to_owned());
     }
+    if field.china_only {
+        notes.push(CHINA_ONLY_MEMBER.to_owned());
+    }
     if field.disabled {
         notes.push("Disabled: the service accepts it but ignores it.".to_owned());
     }
@@ -435,6 +438,10 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     });
     if action.deprecated {
         request_doc.push_str("\n\n**Deprecated** by the service.");
+    }
+    if action.china_only {
+        request_doc.push_str("\n\n");
+        request_doc.push_str(CHINA_ONLY_ACTION);
     }
     for example in &action.examples {
         let body = serde_json::to_string_pretty(&example.input).unwrap_or_default();
@@ -648,8 +655,20 @@ impl ActionText {
     }
 }
 
+/// The line an action only the China site publishes carries (request and call method).
+const CHINA_ONLY_ACTION: &str =
+    "China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.";
+
+/// The line a member only the China site's description has carries.
+const CHINA_ONLY_MEMBER: &str =
+    "China site only: the international site's description does not have this member.";
+
 fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
     let mut doc = format!("Calls `{}`{}.", action.name, text.summary);
+    if action.china_only {
+        doc.push_str("\n\n");
+        doc.push_str(CHINA_ONLY_ACTION);
+    }
     if !text.document.is_empty() {
         doc.push_str("\n\n");
         doc.push_str(&text.document);

@@ -7,7 +7,8 @@
 //! title or example value becomes the spec's, and the deciding description's (Chinese)
 //! text is kept beside it (`document_zh`, `title_zh`, `example_zh`, `description_zh`), so
 //! both are in the spec. What the international description does not have is marked
-//! `china_only`. Every disagreement on anything but text is listed in the report, by kind.
+//! `china_only`: an action or object, or a member of an action or object both have (the
+//! members of a China-only action or object are not marked one by one). Every disagreement on anything but text is listed in the report, by kind.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,11 +88,9 @@ pub(crate) fn merge(
             Some(theirs) => merge_action(name, action, theirs, intl_table, &mut stats),
             None => {
                 action.china_only = true;
-                for member in action.input.iter_mut().chain(&mut action.output) {
-                    member.china_only = true;
-                }
                 stats.china_only_actions.push(name.clone());
-                stats.texts_chinese_only += 1;
+                // Its document, its title and every member's document.
+                stats.texts_chinese_only += 2 + action.input.len() + action.output.len();
                 describe_codes(&mut action.errors, intl_table, &mut stats);
             }
         }
@@ -101,11 +100,8 @@ pub(crate) fn merge(
             Some(theirs) => merge_object(name, object, theirs, &mut stats),
             None => {
                 object.china_only = true;
-                for member in &mut object.members {
-                    member.china_only = true;
-                }
                 stats.china_only_objects.push(name.clone());
-                stats.texts_chinese_only += 1;
+                stats.texts_chinese_only += 1 + object.members.len();
             }
         }
     }

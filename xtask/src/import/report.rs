@@ -88,10 +88,11 @@ pub struct MergeStats {
     /// Every place where the two descriptions disagree on anything but text; the deciding
     /// description's value is the spec's.
     pub disagreements: Vec<Disagreement>,
-    /// Texts (documents, titles, examples of values) taken in English with the Chinese
-    /// kept beside them.
+    /// Documents and titles taken in English, with the Chinese kept beside them where it
+    /// differs.
     pub texts_english: usize,
-    /// Texts only the deciding (Chinese) description has.
+    /// Documents and titles only the deciding (Chinese) description has (or where the
+    /// international one is empty).
     pub texts_chinese_only: usize,
     /// Error codes (action, code) described in English, the Chinese kept beside.
     pub codes_english: usize,
@@ -305,7 +306,7 @@ impl MergeStats {
         );
         let _ = writeln!(
             out,
-            "            texts: {} in English with the Chinese beside them, {} in Chinese only; error codes: {} described in English, {} in Chinese only, {} undescribed",
+            "            documents and titles: {} in English (the Chinese beside them), {} in Chinese only; error codes: {} described in English, {} in Chinese only, {} undescribed",
             self.texts_english,
             self.texts_chinese_only,
             self.codes_english,

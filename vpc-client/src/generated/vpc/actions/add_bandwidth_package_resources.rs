@@ -91,6 +91,8 @@ pub struct AddBandwidthPackageResourcesRequest {
     ///
     /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `100`
     #[serde(
         rename = "InternetMaxBandwidthOut",

@@ -11,6 +11,8 @@ use super::super::{SERVICE, Ip6RuleInfo};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 添加IPV6转换规则
 ///
 /// ```json
@@ -322,6 +324,8 @@ impl crate::Action for AddIp6RulesRequest {
 }
 impl crate::Client {
     /// Calls `AddIp6Rules` (添加IPV6转换规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 1. 该接口用于在转换实例下添加IPV6转换规则。
     /// 2. 支持在同一个转换实例下批量添加转换规则，一个账户在一个地域最多50个。

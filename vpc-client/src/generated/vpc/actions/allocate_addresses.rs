@@ -116,6 +116,8 @@ pub struct AllocateAddressesRequest {
     ///   - IP_POSTPAID_BY_HOUR：IP资源按小时后付费
     ///   - IP_PREPAID_BY_MONTH：IP资源包月预付费
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `IP_POSTPAID_BY_HOUR`
     #[serde(
         rename = "IPChargeType",

@@ -101,6 +101,8 @@ pub struct AssignIpv6AddressesRequest {
     pub ipv6_address_count: ::core::option::Option<u64>,
     /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
     #[serde(
         rename = "ClientToken",

@@ -38,6 +38,8 @@ pub struct AssignIpv6CidrBlockRequest {
     pub vpc_id: ::std::string::String,
     /// 申请IPv6 Cidr 的类型，`GUA`(全球单播地址), `ULA`(唯一本地地址)。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `GUA`
     #[serde(
         rename = "AddressType",
@@ -81,6 +83,8 @@ pub struct AssignIpv6CidrBlockResponse {
     )]
     pub ipv6_cidr_block: ::core::option::Option<::std::string::String>,
     /// 申请IPv6 Cidr 的类型，`GUA`, `ULA`
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `GUA`
     #[serde(

@@ -49,6 +49,8 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
     pub ipv6_subnet_cidr_blocks: ::std::vec::Vec<Ipv6SubnetCidrBlock>,
     /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
     #[serde(
         rename = "ClientToken",

@@ -79,6 +79,8 @@ pub struct AssociateAddressRequest {
     pub eip_direct_connection: ::core::option::Option<bool>,
     /// 要绑定的实例所在地域。默认无需填写，仅限GAAP特殊场景需指定实例所在地域。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ap-guangzhou`
     #[serde(
         rename = "InstanceRegion",

@@ -11,6 +11,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: DhcpIp绑定EIP
 ///
 /// ```json
@@ -306,6 +308,8 @@ impl crate::Action for AssociateDhcpIpWithAddressIpRequest {
 }
 impl crate::Client {
     /// Calls `AssociateDhcpIpWithAddressIp` (DhcpIp绑定EIP).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（AssociateDhcpIpWithAddressIp）用于DhcpIp绑定弹性公网IP（EIP）。
     ///

@@ -40,6 +40,8 @@ pub struct AssociateIPv6AddressRequest {
     pub ipv6_address_id: ::std::string::String,
     /// 要绑定的实例 ID。实例 ID 形如：ins-djflxkvi。可通过登录控制台查询，也可通过 DescribeInstances 接口返回值中的InstanceId获取。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ins-kfowxcv8`
     #[serde(
         rename = "InstanceId",

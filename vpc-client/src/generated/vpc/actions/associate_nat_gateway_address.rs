@@ -92,6 +92,8 @@ pub struct AssociateNatGatewayAddressRequest {
     pub public_ip_from_same_zone: ::core::option::Option<bool>,
     /// 启用或者禁用NAT网关绑定的EIP
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "IpAddressEnableMode",

@@ -119,6 +119,8 @@ pub struct CloneSecurityGroupRequest {
     ///
     /// 若指定Tags入参且指定IsCloneTags为true，会合并源安全组的标签和新增的标签。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "city", "Value": "shanghai"}]`
     #[serde(
         rename = "Tags",
@@ -127,6 +129,8 @@ pub struct CloneSecurityGroupRequest {
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// 是否克隆标签。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(

@@ -69,6 +69,8 @@ pub struct CreateAddressTemplateRequest {
     pub addresses_extra: ::core::option::Option<::std::vec::Vec<AddressInfo>>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Tags",

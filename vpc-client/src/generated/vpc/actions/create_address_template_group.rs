@@ -56,6 +56,8 @@ pub struct CreateAddressTemplateGroupRequest {
     pub address_template_ids: ::std::vec::Vec<::std::string::String>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "Tags",

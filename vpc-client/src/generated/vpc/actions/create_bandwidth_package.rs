@@ -136,6 +136,8 @@ pub struct CreateBandwidthPackageRequest {
     pub egress: ::core::option::Option<::std::string::String>,
     /// 仅用于申请特殊可用区带宽包，如：TEZ/EZ边缘可用区，CDZ专属可用区。具体可选可用区信息，请参考[DescribeDesignatedZones](https://cloud.tencent.com/document/product/215/128830)接口查询结果。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ap-guangzhou-tez-nanning-1`
     #[serde(
         rename = "DesignatedZone",

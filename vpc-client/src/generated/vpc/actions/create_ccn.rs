@@ -89,6 +89,8 @@ pub struct CreateCcnRequest {
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
     /// 计量模式,`BANDWIDTH`：表示带宽,即带宽计量模式，`TRAFFIC`：表示流量,即流量计量模式。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `BANDWIDTH`
     #[serde(
         rename = "InstanceMeteringType",

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建云联网策略路由下一跳
 ///
 /// ```json
@@ -362,6 +364,8 @@ impl crate::Action for CreateCcnPolicyBasedRoutingNextHopRequest {
 }
 impl crate::Client {
     /// Calls `CreateCcnPolicyBasedRoutingNextHop` (创建云联网策略路由下一跳).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建云联网策略路由下一跳
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnPolicyBasedRoutingRule};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建云联网策略路由匹配规则
 ///
 /// ```json
@@ -317,6 +319,8 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
 }
 impl crate::Client {
     /// Calls `CreateCcnPolicyBasedRoutingRules` (批量创建云联网策略路由匹配规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建云联网策略路由匹配规则
     ///

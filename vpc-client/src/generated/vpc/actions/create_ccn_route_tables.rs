@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnBatchRouteTable, CcnRouteTable};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建云联网路由表
 ///
 /// ```json
@@ -324,6 +326,8 @@ impl crate::Action for CreateCcnRouteTablesRequest {
 }
 impl crate::Client {
     /// Calls `CreateCcnRouteTables` (新建云联网路由表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（CreateCcnRouteTables）用于给指定的云联网实例新建路由表。
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建 IDC 通道
 ///
 /// ```json
@@ -286,6 +288,8 @@ impl crate::Action for CreateCdcLDCXListRequest {
 }
 impl crate::Client {
     /// Calls `CreateCdcLDCXList` (创建 IDC 通道).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建 IDC 通道
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建虚拟连接
 ///
 /// ```json
@@ -264,6 +266,8 @@ impl crate::Action for CreateCdcNetPlanesRequest {
 }
 impl crate::Client {
     /// Calls `CreateCdcNetPlanes` (创建虚拟连接).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建虚拟连接，用于支持 CDC 多租户模式
     ///

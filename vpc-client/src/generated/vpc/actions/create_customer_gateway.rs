@@ -71,6 +71,8 @@ pub struct CreateCustomerGatewayRequest {
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// BGP ASN。ASN取值范围为1- 4294967295，其中139341、45090和58835不可用。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `51613`
     #[serde(
         rename = "BgpAsn",

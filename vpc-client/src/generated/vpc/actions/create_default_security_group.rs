@@ -13,6 +13,8 @@ use super::super::{SERVICE, SecurityGroup};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建默认安全组
 ///
 /// ```json
@@ -288,6 +290,8 @@ impl crate::Action for CreateDefaultSecurityGroupRequest {
 }
 impl crate::Client {
     /// Calls `CreateDefaultSecurityGroup` (创建默认安全组).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（CreateDefaultSecurityGroup）用于创建（如果项目下未存在默认安全组，则创建；已存在则获取。）默认安全组（SecurityGroup）。
     ///

@@ -112,6 +112,8 @@ pub struct CreateDirectConnectGatewayRequest {
     pub mode_type: ::core::option::Option<::std::string::String>,
     /// 专线网关自定义ASN，范围：45090，64512-65534 和4200000000-4294967294
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `45090`
     #[serde(
         rename = "GatewayAsn",
@@ -138,6 +140,8 @@ pub struct CreateDirectConnectGatewayRequest {
     )]
     pub ha_zone_group_id: ::core::option::Option<::std::string::String>,
     /// 标签
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -133,6 +133,8 @@ pub struct CreateFlowLogRequest {
     pub cloud_log_region: ::core::option::Option<::std::string::String>,
     /// 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `300`
     #[serde(
         rename = "Period",

@@ -9,6 +9,8 @@ use super::super::{SERVICE, GlobalRoute};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建IPv4全局路由
 ///
 /// ```json
@@ -318,6 +320,8 @@ impl crate::Action for CreateGlobalRoutesRequest {
 }
 impl crate::Client {
     /// Calls `CreateGlobalRoutes` (创建全局路由).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（CreateGlobalRoutes）用于创建全局路由。
     ///

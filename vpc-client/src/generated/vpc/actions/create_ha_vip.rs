@@ -70,6 +70,8 @@ pub struct CreateHaVipRequest {
     pub network_interface_id: ::core::option::Option<::std::string::String>,
     /// 是否开启`HAVIP`漂移时子机或网卡范围的校验。默认不开启。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "CheckAssociate",
@@ -79,6 +81,8 @@ pub struct CreateHaVipRequest {
     pub check_associate: ::core::option::Option<bool>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Tags",
@@ -87,6 +91,8 @@ pub struct CreateHaVipRequest {
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// HaVip绑定的子机或网卡。最多支持10个实例。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(
@@ -98,6 +104,8 @@ pub struct CreateHaVipRequest {
         ::std::vec::Vec<HaVipAssociation>,
     >,
     /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `d7df28fd-dcba-4dbb-82bc-bce3bf4d3562`
     #[serde(

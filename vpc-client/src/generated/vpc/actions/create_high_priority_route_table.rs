@@ -9,6 +9,8 @@ use super::super::{SERVICE, HighPriorityRouteTable, Tag};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建高优路由表
 ///
 /// ```json
@@ -342,6 +344,8 @@ impl crate::Action for CreateHighPriorityRouteTableRequest {
 }
 impl crate::Client {
     /// Calls `CreateHighPriorityRouteTable` (创建高优路由表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 高优路由表创建
     ///

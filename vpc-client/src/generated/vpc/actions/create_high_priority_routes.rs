@@ -9,6 +9,8 @@ use super::super::{SERVICE, HighPriorityRoute};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建高优路由表条目
 ///
 /// ```json
@@ -347,6 +349,8 @@ impl crate::Action for CreateHighPriorityRoutesRequest {
 }
 impl crate::Client {
     /// Calls `CreateHighPriorityRoutes` (创建高优路由表条目).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建高优路由表条目。
     ///

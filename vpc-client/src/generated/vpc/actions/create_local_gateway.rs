@@ -45,6 +45,8 @@ pub struct CreateLocalGatewayRequest {
     pub cdc_id: ::std::string::String,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}][]`
     #[serde(
         rename = "Tags",

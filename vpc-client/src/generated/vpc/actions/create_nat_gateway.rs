@@ -201,6 +201,8 @@ pub struct CreateNatGatewayRequest {
     pub nat_product_version: ::core::option::Option<u64>,
     /// NAT实例是否开启删除保护
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "DeletionProtectionEnabled",
@@ -209,6 +211,8 @@ pub struct CreateNatGatewayRequest {
     )]
     pub deletion_protection_enabled: ::core::option::Option<bool>,
     /// 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `ExclusiveLarge1`
     #[serde(

@@ -150,6 +150,8 @@ pub struct CreateNetworkInterfaceRequest {
     pub secondary_private_ip_address_count: ::core::option::Option<u64>,
     /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Ipv6Addresses",
@@ -162,6 +164,8 @@ pub struct CreateNetworkInterfaceRequest {
     /// 取值范围：\[1, 10\]
     ///
     /// 单位：个
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `1`
     #[serde(
@@ -190,6 +194,8 @@ pub struct CreateNetworkInterfaceRequest {
     pub trunking_flag: ::core::option::Option<::std::string::String>,
     /// 是否创建RDMA弹性网卡，true:创建rdma弹性网卡，false:普通弹性网卡。不填默认为false
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "IsRdma",
@@ -208,6 +214,8 @@ pub struct CreateNetworkInterfaceRequest {
     pub client_token: ::core::option::Option<::std::string::String>,
     /// 删除保护。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "TerminationProtection",
@@ -216,6 +224,8 @@ pub struct CreateNetworkInterfaceRequest {
     )]
     pub termination_protection: ::core::option::Option<bool>,
     /// 流量保护。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::{SERVICE, TranslationNatRuleInput};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建私网NAT网关源端转换规则
 ///
 /// ```json
@@ -404,6 +406,8 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
 }
 impl crate::Client {
     /// Calls `CreatePrivateNatGatewayTranslationNatRule` (创建私网NAT网关源端转换规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（CreatePrivateNatGatewayTranslationNatRule）用于创建私网NAT网关源端转换规则。
     ///

@@ -157,6 +157,8 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
     pub security_group_policy_set: ::core::option::Option<SecurityGroupPolicySet>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "Tags",

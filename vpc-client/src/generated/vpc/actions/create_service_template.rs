@@ -67,6 +67,8 @@ pub struct CreateServiceTemplateRequest {
     pub services_extra: ::core::option::Option<::std::vec::Vec<ServicesInfo>>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "Tags",

@@ -44,6 +44,8 @@ pub struct CreateSnapshotPoliciesRequest {
     pub snapshot_policies: ::std::vec::Vec<SnapshotPolicy>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Tags",

@@ -83,6 +83,8 @@ pub struct CreateSubnetRequest {
     /// - DualStack： IPv4和IPv6双栈
     /// - IPv6Only： IPv6单栈
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DualStack`
     #[serde(
         rename = "StackType",
@@ -100,6 +102,8 @@ pub struct CreateSubnetRequest {
     )]
     pub cidr_block: ::core::option::Option<::std::string::String>,
     /// IPv6网段
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `fd76:3600:1000:700::/64`
     #[serde(

@@ -147,6 +147,8 @@ pub struct CreateTrafficMirrorRequest {
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// 流量镜像入站过滤规则。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "IngressFilterRules",
@@ -157,6 +159,8 @@ pub struct CreateTrafficMirrorRequest {
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
     /// 流量镜像出站过滤规则。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::{SERVICE, TrafficMirrorFilter};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建流量镜像过滤规则
 ///
 /// ```json
@@ -377,6 +379,8 @@ impl crate::Action for CreateTrafficMirrorFilterRulesRequest {
 }
 impl crate::Client {
     /// Calls `CreateTrafficMirrorFilterRules` (创建流量镜像过滤规则。).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建流量镜像五元组过滤规则。
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建全时流量包
 ///
 /// ```json
@@ -351,6 +353,8 @@ impl crate::Action for CreateTrafficPackagesRequest {
 }
 impl crate::Client {
     /// Calls `CreateTrafficPackages` (创建共享流量包).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口 (CreateTrafficPackages) 用于创建共享流量包。
     ///

@@ -51,6 +51,8 @@ pub struct CreateVpcRequest {
     /// - DualStack： IPv4和IPv6双栈
     /// - IPv6Only： IPv6单栈
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DualStack`
     #[serde(
         rename = "StackType",
@@ -69,6 +71,8 @@ pub struct CreateVpcRequest {
     pub cidr_block: ::core::option::Option<::std::string::String>,
     /// `VPC`的`IPv6` `CIDR`。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `fd76:3600:1000:700::/56`
     #[serde(
         rename = "Ipv6CidrBlock",
@@ -82,6 +86,8 @@ pub struct CreateVpcRequest {
     ///
     /// - GUA： 全球单播地址
     /// - ULA： 唯一本地地址
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `GUA`
     #[serde(
@@ -136,6 +142,8 @@ pub struct CreateVpcRequest {
     )]
     pub enable_route_vpc_publish: ::core::option::Option<bool>,
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `false`
     #[serde(

@@ -88,6 +88,8 @@ pub struct CreateVpcEndPointServiceRequest {
     pub service_type: ::core::option::Option<::std::string::String>,
     /// 指定绑定的标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "Tags",
@@ -96,6 +98,8 @@ pub struct CreateVpcEndPointServiceRequest {
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `Ipv4`
     #[serde(

@@ -252,6 +252,8 @@ pub struct CreateVpnConnectionRequest {
     pub dpd_action: ::core::option::Option<::std::string::String>,
     /// 创建通道路由信息。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Disabled: the service accepts it but ignores it.
     ///
     /// Example: `无`
@@ -263,6 +265,8 @@ pub struct CreateVpnConnectionRequest {
     pub route: ::core::option::Option<CreateVpnConnRoute>,
     /// BGP配置。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "BgpConfig",
@@ -271,6 +275,8 @@ pub struct CreateVpnConnectionRequest {
     )]
     pub bgp_config: ::core::option::Option<BgpConfig>,
     /// 健康检查NQA配置。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -133,6 +133,8 @@ pub struct CreateVpnGatewayRequest {
     pub bgp_asn: ::core::option::Option<u64>,
     /// 是否是私网类型
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "IsPrivate",
@@ -142,6 +144,8 @@ pub struct CreateVpnGatewayRequest {
     pub is_private: ::core::option::Option<bool>,
     /// 私网唯一ID
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `subnet-re2m1xhu`
     #[serde(
         rename = "SubnetId",
@@ -150,6 +154,8 @@ pub struct CreateVpnGatewayRequest {
     )]
     pub subnet_id: ::core::option::Option<::std::string::String>,
     /// BGP 开关，开启时需指定BgpAsn。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `false`
     #[serde(
@@ -169,6 +175,8 @@ pub struct CreateVpnGatewayRequest {
     ///
     /// 默认值：4in4
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `4in4`
     #[serde(
         rename = "IpStack",
@@ -177,6 +185,8 @@ pub struct CreateVpnGatewayRequest {
     )]
     pub ip_stack: ::core::option::Option<::std::string::String>,
     /// CCN类型私网VPN接入网段
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `10.0.0.0/12`
     #[serde(

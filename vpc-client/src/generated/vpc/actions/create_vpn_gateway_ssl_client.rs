@@ -9,6 +9,8 @@ use super::super::{SERVICE, Tag};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 创建SSL-VPN-CLIENT
 ///
 /// ```json
@@ -369,6 +371,8 @@ impl crate::Action for CreateVpnGatewaySslClientRequest {
 }
 impl crate::Client {
     /// Calls `CreateVpnGatewaySslClient` (创建SSL-VPN-CLIENT).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 创建SSL-VPN-CLIENT
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除云联网策略路由下一跳
 ///
 /// ```json
@@ -278,6 +280,8 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingNextHopRequest {
 }
 impl crate::Client {
     /// Calls `DeleteCcnPolicyBasedRoutingNextHop` (删除云联网策略路由下一跳).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 删除云联网策略路由下一跳
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: DeleteCcnPolicyBasedRoutingRule
 ///
 /// ```json
@@ -278,6 +280,8 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
 }
 impl crate::Client {
     /// Calls `DeleteCcnPolicyBasedRoutingRule` (删除云联网策略路由匹配规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 删除云联网策略路由匹配规则
     ///

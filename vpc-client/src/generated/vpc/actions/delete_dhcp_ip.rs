@@ -11,6 +11,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除DhcpIp
 ///
 /// ```json
@@ -285,6 +287,8 @@ impl crate::Action for DeleteDhcpIpRequest {
 }
 impl crate::Client {
     /// Calls `DeleteDhcpIp` (删除DhcpIp).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DeleteDhcpIp）用于删除DhcpIp。
     ///

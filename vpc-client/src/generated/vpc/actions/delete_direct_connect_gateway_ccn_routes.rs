@@ -42,6 +42,8 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
     pub route_ids: ::std::vec::Vec<::std::string::String>,
     /// 地址类型，支持：IPv4、IPv6。默认IPv4。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `IPv4`
     #[serde(
         rename = "AddressType",

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除高优路由表
 ///
 /// ```json
@@ -317,6 +319,8 @@ impl crate::Action for DeleteHighPriorityRouteTablesRequest {
 }
 impl crate::Client {
     /// Calls `DeleteHighPriorityRouteTables` (删除高优路由表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 删除高优路由表
     ///

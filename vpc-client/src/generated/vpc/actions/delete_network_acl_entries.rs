@@ -12,6 +12,8 @@ use super::super::{SERVICE, NetworkAclEntrySet};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除单条IPv4规则
 ///
 /// ```json
@@ -329,6 +331,8 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
 }
 impl crate::Client {
     /// Calls `DeleteNetworkAclEntries` (删除ACL三元组单条规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DeleteNetworkAclEntries）用于删除三元组网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除私网NAT网关
 ///
 /// ```json
@@ -330,6 +332,8 @@ impl crate::Action for DeletePrivateNatGatewayRequest {
 }
 impl crate::Client {
     /// Calls `DeletePrivateNatGateway` (删除私网NAT网关).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DeletePrivateNatGateway）用于删除私网NAT网关。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, TranslationNatRule};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除私网NAT网关源端转换规则
 ///
 /// ```json
@@ -322,6 +324,8 @@ impl crate::Action for DeletePrivateNatGatewayTranslationNatRuleRequest {
 }
 impl crate::Client {
     /// Calls `DeletePrivateNatGatewayTranslationNatRule` (删除私网NAT网关源端转换规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DeletePrivateNatGatewayTranslationNatRule）用于删除私网NAT网关源端转换规则
     ///

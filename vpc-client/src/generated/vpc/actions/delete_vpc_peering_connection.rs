@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除对等连接
 ///
 /// ```json
@@ -299,6 +301,8 @@ impl crate::Action for DeleteVpcPeeringConnectionRequest {
 }
 impl crate::Client {
     /// Calls `DeleteVpcPeeringConnection` (删除私有网络对等连接).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DeleteVpcPeeringConnection）用于删除私有网络对等连接。
     ///

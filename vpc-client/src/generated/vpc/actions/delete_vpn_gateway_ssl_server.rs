@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 删除SSL-VPN-SERVER
 ///
 /// ```json
@@ -284,6 +286,8 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
 }
 impl crate::Client {
     /// Calls `DeleteVpnGatewaySslServer` (删除SSL-VPN-SERVER).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 删除SSL-VPN-SERVER 实例
     ///

@@ -94,6 +94,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
     pub limit: ::core::option::Option<::std::string::String>,
     /// 是否查询IP地址模板成员标识。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "NeedMemberInfo",
@@ -102,6 +104,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
     )]
     pub need_member_info: ::core::option::Option<bool>,
     /// 排序字段。支持：`AddressTemplateGroupId ` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `UpdatedTime`
     #[serde(
@@ -112,6 +116,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
     pub order_field: ::core::option::Option<::std::string::String>,
     /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DESC`
     #[serde(
         rename = "OrderDirection",
@@ -121,6 +127,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
     pub order_direction: ::core::option::Option<::std::string::String>,
     /// IP地址成员排序字段。支持：`AddressTemplateId` `UpdateTime`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `UpdatedTime`
     #[serde(
         rename = "MemberOrderField",
@@ -129,6 +137,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
     )]
     pub member_order_field: ::core::option::Option<::std::string::String>,
     /// IP地址成员排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DESC`
     #[serde(

@@ -95,6 +95,8 @@ pub struct DescribeAddressTemplatesRequest {
     pub limit: ::core::option::Option<::std::string::String>,
     /// 是否获取IP地址模板成员标识。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "NeedMemberInfo",
@@ -103,6 +105,8 @@ pub struct DescribeAddressTemplatesRequest {
     )]
     pub need_member_info: ::core::option::Option<bool>,
     /// 排序字段。支持：`AddressTemplateId` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `UpdatedTime`
     #[serde(
@@ -113,6 +117,8 @@ pub struct DescribeAddressTemplatesRequest {
     pub order_field: ::core::option::Option<::std::string::String>,
     /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DESC`
     #[serde(
         rename = "OrderDirection",
@@ -122,6 +128,8 @@ pub struct DescribeAddressTemplatesRequest {
     pub order_direction: ::core::option::Option<::std::string::String>,
     /// IP成员排序字段。支持：`Address` `UpdateTime`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `UpdatedTime`
     #[serde(
         rename = "MemberOrderField",
@@ -130,6 +138,8 @@ pub struct DescribeAddressTemplatesRequest {
     )]
     pub member_order_field: ::core::option::Option<::std::string::String>,
     /// IP成员排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DESC`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::{SERVICE, BandwidthRange};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询指定带宽包的带宽上下限范围
 ///
 /// ```json
@@ -308,6 +310,8 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
 }
 impl crate::Client {
     /// Calls `DescribeBandwidthPackageBandwidthRange` (查询指定带宽包带宽上下限).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询指定带宽包的带宽上下限范围
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnPolicyBasedRoutingNextHop};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: DescribeCcnPolicyBasedRoutingNextHop
 ///
 /// ```json
@@ -349,6 +351,8 @@ impl crate::Paginated for DescribeCcnPolicyBasedRoutingNextHopRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCcnPolicyBasedRoutingNextHop` (查询云联网策略路由下一跳).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询云联网策略路由下一跳
     ///

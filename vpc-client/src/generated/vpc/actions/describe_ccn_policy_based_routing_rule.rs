@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnPolicyBasedRoutingRule};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: DescribeCcnPolicyBasedRoutingRule
 ///
 /// ```json
@@ -347,6 +349,8 @@ impl crate::Paginated for DescribeCcnPolicyBasedRoutingRuleRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCcnPolicyBasedRoutingRule` (查询云联网策略路由匹配规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询云联网策略路由匹配规则
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, CcnRouteTableBroadcastPolicys};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询云联网路由传播策略
 ///
 /// ```json
@@ -329,6 +331,8 @@ impl crate::Action for DescribeCcnRouteTableBroadcastPolicysRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCcnRouteTableBroadcastPolicys` (查询云联网路由传播策略).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口(DescribeCcnRouteTableBroadcastPolicys)用于查询指定云联网路由表的路由传播策略。
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询虚拟连接
 ///
 /// ```json
@@ -296,6 +298,8 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCdcNetPlanes` (查询虚拟连接).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询虚拟连接
     ///

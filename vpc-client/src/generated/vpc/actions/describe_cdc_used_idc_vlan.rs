@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询 IDC 的 VLAN 使用情况
 ///
 /// ```json
@@ -265,6 +267,8 @@ impl crate::Action for DescribeCdcUsedIdcVlanRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCdcUsedIdcVlan` (查询IDC使用的 VLAN).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询IDC使用的 VLAN
     ///

@@ -13,6 +13,8 @@ use super::super::{SERVICE, CcnBandwidth, Filter};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 无入参查询
 ///
 /// ```json
@@ -432,6 +434,8 @@ impl crate::Paginated for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 }
 impl crate::Client {
     /// Calls `DescribeCrossBorderCcnRegionBandwidthLimits` (查询云联网跨境限速实例).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeCrossBorderCcnRegionBandwidthLimits）用于获取要锁定的限速实例列表。
     ///

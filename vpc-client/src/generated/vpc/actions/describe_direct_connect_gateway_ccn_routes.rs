@@ -53,6 +53,8 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
     pub ccn_route_type: ::core::option::Option<::std::string::String>,
     /// 地址类型，支持：IPv4、IPv6。默认IPv4。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `IPv4`
     #[serde(
         rename = "AddressType",

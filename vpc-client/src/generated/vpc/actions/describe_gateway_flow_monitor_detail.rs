@@ -146,6 +146,8 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
     pub order_direction: ::core::option::Option<::std::string::String>,
     /// VPC内部IPv4地址，精确匹配
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `10.0.1.2`
     #[serde(
         rename = "PrivateIpAddress",

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, GlobalRoute};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询Ipv4全局路由
 ///
 /// ```json
@@ -402,6 +404,8 @@ impl crate::Paginated for DescribeGlobalRoutesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeGlobalRoutes` (查询全局路由列表。).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询全局路由列表。
     ///

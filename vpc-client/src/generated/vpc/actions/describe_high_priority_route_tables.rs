@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, HighPriorityRouteTable};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询高优路由表
 ///
 /// ```json
@@ -449,6 +451,8 @@ impl crate::Paginated for DescribeHighPriorityRouteTablesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeHighPriorityRouteTables` (查询高优路由表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询高优路由表。
     ///

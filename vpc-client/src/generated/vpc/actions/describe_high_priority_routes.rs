@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, HighPriorityRoute};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询高优路由表条目
 ///
 /// ```json
@@ -419,6 +421,8 @@ impl crate::Paginated for DescribeHighPriorityRoutesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeHighPriorityRoutes` (查询高优路由表条目).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询高优路由表条目信息。
     ///

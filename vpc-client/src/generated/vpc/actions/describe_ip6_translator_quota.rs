@@ -9,6 +9,8 @@ use super::super::{SERVICE, Quota};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询IPV6转换实例配额
 ///
 /// ```json
@@ -288,6 +290,8 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
 }
 impl crate::Client {
     /// Calls `DescribeIp6TranslatorQuota` (查询账户在指定地域IPV6转换实例和规则的配额).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询账户在指定地域IPV6转换实例和规则的配额
     ///

@@ -170,6 +170,8 @@ pub struct DescribeNatGatewaysResponse {
     pub total_count: ::core::option::Option<u64>,
     /// 输出信息详细程度，DETAIL代表输出实例所有信息；COMPACT代表不输出NAT规则和自定义路由，输出实例基本信息、特性开关和EIP信息；SIMPLE代表仅输出实例基本信息和特性开关
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DETAIL`
     #[serde(
         rename = "VerboseLevel",

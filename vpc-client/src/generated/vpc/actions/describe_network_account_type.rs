@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询用户网络类型
 ///
 /// ```json
@@ -309,6 +311,8 @@ impl crate::Action for DescribeNetworkAccountTypeRequest {
 }
 impl crate::Client {
     /// Calls `DescribeNetworkAccountType` (查询用户网络类型).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 判断用户在网络侧的用户类型，如标准（带宽上移），传统（非上移）。
     ///

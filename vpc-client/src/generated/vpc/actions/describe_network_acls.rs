@@ -101,6 +101,8 @@ pub struct DescribeNetworkAclsRequest {
     pub limit: ::core::option::Option<u64>,
     /// 排序字段。支持：NetworkAclId,NetworkAclName,CreatedTime,ModifyTime
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `CreatedTime`
     #[serde(
         rename = "OrderField",
@@ -109,6 +111,8 @@ pub struct DescribeNetworkAclsRequest {
     )]
     pub order_field: ::core::option::Option<::std::string::String>,
     /// 排序方法。顺序：ASC，倒序：DESC。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DESC`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, Route};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询路由条目
 ///
 /// ```json
@@ -390,6 +392,8 @@ impl crate::Paginated for DescribeRouteListRequest {
 }
 impl crate::Client {
     /// Calls `DescribeRouteList` (查询路由条目列表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeRouteList）用于查询路由条目列表。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, RoutePolicy};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询路由接收策略实例ID列表
 ///
 /// ```json
@@ -432,6 +434,8 @@ impl crate::Paginated for DescribeRoutePoliciesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeRoutePolicies` (用户查询路由策略列表).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeRoutePolicies）用于查询路由策略列表。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, Filter, RouteSelectionPolicy};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询路由选择策略
 ///
 /// ```json
@@ -438,6 +440,8 @@ impl crate::Paginated for DescribeRouteTableSelectionPoliciesRequest {
 }
 impl crate::Client {
     /// Calls `DescribeRouteTableSelectionPolicies` (查询云联网路由表选择策略信息).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeRouteTableSelectionPolicies）用于查询云联网路由表选择策略。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, SecurityGroupLimitSet};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询用户安全组配额
 ///
 /// ```json
@@ -266,6 +268,8 @@ impl crate::Action for DescribeSecurityGroupLimitsRequest {
 }
 impl crate::Client {
     /// Calls `DescribeSecurityGroupLimits` (查询用户安全组配额).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口(DescribeSecurityGroupLimits)用于查询用户安全组配额。
     ///

@@ -84,6 +84,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
     pub limit: ::core::option::Option<::std::string::String>,
     /// 是否获取协议端口模板成员标识。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "NeedMemberInfo",
@@ -92,6 +94,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
     )]
     pub need_member_info: ::core::option::Option<bool>,
     /// 排序字段。支持：`ServiceTemplateGroupId ` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `UpdatedTime`
     #[serde(
@@ -102,6 +106,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
     pub order_field: ::core::option::Option<::std::string::String>,
     /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DESC`
     #[serde(
         rename = "OrderDirection",
@@ -111,6 +117,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
     pub order_direction: ::core::option::Option<::std::string::String>,
     /// 协议端口成员排序字段。支持：`ServiceTemplateId ` `UpdateTime`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `UpdatedTime`
     #[serde(
         rename = "MemberOrderField",
@@ -119,6 +127,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
     )]
     pub member_order_field: ::core::option::Option<::std::string::String>,
     /// 协议端口成员排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DESC`
     #[serde(

@@ -85,6 +85,8 @@ pub struct DescribeServiceTemplatesRequest {
     pub limit: ::core::option::Option<::std::string::String>,
     /// 是否获取协议端口成员标识。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "NeedMemberInfo",
@@ -93,6 +95,8 @@ pub struct DescribeServiceTemplatesRequest {
     )]
     pub need_member_info: ::core::option::Option<bool>,
     /// 排序字段。支持：`ServiceTemplateId ` `CreatedTime` `UpdateTime`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `UpdatedTime`
     #[serde(
@@ -103,6 +107,8 @@ pub struct DescribeServiceTemplatesRequest {
     pub order_field: ::core::option::Option<::std::string::String>,
     /// 排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DESC`
     #[serde(
         rename = "OrderDirection",
@@ -112,6 +118,8 @@ pub struct DescribeServiceTemplatesRequest {
     pub order_direction: ::core::option::Option<::std::string::String>,
     /// 协议端口排序字段。支持：`Service ` `UpdateTime`。注意：该字段没有默认值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `UpdatedTime`
     #[serde(
         rename = "MemberOrderField",
@@ -120,6 +128,8 @@ pub struct DescribeServiceTemplatesRequest {
     )]
     pub member_order_field: ::core::option::Option<::std::string::String>,
     /// 协议端口排序方法。升序：`ASC`，倒序：`DESC`。注意：该字段没有默认值。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DESC`
     #[serde(

@@ -178,6 +178,8 @@ pub struct DescribeSubnetsRequest {
     pub limit: ::core::option::Option<::std::string::String>,
     /// 每次调用返回的最大结果数。如果查询返回的时候有NextToken返回，您可以使用NextToken值获取更多页结果， 当NextToke返回空或者返回的结果数量小于MaxResults时，表示没有更多数据了。允许的最大页面大小为 100。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `20`
     #[serde(
         rename = "MaxResults",
@@ -186,6 +188,8 @@ pub struct DescribeSubnetsRequest {
     )]
     pub max_results: ::core::option::Option<u64>,
     /// 如果NextToken返回非空字符串 ，表示还有更多可用结果。 NextToken是每个页面唯一的分页令牌。使用返回的令牌再次调用以检索下一页。需要保持所有其他参数不变。每个分页令牌在 24 小时后过期。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `"无"`
     #[serde(
@@ -246,6 +250,8 @@ pub struct DescribeSubnetsResponse {
     )]
     pub subnet_set: ::core::option::Option<::std::vec::Vec<Subnet>>,
     /// 如果NextToken返回非空字符串 ，表示还有更多可用结果。 NextToken是每个页面唯一的分页令牌。使用返回的令牌再次调用以检索下一页。需要保持所有其他参数不变。每个分页令牌在 24 小时后过期。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `"无"`
     #[serde(

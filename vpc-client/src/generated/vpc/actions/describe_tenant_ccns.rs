@@ -13,6 +13,8 @@ use super::super::{SERVICE, CcnInstanceInfo, Filter};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 根据ccn-ids过滤查询
 ///
 /// ```json
@@ -437,6 +439,8 @@ impl crate::Paginated for DescribeTenantCcnsRequest {
 }
 impl crate::Client {
     /// Calls `DescribeTenantCcns` (查询租户云联网实例).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeTenantCcns）用于获取要锁定的云联网实例列表。
     ///

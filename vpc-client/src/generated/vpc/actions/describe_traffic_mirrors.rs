@@ -137,6 +137,8 @@ pub struct DescribeTrafficMirrorsResponse {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `1`
     #[serde(
         rename = "TotalCount",

@@ -9,6 +9,8 @@ use super::super::{SERVICE, TrafficQosPolicySet};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 查询流量调度规则
 ///
 /// ```json
@@ -305,6 +307,8 @@ impl crate::Action for DescribeTrafficQosPolicyRequest {
 }
 impl crate::Client {
     /// Calls `DescribeTrafficQosPolicy` (查询流量调度规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询流量调度规则
     ///

@@ -61,6 +61,8 @@ pub struct DescribeUsedIpAddressRequest {
     /// - ip-addresses：IP地址。
     /// - resource-id：资源ID。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Name": "ip-addresses", "Values": ["10.0.0.10"]}]`
     #[serde(
         rename = "Filters",

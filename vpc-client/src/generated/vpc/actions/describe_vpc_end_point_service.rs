@@ -97,6 +97,8 @@ pub struct DescribeVpcEndPointServiceRequest {
     pub is_list_authorized_end_point_service: ::core::option::Option<bool>,
     /// 协议类型，支持 Ipv4，Ipv6， DualStack，默认 Ipv4。使用DualStack查询双栈的时候，必须要使用MaxResult配合NextToken查询。第1次查询的时候只需要携带MaxResult，如果返回NextToken非空，表示有更多可用数据。第2次查询的时候就需要携带NextToken进行分页查询。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `Ipv4`
     #[serde(
         rename = "IpAddressType",
@@ -106,6 +108,8 @@ pub struct DescribeVpcEndPointServiceRequest {
     pub ip_address_type: ::core::option::Option<::std::string::String>,
     /// 每次调用返回的最大结果数。如果查询返回的时候有NextToken返回，您可以使用NextToken值获取更多页结果， 当NextToke返回空或者返回的结果数量小于MaxResults时，表示没有更多数据了。允许的最大页面大小为 100。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `20`
     #[serde(
         rename = "MaxResults",
@@ -114,6 +118,8 @@ pub struct DescribeVpcEndPointServiceRequest {
     )]
     pub max_results: ::core::option::Option<u64>,
     /// 如果NextToken返回 ，表示还有更多可用结果。 NextToken是每个页面唯一的分页令牌。使用返回的令牌再次调用以检索下一页。需要保持所有其他参数不变。每个分页令牌在 24 小时后过期。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `"无"`
     #[serde(
@@ -176,6 +182,8 @@ pub struct DescribeVpcEndPointServiceResponse {
     )]
     pub total_count: ::core::option::Option<u64>,
     /// 如果NextToken返回非空字符串 ，表示还有更多可用结果。 NextToken是每个页面唯一的分页令牌。使用返回的令牌再次调用以检索下一页。需要保持所有其他参数不变。每个分页令牌在 24 小时后过期。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `"无"`
     #[serde(

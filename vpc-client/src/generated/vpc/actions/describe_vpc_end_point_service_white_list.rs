@@ -102,6 +102,8 @@ pub struct DescribeVpcEndPointServiceWhiteListResponse {
     >,
     /// 白名单对象数组。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "VpcEndPointServiceUserSet",

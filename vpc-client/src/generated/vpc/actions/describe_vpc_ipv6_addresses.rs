@@ -62,6 +62,8 @@ pub struct DescribeVpcIpv6AddressesRequest {
     pub limit: ::core::option::Option<u64>,
     /// VPC下的子网ID。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `subnet-hx8an9sr`
     #[serde(
         rename = "SubnetId",

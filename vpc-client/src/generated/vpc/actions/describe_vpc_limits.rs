@@ -48,6 +48,8 @@ use super::super::{SERVICE, VpcLimit};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 获取私有网络配额
 ///
 /// ```json
@@ -326,6 +328,8 @@ impl crate::Action for DescribeVpcLimitsRequest {
 }
 impl crate::Client {
     /// Calls `DescribeVpcLimits` (获取私有网络配额).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DescribeVpcLimits）用于获取私有网络配额，部分私有网络的配额有地域属性。
     ///

@@ -11,6 +11,8 @@ use super::super::{SERVICE, Filter, PeerConnection};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 根据资源ID查询实例信息
 ///
 /// ```json
@@ -432,6 +434,8 @@ impl crate::Paginated for DescribeVpcPeeringConnectionsRequest {
 }
 impl crate::Client {
     /// Calls `DescribeVpcPeeringConnections` (查询私有网络对等连接).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 查询私有网络对等连接。
     ///

@@ -43,6 +43,8 @@ pub struct DetachNetworkInterfaceRequest {
     pub instance_id: ::std::string::String,
     /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `8ece4b21-c7a4-4e4c-a611-5c412f0e484b`
     #[serde(
         rename = "ClientToken",

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 禁用SSL-VPN-CLIENT 证书
 ///
 /// ```json
@@ -320,6 +322,8 @@ impl crate::Action for DisableVpnGatewaySslClientCertRequest {
 }
 impl crate::Client {
     /// Calls `DisableVpnGatewaySslClientCert` (禁用SSL-VPN-CLIENT 证书).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 禁用SSL-VPN-CLIENT 证书
     ///

@@ -11,6 +11,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: DhcpIp解绑EIP
 ///
 /// ```json
@@ -285,6 +287,8 @@ impl crate::Action for DisassociateDhcpIpWithAddressIpRequest {
 }
 impl crate::Client {
     /// Calls `DisassociateDhcpIpWithAddressIp` (DhcpIp解绑EIP).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DisassociateDhcpIpWithAddressIp）用于将DhcpIp已绑定的弹性公网IP（EIP）解除绑定。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, HaVipAssociation};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: HAVIP解绑网卡
 ///
 /// ```json
@@ -310,6 +312,8 @@ impl crate::Action for DisassociateHaVipInstanceRequest {
 }
 impl crate::Client {
     /// Calls `DisassociateHaVipInstance` (HAVIP解绑定子机或网卡).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（DisassociateHaVipInstance）用于HAVIP解绑子机或网卡（去掉HaVip飘移范围）。
     ///

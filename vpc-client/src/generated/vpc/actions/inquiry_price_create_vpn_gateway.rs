@@ -11,6 +11,8 @@ use super::super::{SERVICE, InstanceChargePrepaid, Price};
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 包年包月询价输入
 ///
 /// ```json
@@ -336,6 +338,8 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
 }
 impl crate::Client {
     /// Calls `InquiryPriceCreateVpnGateway` (创建VPN网关询价).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（InquiryPriceCreateVpnGateway）用于创建VPN网关询价。
     ///

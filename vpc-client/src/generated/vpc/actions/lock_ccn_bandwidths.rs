@@ -13,6 +13,8 @@ use super::super::{SERVICE, CcnFlowLock};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 封禁限速实例
 ///
 /// ```json
@@ -291,6 +293,8 @@ impl crate::Action for LockCcnBandwidthsRequest {
 }
 impl crate::Client {
     /// Calls `LockCcnBandwidths` (安全锁定云联网带宽).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（LockCcnBandwidths）用户锁定云联网限速实例。
     ///

@@ -13,6 +13,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 封禁云联网
 ///
 /// ```json
@@ -277,6 +279,8 @@ impl crate::Action for LockCcnsRequest {
 }
 impl crate::Client {
     /// Calls `LockCcns` (安全锁定云联网实例).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（LockCcns）用于锁定云联网实例
     ///

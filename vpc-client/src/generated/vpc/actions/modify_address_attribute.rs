@@ -54,6 +54,8 @@ pub struct ModifyAddressAttributeRequest {
     pub eip_direct_connection: ::core::option::Option<::std::string::String>,
     /// 设定EIP是否在网卡可见
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "EipVisibleOnEni",

@@ -53,6 +53,8 @@ pub struct ModifyCcnAttributeRequest {
     pub ccn_description: ::core::option::Option<::std::string::String>,
     /// 是否开启等价路由功能。`False` 不开启，`True` 开启。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "RouteECMPFlag",
@@ -61,6 +63,8 @@ pub struct ModifyCcnAttributeRequest {
     )]
     pub route_ecmp_flag: ::core::option::Option<bool>,
     /// 是否开启路由重叠功能。`False` 不开启，`True` 开启。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -71,6 +75,8 @@ pub struct ModifyCcnAttributeRequest {
     pub route_overlap_flag: ::core::option::Option<bool>,
     /// 是否开启qos功能。`False` 不开启，`True` 开启。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "TrafficMarkingPolicyFlag",
@@ -79,6 +85,8 @@ pub struct ModifyCcnAttributeRequest {
     )]
     pub traffic_marking_policy_flag: ::core::option::Option<bool>,
     /// 是否切换为混合计费
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 更新云联网策略路由下一跳参数
 ///
 /// ```json
@@ -368,6 +370,8 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 }
 impl crate::Client {
     /// Calls `ModifyCcnPolicyBasedRoutingNextHopAttribute` (更新云联网策略路由下一跳参数).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 更新云联网策略路由下一跳参数
     ///

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改虚拟连接
 ///
 /// ```json
@@ -291,6 +293,8 @@ impl crate::Action for ModifyCdcNetPlaneAttributeRequest {
 }
 impl crate::Client {
     /// Calls `ModifyCdcNetPlaneAttribute` (修改虚拟连接).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 修改虚拟连接
     ///

@@ -41,6 +41,8 @@ pub struct ModifyCustomerGatewayAttributeRequest {
     pub customer_gateway_name: ::std::string::String,
     /// BGP ASN。只有开启BGP白名单才可以修改此参数。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2`
     #[serde(
         rename = "BgpAsn",

@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改DhcpIp属性
 ///
 /// ```json
@@ -291,6 +293,8 @@ impl crate::Action for ModifyDhcpIpAttributeRequest {
 }
 impl crate::Client {
     /// Calls `ModifyDhcpIpAttribute` (修改DhcpIp属性).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（ModifyDhcpIpAttribute）用于修改DhcpIp属性
     ///

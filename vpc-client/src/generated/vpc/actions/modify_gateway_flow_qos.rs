@@ -53,6 +53,8 @@ pub struct ModifyGatewayFlowQosRequest {
     pub ip_addresses: ::std::vec::Vec<::std::string::String>,
     /// 限流方向，取值为In代表入向，Out代表出向。当前仅标准型Nat实例网关流控带宽方向可设置入向限流。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `In`
     #[serde(
         rename = "Direction",

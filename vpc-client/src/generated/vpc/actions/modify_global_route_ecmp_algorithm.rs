@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改IPv4全局路由ECMP的HASH算法
 ///
 /// ```json
@@ -319,6 +321,8 @@ impl crate::Action for ModifyGlobalRouteECMPAlgorithmRequest {
 }
 impl crate::Client {
     /// Calls `ModifyGlobalRouteECMPAlgorithm` (修改全局路由ECMP的HASH算法).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 修改全局路由表ECMP算法 HASH 策略。
     ///

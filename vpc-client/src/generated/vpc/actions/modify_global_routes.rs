@@ -9,6 +9,8 @@ use super::super::{SERVICE, GlobalRoute};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改IPv4全局路由
 ///
 /// ```json
@@ -304,6 +306,8 @@ impl crate::Action for ModifyGlobalRoutesRequest {
 }
 impl crate::Client {
     /// Calls `ModifyGlobalRoutes` (修改全局路由。).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 修改全局路由。
     ///

@@ -9,6 +9,8 @@ use super::super::{SERVICE, HighPriorityModifyItem};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改高优路由表条目属性
 ///
 /// ```json
@@ -302,6 +304,8 @@ impl crate::Action for ModifyHighPriorityRouteAttributeRequest {
 }
 impl crate::Client {
     /// Calls `ModifyHighPriorityRouteAttribute` (修改高优路由表条目属性).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 修改高优路由表条目属性。
     ///

@@ -60,6 +60,8 @@ pub struct ModifyIPv6AddressesAttributesRequest {
     pub ipv6_address_name: ::core::option::Option<::std::string::String>,
     /// 是否开启弹性公网IPv6地址网卡可见
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "EipVisibleOnEni",

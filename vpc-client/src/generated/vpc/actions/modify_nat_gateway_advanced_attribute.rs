@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改 NAT 网关高级属性
 ///
 /// ```json
@@ -318,6 +320,8 @@ impl crate::Action for ModifyNatGatewayAdvancedAttributeRequest {
 }
 impl crate::Client {
     /// Calls `ModifyNatGatewayAdvancedAttribute` (修改NAT网关高级属性).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（ModifyNatGatewayAdvancedAttribute）用于修改NAT网关的高级属性。
     ///

@@ -93,6 +93,8 @@ pub struct ModifyNatGatewayAttributeRequest {
     >,
     /// NAT实例是否开启删除保护
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "DeletionProtectionEnabled",
@@ -101,6 +103,8 @@ pub struct ModifyNatGatewayAttributeRequest {
     )]
     pub deletion_protection_enabled: ::core::option::Option<bool>,
     /// 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。当前适用于标准型NAT网关。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `false`
     #[serde(

@@ -199,6 +199,8 @@ pub struct ModifyNetworkAclEntriesRequest {
     pub network_acl_quintuple_set: ::core::option::Option<NetworkAclQuintupleEntries>,
     /// 三元组的增量更新。该接口的默认语义为全量覆盖。当需要实现增量更新语义时，设置该参数为True。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "EnableUpdateAclEntries",

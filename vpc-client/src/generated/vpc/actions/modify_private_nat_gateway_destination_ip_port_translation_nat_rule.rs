@@ -9,6 +9,8 @@ use super::super::{SERVICE, DestinationIpPortTranslationNatRuleDiff};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改私网NAT网关目的端口转换规则
 ///
 /// ```json
@@ -333,6 +335,8 @@ for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 impl crate::Client {
     /// Calls `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule` (修改私网NAT网关目的端口转换规则).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule）用于修改私网NAT网关目的端口转换规则
     ///

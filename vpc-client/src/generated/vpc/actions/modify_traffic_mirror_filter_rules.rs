@@ -9,6 +9,8 @@ use super::super::{SERVICE, TrafficMirrorFilter};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改流量镜像过滤规则
 ///
 /// ```json
@@ -323,6 +325,8 @@ impl crate::Action for ModifyTrafficMirrorFilterRulesRequest {
 }
 impl crate::Client {
     /// Calls `ModifyTrafficMirrorFilterRules` (修改流量镜像过滤规则。).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 修改流量镜像五元组过滤规则。
     ///

@@ -100,6 +100,8 @@ pub struct ModifyVpcAttributeRequest {
     pub enable_cdc_publish: ::core::option::Option<bool>,
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "EnableRouteVpcPublishIpv6",

@@ -82,6 +82,8 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
     pub service_instance_id: ::core::option::Option<::std::string::String>,
     /// 协议类型，支持 Ipv4，Ipv6，默认 Ipv4。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `Ipv4`
     #[serde(
         rename = "IpAddressType",

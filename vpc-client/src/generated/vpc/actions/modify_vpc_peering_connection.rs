@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 修改对等连接
 ///
 /// ```json
@@ -376,6 +378,8 @@ impl crate::Action for ModifyVpcPeeringConnectionRequest {
 }
 impl crate::Client {
     /// Calls `ModifyVpcPeeringConnection` (修改私有网络对等连接属性).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（ModifyVpcPeeringConnection）用于修改私有网络对等连接属性。
     ///

@@ -171,6 +171,8 @@ pub struct ModifyVpnConnectionAttributeRequest {
     pub customer_gateway_id: ::core::option::Option<::std::string::String>,
     /// 健康检查配置
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "HealthCheckConfig",
@@ -179,6 +181,8 @@ pub struct ModifyVpnConnectionAttributeRequest {
     )]
     pub health_check_config: ::core::option::Option<HealthCheckConfig>,
     /// BGP隧道配置
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

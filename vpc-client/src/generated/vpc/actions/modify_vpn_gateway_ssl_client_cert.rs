@@ -9,6 +9,8 @@ use super::super::SERVICE;
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 更新sslVpnClient证书
 ///
 /// ```json
@@ -293,6 +295,8 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
 }
 impl crate::Client {
     /// Calls `ModifyVpnGatewaySslClientCert` (更新SslVpnClient证书).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 更新SslVpnClient证书
     ///

@@ -75,6 +75,8 @@ pub struct RemoveBandwidthPackageResourcesRequest {
     ///
     /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `120`
     #[serde(
         rename = "InternetMaxBandwidthOut",
@@ -88,6 +90,8 @@ pub struct RemoveBandwidthPackageResourcesRequest {
     /// - 小时带宽：BANDWIDTH_POSTPAID_BY_HOUR
     ///
     /// 说明：当前功能处于内测中，如需使用，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(

@@ -9,6 +9,8 @@ use super::super::{SERVICE, AddressChargePrepaid};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 续费包月带宽弹性公网IP
 ///
 /// ```json
@@ -322,6 +324,8 @@ impl crate::Action for RenewAddressesRequest {
 }
 impl crate::Client {
     /// Calls `RenewAddresses` (续费包月带宽弹性公网IP).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（RenewAddresses）用于续费包月带宽计费模式的弹性公网IP。
     ///

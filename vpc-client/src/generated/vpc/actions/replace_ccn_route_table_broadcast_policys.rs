@@ -33,6 +33,8 @@ use super::super::{SERVICE, CcnRouteTableBroadcastPolicy};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 替换云联网路由传播策略
 ///
 /// ```json
@@ -458,6 +460,8 @@ impl crate::Action for ReplaceCcnRouteTableBroadcastPolicysRequest {
 }
 impl crate::Client {
     /// Calls `ReplaceCcnRouteTableBroadcastPolicys` (替换云联网路由传播策略).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口(ReplaceCcnRouteTableBroadcastPolicys)用于替换云联网路由表路由传播策略。
     ///

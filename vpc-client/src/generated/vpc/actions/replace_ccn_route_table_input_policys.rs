@@ -27,6 +27,8 @@ use super::super::{SERVICE, CcnRouteTableInputPolicy};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: ReplaceCcnRouteTableInputPolicys
 ///
 /// ```json
@@ -365,6 +367,8 @@ impl crate::Action for ReplaceCcnRouteTableInputPolicysRequest {
 }
 impl crate::Client {
     /// Calls `ReplaceCcnRouteTableInputPolicys` (替换云联网路由接收策略).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口(ReplaceRouteTableInputPolicys)用于替换云联网路由表路由接收策略。
     ///

@@ -62,6 +62,8 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
     pub routes: ::std::vec::Vec<DirectConnectGatewayCcnRoute>,
     /// 地址类型，支持：IPv4、IPv6。默认IPv4。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `IPv4`
     #[serde(
         rename = "AddressType",

@@ -72,6 +72,8 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
     >,
     /// 更新类型，默认 Policy Policy：只更新内容 Priority：只更新优先级 Both：内容和优先级都更新
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `Policy`
     #[serde(
         rename = "UpdateType",

@@ -39,6 +39,8 @@ pub struct ResetNatGatewayConnectionRequest {
     pub max_concurrent_connection: u64,
     /// 独享实例规格。如果要变配到独享实例，此参数必选，取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ExclusiveLarge1`
     #[serde(
         rename = "ExclusiveType",

@@ -56,6 +56,8 @@ pub struct ResetTrafficMirrorFilterRequest {
     >,
     /// 流量镜像入站过滤规则。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "IngressFilterRules",
@@ -66,6 +68,8 @@ pub struct ResetTrafficMirrorFilterRequest {
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
     /// 流量镜像出站过滤规则。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -80,6 +80,8 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
     pub set_default_limit_flag: ::core::option::Option<bool>,
     /// 是否设置默认QOS带宽；
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "SetQosDefaultLimitFlag",

@@ -13,6 +13,8 @@ use super::super::{SERVICE, CcnFlowLock};
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// # Example: 解封限速实例
 ///
 /// ```json
@@ -298,6 +300,8 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
 }
 impl crate::Client {
     /// Calls `UnlockCcnBandwidths` (安全解锁云联网带宽).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（UnlockCcnBandwidths）用户解锁云联网限速实例。
     ///

@@ -72,6 +72,8 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
     >,
     /// 流量镜像入站过滤规则。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "IngressFilterRules",
@@ -82,6 +84,8 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
     /// 流量镜像出站过滤规则。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -8,6 +8,8 @@ use super::super::SERVICE;
 /// 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
+///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
@@ -393,6 +395,8 @@ impl crate::Action for UpgradeNatGatewayProductVersionRequest {
 }
 impl crate::Client {
     /// Calls `UpgradeNatGatewayProductVersion` (升级NAT实例产品版本).
+    ///
+    /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
     ///
     /// 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
     ///

@@ -394,6 +394,8 @@ pub struct Address {
     pub dedicated_cluster_id: ::core::option::Option<::std::string::String>,
     /// eip是否在网卡上可见。true表示支持，false表示不支持
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "EipVisibleOnEni",

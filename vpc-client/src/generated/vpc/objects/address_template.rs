@@ -64,6 +64,8 @@ pub struct AddressTemplate {
     pub created_time: ::core::option::Option<::std::string::String>,
     /// 最后更新时间。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(
         rename = "UpdatedTime",
@@ -85,6 +87,8 @@ pub struct AddressTemplate {
     )]
     pub address_extra_set: ::core::option::Option<::std::vec::Vec<AddressInfo>>,
     /// 标签键值对。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(

@@ -66,6 +66,8 @@ pub struct AddressTemplateGroup {
     pub created_time: ::core::option::Option<::std::string::String>,
     /// 最后更新时间。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2022-12-06 20:00:00`
     #[serde(
         rename = "UpdatedTime",
@@ -89,6 +91,8 @@ pub struct AddressTemplateGroup {
         ::std::vec::Vec<AddressTemplateItem>,
     >,
     /// 标签键值对。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(

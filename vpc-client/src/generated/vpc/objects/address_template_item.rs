@@ -69,6 +69,8 @@ pub struct AddressTemplateItem {
     pub to: ::core::option::Option<::std::string::String>,
     /// 备注。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `desc`
     #[serde(
         rename = "Description",
@@ -78,6 +80,8 @@ pub struct AddressTemplateItem {
     )]
     pub description: ::core::option::Option<::std::string::String>,
     /// 最后更新时间。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `2020-08-10 18:10:12`
     #[serde(

@@ -149,6 +149,8 @@ pub struct BandwidthPackage {
     ///
     /// The service may answer `null`.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2023-02-06T06:42:20Z`
     #[serde(
         rename = "Deadline",

@@ -116,6 +116,8 @@ pub struct CCN {
     pub instance_charge_type: ::core::option::Option<::std::string::String>,
     /// 计量类型
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `BANDWIDTH`
     #[serde(
         rename = "InstanceMeteringType",
@@ -218,6 +220,8 @@ pub struct CCN {
     pub route_broadcast_policy_flag: ::core::option::Option<bool>,
     /// 是否开启等价路由功能。`False` 未开启，`True` 开启。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "RouteECMPFlag",
@@ -227,6 +231,8 @@ pub struct CCN {
     )]
     pub route_ecmp_flag: ::core::option::Option<bool>,
     /// 是否开启路由重叠功能。`False` 未开启，`True` 开启。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -238,6 +244,8 @@ pub struct CCN {
     pub route_overlap_flag: ::core::option::Option<bool>,
     /// 是否开启QOS。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "TrafficMarkingPolicyFlag",
@@ -247,6 +255,8 @@ pub struct CCN {
     )]
     pub traffic_marking_policy_flag: ::core::option::Option<bool>,
     /// 是否开启路由表选择策略。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -258,6 +268,8 @@ pub struct CCN {
     pub route_select_policy_flag: ::core::option::Option<bool>,
     /// 是否开启二层云联网通道。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "DirectConnectAccelerateChannelFlag",
@@ -267,6 +279,8 @@ pub struct CCN {
     )]
     pub direct_connect_accelerate_channel_flag: ::core::option::Option<bool>,
     /// 是否支持ipv6路由表
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -278,6 +292,8 @@ pub struct CCN {
     pub ipv6_flag: ::core::option::Option<bool>,
     /// 是否支持路由表聚合策略
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "MrtbAggregatePolicyFlag",
@@ -287,6 +303,8 @@ pub struct CCN {
     )]
     pub mrtb_aggregate_policy_flag: ::core::option::Option<bool>,
     /// 是否支持AsPath策略值
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -298,6 +316,8 @@ pub struct CCN {
     pub mrtb_policy_value_flag: ::core::option::Option<bool>,
     /// 是否支持Community策略值
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "RouteTablePolicyValueCommunityFlag",
@@ -307,6 +327,8 @@ pub struct CCN {
     )]
     pub route_table_policy_value_community_flag: ::core::option::Option<bool>,
     /// 是否支持策略路由
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(
@@ -322,6 +344,8 @@ pub struct CCN {
     ///
     /// - 0： 云联网模式
     /// - 1： 地域间模式
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `0`
     #[serde(

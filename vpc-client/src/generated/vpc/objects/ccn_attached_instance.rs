@@ -203,6 +203,8 @@ pub struct CcnAttachedInstance {
     pub route_table_name: ::core::option::Option<::std::string::String>,
     /// 别名类型
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `VPC`
     #[serde(
         rename = "AliasType",
@@ -212,6 +214,8 @@ pub struct CcnAttachedInstance {
     )]
     pub alias_type: ::core::option::Option<::std::string::String>,
     /// 别名ID
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `vpc-nb107zhp`
     #[serde(

@@ -130,6 +130,8 @@ pub struct CcnBandwidthInfo {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "DefaultQosBandwidthFlag",
@@ -141,6 +143,8 @@ pub struct CcnBandwidthInfo {
     /// 服务等级信息。
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `AU`
     #[serde(

@@ -81,6 +81,8 @@ pub struct CcnInstance {
     /// - PayByCcnOwner： CCN所在账号付费
     /// - PayByInstanceOwner： 关联实例所在账号付费
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `PayByCcnOwner`
     #[serde(
         rename = "OrderType",

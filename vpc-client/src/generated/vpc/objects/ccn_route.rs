@@ -173,6 +173,8 @@ pub struct CcnRoute {
     pub instance_extra_name: ::core::option::Option<::std::string::String>,
     /// 实例类型
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `VPC`
     #[serde(
         rename = "AliasType",
@@ -182,6 +184,8 @@ pub struct CcnRoute {
     )]
     pub alias_type: ::core::option::Option<::std::string::String>,
     /// 实例id
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `alias-instance-id`
     #[serde(
@@ -193,6 +197,8 @@ pub struct CcnRoute {
     pub alias_instance_id: ::core::option::Option<::std::string::String>,
     /// 路由表ID
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ccnrtb-2u41xs92`
     #[serde(
         rename = "RouteTableId",
@@ -202,6 +208,8 @@ pub struct CcnRoute {
     )]
     pub route_table_id: ::core::option::Option<::std::string::String>,
     /// AS-PATH
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `1122/3333`
     #[serde(

@@ -41,6 +41,8 @@ pub struct ConflictItem {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `rti-kngiybxl`
     #[serde(
         rename = "ConflictId",

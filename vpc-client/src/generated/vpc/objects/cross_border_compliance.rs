@@ -285,6 +285,8 @@ pub struct CrossBorderCompliance {
     pub created_time: ::core::option::Option<::std::string::String>,
     /// 法定代表人身份证号。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `330xxxxxxxxxxxxxx1`
     #[serde(
         rename = "LegalPersonId",
@@ -295,6 +297,8 @@ pub struct CrossBorderCompliance {
     pub legal_person_id: ::core::option::Option<::std::string::String>,
     /// 法定代表人身份证。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(
         rename = "LegalPersonIdCard",
@@ -304,6 +308,8 @@ pub struct CrossBorderCompliance {
     )]
     pub legal_person_id_card: ::core::option::Option<::std::string::String>,
     /// 白名单开关是否开启
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `True`
     #[serde(

@@ -66,6 +66,8 @@ pub struct CustomerGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2731`
     #[serde(
         rename = "BgpAsn",
@@ -76,6 +78,8 @@ pub struct CustomerGateway {
     pub bgp_asn: ::core::option::Option<u64>,
     /// 关联通道数
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2`
     #[serde(
         rename = "VpnConnNum",
@@ -85,6 +89,8 @@ pub struct CustomerGateway {
     )]
     pub vpn_conn_num: ::core::option::Option<u64>,
     /// 标签信息
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

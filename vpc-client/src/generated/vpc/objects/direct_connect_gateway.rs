@@ -327,6 +327,8 @@ pub struct DirectConnectGateway {
     pub ha_zone_list: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 专线网关自定义ASN
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `45090`
     #[serde(
         rename = "GatewayAsn",

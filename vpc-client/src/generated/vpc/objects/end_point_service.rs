@@ -154,6 +154,8 @@ pub struct EndPointService {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `cluster-d8htgb6k`
     #[serde(
         rename = "CdcId",
@@ -163,6 +165,8 @@ pub struct EndPointService {
     )]
     pub cdc_id: ::core::option::Option<::std::string::String>,
     /// 终端节点服务Uin。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `251007979123`
     #[serde(
@@ -174,6 +178,8 @@ pub struct EndPointService {
     pub service_uin: ::core::option::Option<::std::string::String>,
     /// 服务IP类型
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `26`
     #[serde(
         rename = "BusinessIpType",
@@ -183,6 +189,8 @@ pub struct EndPointService {
     )]
     pub business_ip_type: ::core::option::Option<i64>,
     /// 标签键值对。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(

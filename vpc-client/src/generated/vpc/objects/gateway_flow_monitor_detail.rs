@@ -77,6 +77,8 @@ pub struct GatewayFlowMonitorDetail {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `1000`
     #[serde(
         rename = "ConcurrentConnectionCount",
@@ -88,6 +90,8 @@ pub struct GatewayFlowMonitorDetail {
     /// 新建连接速率。仅标准型nat支持此参数。
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `100`
     #[serde(

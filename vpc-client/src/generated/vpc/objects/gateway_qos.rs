@@ -63,6 +63,8 @@ pub struct GatewayQos {
     pub create_time: ::core::option::Option<::std::string::String>,
     /// 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `50`
     #[serde(
         rename = "InBandwidth",

@@ -153,6 +153,8 @@ pub struct HaVip {
     pub business: ::core::option::Option<::std::string::String>,
     /// `HAVIP`的飘移范围。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "HaVipAssociationSet",
@@ -165,6 +167,8 @@ pub struct HaVip {
     >,
     /// 是否开启`HAVIP`的漂移范围校验。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "CheckAssociate",
@@ -174,6 +178,8 @@ pub struct HaVip {
     )]
     pub check_associate: ::core::option::Option<bool>,
     /// CDC实例ID。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(
@@ -185,6 +191,8 @@ pub struct HaVip {
     pub cdc_id: ::core::option::Option<::std::string::String>,
     /// HAVIP 刷新时间。该参数只作为出参数。以下场景会触发FlushedTime 被刷新：1）子机发出免费 ARP 触发 HAVIP 漂移；2）手动HAVIP解绑网卡; 没有更新时默认值：0000-00-00 00:00:00
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2024-06-06 22:24:45`
     #[serde(
         rename = "FlushedTime",
@@ -194,6 +202,8 @@ pub struct HaVip {
     )]
     pub flushed_time: ::core::option::Option<::std::string::String>,
     /// 标签键值对。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -28,6 +28,8 @@ pub struct InternetPrice {
     pub address_price: ::core::option::Option<InternetPriceDetail>,
     /// 公网IP资源费询价详细参数。仅原生IP价格查询返回。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "IPPrice",
@@ -38,6 +40,8 @@ pub struct InternetPrice {
     pub ip_price: ::core::option::Option<InternetPriceDetail>,
     /// 总原价，单位：元，仅预付费价格查询返回。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `80`
     #[serde(
         rename = "OriginalPrice",
@@ -47,6 +51,8 @@ pub struct InternetPrice {
     )]
     pub original_price: ::core::option::Option<f64>,
     /// 折扣后的总价格，单位：元。仅预付费价格查询返回。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `80`
     #[serde(

@@ -69,6 +69,8 @@ pub struct IPSECOptionsSpecification {
     pub ipsec_sa_lifetime_traffic: ::core::option::Option<u64>,
     /// 认证算法：可选值：&#39;MD5&#39;, &#39;SHA1&#39;，&#39;SHA-256&#39; 默认为
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `SHA1`
     #[serde(
         rename = "IntegrityAlgorithm",

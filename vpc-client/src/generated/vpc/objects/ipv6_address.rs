@@ -87,6 +87,8 @@ pub struct Ipv6Address {
     pub state: ::core::option::Option<::std::string::String>,
     /// 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `3402:4e00:20:1202::2`
     #[serde(
         rename = "PublicIpAddress",
@@ -96,6 +98,8 @@ pub struct Ipv6Address {
     )]
     pub public_ip_address: ::core::option::Option<::std::string::String>,
     /// `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `ULA`
     #[serde(

@@ -88,6 +88,8 @@ pub struct LocalGateway {
     pub create_time: ::core::option::Option<::std::string::String>,
     /// 标签键值对。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "TagSet",
@@ -97,6 +99,8 @@ pub struct LocalGateway {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// 本地网关实例ID（计划起用）
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `lgw-1234erty`
     #[serde(

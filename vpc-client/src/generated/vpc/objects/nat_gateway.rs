@@ -291,6 +291,8 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "StrictSnatMode",
@@ -315,6 +317,8 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `cluster-bxdip3ah`
     #[serde(
         rename = "DedicatedClusterId",
@@ -327,6 +331,8 @@ pub struct NatGateway {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "DeletionProtectionEnabled",
@@ -336,6 +342,8 @@ pub struct NatGateway {
     )]
     pub deletion_protection_enabled: ::core::option::Option<bool>,
     /// NAT实例连接超时时间
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(
@@ -347,6 +355,8 @@ pub struct NatGateway {
     pub connection_state_timeouts: ::core::option::Option<ConnectionStateTimeouts>,
     /// 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ExclusiveLarge1`
     #[serde(
         rename = "ExclusiveType",
@@ -356,6 +366,8 @@ pub struct NatGateway {
     )]
     pub exclusive_type: ::core::option::Option<::std::string::String>,
     /// 标准型NAT网关自动扩容
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `false`
     #[serde(
@@ -367,6 +379,8 @@ pub struct NatGateway {
     pub auto_scaling: ::core::option::Option<bool>,
     /// 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `true`
     #[serde(
         rename = "ICMPProxy",
@@ -376,6 +390,8 @@ pub struct NatGateway {
     )]
     pub icmp_proxy: ::core::option::Option<bool>,
     /// 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `true`
     #[serde(

@@ -53,6 +53,8 @@ pub struct NatGatewayAddress {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `SECURITY&USER`
     #[serde(
         rename = "BlockType",

@@ -210,6 +210,8 @@ pub struct NetDetect {
     pub create_time: ::core::option::Option<::std::string::String>,
     /// 标签键值对。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "TagSet",

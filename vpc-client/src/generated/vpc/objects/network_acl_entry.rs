@@ -95,6 +95,8 @@ pub struct NetworkAclEntry {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `1`
     #[serde(
         rename = "Priority",
@@ -105,6 +107,8 @@ pub struct NetworkAclEntry {
     pub priority: ::core::option::Option<i64>,
     /// IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `acli43-0pngbwph`
     #[serde(
         rename = "NetworkAclIpv4EntryId",
@@ -114,6 +118,8 @@ pub struct NetworkAclEntry {
     )]
     pub network_acl_ipv4_entry_id: ::core::option::Option<::std::string::String>,
     /// IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `acli46-0pngbwph`
     #[serde(

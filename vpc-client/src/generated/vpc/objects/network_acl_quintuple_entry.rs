@@ -143,6 +143,8 @@ pub struct NetworkAclQuintupleEntry {
     pub network_acl_direction: ::core::option::Option<::std::string::String>,
     /// IPv6源CIDR。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `12::1/128`
     #[serde(
         rename = "SourceIPv6Cidr",
@@ -152,6 +154,8 @@ pub struct NetworkAclQuintupleEntry {
     )]
     pub source_ipv6_cidr: ::core::option::Option<::std::string::String>,
     /// IPv6目的CIDR。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `13::1/128`
     #[serde(

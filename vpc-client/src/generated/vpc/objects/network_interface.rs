@@ -139,6 +139,8 @@ pub struct NetworkInterface {
     /// - `DELETING`：删除中
     /// - `INUSE`：已绑定
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `AVAILABLE`
     #[serde(
         rename = "NetworkInterfaceState",
@@ -304,6 +306,8 @@ pub struct NetworkInterface {
     pub qos_level: ::core::option::Option<::std::string::String>,
     /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "Ipv6Addresses",
@@ -317,6 +321,8 @@ pub struct NetworkInterface {
     /// 取值范围：\[1, 10\]
     ///
     /// 单位：个
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `1`
     #[serde(

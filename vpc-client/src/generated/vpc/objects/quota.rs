@@ -55,6 +55,8 @@ pub struct Quota {
     pub quota_limit: ::core::option::Option<i64>,
     /// 配额所属的网络组
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ap-guangzhou`
     #[serde(
         rename = "QuotaGroup",

@@ -186,6 +186,8 @@ pub struct Route {
     pub created_time: ::core::option::Option<::std::string::String>,
     /// CDC 集群唯一 ID。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `cluster-d8htgb6k`
     #[serde(
         rename = "CdcId",

@@ -127,6 +127,8 @@ pub struct SecurityGroupPolicy {
     )]
     pub modify_time: ::core::option::Option<::std::string::String>,
     /// 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
+    ///
+    /// China site only: the international site's description does not have this member.
     #[serde(
         rename = "Priority",
         default,

@@ -58,6 +58,8 @@ pub struct SecurityGroupPolicySet {
     pub ingress: ::core::option::Option<::std::vec::Vec<SecurityGroupPolicy>>,
     /// 安全组策略条目统计。只用于出参。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `{"IngressIPv4TotalCount": 1, "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": 1, "EgressIPv6TotalCount": 0}`
     #[serde(
         rename = "PolicyStatistics",

@@ -66,6 +66,8 @@ pub struct ServiceTemplateGroup {
     pub created_time: ::core::option::Option<::std::string::String>,
     /// 最后更新时间。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(
         rename = "UpdatedTime",
@@ -87,6 +89,8 @@ pub struct ServiceTemplateGroup {
     )]
     pub service_template_set: ::core::option::Option<::std::vec::Vec<ServiceTemplate>>,
     /// 标签键值对。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(

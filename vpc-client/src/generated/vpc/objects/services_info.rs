@@ -36,6 +36,8 @@ pub struct ServicesInfo {
     pub description: ::core::option::Option<::std::string::String>,
     /// 更新时间。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `2020-08-10 18:10:12`
     #[serde(
         rename = "UpdatedTime",

@@ -132,6 +132,8 @@ pub struct SnapshotPolicy {
     pub create_time: ::core::option::Option<::std::string::String>,
     /// 标签键值对。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(
         rename = "TagSet",

@@ -191,6 +191,8 @@ pub struct Subnet {
     /// - DualStack： IPv4和IPv6双栈
     /// - IPv6Only： IPv6单栈
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DualStack`
     #[serde(
         rename = "StackType",

@@ -34,6 +34,8 @@ pub struct SubnetInput {
     /// - DualStack： IPv4和IPv6双栈
     /// - IPv6Only： IPv6单栈
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `DualStack`
     #[serde(
         rename = "StackType",
@@ -53,6 +55,8 @@ pub struct SubnetInput {
     )]
     pub cidr_block: ::core::option::Option<::std::string::String>,
     /// 子网的 `IPv6` `CIDR`。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `fd76:3600:1300:c00::/64`
     #[serde(

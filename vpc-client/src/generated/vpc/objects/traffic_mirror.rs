@@ -184,6 +184,8 @@ pub struct TrafficMirror {
     >,
     /// 流量镜像入站过滤规则。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "IngressFilterRules",
@@ -195,6 +197,8 @@ pub struct TrafficMirror {
         ::std::vec::Vec<TrafficMirrorFilter>,
     >,
     /// 流量镜像出站过滤规则。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

@@ -75,6 +75,8 @@ pub struct TrafficMirrorFilter {
     pub dst_port: ::core::option::Option<::std::string::String>,
     /// 流量镜像过滤规则唯一ID。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `tmfi-qfhrb7yj`
     #[serde(
         rename = "TrafficMirrorFilterRuleId",
@@ -84,6 +86,8 @@ pub struct TrafficMirrorFilter {
     )]
     pub traffic_mirror_filter_rule_id: ::core::option::Option<::std::string::String>,
     /// 流量镜像过滤规则优先级。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `1`
     #[serde(
@@ -95,6 +99,8 @@ pub struct TrafficMirrorFilter {
     pub priority: ::core::option::Option<u64>,
     /// 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `ACCEPT`
     #[serde(
         rename = "Action",
@@ -105,6 +111,8 @@ pub struct TrafficMirrorFilter {
     pub action: ::core::option::Option<::std::string::String>,
     /// 流量镜像过滤规则描述。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `filter_rule`
     #[serde(
         rename = "Description",
@@ -114,6 +122,8 @@ pub struct TrafficMirrorFilter {
     )]
     pub description: ::core::option::Option<::std::string::String>,
     /// 创建时间。
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `2025-11-26 16:49:48`
     #[serde(

@@ -194,6 +194,8 @@ pub struct Vpc {
     pub ipv6_cidr_block_set: ::core::option::Option<::std::vec::Vec<ISPIPv6CidrBlock>>,
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `false`
     #[serde(
         rename = "EnableRouteVpcPublishIpv6",
@@ -208,6 +210,8 @@ pub struct Vpc {
     ///
     /// - DualStack： IPv4和IPv6双栈
     /// - IPv6Only： IPv6单栈
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `DualStack`
     #[serde(

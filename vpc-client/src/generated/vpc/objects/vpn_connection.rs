@@ -319,6 +319,8 @@ pub struct VpnConnection {
     pub negotiation_type: ::core::option::Option<::std::string::String>,
     /// Bgp配置信息
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "BgpConfig",
@@ -328,6 +330,8 @@ pub struct VpnConnection {
     )]
     pub bgp_config: ::core::option::Option<BgpConfigAndAsn>,
     /// Nqa配置信息
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `无`
     #[serde(

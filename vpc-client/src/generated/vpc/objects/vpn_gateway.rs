@@ -270,6 +270,8 @@ pub struct VpnGateway {
     pub bgp_asn: ::core::option::Option<u64>,
     /// 标签列表
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `无`
     #[serde(
         rename = "TagSet",
@@ -279,6 +281,8 @@ pub struct VpnGateway {
     )]
     pub tag_set: ::core::option::Option<::std::vec::Vec<Tag>>,
     /// 私网VPN标识
+    ///
+    /// China site only: the international site's description does not have this member.
     ///
     /// Example: `false`
     #[serde(

@@ -51,6 +51,8 @@ pub struct VpnGatewayQuota {
     pub name: ::core::option::Option<::std::string::String>,
     /// SSL 连接数可选配额
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `[5,10,20,50,100]`
     #[serde(
         rename = "MaxConnection",

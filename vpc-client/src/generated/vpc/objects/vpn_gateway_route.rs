@@ -114,6 +114,8 @@ pub struct VpnGatewayRoute {
     pub update_time: ::core::option::Option<::std::string::String>,
     /// 路由备注
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `route-1`
     #[serde(
         rename = "Description",

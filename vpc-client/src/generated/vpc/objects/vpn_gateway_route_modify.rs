@@ -30,6 +30,8 @@ pub struct VpnGatewayRouteModify {
     pub status: ::core::option::Option<::std::string::String>,
     /// VPN路由备注
     ///
+    /// China site only: the international site's description does not have this member.
+    ///
     /// Example: `route-1`
     #[serde(
         rename = "Description",
