@@ -656,8 +656,7 @@ impl ActionText {
 }
 
 /// The line an action only the China site publishes carries (request and call method).
-const CHINA_ONLY_ACTION: &str =
-    "China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.";
+const CHINA_ONLY_ACTION: &str = "China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.";
 
 /// The line a member only the China site's description has carries.
 const CHINA_ONLY_MEMBER: &str =

@@ -145,8 +145,8 @@ pub(crate) fn assemble(
 }
 
 /// Converts the examples of one `examples.json` (named `file`) against `spec` and appends
-/// them to their actions. An example equal to one the action has already (same request
-/// body, same answer: the other site's copy) is kept once; its title and document join
+/// them to their actions. An example equal to one an earlier file gave the action (same
+/// request body, same answer: the other site's copy) is kept once; its title and document join
 /// the kept one as the Chinese text when they differ. Examples of an action the spec does
 /// not have are skipped and reported (`api` names the description that decides).
 pub(crate) fn attach_examples(
@@ -211,9 +211,11 @@ pub(crate) fn attach_examples(
         let Some(action) = spec.actions.get_mut(name) else {
             continue;
         };
+        // Only another file's copy counts as the same example: two equal examples of one
+        // file are both kept, as published.
+        let earlier = action.examples.len();
         for example in converted {
-            let same = action
-                .examples
+            let same = action.examples[..earlier]
                 .iter_mut()
                 .find(|e| e.input == example.input && e.output == example.output);
             match same {
@@ -326,8 +328,20 @@ fn request_response_structures(
     let mut structures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, action) in &api.actions {
         for (side, object, suffix, what, zh) in [
-            ("input", &action.input, "Request", "request", "请求参数结构体"),
-            ("output", &action.output, "Response", "response", "返回参数结构体"),
+            (
+                "input",
+                &action.input,
+                "Request",
+                "request",
+                "请求参数结构体",
+            ),
+            (
+                "output",
+                &action.output,
+                "Response",
+                "response",
+                "返回参数结构体",
+            ),
         ] {
             let Some(entry) = api.objects.get(object) else {
                 anyhow::bail!(

@@ -812,6 +812,9 @@ mod tests {
             required,
             document: String::new(),
             example: None,
+            document_zh: None,
+            example_zh: None,
+            china_only: false,
             disabled: false,
             deprecated: false,
             value_allowed_null: false,
@@ -825,6 +828,8 @@ mod tests {
                 "Filter".to_owned(),
                 Object {
                     document: String::new(),
+                    document_zh: None,
+                    china_only: false,
                     members: vec![
                         member("Name", "string", "string", true),
                         member("Values", "list", "string", false),
@@ -836,6 +841,8 @@ mod tests {
                 "Node".to_owned(),
                 Object {
                     document: String::new(),
+                    document_zh: None,
+                    china_only: false,
                     members: vec![
                         member("Id", "int", "int64", false),
                         member("Next", "object", "Node", false),

@@ -43,7 +43,10 @@ pub(crate) fn merge(
     files: FileNames<'_>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let (service, version) = (&intl.metadata.service_short_name, &intl.metadata.api_version);
+    let (service, version) = (
+        &intl.metadata.service_short_name,
+        &intl.metadata.api_version,
+    );
     if *service != spec.service || *version != spec.version {
         anyhow::bail!(
             "{}: /metadata: the international description is of {service} {version}, the deciding one of {} {}",
@@ -138,7 +141,12 @@ fn merge_action(
     intl_table: &ErrorTable,
     stats: &mut MergeStats,
 ) {
-    take_text(&mut ours.document, &mut ours.document_zh, &theirs.document, stats);
+    take_text(
+        &mut ours.document,
+        &mut ours.document_zh,
+        &theirs.document,
+        stats,
+    );
     if let Some(title) = &theirs.title {
         let mut chinese = ours.title.take().unwrap_or_default();
         let mut zh = None;
@@ -220,7 +228,12 @@ fn describe_codes(codes: &mut [ErrorCode], intl_table: &ErrorTable, stats: &mut 
 }
 
 fn merge_object(name: &str, ours: &mut Object, theirs: &Object, stats: &mut MergeStats) {
-    take_text(&mut ours.document, &mut ours.document_zh, &theirs.document, stats);
+    take_text(
+        &mut ours.document,
+        &mut ours.document_zh,
+        &theirs.document,
+        stats,
+    );
     if ours.usage != theirs.usage {
         stats.disagreements.push(Disagreement {
             kind: DisagreementKind::Attribute,
@@ -254,7 +267,12 @@ fn merge_members(
             continue;
         };
         let where_ = format!("{at} {}", member.name);
-        take_text(&mut member.document, &mut member.document_zh, &their.document, stats);
+        take_text(
+            &mut member.document,
+            &mut member.document_zh,
+            &their.document,
+            stats,
+        );
         if let Some(example) = &their.example
             && member.example.as_ref() != Some(example)
         {
@@ -404,7 +422,7 @@ mod tests {
         let (mut text, mut zh) = ("中文".to_owned(), None);
         let mut stats = MergeStats::default();
         take_text(&mut text, &mut zh, "  ", &mut stats);
-        assert_eq!((text.as_str(), zh), ("中文", None));
+        assert_eq!((text.as_str(), zh.as_deref()), ("中文", None));
         take_text(&mut text, &mut zh, "English", &mut stats);
         assert_eq!((text.as_str(), zh.as_deref()), ("English", Some("中文")));
         assert_eq!((stats.texts_english, stats.texts_chinese_only), (1, 1));

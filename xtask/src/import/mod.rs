@@ -29,7 +29,9 @@ use std::time::Instant;
 use anyhow::Context as _;
 use api_spec::model::Spec;
 
-pub use report::Report;
+pub use report::{
+    Disagreement, DisagreementKind, ExampleCounts, MergeStats, RateLimitStats, Report,
+};
 
 /// Where the VPC sources live, relative to the workspace root.
 pub const SOURCES_DIR: &str = "api-spec/sources";
@@ -255,8 +257,7 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
         let intl_api: tccli::ApiJson = json::parse(&intl.api.text, &intl.api.name)?;
         let intl_examples: tccli::ExamplesJson =
             json::parse(&intl.examples.text, &intl.examples.name)?;
-        let intl_table: errors::ErrorTable =
-            json::parse(&intl.errors.text, &intl.errors.name)?;
+        let intl_table: errors::ErrorTable = json::parse(&intl.errors.text, &intl.errors.name)?;
         let names = merge::FileNames {
             api: &intl.api.name,
             errors: &intl.errors.name,

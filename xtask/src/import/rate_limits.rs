@@ -91,7 +91,11 @@ pub(crate) fn apply(
                 "{file}: {at}/per_second: a rate limit must be at least 1 request per second"
             );
         }
-        if overlay.actions.get(name).is_some_and(|a| a.rate_limit.is_some()) {
+        if overlay
+            .actions
+            .get(name)
+            .is_some_and(|a| a.rate_limit.is_some())
+        {
             continue;
         }
         action.rate_limit = Some(limit.per_second);
@@ -105,9 +109,9 @@ pub(crate) fn apply(
     }
     for name in &limits.missing {
         if !spec.actions.contains_key(name) {
-            report
-                .notes
-                .push(format!("{file}: /missing names `{name}`, not an action of the spec"));
+            report.notes.push(format!(
+                "{file}: /missing names `{name}`, not an action of the spec"
+            ));
         }
     }
     report.rate_limits = Some(stats);
