@@ -422,6 +422,10 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     let error = ident(&action.error_type());
 
     let mut request_doc = format!("Input of `{name}`{}.", text.summary);
+    if action.china_only {
+        request_doc.push_str("\n\n");
+        request_doc.push_str(CHINA_ONLY_ACTION);
+    }
     if !text.document.is_empty() {
         request_doc.push_str("\n\n");
         request_doc.push_str(&text.document);
@@ -438,10 +442,6 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     });
     if action.deprecated {
         request_doc.push_str("\n\n**Deprecated** by the service.");
-    }
-    if action.china_only {
-        request_doc.push_str("\n\n");
-        request_doc.push_str(CHINA_ONLY_ACTION);
     }
     for example in &action.examples {
         let body = serde_json::to_string_pretty(&example.input).unwrap_or_default();

@@ -5,13 +5,13 @@
 use super::super::{SERVICE, Ip6RuleInfo};
 /// Input of `AddIp6Rules` (添加IPV6转换规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 1. 该接口用于在转换实例下添加IPV6转换规则。
 /// 2. 支持在同一个转换实例下批量添加转换规则，一个账户在一个地域最多50个。
 /// 3. 一个完整的转换规则包括vip6:vport6:protocol:vip:vport，其中vip6:vport6:protocol必须是唯一。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 添加IPV6转换规则
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, HaVipAssociation};
 /// Input of `AssociateHaVipInstance` (HAVIP绑定子机或网卡).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（AssociateHaVipInstance）用于HAVIP绑定子机或网卡（限制HaVip的漂移范围）。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: HAVIP绑定网卡
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnInstanceWithoutRegion};
 /// Input of `AssociateInstancesToCcnRouteTable` (关联云联网实例到指定的云联网路由表).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（AssociateInstancesToCcnRouteTable）用于将指定的云联网实例关联到指定的云联网路由表。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 关联实例到路由表
 ///

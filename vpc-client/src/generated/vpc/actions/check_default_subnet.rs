@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `CheckDefaultSubnet` (预判是否可建默认子网).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CheckDefaultSubnet）用于预判是否可建默认子网。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 预判是否可建默认子网
 ///

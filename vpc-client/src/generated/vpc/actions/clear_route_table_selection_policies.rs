@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ClearRouteTableSelectionPolicies` (清空云联网路由表选择策略).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（ClearRouteTableSelectionPolicies）用于清空指定云联网的路由表选择策略。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 清空云联网路由选择策略
 ///

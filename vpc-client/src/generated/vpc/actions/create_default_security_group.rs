@@ -5,6 +5,8 @@
 use super::super::{SERVICE, SecurityGroup};
 /// Input of `CreateDefaultSecurityGroup` (创建默认安全组).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateDefaultSecurityGroup）用于创建（如果项目下未存在默认安全组，则创建；已存在则获取。）默认安全组（SecurityGroup）。
 ///
 /// - 每个账户下每个地域的每个项目的[安全组数量限制](https://cloud.tencent.com/document/product/213/12453)。
@@ -12,8 +14,6 @@ use super::super::{SERVICE, SecurityGroup};
 /// - 创建安全组同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建默认安全组
 ///

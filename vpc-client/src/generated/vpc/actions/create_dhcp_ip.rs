@@ -5,11 +5,11 @@
 use super::super::{SERVICE, DhcpIp, Tag};
 /// Input of `CreateDhcpIp` (创建DhcpIp).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateDhcpIp）用于创建DhcpIp。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建DhcpIp
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, GlobalRoute};
 /// Input of `CreateGlobalRoutes` (创建全局路由).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateGlobalRoutes）用于创建全局路由。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建IPv4全局路由
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, HighPriorityRouteTable, Tag};
 /// Input of `CreateHighPriorityRouteTable` (创建高优路由表).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 高优路由表创建
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建高优路由表
 ///

@@ -5,12 +5,12 @@
 use super::super::SERVICE;
 /// Input of `CreateIp6Translators` (创建IPV6转换IPV4实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 1. 该接口用于创建IPV6转换IPV4实例，支持批量
 /// 2. 同一个账户在一个地域最多允许创建10个转换实例
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建IPV6转换实例
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, NetworkAclEntrySet};
 /// Input of `CreateNetworkAclEntries` (增量添加网络ACL三元组规则接口).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateNetworkAclEntries）用于增量添加网络ACL三元组的入站规则和出站规则。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 增量增加三元组ACL规则。
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, TranslationAclRule};
 /// Input of `CreatePrivateNatGatewayTranslationAclRule` (创建私网NAT网关源端转换访问控制规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（ CreatePrivateNatGatewayTranslationAclRule）用于创建私网NAT网关源端转换访问控制规则
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建私网NAT网关源端转换访问控制规则
 ///

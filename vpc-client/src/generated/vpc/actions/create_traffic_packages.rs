@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `CreateTrafficPackages` (创建共享流量包).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口 (CreateTrafficPackages) 用于创建共享流量包。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建全时流量包
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Tags};
 /// Input of `CreateVpcPeeringConnection` (创建私有网络对等连接).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateVpcPeeringConnection）用于创建私有网络对等连接。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建对等连接
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, DnsServers, Tag};
 /// Input of `CreateVpnGatewaySslServer` (创建SSL-VPN Server端).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（CreateVpnGatewaySslServer）用于创建SSL-VPN Server端。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建SSL-VPN-SERVER
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `DeleteGlobalRoutes` (删除全局路由).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 删除全局路由。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除IPv4全局路由
 ///

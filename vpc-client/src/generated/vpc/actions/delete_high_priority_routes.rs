@@ -5,11 +5,11 @@
 use super::super::{SERVICE, HighPriorityRoute};
 /// Input of `DeleteHighPriorityRoutes` (删除高优路由表条目).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 删除高优路由表的路由条目。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除高优路由表条目
 ///

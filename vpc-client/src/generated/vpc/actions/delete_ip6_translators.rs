@@ -5,12 +5,12 @@
 use super::super::SERVICE;
 /// Input of `DeleteIp6Translators` (释放IPV6转换实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 1. 该接口用于释放IPV6转换实例，支持批量。
 /// 2. 如果IPV6转换实例建立有转换规则，会一并删除。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 释放IPV6转换实例
 ///

@@ -5,14 +5,14 @@
 use super::super::{SERVICE, NetworkAclEntrySet};
 /// Input of `DeleteNetworkAclEntries` (删除ACL三元组单条规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DeleteNetworkAclEntries）用于删除三元组网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
 ///
 /// - 删除IPv4规则，需要传入NetworkAclIpv4EntryId。
 /// - 删除IPv6规则，需要传入NetworkAclIpv6EntryId。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除单条IPv4规则
 ///

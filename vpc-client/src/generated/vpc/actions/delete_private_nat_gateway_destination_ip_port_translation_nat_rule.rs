@@ -5,11 +5,11 @@
 use super::super::{SERVICE, LocalDestinationIpPortTranslationNatRule};
 /// Input of `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule` (删除私网NAT网关目的端口转换规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DeletePrivateNatGatewayDestinationIpPortTranslationNatRule）用于删除私网NAT网关目的端口转换规则
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除私网NAT网关目的端口转换规则
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `DeleteTrafficMirrorFilterRules` (删除流量镜像过滤规则。).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 删除流量镜像五元组过滤规则。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除流量镜像过滤规则
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `DeleteVpnGatewaySslClient` (删除SSL-VPN-CLIENT).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DeleteVpnGatewaySslClient）用于删除SSL-VPN-CLIENT。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除SSL-VPN-CLIENT
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, BandwidthRange};
 /// Input of `DescribeAddressBandwidthRange` (查询指定EIP带宽上下限).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeAddressBandwidthRange）用于查询指定EIP的带宽上下限范围。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询指定EIP可调整带宽范围的上下限
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, BandwidthRange};
 /// Input of `DescribeBandwidthPackageBandwidthRange` (查询指定带宽包带宽上下限).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询指定带宽包的带宽上下限范围
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询指定带宽包的带宽上下限范围
 ///

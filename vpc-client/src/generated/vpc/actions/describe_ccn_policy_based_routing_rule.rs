@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnPolicyBasedRoutingRule};
 /// Input of `DescribeCcnPolicyBasedRoutingRule` (查询云联网策略路由匹配规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询云联网策略路由匹配规则
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: DescribeCcnPolicyBasedRoutingRule
 ///

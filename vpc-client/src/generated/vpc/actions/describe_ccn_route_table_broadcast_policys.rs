@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnRouteTableBroadcastPolicys};
 /// Input of `DescribeCcnRouteTableBroadcastPolicys` (查询云联网路由传播策略).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口(DescribeCcnRouteTableBroadcastPolicys)用于查询指定云联网路由表的路由传播策略。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询云联网路由传播策略
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnRouteTableInputPolicys};
 /// Input of `DescribeCcnRouteTableInputPolicys` (查询云联网路由接收策略).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口(DescribeCcnRouteTableInputPolicys)用于查询指定云联网路由表的路由接收策略。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: DescribeCcnRouteTableInputPolicys
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnRouteTable, Filter};
 /// Input of `DescribeCcnRouteTables` (查询云联网路由表信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 该接口用于查询指定的云联网实例的路由表信息。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询接口
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `DescribeCdcUsedIdcVlan` (查询IDC使用的 VLAN).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询IDC使用的 VLAN
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询 IDC 的 VLAN 使用情况
 ///

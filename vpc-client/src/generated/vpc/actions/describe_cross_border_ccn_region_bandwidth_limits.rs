@@ -5,6 +5,8 @@
 use super::super::{SERVICE, CcnBandwidth, Filter};
 /// Input of `DescribeCrossBorderCcnRegionBandwidthLimits` (查询云联网跨境限速实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeCrossBorderCcnRegionBandwidthLimits）用于获取要锁定的限速实例列表。
 ///
 /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（DescribeTenantCcns）
@@ -12,8 +14,6 @@ use super::super::{SERVICE, CcnBandwidth, Filter};
 /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 无入参查询
 ///

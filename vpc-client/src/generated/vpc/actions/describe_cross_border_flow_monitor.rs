@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CrossBorderFlowMonitorData};
 /// Input of `DescribeCrossBorderFlowMonitor` (查询跨境带宽监控数据).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeCrossBorderFlowMonitor）用于查询跨境带宽监控数据，该接口目前只提供给服务商联通使用。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询跨境带宽监控数据
 ///

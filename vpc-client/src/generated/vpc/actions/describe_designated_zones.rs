@@ -5,11 +5,11 @@
 use super::super::{SERVICE, DesignatedZoneInfoDict};
 /// Input of `DescribeDesignatedZones` (查询用户当前地域下可指定的特殊可用区).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 用于查询用户创建带宽包时可指定的可用区信息
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询用户当前地域可选的特殊可用区
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, GlobalRoute};
 /// Input of `DescribeGlobalRoutes` (查询全局路由列表。).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询全局路由列表。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询Ipv4全局路由
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Quota};
 /// Input of `DescribeIp6TranslatorQuota` (查询账户在指定地域IPV6转换实例和规则的配额).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询账户在指定地域IPV6转换实例和规则的配额
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询IPV6转换实例配额
 ///

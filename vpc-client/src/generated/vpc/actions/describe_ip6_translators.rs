@@ -5,14 +5,14 @@
 use super::super::{SERVICE, Filter, Ip6Translator};
 /// Input of `DescribeIp6Translators` (查询IPV6转换实例及其绑定规则信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 1. 该接口用于查询账户下的IPV6转换实例及其绑定的转换规则信息
 /// 2. 支持过滤查询
 ///
 /// The service accepts at most 20 requests per second for this action.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 指定IPV6转换实例查询
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `DescribeNetworkAccountType` (查询用户网络类型).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 判断用户在网络侧的用户类型，如标准（带宽上移），传统（非上移）。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询用户网络类型
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, PrivateNatDestinationIpPortTranslationNatRule};
 /// Input of `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules` (查询私网NAT网关目的端口转换规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribePrivateNatGatewayDestinationIpPortTranslationNatRules）用于查询私网NAT网关目的端口转换规则
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询私网NAT网关目的端口转换规则
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, PrivateNatGatewayLimit};
 /// Input of `DescribePrivateNatGatewayLimits` (查询可创建的私网NAT网关配额数量).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribePrivateNatGatewayLimits）用于查询可创建的私网NAT网关配额数量
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询可创建的私网NAT网关配额数量
 ///

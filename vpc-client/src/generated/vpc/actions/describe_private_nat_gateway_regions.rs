@@ -5,11 +5,11 @@
 use super::super::{SERVICE, NatRegionInfoWithArea};
 /// Input of `DescribePrivateNatGatewayRegions` (查询私网NAT网关可支持地域).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribePrivateNatGatewayRegions）用于查询查询私网NAT网关可支持地域
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询私网NAT网关可支持地域
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, PrivateNatGateway};
 /// Input of `DescribePrivateNatGateways` (查询私网NAT网关).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribePrivateNatGateways）用于查询私网NAT网关
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 按ID过滤查询私网NAT网关
 ///

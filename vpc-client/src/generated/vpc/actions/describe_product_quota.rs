@@ -5,11 +5,11 @@
 use super::super::{SERVICE, ProductQuota};
 /// Input of `DescribeProductQuota` (查询网络产品配额信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeProductQuota）用于查询网络产品的配额信息。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询云联网产品配额信息
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, RoutePolicy};
 /// Input of `DescribeRoutePolicies` (用户查询路由策略列表).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeRoutePolicies）用于查询路由策略列表。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询路由接收策略实例ID列表
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, InstanceBind};
 /// Input of `DescribeRouteTableAssociatedInstances` (查询实例绑定路由表信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeRouteTableAssociatedInstances）用于查询指定的云联网关联的实例所绑定的路由表信息。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询路由表绑定实例列表
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, RouteSelectionPolicy};
 /// Input of `DescribeRouteTableSelectionPolicies` (查询云联网路由表选择策略信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeRouteTableSelectionPolicies）用于查询云联网路由表选择策略。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询路由选择策略
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, Route};
 /// Input of `DescribeRoutes` (查询路由列表).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeRoutes）用于查询路由列表。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询路由列表
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, SecurityGroupPolicySet};
 /// Input of `DescribeSecurityGroupExpandedPolicies` (查看参数模板展开后的安全组规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeSecurityGroupExpandedPolicies）用于查看参数模板展开后的安全组规则。本接口会通过缓存降低请求后端服务的调用次数，因此拉取结果会存在延迟（缓存超时时间为1分钟）。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查看参数模板展开后的安全组规则
 ///

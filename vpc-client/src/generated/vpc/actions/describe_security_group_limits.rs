@@ -5,11 +5,11 @@
 use super::super::{SERVICE, SecurityGroupLimitSet};
 /// Input of `DescribeSecurityGroupLimits` (查询用户安全组配额).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口(DescribeSecurityGroupLimits)用于查询用户安全组配额。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询用户安全组配额
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, UsedDetail};
 /// Input of `DescribeSpecificTrafficPackageUsedDetails` (查询指定共享流量包的用量明细).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口 (DescribeSpecificTrafficPackageUsedDetails) 用于查询指定 共享流量包 的用量明细。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询某个流量包的用量明细
 ///

@@ -5,6 +5,8 @@
 use super::super::{SERVICE, CcnInstanceInfo, Filter};
 /// Input of `DescribeTenantCcns` (查询租户云联网实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeTenantCcns）用于获取要锁定的云联网实例列表。
 ///
 /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（DescribeCrossBorderCcnRegionBandwidthLimits）
@@ -12,8 +14,6 @@ use super::super::{SERVICE, CcnInstanceInfo, Filter};
 /// 如有需要, 可以封禁任意云联网实例, 可接入到内部运营系统
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 根据ccn-ids过滤查询
 ///

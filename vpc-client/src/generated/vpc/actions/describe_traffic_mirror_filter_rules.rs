@@ -5,11 +5,11 @@
 use super::super::{SERVICE, Filter, TrafficMirrorFilter};
 /// Input of `DescribeTrafficMirrorFilterRules` (查询流量镜像过滤规则。).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询流量镜像五元组过滤规则。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 查询流量镜像过滤规则
 ///

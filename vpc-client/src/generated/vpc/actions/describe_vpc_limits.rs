@@ -5,6 +5,8 @@
 use super::super::{SERVICE, VpcLimit};
 /// Input of `DescribeVpcLimits` (获取私有网络配额).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DescribeVpcLimits）用于获取私有网络配额，部分私有网络的配额有地域属性。
 ///
 /// LimitTypes取值范围：
@@ -47,8 +49,6 @@ use super::super::{SERVICE, VpcLimit};
 /// - vpc-max-ula-ipv6-cidrs （每个VPC可创建的ULA IPv6 CIDR个数）。
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 获取私有网络配额
 ///

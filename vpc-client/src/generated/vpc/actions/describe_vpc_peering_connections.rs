@@ -5,13 +5,13 @@
 use super::super::{SERVICE, Filter, PeerConnection};
 /// Input of `DescribeVpcPeeringConnections` (查询私有网络对等连接).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 查询私有网络对等连接。
 ///
 /// The service accepts at most 20 requests per second for this action.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 根据资源ID查询实例信息
 ///

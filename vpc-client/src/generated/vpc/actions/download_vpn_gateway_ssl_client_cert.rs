@@ -5,11 +5,11 @@
 use super::super::{SERVICE, SslClientConfig};
 /// Input of `DownloadVpnGatewaySslClientCert` (下载SSL-VPN-CLIENT 客户端证书).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（DownloadVpnGatewaySslClientCert）用于下载SSL-VPN-CLIENT 客户端证书。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 下载SSL-VPN-CLIENT配置
 ///

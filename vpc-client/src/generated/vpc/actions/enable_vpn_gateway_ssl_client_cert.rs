@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `EnableVpnGatewaySslClientCert` (启用SSL-VPN-CLIENT 证书).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（EnableVpnGatewaySslClientCert）用于启用SSL-VPN-CLIENT 证书。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 启用SSL-VPN-CLIENT证书
 ///

@@ -5,13 +5,13 @@
 use super::super::{SERVICE, InstanceChargePrepaid, Price};
 /// Input of `InquiryPriceCreateVpnGateway` (创建VPN网关询价).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（InquiryPriceCreateVpnGateway）用于创建VPN网关询价。
 ///
 /// The service accepts at most 100 requests per second for this action.
 ///
 /// Safe to retry: sending it twice has the effect of sending it once.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 包年包月询价输入
 ///

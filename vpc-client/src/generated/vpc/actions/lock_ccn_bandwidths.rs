@@ -5,6 +5,8 @@
 use super::super::{SERVICE, CcnFlowLock};
 /// Input of `LockCcnBandwidths` (安全锁定云联网带宽).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（LockCcnBandwidths）用户锁定云联网限速实例。
 ///
 /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（LockCcns）。
@@ -12,8 +14,6 @@ use super::super::{SERVICE, CcnFlowLock};
 /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 封禁限速实例
 ///

@@ -5,6 +5,8 @@
 use super::super::SERVICE;
 /// Input of `LockCcns` (安全锁定云联网实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（LockCcns）用于锁定云联网实例
 ///
 /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（LockCcnBandwidths）
@@ -12,8 +14,6 @@ use super::super::SERVICE;
 /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 封禁云联网
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `MigrateBandwidthPackageResources` (共享带宽包资源迁移接口).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口 (MigrateBandwidthPackageResources) 用于共享带宽包之间迁移资源
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 资源在精品带宽包之间迁移
 ///

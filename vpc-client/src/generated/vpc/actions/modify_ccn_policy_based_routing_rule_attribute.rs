@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyCcnPolicyBasedRoutingRuleAttribute` (更新云联网策略路由匹配规则参数).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 更新云联网策略路由匹配规则参数
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: ModifyCcnPolicyBasedRoutingRuleAttribute
 ///

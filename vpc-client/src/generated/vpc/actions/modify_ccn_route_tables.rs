@@ -5,11 +5,11 @@
 use super::super::{SERVICE, ModifyRouteTableInfo};
 /// Input of `ModifyCcnRouteTables` (修改云联网路由表).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 该接口用于修改云联网路由表名称和备注。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改接口
 ///

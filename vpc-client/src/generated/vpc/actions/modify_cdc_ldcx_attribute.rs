@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyCdcLDCXAttribute` (修改 IDC通道信息).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 修改 IDC通道信息
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 更新IDC通道配置
 ///

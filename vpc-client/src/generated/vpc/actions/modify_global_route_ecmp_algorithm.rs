@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyGlobalRouteECMPAlgorithm` (修改全局路由ECMP的HASH算法).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 修改全局路由表ECMP算法 HASH 策略。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改IPv4全局路由ECMP的HASH算法
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyHighPriorityRouteTableAttribute` (修改高优路由表属性).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 修改高优路由表属性
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改高优路由表属性
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyIp6Translator` (修改IP6转换实例属性).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 该接口用于修改IP6转换实例属性，当前仅支持修改实例名称。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改IPV6转换实例名称
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyNatGatewayAdvancedAttribute` (修改NAT网关高级属性).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（ModifyNatGatewayAdvancedAttribute）用于修改NAT网关的高级属性。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改 NAT 网关高级属性
 ///

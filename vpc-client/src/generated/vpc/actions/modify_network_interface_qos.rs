@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ModifyNetworkInterfaceQos` (修改弹性网卡服务质量).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（ModifyNetworkInterfaceQos）用于修改弹性网卡服务质量。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改弹性网卡服务质量
 ///

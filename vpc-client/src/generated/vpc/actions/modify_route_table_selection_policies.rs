@@ -5,11 +5,11 @@
 use super::super::{SERVICE, CcnRouteTableSelectPolicy};
 /// Input of `ModifyRouteTableSelectionPolicies` (编辑云联网路由表选择策略).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 该接口用于编辑云联网路由表选择策略
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 创建接口
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, DnsServers};
 /// Input of `ModifyVpnGatewaySslServer` (修改SSL-VPN 服务端属性).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口用于修改 SSL-VPN 服务端属性
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 修改SSL-VPN SERVER 属性
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `RejectVpcPeeringConnection` (驳回对等连接).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（RejectVpcPeeringConnection）用于驳回对等连接请求。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 拒绝对等连接请求
 ///

@@ -5,12 +5,12 @@
 use super::super::SERVICE;
 /// Input of `RemoveIp6Rules` (删除IPV6转换规则).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 1. 该接口用于删除IPV6转换规则
 /// 2. 支持批量删除同一个转换实例下的多个转换规则
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 删除IPV6转换规则
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, AddressChargePrepaid};
 /// Input of `RenewAddresses` (续费包月带宽弹性公网IP).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（RenewAddresses）用于续费包月带宽计费模式的弹性公网IP。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 续费包月带宽弹性公网IP
 ///

@@ -5,6 +5,8 @@
 use super::super::{SERVICE, CcnRouteTableInputPolicy};
 /// Input of `ReplaceCcnRouteTableInputPolicys` (替换云联网路由接收策略).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口(ReplaceRouteTableInputPolicys)用于替换云联网路由表路由接收策略。
 ///
 /// > 特别注意：是全量覆盖，非增量添加
@@ -26,8 +28,6 @@ use super::super::{SERVICE, CcnRouteTableInputPolicy};
 /// - 路由条件类型中，只有 `cidr-block` 类型支持模糊匹配和精确匹配两种，其它类型只支持精确匹配一种模式
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: ReplaceCcnRouteTableInputPolicys
 ///

@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `ReplaceHighPriorityRouteTableAssociation` (替换高优路由表和子网绑定关系).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 替换高优路由表和子网绑定关系。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 替换高优路由表和子网绑定关系
 ///

@@ -5,11 +5,11 @@
 use super::super::{SERVICE, HighPriorityRoute};
 /// Input of `ReplaceHighPriorityRoutes` (替换高优路由表条目信息。).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 替换高优路由表条目信息。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 替换高优路由表条目信息
 ///

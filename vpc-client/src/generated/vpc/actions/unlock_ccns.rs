@@ -5,6 +5,8 @@
 use super::super::SERVICE;
 /// Input of `UnlockCcns` (安全解锁云联网实例).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（UnlockCcns）用于解锁云联网实例
 ///
 /// 该接口一般用来解封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间解封禁, 只能按更粗的云联网实例粒度解封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度解封禁（UnlockCcnBandwidths）
@@ -12,8 +14,6 @@ use super::super::SERVICE;
 /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 ///
 /// # Example: 解封云联网实例
 ///

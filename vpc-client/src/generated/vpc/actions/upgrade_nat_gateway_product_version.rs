@@ -5,11 +5,11 @@
 use super::super::SERVICE;
 /// Input of `UpgradeNatGatewayProductVersion` (升级NAT实例产品版本).
 ///
+/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
+///
 /// 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
 ///
 /// Not safe to retry blindly: a request that may have reached the service is not sent again.
-///
-/// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
