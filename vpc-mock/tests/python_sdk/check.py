@@ -546,6 +546,7 @@ def run_examples(client, spec_path, require_every_action, verbose):
     for example in examples:
         if example.action in lacking:
             continue
+        covered.add(example.action)
         try:
             kind, detail, said = example_case(client, example)
         except CaseFailed as error:
@@ -553,7 +554,6 @@ def run_examples(client, spec_path, require_every_action, verbose):
             print("FAIL example {}: {}".format(example.name(), error))
         else:
             counts[kind] += 1
-            covered.add(example.action)
             if said:
                 warned.append((example, said))
             if verbose:
@@ -562,14 +562,14 @@ def run_examples(client, spec_path, require_every_action, verbose):
     elapsed = time.monotonic() - started
     sent = sum(counts.values()) + failed
     print(
-        "examples: {} of the spec's {} actions covered, {} examples sent: {} successes, "
-        "{} expected errors, {} failures ({:.1f} s, {:.1f} ms a call)".format(
+        "examples: {} actions covered (of {} in the spec), {} sent: {}, {}, {} "
+        "({:.1f} s, {:.1f} ms an example)".format(
             len(covered),
             len(actions),
-            sent,
-            counts["success"],
-            counts["expected error"],
-            failed,
+            counted(sent, "example"),
+            counted(counts["success"], "success", "successes"),
+            counted(counts["expected error"], "expected error"),
+            counted(failed, "failure"),
             elapsed,
             1000 * elapsed / sent if sent else 0,
         )
@@ -624,6 +624,11 @@ def run_examples(client, spec_path, require_every_action, verbose):
     if require_every_action:
         failed += len(lacking)
     return sum(counts.values()), failed
+
+
+def counted(number, singular, plural=None):
+    """`1 example`, `2 examples`."""
+    return "{} {}".format(number, singular if number == 1 else plural or singular + "s")
 
 
 def run_reset_cases(client, wrong_key_client):
