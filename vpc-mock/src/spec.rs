@@ -128,8 +128,9 @@ impl MockServerBuilder {
     }
 }
 
-/// Answers every action with one of its spec's worked examples: the example whose
-/// input is exactly the request's parameters, else the first one.
+/// Answers every action with one of its spec's worked examples: the first example whose
+/// input equals the request's parameters as a JSON value (member order aside; an
+/// integer is not the same number written with a fraction), else the first one.
 ///
 /// The answer is the example's `Response` object without its `RequestId` (the endpoint
 /// adds a fresh one). An example whose `Response` carries an `Error` is answered as that

@@ -2,9 +2,13 @@
 //! local endpoint.
 //!
 //! Steps: find `python3`; make (or reuse) a virtualenv in `target/python-sdk-venv` holding
-//! the versions pinned in `vpc-mock/tests/python_sdk/requirements.txt`; build and start
-//! the `vpc-mock` binary on an ephemeral port; run `check.py` against the URL it prints;
-//! stop the mock (also when anything fails).
+//! the versions pinned in `vpc-mock/tests/python_sdk/requirements.txt`; build the
+//! `vpc-mock` binary and start it twice on ephemeral ports, each with a fresh seed: one
+//! for the ResetVpnConnection cases (documented rate limits, a long reset delay), one
+//! for every worked example of `api-spec/vpc.json` (`--no-rate-limit`, so a few hundred
+//! calls in a row are never throttled); run `check.py` against the two URLs they print,
+//! with `--require-every-action` (an action of the spec that the pinned SDK lacks fails
+//! the check: bump the pin); stop both mocks (also when anything fails).
 //!
 //! Two situations skip the check instead of failing it: `python3` is not installed, or
 //! pip cannot reach the package registry. Everything else (a failing case, a mock that
@@ -32,6 +36,9 @@ const SECRET_KEY: &str = "local-mock-secret-key";
 /// How long a reset tunnel stays RESETTING: long enough that the check's "reset again
 /// right away" case cannot race the delay on a slow machine.
 const RESET_DELAY_MS: &str = "30000";
+/// The spec whose examples the check sends (the one `vpc-mock` embeds), relative to the
+/// workspace root.
+const SPEC: &str = "api-spec/vpc.json";
 /// How long the mock may take to print its URL.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// The first line the mock prints is this prefix followed by its URL.
@@ -95,12 +102,23 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
     let binary = target
         .join("debug")
         .join(format!("vpc-mock{}", std::env::consts::EXE_SUFFIX));
+    // Two endpoints, because both parts change the seeded state: the ResetVpnConnection
+    // cases reset the documented tunnel and expect it RESETTING afterwards, the spec's
+    // example of that action resets it expecting success.
     let mock = Mock::start(&binary, &["--reset-delay-ms", RESET_DELAY_MS])?;
-    println!("== python {SDK_DIR}/check.py {}", mock.url);
+    let examples_mock = Mock::start(&binary, &["--no-rate-limit"])?;
+    println!(
+        "== python {SDK_DIR}/check.py {} --examples-url {} --spec {SPEC} --require-every-action",
+        mock.url, examples_mock.url
+    );
     let status = Command::new(&python)
         .current_dir(root)
         .arg(&check)
         .arg(&mock.url)
+        .args(["--examples-url", &examples_mock.url])
+        .arg("--spec")
+        .arg(root.join(SPEC))
+        .arg("--require-every-action")
         .args(["--secret-id", SECRET_ID, "--secret-key", SECRET_KEY])
         .args(["--region", "ap-guangzhou"])
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -112,6 +130,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
             )
         })?;
     drop(mock);
+    drop(examples_mock);
     if !status.success() {
         bail!(
             "the official Python SDK check failed ({status}): see the FAIL lines above \

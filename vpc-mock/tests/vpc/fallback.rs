@@ -103,3 +103,81 @@ fn example_handler_alone() {
             .is_empty()
     );
 }
+
+/// The example an action answers is chosen by JSON value: the members of the request may
+/// come in any order (the official Python SDK sends them in its model's order), but an
+/// integer sent as a number with a fraction is another value, so the first example answers.
+#[test]
+fn examples_are_matched_by_json_value() {
+    let service = vpc_mock::vpc_service().expect("the shipped spec loads");
+    let handler = ExampleHandler::new(&service);
+    let answer_of = |example: &api_spec::ir::Example| {
+        let mut members = example.output["Response"]
+            .as_object()
+            .expect("a Response object")
+            .clone();
+        members.remove("RequestId");
+        members
+    };
+    // A later example with at least two input members, one of them an integer, and an
+    // answer of its own (taken from the spec, so the test follows it as it grows).
+    let (action, example, first) = service
+        .actions
+        .iter()
+        .filter(|action| action.examples.len() > 1)
+        .find_map(|action| {
+            let first = &action.examples[0];
+            action.examples[1..]
+                .iter()
+                .find(|example| {
+                    let input = example.input.as_object().expect("an object input");
+                    input.len() > 1
+                        && input.values().any(|value| value.is_u64())
+                        && example.output["Response"].get("Error").is_none()
+                        && first.output["Response"].get("Error").is_none()
+                        && answer_of(example) != answer_of(first)
+                        && example.input != first.input
+                })
+                .map(|example| (action, example, first))
+        })
+        .expect("the spec has a later example with two members, one an integer");
+    let input = example.input.as_object().expect("an object input");
+
+    let reversed: serde_json::Map<String, serde_json::Value> = input
+        .iter()
+        .rev()
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    assert_ne!(
+        reversed.keys().collect::<Vec<_>>(),
+        input.keys().collect::<Vec<_>>()
+    );
+    let answer = handler
+        .answer_for(&action.name, &reversed)
+        .expect("a success");
+    assert_eq!(
+        answer,
+        answer_of(example),
+        "{} / {}",
+        action.name,
+        example.title
+    );
+
+    let mut as_float = input.clone();
+    let (key, integer) = input
+        .iter()
+        .find(|(_, value)| value.is_u64())
+        .expect("an integer member");
+    let float = integer.as_u64().expect("an integer") as f64;
+    as_float.insert(key.clone(), json!(float));
+    let answer = handler
+        .answer_for(&action.name, &as_float)
+        .expect("a success");
+    assert_eq!(
+        answer,
+        answer_of(first),
+        "{} / {}",
+        action.name,
+        first.title
+    );
+}
