@@ -14,26 +14,33 @@
 //! 2. **One block per line.** Outside code blocks and tables every source line, `<br>`,
 //!    `<p>` and `<div>` ends a paragraph, and every paragraph is its own Markdown block,
 //!    separated from the next by a blank line. Nothing can be a lazy continuation line, and
-//!    leading indentation (which would make a Rust doctest) is dropped.
+//!    leading indentation (which would make a Rust doctest) is dropped. Chinese text breaks
+//!    lines mid-sentence: a line after a full-width comma (`，`, `、`), or a sentence's end
+//!    (`接口。`) after a line without a stop, joins the paragraph or item before it.
 //! 3. **Lists.** `<li>` (inside `<ul>`/`<ol>` or on its own) and `- `, `* `, `+ `, `1. `
 //!    at the start of a paragraph become list items; consecutive items form a tight list,
 //!    nested `<ul>` and Markdown items indented two columns past their parent's marker a
 //!    nested list. A newline ends an `<li>` unless its `</li>` comes later, in which case
 //!    the following lines are paragraphs of that item, indented exactly to its content. A
 //!    line after a Markdown item that goes on with its sentence (starts in lower case) joins
-//!    the item, as it would in Markdown; `</li>.` loses its stray full stop.
+//!    the item, as it would in Markdown; `</li>.` loses its stray full stop. An indented
+//!    `<p style="padding-left: ...">` right after an item is a paragraph of that item.
 //! 4. **Code.** Fenced blocks keep their language when it is a known non-Rust one (`json`,
 //!    `xml`, ...) and otherwise get `text`; `<pre>` becomes a `text` block; an unclosed
 //!    fence is closed. `<code>` becomes a code span; an unmatched backtick is escaped.
 //! 5. **Tables.** `<table>` and Markdown pipe tables become one pipe table with the first
 //!    row as header, so a reader sees a grid in the source and in the rendered page.
 //! 6. **Inline HTML.** `<b>`/`<strong>` become `**`, `<i>`/`<em>` `*`, `<a href>` a
-//!    Markdown link (a relative one its text and path); layout-only tags (`<font>`,
-//!    `<span>`, ...) are dropped. Every other `<` that could open a tag is escaped as `\<`,
-//!    so `<instance-id>` reads literally.
-//! 7. **Links.** `[text](http...)` stays a link; every other `[` and `]` is escaped, so
+//!    Markdown link (a relative one its text and path); `**x**` and `~~x~~` on one line
+//!    stay bold and struck through. Emphasis markers are placed where `CommonMark`'s
+//!    flanking rules accept them: a space after `**Note:**` before a letter, and a
+//!    full-width `：，。` moved out (`**说明：**若` becomes `**说明**：若`). Layout-only
+//!    tags (`<font>`, `<span>`, ...) are dropped. Every other `<` that could open a tag is
+//!    escaped as `\<`, so `<instance-id>` reads literally.
+//! 7. **Links.** `[text](http...)` stays a link, `[text](/document/...)` becomes its
+//!    text and path like a relative `<a href>`; every other `[` and `]` is escaped, so
 //!    `[5,100]` is no intra-doc link. A bare URL becomes an autolink `<https://...>`. Two
-//!    `~` in a paragraph are escaped (`1~100 and 5~10` is no strikethrough).
+//!    lone `~` in a paragraph are escaped (`1~100 and 5~10` is no strikethrough).
 //! 8. **Block starts.** `>` at a line start becomes a block quote (Tencent writes `>?` and
 //!    `>!` for notes), `# ` a heading, `---` a rule. A paragraph or item text that would
 //!    start a construct the text did not mean (`>=`, `+ ` or `# ` inside an item, `1.`
@@ -140,7 +147,9 @@ enum Token {
 enum Style {
     Bold,
     Italic,
-    /// `<a href>` or `[text](url)`; the URL may be relative for `<a>`.
+    /// `~~text~~`, Tencent's mark of a withdrawn sentence.
+    Strike,
+    /// `<a href>` or `[text](url)`; the URL may be relative (`/document/...`).
     Link(String),
 }
 
@@ -149,6 +158,7 @@ enum Style {
 enum Mark {
     Bold,
     Italic,
+    Strike,
     Link,
 }
 
@@ -157,6 +167,7 @@ impl Style {
         match self {
             Self::Bold => Mark::Bold,
             Self::Italic => Mark::Italic,
+            Self::Strike => Mark::Strike,
             Self::Link(_) => Mark::Link,
         }
     }
@@ -169,6 +180,9 @@ enum Tag {
     Br,
     /// `<p>`, `<div>` and similar, opening or closing.
     Para,
+    /// `<p style="padding-left: ...">`: Tencent's way to write the description of the
+    /// item before it (`<li><b>NAME</b></li><p style="padding-left: 30px;">...</p>`).
+    IndentedPara,
     /// `<ul>` or `<ol>` (`true`).
     ListOpen(bool),
     ListClose,
@@ -209,6 +223,10 @@ struct Lexer<'a> {
     absent: Vec<String>,
     /// Backtick run lengths known to have no closing run on the current line.
     unmatched_ticks: Vec<usize>,
+    /// Where the `**` closing the open Markdown bold starts (on the current line).
+    bold_close: Option<usize>,
+    /// Where the `~~` closing the open strikethrough starts (on the current line).
+    strike_close: Option<usize>,
 }
 
 /// A tag as written: `<name attrs>` or `</name>`.
@@ -241,6 +259,8 @@ impl<'a> Lexer<'a> {
             text: String::new(),
             absent: Vec::new(),
             unmatched_ticks: Vec::new(),
+            bold_close: None,
+            strike_close: None,
         }
     }
 
@@ -251,6 +271,8 @@ impl<'a> Lexer<'a> {
                 line_start = false;
                 self.line_end = self.find_line_end(self.pos);
                 self.unmatched_ticks.clear();
+                self.bold_close = None;
+                self.strike_close = None;
                 if self.blocks && self.line_block() {
                     line_start = true;
                     continue;
@@ -267,6 +289,7 @@ impl<'a> Lexer<'a> {
                 '\\' => self.backslash(),
                 '`' => self.backticks(),
                 '<' => self.angle(),
+                '*' | '~' => self.delimiters(c),
                 '[' if !self.in_link => self.bracket(),
                 c => {
                     self.text.push(c);
@@ -517,6 +540,78 @@ impl<'a> Lexer<'a> {
         None
     }
 
+    /// `**text**` on one line is bold, `~~text~~` struck through: the writer then places
+    /// the markers where `CommonMark`'s flanking rules accept them (`**说明：**若` is no
+    /// bold as written). Any other run of asterisks or tildes is text.
+    fn delimiters(&mut self, c: char) {
+        let n = self.run_len(self.pos, c);
+        let (style, mark) = if c == '*' {
+            (Style::Bold, Mark::Bold)
+        } else {
+            (Style::Strike, Mark::Strike)
+        };
+        let pending = if c == '*' {
+            self.bold_close
+        } else {
+            self.strike_close
+        };
+        if n == 2 {
+            if pending == Some(self.pos) {
+                self.set_close(c, None);
+                self.push(Token::Close(mark));
+                self.pos += 2;
+                return;
+            }
+            if pending.is_none()
+                && let Some(close) = self.closing_pair(self.pos + 2, c)
+            {
+                self.set_close(c, Some(close));
+                self.push(Token::Open(style));
+                self.pos += 2;
+                return;
+            }
+        }
+        self.text.extend(std::iter::repeat_n(c, n));
+        self.pos += n;
+    }
+
+    fn set_close(&mut self, c: char, at: Option<usize>) {
+        if c == '*' {
+            self.bold_close = at;
+        } else {
+            self.strike_close = at;
+        }
+    }
+
+    /// Start of the `**` (or `~~`) closing a pair opened just before `from`: the first run
+    /// of exactly two on the line after a non-blank character, outside code spans.
+    fn closing_pair(&mut self, from: usize, c: char) -> Option<usize> {
+        if self.at(from).is_none_or(char::is_whitespace) {
+            return None;
+        }
+        let mut i = from;
+        while i < self.line_end {
+            match self.chars[i] {
+                x if x == c => {
+                    let m = self.run_len(i, c);
+                    if m == 2 && i > from && !self.chars[i - 1].is_whitespace() {
+                        return Some(i);
+                    }
+                    i += m;
+                }
+                '`' => {
+                    let n = self.run_len(i, '`');
+                    i = self
+                        .closing_ticks(i + n, n)
+                        .map_or(i + n, |close| close + n);
+                }
+                '\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
     /// `<`: an autolink, a comment, a known tag, or text.
     fn angle(&mut self) {
         let p = self.pos;
@@ -608,6 +703,7 @@ impl<'a> Lexer<'a> {
         let block = |t| Html::Emit(Token::Block(t));
         let result = match (tag.name.as_str(), tag.closing) {
             ("br", _) => block(Tag::Br),
+            ("p", false) if is_indented(&tag.attrs) => block(Tag::IndentedPara),
             (
                 "p" | "div" | "section" | "article" | "blockquote" | "center" | "hr" | "h1" | "h2"
                 | "h3" | "h4" | "h5" | "h6" | "dl" | "dt" | "dd" | "dx-alert" | "header" | "footer",
@@ -714,13 +810,17 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    /// `[`: a Markdown link to an http(s) URL, or a literal bracket.
+    /// `[`: a Markdown link to an http(s) URL or a site path (`/document/...`, shown like
+    /// a relative `<a href>`: its text, then the path), or a literal bracket.
     fn bracket(&mut self) {
         if let Some(link) = self.markdown_link(self.pos)
-            && is_http(&link.url)
+            && (is_http(&link.url) || is_site_path(&link.url))
         {
             let inner = self.chars.get(link.text.0..link.text.1).unwrap_or_default();
-            if inner.iter().all(|c| c.is_whitespace()) {
+            let blank = inner.iter().all(|c| c.is_whitespace());
+            if blank && !is_http(&link.url) {
+                self.push(Token::Code(link.url));
+            } else if blank {
                 self.push(Token::Url(link.url));
             } else {
                 self.push(Token::Open(Style::Link(link.url)));
@@ -813,6 +913,12 @@ struct MarkdownLink {
     end: usize,
 }
 
+/// `/document/product/213/1941`: a path on Tencent's documentation site.
+fn is_site_path(url: &str) -> bool {
+    url.strip_prefix('/')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
 fn is_http(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") && lower.len() > 8)
@@ -873,6 +979,21 @@ fn is_delimiter_row(line: &str, header_cells: usize) -> bool {
         !c.is_empty() && c.chars().all(|x| x == '-')
     });
     valid && (line.contains('|') || cells.len() == header_cells)
+}
+
+/// Whether a tag's `style` indents it (`padding-left` or `margin-left` but zero).
+fn is_indented(attrs: &str) -> bool {
+    let style = attribute(attrs, "style")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .replace(' ', "");
+    ["padding-left:", "margin-left:"].iter().any(|property| {
+        style.split(';').any(|declaration| {
+            declaration
+                .strip_prefix(property)
+                .is_some_and(|value| value.starts_with(|c: char| c.is_ascii_digit() && c != '0'))
+        })
+    })
 }
 
 /// The value of attribute `name` in a tag's attribute text.
@@ -1038,14 +1159,16 @@ struct Builder {
     markdown: Vec<usize>,
     /// Indentation of the current source line.
     indent: usize,
+    /// Inside `<p style="padding-left: ...">`: a paragraph right after an item belongs to it.
+    item_para: bool,
 }
 
-/// Where the last Markdown list item stands, for [`Builder::join_lazy_line`].
+/// Where the last Markdown list item or paragraph stands, for [`Builder::join_lazy_line`].
 #[derive(Default, Clone, Copy, PartialEq)]
 enum Lazy {
     #[default]
     None,
-    /// The item was the last block, on the current line.
+    /// The item or paragraph was the last block, on the current line.
     ItemLine,
     /// ... and the current line is the next one.
     NextLine,
@@ -1119,12 +1242,18 @@ impl Builder {
     fn tag(&mut self, tag: Tag) {
         self.flush();
         self.lazy = Lazy::None;
-        if !matches!(tag, Tag::Br | Tag::Para) {
+        self.item_para = tag == Tag::IndentedPara;
+        if !matches!(tag, Tag::Br | Tag::Para | Tag::IndentedPara) {
             // HTML lists and tables restart the structure; Markdown nesting ends there.
             self.markdown.clear();
         }
         match tag {
-            Tag::Br | Tag::Para | Tag::TableClose | Tag::RowOpen | Tag::CellOpen => {}
+            Tag::Br
+            | Tag::Para
+            | Tag::IndentedPara
+            | Tag::TableClose
+            | Tag::RowOpen
+            | Tag::CellOpen => {}
             Tag::ListOpen(ordered) => self.lists.push(List {
                 ordered,
                 explicit: true,
@@ -1236,33 +1365,60 @@ impl Builder {
             } else {
                 escape_block_start(&text)
             };
+            let depth = match self.blocks.last() {
+                Some(Block {
+                    kind: Kind::Item(..),
+                    depth: item,
+                    quote,
+                }) if self.item_para && depth == 0 && *quote == self.quote => *item,
+                _ => depth,
+            };
             self.push(depth, Kind::Para(text));
+            if !rule {
+                self.lazy = Lazy::ItemLine;
+            }
         }
     }
 
     /// A line right after a Markdown list item that goes on with its sentence (`* ... call
     /// [X](...)` then `to change it.`) is, in Markdown, part of the item: join it.
     /// A line that starts a new sentence (`Note: ...`) stays a paragraph of its own.
+    /// Chinese text breaks lines mid-sentence too, after a paragraph as after an item:
+    /// see [`continues_sentence`].
     fn join_lazy_line(&mut self, text: &str) -> bool {
-        if self.lazy != Lazy::NextLine || !text.starts_with(|c: char| c.is_ascii_lowercase()) {
+        if self.lazy != Lazy::NextLine {
             return false;
         }
-        let quote = self.quote;
-        match self.blocks.last_mut() {
+        let (quote, depth) = (self.quote, self.depth());
+        let previous = match self.blocks.last_mut() {
             Some(Block {
                 kind: Kind::Item(_, item),
                 quote: item_quote,
                 ..
-            }) if *item_quote == quote
-                && !item.ends_with(|c: char| ".:;!?。：；！？".contains(c)) =>
-            {
-                item.push(' ');
-                item.push_str(text);
-                self.lazy = Lazy::ItemLine;
-                true
+            }) if *item_quote == quote => {
+                let english = text.starts_with(|c: char| c.is_ascii_lowercase())
+                    && !item.ends_with(|c: char| ".:;!?。：；！？".contains(c));
+                (english || continues_sentence(item, text)).then_some(item)
             }
-            _ => false,
+            Some(Block {
+                kind: Kind::Para(para),
+                quote: para_quote,
+                depth: para_depth,
+            }) if *para_quote == quote && *para_depth == depth => {
+                continues_sentence(para, text).then_some(para)
+            }
+            _ => None,
+        };
+        let Some(previous) = previous else {
+            return false;
+        };
+        let wide = |c: Option<char>| c.is_some_and(is_wide);
+        if !wide(previous.chars().next_back()) && !wide(text.chars().next()) {
+            previous.push(' ');
         }
+        previous.push_str(text);
+        self.lazy = Lazy::ItemLine;
+        true
     }
 
     /// `<li>...</li>.`: the stray punctuation after an item says nothing; drop it.
@@ -1353,6 +1509,37 @@ fn closed_later(rest: &[Token]) -> bool {
         }
     }
     false
+}
+
+/// Whether a Chinese line `next` goes on with the sentence of the line before it: that
+/// line ends with a full-width comma (`，` or `、`, which never end a sentence), or `next`
+/// is the end of a sentence (starts with a Chinese character, ends with a stop, holds no
+/// label such as `注意：`) after a Chinese line without a stop or closing bracket
+/// (`...轮询[DescribeVpcTaskResult](...)` then `接口。`; but not `...封禁（DescribeTenantCcns）`
+/// then `如有需要, ...`, nor a list of values, one a line).
+fn continues_sentence(previous: &str, next: &str) -> bool {
+    let Some(last) = previous.chars().next_back() else {
+        return false;
+    };
+    if "，、".contains(last) {
+        return true;
+    }
+    next.starts_with(is_han)
+        && next.ends_with(['。', '！', '？'])
+        && !next.contains([':', '：'])
+        && !".:;!?。：；！？）】".contains(last)
+        && previous.chars().any(is_han)
+}
+
+/// A CJK ideograph.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A character written without spaces around it in Chinese text: an ideograph or
+/// full-width punctuation.
+fn is_wide(c: char) -> bool {
+    is_han(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
 /// `- text`, `* text`, `+ text`, `1. text`, `1) text` at a paragraph's start.
@@ -1466,19 +1653,15 @@ fn inline(tokens: &[Token], table: bool) -> String {
     w.out.trim().to_owned()
 }
 
-/// Which `Open`/`Close` tokens pair up (properly nested, links not nested in links);
-/// the others are dropped, so no `**` or `[` is left dangling.
+/// Which `Open`/`Close` tokens pair up (properly nested, no style nested in itself:
+/// `<b>**x**</b>` is bold once); the others are dropped, so no `**` or `[` is left dangling.
 fn pair_styles(tokens: &[Token]) -> Vec<bool> {
     let mut paired = vec![false; tokens.len()];
     let mut stack: Vec<(Mark, usize)> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         match token {
-            Token::Open(style) => {
-                let nested_link =
-                    style.mark() == Mark::Link && stack.iter().any(|(m, _)| *m == Mark::Link);
-                if !nested_link {
-                    stack.push((style.mark(), i));
-                }
+            Token::Open(style) if !stack.iter().any(|(m, _)| *m == style.mark()) => {
+                stack.push((style.mark(), i));
             }
             Token::Close(mark) => {
                 if let Some(p) = stack.iter().rposition(|(m, _)| m == mark) {
@@ -1658,9 +1841,27 @@ impl Writer {
         self.out.truncate(trimmed);
         let before = self.out.chars().next_back();
         match &style {
-            Style::Bold | Style::Italic => {
-                self.emit(if style == Style::Bold { "**" } else { "*" });
-                self.check_close = before.is_some_and(is_punctuation);
+            Style::Bold | Style::Italic | Style::Strike => {
+                let marker = opener(&style);
+                // `**说明：**若` is no bold: a closing marker after punctuation needs a space
+                // or punctuation after it. Chinese has no spaces, so a trailing full-width
+                // colon, comma or stop moves out of the emphasis instead (`**说明**：若`).
+                let moved = before
+                    .filter(|&c| TRAILING_FULL_WIDTH.contains(c))
+                    .filter(|&c| {
+                        let rest = &self.out[..self.out.len() - c.len_utf8()];
+                        rest.chars()
+                            .next_back()
+                            .is_some_and(|p| !p.is_whitespace() && !is_punctuation(p))
+                    });
+                if let Some(c) = moved {
+                    self.out.truncate(self.out.len() - c.len_utf8());
+                    self.emit(marker);
+                    self.out.push(c);
+                } else {
+                    self.emit(marker);
+                    self.check_close = before.is_some_and(is_punctuation);
+                }
             }
             Style::Link(url) if is_http(url) => {
                 self.emit(&format!("]({})", link_url(url, self.table)))
@@ -1677,10 +1878,15 @@ impl Writer {
     }
 }
 
+/// Full-width punctuation that ends a phrase (never opens one): it may move out of an
+/// emphasis after it.
+const TRAILING_FULL_WIDTH: &str = "：；，。、！？";
+
 fn opener(style: &Style) -> &'static str {
     match style {
         Style::Bold => "**",
         Style::Italic => "*",
+        Style::Strike => "~~",
         Style::Link(url) if is_http(url) => "[",
         Style::Link(_) => "",
     }
@@ -2145,7 +2351,7 @@ mod tests {
     }
 
     #[test]
-    fn brackets_are_escaped_unless_they_make_a_web_link() {
+    fn brackets_are_escaped_unless_they_make_a_link() {
         check(
             "The adjustment of the VPN gateway bandwidth is limited to [5,100] Mbps and [200,1000] Mbps.",
             "The adjustment of the VPN gateway bandwidth is limited to \\[5,100\\] Mbps and \\[200,1000\\] Mbps.",
@@ -2164,7 +2370,7 @@ mod tests {
         );
         check(
             "see relevant sections in the API [overview](/document/product/362/15633).",
-            "see relevant sections in the API \\[overview\\](/document/product/362/15633).",
+            "see relevant sections in the API overview (`/document/product/362/15633`).",
         );
         // Escapes in the source stay as written.
         check("\\[x\\] and \\*", "\\[x\\] and \\*");
@@ -2312,6 +2518,138 @@ mod tests {
             "Value range: 1\\~100, or 5\\~10.",
         );
         check("1~100", "1~100");
+    }
+
+    // Chinese documents (VPC's China-site description), one test per shape.
+
+    #[test]
+    fn chinese_bold_after_full_width_punctuation_still_closes() {
+        // `**说明：**若` is no bold in CommonMark (the closing run follows punctuation and
+        // precedes a letter): the colon moves out of the bold.
+        check(
+            "<li>route-policy-id ：路由策略实例ID，例如：rrp-q7ywkx3w。</li>\n\n  **说明：**若同一个过滤条件（Filter）存在多个Values，则同一Filter下Values间的关系为逻辑或（OR）关系。",
+            "- route-policy-id ：路由策略实例ID，例如：rrp-q7ywkx3w。\n\n**说明**：若同一个过滤条件（Filter）存在多个Values，则同一Filter下Values间的关系为逻辑或（OR）关系。",
+        );
+        check(
+            "> 特别注意：是全量覆盖，非增量添加\n\n**路由条件支持以下四种：**\n\n- 实例类型: `instance-type`",
+            "> 特别注意：是全量覆盖，非增量添加\n\n**路由条件支持以下四种**：\n\n- 实例类型: `instance-type`",
+        );
+        // A closing bracket stays inside; a space keeps the marker a closing one.
+        check("**（注意）**若", "**（注意）** 若");
+        // Lone asterisks are text; `<b>**x**</b>` is bold once.
+        check(
+            "每天申购次数为配额数*2 次。resource放通qcs::cvm:ap-guangzhou:uin/2126195383:instance/*。",
+            "每天申购次数为配额数*2 次。resource放通qcs::cvm:ap-guangzhou:uin/2126195383:instance/*。",
+        );
+        check("<b>**重要**</b>", "**重要**");
+    }
+
+    #[test]
+    fn chinese_lines_broken_mid_sentence_are_joined() {
+        // After a link, the sentence's last word on a line of its own.
+        check(
+            "本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)\n接口。",
+            "本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)接口。",
+        );
+        // After a full-width comma, whatever follows.
+        check(
+            "网关实例ID，目前我们支持的网关实例类型有，\n专线网关实例ID，形如，`dcg-ltjahce6`；\nNat网关实例ID，形如，`nat-ltjahce6`；",
+            "网关实例ID，目前我们支持的网关实例类型有，专线网关实例ID，形如，`dcg-ltjahce6`；\n\nNat网关实例ID，形如，`nat-ltjahce6`；",
+        );
+        // In a list item too.
+        check(
+            "* 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用[CreateSecurityGroupPolicies](https://cloud.tencent.com/document/product/215/15807)\n将安全组的规则设置为需要的规则。\n\n安全组规则说明：",
+            "- 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用[CreateSecurityGroupPolicies](https://cloud.tencent.com/document/product/215/15807)将安全组的规则设置为需要的规则。\n\n安全组规则说明：",
+        );
+        // Labels, notes and value lists stay lines of their own, as do sentences ended
+        // by a bracket.
+        check(
+            "带宽包到期时间，只有预付费会返回，按量计费返回为null\n注意：此字段可能返回 null，表示取不到有效值。",
+            "带宽包到期时间，只有预付费会返回，按量计费返回为null\n\n注意：此字段可能返回 null，表示取不到有效值。",
+        );
+        check(
+            "私有网络: `VPC`\n专线网关: `DIRECTCONNECT`\n黑石私有网络: `BMVPC`",
+            "私有网络: `VPC`\n\n专线网关: `DIRECTCONNECT`\n\n黑石私有网络: `BMVPC`",
+        );
+        check(
+            "一般使用更粗的云联网实例粒度封禁（DescribeTenantCcns）\n如有需要, 可以封禁任意限速实例",
+            "一般使用更粗的云联网实例粒度封禁（DescribeTenantCcns）\n\n如有需要, 可以封禁任意限速实例",
+        );
+        // `<br>` is an explicit break.
+        check("可选值：<br>正常\n异常", "可选值：\n\n正常\n\n异常");
+    }
+
+    #[test]
+    fn indented_paragraphs_after_an_item_describe_it() {
+        check(
+            "<p>包括：</p><li><strong>BANDWIDTH_PREPAID_BY_MONTH</strong></li><p style=\"padding-left: 30px;\">表示包月带宽预付费。</p><li><strong>TRAFFIC_POSTPAID_BY_HOUR</strong></li><p style=\"padding-left: 30px;\">表示按小时流量后付费。</p><p>注意：此字段可能返回 null。</p>",
+            "包括：\n\n- **BANDWIDTH_PREPAID_BY_MONTH**\n\n  表示包月带宽预付费。\n\n- **TRAFFIC_POSTPAID_BY_HOUR**\n\n  表示按小时流量后付费。\n\n注意：此字段可能返回 null。",
+        );
+        // Without an item before it, or with a zero indent, it is a plain paragraph.
+        check(
+            "<p style=\"padding-left: 30px;\">表示包月带宽预付费。</p>",
+            "表示包月带宽预付费。",
+        );
+        check("<li>a</li><p style=\"margin-left:0\">b</p>", "- a\n\nb");
+    }
+
+    #[test]
+    fn chinese_strikethrough_is_kept() {
+        check(
+            "~~是否是PassService类型。该字段已废弃，请不要使用该字段。~~",
+            "~~是否是PassService类型。该字段已废弃，请不要使用该字段~~。",
+        );
+        // Ranges stay text (escaped when two could pair).
+        check(
+            "带宽包数量(传统账户类型只能填1), 标准账户类型取值范围为1~20。",
+            "带宽包数量(传统账户类型只能填1), 标准账户类型取值范围为1~20。",
+        );
+        check("取值范围1~20，默认5~10", "取值范围1\\~20，默认5\\~10");
+    }
+
+    #[test]
+    fn relative_markdown_links_show_their_path() {
+        check(
+            "次数有所限制（可参见 [EIP 产品简介](/document/product/213/1941)）。",
+            "次数有所限制（可参见 EIP 产品简介 (`/document/product/213/1941`)）。",
+        );
+        check(
+            "见[](/document/product/213/1941)。",
+            "见`/document/product/213/1941`。",
+        );
+        // Not a path: literal brackets.
+        check("[a](b)", "\\[a\\](b)");
+    }
+
+    #[test]
+    fn full_width_punctuation_and_brackets_are_plain_text() {
+        check(
+            "如【5,100】Mbps和【200,1000】Mbps，范围【1000-5000】，单位ms。",
+            "如【5,100】Mbps和【200,1000】Mbps，范围【1000-5000】，单位ms。",
+        );
+        // Half-width brackets inside are still no intra-doc links; a URL in full-width
+        // parentheses ends before them.
+        check(
+            "可选状态：[AVAILABLE|EXPIRED|EXHAUSTED]，详见（https://cloud.tencent.com/document/product/215/16702）。",
+            "可选状态：\\[AVAILABLE|EXPIRED|EXHAUSTED\\]，详见（<https://cloud.tencent.com/document/product/215/16702>）。",
+        );
+        check(
+            "<p>指定绑定的安全组，例如：[&#39;sg-1dd51d&#39;]。</p>",
+            "指定绑定的安全组，例如：\\[&#39;sg-1dd51d&#39;\\]。",
+        );
+    }
+
+    #[test]
+    fn chinese_nested_lists_with_tabs() {
+        check(
+            "本接口（ModifySecurityGroupPolicies）用于重置安全组出站和入站规则（SecurityGroupPolicy）。\n\n<ul>\n<li>该接口不支持自定义索引 PolicyIndex。</li>\n<li>在 SecurityGroupPolicySet 参数中：<ul>\n\t<li> 如果指定 SecurityGroupPolicySet.Version 为0, 表示清空所有规则。</li>\n\t<li> 如果指定 SecurityGroupPolicySet.Version 不为0, 在添加出站和入站规则时：<ul>\n\t\t<li>Protocol 字段支持输入 TCP, UDP, ICMP, ICMPV6, GRE, ALL。</li>\n\t\t</ul></li></ul></li>\n</ul>",
+            "本接口（ModifySecurityGroupPolicies）用于重置安全组出站和入站规则（SecurityGroupPolicy）。\n\n\
+             - 该接口不支持自定义索引 PolicyIndex。\n\
+             - 在 SecurityGroupPolicySet 参数中：\n  \
+               - 如果指定 SecurityGroupPolicySet.Version 为0, 表示清空所有规则。\n  \
+               - 如果指定 SecurityGroupPolicySet.Version 不为0, 在添加出站和入站规则时：\n    \
+                 - Protocol 字段支持输入 TCP, UDP, ICMP, ICMPV6, GRE, ALL。",
+        );
     }
 
     #[test]

@@ -235,19 +235,19 @@ pub struct Address {
     ///
     /// - **BANDWIDTH_PREPAID_BY_MONTH**
     ///
-    /// Prepaid by monthly-subscribed bandwidth.
+    ///   Prepaid by monthly-subscribed bandwidth.
     ///
     /// - **TRAFFIC_POSTPAID_BY_HOUR**
     ///
-    /// Pay-as-you-go billing by hourly traffic.
+    ///   Pay-as-you-go billing by hourly traffic.
     ///
     /// - **BANDWIDTH_POSTPAID_BY_HOUR**
     ///
-    /// Pay-as-you-go billing by hourly bandwidth.
+    ///   Pay-as-you-go billing by hourly bandwidth.
     ///
     /// - **BANDWIDTH_PACKAGE**
     ///
-    /// Bandwidth package.
+    ///   Bandwidth package.
     ///
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
