@@ -47,7 +47,7 @@ pub struct DescribeRoutePoliciesRequest {
     /// - route-policy-description：路由策略实例描述，支持模糊查询。
     /// - route-policy-id ：路由策略实例ID，例如：rrp-q7ywkx3w。
     ///
-    /// **说明：**若同一个过滤条件（Filter）存在多个Values，则同一Filter下Values间的关系为逻辑或（OR）关系；若存在多个过滤条件（Filter），Filter之间的关系为逻辑与（AND）关系。
+    /// **说明**：若同一个过滤条件（Filter）存在多个Values，则同一Filter下Values间的关系为逻辑或（OR）关系；若存在多个过滤条件（Filter），Filter之间的关系为逻辑与（AND）关系。
     ///
     /// Example: `无`
     #[serde(

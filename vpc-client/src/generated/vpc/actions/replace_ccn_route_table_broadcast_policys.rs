@@ -11,7 +11,7 @@ use super::super::{SERVICE, CcnRouteTableBroadcastPolicy};
 ///
 /// > 特别注意：是全量覆盖，非增量添加
 ///
-/// **路由条件支持以下四种：**
+/// **路由条件支持以下四种**：
 ///
 /// - 实例类型: `instance-type`，可选值：私有网络 `VPC`、专线网关 `DIRECTCONNECT`、VPN网关 `VPNGW`
 /// - 实例ID: `instance-id`，例如：`dcg-8zljkrft`、`vpc-jdevjrup`，暂不支持 `Edge` 实例
@@ -21,13 +21,13 @@ use super::super::{SERVICE, CcnRouteTableBroadcastPolicy};
 ///
 /// - 路由前缀: `cidr-block`，例如：`10.1.0.0/16`
 ///
-/// **传播条件支持以下三种：**
+/// **传播条件支持以下三种**：
 ///
 /// - 实例类型: `instance-type`，格式同路由条件
 /// - 实例ID: `instance-id`，格式同路由条件
 /// - 实例地域: `instance-region`，格式同路由条件
 ///
-/// **使用限制：**
+/// **使用限制**：
 ///
 /// - 一条策略内的单个条件类型，最大支持设置 `25` 个条件值
 /// - 一张路由表，最大支持 `100` 条路由传播策略
@@ -467,7 +467,7 @@ impl crate::Client {
     ///
     /// > 特别注意：是全量覆盖，非增量添加
     ///
-    /// **路由条件支持以下四种：**
+    /// **路由条件支持以下四种**：
     ///
     /// - 实例类型: `instance-type`，可选值：私有网络 `VPC`、专线网关 `DIRECTCONNECT`、VPN网关 `VPNGW`
     /// - 实例ID: `instance-id`，例如：`dcg-8zljkrft`、`vpc-jdevjrup`，暂不支持 `Edge` 实例
@@ -477,13 +477,13 @@ impl crate::Client {
     ///
     /// - 路由前缀: `cidr-block`，例如：`10.1.0.0/16`
     ///
-    /// **传播条件支持以下三种：**
+    /// **传播条件支持以下三种**：
     ///
     /// - 实例类型: `instance-type`，格式同路由条件
     /// - 实例ID: `instance-id`，格式同路由条件
     /// - 实例地域: `instance-region`，格式同路由条件
     ///
-    /// **使用限制：**
+    /// **使用限制**：
     ///
     /// - 一条策略内的单个条件类型，最大支持设置 `25` 个条件值
     /// - 一张路由表，最大支持 `100` 条路由传播策略
