@@ -17,6 +17,8 @@ pub struct Service {
     pub version: String,
     /// Human product name.
     pub title: String,
+    /// The description's own summary of the product, in its language, if the spec has one.
+    pub brief: Option<String>,
     /// The default host.
     pub default_host: String,
     /// Other well-known hosts by short name, sorted by name.
@@ -47,6 +49,8 @@ pub struct Action {
     pub title: Option<String>,
     /// Whether the spec marks the action deprecated.
     pub deprecated: bool,
+    /// Whether the spec marks the action offline (taken offline by Tencent).
+    pub offline: bool,
     /// Documented requests per second, if any.
     pub rate_limit: Option<u32>,
     /// Whether a request that may have reached the server can be sent again.

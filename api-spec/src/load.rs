@@ -320,6 +320,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             document: action.document.clone(),
             title: action.title.clone(),
             deprecated: action.status == Some(model::Status::Deprecated),
+            offline: action.status == Some(model::Status::Offline),
             rate_limit: action.rate_limit,
             retry_safe: action.retry_safe,
             input,
@@ -337,6 +338,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         name: spec.service.clone(),
         version: spec.version.clone(),
         title: spec.title.clone(),
+        brief: spec.brief.clone(),
         default_host: spec.endpoints.default.clone(),
         alternative_hosts: spec
             .endpoints

@@ -25,6 +25,11 @@ pub struct Spec {
     pub version: String,
     /// A human name for the product, for example `Virtual Private Cloud`.
     pub title: String,
+    /// The description's own one-paragraph summary of the product (tccli's
+    /// `metadata.api_brief`), in the language of the description; absent where the
+    /// description has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<String>,
     /// Where the service can be reached.
     pub endpoints: Endpoints,
     /// Error codes any action of any service may answer (Tencent's common error codes).
@@ -62,8 +67,8 @@ pub struct Action {
     /// A short human title (`api.json`'s `name`, for example `Resets a VPN tunnel`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Whether the action is online or deprecated; absent where the description does
-    /// not say (read as online).
+    /// Whether the action is online, deprecated or offline; absent where the description
+    /// does not say (read as online).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Tencent marks a few actions (of other services) as answered without a signature.
@@ -162,6 +167,8 @@ pub enum Status {
     Online,
     /// Still answered, but callers should move away from it.
     Deprecated,
+    /// Taken offline by Tencent: still described, but the service no longer offers it.
+    Offline,
 }
 
 /// A named object type.

@@ -19,7 +19,7 @@ use api_spec::ir::{Field, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{GenerateError, Pieces, feature_gate, ident, pieces};
+use crate::emit::{self, GenerateError, Pieces, feature_gate, ident, pieces};
 use crate::{Config, GeneratedFile};
 
 pub(crate) fn generate_files(
@@ -56,6 +56,10 @@ pub(crate) fn generate_files(
         service.version,
         actions.len()
     );
+    if let Some(brief) = emit::brief_doc(service) {
+        root_doc.push_str("\n\n");
+        root_doc.push_str(&brief);
+    }
     if config.feature_gates {
         root_doc.push_str(
             "\n\n Each action is compiled only with the cargo feature named after it \

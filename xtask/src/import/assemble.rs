@@ -28,8 +28,8 @@ pub(crate) struct FileNames<'a> {
     pub(crate) api: &'a str,
     /// `examples.json`.
     pub(crate) examples: &'a str,
-    /// The error table.
-    pub(crate) errors: &'a str,
+    /// The error table, when there is one.
+    pub(crate) errors: Option<&'a str>,
     /// The overlay, when there is one.
     pub(crate) overlay: Option<&'a str>,
 }
@@ -45,7 +45,7 @@ pub(crate) struct FileNames<'a> {
 pub(crate) fn assemble(
     api: &ApiJson,
     examples_json: &ExamplesJson,
-    table: &ErrorTable,
+    table: Option<&ErrorTable>,
     overlay: &Overlay,
     files: FileNames<'_>,
 ) -> anyhow::Result<(Spec, Report)> {
@@ -55,9 +55,29 @@ pub(crate) fn assemble(
         service: service.clone(),
         version: version.clone(),
         service_name_cn: api.metadata.service_name_cn.clone(),
+        error_table: table.is_some(),
         ..Report::default()
     };
-    check_table_header(table, &service, &version, files.errors)?;
+    if api.metadata.service_name_cn.is_none() {
+        report.notes.push(format!(
+            "{}: /metadata has no serviceNameCN (the Chinese product name, which the spec does not carry anyway)",
+            files.api
+        ));
+    }
+    if api.metadata.api_brief == Some(None) {
+        report.notes.push(format!(
+            "{}: /metadata/api_brief is null: the spec has no brief",
+            files.api
+        ));
+    }
+    if let Some(table) = table {
+        check_table_header(
+            table,
+            &service,
+            &version,
+            files.errors.unwrap_or("the error table"),
+        )?;
+    }
     check_overlay(api, overlay, files.overlay.unwrap_or("the overlay"))?;
     if api.version != examples_json.version {
         report.notes.push(format!(
@@ -118,7 +138,9 @@ pub(crate) fn assemble(
             },
         );
     }
-    error_table_coverage(api, table, &mut report);
+    if let Some(table) = table {
+        error_table_coverage(api, table, &mut report);
+    }
 
     for (name, list) in &examples_json.actions {
         let Some(action) = actions.get(name) else {
@@ -181,6 +203,7 @@ pub(crate) fn assemble(
     let spec = Spec {
         schema: Some(SCHEMA_REF.to_owned()),
         title: overlay.title.clone().unwrap_or_else(|| service.clone()),
+        brief: api.metadata.api_brief.clone().flatten(),
         service,
         version,
         endpoints,
@@ -276,9 +299,21 @@ fn request_response_structures(
 ) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
     let mut structures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, action) in &api.actions {
-        for (side, object, suffix, what) in [
-            ("input", &action.input, "Request", "request"),
-            ("output", &action.output, "Response", "response"),
+        for (side, object, suffix, what, what_cn) in [
+            (
+                "input",
+                &action.input,
+                "Request",
+                "request",
+                "请求参数结构体",
+            ),
+            (
+                "output",
+                &action.output,
+                "Response",
+                "response",
+                "返回参数结构体",
+            ),
         ] {
             let Some(entry) = api.objects.get(object) else {
                 anyhow::bail!(
@@ -291,8 +326,9 @@ fn request_response_structures(
                     "{name}: the {side} structure is `{object}`, not `{name}{suffix}`"
                 ));
             }
+            // The English descriptions' boilerplate, and the Chinese ones'.
             let boilerplate = format!("{name} {what} structure.");
-            if entry.document != boilerplate {
+            if entry.document != boilerplate && entry.document != format!("{name}{what_cn}") {
                 report.notes.push(format!(
                     "{name}: the {side} structure `{object}` is documented {:?}, not {boilerplate:?} (that document is not in the spec)",
                     entry.document
@@ -364,11 +400,11 @@ fn objects(
 /// description of a common code, by the common code.
 fn action_errors(
     action: &str,
-    table: &ErrorTable,
+    table: Option<&ErrorTable>,
     common: &BTreeMap<&str, &str>,
     report: &mut Report,
 ) -> Vec<ErrorCode> {
-    let Some(codes) = table.actions.get(action) else {
+    let Some((table, codes)) = table.and_then(|t| Some((t, t.actions.get(action)?))) else {
         return Vec::new();
     };
     let mut seen = BTreeSet::new();

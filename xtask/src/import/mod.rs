@@ -33,8 +33,9 @@ pub const VPC_SPEC: &str = "api-spec/vpc.json";
 const USAGE: &str = "\
 usage: cargo xtask import [--check]
          (api-spec/sources/{api.json,examples.json,vpc-error-codes.json,overlay.json} -> api-spec/vpc.json)
-       cargo xtask import --tccli DIR --errors FILE [--overlay FILE] --out FILE [--check]
-         (DIR holds tccli's api.json and examples.json of any service)";
+       cargo xtask import --tccli DIR [--errors FILE] [--overlay FILE] --out FILE [--check]
+         (DIR holds tccli's api.json and examples.json of any service; without --errors
+          the actions have no per-action error codes)";
 
 /// The files one import reads and writes.
 #[derive(Debug, Clone)]
@@ -43,8 +44,8 @@ pub struct Paths {
     pub api: PathBuf,
     /// `examples.json`.
     pub examples: PathBuf,
-    /// The per-action error table.
-    pub errors: PathBuf,
+    /// The per-action error table, if any.
+    pub errors: Option<PathBuf>,
     /// The overlay, if any.
     pub overlay: Option<PathBuf>,
     /// The spec to write or check.
@@ -60,7 +61,7 @@ impl Paths {
         Self {
             api: sources.join("api.json"),
             examples: sources.join("examples.json"),
-            errors: sources.join("vpc-error-codes.json"),
+            errors: Some(sources.join("vpc-error-codes.json")),
             overlay: Some(sources.join("overlay.json")),
             out: root.join(VPC_SPEC),
             shown_from: root.to_path_buf(),
@@ -68,12 +69,12 @@ impl Paths {
     }
 
     /// Any service: `dir/api.json` and `dir/examples.json`, the error table and overlay
-    /// given, written to `out`.
-    pub fn tccli(dir: &Path, errors: &Path, overlay: Option<&Path>, out: &Path) -> Self {
+    /// given (if any), written to `out`.
+    pub fn tccli(dir: &Path, errors: Option<&Path>, overlay: Option<&Path>, out: &Path) -> Self {
         Self {
             api: dir.join("api.json"),
             examples: dir.join("examples.json"),
-            errors: errors.to_path_buf(),
+            errors: errors.map(Path::to_path_buf),
             overlay: overlay.map(Path::to_path_buf),
             out: out.to_path_buf(),
             shown_from: PathBuf::new(),
@@ -113,8 +114,8 @@ pub struct Sources {
     pub api: Source,
     /// `examples.json`.
     pub examples: Source,
-    /// The per-action error table.
-    pub errors: Source,
+    /// The per-action error table, if any.
+    pub errors: Option<Source>,
     /// The overlay, if any.
     pub overlay: Option<Source>,
 }
@@ -125,7 +126,11 @@ impl Sources {
         Ok(Self {
             api: Source::read(paths, &paths.api)?,
             examples: Source::read(paths, &paths.examples)?,
-            errors: Source::read(paths, &paths.errors)?,
+            errors: paths
+                .errors
+                .as_deref()
+                .map(|path| Source::read(paths, path))
+                .transpose()?,
             overlay: paths
                 .overlay
                 .as_deref()
@@ -161,7 +166,10 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
     let api: tccli::ApiJson = json::parse(&sources.api.text, &sources.api.name)?;
     let examples: tccli::ExamplesJson =
         json::parse(&sources.examples.text, &sources.examples.name)?;
-    let table: errors::ErrorTable = json::parse(&sources.errors.text, &sources.errors.name)?;
+    let table: Option<errors::ErrorTable> = match &sources.errors {
+        Some(source) => Some(json::parse(&source.text, &source.name)?),
+        None => None,
+    };
     let overlay: overlay::Overlay = match &sources.overlay {
         Some(source) => json::parse(&source.text, &source.name)?,
         None => overlay::Overlay::default(),
@@ -169,12 +177,13 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
     let files = assemble::FileNames {
         api: &sources.api.name,
         examples: &sources.examples.name,
-        errors: &sources.errors.name,
+        errors: sources.errors.as_ref().map(|s| s.name.as_str()),
         overlay: sources.overlay.as_ref().map(|s| s.name.as_str()),
     };
-    let (spec, mut report) = assemble::assemble(&api, &examples, &table, &overlay, files)?;
-    report.files = [&sources.api, &sources.examples, &sources.errors]
+    let (spec, mut report) = assemble::assemble(&api, &examples, table.as_ref(), &overlay, files)?;
+    report.files = [&sources.api, &sources.examples]
         .into_iter()
+        .chain(sources.errors.as_ref())
         .chain(sources.overlay.as_ref())
         .map(|s| s.name.clone())
         .collect();
@@ -266,14 +275,18 @@ fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)
             return Ok(None);
         }
     }
-    match (tccli, errors, out) {
-        (None, None, None) if overlay.is_none() => Ok(Some((Paths::vpc(root), check))),
-        (Some(dir), Some(errors), Some(out)) => Ok(Some((
-            Paths::tccli(&dir, &errors, overlay.as_deref(), &out),
+    match (tccli, out) {
+        (None, None) if errors.is_none() && overlay.is_none() => {
+            Ok(Some((Paths::vpc(root), check)))
+        }
+        (Some(dir), Some(out)) => Ok(Some((
+            Paths::tccli(&dir, errors.as_deref(), overlay.as_deref(), &out),
             check,
         ))),
         _ => {
-            eprintln!("--tccli, --errors and --out go together (--overlay is optional with them)");
+            eprintln!(
+                "--tccli and --out go together (--errors and --overlay are optional with them)"
+            );
             Ok(None)
         }
     }
