@@ -1,6 +1,6 @@
 //! `cargo xtask import [--check]`: tccli's machine-readable API description (`api.json`,
-//! `examples.json`), a per-action error table and a hand-kept overlay become a spec file,
-//! deterministically (same inputs, same bytes).
+//! `examples.json`), a per-action error table and a hand-kept overlay (both optional for
+//! other services) become a spec file, deterministically (same inputs, same bytes).
 //!
 //! One phase per module: [`tccli`] and [`errors`] read Tencent's files strictly, [`overlay`]
 //! reads the hand-kept additions, [`examples`] turns request texts into typed request
