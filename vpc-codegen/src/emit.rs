@@ -101,12 +101,13 @@ pub(crate) fn pieces<'a>(
     let default_host = &service.default_host;
     let title = &service.title;
     let mut service_doc = format!(
-        " {title} (`{service_name}`), API version {version}: service identity and default host."
+        "{title} (`{service_name}`), API version {version}: service identity and default host."
     );
     if let Some(brief) = brief_doc(service) {
         service_doc.push_str("\n\n");
         service_doc.push_str(&brief);
     }
+    let service_doc = doc_lines(&service_doc);
     let requests = actions.iter().map(|action| ident(&action.request_type()));
     let gates: Vec<TokenStream> = actions
         .iter()
@@ -127,7 +128,7 @@ pub(crate) fn pieces<'a>(
         ClientMethods::Trait(name) => emit_trait(service, &actions, &texts, rt, name),
     };
     let root = quote! {
-        #[doc = #service_doc]
+        #service_doc
         pub const SERVICE: #rt::ServiceInfo = #rt::ServiceInfo {
             name: #service_name,
             version: #version,
@@ -173,16 +174,11 @@ pub(crate) fn pieces<'a>(
 /// generated code itself names the action, in tests and registries).
 pub(crate) const OFFLINE_NOTE: &str = "\n\n**Offline**: Tencent has taken this action offline.";
 
-/// The spec's summary of the product as rustdoc (each line indented by one space, as the
-/// `#[doc]` strings around it are), where it has a non-empty one.
+/// The spec's summary of the product as rustdoc, where it has a non-empty one.
 pub(crate) fn brief_doc(service: &Service) -> Option<String> {
     let brief = docs::rustdoc(service.brief.as_deref()?);
-    let lines: Vec<String> = brief
-        .trim()
-        .lines()
-        .map(|line| format!(" {}", line.trim_end()))
-        .collect();
-    (!lines.is_empty()).then(|| lines.join("\n"))
+    let brief = brief.trim();
+    (!brief.is_empty()).then(|| brief.to_owned())
 }
 
 /// `#[cfg(feature = "<action name>")]` when `gated`, else nothing: how the split layout

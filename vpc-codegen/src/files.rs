@@ -57,8 +57,15 @@ pub(crate) fn generate_files(
         actions.len()
     );
     if let Some(brief) = emit::brief_doc(service) {
-        root_doc.push_str("\n\n");
-        root_doc.push_str(&brief);
+        // A paragraph of its own, each line indented by one space as the others are.
+        root_doc.push('\n');
+        for line in brief.lines() {
+            root_doc.push('\n');
+            if !line.is_empty() {
+                root_doc.push(' ');
+                root_doc.push_str(line);
+            }
+        }
     }
     if config.feature_gates {
         root_doc.push_str(
