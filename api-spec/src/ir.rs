@@ -17,6 +17,8 @@ pub struct Service {
     pub version: String,
     /// Human product name.
     pub title: String,
+    /// The description's own summary of the product, in its language, if the spec has one.
+    pub brief: Option<String>,
     /// The default host.
     pub default_host: String,
     /// Other well-known hosts by short name, sorted by name.
@@ -49,6 +51,8 @@ pub struct Action {
     pub deprecated: bool,
     /// Published on the China site only (called through the China endpoint).
     pub china_only: bool,
+    /// Whether the spec marks the action offline (taken offline by Tencent).
+    pub offline: bool,
     /// Documented requests per second, if any.
     pub rate_limit: Option<u32>,
     /// Whether a request that may have reached the server can be sent again.

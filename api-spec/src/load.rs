@@ -321,6 +321,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             title: action.title.clone(),
             deprecated: action.status == Some(model::Status::Deprecated),
             china_only: action.china_only,
+            offline: action.status == Some(model::Status::Offline),
             rate_limit: action.rate_limit,
             retry_safe: action.retry_safe,
             input,
@@ -338,6 +339,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         name: spec.service.clone(),
         version: spec.version.clone(),
         title: spec.title.clone(),
+        brief: spec.brief.clone(),
         default_host: spec.endpoints.default.clone(),
         alternative_hosts: spec
             .endpoints

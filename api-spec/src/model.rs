@@ -25,6 +25,11 @@ pub struct Spec {
     pub version: String,
     /// A human name for the product, for example `Virtual Private Cloud`.
     pub title: String,
+    /// The description's own one-paragraph summary of the product (tccli's
+    /// `metadata.api_brief`), in the language of the description; absent where the
+    /// description has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<String>,
     /// Where the service can be reached.
     pub endpoints: Endpoints,
     /// Error codes any action of any service may answer (Tencent's common error codes).
@@ -73,8 +78,8 @@ pub struct Action {
     /// have it, so it is called through the China endpoint.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub china_only: bool,
-    /// Whether the action is online or deprecated; absent where the description does
-    /// not say (read as online).
+    /// Whether the action is online, deprecated or offline; absent where the description
+    /// does not say (read as online).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Tencent marks a few actions (of other services) as answered without a signature.
@@ -173,6 +178,8 @@ pub enum Status {
     Online,
     /// Still answered, but callers should move away from it.
     Deprecated,
+    /// Taken offline by Tencent: still described, but the service no longer offers it.
+    Offline,
 }
 
 /// A named object type.

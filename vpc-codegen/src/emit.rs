@@ -100,9 +100,14 @@ pub(crate) fn pieces<'a>(
     let version = &service.version;
     let default_host = &service.default_host;
     let title = &service.title;
-    let service_doc = format!(
-        " {title} (`{service_name}`), API version {version}: service identity and default host."
+    let mut service_doc = format!(
+        "{title} (`{service_name}`), API version {version}: service identity and default host."
     );
+    if let Some(brief) = brief_doc(service) {
+        service_doc.push_str("\n\n");
+        service_doc.push_str(&brief);
+    }
+    let service_doc = doc_lines(&service_doc);
     let requests = actions.iter().map(|action| ident(&action.request_type()));
     let gates: Vec<TokenStream> = actions
         .iter()
@@ -123,7 +128,7 @@ pub(crate) fn pieces<'a>(
         ClientMethods::Trait(name) => emit_trait(service, &actions, &texts, rt, name),
     };
     let root = quote! {
-        #[doc = #service_doc]
+        #service_doc
         pub const SERVICE: #rt::ServiceInfo = #rt::ServiceInfo {
             name: #service_name,
             version: #version,
@@ -162,6 +167,18 @@ pub(crate) fn pieces<'a>(
         actions: per_action,
         objects,
     })
+}
+
+/// The paragraph on the request type and the call methods of an action the spec marks
+/// offline (a line of documentation, not `#[deprecated]`: that would warn wherever the
+/// generated code itself names the action, in tests and registries).
+pub(crate) const OFFLINE_NOTE: &str = "\n\n**Offline**: Tencent has taken this action offline.";
+
+/// The spec's summary of the product as rustdoc, where it has a non-empty one.
+pub(crate) fn brief_doc(service: &Service) -> Option<String> {
+    let brief = docs::rustdoc(service.brief.as_deref()?);
+    let brief = brief.trim();
+    (!brief.is_empty()).then(|| brief.to_owned())
 }
 
 /// `#[cfg(feature = "<action name>")]` when `gated`, else nothing: how the split layout
@@ -443,6 +460,9 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     if action.deprecated {
         request_doc.push_str("\n\n**Deprecated** by the service.");
     }
+    if action.offline {
+        request_doc.push_str(OFFLINE_NOTE);
+    }
     for example in &action.examples {
         let body = serde_json::to_string_pretty(&example.input).unwrap_or_default();
         request_doc.push_str(&format!(
@@ -678,6 +698,9 @@ fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
         action.response_type(),
         action.error_type()
     ));
+    if action.offline {
+        doc.push_str(OFFLINE_NOTE);
+    }
     doc_lines(&doc)
 }
 

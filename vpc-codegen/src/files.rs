@@ -19,7 +19,7 @@ use api_spec::ir::{Field, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{GenerateError, Pieces, feature_gate, ident, pieces};
+use crate::emit::{self, GenerateError, Pieces, feature_gate, ident, pieces};
 use crate::{Config, GeneratedFile};
 
 pub(crate) fn generate_files(
@@ -56,6 +56,17 @@ pub(crate) fn generate_files(
         service.version,
         actions.len()
     );
+    if let Some(brief) = emit::brief_doc(service) {
+        // A paragraph of its own, each line indented by one space as the others are.
+        root_doc.push('\n');
+        for line in brief.lines() {
+            root_doc.push('\n');
+            if !line.is_empty() {
+                root_doc.push(' ');
+                root_doc.push_str(line);
+            }
+        }
+    }
     if config.feature_gates {
         root_doc.push_str(
             "\n\n Each action is compiled only with the cargo feature named after it \

@@ -7,7 +7,7 @@ use api_spec::ir::{Action, Pagination};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{ActionText, doc_lines, ident, path_text, rust_type};
+use crate::emit::{ActionText, OFFLINE_NOTE, doc_lines, ident, path_text, rust_type};
 
 /// The `Paginated` impl of a paged action.
 pub(crate) fn emit_paginated(
@@ -128,6 +128,9 @@ pub(crate) fn pages_doc(
          [`{}::paginate`] for what happens at the ends and on errors.",
         path_text(rt)
     ));
+    if action.offline {
+        doc.push_str(OFFLINE_NOTE);
+    }
     let method = &pagination.method;
     let body = format!(
         "let mut items = client.{method}(request).items();\n\

@@ -199,3 +199,48 @@ fn action_filter_keeps_only_selected_actions_and_their_objects() {
     assert!(!code.contains("StartThing"));
     assert!(!code.contains("GetQuota"));
 }
+
+/// An offline action says so on its request type, its call method and its pages method
+/// (a line of rustdoc, never `#[deprecated]`); the spec's `brief` joins the service's
+/// docs, `SERVICE` in the flat output and the module doc of the split layout's `mod.rs`.
+#[test]
+fn offline_actions_and_the_brief_are_documented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/paging.json");
+    let text = std::fs::read_to_string(&path).expect("the fixture is readable");
+    let text = text
+        .replacen(
+            "\"title\": \"Demo\",",
+            "\"title\": \"Demo\", \"brief\": \"介绍如何使用API。\\r\\n第二行\",",
+            1,
+        )
+        .replacen(
+            "\"DescribeThings\": {",
+            "\"DescribeThings\": {\n      \"status\": \"offline\",",
+            1,
+        );
+    let service = api_spec::load_str(&text, "paging.json").expect("the edited fixture is valid");
+    let config = vpc_codegen::Config::default();
+    let tokens = vpc_codegen::generate(&service, &config).expect("generates");
+    let code = vpc_codegen::format_file(tokens, "paging.json").expect("parses");
+    let line = "/// **Offline**: Tencent has taken this action offline.";
+    assert_eq!(code.matches(line).count(), 3, "{code}");
+    for item in [
+        "pub struct DescribeThingsRequest",
+        "fn describe_things(",
+        "fn describe_things_pages(",
+    ] {
+        let at = code.find(item).expect(item);
+        let doc = &code[..at];
+        let doc = &doc[doc.rfind("\n\n").map_or(0, |i| i)..];
+        assert!(doc.contains(line), "{item}: {doc}");
+    }
+    assert!(!code.contains("#[deprecated"));
+    assert!(
+        code.contains("/// 介绍如何使用API。\n///\n/// 第二行\npub const SERVICE"),
+        "{code}"
+    );
+
+    let files = vpc_codegen::generate_files(&service, &config).expect("generates files");
+    let root = vpc_codegen::format_file(files[0].tokens.clone(), "mod.rs").expect("parses");
+    assert!(root.contains("\n\n 介绍如何使用API。\n\n 第二行"), "{root}");
+}

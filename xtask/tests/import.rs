@@ -25,7 +25,7 @@ fn cvm_paths() -> Paths {
     let dir = cvm_dir();
     let mut paths = Paths::tccli(
         &dir,
-        &dir.join("errors.json"),
+        Some(&dir.join("errors.json")),
         Some(&dir.join("overlay.json")),
         &root().join("vpc-macros/tests/data/cvm.json"),
     );
@@ -584,11 +584,10 @@ fn overlay_and_table_mistakes_name_file_and_pointer() {
     );
 
     let mut sources = vpc_sources();
-    sources.errors.text =
-        sources
-            .errors
-            .text
-            .replacen("\"service\": \"vpc\"", "\"service\": \"cvm\"", 1);
+    let errors = sources.errors.as_mut().unwrap();
+    errors.text = errors
+        .text
+        .replacen("\"service\": \"vpc\"", "\"service\": \"cvm\"", 1);
     let err = import::import(&sources).unwrap_err().to_string();
     assert!(
         err.starts_with("api-spec/sources/vpc-error-codes-china.json: /service:"),
@@ -693,7 +692,7 @@ fn without_an_overlay_the_title_is_the_short_name_and_nothing_is_retry_safe() {
     let dir = cvm_dir();
     let paths = Paths::tccli(
         &dir,
-        &dir.join("errors.json"),
+        Some(&dir.join("errors.json")),
         None,
         Path::new("unused.json"),
     );

@@ -28,8 +28,8 @@ pub(crate) const SCHEMA_REF: &str = "./schema.json";
 pub(crate) struct FileNames<'a> {
     /// `api.json`.
     pub(crate) api: &'a str,
-    /// The error table.
-    pub(crate) errors: &'a str,
+    /// The error table, when there is one.
+    pub(crate) errors: Option<&'a str>,
     /// The overlay, when there is one.
     pub(crate) overlay: Option<&'a str>,
 }
@@ -44,7 +44,7 @@ pub(crate) struct FileNames<'a> {
 /// of 0. Each error names the file and the JSON pointer.
 pub(crate) fn assemble(
     api: &ApiJson,
-    table: &ErrorTable,
+    table: Option<&ErrorTable>,
     overlay: &Overlay,
     files: FileNames<'_>,
 ) -> anyhow::Result<(Spec, Report)> {
@@ -54,9 +54,29 @@ pub(crate) fn assemble(
         service: service.clone(),
         version: version.clone(),
         service_name_cn: api.metadata.service_name_cn.clone(),
+        error_table: table.is_some(),
         ..Report::default()
     };
-    check_table_header(table, &service, &version, files.errors)?;
+    if api.metadata.service_name_cn.is_none() {
+        report.notes.push(format!(
+            "{}: /metadata has no serviceNameCN (the Chinese product name, which the spec does not carry anyway)",
+            files.api
+        ));
+    }
+    if api.metadata.api_brief == Some(None) {
+        report.notes.push(format!(
+            "{}: /metadata/api_brief is null: the spec has no brief",
+            files.api
+        ));
+    }
+    if let Some(table) = table {
+        check_table_header(
+            table,
+            &service,
+            &version,
+            files.errors.unwrap_or("the error table"),
+        )?;
+    }
     check_overlay(api, overlay, files.overlay.unwrap_or("the overlay"))?;
     report.format_version = api.version.clone();
 
@@ -115,7 +135,9 @@ pub(crate) fn assemble(
             },
         );
     }
-    error_table_coverage(api, table, &mut report);
+    if let Some(table) = table {
+        error_table_coverage(api, table, &mut report);
+    }
 
     let mut objects = objects;
     for (name, action) in &overlay.hand_written_actions {
@@ -134,6 +156,7 @@ pub(crate) fn assemble(
     let spec = Spec {
         schema: Some(SCHEMA_REF.to_owned()),
         title: overlay.title.clone().unwrap_or_else(|| service.clone()),
+        brief: api.metadata.api_brief.clone().flatten(),
         service,
         version,
         endpoints,
@@ -327,7 +350,7 @@ fn request_response_structures(
 ) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
     let mut structures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, action) in &api.actions {
-        for (side, object, suffix, what, zh) in [
+        for (side, object, suffix, what, what_cn) in [
             (
                 "input",
                 &action.input,
@@ -354,9 +377,9 @@ fn request_response_structures(
                     "{name}: the {side} structure is `{object}`, not `{name}{suffix}`"
                 ));
             }
-            // The English description's boilerplate, or the Chinese one's.
+            // The English descriptions' boilerplate, and the Chinese ones'.
             let boilerplate = format!("{name} {what} structure.");
-            if entry.document != boilerplate && entry.document != format!("{name}{zh}") {
+            if entry.document != boilerplate && entry.document != format!("{name}{what_cn}") {
                 report.notes.push(format!(
                     "{name}: the {side} structure `{object}` is documented {:?}, not {boilerplate:?} (that document is not in the spec)",
                     entry.document
@@ -430,11 +453,11 @@ fn objects(
 /// description of a common code, by the common code.
 fn action_errors(
     action: &str,
-    table: &ErrorTable,
+    table: Option<&ErrorTable>,
     common: &BTreeMap<&str, &str>,
     report: &mut Report,
 ) -> Vec<ErrorCode> {
-    let Some(codes) = table.actions.get(action) else {
+    let Some((table, codes)) = table.and_then(|t| Some((t, t.actions.get(action)?))) else {
         return Vec::new();
     };
     let mut seen = BTreeSet::new();

@@ -29,6 +29,7 @@ pub(crate) struct ErrorTable {
     pub(crate) descriptions: BTreeMap<String, String>,
 }
 
+#[cfg(test)]
 impl ErrorTable {
     /// A table of `service` at `version` that lists no codes.
     pub(crate) fn empty(service: &str, version: &str) -> Self {

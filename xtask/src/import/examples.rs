@@ -189,8 +189,9 @@ pub(crate) fn request_body(
 }
 
 /// Whether a line is tccli's stand-in for the common parameters: `<Common request
-/// parameters>` in any case, singular or plural, or the Chinese description's
-/// `<公共请求参数>`, with or without a leading `&`.
+/// parameters>` in any case, singular or plural, or in the Chinese descriptions
+/// `<公共请求参数>` (also `<公共参数>`, `<其他公共请求参数与 TC3 签名>`), with or without a
+/// leading `&`.
 pub(crate) fn is_placeholder(line: &str) -> bool {
     let line = line.trim();
     let line = line.strip_prefix('&').unwrap_or(line).trim();
@@ -198,7 +199,8 @@ pub(crate) fn is_placeholder(line: &str) -> bool {
         .and_then(|rest| rest.strip_suffix('>'))
         .is_some_and(|inner| {
             let inner = inner.trim();
-            inner == "公共请求参数"
+            inner.contains("公共请求参数")
+                || inner.contains("公共参数")
                 || inner
                     .to_ascii_lowercase()
                     .starts_with("common request parameter")
@@ -927,11 +929,14 @@ mod tests {
             "  &< Common Request Parameters >  ",
             "<公共请求参数>",
             "&<公共请求参数>",
+            "&<公共参数>",
+            "<其他公共请求参数与 TC3 签名>",
         ] {
             assert!(is_placeholder(placeholder), "{placeholder}");
         }
         assert!(!is_placeholder("<Other>"));
         assert!(!is_placeholder("Common request parameters"));
+        assert!(!is_placeholder("<LogGroupList 的 PB 格式压缩包内容>"));
     }
 
     #[test]

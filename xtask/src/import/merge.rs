@@ -67,14 +67,13 @@ pub(crate) fn merge(
     }
     // The international description on its own, without codes (the deciding table
     // decides them) or overlay (applied to the deciding description already).
-    let no_codes = ErrorTable::empty(&spec.service, &spec.version);
     let (intl_spec, intl_report) = assemble::assemble(
         intl,
-        &no_codes,
+        None,
         &Overlay::default(),
         AssembleFiles {
             api: files.api,
-            errors: files.errors,
+            errors: None,
             overlay: None,
         },
     )?;

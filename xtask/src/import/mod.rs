@@ -1,8 +1,9 @@
 //! `cargo xtask import [--check]`: tccli's machine-readable API description (`api.json`,
-//! `examples.json`), a per-action error table and a hand-kept overlay become a spec file,
-//! deterministically (same inputs, same bytes). Optionally a second description, the
-//! international site's (English, fewer actions), is merged in: the first decides what
-//! exists, the second gives its documents and says what the international site publishes.
+//! `examples.json`), a per-action error table and a hand-kept overlay (both optional for
+//! other services) become a spec file, deterministically (same inputs, same bytes).
+//! Optionally a second description, the international site's (English, fewer actions), is
+//! merged in: the first decides what exists, the second gives its documents and says what
+//! the international site publishes.
 //!
 //! One phase per module: [`tccli`], [`errors`] and [`rate_limits`] read Tencent's files
 //! and the collected limits strictly, [`overlay`] reads the hand-kept additions,
@@ -41,11 +42,12 @@ pub const VPC_SPEC: &str = "api-spec/vpc.json";
 const USAGE: &str = "\
 usage: cargo xtask import [--check]
          (api-spec/sources/{china,intl}/ and the tables beside them -> api-spec/vpc.json)
-       cargo xtask import --tccli DIR --errors FILE [--intl-tccli DIR --intl-errors FILE]
+       cargo xtask import --tccli DIR [--errors FILE] [--intl-tccli DIR --intl-errors FILE]
                           [--rate-limits FILE] [--overlay FILE] --out FILE [--check]
-         (DIR holds tccli's api.json and examples.json of any service: the China site's
-          description decides what exists; --intl-tccli adds the international site's
-          English documents and says what it publishes)";
+         (DIR holds tccli's api.json and examples.json of any service, in either language;
+          without --errors the actions have no per-action error codes; --intl-tccli merges
+          the international site's description in: the first decides what exists, the
+          international one gives English documents and says what it publishes)";
 
 /// The files one import reads and writes.
 #[derive(Debug, Clone)]
@@ -54,8 +56,8 @@ pub struct Paths {
     pub api: PathBuf,
     /// `examples.json`.
     pub examples: PathBuf,
-    /// The per-action error table.
-    pub errors: PathBuf,
+    /// The per-action error table, if any.
+    pub errors: Option<PathBuf>,
     /// The overlay, if any.
     pub overlay: Option<PathBuf>,
     /// The international site's description, merged into the first, if any.
@@ -88,7 +90,7 @@ impl Paths {
         Self {
             api: sources.join("china/api.json"),
             examples: sources.join("china/examples.json"),
-            errors: sources.join("vpc-error-codes-china.json"),
+            errors: Some(sources.join("vpc-error-codes-china.json")),
             overlay: Some(sources.join("overlay.json")),
             intl: Some(IntlPaths {
                 api: sources.join("intl/api.json"),
@@ -102,12 +104,12 @@ impl Paths {
     }
 
     /// Any service: `dir/api.json` and `dir/examples.json`, the error table and overlay
-    /// given, written to `out`.
-    pub fn tccli(dir: &Path, errors: &Path, overlay: Option<&Path>, out: &Path) -> Self {
+    /// given (if any), written to `out`.
+    pub fn tccli(dir: &Path, errors: Option<&Path>, overlay: Option<&Path>, out: &Path) -> Self {
         Self {
             api: dir.join("api.json"),
             examples: dir.join("examples.json"),
-            errors: errors.to_path_buf(),
+            errors: errors.map(Path::to_path_buf),
             overlay: overlay.map(Path::to_path_buf),
             intl: None,
             rate_limits: None,
@@ -149,8 +151,8 @@ pub struct Sources {
     pub api: Source,
     /// `examples.json`.
     pub examples: Source,
-    /// The per-action error table.
-    pub errors: Source,
+    /// The per-action error table, if any.
+    pub errors: Option<Source>,
     /// The overlay, if any.
     pub overlay: Option<Source>,
     /// The international site's description, if any.
@@ -177,7 +179,7 @@ impl Sources {
         Ok(Self {
             api: Source::read(paths, &paths.api)?,
             examples: Source::read(paths, &paths.examples)?,
-            errors: Source::read(paths, &paths.errors)?,
+            errors: optional(paths.errors.as_deref())?,
             overlay: optional(paths.overlay.as_deref())?,
             intl: paths
                 .intl
@@ -196,7 +198,8 @@ impl Sources {
 
     /// Every file read, in the order the summary names them.
     fn names(&self) -> Vec<String> {
-        let mut files = vec![&self.api, &self.examples, &self.errors];
+        let mut files = vec![&self.api, &self.examples];
+        files.extend(&self.errors);
         if let Some(intl) = &self.intl {
             files.extend([&intl.api, &intl.examples, &intl.errors]);
         }
@@ -231,17 +234,20 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
     let api: tccli::ApiJson = json::parse(&sources.api.text, &sources.api.name)?;
     let examples: tccli::ExamplesJson =
         json::parse(&sources.examples.text, &sources.examples.name)?;
-    let table: errors::ErrorTable = json::parse(&sources.errors.text, &sources.errors.name)?;
+    let table: Option<errors::ErrorTable> = match &sources.errors {
+        Some(source) => Some(json::parse(&source.text, &source.name)?),
+        None => None,
+    };
     let overlay: overlay::Overlay = match &sources.overlay {
         Some(source) => json::parse(&source.text, &source.name)?,
         None => overlay::Overlay::default(),
     };
     let files = assemble::FileNames {
         api: &sources.api.name,
-        errors: &sources.errors.name,
+        errors: sources.errors.as_ref().map(|s| s.name.as_str()),
         overlay: sources.overlay.as_ref().map(|s| s.name.as_str()),
     };
-    let (mut spec, mut report) = assemble::assemble(&api, &table, &overlay, files)?;
+    let (mut spec, mut report) = assemble::assemble(&api, table.as_ref(), &overlay, files)?;
     let limits = match &sources.rate_limits {
         Some(source) => {
             let limits: rate_limits::RateLimits = json::parse(&source.text, &source.name)?;
@@ -379,19 +385,18 @@ fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)
             return Ok(None);
         }
     };
-    match (tccli, errors, out) {
-        (None, None, None) if overlay.is_none() && intl.is_none() && rate_limits.is_none() => {
-            Ok(Some((Paths::vpc(root), check)))
-        }
-        (Some(dir), Some(errors), Some(out)) => {
-            let mut paths = Paths::tccli(&dir, &errors, overlay.as_deref(), &out);
+    let no_other = errors.is_none() && overlay.is_none() && intl.is_none() && rate_limits.is_none();
+    match (tccli, out) {
+        (None, None) if no_other => Ok(Some((Paths::vpc(root), check))),
+        (Some(dir), Some(out)) => {
+            let mut paths = Paths::tccli(&dir, errors.as_deref(), overlay.as_deref(), &out);
             paths.intl = intl;
             paths.rate_limits = rate_limits;
             Ok(Some((paths, check)))
         }
         _ => {
             eprintln!(
-                "--tccli, --errors and --out go together (--intl-tccli, --intl-errors, --rate-limits and --overlay are optional with them)"
+                "--tccli and --out go together (--errors, --intl-tccli with --intl-errors, --rate-limits and --overlay are optional with them)"
             );
             Ok(None)
         }

@@ -14,8 +14,11 @@ pub struct Report {
     pub service: String,
     /// `apiVersion`.
     pub version: String,
-    /// The product's Chinese name from `api.json`'s metadata.
-    pub service_name_cn: String,
+    /// The product's Chinese name from `api.json`'s metadata, if it has one (the spec
+    /// does not carry it).
+    pub service_name_cn: Option<String>,
+    /// Whether an error table was given; without one no action has its own codes.
+    pub error_table: bool,
     /// The files read, as named in messages.
     pub files: Vec<String>,
     /// Actions in the spec.
@@ -196,7 +199,9 @@ impl Report {
             "imported {} {} ({}) from {}",
             self.service,
             self.version,
-            self.service_name_cn,
+            self.service_name_cn
+                .as_deref()
+                .unwrap_or("no serviceNameCN in api.json"),
             self.files.join(", ")
         );
         let _ = writeln!(
@@ -210,26 +215,33 @@ impl Report {
             self.objects, self.inlined
         );
         let errors = &self.errors;
-        let _ = writeln!(
-            out,
-            "  errors:   {} codes on {} actions, {} of them also common codes ({} distinct: {})",
-            errors.codes,
-            self.actions.saturating_sub(errors.without_entry.len()),
-            errors.common_pairs,
-            errors.common_codes.len(),
-            errors
-                .common_codes
-                .iter()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let _ = writeln!(
-            out,
-            "            actions without a table entry: {}; table actions not in api.json: {}",
-            list_or_none(&errors.without_entry),
-            list_or_none(&errors.not_in_api)
-        );
+        if self.error_table {
+            let _ = writeln!(
+                out,
+                "  errors:   {} codes on {} actions, {} of them also common codes ({} distinct: {})",
+                errors.codes,
+                self.actions.saturating_sub(errors.without_entry.len()),
+                errors.common_pairs,
+                errors.common_codes.len(),
+                errors
+                    .common_codes
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "            actions without a table entry: {}; table actions not in api.json: {}",
+                list_or_none(&errors.without_entry),
+                list_or_none(&errors.not_in_api)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  errors:   no error table given: no action has codes of its own (only the common codes, if any)"
+            );
+        }
         if let Some(merge) = &self.merge {
             merge.summarize(&mut out);
         }

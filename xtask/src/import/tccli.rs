@@ -36,20 +36,27 @@ pub(crate) struct ApiJson {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Metadata {
-    /// A one-paragraph summary of the product, in the description's language (newer
-    /// descriptions only).
-    #[serde(rename = "api_brief", default)]
-    pub(crate) _api_brief: Option<String>,
     /// The API version, `2017-03-12`.
     #[serde(rename = "apiVersion")]
     pub(crate) api_version: String,
-    /// The product's Chinese name (`私有网络`); the spec's English title comes from the
-    /// overlay.
-    #[serde(rename = "serviceNameCN")]
-    pub(crate) service_name_cn: String,
+    /// A one-paragraph summary of the product, in the description's language (the
+    /// Chinese descriptions have it); carried into the spec's `brief`. `Some(None)` is an
+    /// explicit `null` (a few services), which the assembly reports.
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) api_brief: Option<Option<String>>,
+    /// The product's Chinese name (`私有网络`), absent in a few services; the spec's
+    /// English title comes from the overlay, and the report shows this one.
+    #[serde(rename = "serviceNameCN", default)]
+    pub(crate) service_name_cn: Option<String>,
     /// The service name used in hosts and signatures, `vpc`.
     #[serde(rename = "serviceShortName")]
     pub(crate) service_short_name: String,
+}
+
+/// A key that is present, `null` or not: `Some(None)` for `null`, `None` (the default)
+/// when the key is absent.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 /// One entry of `api.json`'s `actions`.
@@ -64,7 +71,7 @@ pub(crate) struct ApiAction {
     pub(crate) name: String,
     /// The response structure's object name (`XResponse`).
     pub(crate) output: String,
-    /// `online` or `deprecated`; absent in some services.
+    /// `online`, `deprecated` or `offline`; absent in some services.
     #[serde(default)]
     pub(crate) status: Option<Status>,
     /// Set on a few actions (of STS) answered without a signature.
@@ -264,6 +271,35 @@ mod tests {
         );
         assert_eq!(api.actions["Ping"].status, Some(Status::Online));
         assert_eq!(api.version, None);
+    }
+
+    #[test]
+    fn reads_the_brief_an_offline_status_and_no_chinese_name() {
+        let text = API
+            .replace("\"status\": \"online\"", "\"status\": \"offline\"")
+            .replace("\"serviceNameCN\": \"x\"", "\"api_brief\": \"简介\"");
+        let api: ApiJson = parse(&text, "api.json").unwrap();
+        assert_eq!(api.actions["Ping"].status, Some(Status::Offline));
+        assert_eq!(api.metadata.api_brief, Some(Some("简介".to_owned())));
+        assert_eq!(api.metadata.service_name_cn, None);
+    }
+
+    #[test]
+    fn a_null_brief_is_told_from_an_absent_one() {
+        let text = API.replace("\"serviceNameCN\": \"x\"", "\"api_brief\": null");
+        let api: ApiJson = parse(&text, "api.json").unwrap();
+        assert_eq!(api.metadata.api_brief, Some(None));
+        let api: ApiJson = parse(API, "api.json").unwrap();
+        assert_eq!(api.metadata.api_brief, None);
+    }
+
+    #[test]
+    fn an_unknown_metadata_key_is_located() {
+        let text = API.replace("\"serviceNameCN\": \"x\"", "\"serviceNameEN\": \"x\"");
+        let err = parse::<ApiJson>(&text, "api.json").unwrap_err().to_string();
+        assert!(err.starts_with("api.json:5:"), "{err}");
+        assert!(err.contains("/metadata"), "{err}");
+        assert!(err.contains("unknown field `serviceNameEN`"), "{err}");
     }
 
     #[test]

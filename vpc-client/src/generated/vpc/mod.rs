@@ -3,12 +3,16 @@
 
 /*! The Virtual Private Cloud API (`vpc`, version 2017-03-12): for each of its 448 actions a request, a response and an error type, and a call method on the client; the object types they use. Every item is re-exported here from `actions/` and `objects/`.
 
+ 介绍如何使用API对私有网络进行操作，包括带宽包、IPV6转换服务、安全组、弹性网卡等。
+
  Each action is compiled only with the cargo feature named after it (`ResetVpnConnection`), which the default feature `all-actions` turns on for every action; the object types are always compiled.*/
 mod actions;
 mod objects;
 pub use objects::*;
 pub use actions::*;
 /// Virtual Private Cloud (`vpc`), API version 2017-03-12: service identity and default host.
+///
+/// 介绍如何使用API对私有网络进行操作，包括带宽包、IPV6转换服务、安全组、弹性网卡等。
 pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     name: "vpc",
     version: "2017-03-12",
