@@ -51,6 +51,8 @@ pub struct Action {
     pub deprecated: bool,
     /// Published on the China site only (called through the China endpoint).
     pub china_only: bool,
+    /// Published on the international site only.
+    pub intl_only: bool,
     /// Whether the spec marks the action offline (taken offline by Tencent).
     pub offline: bool,
     /// Documented requests per second, if any.
@@ -171,6 +173,9 @@ pub struct Field {
     /// Published on the China site only: the international site's description of the
     /// same action or object does not have it.
     pub china_only: bool,
+    /// Published on the international site only: the China site's description of the
+    /// same action or object does not have it.
+    pub intl_only: bool,
     /// The member is accepted but has no effect.
     pub disabled: bool,
     /// What the member means.

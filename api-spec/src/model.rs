@@ -78,6 +78,10 @@ pub struct Action {
     /// have it, so it is called through the China endpoint.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub china_only: bool,
+    /// Published on the international site only: the China site's description does not
+    /// have it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intl_only: bool,
     /// Whether the action is online, deprecated or offline; absent where the description
     /// does not say (read as online).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,6 +199,10 @@ pub struct Object {
     /// Published on the China site only (the international description does not have it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub china_only: bool,
+    /// Published on the international site only (the China site's description does not
+    /// have it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intl_only: bool,
     /// The object's members.
     pub members: Vec<Member>,
     /// Where Tencent uses it (`in`, `out` or `both`), informational.
@@ -239,6 +247,11 @@ pub struct Member {
     /// `china_only` itself are not marked one by one.)
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub china_only: bool,
+    /// Published on the international site only: the China site's description has the
+    /// action or object but not this member (members of an `intl_only` action or object
+    /// are not marked one by one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intl_only: bool,
     /// Tencent marks some members disabled: accepted but without effect.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,

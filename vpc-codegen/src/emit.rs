@@ -298,6 +298,9 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     if field.china_only {
         notes.push(CHINA_ONLY_MEMBER.to_owned());
     }
+    if field.intl_only {
+        notes.push(INTL_ONLY_MEMBER.to_owned());
+    }
     if field.disabled {
         notes.push("Disabled: the service accepts it but ignores it.".to_owned());
     }
@@ -439,9 +442,9 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     let error = ident(&action.error_type());
 
     let mut request_doc = format!("Input of `{name}`{}.", text.summary);
-    if action.china_only {
+    if let Some(line) = site_line(action) {
         request_doc.push_str("\n\n");
-        request_doc.push_str(CHINA_ONLY_ACTION);
+        request_doc.push_str(line);
     }
     if !text.document.is_empty() {
         request_doc.push_str("\n\n");
@@ -682,11 +685,29 @@ const CHINA_ONLY_ACTION: &str = "China site only: call it through the China endp
 const CHINA_ONLY_MEMBER: &str =
     "China site only: the international site's description does not have this member.";
 
+/// The line an action only the international site publishes carries.
+const INTL_ONLY_ACTION: &str = "International site only: call it through the international endpoint (`Endpoint::Default`); the China site does not publish this action.";
+
+/// The line a member only the international site's description has carries.
+const INTL_ONLY_MEMBER: &str =
+    "International site only: the China site's description does not have this member.";
+
+/// The line saying which one site publishes an action, if only one does.
+fn site_line(action: &Action) -> Option<&'static str> {
+    if action.china_only {
+        Some(CHINA_ONLY_ACTION)
+    } else if action.intl_only {
+        Some(INTL_ONLY_ACTION)
+    } else {
+        None
+    }
+}
+
 fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
     let mut doc = format!("Calls `{}`{}.", action.name, text.summary);
-    if action.china_only {
+    if let Some(line) = site_line(action) {
         doc.push_str("\n\n");
-        doc.push_str(CHINA_ONLY_ACTION);
+        doc.push_str(line);
     }
     if !text.document.is_empty() {
         doc.push_str("\n\n");

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use api_spec::model::Spec;
 use serde_json::{Value, json};
-use xtask::import::{self, Imported, Paths, Sources};
+use xtask::import::{self, Imported, IntlPaths, Paths, Sources};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,12 +23,18 @@ fn cvm_dir() -> PathBuf {
 
 fn cvm_paths() -> Paths {
     let dir = cvm_dir();
+    // Both languages: the China site's description decides, the English one beside it.
     let mut paths = Paths::tccli(
-        &dir,
+        &dir.join("china"),
         Some(&dir.join("errors.json")),
         Some(&dir.join("overlay.json")),
         &root().join("vpc-macros/tests/data/cvm.json"),
     );
+    paths.intl = Some(IntlPaths {
+        api: dir.join("api.json"),
+        examples: dir.join("examples.json"),
+        errors: dir.join("errors.json"),
+    });
     paths.shown_from = root();
     paths
 }
@@ -647,7 +653,38 @@ fn any_service_imports_cvm() {
         spec.endpoints.regional.as_deref(),
         Some("cvm.{region}.tencentcloudapi.com")
     );
-    assert_eq!(spec.actions.len(), 85);
+    // Both languages: the China site's 106 actions and the 5 only the international site
+    // describes (its reserved instances), kept and marked.
+    assert_eq!(spec.actions.len(), 111);
+    let intl_only: Vec<&str> = spec
+        .actions
+        .iter()
+        .filter(|(_, a)| a.intl_only)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(
+        intl_only,
+        [
+            "DescribeReservedInstances",
+            "DescribeReservedInstancesConfigInfos",
+            "DescribeReservedInstancesOfferings",
+            "InquirePricePurchaseReservedInstancesOffering",
+            "PurchaseReservedInstancesOffering"
+        ]
+    );
+    assert!(spec.objects["ReservedInstances"].intl_only);
+    assert!(
+        !spec.actions["DescribeReservedInstances"]
+            .examples
+            .is_empty()
+    );
+    assert!(
+        spec.actions["DescribeReservedInstances"].retry_safe,
+        "the overlay's rule"
+    );
+    assert_eq!(spec.actions.values().filter(|a| a.china_only).count(), 26);
+    let merge = imported.report.merge.as_ref().expect("two descriptions");
+    assert_eq!(merge.intl_only_objects.len(), 7);
     assert_eq!(spec.actions["DescribeInstances"].rate_limit, Some(40));
     assert!(spec.actions["DescribeInstances"].retry_safe);
     assert!(!spec.actions["InquiryPriceRunInstances"].retry_safe);

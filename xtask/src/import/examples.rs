@@ -817,6 +817,7 @@ mod tests {
             document_zh: None,
             example_zh: None,
             china_only: false,
+            intl_only: false,
             disabled: false,
             deprecated: false,
             value_allowed_null: false,
@@ -832,6 +833,7 @@ mod tests {
                     document: String::new(),
                     document_zh: None,
                     china_only: false,
+                    intl_only: false,
                     members: vec![
                         member("Name", "string", "string", true),
                         member("Values", "list", "string", false),
@@ -845,6 +847,7 @@ mod tests {
                     document: String::new(),
                     document_zh: None,
                     china_only: false,
+                    intl_only: false,
                     members: vec![
                         member("Id", "int", "int64", false),
                         member("Next", "object", "Node", false),

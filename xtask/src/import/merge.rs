@@ -8,7 +8,9 @@
 //! text is kept beside it (`document_zh`, `title_zh`, `example_zh`, `description_zh`), so
 //! both are in the spec. What the international description does not have is marked
 //! `china_only`: an action or object, or a member of an action or object both have (the
-//! members of a China-only action or object are not marked one by one). Every disagreement on anything but text is listed in the report, by kind.
+//! members of a China-only action or object are not marked one by one). What only the
+//! international description has is kept as it describes it and marked `intl_only` the
+//! same way (the China site's description cannot decide about what it does not have). Every disagreement on anything but text is listed in the report, by kind.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +42,7 @@ pub(crate) fn merge(
     spec: &mut Spec,
     intl: &ApiJson,
     intl_table: &ErrorTable,
+    overlay: &Overlay,
     files: FileNames<'_>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
@@ -107,21 +110,75 @@ pub(crate) fn merge(
             }
         }
     }
-    for (kind, names) in [
-        ("action", only_in(&intl_spec.actions, &spec.actions)),
-        ("object", only_in(&intl_spec.objects, &spec.objects)),
-    ] {
-        for name in names {
-            stats.disagreements.push(Disagreement {
-                kind: DisagreementKind::OnlyInIntl,
-                at: format!("{kind} {name}"),
-                decided: "absent".to_owned(),
-                intl: "present".to_owned(),
-            });
-        }
+    // What only the international description has is kept (both descriptions stay whole
+    // in the spec), marked `intl_only`, and listed: the China site's description does
+    // not decide about what it does not describe.
+    for name in only_in(&intl_spec.actions, &spec.actions) {
+        let Some(theirs) = intl_spec.actions.get(&name) else {
+            continue;
+        };
+        let mut action = theirs.clone();
+        action.intl_only = true;
+        action.retry_safe = overlay
+            .actions
+            .get(&name)
+            .and_then(|a| a.retry_safe)
+            .unwrap_or_else(|| overlay.retry_safe.matching_prefix(&name).is_some());
+        action.errors = intl_codes(&name, intl_table);
+        stats.texts_english += 2 + action.input.len() + action.output.len();
+        spec.actions.insert(name.clone(), action);
+        stats
+            .disagreements
+            .push(only_in_intl(format!("action {name}")));
+        stats.intl_only_actions.push(name);
+    }
+    for name in only_in(&intl_spec.objects, &spec.objects) {
+        let Some(theirs) = intl_spec.objects.get(&name) else {
+            continue;
+        };
+        let mut object = theirs.clone();
+        object.intl_only = true;
+        stats.texts_english += 1 + object.members.len();
+        spec.objects.insert(name.clone(), object);
+        stats
+            .disagreements
+            .push(only_in_intl(format!("object {name}")));
+        stats.intl_only_objects.push(name);
     }
     report.merge = Some(stats);
     Ok(())
+}
+
+/// The disagreement of an item only the international description has.
+fn only_in_intl(at: String) -> Disagreement {
+    Disagreement {
+        kind: DisagreementKind::OnlyInIntl,
+        at,
+        decided: "absent".to_owned(),
+        intl: "present (kept, intl_only)".to_owned(),
+    }
+}
+
+/// The codes the international table lists for an action only it describes, with its
+/// (English) descriptions.
+fn intl_codes(action: &str, intl_table: &ErrorTable) -> Vec<ErrorCode> {
+    let mut seen = BTreeSet::new();
+    intl_table
+        .actions
+        .get(action)
+        .into_iter()
+        .flatten()
+        .filter(|code| seen.insert(code.as_str()))
+        .map(|code| ErrorCode {
+            code: code.clone(),
+            description: intl_table
+                .descriptions
+                .get(code)
+                .cloned()
+                .unwrap_or_default(),
+            description_zh: None,
+        })
+        .collect()
 }
 
 /// The names `theirs` has and `ours` does not.
@@ -248,7 +305,7 @@ fn merge_object(name: &str, ours: &mut Object, theirs: &Object, stats: &mut Merg
 /// an action's request members (counted apart).
 fn merge_members(
     at: &str,
-    ours: &mut [Member],
+    ours: &mut Vec<Member>,
     theirs: &[Member],
     input: bool,
     stats: &mut MergeStats,
@@ -315,17 +372,7 @@ fn merge_members(
             }
         }
     }
-    let names: BTreeSet<&str> = ours.iter().map(|m| m.name.as_str()).collect();
-    for their in theirs {
-        if !names.contains(their.name.as_str()) {
-            stats.disagreements.push(Disagreement {
-                kind: DisagreementKind::OnlyInIntl,
-                at: format!("{at} {}", their.name),
-                decided: "absent".to_owned(),
-                intl: "present".to_owned(),
-            });
-        }
-    }
+    let names: BTreeSet<String> = ours.iter().map(|m| m.name.clone()).collect();
     let order = |list: &[Member], other: &dyn Fn(&str) -> bool| -> Vec<String> {
         list.iter()
             .map(|m| m.name.clone())
@@ -341,6 +388,20 @@ fn merge_members(
             decided: decided.join(", "),
             intl: intl.join(", "),
         });
+    }
+    // Members only the international description has follow the China site's, in its
+    // order.
+    for their in theirs {
+        if !names.contains(&their.name) {
+            let mut member = their.clone();
+            member.intl_only = true;
+            stats.intl_only_members += 1;
+            stats.texts_english += 1;
+            ours.push(member);
+            stats
+                .disagreements
+                .push(only_in_intl(format!("{at} {}", their.name)));
+        }
     }
 }
 
@@ -375,6 +436,7 @@ mod tests {
             document_zh: None,
             example_zh: None,
             china_only: false,
+            intl_only: false,
             disabled: false,
             deprecated: false,
             value_allowed_null: false,
@@ -407,13 +469,17 @@ mod tests {
             kinds,
             [
                 DisagreementKind::Required,
-                DisagreementKind::OnlyInIntl,
-                DisagreementKind::MemberOrder
+                DisagreementKind::MemberOrder,
+                DisagreementKind::OnlyInIntl
             ]
         );
         assert_eq!(stats.disagreements[0].at, "X input A");
-        assert_eq!(stats.disagreements[2].decided, "B, A");
-        assert_eq!(stats.disagreements[2].intl, "A, B");
+        assert_eq!(stats.disagreements[1].decided, "B, A");
+        assert_eq!(stats.disagreements[1].intl, "A, B");
+        // What only the international description has is kept after the rest, marked.
+        assert_eq!(ours.len(), 4);
+        assert!(ours[3].intl_only && ours[3].name == "D" && ours[3].document == "d");
+        assert_eq!(stats.intl_only_members, 1);
     }
 
     #[test]

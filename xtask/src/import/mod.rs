@@ -248,14 +248,6 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
         overlay: sources.overlay.as_ref().map(|s| s.name.as_str()),
     };
     let (mut spec, mut report) = assemble::assemble(&api, table.as_ref(), &overlay, files)?;
-    let limits = match &sources.rate_limits {
-        Some(source) => {
-            let limits: rate_limits::RateLimits = json::parse(&source.text, &source.name)?;
-            rate_limits::apply(&mut spec, &limits, &overlay, &source.name, &mut report)?;
-            Some((limits, source.name.as_str()))
-        }
-        None => None,
-    };
     // The international description's examples first: where both sites publish the same
     // example, the English one is kept and the Chinese title joins it.
     let mut example_files = Vec::new();
@@ -268,10 +260,26 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
             api: &intl.api.name,
             errors: &intl.errors.name,
         };
-        merge::merge(&mut spec, &intl_api, &intl_table, names, &mut report)?;
+        merge::merge(
+            &mut spec,
+            &intl_api,
+            &intl_table,
+            &overlay,
+            names,
+            &mut report,
+        )?;
         example_files.push((intl_examples, intl.examples.name.as_str()));
     }
     example_files.push((examples, sources.examples.name.as_str()));
+    // After the merge, so that actions only the international site has get theirs too.
+    let limits = match &sources.rate_limits {
+        Some(source) => {
+            let limits: rate_limits::RateLimits = json::parse(&source.text, &source.name)?;
+            rate_limits::apply(&mut spec, &limits, &overlay, &source.name, &mut report)?;
+            Some((limits, source.name.as_str()))
+        }
+        None => None,
+    };
     for (file, name) in &example_files {
         assemble::attach_examples(&mut spec, file, name, files.api, &mut report);
     }
@@ -280,6 +288,8 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
             .notes
             .extend(rate_limits::site_mismatches(&spec, limits, name));
     }
+    report.actions = spec.actions.len();
+    report.objects = spec.objects.len();
     report.files = sources.names();
     let mut text = serde_json::to_string_pretty(&spec).context("cannot serialize the spec")?;
     text.push('\n');

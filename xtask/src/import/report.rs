@@ -97,6 +97,12 @@ pub struct MergeStats {
     /// Documents and titles only the deciding (Chinese) description has (or where the
     /// international one is empty).
     pub texts_chinese_only: usize,
+    /// Actions only the international description has (kept, `intl_only`).
+    pub intl_only_actions: Vec<String>,
+    /// Objects only the international description has.
+    pub intl_only_objects: Vec<String>,
+    /// Members only the international description has, in actions and objects both have.
+    pub intl_only_members: usize,
     /// Error codes (action, code) described in English, the Chinese kept beside.
     pub codes_english: usize,
     /// Error codes described only in Chinese.
@@ -121,7 +127,8 @@ pub struct Disagreement {
 /// The kinds of disagreement, for counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DisagreementKind {
-    /// An action, object or member only the international description has (not in the spec).
+    /// An action, object or member only the international description has (kept, marked
+    /// `intl_only`).
     OnlyInIntl,
     /// A member's `type` or `member`.
     Type,
@@ -145,7 +152,7 @@ impl DisagreementKind {
     /// A short label for the summary.
     pub fn label(self) -> &'static str {
         match self {
-            Self::OnlyInIntl => "only in the international description (left out)",
+            Self::OnlyInIntl => "only in the international description (kept, intl_only)",
             Self::Type => "member type",
             Self::Required => "member `required`",
             Self::Disabled => "member `disabled`",
@@ -315,6 +322,13 @@ impl MergeStats {
             self.china_only_objects.len(),
             self.china_only_input_members,
             self.china_only_other_members
+        );
+        let _ = writeln!(
+            out,
+            "            {} actions, {} objects and {} members (of items both have) on the international site only",
+            self.intl_only_actions.len(),
+            self.intl_only_objects.len(),
+            self.intl_only_members
         );
         let _ = writeln!(
             out,
