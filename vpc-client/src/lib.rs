@@ -66,7 +66,7 @@ pub mod tls;
 #[path = "generated/vpc/mod.rs"]
 pub mod vpc;
 
-pub use action::{Action, ActionError, ActionVisitor, ServiceInfo};
+pub use action::{Action, ActionError, ActionVisitor, CommonErrors, NoCommonErrors, ServiceInfo};
 pub use client::{
     BuildError, CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
 };
