@@ -539,6 +539,11 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         .chain(std::iter::once(ident("Unknown")))
         .collect();
     let documented_codes = action.errors.iter().map(|case| &case.code);
+    let documented_doc = if has_common {
+        " The codes the action's own document lists, common ones included."
+    } else {
+        " The codes the action's own document lists."
+    };
     let error_type = action.error_type();
     let (common_variant, common_type, common_arm, common_accessor) = if has_common {
         let documented: Vec<String> = service
@@ -626,7 +631,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         }
 
         impl #error {
-            /// The codes the action's own document lists, common ones included.
+            #[doc = #documented_doc]
             pub const DOCUMENTED_CODES: &'static [&'static str] = &[ #( #documented_codes ),* ];
         }
 
