@@ -76,7 +76,7 @@ async fn wrong_secret_key_is_rejected_by_signature_check() {
         .await
         .expect_err("bad signature");
     assert!(
-        matches!(&err, Error::Service(ResetVpnConnectionError::AuthFailureSignatureFailure(e)) if e.request_id.is_some()),
+        matches!(&err, Error::Service(ResetVpnConnectionError::Common(CommonError::AuthFailureSignatureFailure(e))) if e.request_id.is_some()),
         "{err:?}"
     );
     assert!(err.is_auth_failure());
@@ -267,7 +267,8 @@ async fn error_body_with_charset_is_still_an_error() {
     let err = call_with_fault(Fault::raw(200, "application/json; charset=utf-8", body))
         .await
         .expect_err("must not be taken for success");
-    let Error::Service(ResetVpnConnectionError::ResourceNotFound(inner)) = err else {
+    let Error::Service(ResetVpnConnectionError::Common(CommonError::ResourceNotFound(inner))) = err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(inner.message, "gone");
