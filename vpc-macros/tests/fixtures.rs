@@ -189,7 +189,8 @@ fn codes_named_like_the_enums_own_variants_are_renamed() {
     use case_collisions::{CommonError, DescribeError};
     // Names decided over the whole service: `Auth.Failure` (common) and `AuthFailure`
     // meet, `Unknown` and `Common` would take the enum's own variants.
-    let cases: [(&str, fn(&DescribeError) -> bool); 5] = [
+    type Check = fn(&DescribeError) -> bool;
+    let cases: [(&str, Check); 5] = [
         ("Unknown", |e| matches!(e, DescribeError::UnknownCode(_))),
         ("Common", |e| matches!(e, DescribeError::CommonCode(_))),
         ("AuthFailure", |e| {
