@@ -270,15 +270,28 @@ impl Service {
             .collect()
     }
 
-    /// The error cases an action's enum has: its own codes, then the common codes it
-    /// does not document itself, each code once.
-    pub fn error_cases<'a>(&'a self, action: &'a Action) -> Vec<&'a ErrorCase> {
-        let mut cases: Vec<&ErrorCase> = action.errors.iter().collect();
-        for common in &self.common_errors {
-            if !cases.iter().any(|case| case.code == common.code) {
-                cases.push(common);
-            }
-        }
-        cases
+    /// Whether `code` is one of the service's common codes.
+    pub fn is_common(&self, code: &str) -> bool {
+        self.common_errors.iter().any(|common| common.code == code)
+    }
+
+    /// The codes an action's enum has as variants of its own: those its document lists
+    /// that are not common, in spec order. (A documented common code decodes to the
+    /// enum's `Common` variant, as it does for every action.)
+    pub fn own_errors<'a>(&self, action: &'a Action) -> Vec<&'a ErrorCase> {
+        action
+            .errors
+            .iter()
+            .filter(|case| !self.is_common(&case.code))
+            .collect()
+    }
+
+    /// The common codes an action's document lists, in the action's spec order.
+    pub fn documented_common<'a>(&self, action: &'a Action) -> Vec<&'a ErrorCase> {
+        action
+            .errors
+            .iter()
+            .filter(|case| self.is_common(&case.code))
+            .collect()
     }
 }

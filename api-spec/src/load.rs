@@ -154,8 +154,6 @@ fn deserialize<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, (Stri
 
 /// Type names the generator emits besides the per-action ones.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "Result", "CommonError", "Service"];
-/// Variant name of the fallback for unknown codes.
-const FALLBACK_VARIANT: &str = "Unknown";
 /// Methods the runtime `Client` has; an action method may not shadow them.
 const RESERVED_METHODS: &[&str] = &[
     "builder", "call", "config", "clone", "new", "pages", "signer",
@@ -289,7 +287,6 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             ),
         }
         let errors = lower_errors(cx, &ptr(&pointer, "errors"), &action.errors, &variants);
-        check_variant_collisions(cx, &pointer, &errors, &common_errors);
         let examples = lower_examples(cx, &ptr(&pointer, "examples"), &action.examples);
         let pagination = match paging::shape(action.pagination.as_ref(), &input, &output) {
             Ok(shape) => shape.map(|shape| {
@@ -614,7 +611,6 @@ fn lower_errors(
     service_variants: &std::collections::BTreeMap<&str, String>,
 ) -> Vec<ir::ErrorCase> {
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut variants: HashMap<String, &str> = HashMap::new();
     let mut cases = Vec::new();
     for (index, error) in errors.iter().enumerate() {
         let at = format!("{pointer}/{index}/code");
@@ -627,21 +623,12 @@ fn lower_errors(
             cx.error(&at, format!("duplicate error code `{code}`"));
             continue;
         }
+        // Every well-formed code of the spec has its variant, distinct from every other
+        // code's and from the reserved ones (see `names::error_variants`).
         let variant = service_variants
             .get(code.as_str())
             .cloned()
             .unwrap_or_else(|| names::error_variant(code));
-        if variant == FALLBACK_VARIANT {
-            cx.error(&at, format!("error code `{code}` would take variant `{FALLBACK_VARIANT}`, reserved for unknown codes"));
-            continue;
-        }
-        if let Some(other) = variants.insert(variant.clone(), code) {
-            cx.error(
-                &at,
-                format!("error codes `{other}` and `{code}` both become variant `{variant}`"),
-            );
-            continue;
-        }
         cases.push(ir::ErrorCase {
             code: code.clone(),
             variant,
@@ -649,28 +636,6 @@ fn lower_errors(
         });
     }
     cases
-}
-
-fn check_variant_collisions(
-    cx: &mut Context<'_>,
-    pointer: &str,
-    own: &[ir::ErrorCase],
-    common: &[ir::ErrorCase],
-) {
-    for case in own {
-        if let Some(other) = common
-            .iter()
-            .find(|c| c.variant == case.variant && c.code != case.code)
-        {
-            cx.error(
-                &ptr(pointer, "errors"),
-                format!(
-                    "error code `{}` and common error code `{}` both become variant `{}`",
-                    case.code, other.code, case.variant
-                ),
-            );
-        }
-    }
 }
 
 fn lower_examples(

@@ -95,10 +95,20 @@ pub fn error_variant_dotted(code: &str) -> String {
         .join("Dot")
 }
 
+/// Variant names an error code never takes: the action enums' own `Common` (the
+/// service's shared [common codes](crate::ir::Service::common_errors)) and `Unknown`
+/// (codes the client does not know).
+pub const RESERVED_VARIANTS: &[&str] = &["Common", "Unknown"];
+
 /// The variant of every code, decided over a whole service so that one code has the
-/// same variant in every enum it appears in: [`error_variant`], unless another code
-/// has the same one, in which case every code of that group takes
-/// [`error_variant_dotted`]. Depends only on the set of codes, not on their order.
+/// same variant in every enum it appears in (an action's enum or the service's common
+/// one). Three rules, depending only on the set of codes, not on their order:
+///
+/// 1. [`error_variant`], unless another code has the same one, in which case every code
+///    of that group takes [`error_variant_dotted`];
+/// 2. a name in [`RESERVED_VARIANTS`] takes a `Code` suffix (`Unknown` -> `UnknownCode`);
+/// 3. names still shared (`A.B` dotted is `ADotB`, which a code `ADotB` also is) are
+///    numbered in code byte order by [`disambiguate`], the first keeping the name.
 pub fn error_variants<'a>(
     codes: impl IntoIterator<Item = &'a str>,
 ) -> std::collections::BTreeMap<&'a str, String> {
@@ -110,19 +120,30 @@ pub fn error_variants<'a>(
             .or_default()
             .insert(code);
     }
-    let mut variants = BTreeMap::new();
+    let mut bases: Vec<(&'a str, String)> = Vec::new();
     for (variant, codes) in by_variant {
-        if codes.len() == 1 {
-            variants.extend(codes.into_iter().map(|code| (code, variant.clone())));
-        } else {
-            variants.extend(
-                codes
-                    .into_iter()
-                    .map(|code| (code, error_variant_dotted(code))),
-            );
+        let alone = codes.len() == 1;
+        for code in codes {
+            let base = if alone {
+                variant.clone()
+            } else {
+                error_variant_dotted(code)
+            };
+            let base = if RESERVED_VARIANTS.contains(&base.as_str()) {
+                format!("{base}Code")
+            } else {
+                base
+            };
+            bases.push((code, base));
         }
     }
-    variants
+    let reserved: Vec<String> = RESERVED_VARIANTS.iter().map(|r| (*r).to_owned()).collect();
+    let resolved = disambiguate(&bases, "", &reserved);
+    bases
+        .into_iter()
+        .map(|(code, _)| code)
+        .zip(resolved)
+        .collect()
 }
 
 /// A module (and file) name for a wire or type name: snake_case words, with a trailing
@@ -275,6 +296,37 @@ mod tests {
                 "InvalidParameterValue.TooLarge",
                 "InvalidParameter.ValueTooLarge"
             ])
+        );
+    }
+
+    #[test]
+    fn reserved_and_still_shared_variants_are_renamed() {
+        let variants = error_variants([
+            "Unknown",
+            "Common",
+            "Common.Thing",
+            "Unknown.Code",
+            "A.B",
+            "AB",
+            "ADotB",
+        ]);
+        // `Common` and `Unknown` are the action enums' own variants.
+        assert_eq!(variants["Common"], "CommonCode");
+        assert_eq!(variants["Common.Thing"], "CommonThing");
+        // `Unknown` takes the suffix, then meets `Unknown.Code`: numbered in byte order.
+        assert_eq!(variants["Unknown"], "UnknownCode");
+        assert_eq!(variants["Unknown.Code"], "UnknownCode2");
+        // `A.B` and `AB` meet and take dotted names; `A.B`'s is `ADotB`, like the code
+        // `ADotB`'s plain one.
+        assert_eq!(variants["A.B"], "ADotB");
+        assert_eq!(variants["ADotB"], "ADotB2");
+        assert_eq!(variants["AB"], "AB");
+        let names: std::collections::BTreeSet<&String> = variants.values().collect();
+        assert_eq!(names.len(), variants.len(), "every variant is distinct");
+        assert!(
+            variants
+                .values()
+                .all(|v| !RESERVED_VARIANTS.contains(&v.as_str()))
         );
     }
 

@@ -40,9 +40,27 @@ fn shipped_spec_loads_and_says_what_the_document_says() {
     );
     assert_eq!(action.examples.len(), 1);
     assert_eq!(service.common_errors.len(), 38);
-    // ResourceNotFound is both documented and common: it appears once.
-    let cases = service.error_cases(action);
-    assert_eq!(cases.len(), 4 + 38 - 1);
+    // ResourceNotFound is both documented and common: it is the common enum's, and the
+    // action's own variants are the other three.
+    let own: Vec<_> = service
+        .own_errors(action)
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "InvalidParameterValue.Malformed",
+            "UnsupportedOperation.InvalidState",
+            "UnsupportedOperation.VpnConnInvalidState"
+        ]
+    );
+    let common: Vec<_> = service
+        .documented_common(action)
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(common, ["ResourceNotFound"]);
 }
 
 #[test]

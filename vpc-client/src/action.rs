@@ -1,6 +1,7 @@
 //! The contract between generated code and the runtime: [`Action`] ties a request type
 //! to its action name, response and error types; [`ActionError`] builds the typed error
-//! from a decoded [`ServiceError`].
+//! from a decoded [`ServiceError`], and [`CommonErrors`] is the service's shared enum of
+//! the codes common to every action, which each action's error holds in one variant.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -35,11 +36,68 @@ pub trait Action: Serialize + Sync {
 }
 
 /// The typed error enum of one action. Implemented by generated code.
+///
+/// A generated enum has a variant per code the action documents that is not common to
+/// the service, then `Common(CommonError)` (the service's shared enum of common codes,
+/// [`Self::CommonError`]), then `Unknown` for codes the client does not know.
 pub trait ActionError: std::error::Error + Send + Sync + Sized + 'static {
+    /// The service's enum of the codes common to every action (`vpc::CommonError`), or
+    /// [`NoCommonErrors`] for a service that has none.
+    type CommonError: CommonErrors;
     /// Picks the variant for the error's code; unknown codes land in the fallback.
     fn from_service_error(error: ServiceError) -> Self;
     /// The code, message and RequestId behind the variant.
     fn service_error(&self) -> &ServiceError;
+    /// The common code behind the variant, if it is one (the `Common` variant).
+    fn common(&self) -> Option<&Self::CommonError>;
+}
+
+/// The enum of the error codes common to every action of one service (`vpc::CommonError`):
+/// one variant per code, each holding the [`ServiceError`]. Implemented by generated
+/// code, and by [`NoCommonErrors`].
+///
+/// Generic code can handle the common codes of every action in one place:
+///
+/// ```
+/// use vpc_client::vpc::CommonError;
+/// use vpc_client::{ActionError, Error};
+///
+/// fn is_missing<E: ActionError<CommonError = CommonError>>(error: &Error<E>) -> bool {
+///     matches!(error.common(), Some(CommonError::ResourceNotFound(_)))
+/// }
+/// # let _ = is_missing::<vpc_client::vpc::ResetVpnConnectionError>;
+/// ```
+pub trait CommonErrors: std::error::Error + Send + Sync + Sized + 'static {
+    /// Every common code, in spec order.
+    const CODES: &'static [&'static str];
+    /// The variant for the error's code, or the error back when its code is not common.
+    fn from_service_error(error: ServiceError) -> Result<Self, ServiceError>;
+    /// The code, message and RequestId behind the variant.
+    fn service_error(&self) -> &ServiceError;
+}
+
+/// The [`ActionError::CommonError`] of a service without common codes: it has no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCommonErrors {}
+
+impl std::fmt::Display for NoCommonErrors {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+
+impl std::error::Error for NoCommonErrors {}
+
+impl CommonErrors for NoCommonErrors {
+    const CODES: &'static [&'static str] = &[];
+
+    fn from_service_error(error: ServiceError) -> Result<Self, ServiceError> {
+        Err(error)
+    }
+
+    fn service_error(&self) -> &ServiceError {
+        match *self {}
+    }
 }
 
 /// Visits the request types of a generated service, one call per action.

@@ -488,11 +488,15 @@ mod tests {
     struct AnyError(ServiceError);
 
     impl ActionError for AnyError {
+        type CommonError = crate::NoCommonErrors;
         fn from_service_error(error: ServiceError) -> Self {
             Self(error)
         }
         fn service_error(&self) -> &ServiceError {
             &self.0
+        }
+        fn common(&self) -> Option<&crate::NoCommonErrors> {
+            None
         }
     }
 

@@ -58,8 +58,8 @@ impl std::error::Error for ServiceError {}
 /// A definitive failure (a documented error code, a malformed answer, a timeout of an
 /// action that is not safe to retry, ...) comes back as it is, in the variant that
 /// describes it, even if retried failures came before it: matching
-/// `Error::Service(ResetVpnConnectionError::ResourceNotFound(_))` never depends on what
-/// happened earlier in the call. The one rule for [`Error::Exhausted`]: the client
+/// `Error::Service(ResetVpnConnectionError::Common(CommonError::ResourceNotFound(_)))`
+/// never depends on what happened earlier in the call. The one rule for [`Error::Exhausted`]: the client
 /// stopped because of one of its own limits, the retry policy's attempts (for a
 /// failure it would otherwise have retried) or the call's deadline (whatever the
 /// attempt was doing when it came, or when the next rate-limit slot lies past it). It
@@ -185,6 +185,12 @@ impl<E: ActionError> Error<E> {
     /// The service's code, message and RequestId, when the service answered with an error.
     pub fn service_error(&self) -> Option<&ServiceError> {
         self.service().map(ActionError::service_error)
+    }
+
+    /// The service's common code behind the (last) answer, if it was one: the action's
+    /// `Common` variant (`vpc::CommonError`), the same for every action.
+    pub fn common(&self) -> Option<&E::CommonError> {
+        self.service().and_then(ActionError::common)
     }
 
     /// The RequestId of the answer, if one arrived.

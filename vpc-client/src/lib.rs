@@ -21,7 +21,7 @@
 //! ```no_run
 //! use vpc_client::{Client, Endpoint};
 //! use vpc_client::credentials::Credential;
-//! use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionRequest};
+//! use vpc_client::vpc::{CommonError, ResetVpnConnectionError, ResetVpnConnectionRequest};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
@@ -32,7 +32,11 @@
 //! let request = ResetVpnConnectionRequest::new("vpngw-kjllnkew", "vpnx-f29e6u0z");
 //! match client.reset_vpn_connection(&request).await {
 //!     Ok(response) => println!("reset, RequestId {}", response.request_id),
-//!     Err(vpc_client::Error::Service(ResetVpnConnectionError::ResourceNotFound(e))) => {
+//!     Err(vpc_client::Error::Service(ResetVpnConnectionError::UnsupportedOperationVpnConnInvalidState(e))) => {
+//!         println!("tunnel busy: {}", e.message)
+//!     }
+//!     // A code common to every action: one shared enum, matched the same for each.
+//!     Err(vpc_client::Error::Service(ResetVpnConnectionError::Common(CommonError::ResourceNotFound(e)))) => {
 //!         println!("no such tunnel: {}", e.message)
 //!     }
 //!     Err(other) => return Err(other.into()),
@@ -66,7 +70,7 @@ pub mod tls;
 #[path = "generated/vpc/mod.rs"]
 pub mod vpc;
 
-pub use action::{Action, ActionError, ActionVisitor, ServiceInfo};
+pub use action::{Action, ActionError, ActionVisitor, CommonErrors, NoCommonErrors, ServiceInfo};
 pub use client::{
     BuildError, CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
 };

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use vpc_client::credentials::Credential;
-use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionRequest};
+use vpc_client::vpc::{CommonError, ResetVpnConnectionError, ResetVpnConnectionRequest};
 use vpc_client::{Client, Endpoint, Error, ResponseErrorKind, RetryPolicy};
 use vpc_mock::{Fault, RunningServer, demo_credential, start_vpc};
 
@@ -76,7 +76,7 @@ async fn wrong_secret_key_is_rejected_by_signature_check() {
         .await
         .expect_err("bad signature");
     assert!(
-        matches!(&err, Error::Service(ResetVpnConnectionError::AuthFailureSignatureFailure(e)) if e.request_id.is_some()),
+        matches!(&err, Error::Service(ResetVpnConnectionError::Common(CommonError::AuthFailureSignatureFailure(e))) if e.request_id.is_some()),
         "{err:?}"
     );
     assert!(err.is_auth_failure());
@@ -93,8 +93,12 @@ async fn every_documented_code_decodes_to_its_variant() {
                 ResetVpnConnectionError::InvalidParameterValueMalformed(_)
             )
         }),
+        // Documented and common: the common enum's, as for every action.
         ("ResourceNotFound", |e| {
-            matches!(e, ResetVpnConnectionError::ResourceNotFound(_))
+            matches!(
+                e,
+                ResetVpnConnectionError::Common(CommonError::ResourceNotFound(_))
+            )
         }),
         ("UnsupportedOperation.InvalidState", |e| {
             matches!(
@@ -137,14 +141,17 @@ async fn every_documented_code_decodes_to_its_variant() {
 async fn common_codes_decode_and_classify() {
     let server = server().await;
     let client = client(&server, demo_credential());
+    // (code, throttling, retryable, auth failure); `ResourceNotFound` is also one of the
+    // action's documented codes.
     let cases = [
-        ("RequestLimitExceeded", true, true),
-        ("RequestLimitExceeded.UinLimitExceeded", true, true),
-        ("InternalError", false, true),
-        ("AuthFailure.UnauthorizedOperation", false, false),
-        ("LimitExceeded", false, false),
+        ("RequestLimitExceeded", true, true, false),
+        ("RequestLimitExceeded.UinLimitExceeded", true, true, false),
+        ("InternalError", false, true, false),
+        ("AuthFailure.UnauthorizedOperation", false, false, true),
+        ("LimitExceeded", false, false, false),
+        ("ResourceNotFound", false, false, false),
     ];
-    for (code, throttling, retryable) in cases {
+    for (code, throttling, retryable, auth) in cases {
         server.faults().inject(ACTION, Fault::error(code, "m"), 1);
         let err = client
             .reset_vpn_connection(&example_request())
@@ -152,12 +159,16 @@ async fn common_codes_decode_and_classify() {
             .expect_err(code);
         let inner = err.service_error().expect("service error");
         assert_eq!(inner.code, code);
-        assert!(
-            !matches!(&err, Error::Service(ResetVpnConnectionError::Unknown(_))),
-            "{code} fell back to Unknown"
-        );
+        let Error::Service(ResetVpnConnectionError::Common(common)) = &err else {
+            panic!("{code} is common but decoded as {err:?}");
+        };
+        assert_eq!(common.service_error(), inner, "{code}");
+        assert_eq!(err.common(), Some(common), "{code}");
+        assert_eq!(common.to_string(), err.to_string(), "{code}");
+        assert_eq!(err.kind_name(), "service", "{code}");
         assert_eq!(err.is_throttling(), throttling, "{code}");
         assert_eq!(err.is_retryable(), retryable, "{code}");
+        assert_eq!(err.is_auth_failure(), auth, "{code}");
     }
     server.shutdown().await;
 }
@@ -256,7 +267,8 @@ async fn error_body_with_charset_is_still_an_error() {
     let err = call_with_fault(Fault::raw(200, "application/json; charset=utf-8", body))
         .await
         .expect_err("must not be taken for success");
-    let Error::Service(ResetVpnConnectionError::ResourceNotFound(inner)) = err else {
+    let Error::Service(ResetVpnConnectionError::Common(CommonError::ResourceNotFound(inner))) = err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(inner.message, "gone");

@@ -19,7 +19,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{Map, Number, Value, json};
-use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionResponse};
+use vpc_client::vpc::{CommonError, ResetVpnConnectionError, ResetVpnConnectionResponse};
 use vpc_client::{ActionError, Error, RawAnswer, ResponseError, ServiceError, decode};
 
 type Outcome = Result<ResetVpnConnectionResponse, Error<ResetVpnConnectionError>>;
@@ -517,7 +517,8 @@ proptest! {
     }
 
     /// A valid error envelope, any status: the typed error, code, message and
-    /// RequestId kept; documented codes get their own variant, unknown ones `Unknown`.
+    /// RequestId kept; common codes decode to `Common` (documented or not), the other
+    /// documented codes to their own variant, unknown ones to `Unknown`.
     #[test]
     fn valid_error_decodes(
         status in statuses(),
@@ -533,6 +534,12 @@ proptest! {
                 let expected = ServiceError { code: code.clone(), message, request_id: Some(id) };
                 prop_assert_eq!(typed.service_error(), &expected);
                 let unknown = matches!(typed, ResetVpnConnectionError::Unknown(_));
+                let common = CommonError::CODES.contains(&code.as_str());
+                prop_assert_eq!(
+                    typed.common().map(|c| c.service_error()),
+                    common.then_some(&expected),
+                    "code {} and the common variant disagree", &code
+                );
                 if ResetVpnConnectionError::DOCUMENTED_CODES.contains(&code.as_str()) {
                     prop_assert!(!unknown, "documented code {} decoded as Unknown", code);
                 }

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use futures_util::stream::Stream as _;
 use serde_json::{Map, Value, json};
 use vpc_client::vpc::{
-    DescribeAddressesRequest, DescribeCcnsRequest, DescribeTrafficMirrorsRequest,
+    CommonError, DescribeAddressesRequest, DescribeCcnsRequest, DescribeTrafficMirrorsRequest,
     DescribeVpcsError, DescribeVpcsRequest,
 };
 use vpc_client::{Client, Endpoint, Error, RateLimitPolicy, RetryPolicy};
@@ -412,7 +412,8 @@ async fn a_page_that_fails_after_its_retries_ends_the_stream_after_every_item_be
     assert!(
         matches!(
             error.service(),
-            Some(DescribeVpcsError::InternalError(service)) if service.message == "the page could not be read"
+            Some(DescribeVpcsError::Common(CommonError::InternalError(service)))
+                if service.message == "the page could not be read"
         ),
         "{error:?}"
     );

@@ -22,7 +22,8 @@ use vpc_client::credentials::{
     Credential, CredentialsError, CredentialsFuture, ProvideCredentials,
 };
 use vpc_client::vpc::{
-    ResetVpnConnectionError as E, ResetVpnConnectionRequest, ResetVpnConnectionResponse,
+    CommonError, ResetVpnConnectionError as E, ResetVpnConnectionRequest,
+    ResetVpnConnectionResponse,
 };
 use vpc_client::{
     Action, Client, ClientBuilder, Endpoint, Error, RateLimitPolicy, ResponseErrorKind,
@@ -230,7 +231,7 @@ fn definitive_cases() -> Vec<(&'static str, Fault, Check)> {
                 r#"{"Response": {"Error": {"Code": "ResourceNotFound", "Message": "gone"}, "RequestId": "rid-7"}}"#,
             ),
             |e| {
-                let Error::Service(E::ResourceNotFound(inner)) = e else {
+                let Error::Service(E::Common(CommonError::ResourceNotFound(inner))) = e else {
                     panic!("{e:?}");
                 };
                 assert_eq!(inner.message, "gone");
@@ -257,7 +258,7 @@ fn definitive_cases() -> Vec<(&'static str, Fault, Check)> {
                 r#"{"Response": {"Error": {"Code": "ResourceNotFound", "Message": "gone"}}}"#,
             ),
             |e| {
-                let Error::Service(E::ResourceNotFound(inner)) = e else {
+                let Error::Service(E::Common(CommonError::ResourceNotFound(inner))) = e else {
                     panic!("{e:?}");
                 };
                 assert_eq!(inner.request_id, None);
@@ -292,7 +293,10 @@ fn retryable_cases() -> Vec<(&'static str, Fault, Check)> {
             Fault::error("RequestLimitExceeded", "slow down"),
             |e| {
                 assert!(
-                    matches!(e, Error::Service(E::RequestLimitExceeded(_))),
+                    matches!(
+                        e,
+                        Error::Service(E::Common(CommonError::RequestLimitExceeded(_)))
+                    ),
                     "{e:?}"
                 )
             },
@@ -304,7 +308,9 @@ fn retryable_cases() -> Vec<(&'static str, Fault, Check)> {
                 assert!(
                     matches!(
                         e,
-                        Error::Service(E::RequestLimitExceededUinLimitExceeded(_))
+                        Error::Service(E::Common(
+                            CommonError::RequestLimitExceededUinLimitExceeded(_)
+                        ))
                     ),
                     "{e:?}"
                 )
@@ -313,14 +319,22 @@ fn retryable_cases() -> Vec<(&'static str, Fault, Check)> {
         (
             "InternalError",
             Fault::error("InternalError", "oops"),
-            |e| assert!(matches!(e, Error::Service(E::InternalError(_))), "{e:?}"),
+            |e| {
+                assert!(
+                    matches!(e, Error::Service(E::Common(CommonError::InternalError(_)))),
+                    "{e:?}"
+                )
+            },
         ),
         (
             "ServiceUnavailable",
             Fault::error("ServiceUnavailable", "later"),
             |e| {
                 assert!(
-                    matches!(e, Error::Service(E::ServiceUnavailable(_))),
+                    matches!(
+                        e,
+                        Error::Service(E::Common(CommonError::ServiceUnavailable(_)))
+                    ),
                     "{e:?}"
                 )
             },
@@ -405,7 +419,10 @@ async fn retryable_failures_that_never_clear_are_reported_with_their_attempts() 
     .await;
     let error = result.expect_err("throttled");
     assert!(error.is_throttling());
-    assert!(matches!(error.service(), Some(E::RequestLimitExceeded(_))));
+    assert!(matches!(
+        error.service(),
+        Some(E::Common(CommonError::RequestLimitExceeded(_)))
+    ));
     assert_eq!(
         error.service_error().map(|e| e.code.as_str()),
         Some("RequestLimitExceeded")
@@ -413,7 +430,7 @@ async fn retryable_failures_that_never_clear_are_reported_with_their_attempts() 
     assert!(error.request_id().is_some_and(|id| id.len() == 36));
     assert!(matches!(
         error.into_last_attempt(),
-        Error::Service(E::RequestLimitExceeded(_))
+        Error::Service(E::Common(CommonError::RequestLimitExceeded(_)))
     ));
 }
 
@@ -433,7 +450,10 @@ async fn retries_can_be_turned_off() {
     .await;
     let error = result.expect_err("throttled");
     assert!(
-        matches!(error, Error::Service(E::RequestLimitExceeded(_))),
+        matches!(
+            error,
+            Error::Service(E::Common(CommonError::RequestLimitExceeded(_)))
+        ),
         "{error:?}"
     );
     assert_eq!(requests, 1);
@@ -586,7 +606,7 @@ async fn the_deadline_expiring_during_backoff_fails_at_once() {
     );
     assert!(matches!(
         gave_up.last,
-        Error::Service(E::RequestLimitExceeded(_))
+        Error::Service(E::Common(CommonError::RequestLimitExceeded(_)))
     ));
     assert!(error.is_deadline_exhausted() && error.is_throttling());
     assert!(
@@ -777,7 +797,10 @@ async fn clock_skew_correction_can_be_turned_off() {
         .await
         .expect_err("expired");
     assert!(
-        matches!(error, Error::Service(E::AuthFailureSignatureExpire(_))),
+        matches!(
+            error,
+            Error::Service(E::Common(CommonError::AuthFailureSignatureExpire(_)))
+        ),
         "{error:?}"
     );
     assert_eq!(server.requests_received(), 1);

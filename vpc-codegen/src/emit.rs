@@ -81,6 +81,9 @@ fn doc_paragraph(text: &str) -> TokenStream {
 pub(crate) struct Pieces<'a> {
     /// `SERVICE` and `visit_actions` (and, in trait mode, the client trait).
     pub(crate) root: TokenStream,
+    /// `CommonError`, the enum of the service's common codes; `None` for a service
+    /// without common codes.
+    pub(crate) common: Option<TokenStream>,
     /// Per selected action: the action and its types (and, in inherent mode, its call
     /// method).
     pub(crate) actions: Vec<(&'a Action, TokenStream)>,
@@ -164,6 +167,7 @@ pub(crate) fn pieces<'a>(
         .collect();
     Ok(Pieces {
         root,
+        common: emit_common(service, rt),
         actions: per_action,
         objects,
     })
@@ -196,6 +200,7 @@ pub(crate) fn feature_gate(action: &Action, gated: bool) -> TokenStream {
 pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream, GenerateError> {
     let Pieces {
         root,
+        common,
         actions,
         objects,
     } = pieces(service, config)?;
@@ -203,6 +208,7 @@ pub(crate) fn generate(service: &Service, config: &Config) -> Result<TokenStream
     let objects = objects.into_iter().map(|(_, tokens)| tokens);
     Ok(quote! {
         #root
+        #common
         #( #actions )*
         #( #objects )*
     })
@@ -528,58 +534,95 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         emit_field(field, cx, decode)
     });
 
-    let cases = service.error_cases(action);
-    let variants = cases.iter().map(|case| {
-        let variant = ident(&case.variant);
-        let documented = action.errors.iter().any(|own| own.code == case.code);
-        let label = if documented {
-            format!("`{}`", case.code)
-        } else {
-            format!("`{}` (common to every action)", case.code)
-        };
-        let description = docs::rustdoc(&case.description);
-        let description = if description.is_empty() {
-            "No description published.".to_owned()
-        } else {
-            description
-        };
-        // One line where the description is one line (nearly always): 37 common codes in
-        // each of 309 enums make every saved line count. After the label, a line that
-        // would start a block (a list item, a heading) is plain text.
-        let doc = if !description.contains('\n') {
-            doc_lines(&format!("{label}: {description}"))
-        } else {
-            doc_lines(&format!("{label}:\n\n{description}"))
-        };
-        quote! { #doc #variant(#rt::ServiceError), }
-    });
-    let arms = cases.iter().map(|case: &&ErrorCase| {
+    let own = service.own_errors(action);
+    let variants = own.iter().map(|case| error_variant(case, rt));
+    let arms = own.iter().map(|case| {
         let variant = ident(&case.variant);
         let code = &case.code;
         quote!(#code => Self::#variant(error),)
     });
-    let from_body = if cases.is_empty() {
+    let has_common = !service.common_errors.is_empty();
+    // A code the action does not have a variant of its own for: common, else unknown.
+    let fallback = if has_common {
+        quote! {
+            match CommonError::from_service_error(error) {
+                ::core::result::Result::Ok(common) => Self::Common(common),
+                ::core::result::Result::Err(error) => Self::Unknown(error),
+            }
+        }
+    } else {
         quote!(Self::Unknown(error))
+    };
+    let from_body = if own.is_empty() {
+        fallback
     } else {
         quote! {
             match error.code.as_str() {
                 #( #arms )*
-                _ => Self::Unknown(error),
+                _ => #fallback,
             }
         }
     };
-    let all_variants: Vec<Ident> = cases
+    let own_variants: Vec<Ident> = own
         .iter()
         .map(|case| ident(&case.variant))
         .chain(std::iter::once(ident("Unknown")))
         .collect();
-    let own_codes = action.errors.iter().map(|case| &case.code);
-    let error_doc = doc_lines(&format!(
-        "Errors `{name}` can answer: the codes its document lists, the common codes, and\n\
-         [`{}::Unknown`] for codes this client does not know yet.\n\n\
-         Every variant keeps the code, the message and the RequestId.",
-        action.error_type()
-    ));
+    let documented_codes = action.errors.iter().map(|case| &case.code);
+    let documented_doc = if has_common {
+        " The codes the action's own document lists, common ones included."
+    } else {
+        " The codes the action's own document lists."
+    };
+    let error_type = action.error_type();
+    let (common_variant, common_type, common_arm, common_accessor) = if has_common {
+        let documented: Vec<String> = service
+            .documented_common(action)
+            .iter()
+            .map(|case| format!("`{}`", case.code))
+            .collect();
+        let doc = if documented.is_empty() {
+            " A code common to every action of the service ([`CommonError`]).".to_owned()
+        } else {
+            format!(
+                " A code common to every action of the service ([`CommonError`]); the action's \
+                 document lists {}.",
+                documented.join(", ")
+            )
+        };
+        (
+            quote! { #[doc = #doc] Common(CommonError), },
+            quote!(CommonError),
+            quote!(Self::Common(common) => common.service_error(),),
+            quote! {
+                match self {
+                    Self::Common(common) => ::core::option::Option::Some(common),
+                    _ => ::core::option::Option::None,
+                }
+            },
+        )
+    } else {
+        (
+            quote!(),
+            quote!(#rt::NoCommonErrors),
+            quote!(),
+            quote!(::core::option::Option::None),
+        )
+    };
+    let error_doc = doc_lines(&if has_common {
+        format!(
+            "Errors `{name}` can answer: the codes its document lists that are not common, \
+             [`{error_type}::Common`] for the codes common to every action, and\n\
+             [`{error_type}::Unknown`] for codes this client does not know yet.\n\n\
+             Every variant keeps the code, the message and the RequestId."
+        )
+    } else {
+        format!(
+            "Errors `{name}` can answer: the codes its document lists, and\n\
+             [`{error_type}::Unknown`] for codes this client does not know yet.\n\n\
+             Every variant keeps the code, the message and the RequestId."
+        )
+    });
 
     let rate_limit = match action.rate_limit {
         Some(limit) => quote!(::core::option::Option::Some(#limit)),
@@ -612,13 +655,14 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         #[non_exhaustive]
         pub enum #error {
             #( #variants )*
+            #common_variant
             /// A code this client does not know; its code, message and RequestId are kept.
             Unknown(#rt::ServiceError),
         }
 
         impl #error {
-            /// The codes the action's own document lists.
-            pub const DOCUMENTED_CODES: &'static [&'static str] = &[ #( #own_codes ),* ];
+            #[doc = #documented_doc]
+            pub const DOCUMENTED_CODES: &'static [&'static str] = &[ #( #documented_codes ),* ];
         }
 
         impl ::core::fmt::Display for #error {
@@ -630,14 +674,21 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         impl ::std::error::Error for #error {}
 
         impl #rt::ActionError for #error {
+            type CommonError = #common_type;
+
             fn from_service_error(error: #rt::ServiceError) -> Self {
                 #from_body
             }
 
             fn service_error(&self) -> &#rt::ServiceError {
                 match self {
-                    #( Self::#all_variants(error) )|* => error,
+                    #( Self::#own_variants(error) )|* => error,
+                    #common_arm
                 }
+            }
+
+            fn common(&self) -> ::core::option::Option<&#common_type> {
+                #common_accessor
             }
         }
 
@@ -650,6 +701,100 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
             type Error = #error;
         }
     }
+}
+
+/// One error variant holding the runtime's `ServiceError`, with the code and its
+/// description as rustdoc.
+fn error_variant(case: &ErrorCase, rt: &syn::Path) -> TokenStream {
+    let variant = ident(&case.variant);
+    let label = format!("`{}`", case.code);
+    let description = docs::rustdoc(&case.description);
+    let description = if description.is_empty() {
+        "No description published.".to_owned()
+    } else {
+        description
+    };
+    // One line where the description is one line (nearly always). After the label, a
+    // line that would start a block (a list item, a heading) is plain text.
+    let doc = if !description.contains('\n') {
+        doc_lines(&format!("{label}: {description}"))
+    } else {
+        doc_lines(&format!("{label}:\n\n{description}"))
+    };
+    quote! { #doc #variant(#rt::ServiceError), }
+}
+
+/// `CommonError`: the service's common codes, one variant each, shared by every
+/// action's error enum (its `Common` variant) instead of repeated in each. `None` for a
+/// service without common codes.
+fn emit_common(service: &Service, rt: &syn::Path) -> Option<TokenStream> {
+    let cases = &service.common_errors;
+    if cases.is_empty() {
+        return None;
+    }
+    let variants = cases.iter().map(|case| error_variant(case, rt));
+    let names: Vec<Ident> = cases.iter().map(|case| ident(&case.variant)).collect();
+    let codes: Vec<&String> = cases.iter().map(|case| &case.code).collect();
+    let doc = doc_lines(&format!(
+        "The error codes common to every action of the {} API (`{}`): every action's \
+         error enum holds one in its `Common` variant, whether the action's document lists \
+         the code or not.\n\n\
+         Every variant keeps the code, the message and the RequestId.",
+        service.title, service.name
+    ));
+    Some(quote! {
+        #doc
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq)]
+        #[non_exhaustive]
+        pub enum CommonError {
+            #( #variants )*
+        }
+
+        impl CommonError {
+            /// Every common code, in spec order.
+            pub const CODES: &'static [&'static str] = &[ #( #codes ),* ];
+
+            /// The variant for the error's code, or the error back when its code is not
+            /// common.
+            pub fn from_service_error(
+                error: #rt::ServiceError,
+            ) -> ::core::result::Result<Self, #rt::ServiceError> {
+                match error.code.as_str() {
+                    #( #codes => ::core::result::Result::Ok(Self::#names(error)), )*
+                    _ => ::core::result::Result::Err(error),
+                }
+            }
+
+            /// The code, message and RequestId behind the variant.
+            pub fn service_error(&self) -> &#rt::ServiceError {
+                match self {
+                    #( Self::#names(error) )|* => error,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for CommonError {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.service_error(), f)
+            }
+        }
+
+        impl ::std::error::Error for CommonError {}
+
+        impl #rt::CommonErrors for CommonError {
+            const CODES: &'static [&'static str] = CommonError::CODES;
+
+            fn from_service_error(
+                error: #rt::ServiceError,
+            ) -> ::core::result::Result<Self, #rt::ServiceError> {
+                CommonError::from_service_error(error)
+            }
+
+            fn service_error(&self) -> &#rt::ServiceError {
+                CommonError::service_error(self)
+            }
+        }
+    })
 }
 
 /// An action's texts as rustdoc, cleaned once for the request, response and method docs.

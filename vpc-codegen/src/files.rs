@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! mod.rs                      SERVICE, visit_actions, `pub use actions::*; pub use objects::*;`
+//! common_error.rs             CommonError, the service's common codes (where it has any)
 //! actions/mod.rs              one `mod x; pub use x::*;` per action
 //! actions/reset_vpn_connection.rs   request, response, error enum, Action impl, call method
 //! objects/mod.rs              one `mod x; pub use x::*;` per object
@@ -28,6 +29,7 @@ pub(crate) fn generate_files(
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
     let Pieces {
         root,
+        common,
         actions,
         objects,
     } = pieces(service, config)?;
@@ -41,20 +43,37 @@ pub(crate) fn generate_files(
     let object_modules: Vec<_> = objects.iter().map(|(o, _)| ident(&o.module)).collect();
     let object_gates = vec![quote!(); object_modules.len()];
     let has_objects = !objects.is_empty();
+    let has_common = common.is_some();
+    let common_mod = has_common.then(|| {
+        quote!(
+            mod common_error;
+            pub use common_error::*;
+        )
+    });
     let objects_mod = has_objects.then(|| {
         quote!(
             mod objects;
             pub use objects::*;
         )
     });
+    let (common_items, common_file) = if has_common {
+        (
+            "; [`CommonError`], the error codes common to every action",
+            ", `objects/` and `common_error.rs`",
+        )
+    } else {
+        ("", " and `objects/`")
+    };
     let mut root_doc = format!(
         " The {} API (`{}`, version {}): for each of its {} actions a request, a response and \
-         an error type, and a call method on the client; the object types they use. Every \
-         item is re-exported here from `actions/` and `objects/`.",
+         an error type, and a call method on the client; the object types they use{}. Every \
+         item is re-exported here from `actions/`{}.",
         service.title,
         service.name,
         service.version,
-        actions.len()
+        actions.len(),
+        common_items,
+        common_file
     );
     if let Some(brief) = emit::brief_doc(service) {
         // A paragraph of its own, each line indented by one space as the others are.
@@ -68,22 +87,33 @@ pub(crate) fn generate_files(
         }
     }
     if config.feature_gates {
-        root_doc.push_str(
+        root_doc.push_str(&format!(
             "\n\n Each action is compiled only with the cargo feature named after it \
              (`ResetVpnConnection`), which the default feature `all-actions` turns on for \
-             every action; the object types are always compiled.",
-        );
+             every action; the object types{} are always compiled.",
+            if has_common { " and `CommonError`" } else { "" }
+        ));
     }
     files.push(GeneratedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {
             #![doc = #root_doc]
             mod actions;
+            #common_mod
             #objects_mod
             pub use actions::*;
             #root
         },
     });
+    if let Some(common) = common {
+        files.push(GeneratedFile {
+            path: "common_error.rs".to_owned(),
+            tokens: quote! {
+                #![doc = " `CommonError`: the error codes common to every action."]
+                #common
+            },
+        });
+    }
     files.push(GeneratedFile {
         path: "actions/mod.rs".to_owned(),
         tokens: index(
@@ -94,6 +124,9 @@ pub(crate) fn generate_files(
     });
     for (action, tokens) in actions {
         let mut uses = vec!["SERVICE".to_owned()];
+        if has_common {
+            uses.push("CommonError".to_owned());
+        }
         uses.extend(referenced(action.input.iter().chain(&action.output), None));
         let doc = format!(
             " `{}`: request, response, error enum and call method.",

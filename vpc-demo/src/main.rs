@@ -19,7 +19,7 @@
 use std::process::ExitCode;
 
 use vpc_client::credentials::DefaultChain;
-use vpc_client::vpc::{ResetVpnConnectionError, ResetVpnConnectionRequest};
+use vpc_client::vpc::{CommonError, ResetVpnConnectionError, ResetVpnConnectionRequest};
 use vpc_client::{Client, Endpoint, Error};
 
 struct Args {
@@ -139,7 +139,11 @@ async fn main() -> ExitCode {
             missing.vpn_gateway_id, missing.vpn_connection_id
         );
         match client.reset_vpn_connection(&missing).await {
-            Err(Error::Service(ResetVpnConnectionError::ResourceNotFound(e))) => {
+            // `ResourceNotFound` is common to every action: its variant is the shared
+            // `CommonError`'s. (The printed text is the one the README shows.)
+            Err(Error::Service(ResetVpnConnectionError::Common(
+                CommonError::ResourceNotFound(e),
+            ))) => {
                 println!(
                     "matched ResetVpnConnectionError::ResourceNotFound: {} (RequestId {})",
                     e.message,

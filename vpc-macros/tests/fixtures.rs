@@ -16,6 +16,9 @@ mod several_actions {
 mod keywords_acronyms {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/keywords_acronyms.json" }
 }
+mod case_collisions {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/case_collisions.json" }
+}
 mod unknown_error_fallback {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/unknown_error_fallback.json" }
 }
@@ -110,19 +113,42 @@ fn several_actions_have_their_own_errors_and_settings() {
         <several_actions::StartThingRequest as Action>::NAME,
         "StartThing"
     );
+    use several_actions::CommonError;
     assert!(matches!(
         StartThingError::from_service_error(service_error("ResourceNotFound")),
         StartThingError::ResourceNotFound(_)
     ));
-    // A common code the action also documents maps to one variant.
-    assert!(matches!(
+    // A common code decodes to the shared enum, whether the action documents it
+    // (`StopThing` documents `InternalError`) or not.
+    for error in [
         StopThingError::from_service_error(service_error("InternalError")),
-        StopThingError::InternalError(_)
+        StopThingError::from_service_error(service_error("RequestLimitExceeded")),
+    ] {
+        let code = error.service_error().code.clone();
+        let StopThingError::Common(common) = &error else {
+            panic!("{code} decoded as {error:?}");
+        };
+        assert_eq!(error.common(), Some(common));
+        assert_eq!(common.service_error(), error.service_error());
+        assert!(CommonError::CODES.contains(&code.as_str()));
+    }
+    assert!(matches!(
+        StartThingError::from_service_error(service_error("InternalError")),
+        StartThingError::Common(CommonError::InternalError(_))
     ));
     assert!(matches!(
         StartThingError::from_service_error(service_error("RequestLimitExceeded")),
-        StartThingError::RequestLimitExceeded(_)
+        StartThingError::Common(CommonError::RequestLimitExceeded(_))
     ));
+    assert_eq!(
+        CommonError::from_service_error(service_error("ResourceNotFound")),
+        Err(service_error("ResourceNotFound"))
+    );
+    assert_eq!(
+        StartThingError::from_service_error(service_error("ResourceNotFound")).common(),
+        None
+    );
+    // The list keeps the documented common code.
     assert_eq!(
         StopThingError::DOCUMENTED_CODES,
         ["ResourceNotFound", "InternalError"]
@@ -159,10 +185,36 @@ fn keywords_and_acronyms_get_rust_names_and_keep_wire_names() {
 }
 
 #[test]
+fn codes_named_like_the_enums_own_variants_are_renamed() {
+    use case_collisions::{CommonError, DescribeError};
+    // Names decided over the whole service: `Auth.Failure` (common) and `AuthFailure`
+    // meet, `Unknown` and `Common` would take the enum's own variants.
+    type Check = fn(&DescribeError) -> bool;
+    let cases: [(&str, Check); 5] = [
+        ("Unknown", |e| matches!(e, DescribeError::UnknownCode(_))),
+        ("Common", |e| matches!(e, DescribeError::CommonCode(_))),
+        ("AuthFailure", |e| {
+            matches!(e, DescribeError::AuthFailure(_))
+        }),
+        ("Auth.Failure", |e| {
+            matches!(e, DescribeError::Common(CommonError::AuthDotFailure(_)))
+        }),
+        ("Brand.New", |e| matches!(e, DescribeError::Unknown(_))),
+    ];
+    for (code, check) in cases {
+        let error = DescribeError::from_service_error(service_error(code));
+        assert!(check(&error), "{code} decoded as {error:?}");
+        assert_eq!(error.service_error().code, code);
+    }
+}
+
+#[test]
 fn unknown_codes_keep_code_message_and_request_id() {
     use unknown_error_fallback::PingError;
     let error = PingError::from_service_error(service_error("Brand.NewCode"));
+    // No common codes in the spec: no `Common` variant, and no common error.
     let PingError::Unknown(inner) = &error;
+    assert!(error.common().is_none());
     assert_eq!(inner.code, "Brand.NewCode");
     assert_eq!(inner.message, "message of Brand.NewCode");
     assert_eq!(inner.request_id.as_deref(), Some("req-1"));

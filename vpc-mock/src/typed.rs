@@ -15,7 +15,8 @@ use crate::handler::{ApiError, Call, Handler};
 /// Why a typed service method did not answer with its response.
 ///
 /// `?` turns the action's typed error into a `Refusal` (`From<E>`), so a method body can
-/// return `Err(MyActionError::ResourceNotFound(..))?` or propagate one.
+/// return `Err(MyActionError::UnsupportedOperationInvalidState(..))?` (or
+/// `Err(MyActionError::Common(CommonError::ResourceNotFound(..)))?`) or propagate one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal<E> {
     /// Answer the action's typed error in the error envelope.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use vpc_client::vpc::{ResetVpnConnectionError as E, ResetVpnConnectionRequest};
+use vpc_client::vpc::{CommonError, ResetVpnConnectionError as E, ResetVpnConnectionRequest};
 use vpc_mock::VpcState;
 use vpc_mock::vpc::{Fixture, FixtureError, GatewayState, TunnelState};
 
@@ -78,7 +78,9 @@ async fn fixture_file_loads_and_is_served() {
     ));
     assert!(matches!(
         call("vpngw-kjllnkew", "vpnx-f29e6u0z").await,
-        Err(vpc_client::Error::Service(E::ResourceNotFound(_)))
+        Err(vpc_client::Error::Service(E::Common(
+            CommonError::ResourceNotFound(_)
+        )))
     ));
     server.shutdown().await;
     let _ = std::fs::remove_file(path);

@@ -1,7 +1,7 @@
 //! Every documented `ResetVpnConnection` outcome, reached by realistic sequences through
 //! the generated client and the HTTP endpoint.
 
-use vpc_client::vpc::{ResetVpnConnectionError as E, ResetVpnConnectionRequest};
+use vpc_client::vpc::{CommonError, ResetVpnConnectionError as E, ResetVpnConnectionRequest};
 use vpc_client::{ActionError, Error, ServiceError};
 use vpc_mock::VpcState;
 use vpc_mock::vpc::{GatewayState, TunnelState, seed};
@@ -90,7 +90,10 @@ async fn unknown_or_mismatched_resources_are_not_found() {
         (seed::GATEWAY, seed::OTHER_TUNNEL, seed::OTHER_TUNNEL),
     ] {
         let error = service_error(client.reset_vpn_connection(&request(gateway, tunnel)).await);
-        assert!(matches!(error, E::ResourceNotFound(_)), "{error:?}");
+        assert!(
+            matches!(error, E::Common(CommonError::ResourceNotFound(_))),
+            "{error:?}"
+        );
         assert!(message(&error).message.contains(named), "{error:?}");
     }
     server.shutdown().await;
@@ -191,7 +194,10 @@ async fn checks_run_in_documented_order() {
             .reset_vpn_connection(&request(seed::PENDING_GATEWAY, "vpnx-nosuch00"))
             .await,
     );
-    assert!(matches!(error, E::ResourceNotFound(_)), "{error:?}");
+    assert!(
+        matches!(error, E::Common(CommonError::ResourceNotFound(_))),
+        "{error:?}"
+    );
     server.shutdown().await;
 }
 

@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `AssignPrivateIpAddresses`: request, response, error enum and call method.
-use super::super::{SERVICE, PrivateIpAddressSpecification};
+use super::super::{SERVICE, CommonError, PrivateIpAddressSpecification};
 /// Input of `AssignPrivateIpAddresses` (Applies for private IPs for an ENI).
 ///
 /// This API is used to apply for private IPs for an ENI.
@@ -133,7 +133,7 @@ pub struct AssignPrivateIpAddressesResponse {
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
 }
-/// Errors `AssignPrivateIpAddresses` can answer: the codes its document lists, the common codes, and
+/// Errors `AssignPrivateIpAddresses` can answer: the codes its document lists that are not common, [`AssignPrivateIpAddressesError::Common`] for the codes common to every action, and
 /// [`AssignPrivateIpAddressesError::Unknown`] for codes this client does not know yet.
 ///
 /// Every variant keeps the code, the message and the RequestId.
@@ -157,22 +157,10 @@ pub enum AssignPrivateIpAddressesError {
     InvalidParameterValueRange(crate::ServiceError),
     /// `InvalidParameterValue.Reserved`: The parameter value is retained by the system.
     InvalidParameterValueReserved(crate::ServiceError),
-    /// `LimitExceeded`: Quota limit is reached.
-    LimitExceeded(crate::ServiceError),
     /// `LimitExceeded.ActionLimited`: Too often API invocations
     LimitExceededActionLimited(crate::ServiceError),
-    /// `MissingParameter`: Missing parameter.
-    MissingParameter(crate::ServiceError),
-    /// `ResourceInUse`: The resource is occupied.
-    ResourceInUse(crate::ServiceError),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(crate::ServiceError),
     /// `ResourceInsufficient.Subnet`: The subnet does not have sufficient IPs.
     ResourceInsufficientSubnet(crate::ServiceError),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
     /// `UnsupportedOperation.IdempotentParameterMismatch`: The specified customer token has been used.
     UnsupportedOperationIdempotentParameterMismatch(crate::ServiceError),
     /// `UnsupportedOperation.IdempotentProcessing`: The previous idempotent request is still being processed. Please try again later.
@@ -183,75 +171,13 @@ pub enum AssignPrivateIpAddressesError {
     UnsupportedOperationMutexOperationTaskRunning(crate::ServiceError),
     /// `UnsupportedOperation.ResourceMismatch`: The resource ID entered does not match with any resource bound with the IP. Check and try again.
     UnsupportedOperationResourceMismatch(crate::ServiceError),
-    /// `ActionOffline` (common to every action): This API has been deprecated.
-    ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
-    AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a TencentCloud API key type).
-    AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): MFA failed.
-    AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
-    AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
-    AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
-    AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): Token error.
-    AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized. For more information, see the CAM documentation.
-    AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation` (common to every action): DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
-    DryRunOperation(crate::ServiceError),
-    /// `FailedOperation` (common to every action): Operation failed.
-    FailedOperation(crate::ServiceError),
-    /// `InternalError` (common to every action): Internal error.
-    InternalError(crate::ServiceError),
-    /// `InvalidAction` (common to every action): The API does not exist.
-    InvalidAction(crate::ServiceError),
-    /// `InvalidParameter` (common to every action): Incorrect parameter.
-    InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
-    /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
-    InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
-    IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): Your IP is not in uin IP whitelist.
-    IpNotInWhitelist(crate::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product does not exist.
-    NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
-    RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The number of uin requests exceeds the frequency limit.
-    RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request size exceeds the upper limit.
-    RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceUnavailable` (common to every action): Resource is unavailable.
-    ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
-    ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable` (common to every action): Service is unavailable now.
-    ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
-    UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter` (common to every action): Unknown parameter.
-    UnknownParameter(crate::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
-    UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion` (common to every action): API does not support the requested region.
-    UnsupportedRegion(crate::ServiceError),
+    /// A code common to every action of the service ([`CommonError`]); the action's document lists `LimitExceeded`, `MissingParameter`, `ResourceInUse`, `ResourceInsufficient`, `ResourceNotFound`, `UnsupportedOperation`.
+    Common(CommonError),
     /// A code this client does not know; its code, message and RequestId are kept.
     Unknown(crate::ServiceError),
 }
 impl AssignPrivateIpAddressesError {
-    /// The codes the action's own document lists.
+    /// The codes the action's own document lists, common ones included.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "FailedOperation.NetDetectTimeOut",
         "InvalidParameterValue.DuplicatePara",
@@ -281,6 +207,7 @@ impl ::core::fmt::Display for AssignPrivateIpAddressesError {
 }
 impl ::std::error::Error for AssignPrivateIpAddressesError {}
 impl crate::ActionError for AssignPrivateIpAddressesError {
+    type CommonError = CommonError;
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
             "FailedOperation.NetDetectTimeOut" => {
@@ -299,14 +226,8 @@ impl crate::ActionError for AssignPrivateIpAddressesError {
             "InvalidParameterValue.Reserved" => {
                 Self::InvalidParameterValueReserved(error)
             }
-            "LimitExceeded" => Self::LimitExceeded(error),
             "LimitExceeded.ActionLimited" => Self::LimitExceededActionLimited(error),
-            "MissingParameter" => Self::MissingParameter(error),
-            "ResourceInUse" => Self::ResourceInUse(error),
-            "ResourceInsufficient" => Self::ResourceInsufficient(error),
             "ResourceInsufficient.Subnet" => Self::ResourceInsufficientSubnet(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
             "UnsupportedOperation.IdempotentParameterMismatch" => {
                 Self::UnsupportedOperationIdempotentParameterMismatch(error)
             }
@@ -322,49 +243,12 @@ impl crate::ActionError for AssignPrivateIpAddressesError {
             "UnsupportedOperation.ResourceMismatch" => {
                 Self::UnsupportedOperationResourceMismatch(error)
             }
-            "ActionOffline" => Self::ActionOffline(error),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(error)
+            _ => {
+                match CommonError::from_service_error(error) {
+                    ::core::result::Result::Ok(common) => Self::Common(common),
+                    ::core::result::Result::Err(error) => Self::Unknown(error),
+                }
             }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(error),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMFAFailure(error),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(error),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(error),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(error),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(error),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(error)
-            }
-            "DryRunOperation" => Self::DryRunOperation(error),
-            "FailedOperation" => Self::FailedOperation(error),
-            "InternalError" => Self::InternalError(error),
-            "InvalidAction" => Self::InvalidAction(error),
-            "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            "InvalidRequest" => Self::InvalidRequest(error),
-            "IpInBlacklist" => Self::IpInBlacklist(error),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
-            "NoSuchProduct" => Self::NoSuchProduct(error),
-            "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIPLimitExceeded(error)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(error)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
-            "ResourceUnavailable" => Self::ResourceUnavailable(error),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
-            "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
-            "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
-            "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unknown(error),
         }
     }
     fn service_error(&self) -> &crate::ServiceError {
@@ -375,52 +259,21 @@ impl crate::ActionError for AssignPrivateIpAddressesError {
             | Self::InvalidParameterValueMalformed(error)
             | Self::InvalidParameterValueRange(error)
             | Self::InvalidParameterValueReserved(error)
-            | Self::LimitExceeded(error)
             | Self::LimitExceededActionLimited(error)
-            | Self::MissingParameter(error)
-            | Self::ResourceInUse(error)
-            | Self::ResourceInsufficient(error)
             | Self::ResourceInsufficientSubnet(error)
-            | Self::ResourceNotFound(error)
-            | Self::UnsupportedOperation(error)
             | Self::UnsupportedOperationIdempotentParameterMismatch(error)
             | Self::UnsupportedOperationIdempotentProcessing(error)
             | Self::UnsupportedOperationInvalidState(error)
             | Self::UnsupportedOperationMutexOperationTaskRunning(error)
             | Self::UnsupportedOperationResourceMismatch(error)
-            | Self::ActionOffline(error)
-            | Self::AuthFailureInvalidAuthorization(error)
-            | Self::AuthFailureInvalidSecretId(error)
-            | Self::AuthFailureMFAFailure(error)
-            | Self::AuthFailureSecretIdNotFound(error)
-            | Self::AuthFailureSignatureExpire(error)
-            | Self::AuthFailureSignatureFailure(error)
-            | Self::AuthFailureTokenFailure(error)
-            | Self::AuthFailureUnauthorizedOperation(error)
-            | Self::DryRunOperation(error)
-            | Self::FailedOperation(error)
-            | Self::InternalError(error)
-            | Self::InvalidAction(error)
-            | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
-            | Self::InvalidRequest(error)
-            | Self::IpInBlacklist(error)
-            | Self::IpNotInWhitelist(error)
-            | Self::NoSuchProduct(error)
-            | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
-            | Self::RequestLimitExceededIPLimitExceeded(error)
-            | Self::RequestLimitExceededUinLimitExceeded(error)
-            | Self::RequestSizeLimitExceeded(error)
-            | Self::ResourceUnavailable(error)
-            | Self::ResponseSizeLimitExceeded(error)
-            | Self::ServiceUnavailable(error)
-            | Self::UnauthorizedOperation(error)
-            | Self::UnknownParameter(error)
-            | Self::UnsupportedProtocol(error)
-            | Self::UnsupportedRegion(error)
             | Self::Unknown(error) => error,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn common(&self) -> ::core::option::Option<&CommonError> {
+        match self {
+            Self::Common(common) => ::core::option::Option::Some(common),
+            _ => ::core::option::Option::None,
         }
     }
 }

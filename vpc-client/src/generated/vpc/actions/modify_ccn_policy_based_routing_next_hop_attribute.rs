@@ -2,7 +2,7 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! `ModifyCcnPolicyBasedRoutingNextHopAttribute`: request, response, error enum and call method.
-use super::super::SERVICE;
+use super::super::{SERVICE, CommonError};
 /// Input of `ModifyCcnPolicyBasedRoutingNextHopAttribute` (更新云联网策略路由下一跳参数).
 ///
 /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
@@ -153,7 +153,7 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeResponse {
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
 }
-/// Errors `ModifyCcnPolicyBasedRoutingNextHopAttribute` can answer: the codes its document lists, the common codes, and
+/// Errors `ModifyCcnPolicyBasedRoutingNextHopAttribute` can answer: the codes its document lists that are not common, [`ModifyCcnPolicyBasedRoutingNextHopAttributeError::Common`] for the codes common to every action, and
 /// [`ModifyCcnPolicyBasedRoutingNextHopAttributeError::Unknown`] for codes this client does not know yet.
 ///
 /// Every variant keeps the code, the message and the RequestId.
@@ -167,87 +167,13 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeResponse {
 pub enum ModifyCcnPolicyBasedRoutingNextHopAttributeError {
     /// `InvalidParameterValue.MustHasOne`: Missing required parameters. provide at least one.
     InvalidParameterValueMustHasOne(crate::ServiceError),
-    /// `ActionOffline` (common to every action): This API has been deprecated.
-    ActionOffline(crate::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The `Authorization` in the request header is invalid.
-    AuthFailureInvalidAuthorization(crate::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a TencentCloud API key type).
-    AuthFailureInvalidSecretId(crate::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): MFA failed.
-    AuthFailureMFAFailure(crate::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.
-    AuthFailureSecretIdNotFound(crate::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.
-    AuthFailureSignatureExpire(crate::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature. Signature calculation error. Please ensure you've followed the signature calculation process described in the Signature API documentation.
-    AuthFailureSignatureFailure(crate::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): Token error.
-    AuthFailureTokenFailure(crate::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized. For more information, see the CAM documentation.
-    AuthFailureUnauthorizedOperation(crate::ServiceError),
-    /// `DryRunOperation` (common to every action): DryRun Operation. It means that the request would have succeeded, but the DryRun parameter was used.
-    DryRunOperation(crate::ServiceError),
-    /// `FailedOperation` (common to every action): Operation failed.
-    FailedOperation(crate::ServiceError),
-    /// `InternalError` (common to every action): Internal error.
-    InternalError(crate::ServiceError),
-    /// `InvalidAction` (common to every action): The API does not exist.
-    InvalidAction(crate::ServiceError),
-    /// `InvalidParameter` (common to every action): Incorrect parameter.
-    InvalidParameter(crate::ServiceError),
-    /// `InvalidParameterValue` (common to every action): Invalid parameter value.
-    InvalidParameterValue(crate::ServiceError),
-    /// `InvalidRequest` (common to every action): The multipart format of the request body is incorrect.
-    InvalidRequest(crate::ServiceError),
-    /// `IpInBlacklist` (common to every action): Your IP is in uin IP blacklist.
-    IpInBlacklist(crate::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): Your IP is not in uin IP whitelist.
-    IpNotInWhitelist(crate::ServiceError),
-    /// `LimitExceeded` (common to every action): Quota limit exceeded.
-    LimitExceeded(crate::ServiceError),
-    /// `MissingParameter` (common to every action): A parameter is missing.
-    MissingParameter(crate::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product does not exist.
-    NoSuchProduct(crate::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(crate::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): The number of requests exceeds the frequency limit.
-    RequestLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): Uin exceeds the frequency limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The number of ip requests exceeds the frequency limit.
-    RequestLimitExceededIPLimitExceeded(crate::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The number of uin requests exceeds the frequency limit.
-    RequestLimitExceededUinLimitExceeded(crate::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request size exceeds the upper limit.
-    RequestSizeLimitExceeded(crate::ServiceError),
-    /// `ResourceInUse` (common to every action): Resource is in use.
-    ResourceInUse(crate::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Insufficient resource.
-    ResourceInsufficient(crate::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(crate::ServiceError),
-    /// `ResourceUnavailable` (common to every action): Resource is unavailable.
-    ResourceUnavailable(crate::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response size exceeds the upper limit.
-    ResponseSizeLimitExceeded(crate::ServiceError),
-    /// `ServiceUnavailable` (common to every action): Service is unavailable now.
-    ServiceUnavailable(crate::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
-    UnauthorizedOperation(crate::ServiceError),
-    /// `UnknownParameter` (common to every action): Unknown parameter.
-    UnknownParameter(crate::ServiceError),
-    /// `UnsupportedOperation` (common to every action): Unsupported operation.
-    UnsupportedOperation(crate::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): HTTP(S) request protocol error; only GET and POST requests are supported.
-    UnsupportedProtocol(crate::ServiceError),
-    /// `UnsupportedRegion` (common to every action): API does not support the requested region.
-    UnsupportedRegion(crate::ServiceError),
+    /// A code common to every action of the service ([`CommonError`]).
+    Common(CommonError),
     /// A code this client does not know; its code, message and RequestId are kept.
     Unknown(crate::ServiceError),
 }
 impl ModifyCcnPolicyBasedRoutingNextHopAttributeError {
-    /// The codes the action's own document lists.
+    /// The codes the action's own document lists, common ones included.
     pub const DOCUMENTED_CODES: &'static [&'static str] = &[
         "InvalidParameterValue.MustHasOne",
     ];
@@ -259,104 +185,30 @@ impl ::core::fmt::Display for ModifyCcnPolicyBasedRoutingNextHopAttributeError {
 }
 impl ::std::error::Error for ModifyCcnPolicyBasedRoutingNextHopAttributeError {}
 impl crate::ActionError for ModifyCcnPolicyBasedRoutingNextHopAttributeError {
+    type CommonError = CommonError;
     fn from_service_error(error: crate::ServiceError) -> Self {
         match error.code.as_str() {
             "InvalidParameterValue.MustHasOne" => {
                 Self::InvalidParameterValueMustHasOne(error)
             }
-            "ActionOffline" => Self::ActionOffline(error),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(error)
+            _ => {
+                match CommonError::from_service_error(error) {
+                    ::core::result::Result::Ok(common) => Self::Common(common),
+                    ::core::result::Result::Err(error) => Self::Unknown(error),
+                }
             }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(error),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMFAFailure(error),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(error),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(error),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(error),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(error),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(error)
-            }
-            "DryRunOperation" => Self::DryRunOperation(error),
-            "FailedOperation" => Self::FailedOperation(error),
-            "InternalError" => Self::InternalError(error),
-            "InvalidAction" => Self::InvalidAction(error),
-            "InvalidParameter" => Self::InvalidParameter(error),
-            "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            "InvalidRequest" => Self::InvalidRequest(error),
-            "IpInBlacklist" => Self::IpInBlacklist(error),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(error),
-            "LimitExceeded" => Self::LimitExceeded(error),
-            "MissingParameter" => Self::MissingParameter(error),
-            "NoSuchProduct" => Self::NoSuchProduct(error),
-            "NoSuchVersion" => Self::NoSuchVersion(error),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(error),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIPLimitExceeded(error)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(error)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(error),
-            "ResourceInUse" => Self::ResourceInUse(error),
-            "ResourceInsufficient" => Self::ResourceInsufficient(error),
-            "ResourceNotFound" => Self::ResourceNotFound(error),
-            "ResourceUnavailable" => Self::ResourceUnavailable(error),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(error),
-            "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(error),
-            "UnknownParameter" => Self::UnknownParameter(error),
-            "UnsupportedOperation" => Self::UnsupportedOperation(error),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(error),
-            "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unknown(error),
         }
     }
     fn service_error(&self) -> &crate::ServiceError {
         match self {
-            Self::InvalidParameterValueMustHasOne(error)
-            | Self::ActionOffline(error)
-            | Self::AuthFailureInvalidAuthorization(error)
-            | Self::AuthFailureInvalidSecretId(error)
-            | Self::AuthFailureMFAFailure(error)
-            | Self::AuthFailureSecretIdNotFound(error)
-            | Self::AuthFailureSignatureExpire(error)
-            | Self::AuthFailureSignatureFailure(error)
-            | Self::AuthFailureTokenFailure(error)
-            | Self::AuthFailureUnauthorizedOperation(error)
-            | Self::DryRunOperation(error)
-            | Self::FailedOperation(error)
-            | Self::InternalError(error)
-            | Self::InvalidAction(error)
-            | Self::InvalidParameter(error)
-            | Self::InvalidParameterValue(error)
-            | Self::InvalidRequest(error)
-            | Self::IpInBlacklist(error)
-            | Self::IpNotInWhitelist(error)
-            | Self::LimitExceeded(error)
-            | Self::MissingParameter(error)
-            | Self::NoSuchProduct(error)
-            | Self::NoSuchVersion(error)
-            | Self::RequestLimitExceeded(error)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(error)
-            | Self::RequestLimitExceededIPLimitExceeded(error)
-            | Self::RequestLimitExceededUinLimitExceeded(error)
-            | Self::RequestSizeLimitExceeded(error)
-            | Self::ResourceInUse(error)
-            | Self::ResourceInsufficient(error)
-            | Self::ResourceNotFound(error)
-            | Self::ResourceUnavailable(error)
-            | Self::ResponseSizeLimitExceeded(error)
-            | Self::ServiceUnavailable(error)
-            | Self::UnauthorizedOperation(error)
-            | Self::UnknownParameter(error)
-            | Self::UnsupportedOperation(error)
-            | Self::UnsupportedProtocol(error)
-            | Self::UnsupportedRegion(error)
-            | Self::Unknown(error) => error,
+            Self::InvalidParameterValueMustHasOne(error) | Self::Unknown(error) => error,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn common(&self) -> ::core::option::Option<&CommonError> {
+        match self {
+            Self::Common(common) => ::core::option::Option::Some(common),
+            _ => ::core::option::Option::None,
         }
     }
 }
