@@ -140,12 +140,12 @@ async fn main() -> ExitCode {
         );
         match client.reset_vpn_connection(&missing).await {
             // `ResourceNotFound` is common to every action: its variant is the shared
-            // `CommonError`'s. (The printed text is the one the README shows.)
+            // `CommonError`'s, and the printed text names that pattern.
             Err(Error::Service(ResetVpnConnectionError::Common(
                 CommonError::ResourceNotFound(e),
             ))) => {
                 println!(
-                    "matched ResetVpnConnectionError::ResourceNotFound: {} (RequestId {})",
+                    "matched ResetVpnConnectionError::Common(CommonError::ResourceNotFound): {} (RequestId {})",
                     e.message,
                     e.request_id.as_deref().unwrap_or("none")
                 );

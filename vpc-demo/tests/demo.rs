@@ -29,7 +29,7 @@ fn a_signed_call_and_a_typed_error_against_the_local_endpoint() {
     );
     assert!(stdout.contains("ok: tunnel reset, RequestId "), "{stdout}");
     assert!(
-        stdout.contains("matched ResetVpnConnectionError::ResourceNotFound: "),
+        stdout.contains("matched ResetVpnConnectionError::Common(CommonError::ResourceNotFound): "),
         "{stdout}"
     );
 }
