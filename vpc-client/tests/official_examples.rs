@@ -1,5 +1,6 @@
-//! Every example answer Tencent publishes (`api-spec/sources/examples.json`, verbatim
-//! from tccli-intl-en 3.1.193.1) decodes into its action's generated response type, as
+//! Every example answer Tencent publishes (`api-spec/sources/intl/examples.json`, verbatim
+//! from tccli-intl-en 3.1.193.1, and `api-spec/sources/china/examples.json`, from tccli
+//! 3.1.189.1) decodes into its action's generated response type, as
 //! the client decodes a body off the wire: `vpc_client::decode` on the published bytes,
 //! whether or not the example's request could be converted.
 //!
@@ -16,7 +17,20 @@ use vpc_client::{
     Action, ActionError, ActionVisitor, Error, RawAnswer, ResponseError, ResponseErrorKind, decode,
 };
 
-const EXAMPLES: &str = include_str!("../../api-spec/sources/examples.json");
+/// Each site's `examples.json`: its name, its text, and how many published answers it
+/// has (the sources are pinned).
+const SITES: [(&str, &str, usize); 2] = [
+    (
+        "intl",
+        include_str!("../../api-spec/sources/intl/examples.json"),
+        370,
+    ),
+    (
+        "china",
+        include_str!("../../api-spec/sources/china/examples.json"),
+        521,
+    ),
+];
 
 /// How one action's answers are decoded, without naming its types: `Ok(None)` for a
 /// typed response, `Ok(Some(code))` for a typed error.
@@ -49,13 +63,10 @@ fn decode_as<A: Action>(body: &[u8]) -> Result<Option<String>, Box<ResponseError
     }
 }
 
-#[test]
-fn every_published_example_answer_decodes_into_its_typed_response() {
-    let mut decoders = Decoders::default();
-    vpc_client::vpc::visit_actions(&mut decoders);
-    let examples: Value = serde_json::from_str(EXAMPLES).expect("examples.json is JSON");
+/// What one site's published answers did: decoded, not JSON, without `RequestId`.
+fn decode_site(decoders: &Decoders, text: &str) -> (usize, Vec<String>, Vec<String>) {
+    let examples: Value = serde_json::from_str(text).expect("examples.json is JSON");
     let actions = examples["actions"].as_object().expect("actions");
-
     let (mut decoded, mut not_json, mut without_request_id) = (0, Vec::new(), Vec::new());
     for (action, list) in actions {
         let decode = decoders.0.get(action.as_str()).unwrap_or_else(|| {
@@ -90,17 +101,29 @@ fn every_published_example_answer_decodes_into_its_typed_response() {
             }
         }
     }
-    println!(
-        "{decoded} published answers decoded; not JSON: {} ({}); without RequestId: {} ({})",
-        not_json.len(),
-        not_json.join(", "),
-        without_request_id.len(),
-        without_request_id.join(", ")
-    );
-    // The sources are pinned (tccli-intl-en 3.1.193.1): 370 published answers.
-    assert_eq!(decoded + not_json.len() + without_request_id.len(), 370);
-    assert_eq!(
-        (decoded, not_json.len(), without_request_id.len()),
-        (363, 1, 6)
-    );
+    (decoded, not_json, without_request_id)
+}
+
+#[test]
+fn every_published_example_answer_of_both_sites_decodes_into_its_typed_response() {
+    let mut decoders = Decoders::default();
+    vpc_client::vpc::visit_actions(&mut decoders);
+    let mut counts = Vec::new();
+    for (site, text, published) in SITES {
+        let (decoded, not_json, without_request_id) = decode_site(&decoders, text);
+        println!(
+            "{site}: {decoded} published answers decoded; not JSON: {} ({}); without RequestId: {} ({})",
+            not_json.len(),
+            not_json.join(", "),
+            without_request_id.len(),
+            without_request_id.join(", ")
+        );
+        assert_eq!(
+            decoded + not_json.len() + without_request_id.len(),
+            published,
+            "{site}: every published answer is counted"
+        );
+        counts.push((site, decoded, not_json.len(), without_request_id.len()));
+    }
+    assert_eq!(counts, [("intl", 363, 1, 6), ("china", 521, 0, 0)]);
 }

@@ -226,13 +226,13 @@ fn flag(value: Option<&Value>) -> Value {
 /// (types, flags, order, status) are the spec's exactly. Returns the members checked
 /// and, for the international site, how many flags differ from the spec's.
 fn check_lossless(api_text: &str, spec: &Spec, site: Site) -> (usize, usize) {
-    let api: Value = serde_json::from_str(api_text).unwrap();
-    let spec_json = serde_json::to_value(spec).unwrap();
-    let actions = api["actions"].as_object().unwrap();
-    let objects = api["objects"].as_object().unwrap();
+    let api: Value = serde_json::from_str(api_text).expect("well-formed test data");
+    let spec_json = serde_json::to_value(spec).expect("well-formed test data");
+    let actions = api["actions"].as_object().expect("well-formed test data");
+    let objects = api["objects"].as_object().expect("well-formed test data");
     let mut structures = std::collections::BTreeMap::new();
     for (name, action) in actions {
-        for key in action.as_object().unwrap().keys() {
+        for key in action.as_object().expect("well-formed test data").keys() {
             assert!(
                 ["document", "input", "name", "output", "status", "skip_sign"]
                     .contains(&key.as_str()),
@@ -262,14 +262,17 @@ fn check_lossless(api_text: &str, spec: &Spec, site: Site) -> (usize, usize) {
         }
         for side in ["input", "output"] {
             structures.insert(
-                action[side].as_str().unwrap().to_owned(),
+                action[side]
+                    .as_str()
+                    .expect("well-formed test data")
+                    .to_owned(),
                 (name.clone(), side),
             );
         }
     }
     let (mut members_checked, mut flags_differing) = (0, 0);
     for (object_name, object) in objects {
-        for key in object.as_object().unwrap().keys() {
+        for key in object.as_object().expect("well-formed test data").keys() {
             assert!(
                 ["document", "members", "type", "usage"].contains(&key.as_str()),
                 "{object_name}: this test does not check `{key}`"
@@ -300,7 +303,7 @@ fn check_lossless(api_text: &str, spec: &Spec, site: Site) -> (usize, usize) {
                 &ours["members"]
             }
         };
-        let theirs = object["members"].as_array().unwrap();
+        let theirs = object["members"].as_array().expect("well-formed test data");
         let ours = ours
             .as_array()
             .unwrap_or_else(|| panic!("{object_name} has members"));
@@ -317,13 +320,13 @@ fn check_lossless(api_text: &str, spec: &Spec, site: Site) -> (usize, usize) {
                     .find(|m| m["name"] == member["name"])
                     .unwrap_or_else(|| panic!("{at} is in the spec")),
             };
-            for key in member.as_object().unwrap().keys() {
+            for key in member.as_object().expect("well-formed test data").keys() {
                 assert!(
                     MEMBER_KEYS.contains(&key.as_str()),
                     "{at}: this test does not check `{key}`"
                 );
             }
-            for key in mine.as_object().unwrap().keys() {
+            for key in mine.as_object().expect("well-formed test data").keys() {
                 assert!(
                     MEMBER_KEYS.contains(&key.as_str()) || MERGE_KEYS.contains(&key.as_str()),
                     "{at}: the spec adds `{key}`"
@@ -378,8 +381,9 @@ fn check_lossless(api_text: &str, spec: &Spec, site: Site) -> (usize, usize) {
 
 /// Whether the international description has action `name`.
 fn action_in_intl(name: &str) -> bool {
-    let text = std::fs::read_to_string(root().join("api-spec/sources/intl/api.json")).unwrap();
-    let api: Value = serde_json::from_str(&text).unwrap();
+    let text = std::fs::read_to_string(root().join("api-spec/sources/intl/api.json"))
+        .expect("well-formed test data");
+    let api: Value = serde_json::from_str(&text).expect("well-formed test data");
     api["actions"].get(name).is_some()
 }
 
