@@ -128,8 +128,8 @@ fn the_small_spec_is_the_shipped_spec_cut_to_one_action() {
 #[test]
 fn the_whole_shipped_spec_loads() {
     let service = api_spec::load_file(&manifest_dir().join("vpc.json")).expect("valid spec");
-    assert_eq!(service.actions.len(), 309);
-    assert_eq!(service.objects.len(), 122);
+    assert_eq!(service.actions.len(), 448);
+    assert_eq!(service.objects.len(), 185);
 }
 
 #[test]

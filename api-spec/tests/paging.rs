@@ -20,25 +20,33 @@ fn ty_name(ty: &Type) -> &'static str {
 }
 
 #[test]
-fn fifty_four_vpc_actions_page_and_every_offset_limit_action_is_one_of_them() {
+fn seventy_eight_vpc_actions_page_and_every_offset_limit_action_is_one_of_them() {
     let service = vpc();
     let paged: Vec<_> = service
         .actions
         .iter()
         .filter(|action| action.pagination.is_some())
         .collect();
-    assert_eq!(paged.len(), 54);
-    // Every action taking both Offset and Limit pages: none is left out by the rule.
+    assert_eq!(paged.len(), 78);
+    // Every action taking both Offset and Limit pages, but the five the overlay says do not
+    // (`"pagination": false`, each with its reason): none is left out by the rule unseen.
+    let not_paged = [
+        "DescribeAddressTemplateGroupInstances",
+        "DescribeAddressTemplateInstances",
+        "DescribeServiceTemplateGroupInstances",
+        "DescribeServiceTemplateInstances",
+        "DescribeTrafficMirrorFilterRules",
+    ];
     for action in &service.actions {
         let has = |name: &str| action.input.iter().any(|field| field.wire_name == name);
         assert_eq!(
-            has("Offset") && has("Limit"),
+            has("Offset") && has("Limit") && !not_paged.contains(&action.name.as_str()),
             action.pagination.is_some(),
             "{}",
             action.name
         );
     }
-    // The page fields' types, as the issue counted them: 9 text, 37 uint64, 8 int64.
+    // The page fields' types (at 309 actions the issue counted 9 text, 37 uint64, 8 int64).
     let mut kinds = std::collections::BTreeMap::new();
     for action in &paged {
         let pagination = action.pagination.as_ref().expect("paged");
@@ -48,7 +56,7 @@ fn fifty_four_vpc_actions_page_and_every_offset_limit_action_is_one_of_them() {
     }
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        [("int64", 8), ("string", 9), ("uint64", 37)]
+        [("int64", 11), ("string", 12), ("uint64", 55)]
     );
 }
 

@@ -245,20 +245,36 @@ fn merge_action(
         false,
         stats,
     );
+    describe_codes(&mut ours.errors, intl_table, stats);
     if let Some(codes) = intl_table.actions.get(name) {
-        let decided: BTreeSet<&str> = ours.errors.iter().map(|e| e.code.as_str()).collect();
-        let intl: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
+        let decided: BTreeSet<String> = ours.errors.iter().map(|e| e.code.clone()).collect();
+        let intl: BTreeSet<String> = codes.iter().cloned().collect();
         if decided != intl {
-            let list = |set: BTreeSet<&str>| set.into_iter().collect::<Vec<_>>().join(", ");
+            let list = |set: BTreeSet<&String>| {
+                set.into_iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             stats.disagreements.push(Disagreement {
                 kind: DisagreementKind::ErrorCodes,
                 at: format!("{name} errors"),
-                decided: format!("also [{}]", list(&decided - &intl)),
-                intl: format!("also [{}]", list(&intl - &decided)),
+                decided: format!("also [{}]", list(decided.difference(&intl).collect())),
+                intl: format!(
+                    "also [{}] (kept)",
+                    list(intl.difference(&decided).collect())
+                ),
             });
         }
+        // Codes only the international table lists are kept after the China site's, with
+        // their English descriptions, like everything else only it describes.
+        for code in intl_codes(name, intl_table) {
+            if !decided.contains(&code.code) {
+                stats.intl_only_codes += 1;
+                ours.errors.push(code);
+            }
+        }
     }
-    describe_codes(&mut ours.errors, intl_table, stats);
 }
 
 /// Gives each code the international table's English description where it has one,

@@ -103,6 +103,8 @@ pub struct MergeStats {
     pub intl_only_objects: Vec<String>,
     /// Members only the international description has, in actions and objects both have.
     pub intl_only_members: usize,
+    /// Error codes only the international table lists for an action both have (kept).
+    pub intl_only_codes: usize,
     /// Error codes (action, code) described in English, the Chinese kept beside.
     pub codes_english: usize,
     /// Error codes described only in Chinese.
@@ -325,10 +327,11 @@ impl MergeStats {
         );
         let _ = writeln!(
             out,
-            "            {} actions, {} objects and {} members (of items both have) on the international site only",
+            "            {} actions, {} objects, {} members and {} error codes (of items both have) on the international site only",
             self.intl_only_actions.len(),
             self.intl_only_objects.len(),
-            self.intl_only_members
+            self.intl_only_members,
+            self.intl_only_codes
         );
         let _ = writeln!(
             out,

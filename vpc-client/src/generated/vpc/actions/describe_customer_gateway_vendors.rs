@@ -93,6 +93,10 @@ pub enum DescribeCustomerGatewayVendorsError {
     UnsupportedOperationUinNotFound(crate::ServiceError),
     /// `UnsupportedOperation.UnableCrossBorder`: Cross border is not supported.
     UnsupportedOperationUnableCrossBorder(crate::ServiceError),
+    /// `InvalidParameterValue.Empty`: Missing parameters.
+    InvalidParameterValueEmpty(crate::ServiceError),
+    /// `InvalidParameterValue.Range`: The parameter value is not in the specified range.
+    InvalidParameterValueRange(crate::ServiceError),
     /// A code common to every action of the service ([`CommonError`]); the action's document lists `InternalError`, `InvalidParameter`, `ResourceNotFound`, `UnsupportedOperation`.
     Common(CommonError),
     /// A code this client does not know; its code, message and RequestId are kept.
@@ -115,6 +119,8 @@ impl DescribeCustomerGatewayVendorsError {
         "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder",
         "UnsupportedOperation.UinNotFound",
         "UnsupportedOperation.UnableCrossBorder",
+        "InvalidParameterValue.Empty",
+        "InvalidParameterValue.Range",
     ];
 }
 impl ::core::fmt::Display for DescribeCustomerGatewayVendorsError {
@@ -155,6 +161,8 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             "UnsupportedOperation.UnableCrossBorder" => {
                 Self::UnsupportedOperationUnableCrossBorder(error)
             }
+            "InvalidParameterValue.Empty" => Self::InvalidParameterValueEmpty(error),
+            "InvalidParameterValue.Range" => Self::InvalidParameterValueRange(error),
             _ => {
                 match CommonError::from_service_error(error) {
                     ::core::result::Result::Ok(common) => Self::Common(common),
@@ -175,6 +183,8 @@ impl crate::ActionError for DescribeCustomerGatewayVendorsError {
             | Self::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder(error)
             | Self::UnsupportedOperationUinNotFound(error)
             | Self::UnsupportedOperationUnableCrossBorder(error)
+            | Self::InvalidParameterValueEmpty(error)
+            | Self::InvalidParameterValueRange(error)
             | Self::Unknown(error) => error,
             Self::Common(common) => common.service_error(),
         }

@@ -217,6 +217,43 @@ impl crate::Action for DescribeVpcEndPointServiceWhiteListRequest {
     type Response = DescribeVpcEndPointServiceWhiteListResponse;
     type Error = DescribeVpcEndPointServiceWhiteListError;
 }
+impl crate::Paginated for DescribeVpcEndPointServiceWhiteListRequest {
+    type Item = VpcEndPointServiceUser;
+    const MAX_LIMIT: ::core::option::Option<u64> = ::core::option::Option::Some(100);
+    fn offset(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.offset)
+    }
+    fn set_offset(
+        &mut self,
+        offset: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.offset, offset)
+    }
+    fn limit(
+        &self,
+    ) -> ::core::result::Result<::core::option::Option<u64>, ::std::string::String> {
+        crate::paginate::PageParam::page_value(&self.limit)
+    }
+    fn set_limit(
+        &mut self,
+        limit: u64,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        crate::paginate::PageParam::set_page_value(&mut self.limit, limit)
+    }
+    fn total_count(response: &Self::Response) -> ::core::option::Option<u64> {
+        crate::paginate::PageCount::page_count(&response.total_count)
+    }
+    fn page_len(response: &Self::Response) -> usize {
+        crate::paginate::PageItems::page_len(&response.vpc_endpoint_service_user_set)
+    }
+    fn into_items(response: Self::Response) -> ::std::vec::Vec<VpcEndPointServiceUser> {
+        crate::paginate::PageItems::into_page_items(
+            response.vpc_endpoint_service_user_set,
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeVpcEndPointServiceWhiteList` (Queries the endpoint service allowlist).
     ///
@@ -231,5 +268,28 @@ impl crate::Client {
         crate::Error<DescribeVpcEndPointServiceWhiteListError>,
     > {
         self.call(request).await
+    }
+    /// Lists `DescribeVpcEndPointServiceWhiteList` (Queries the endpoint service allowlist) page by page: a stream of its answers, one call per page (retried and rate-limited like any call), from the request's `Offset` on.
+    ///
+    /// Each page asks for the request's `Limit` items, or 100 (the documented maximum) when it has none. The listing ends once the items received reach `TotalCount`, or at an empty page. `.items()` turns it into a stream of the `VpcEndpointServiceUserSet` items; see [`crate::paginate`] for what happens at the ends and on errors.
+    ///
+    /// ```no_run
+    /// # async fn list(
+    /// #     client: &vpc_client::Client,
+    /// #     request: vpc_client::vpc::DescribeVpcEndPointServiceWhiteListRequest,
+    /// # ) -> Result<(), vpc_client::Error<vpc_client::vpc::DescribeVpcEndPointServiceWhiteListError>> {
+    /// let mut items = client.describe_vpc_end_point_service_white_list_pages(request).items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_vpc_end_point_service_white_list_pages(
+        &self,
+        request: DescribeVpcEndPointServiceWhiteListRequest,
+    ) -> crate::Pages<DescribeVpcEndPointServiceWhiteListRequest> {
+        self.pages(request)
     }
 }

@@ -110,6 +110,8 @@ pub enum ReleaseAddressesError {
     UnsupportedOperationAddressStatusNotPermit(crate::ServiceError),
     /// `UnsupportedOperation.UnpaidOrderAlreadyExists`: Overdue payments are found under this account. Please complete the payment first.
     UnsupportedOperationUnpaidOrderAlreadyExists(crate::ServiceError),
+    /// `InvalidAddressId.Blocked`: The specified EIP is in blocked status. When the EIP is in blocked status, it cannot be bound. You must first unblock it.
+    InvalidAddressIdBlocked(crate::ServiceError),
     /// A code common to every action of the service ([`CommonError`]).
     Common(CommonError),
     /// A code this client does not know; its code, message and RequestId are kept.
@@ -130,6 +132,7 @@ impl ReleaseAddressesError {
         "OperationDenied.MutexTaskRunning",
         "UnsupportedOperation.AddressStatusNotPermit",
         "UnsupportedOperation.UnpaidOrderAlreadyExists",
+        "InvalidAddressId.Blocked",
     ];
 }
 impl ::core::fmt::Display for ReleaseAddressesError {
@@ -172,6 +175,7 @@ impl crate::ActionError for ReleaseAddressesError {
             "UnsupportedOperation.UnpaidOrderAlreadyExists" => {
                 Self::UnsupportedOperationUnpaidOrderAlreadyExists(error)
             }
+            "InvalidAddressId.Blocked" => Self::InvalidAddressIdBlocked(error),
             _ => {
                 match CommonError::from_service_error(error) {
                     ::core::result::Result::Ok(common) => Self::Common(common),
@@ -194,6 +198,7 @@ impl crate::ActionError for ReleaseAddressesError {
             | Self::OperationDeniedMutexTaskRunning(error)
             | Self::UnsupportedOperationAddressStatusNotPermit(error)
             | Self::UnsupportedOperationUnpaidOrderAlreadyExists(error)
+            | Self::InvalidAddressIdBlocked(error)
             | Self::Unknown(error) => error,
             Self::Common(common) => common.service_error(),
         }
