@@ -29,8 +29,9 @@ pub trait Action: Serialize + Sync {
     const RATE_LIMIT: Option<u32>;
     /// Whether a request that may have reached the server may be sent again.
     const RETRY_SAFE: bool;
-    /// The decoded success answer (it also serializes, for servers and logs).
-    type Response: DeserializeOwned + Serialize + Send + 'static;
+    /// The decoded success answer. Generated answers also serialize, for servers, with
+    /// the crate's `server` feature (or always, from `vpc_macros::generate!`).
+    type Response: DeserializeOwned + Send + 'static;
     /// The action's typed error.
     type Error: ActionError;
 }
@@ -106,7 +107,9 @@ impl CommonErrors for NoCommonErrors {
 /// [`visit`](Self::visit) once for every action it generated, in spec order. It lets code
 /// that must cover every action (a test that round-trips each one, a registry keyed by
 /// [`Action::NAME`]) enumerate them without a hand-kept list, so a new spec entry is
-/// covered the moment it is generated.
+/// covered the moment it is generated. Each type it visits also deserializes, and its
+/// answer serializes, as a server needs them: `vpc_client::vpc::visit_actions` is there
+/// with this crate's `server` feature (which `vpc-mock` turns on).
 ///
 /// ```
 /// use vpc_client::{Action, ActionVisitor};
@@ -117,6 +120,7 @@ impl CommonErrors for NoCommonErrors {
 ///     fn visit<A>(&mut self)
 ///     where
 ///         A: Action + serde::de::DeserializeOwned + Send + 'static,
+///         A::Response: serde::Serialize,
 ///     {
 ///         self.0.push(A::NAME);
 ///     }
@@ -130,5 +134,6 @@ pub trait ActionVisitor {
     /// Called once per generated action with its request type.
     fn visit<A>(&mut self)
     where
-        A: Action + DeserializeOwned + Send + 'static;
+        A: Action + DeserializeOwned + Send + 'static,
+        A::Response: Serialize;
 }

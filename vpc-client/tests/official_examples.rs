@@ -43,6 +43,7 @@ impl ActionVisitor for Decoders {
     fn visit<A>(&mut self)
     where
         A: Action + DeserializeOwned + Send + 'static,
+        A::Response: serde::Serialize,
     {
         self.0.insert(A::NAME, decode_as::<A>);
     }

@@ -96,7 +96,7 @@ pub(crate) fn pieces<'a>(
     config: &Config,
 ) -> Result<Pieces<'a>, GenerateError> {
     let actions = select(service, config.actions.as_deref())?;
-    let cx = Cx::new(&config.runtime);
+    let cx = Cx::new(&config.runtime, config.feature_gates);
     let rt = &config.runtime;
 
     let service_name = &service.name;
@@ -116,6 +116,12 @@ pub(crate) fn pieces<'a>(
         .iter()
         .map(|action| feature_gate(action, config.feature_gates))
         .collect();
+    // The visitor's bounds ask for the server's derives (see [`derives`]).
+    let visit_gate = if config.feature_gates {
+        quote!(#[cfg(feature = "server")])
+    } else {
+        quote!()
+    };
     let visit_doc = format!(
         " Calls [`visit`]({}::ActionVisitor::visit) once for every generated action's \
          request type, in spec order.",
@@ -139,6 +145,7 @@ pub(crate) fn pieces<'a>(
         };
 
         #[doc = #visit_doc]
+        #visit_gate
         pub fn visit_actions<V: #rt::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
             #( #gates visitor.visit::<#requests>(); )*
         }
@@ -364,20 +371,48 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     }
 }
 
+/// Which way a generated struct travels, for its serde derives.
+#[derive(Clone, Copy)]
+enum Direction {
+    /// An object type: requests and answers both carry them.
+    Both,
+    /// An action's request: a client serializes it, a server deserializes it.
+    Request,
+    /// An action's answer: a client deserializes it, a server serializes it.
+    Response,
+}
+
 /// The derives every generated struct gets. Unknown fields are ignored on purpose: a
-/// response must keep decoding when Tencent adds members.
-fn derives(cx: &Cx) -> TokenStream {
+/// response must keep decoding when Tencent adds members. The server's direction (a
+/// request's `Deserialize`, an answer's `Serialize`) sits behind the runtime crate's
+/// `server` feature when the output is feature-gated (xtask, inside `vpc-client`): a
+/// client never uses it, and it was a third of the crate's build time.
+fn derives(cx: &Cx, direction: Direction) -> TokenStream {
     let path = &cx.serde;
     let literal = &cx.serde_literal;
+    let (client, server) = match direction {
+        Direction::Both => (quote!(#path::Serialize, #path::Deserialize,), quote!()),
+        Direction::Request => (quote!(#path::Serialize,), quote!(#path::Deserialize)),
+        Direction::Response => (quote!(#path::Deserialize,), quote!(#path::Serialize)),
+    };
+    let (inline, gated) = match direction {
+        Direction::Both => (quote!(), quote!()),
+        _ if cx.server_gate => (
+            quote!(),
+            quote!(#[cfg_attr(feature = "server", derive(#server))]),
+        ),
+        _ => (quote!(#server,), quote!()),
+    };
     quote! {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
-            #path::Serialize,
-            #path::Deserialize,
+            #client
+            #inline
         )]
+        #gated
         #[serde(crate = #literal)]
     }
 }
@@ -391,10 +426,12 @@ pub(crate) struct Cx {
     serde_literal: String,
     lenient_optional: String,
     lenient_required: String,
+    /// The server's derives behind the runtime's `server` feature ([`derives`]).
+    server_gate: bool,
 }
 
 impl Cx {
-    pub(crate) fn new(rt: &syn::Path) -> Self {
+    pub(crate) fn new(rt: &syn::Path, server_gate: bool) -> Self {
         let serde: syn::Path = syn::parse_quote!(#rt::__private::serde);
         let serde_literal = path_text(&serde);
         Self {
@@ -403,6 +440,7 @@ impl Cx {
             serde_literal,
             lenient_optional: format!("{}::lenient::optional", path_text(rt)),
             lenient_required: format!("{}::lenient::required", path_text(rt)),
+            server_gate,
         }
     }
 }
@@ -414,7 +452,7 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
         doc = format!("The `{}` object.", object.name);
     }
     let doc = doc_lines(&doc);
-    let derives = derives(cx);
+    let derives = derives(cx, Direction::Both);
     let fields = object
         .fields
         .iter()
@@ -441,7 +479,8 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
 
 fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
-    let derives = derives(cx);
+    let request_derives = derives(cx, Direction::Request);
+    let response_derives = derives(cx, Direction::Response);
     let name = &action.name;
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
@@ -632,7 +671,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
 
     quote! {
         #request_doc
-        #derives
+        #request_derives
         pub struct #request {
             #( #request_fields )*
         }
@@ -645,7 +684,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         }
 
         #response_doc
-        #derives
+        #response_derives
         pub struct #response {
             #( #response_fields )*
         }

@@ -54,6 +54,7 @@ impl ActionVisitor for Collect {
     fn visit<A>(&mut self)
     where
         A: Action + DeserializeOwned + Send + 'static,
+        A::Response: serde::Serialize,
     {
         self.0.insert(
             A::NAME,
@@ -70,7 +71,11 @@ fn reserialize<A: Action + DeserializeOwned>(input: &Value) -> Result<Value, Str
     serde_json::to_value(&request).map_err(|e| e.to_string())
 }
 
-fn call<A: Action + DeserializeOwned + Send + 'static>(client: Client, input: Value) -> Answer {
+fn call<A>(client: Client, input: Value) -> Answer
+where
+    A: Action + DeserializeOwned + Send + 'static,
+    A::Response: serde::Serialize,
+{
     Box::pin(async move {
         let request: A =
             serde_json::from_value(input).map_err(|e| Failure::Input(e.to_string()))?;

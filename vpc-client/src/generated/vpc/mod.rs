@@ -21,6 +21,7 @@ pub const SERVICE: crate::ServiceInfo = crate::ServiceInfo {
     default_host: "vpc.intl.tencentcloudapi.com",
 };
 /// Calls [`visit`](crate::ActionVisitor::visit) once for every generated action's request type, in spec order.
+#[cfg(feature = "server")]
 pub fn visit_actions<V: crate::ActionVisitor + ?::core::marker::Sized>(visitor: &mut V) {
     #[cfg(feature = "AcceptAttachCcnInstances")]
     visitor.visit::<AcceptAttachCcnInstancesRequest>();

@@ -34,8 +34,8 @@ use super::super::{SERVICE, CommonError, Ip6RuleInfo};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AddIp6RulesRequest {
     /// IPV6转换实例唯一ID，形如ip6-xxxxxxxx
@@ -79,9 +79,9 @@ impl AddIp6RulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AddIp6RulesResponse {
     /// IPV6转换规则唯一ID数组，形如rule6-xxxxxxxx

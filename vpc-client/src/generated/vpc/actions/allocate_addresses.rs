@@ -62,8 +62,8 @@ use super::super::{SERVICE, CommonError, AddressChargePrepaid, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateAddressesRequest {
     /// The number of EIPs. Default: 1.
@@ -334,9 +334,9 @@ impl AllocateAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateAddressesResponse {
     /// List of the unique IDs of the requested EIPs.

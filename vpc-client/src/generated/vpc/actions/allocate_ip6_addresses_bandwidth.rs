@@ -30,8 +30,8 @@ use super::super::{SERVICE, CommonError, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateIp6AddressesBandwidthRequest {
     /// IPv6 addresses that require the public network access capability.
@@ -96,9 +96,9 @@ impl AllocateIp6AddressesBandwidthRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateIp6AddressesBandwidthResponse {
     /// List of unique IDs of Classic elastic Public IPv6 instances.

@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateIPv6AddressesRequest {
     /// EIPv6 name, which is the custom EIPv6 name given by the user when the user applies for the EIPv6. Default: not named.
@@ -175,9 +175,9 @@ impl AllocateIPv6AddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AllocateIPv6AddressesResponse {
     /// List of unique IDs of applied EIPv6 addresses.

@@ -72,8 +72,8 @@ use super::super::{SERVICE, CommonError, Ipv6Address};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6AddressesRequest {
     /// The `ID` of the ENI instance, such as `eni-m6dyj72l`.
@@ -132,9 +132,9 @@ impl AssignIpv6AddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6AddressesResponse {
     /// The list of `IPv6` addresses assigned to ENIs.

@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6CidrBlockRequest {
     /// The `ID` of the `VPC`, such as `vpc-f49l6u0z`.
@@ -65,9 +65,9 @@ impl AssignIpv6CidrBlockRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6CidrBlockResponse {
     /// The assigned `IPv6` IP range, such as `3402:4e00:20:1000::/56`

@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, Ipv6SubnetCidrBlock};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6SubnetCidrBlockRequest {
     /// The `ID` of the VPC where the subnet is located, such as `vpc-f49l6u0z`.
@@ -80,9 +80,9 @@ impl AssignIpv6SubnetCidrBlockRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignIpv6SubnetCidrBlockResponse {
     /// The assigned `IPv6` subnet IP range list.

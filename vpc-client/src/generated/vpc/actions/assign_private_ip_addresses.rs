@@ -40,8 +40,8 @@ use super::super::{SERVICE, CommonError, PrivateIpAddressSpecification};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignPrivateIpAddressesRequest {
     /// The ID of the ENI instance, such as `eni-m6dyj72l`.
@@ -110,9 +110,9 @@ impl AssignPrivateIpAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct AssignPrivateIpAddressesResponse {
     /// The detailed information of the Private IP.

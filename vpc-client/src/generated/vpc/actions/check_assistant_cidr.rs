@@ -42,8 +42,8 @@ use super::super::{SERVICE, CommonError, ConflictSource};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckAssistantCidrRequest {
     /// `VPC` instance `ID`, e.g. `vpc-6v2ht8q5`.
@@ -88,9 +88,9 @@ impl CheckAssistantCidrRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckAssistantCidrResponse {
     /// Array of conflict resources.

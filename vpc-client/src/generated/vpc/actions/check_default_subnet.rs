@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckDefaultSubnetRequest {
     /// 子网所在的可用区ID，不同子网选择不同可用区可以做跨可用区灾备。
@@ -54,9 +54,9 @@ impl CheckDefaultSubnetRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckDefaultSubnetResponse {
     /// 检查结果。true为可以创建默认子网，false为不可以创建默认子网。

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckGatewayFlowMonitorRequest {
     /// Gateway instance ID. Valid values:
@@ -54,9 +54,9 @@ impl CheckGatewayFlowMonitorRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckGatewayFlowMonitorResponse {
     /// Whether the gateway has enabled traffic control. Valid values: true (enabled) and false (disabled).

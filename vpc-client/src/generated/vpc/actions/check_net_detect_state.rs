@@ -44,8 +44,8 @@ use super::super::{SERVICE, CommonError, NetDetectIpState};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckNetDetectStateRequest {
     /// The array of detection destination IPv4 addresses, which contains at most two IP addresses.
@@ -150,9 +150,9 @@ impl CheckNetDetectStateRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CheckNetDetectStateResponse {
     /// The array of network detection verification results.

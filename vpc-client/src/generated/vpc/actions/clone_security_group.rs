@@ -70,8 +70,8 @@ use super::super::{SERVICE, CommonError, SecurityGroup, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CloneSecurityGroupRequest {
     /// Security group instance ID, such as `esg-33ocnj9n`, which can be obtained through the [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/product/215/15808?from_cn_redirect=1) API.
@@ -164,9 +164,9 @@ impl CloneSecurityGroupRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CloneSecurityGroupResponse {
     /// Security group object

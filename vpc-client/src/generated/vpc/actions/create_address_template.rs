@@ -40,8 +40,8 @@ use super::super::{SERVICE, CommonError, AddressInfo, AddressTemplate, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateRequest {
     /// IP address template name.
@@ -100,9 +100,9 @@ impl CreateAddressTemplateRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateResponse {
     /// The template object of the IP address.

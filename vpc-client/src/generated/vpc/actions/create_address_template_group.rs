@@ -40,8 +40,8 @@ use super::super::{SERVICE, CommonError, AddressTemplateGroup, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateGroupRequest {
     /// Name of the IP address template group
@@ -87,9 +87,9 @@ impl CreateAddressTemplateGroupRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateAddressTemplateGroupResponse {
     /// Group object of the IP address template.

@@ -37,8 +37,8 @@ use super::super::{SERVICE, CommonError, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateBandwidthPackageRequest {
     /// The network type of the bandwidth package. Default value: `BGP`. Valid values:
@@ -171,9 +171,9 @@ impl CreateBandwidthPackageRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateBandwidthPackageResponse {
     /// The unique ID of the bandwidth package.

@@ -35,8 +35,8 @@ use super::super::{SERVICE, CommonError, CcnPolicyBasedRoutingRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCcnPolicyBasedRoutingRulesRequest {
     /// 云联网ID
@@ -73,9 +73,9 @@ impl CreateCcnPolicyBasedRoutingRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCcnPolicyBasedRoutingRulesResponse {
     /// 策略路由匹配规则ID

@@ -30,8 +30,8 @@ use super::super::{SERVICE, CommonError, CcnBatchRouteTable, CcnRouteTable};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCcnRouteTablesRequest {
     /// 需要创建的路由表列表。
@@ -54,9 +54,9 @@ impl CreateCcnRouteTablesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCcnRouteTablesResponse {
     /// 路由表信息列表。

@@ -46,8 +46,8 @@ use super::super::{SERVICE, CommonError, CustomerGateway, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCustomerGatewayRequest {
     /// Customer gateway can be named freely, but the maximum length is 60 characters.
@@ -103,9 +103,9 @@ impl CreateCustomerGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateCustomerGatewayResponse {
     /// Customer gateway object

@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, DhcpIp, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateDhcpIpRequest {
     /// 私有网络`ID`。
@@ -89,9 +89,9 @@ impl CreateDhcpIpRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateDhcpIpResponse {
     /// 新创建的`DhcpIp`信息。

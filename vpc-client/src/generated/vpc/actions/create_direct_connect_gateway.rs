@@ -60,8 +60,8 @@ use super::super::{SERVICE, CommonError, DirectConnectGateway, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateDirectConnectGatewayRequest {
     /// The name of the direct connect gateway.
@@ -178,9 +178,9 @@ impl CreateDirectConnectGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateDirectConnectGatewayResponse {
     /// The object of the direct connect gateway.

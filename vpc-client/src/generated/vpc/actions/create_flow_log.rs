@@ -44,8 +44,8 @@ use super::super::{SERVICE, CommonError, FlowLog, FlowLogStorage, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateFlowLogRequest {
     /// The name of the flow log instance.
@@ -175,9 +175,9 @@ impl CreateFlowLogRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateFlowLogResponse {
     /// The information of the flow log created.

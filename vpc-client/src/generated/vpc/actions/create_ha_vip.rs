@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, HaVip, HaVipAssociation, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHaVipRequest {
     /// The `ID` of the VPC to which the `HAVIP` belongs.
@@ -142,9 +142,9 @@ impl CreateHaVipRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHaVipResponse {
     /// `HAVIP` object.

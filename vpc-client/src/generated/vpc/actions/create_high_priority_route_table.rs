@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, HighPriorityRouteTable, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHighPriorityRouteTableRequest {
     /// 待操作的VPC实例ID。可通过DescribeVpcs接口返回值中的VpcId获取。
@@ -70,9 +70,9 @@ impl CreateHighPriorityRouteTableRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHighPriorityRouteTableResponse {
     /// 高优路由表信息

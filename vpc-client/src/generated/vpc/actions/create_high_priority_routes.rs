@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, HighPriorityRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHighPriorityRoutesRequest {
     /// 高优路由表唯一 ID。
@@ -67,9 +67,9 @@ impl CreateHighPriorityRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateHighPriorityRoutesResponse {
     /// 高优路由表信息。

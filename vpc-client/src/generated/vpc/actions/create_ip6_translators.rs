@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateIp6TranslatorsRequest {
     /// 转换实例名称
@@ -75,9 +75,9 @@ impl CreateIp6TranslatorsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateIp6TranslatorsResponse {
     /// 转换实例的唯一ID数组，形如"ip6-xxxxxxxx"

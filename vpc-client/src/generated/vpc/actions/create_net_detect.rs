@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, NetDetect, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateNetDetectRequest {
     /// The ID of a VPC instance, such as `vpc-12345678`.
@@ -167,9 +167,9 @@ impl CreateNetDetectRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateNetDetectResponse {
     /// The network detection (NetDetect) object.

@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, PrivateNatGateway, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayRequest {
     /// 私网网关名称，限制60个字符
@@ -113,9 +113,9 @@ impl CreatePrivateNatGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayResponse {
     /// 私网网关对象。

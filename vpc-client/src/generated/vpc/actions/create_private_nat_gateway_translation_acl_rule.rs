@@ -36,8 +36,8 @@ use super::super::{SERVICE, CommonError, TranslationAclRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。
@@ -102,9 +102,9 @@ impl CreatePrivateNatGatewayTranslationAclRuleRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayTranslationAclRuleResponse {
     /// 创建成功的访问控制列表。

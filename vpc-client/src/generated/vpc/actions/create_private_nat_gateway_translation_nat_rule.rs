@@ -53,8 +53,8 @@ use super::super::{SERVICE, CommonError, TranslationNatRuleInput};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。
@@ -98,9 +98,9 @@ impl CreatePrivateNatGatewayTranslationNatRuleRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreatePrivateNatGatewayTranslationNatRuleResponse {
     /// 私网网关唯一`ID`。

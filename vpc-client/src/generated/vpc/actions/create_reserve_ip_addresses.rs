@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, ReserveIpAddressInfo, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateReserveIpAddressesRequest {
     /// Unique ID of the VPC.
@@ -123,9 +123,9 @@ impl CreateReserveIpAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateReserveIpAddressesResponse {
     /// Information returned from the reserved private IP address.

@@ -36,8 +36,8 @@ use super::super::{SERVICE, CommonError, RoutePolicy, RoutePolicyEntry};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateRoutePolicyRequest {
     /// Routing policy description.
@@ -83,9 +83,9 @@ impl CreateRoutePolicyRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateRoutePolicyResponse {
     /// Specifies the routing policy ID and rules.

@@ -50,8 +50,8 @@ use super::super::{SERVICE, CommonError, SecurityGroup, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSecurityGroupRequest {
     /// Security group can be named freely, but cannot exceed 60 characters.
@@ -105,9 +105,9 @@ impl CreateSecurityGroupRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSecurityGroupResponse {
     /// Security group object.

@@ -123,8 +123,8 @@ use super::super::{SERVICE, CommonError, SecurityGroup, SecurityGroupPolicySet, 
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSecurityGroupWithPoliciesRequest {
     /// Security group can be named freely, but cannot exceed 60 characters.
@@ -190,9 +190,9 @@ impl CreateSecurityGroupWithPoliciesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSecurityGroupWithPoliciesResponse {
     /// Security group object.

@@ -38,8 +38,8 @@ use super::super::{SERVICE, CommonError, ServiceTemplate, ServicesInfo, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateRequest {
     /// Template name of the protocol port
@@ -98,9 +98,9 @@ impl CreateServiceTemplateRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateResponse {
     /// Protocol port template object.

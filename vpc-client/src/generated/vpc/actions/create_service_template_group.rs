@@ -40,8 +40,8 @@ use super::super::{SERVICE, CommonError, ServiceTemplateGroup, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateGroupRequest {
     /// Group name of the protocol port template.
@@ -87,9 +87,9 @@ impl CreateServiceTemplateGroupRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateServiceTemplateGroupResponse {
     /// Group object of the protocol port template.

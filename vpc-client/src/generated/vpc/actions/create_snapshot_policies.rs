@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, SnapshotPolicy, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSnapshotPoliciesRequest {
     /// Details of a snapshot policy
@@ -71,9 +71,9 @@ impl CreateSnapshotPoliciesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSnapshotPoliciesResponse {
     /// Snapshot policies

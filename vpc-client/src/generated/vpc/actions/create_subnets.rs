@@ -44,8 +44,8 @@ use super::super::{SERVICE, CommonError, Subnet, SubnetInput, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSubnetsRequest {
     /// The `ID` of the `VPC` instance, such as `vpc-6v2ht8q5`.
@@ -99,9 +99,9 @@ impl CreateSubnetsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateSubnetsResponse {
     /// The list of newly created subnets.

@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, TrafficMirrorFilter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateTrafficMirrorFilterRulesRequest {
     /// 流量镜像实例唯一ID。
@@ -100,9 +100,9 @@ impl CreateTrafficMirrorFilterRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateTrafficMirrorFilterRulesResponse {
     /// 流量镜像实例唯一ID。

@@ -35,8 +35,8 @@ use super::super::{SERVICE, CommonError, Tag, Vpc};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpcRequest {
     /// The VPC name. The maximum length is 60 bytes.
@@ -179,9 +179,9 @@ impl CreateVpcRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpcResponse {
     /// The VPC object.

@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, Tags};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpcPeeringConnectionRequest {
     /// 本端VPC唯一ID。
@@ -138,9 +138,9 @@ impl CreateVpcPeeringConnectionRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpcPeeringConnectionResponse {
     /// 对等连接ID

@@ -65,8 +65,8 @@ use super::super::{SERVICE, CommonError, VpnGatewayRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewayRoutesRequest {
     /// VPN gateway ID
@@ -100,9 +100,9 @@ impl CreateVpnGatewayRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewayRoutesResponse {
     /// Destination routes of a VPN gateway

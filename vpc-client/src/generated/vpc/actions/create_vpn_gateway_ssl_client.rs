@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewaySslClientRequest {
     /// SSL-VPN-SERVER 实例ID。
@@ -85,9 +85,9 @@ impl CreateVpnGatewaySslClientRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewaySslClientResponse {
     /// 异步任务ID。

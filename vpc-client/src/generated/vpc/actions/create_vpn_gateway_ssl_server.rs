@@ -29,8 +29,8 @@ use super::super::{SERVICE, CommonError, DnsServers, Tag};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewaySslServerRequest {
     /// VPN网关实例ID。
@@ -183,9 +183,9 @@ impl CreateVpnGatewaySslServerRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct CreateVpnGatewaySslServerResponse {
     /// 创建SSL-VPN server 异步任务ID。

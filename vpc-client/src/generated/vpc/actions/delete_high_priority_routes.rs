@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, HighPriorityRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DeleteHighPriorityRoutesRequest {
     /// 高优路由表唯一 ID。
@@ -62,9 +62,9 @@ impl DeleteHighPriorityRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DeleteHighPriorityRoutesResponse {
     /// 高优路由表条目信息。

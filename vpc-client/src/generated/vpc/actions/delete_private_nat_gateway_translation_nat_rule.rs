@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, TranslationNatRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。
@@ -78,9 +78,9 @@ impl DeletePrivateNatGatewayTranslationNatRuleRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DeletePrivateNatGatewayTranslationNatRuleResponse {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。

@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, Quota};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressQuotaRequest {}
 impl DescribeAddressQuotaRequest {
@@ -46,9 +46,9 @@ impl DescribeAddressQuotaRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressQuotaResponse {
     /// The quota information of EIPs in an account.

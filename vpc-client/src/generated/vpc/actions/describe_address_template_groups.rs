@@ -58,8 +58,8 @@ use super::super::{SERVICE, CommonError, AddressTemplateGroup, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplateGroupsRequest {
     /// Filter conditions.
@@ -171,9 +171,9 @@ impl DescribeAddressTemplateGroupsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplateGroupsResponse {
     /// The number of instances meeting the filter condition.

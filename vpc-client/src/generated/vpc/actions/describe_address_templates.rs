@@ -58,8 +58,8 @@ use super::super::{SERVICE, CommonError, AddressTemplate, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplatesRequest {
     /// Filters
@@ -172,9 +172,9 @@ impl DescribeAddressTemplatesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAddressTemplatesResponse {
     /// The number of instances meeting the filter condition.

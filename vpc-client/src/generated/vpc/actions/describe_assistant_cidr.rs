@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, AssistantCidr, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAssistantCidrRequest {
     /// The ID of a VPC instance set, such as `vpc-6v2ht8q5`.
@@ -88,9 +88,9 @@ impl DescribeAssistantCidrRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeAssistantCidrResponse {
     /// A set of eligible secondary CIDR blocks

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, BandwidthPackageBillBandwidth};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageBillUsageRequest {
     /// Unique ID of the pay-as-you-go bandwidth package.
@@ -50,9 +50,9 @@ impl DescribeBandwidthPackageBillUsageRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageBillUsageResponse {
     /// Current billable usage.

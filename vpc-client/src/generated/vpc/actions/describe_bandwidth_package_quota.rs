@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, Quota};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageQuotaRequest {}
 impl DescribeBandwidthPackageQuotaRequest {
@@ -44,9 +44,9 @@ impl DescribeBandwidthPackageQuotaRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageQuotaResponse {
     /// The quota of the bandwidth package.

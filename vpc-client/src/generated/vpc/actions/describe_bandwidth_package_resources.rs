@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, Filter, Resource};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageResourcesRequest {
     /// Unique ID of the bandwidth package in the form of `bwp-11112222`.
@@ -93,9 +93,9 @@ impl DescribeBandwidthPackageResourcesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackageResourcesResponse {
     /// The number of eligible resources in the bandwidth package.

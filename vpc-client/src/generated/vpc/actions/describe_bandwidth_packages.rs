@@ -44,8 +44,8 @@ use super::super::{SERVICE, CommonError, BandwidthPackage, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackagesRequest {
     /// The unique ID list of bandwidth packages.
@@ -117,9 +117,9 @@ impl DescribeBandwidthPackagesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeBandwidthPackagesResponse {
     /// The number of eligible bandwidth packages.

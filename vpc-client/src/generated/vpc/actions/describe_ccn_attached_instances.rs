@@ -64,8 +64,8 @@ use super::super::{SERVICE, CommonError, CcnAttachedInstance, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnAttachedInstancesRequest {
     /// Offset
@@ -149,9 +149,9 @@ impl DescribeCcnAttachedInstancesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnAttachedInstancesResponse {
     /// The number of objects meeting the condition.

@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, CcnPolicyBasedRoutingNextHop};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
     /// 云联网 ID
@@ -70,9 +70,9 @@ impl DescribeCcnPolicyBasedRoutingNextHopRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnPolicyBasedRoutingNextHopResponse {
     /// 云联网策略路由下一跳信息

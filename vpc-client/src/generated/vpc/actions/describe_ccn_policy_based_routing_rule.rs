@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, CcnPolicyBasedRoutingRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
     /// 云联网 ID
@@ -70,9 +70,9 @@ impl DescribeCcnPolicyBasedRoutingRuleRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnPolicyBasedRoutingRuleResponse {
     /// 云联网策略路由下一跳信息

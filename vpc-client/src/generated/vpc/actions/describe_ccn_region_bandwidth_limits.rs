@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, CcnRegionBandwidthLimit};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnRegionBandwidthLimitsRequest {
     /// The CCN instance ID in the format of `ccn-f49l6u0z`.
@@ -46,9 +46,9 @@ impl DescribeCcnRegionBandwidthLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnRegionBandwidthLimitsResponse {
     /// The outbound bandwidth caps of all regions connected with the specified CCN instance

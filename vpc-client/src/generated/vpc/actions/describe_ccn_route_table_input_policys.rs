@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, CcnRouteTableInputPolicys};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnRouteTableInputPolicysRequest {
     /// 云联网ID。
@@ -71,9 +71,9 @@ impl DescribeCcnRouteTableInputPolicysRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCcnRouteTableInputPolicysResponse {
     /// 路由表接收策略。

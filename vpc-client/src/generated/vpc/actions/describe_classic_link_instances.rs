@@ -37,8 +37,8 @@ use super::super::{SERVICE, CommonError, ClassicLinkInstance, FilterObject};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeClassicLinkInstancesRequest {
     /// Filter conditions.
@@ -90,9 +90,9 @@ impl DescribeClassicLinkInstancesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeClassicLinkInstancesResponse {
     /// The number of instances meeting the filter condition.

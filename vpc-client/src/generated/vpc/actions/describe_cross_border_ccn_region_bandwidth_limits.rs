@@ -56,8 +56,8 @@ use super::super::{SERVICE, CommonError, CcnBandwidth, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     /// 过滤条件，目前`value`值个数只支持一个，可支持的字段有：
@@ -111,9 +111,9 @@ impl DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
     /// 符合条件的对象总数。

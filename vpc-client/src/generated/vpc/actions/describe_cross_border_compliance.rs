@@ -60,8 +60,8 @@ use super::super::{SERVICE, CommonError, CrossBorderCompliance};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderComplianceRequest {
     /// (Exact match) Service provider. Valid values: `UNICOM`.
@@ -270,9 +270,9 @@ impl DescribeCrossBorderComplianceRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderComplianceResponse {
     /// List of compliance review requests.

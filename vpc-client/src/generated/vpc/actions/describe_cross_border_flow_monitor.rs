@@ -30,8 +30,8 @@ use super::super::{SERVICE, CommonError, CrossBorderFlowMonitorData};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderFlowMonitorRequest {
     /// 源地域。
@@ -100,9 +100,9 @@ impl DescribeCrossBorderFlowMonitorRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeCrossBorderFlowMonitorResponse {
     /// 云联网跨境带宽监控数据

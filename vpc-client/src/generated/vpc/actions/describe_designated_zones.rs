@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, DesignatedZoneInfoDict};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDesignatedZonesRequest {}
 impl DescribeDesignatedZonesRequest {
@@ -40,9 +40,9 @@ impl DescribeDesignatedZonesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDesignatedZonesResponse {
     /// 用户可选的可用区总数

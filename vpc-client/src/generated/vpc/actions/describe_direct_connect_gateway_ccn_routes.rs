@@ -30,8 +30,8 @@ use super::super::{SERVICE, CommonError, DirectConnectGatewayCcnRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
     /// The ID of the Direct Connect gateway, such as `dcg-prpqlmg1`.
@@ -103,9 +103,9 @@ impl DescribeDirectConnectGatewayCcnRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDirectConnectGatewayCcnRoutesResponse {
     /// The number of objects meeting the condition.

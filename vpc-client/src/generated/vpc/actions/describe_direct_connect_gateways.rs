@@ -94,8 +94,8 @@ use super::super::{SERVICE, CommonError, DirectConnectGateway, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDirectConnectGatewaysRequest {
     /// The unique ID of the direct connect gateway, such as `dcg-9o233uri`.
@@ -164,9 +164,9 @@ impl DescribeDirectConnectGatewaysRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeDirectConnectGatewaysResponse {
     /// The number of eligible objects.

@@ -30,8 +30,8 @@ use super::super::{SERVICE, CommonError, GatewayQos};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeGatewayFlowQosRequest {
     /// Gateway instance ID. Supported types:
@@ -92,9 +92,9 @@ impl DescribeGatewayFlowQosRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeGatewayFlowQosResponse {
     /// List of instance details

@@ -78,8 +78,8 @@ use super::super::{SERVICE, CommonError, Filter, HaVip};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHaVipsRequest {
     /// The unique `ID` of the `HAVIP`, such as `havip-9o233uri`.
@@ -146,9 +146,9 @@ impl DescribeHaVipsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHaVipsResponse {
     /// The number of objects meeting the condition.

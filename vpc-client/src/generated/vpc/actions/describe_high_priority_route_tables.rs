@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, Filter, HighPriorityRouteTable};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHighPriorityRouteTablesRequest {
     /// 过滤条件，参数不支持同时指定HighPriorityRouteTableIds和Filters。
@@ -111,9 +111,9 @@ impl DescribeHighPriorityRouteTablesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHighPriorityRouteTablesResponse {
     /// 高优路由表对象。

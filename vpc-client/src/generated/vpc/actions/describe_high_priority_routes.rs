@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, Filter, HighPriorityRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHighPriorityRoutesRequest {
     /// 高优路由表唯一 ID。
@@ -95,9 +95,9 @@ impl DescribeHighPriorityRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeHighPriorityRoutesResponse {
     /// 高优路由表条目信息。

@@ -31,8 +31,8 @@ use super::super::{SERVICE, CommonError, InstanceJumbo};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeInstanceJumboRequest {
     /// Instance ID list of CVM. limits up to 10 instances for each query.
@@ -55,9 +55,9 @@ impl DescribeInstanceJumboRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeInstanceJumboResponse {
     /// Specifies the jumbo frame status of the cloud virtual machine.

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, Quota};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIp6TranslatorQuotaRequest {
     /// 待查询IPV6转换实例的唯一ID列表，形如ip6-xxxxxxxx
@@ -54,9 +54,9 @@ impl DescribeIp6TranslatorQuotaRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIp6TranslatorQuotaResponse {
     /// 账户在指定地域的IPV6转换实例及规则配额信息

@@ -44,8 +44,8 @@ use super::super::{SERVICE, CommonError, Filter, Ip6Translator};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIp6TranslatorsRequest {
     /// IPV6转换实例唯一ID数组，形如ip6-xxxxxxxx
@@ -111,9 +111,9 @@ impl DescribeIp6TranslatorsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIp6TranslatorsResponse {
     /// 符合过滤条件的IPV6转换实例数量。

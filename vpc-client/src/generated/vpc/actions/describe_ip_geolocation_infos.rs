@@ -52,8 +52,8 @@ use super::super::{SERVICE, CommonError, IpField, IpGeolocationInfo};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIpGeolocationInfosRequest {
     /// The list of IP addresses (only IPv4 addresses are available currently) to be queried; upper limit: 100
@@ -88,9 +88,9 @@ impl DescribeIpGeolocationInfosRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIpGeolocationInfosResponse {
     /// IP address details

@@ -37,8 +37,8 @@ use super::super::{SERVICE, CommonError, Address, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIPv6AddressesRequest {
     /// Unique ID column identifying IPv6.
@@ -127,9 +127,9 @@ impl DescribeIPv6AddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeIPv6AddressesResponse {
     /// Number of IPv6 meeting conditions.

@@ -45,8 +45,8 @@ use super::super::{
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// NAT gateway ID.
@@ -115,9 +115,9 @@ impl DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
     /// The object array of port forwarding rules for the NAT gateway.

@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, NatDirectConnectGatewayRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
     /// Unique ID of the NAT gateway
@@ -80,9 +80,9 @@ impl DescribeNatGatewayDirectConnectGatewayRouteRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewayDirectConnectGatewayRouteResponse {
     /// Route data

@@ -46,8 +46,8 @@ use super::super::{SERVICE, CommonError, Filter, SourceIpTranslationNatRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     /// The unique ID of the NAT Gateway, such as `nat-123xx454`.
@@ -108,9 +108,9 @@ impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewaySourceIpTranslationNatRulesResponse {
     /// Array of objects of a NAT gateway's SNAT rules.

@@ -74,8 +74,8 @@ use super::super::{SERVICE, CommonError, Filter, NatGateway};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewaysRequest {
     /// The unified ID of the NAT gateways, such as `nat-123xx454`.
@@ -139,9 +139,9 @@ impl DescribeNatGatewaysRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNatGatewaysResponse {
     /// NAT gateway object array.

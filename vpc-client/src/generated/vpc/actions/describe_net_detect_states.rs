@@ -34,8 +34,8 @@ use super::super::{SERVICE, CommonError, Filter, NetDetectState};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectStatesRequest {
     /// The array of network probe IDs, such as \[`netd-12345678`\].
@@ -96,9 +96,9 @@ impl DescribeNetDetectStatesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectStatesResponse {
     /// The array of network detection verification results that meet requirements.

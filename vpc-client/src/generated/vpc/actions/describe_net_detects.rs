@@ -46,8 +46,8 @@ use super::super::{SERVICE, CommonError, Filter, NetDetect};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectsRequest {
     /// The array of network probe IDs, such as \[`netd-12345678`\].
@@ -111,9 +111,9 @@ impl DescribeNetDetectsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetDetectsResponse {
     /// The array of network detection objects that meet requirements.

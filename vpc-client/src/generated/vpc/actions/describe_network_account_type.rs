@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAccountTypeRequest {}
 impl DescribeNetworkAccountTypeRequest {
@@ -40,9 +40,9 @@ impl DescribeNetworkAccountTypeRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAccountTypeResponse {
     /// 用户账号的网络类型，STANDARD为标准账户类型，LEGACY为传统账户类型

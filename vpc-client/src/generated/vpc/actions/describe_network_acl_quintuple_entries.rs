@@ -36,8 +36,8 @@ use super::super::{SERVICE, CommonError, Filter, NetworkAclQuintupleEntry};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclQuintupleEntriesRequest {
     /// Network ACL instance ID, such as `acl-12345678`.
@@ -102,9 +102,9 @@ impl DescribeNetworkAclQuintupleEntriesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclQuintupleEntriesResponse {
     /// The list of the network ACL quintuple entries

@@ -55,8 +55,8 @@ use super::super::{SERVICE, CommonError, Filter, NetworkAcl};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclsRequest {
     /// Filter condition. `NetworkAclIds` and `Filters` cannot be specified at the same time.
@@ -143,9 +143,9 @@ impl DescribeNetworkAclsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeNetworkAclsResponse {
     /// List of instance details.

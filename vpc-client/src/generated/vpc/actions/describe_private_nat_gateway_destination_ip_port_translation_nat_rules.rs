@@ -34,8 +34,8 @@ use super::super::{
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// 私网网关唯一`ID`，形如"intranat-xxxxxxxx)
@@ -92,9 +92,9 @@ impl DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse {
     /// 总规则数目。

@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, Filter, PrivateNatGatewayLimit};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayLimitsRequest {
     /// 查询VPC下可创建的私网网关配额数量，可选值：
@@ -85,9 +85,9 @@ impl DescribePrivateNatGatewayLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayLimitsResponse {
     /// 查询返回结果个数。

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, NatRegionInfoWithArea};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayRegionsRequest {}
 impl DescribePrivateNatGatewayRegionsRequest {
@@ -40,9 +40,9 @@ impl DescribePrivateNatGatewayRegionsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayRegionsResponse {
     /// 地域对象

@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, Filter, TranslationAclRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。
@@ -129,9 +129,9 @@ impl DescribePrivateNatGatewayTranslationAclRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayTranslationAclRulesResponse {
     /// 返回个数。

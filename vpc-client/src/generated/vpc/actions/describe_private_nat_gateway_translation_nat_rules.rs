@@ -38,8 +38,8 @@ use super::super::{SERVICE, CommonError, Filter, TranslationNatRule};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
     /// 私网网关唯一`ID`，形如：`intranat-xxxxxxxx`。
@@ -101,9 +101,9 @@ impl DescribePrivateNatGatewayTranslationNatRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewayTranslationNatRulesResponse {
     /// 对象数目。

@@ -41,8 +41,8 @@ use super::super::{SERVICE, CommonError, Filter, PrivateNatGateway};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewaysRequest {
     /// 私网网关唯一`ID`，形如：`intranat-0g3blj80`。
@@ -129,9 +129,9 @@ impl DescribePrivateNatGatewaysRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribePrivateNatGatewaysResponse {
     /// 符合条件的对象数。

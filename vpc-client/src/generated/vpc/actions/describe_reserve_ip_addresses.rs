@@ -42,8 +42,8 @@ use super::super::{SERVICE, CommonError, Filter, ReserveIpAddressInfo};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeReserveIpAddressesRequest {
     /// List of unique IDs of reserved private IP addresses.
@@ -122,9 +122,9 @@ impl DescribeReserveIpAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeReserveIpAddressesResponse {
     /// Information returned from the reserved private IP address.

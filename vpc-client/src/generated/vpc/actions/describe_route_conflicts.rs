@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, RouteConflict};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteConflictsRequest {
     /// 路由表实例ID，例如：rtb-azd4dt1c。
@@ -63,9 +63,9 @@ impl DescribeRouteConflictsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteConflictsResponse {
     /// 路由策略冲突列表。

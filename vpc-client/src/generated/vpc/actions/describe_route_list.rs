@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, Filter, Route};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteListRequest {
     /// - vpc-id - String - （过滤条件）VPC实例ID，形如：vpc-f49l6u0z。
@@ -87,9 +87,9 @@ impl DescribeRouteListRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteListResponse {
     /// 路由对象。

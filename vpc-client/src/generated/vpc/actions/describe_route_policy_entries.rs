@@ -35,8 +35,8 @@ use super::super::{SERVICE, CommonError, Filter, RoutePolicyEntry};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRoutePolicyEntriesRequest {
     /// Filter criteria. RoutePolicyEntryIds and Filters cannot be specified at the same time.
@@ -131,9 +131,9 @@ impl DescribeRoutePolicyEntriesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRoutePolicyEntriesResponse {
     /// Route reception policy entry list.

@@ -50,8 +50,8 @@ use super::super::{SERVICE, CommonError, Filter, InstanceBind};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTableAssociatedInstancesRequest {
     /// 过滤条件：
@@ -120,9 +120,9 @@ impl DescribeRouteTableAssociatedInstancesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTableAssociatedInstancesResponse {
     /// 查询到的绑定路由表的实例数量。

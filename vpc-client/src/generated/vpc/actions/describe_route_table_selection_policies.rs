@@ -49,8 +49,8 @@ use super::super::{SERVICE, CommonError, Filter, RouteSelectionPolicy};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTableSelectionPoliciesRequest {
     /// 偏移量
@@ -120,9 +120,9 @@ impl DescribeRouteTableSelectionPoliciesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTableSelectionPoliciesResponse {
     /// 符合条件的对象数。

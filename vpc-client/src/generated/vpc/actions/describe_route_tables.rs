@@ -120,8 +120,8 @@ use super::super::{SERVICE, CommonError, Filter, RouteTable};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTablesRequest {
     /// Filter condition. `RouteTableIds` and `Filters` cannot be specified at the same time.
@@ -197,9 +197,9 @@ impl DescribeRouteTablesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRouteTablesResponse {
     /// Number of eligible instances.

@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, Filter, Route};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRoutesRequest {
     /// - vpc-id - String - （过滤条件）VPC实例ID，形如：vpc-f49l6u0z。
@@ -79,9 +79,9 @@ impl DescribeRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeRoutesResponse {
     /// 路由对象。

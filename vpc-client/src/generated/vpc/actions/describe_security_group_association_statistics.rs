@@ -38,8 +38,8 @@ use super::super::{SERVICE, CommonError, SecurityGroupAssociationStatistics};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupAssociationStatisticsRequest {
     /// The Security instance ID, such as `sg-33ocnj9n`. It can be obtained through DescribeSecurityGroups.
@@ -62,9 +62,9 @@ impl DescribeSecurityGroupAssociationStatisticsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupAssociationStatisticsResponse {
     /// Statistics on the instances associated with a security group.

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, SecurityGroupLimitSet};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupLimitsRequest {}
 impl DescribeSecurityGroupLimitsRequest {
@@ -40,9 +40,9 @@ impl DescribeSecurityGroupLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupLimitsResponse {
     /// 用户安全组配额限制。

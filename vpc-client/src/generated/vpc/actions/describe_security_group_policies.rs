@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, Filter, SecurityGroupPolicySet};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupPoliciesRequest {
     /// The security group instance ID, such as `sg-33ocnj9n`. It can be obtained through DescribeSecurityGroups.
@@ -80,9 +80,9 @@ impl DescribeSecurityGroupPoliciesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupPoliciesResponse {
     /// Security group policy set.

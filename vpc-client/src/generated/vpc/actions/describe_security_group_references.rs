@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, ReferredSecurityGroup};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupReferencesRequest {
     /// A set of security group instance IDs, e.g. \['sg-12345678'\]
@@ -48,9 +48,9 @@ impl DescribeSecurityGroupReferencesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSecurityGroupReferencesResponse {
     /// Referred security groups.

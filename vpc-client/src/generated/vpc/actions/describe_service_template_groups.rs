@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, Filter, ServiceTemplateGroup};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplateGroupsRequest {
     /// Filter conditions.
@@ -161,9 +161,9 @@ impl DescribeServiceTemplateGroupsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplateGroupsResponse {
     /// The number of instances meeting the filter condition.

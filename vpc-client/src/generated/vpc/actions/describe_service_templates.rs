@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, Filter, ServiceTemplate};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplatesRequest {
     /// Filters
@@ -162,9 +162,9 @@ impl DescribeServiceTemplatesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeServiceTemplatesResponse {
     /// The number of instances meeting the filter condition.

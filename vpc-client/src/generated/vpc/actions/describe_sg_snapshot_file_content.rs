@@ -34,8 +34,8 @@ use super::super::{SERVICE, CommonError, SecurityGroupPolicy};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSgSnapshotFileContentRequest {
     /// Snapshot policy IDs
@@ -76,9 +76,9 @@ impl DescribeSgSnapshotFileContentRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSgSnapshotFileContentResponse {
     /// Security group ID

@@ -32,8 +32,8 @@ use super::super::{SERVICE, CommonError, Filter, SnapshotInstance};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotAttachedInstancesRequest {
     /// Snapshot policy IDs
@@ -95,9 +95,9 @@ impl DescribeSnapshotAttachedInstancesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotAttachedInstancesResponse {
     /// List of instances

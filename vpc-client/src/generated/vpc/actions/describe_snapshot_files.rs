@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, SnapshotFileInfo};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotFilesRequest {
     /// Type of associated resource. Values: `securitygroup`
@@ -94,9 +94,9 @@ impl DescribeSnapshotFilesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotFilesResponse {
     /// Snapshot files

@@ -50,8 +50,8 @@ use super::super::{SERVICE, CommonError, Filter, SnapshotPolicy};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotPoliciesRequest {
     /// Snapshot policy IDs
@@ -115,9 +115,9 @@ impl DescribeSnapshotPoliciesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSnapshotPoliciesResponse {
     /// Snapshot policies

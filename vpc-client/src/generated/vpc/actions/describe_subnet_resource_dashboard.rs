@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, ResourceStatistics};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSubnetResourceDashboardRequest {
     /// Subnet instance ID, such as `subnet-f1xjkw1b`.
@@ -48,9 +48,9 @@ impl DescribeSubnetResourceDashboardRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeSubnetResourceDashboardResponse {
     /// Information of resources returned

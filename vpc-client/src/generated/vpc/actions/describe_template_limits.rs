@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError, TemplateLimit};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTemplateLimitsRequest {}
 impl DescribeTemplateLimitsRequest {
@@ -40,9 +40,9 @@ impl DescribeTemplateLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTemplateLimitsResponse {
     /// 参数模板配额对象。

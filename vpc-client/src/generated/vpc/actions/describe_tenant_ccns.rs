@@ -65,8 +65,8 @@ use super::super::{SERVICE, CommonError, CcnInstanceInfo, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTenantCcnsRequest {
     /// 过滤条件，目前`value`值个数只支持一个，允许可支持的字段有：
@@ -119,9 +119,9 @@ impl DescribeTenantCcnsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTenantCcnsResponse {
     /// 云联网（CCN）对象。

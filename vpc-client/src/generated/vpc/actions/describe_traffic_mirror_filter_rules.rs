@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, Filter, TrafficMirrorFilter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficMirrorFilterRulesRequest {
     /// 流量镜像唯一ID
@@ -100,9 +100,9 @@ impl DescribeTrafficMirrorFilterRulesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficMirrorFilterRulesResponse {
     /// 流量镜像实例唯一ID。

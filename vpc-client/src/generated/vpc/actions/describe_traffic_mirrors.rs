@@ -46,8 +46,8 @@ use super::super::{SERVICE, CommonError, Filter, TrafficMirror};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficMirrorsRequest {
     /// Collection of traffic mirroring instance IDs.
@@ -116,9 +116,9 @@ impl DescribeTrafficMirrorsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficMirrorsResponse {
     /// Traffic mirroring instance information.

@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, Filter, TrafficPackage};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficPackagesRequest {
     /// Traffic package IDs. Multiple values can be used.
@@ -92,9 +92,9 @@ impl DescribeTrafficPackagesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficPackagesResponse {
     /// Number of eligible traffic packages

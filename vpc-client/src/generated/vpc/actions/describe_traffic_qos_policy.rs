@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, TrafficQosPolicySet};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficQosPolicyRequest {
     /// CCN实例ID。形如：ccn-f49l6u0z。
@@ -68,9 +68,9 @@ impl DescribeTrafficQosPolicyRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeTrafficQosPolicyResponse {
     /// 流量调度规则。

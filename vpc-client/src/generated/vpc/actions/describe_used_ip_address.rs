@@ -29,8 +29,8 @@ use super::super::{SERVICE, CommonError, Filter, IpAddressStates};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeUsedIpAddressRequest {
     /// VPC instance ID.
@@ -110,9 +110,9 @@ impl DescribeUsedIpAddressRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeUsedIpAddressResponse {
     /// Information of resources bound with the queried IPs

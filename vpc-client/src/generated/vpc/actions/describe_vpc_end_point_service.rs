@@ -38,8 +38,8 @@ use super::super::{SERVICE, CommonError, EndPointService, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointServiceRequest {
     /// Filters. `EndPointServiceIds` and `Filters` cannot be both passed in.
@@ -152,9 +152,9 @@ impl DescribeVpcEndPointServiceRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointServiceResponse {
     /// Array of endpoint services

@@ -26,8 +26,8 @@ use super::super::{SERVICE, CommonError, Filter, VpcEndPointServiceUser};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointServiceWhiteListRequest {
     /// Offset. Default value: 0.
@@ -79,9 +79,9 @@ impl DescribeVpcEndPointServiceWhiteListRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcEndPointServiceWhiteListResponse {
     /// Array of allowed endpoint services

@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, CvmInstance, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcInstancesRequest {
     /// Filter condition. `RouteTableIds` and `Filters` cannot be specified at the same time.
@@ -98,9 +98,9 @@ impl DescribeVpcInstancesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcInstancesResponse {
     /// List of CVM instances.

@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, VpcIpv6Address};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcIpv6AddressesRequest {
     /// The `ID` of the `VPC`, such as `vpc-f49l6u0z`.
@@ -92,9 +92,9 @@ impl DescribeVpcIpv6AddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcIpv6AddressesResponse {
     /// The `IPv6` address list.

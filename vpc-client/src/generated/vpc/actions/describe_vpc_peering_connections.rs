@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, Filter, PeerConnection};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcPeeringConnectionsRequest {
     /// 对等连接唯一ID数组。
@@ -114,9 +114,9 @@ impl DescribeVpcPeeringConnectionsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcPeeringConnectionsResponse {
     /// 满足条件的对等连接实例个数。

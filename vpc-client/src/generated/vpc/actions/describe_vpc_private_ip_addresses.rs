@@ -29,8 +29,8 @@ use super::super::{SERVICE, CommonError, VpcPrivateIpAddress};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcPrivateIpAddressesRequest {
     /// The `ID` of the `VPC`, such as `vpc-f49l6u0z`.
@@ -64,9 +64,9 @@ impl DescribeVpcPrivateIpAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcPrivateIpAddressesResponse {
     /// The list of private `IP` address information.

@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, ResourceDashboard};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcResourceDashboardRequest {
     /// Vpc instance ID, e.g. vpc-f1xjkw1b.
@@ -48,9 +48,9 @@ impl DescribeVpcResourceDashboardRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpcResourceDashboardResponse {
     /// List of resource objects.

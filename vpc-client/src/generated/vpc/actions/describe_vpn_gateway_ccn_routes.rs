@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, VpngwCcnRoutes};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewayCcnRoutesRequest {
     /// Instance ID of the VPN gateway
@@ -72,9 +72,9 @@ impl DescribeVpnGatewayCcnRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewayCcnRoutesResponse {
     /// The CCN route (IDC IP range) list.

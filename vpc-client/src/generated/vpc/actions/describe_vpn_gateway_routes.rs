@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, Filter, VpnGatewayRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewayRoutesRequest {
     /// Instance ID of the VPN gateway
@@ -91,9 +91,9 @@ impl DescribeVpnGatewayRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewayRoutesResponse {
     /// Destination routes of the VPN gateway

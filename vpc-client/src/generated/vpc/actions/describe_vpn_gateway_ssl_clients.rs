@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, Filter, SslVpnClient};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewaySslClientsRequest {
     /// 过滤条件，参数不支持同时指定SslVpnClientIds和Filters。
@@ -114,9 +114,9 @@ impl DescribeVpnGatewaySslClientsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewaySslClientsResponse {
     /// 符合条件的实例数量。

@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, FilterObject, SslVpnSever};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewaySslServersRequest {
     /// 偏移量。
@@ -111,9 +111,9 @@ impl DescribeVpnGatewaySslServersRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DescribeVpnGatewaySslServersResponse {
     /// 符合条件的实例数量。

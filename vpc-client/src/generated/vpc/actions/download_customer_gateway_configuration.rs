@@ -31,8 +31,8 @@ use super::super::{SERVICE, CommonError, CustomerGatewayVendor};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DownloadCustomerGatewayConfigurationRequest {
     /// The ID of the VPN gateway instance.
@@ -80,9 +80,9 @@ impl DownloadCustomerGatewayConfigurationRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DownloadCustomerGatewayConfigurationResponse {
     /// Configuration information in XML format.

@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError, SslClientConfig};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DownloadVpnGatewaySslClientCertRequest {
     /// SSL-VPN-CLIENT 实例ID。不可以和SslVpnClientIds同时使用。
@@ -86,9 +86,9 @@ impl DownloadVpnGatewaySslClientCertRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct DownloadVpnGatewaySslClientCertResponse {
     /// SSL-VPN 客户端配置。

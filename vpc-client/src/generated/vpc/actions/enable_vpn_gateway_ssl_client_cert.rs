@@ -24,8 +24,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct EnableVpnGatewaySslClientCertRequest {
     /// SSL-VPN-CLIENT 实例ID。不可和SslVpnClientIds同时使用。
@@ -66,9 +66,9 @@ impl EnableVpnGatewaySslClientCertRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct EnableVpnGatewaySslClientCertResponse {
     /// 异步任务实例ID。

@@ -22,8 +22,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
     /// VPN gateway ID, such as `vpngw-1w9tue3d`
@@ -50,9 +50,9 @@ impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct GenerateVpnConnectionDefaultHealthCheckIpResponse {
     /// Local IP used for VPN tunnel health check

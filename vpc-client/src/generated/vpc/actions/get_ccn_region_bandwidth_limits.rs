@@ -48,8 +48,8 @@ use super::super::{SERVICE, CommonError, CcnBandwidthInfo, Filter};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct GetCcnRegionBandwidthLimitsRequest {
     /// The CCN instance ID, such as `ccn-f49l6u0z`.
@@ -127,9 +127,9 @@ impl GetCcnRegionBandwidthLimitsRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct GetCcnRegionBandwidthLimitsResponse {
     /// The outbound bandwidth limits of regions in a CCN instance.

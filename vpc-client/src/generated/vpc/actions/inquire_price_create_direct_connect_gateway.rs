@@ -20,8 +20,8 @@ use super::super::{SERVICE, CommonError};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquirePriceCreateDirectConnectGatewayRequest {}
 impl InquirePriceCreateDirectConnectGatewayRequest {
@@ -38,9 +38,9 @@ impl InquirePriceCreateDirectConnectGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquirePriceCreateDirectConnectGatewayResponse {
     /// Standard access fee for a direct connect gateway

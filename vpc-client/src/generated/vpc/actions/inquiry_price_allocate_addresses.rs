@@ -47,8 +47,8 @@ use super::super::{SERVICE, CommonError, AddressChargePrepaid, InternetPrice};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceAllocateAddressesRequest {
     /// EIP billing method.
@@ -145,9 +145,9 @@ impl InquiryPriceAllocateAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceAllocateAddressesResponse {
     /// EIP price

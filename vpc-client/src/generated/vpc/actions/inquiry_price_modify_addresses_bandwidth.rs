@@ -47,8 +47,8 @@ use super::super::{SERVICE, CommonError, InternetPrice};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceModifyAddressesBandwidthRequest {
     /// Unique ID of EIP
@@ -82,9 +82,9 @@ impl InquiryPriceModifyAddressesBandwidthRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceModifyAddressesBandwidthResponse {
     /// Inquiry results for adjusting EIP bandwidth.

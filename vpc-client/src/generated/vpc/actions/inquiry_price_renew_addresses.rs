@@ -27,8 +27,8 @@ use super::super::{SERVICE, CommonError, AddressChargePrepaid, InternetPrice};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceRenewAddressesRequest {
     /// Indicates the renewal resource instance ID.
@@ -62,9 +62,9 @@ impl InquiryPriceRenewAddressesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceRenewAddressesResponse {
     /// Elastic Public IP renewal price.

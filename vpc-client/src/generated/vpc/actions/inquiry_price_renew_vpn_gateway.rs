@@ -28,8 +28,8 @@ use super::super::{SERVICE, CommonError, InstanceChargePrepaid, Price};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceRenewVpnGatewayRequest {
     /// The ID of the VPN gateway instance.
@@ -63,9 +63,9 @@ impl InquiryPriceRenewVpnGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceRenewVpnGatewayResponse {
     /// Product price.

@@ -34,8 +34,8 @@ use super::super::{SERVICE, CommonError, Price};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     /// The ID of the VPN gateway instance.
@@ -69,9 +69,9 @@ impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse {
     /// Product price.

@@ -66,8 +66,8 @@ use super::super::{SERVICE, CommonError, AssistantCidr};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyAssistantCidrRequest {
     /// `VPC` instance `ID`, such as `vpc-6v2ht8q5`.
@@ -112,9 +112,9 @@ impl ModifyAssistantCidrRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyAssistantCidrResponse {
     /// Array of secondary CIDR blocks.

@@ -42,8 +42,8 @@ use super::super::{SERVICE, CommonError, VpnGatewayRoute, VpnGatewayRouteModify}
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyVpnGatewayRoutesRequest {
     /// Instance ID of the VPN gateway
@@ -77,9 +77,9 @@ impl ModifyVpnGatewayRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyVpnGatewayRoutesResponse {
     /// Route information of the VPN gateway

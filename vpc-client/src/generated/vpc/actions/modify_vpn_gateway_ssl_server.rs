@@ -25,8 +25,8 @@ use super::super::{SERVICE, CommonError, DnsServers};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyVpnGatewaySslServerRequest {
     /// SSL-VPN SERVER 实例ID
@@ -165,9 +165,9 @@ impl ModifyVpnGatewaySslServerRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ModifyVpnGatewaySslServerResponse {
     /// 异步任务TASKID

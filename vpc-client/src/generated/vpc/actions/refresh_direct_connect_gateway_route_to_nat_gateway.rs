@@ -36,8 +36,8 @@ use super::super::{SERVICE, CommonError, DirectConnectSubnet};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     /// VPC ID.
@@ -78,9 +78,9 @@ impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct RefreshDirectConnectGatewayRouteToNatGatewayResponse {
     /// IDC subnet information.

@@ -33,8 +33,8 @@ use super::super::{SERVICE, CommonError, HighPriorityRoute};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ReplaceHighPriorityRoutesRequest {
     /// 高优路由表唯一 ID。
@@ -68,9 +68,9 @@ impl ReplaceHighPriorityRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ReplaceHighPriorityRoutesResponse {
     /// 新的高优路由表条目列表。

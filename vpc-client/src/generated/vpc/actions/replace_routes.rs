@@ -59,8 +59,8 @@ use super::super::{SERVICE, CommonError, Route};
     ::core::cmp::PartialEq,
     ::core::default::Default,
     crate::__private::serde::Serialize,
-    crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Deserialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ReplaceRoutesRequest {
     /// The route table instance ID, such as `rtb-azd4dt1c`.
@@ -94,9 +94,9 @@ impl ReplaceRoutesRequest {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
-    crate::__private::serde::Serialize,
     crate::__private::serde::Deserialize,
 )]
+#[cfg_attr(feature = "server", derive(crate::__private::serde::Serialize))]
 #[serde(crate = "crate::__private::serde")]
 pub struct ReplaceRoutesResponse {
     /// Old routing policy
