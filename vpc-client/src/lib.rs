@@ -17,6 +17,9 @@
 //! - `rustls-ring` (default): TLS by rustls over *ring*. `rustls-aws-lc`: over aws-lc-rs
 //!   instead (FIPS-capable, post-quantum key exchange; a C build of over a minute). See
 //!   [`tls`].
+//! - `server` (off): what a server needs of the generated types and a client does not:
+//!   each request's `Deserialize`, each answer's `Serialize`, and `vpc::visit_actions`.
+//!   `vpc-mock` turns it on; left off, the crate builds about a third faster.
 //!
 //! ```no_run
 //! use vpc_client::{Client, Endpoint};
