@@ -11,8 +11,8 @@
 //! - `all-actions` (default): every action of [`vpc`]. Each action is also a feature of
 //!   its own, named as Tencent names it (`ResetVpnConnection`, `DescribeVpcs`), so a crate
 //!   that calls a few actions compiles only those: `vpc-client = { version = "0.1",
-//!   default-features = false, features = ["rustls-ring", "DescribeVpcs"] }`. The object
-//!   types are always compiled. The generated code of all 448 actions is most of this
+//!   default-features = false, features = ["rustls-ring", "DescribeVpcs"] }`. An object
+//!   type is compiled with the actions that use it. The generated code of all 448 actions is most of this
 //!   crate's build time.
 //! - `rustls-ring` (default): TLS by rustls over *ring*. `rustls-aws-lc`: over aws-lc-rs
 //!   instead (FIPS-capable, post-quantum key exchange; a C build of over a minute). See

@@ -390,18 +390,17 @@ enum Direction {
 fn derives(cx: &Cx, direction: Direction) -> TokenStream {
     let path = &cx.serde;
     let literal = &cx.serde_literal;
-    let (client, server) = match direction {
-        Direction::Both => (quote!(#path::Serialize, #path::Deserialize,), quote!()),
-        Direction::Request => (quote!(#path::Serialize,), quote!(#path::Deserialize)),
-        Direction::Response => (quote!(#path::Deserialize,), quote!(#path::Serialize)),
-    };
-    let (inline, gated) = match direction {
-        Direction::Both => (quote!(), quote!()),
-        _ if cx.server_gate => (
-            quote!(),
-            quote!(#[cfg_attr(feature = "server", derive(#server))]),
+    let both = quote!(#path::Serialize, #path::Deserialize,);
+    let (serde, gated) = match direction {
+        Direction::Request if cx.server_gate => (
+            quote!(#path::Serialize,),
+            quote!(#[cfg_attr(feature = "server", derive(#path::Deserialize))]),
         ),
-        _ => (quote!(#server,), quote!()),
+        Direction::Response if cx.server_gate => (
+            quote!(#path::Deserialize,),
+            quote!(#[cfg_attr(feature = "server", derive(#path::Serialize))]),
+        ),
+        Direction::Both | Direction::Request | Direction::Response => (both, quote!()),
     };
     quote! {
         #[derive(
@@ -409,8 +408,7 @@ fn derives(cx: &Cx, direction: Direction) -> TokenStream {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
-            #client
-            #inline
+            #serde
         )]
         #gated
         #[serde(crate = #literal)]

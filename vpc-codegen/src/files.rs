@@ -14,9 +14,9 @@
 //! Leaf files import what they use from the module root (`use super::super::{..}`);
 //! everything else is named by absolute path, as in the flat output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use api_spec::ir::{Field, Type};
+use api_spec::ir::{Field, Service, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -41,7 +41,26 @@ pub(crate) fn generate_files(
         .map(|(a, _)| feature_gate(a, config.feature_gates))
         .collect();
     let object_modules: Vec<_> = objects.iter().map(|(o, _)| ident(&o.module)).collect();
-    let object_gates = vec![quote!(); object_modules.len()];
+    // Each object is compiled with the actions that reach it; the module itself with any
+    // of them (an empty glob re-export would warn), or always when some object is
+    // reached by no action.
+    let (object_gates, objects_gate): (Vec<TokenStream>, TokenStream) = if config.feature_gates {
+        let reached = reaching_actions(service);
+        let sets: Vec<Option<&BTreeSet<&str>>> = objects
+            .iter()
+            .map(|(o, _)| reached.get(o.name.as_str()).filter(|set| !set.is_empty()))
+            .collect();
+        let all: Option<BTreeSet<&str>> = sets.iter().try_fold(BTreeSet::new(), |mut all, set| {
+            all.extend(set.as_ref()?.iter().copied());
+            Some(all)
+        });
+        (
+            sets.into_iter().map(object_gate).collect(),
+            object_gate(all.as_ref()),
+        )
+    } else {
+        (vec![quote!(); object_modules.len()], quote!())
+    };
     let has_objects = !objects.is_empty();
     let has_common = common.is_some();
     let common_mod = has_common.then(|| {
@@ -52,7 +71,9 @@ pub(crate) fn generate_files(
     });
     let objects_mod = has_objects.then(|| {
         quote!(
+            #objects_gate
             mod objects;
+            #objects_gate
             pub use objects::*;
         )
     });
@@ -90,8 +111,12 @@ pub(crate) fn generate_files(
         root_doc.push_str(&format!(
             "\n\n Each action is compiled only with the cargo feature named after it \
              (`ResetVpnConnection`), which the default feature `all-actions` turns on for \
-             every action; the object types{} are always compiled.",
-            if has_common { " and `CommonError`" } else { "" }
+             every action; an object type is compiled with the actions that use it{}.",
+            if has_common {
+                ", `CommonError` always"
+            } else {
+                ""
+            }
         ));
     }
     files.push(GeneratedFile {
@@ -163,6 +188,63 @@ pub(crate) fn generate_files(
 }
 
 /// A module index: `mod x; pub use x::*;` per module, each pair behind its gate.
+/// For each object type, the actions whose request or answer reaches it (through other
+/// objects too). An object is compiled when one of those actions is: a crate that calls
+/// one action compiles the objects it uses, not all of them. An object no action
+/// reaches is always compiled. Whatever reaches an object reaches the objects it holds,
+/// so an object's types are there whenever it is.
+fn reaching_actions(service: &Service) -> BTreeMap<&str, BTreeSet<&str>> {
+    let by_name: BTreeMap<&str, &api_spec::ir::Object> = service
+        .objects
+        .iter()
+        .map(|o| (o.name.as_str(), o))
+        .collect();
+    let mut reached: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for action in &service.actions {
+        let mut stack: Vec<&str> = action
+            .input
+            .iter()
+            .chain(&action.output)
+            .filter_map(|f| object_of(&f.ty))
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            reached
+                .entry(name)
+                .or_default()
+                .insert(action.name.as_str());
+            if let Some(object) = by_name.get(name) {
+                stack.extend(object.fields.iter().filter_map(|f| object_of(&f.ty)));
+            }
+        }
+    }
+    reached
+}
+
+/// The object a field's type names, through lists.
+fn object_of(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Object(name, _) => Some(name),
+        Type::List(inner) => object_of(inner),
+        _ => None,
+    }
+}
+
+/// `#[cfg(any(feature = "A", ...))]` over the actions reaching an object, or nothing for
+/// an object no action reaches.
+fn object_gate(actions: Option<&BTreeSet<&str>>) -> TokenStream {
+    match actions {
+        Some(actions) if !actions.is_empty() => {
+            let names = actions.iter();
+            quote!(#[cfg(any( #( feature = #names ),* ))])
+        }
+        _ => quote!(),
+    }
+}
+
 fn index(doc: &str, modules: &[proc_macro2::Ident], gates: &[TokenStream]) -> TokenStream {
     let doc = format!(" {doc}");
     quote! {
@@ -204,4 +286,32 @@ fn referenced<'a>(fields: impl Iterator<Item = &'a Field>, except: Option<&str>)
         }
     }
     names.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Objects are reached through lists, nested objects and self-references; one no
+    /// action reaches is not gated at all.
+    #[test]
+    fn each_object_is_gated_by_the_actions_that_reach_it() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/nested_objects.json"
+        );
+        let text = std::fs::read_to_string(path).expect("the fixture");
+        let service = api_spec::load_str(&text, "nested_objects.json").expect("valid");
+        let reached = reaching_actions(&service);
+        let only = BTreeSet::from(["DescribeThings"]);
+        for object in ["Filter", "Page", "Thing", "Tag"] {
+            assert_eq!(reached.get(object), Some(&only), "{object}");
+        }
+        assert_eq!(reached.get("Unused"), None);
+        assert_eq!(
+            object_gate(reached.get("Tag")).to_string(),
+            quote!(#[cfg(any(feature = "DescribeThings"))]).to_string()
+        );
+        assert!(object_gate(None).is_empty());
+    }
 }

@@ -55,8 +55,9 @@ pub struct Config {
     /// [`runtime`](Self::runtime) is `crate`. Default: `vpc_client`.
     pub doc_runtime: Option<String>,
     /// Put each action behind the cargo feature named after it (`ResetVpnConnection`),
-    /// so a crate that enables one action compiles only that action (object types are
-    /// always compiled). Only for the split layout inside `vpc-client`, whose
+    /// so a crate that enables one action compiles only that action and the object types
+    /// it uses; the server's serde derives and `visit_actions` go behind the runtime's
+    /// `server` feature. Only for the split layout inside `vpc-client`, whose
     /// `Cargo.toml` declares the features; the macro never gates.
     pub feature_gates: bool,
 }

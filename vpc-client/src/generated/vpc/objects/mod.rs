@@ -2,373 +2,2067 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! One module per object type, each re-exported at the module root.
+#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
 mod access_policy;
+#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
 pub use access_policy::*;
+#[cfg(any(feature = "DescribeAccountAttributes"))]
 mod account_attribute;
+#[cfg(any(feature = "DescribeAccountAttributes"))]
 pub use account_attribute::*;
+#[cfg(
+    any(
+        feature = "DescribeAddresses",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses"
+    )
+)]
 mod address;
+#[cfg(
+    any(
+        feature = "DescribeAddresses",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses"
+    )
+)]
 pub use address::*;
+#[cfg(
+    any(
+        feature = "AllocateAddresses",
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceRenewAddresses",
+        feature = "ModifyAddressInternetChargeType",
+        feature = "RenewAddresses"
+    )
+)]
 mod address_charge_prepaid;
+#[cfg(
+    any(
+        feature = "AllocateAddresses",
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceRenewAddresses",
+        feature = "ModifyAddressInternetChargeType",
+        feature = "RenewAddresses"
+    )
+)]
 pub use address_charge_prepaid::*;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplate",
+        feature = "DescribeAddressTemplates",
+        feature = "ModifyAddressTemplateAttribute"
+    )
+)]
 mod address_info;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplate",
+        feature = "DescribeAddressTemplates",
+        feature = "ModifyAddressTemplateAttribute"
+    )
+)]
 pub use address_info::*;
+#[cfg(any(feature = "CreateAddressTemplate", feature = "DescribeAddressTemplates"))]
 mod address_template;
+#[cfg(any(feature = "CreateAddressTemplate", feature = "DescribeAddressTemplates"))]
 pub use address_template::*;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplateGroup",
+        feature = "DescribeAddressTemplateGroups"
+    )
+)]
 mod address_template_group;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplateGroup",
+        feature = "DescribeAddressTemplateGroups"
+    )
+)]
 pub use address_template_group::*;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplateGroup",
+        feature = "DescribeAddressTemplateGroups"
+    )
+)]
 mod address_template_item;
+#[cfg(
+    any(
+        feature = "CreateAddressTemplateGroup",
+        feature = "DescribeAddressTemplateGroups"
+    )
+)]
 pub use address_template_item::*;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 mod address_template_specification;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 pub use address_template_specification::*;
+#[cfg(
+    any(
+        feature = "DescribeAddresses",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses"
+    )
+)]
 mod alg_type;
+#[cfg(
+    any(
+        feature = "DescribeAddresses",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses"
+    )
+)]
 pub use alg_type::*;
+#[cfg(
+    any(
+        feature = "CreateAssistantCidr",
+        feature = "CreateVpc",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeVpcs",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 mod assistant_cidr;
+#[cfg(
+    any(
+        feature = "CreateAssistantCidr",
+        feature = "CreateVpc",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeVpcs",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 pub use assistant_cidr::*;
+#[cfg(
+    any(
+        feature = "CreateSnapshotPolicies",
+        feature = "DescribeSnapshotPolicies",
+        feature = "ModifySnapshotPolicies"
+    )
+)]
 mod backup_policy;
+#[cfg(
+    any(
+        feature = "CreateSnapshotPolicies",
+        feature = "DescribeSnapshotPolicies",
+        feature = "ModifySnapshotPolicies"
+    )
+)]
 pub use backup_policy::*;
+#[cfg(any(feature = "DescribeBandwidthPackages"))]
 mod bandwidth_package;
+#[cfg(any(feature = "DescribeBandwidthPackages"))]
 pub use bandwidth_package::*;
+#[cfg(any(feature = "DescribeBandwidthPackageBillUsage"))]
 mod bandwidth_package_bill_bandwidth;
+#[cfg(any(feature = "DescribeBandwidthPackageBillUsage"))]
 pub use bandwidth_package_bill_bandwidth::*;
+#[cfg(
+    any(
+        feature = "DescribeAddressBandwidthRange",
+        feature = "DescribeBandwidthPackageBandwidthRange"
+    )
+)]
 mod bandwidth_range;
+#[cfg(
+    any(
+        feature = "DescribeAddressBandwidthRange",
+        feature = "DescribeBandwidthPackageBandwidthRange"
+    )
+)]
 pub use bandwidth_range::*;
+#[cfg(any(feature = "ModifySnapshotPolicies"))]
 mod batch_modify_snapshot_policy;
+#[cfg(any(feature = "ModifySnapshotPolicies"))]
 pub use batch_modify_snapshot_policy::*;
+#[cfg(any(feature = "CreateVpnConnection", feature = "ModifyVpnConnectionAttribute"))]
 mod bgp_config;
+#[cfg(any(feature = "CreateVpnConnection", feature = "ModifyVpnConnectionAttribute"))]
 pub use bgp_config::*;
+#[cfg(any(feature = "CreateVpnConnection", feature = "DescribeVpnConnections"))]
 mod bgp_config_and_asn;
+#[cfg(any(feature = "CreateVpnConnection", feature = "DescribeVpnConnections"))]
 pub use bgp_config_and_asn::*;
+#[cfg(any(feature = "CreateCcn", feature = "DescribeCcns"))]
 mod ccn;
+#[cfg(any(feature = "CreateCcn", feature = "DescribeCcns"))]
 pub use ccn::*;
+#[cfg(any(feature = "DescribeCcnAttachedInstances"))]
 mod ccn_attached_instance;
+#[cfg(any(feature = "DescribeCcnAttachedInstances"))]
 pub use ccn_attached_instance::*;
+#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
 mod ccn_bandwidth;
+#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
 pub use ccn_bandwidth::*;
+#[cfg(any(feature = "GetCcnRegionBandwidthLimits"))]
 mod ccn_bandwidth_info;
+#[cfg(any(feature = "GetCcnRegionBandwidthLimits"))]
 pub use ccn_bandwidth_info::*;
+#[cfg(any(feature = "CreateCcnRouteTables"))]
 mod ccn_batch_route_table;
+#[cfg(any(feature = "CreateCcnRouteTables"))]
 pub use ccn_batch_route_table::*;
+#[cfg(any(feature = "LockCcnBandwidths", feature = "UnlockCcnBandwidths"))]
 mod ccn_flow_lock;
+#[cfg(any(feature = "LockCcnBandwidths", feature = "UnlockCcnBandwidths"))]
 pub use ccn_flow_lock::*;
+#[cfg(
+    any(
+        feature = "AcceptAttachCcnInstances",
+        feature = "AttachCcnInstances",
+        feature = "DetachCcnInstances",
+        feature = "ModifyCcnAttachedInstancesAttribute",
+        feature = "RejectAttachCcnInstances",
+        feature = "ResetAttachCcnInstances"
+    )
+)]
 mod ccn_instance;
+#[cfg(
+    any(
+        feature = "AcceptAttachCcnInstances",
+        feature = "AttachCcnInstances",
+        feature = "DetachCcnInstances",
+        feature = "ModifyCcnAttachedInstancesAttribute",
+        feature = "RejectAttachCcnInstances",
+        feature = "ResetAttachCcnInstances"
+    )
+)]
 pub use ccn_instance::*;
+#[cfg(any(feature = "DescribeTenantCcns"))]
 mod ccn_instance_info;
+#[cfg(any(feature = "DescribeTenantCcns"))]
 pub use ccn_instance_info::*;
+#[cfg(any(feature = "AssociateInstancesToCcnRouteTable"))]
 mod ccn_instance_without_region;
+#[cfg(any(feature = "AssociateInstancesToCcnRouteTable"))]
 pub use ccn_instance_without_region::*;
+#[cfg(any(feature = "DescribeCcnPolicyBasedRoutingNextHop"))]
 mod ccn_policy_based_routing_next_hop;
+#[cfg(any(feature = "DescribeCcnPolicyBasedRoutingNextHop"))]
 pub use ccn_policy_based_routing_next_hop::*;
+#[cfg(
+    any(
+        feature = "CreateCcnPolicyBasedRoutingRules",
+        feature = "DescribeCcnPolicyBasedRoutingRule"
+    )
+)]
 mod ccn_policy_based_routing_rule;
+#[cfg(
+    any(
+        feature = "CreateCcnPolicyBasedRoutingRules",
+        feature = "DescribeCcnPolicyBasedRoutingRule"
+    )
+)]
 pub use ccn_policy_based_routing_rule::*;
+#[cfg(
+    any(
+        feature = "DescribeCcnRegionBandwidthLimits",
+        feature = "GetCcnRegionBandwidthLimits",
+        feature = "SetCcnRegionBandwidthLimits"
+    )
+)]
 mod ccn_region_bandwidth_limit;
+#[cfg(
+    any(
+        feature = "DescribeCcnRegionBandwidthLimits",
+        feature = "GetCcnRegionBandwidthLimits",
+        feature = "SetCcnRegionBandwidthLimits"
+    )
+)]
 pub use ccn_region_bandwidth_limit::*;
+#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
 mod ccn_region_bandwidth_limit_info;
+#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
 pub use ccn_region_bandwidth_limit_info::*;
+#[cfg(any(feature = "DescribeCcnRoutes"))]
 mod ccn_route;
+#[cfg(any(feature = "DescribeCcnRoutes"))]
 pub use ccn_route::*;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableBroadcastPolicys",
+        feature = "DescribeCcnRouteTableInputPolicys",
+        feature = "ReplaceCcnRouteTableBroadcastPolicys",
+        feature = "ReplaceCcnRouteTableInputPolicys"
+    )
+)]
 mod ccn_route_broadcast_policy_route_condition;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableBroadcastPolicys",
+        feature = "DescribeCcnRouteTableInputPolicys",
+        feature = "ReplaceCcnRouteTableBroadcastPolicys",
+        feature = "ReplaceCcnRouteTableInputPolicys"
+    )
+)]
 pub use ccn_route_broadcast_policy_route_condition::*;
+#[cfg(any(feature = "CreateCcnRouteTables", feature = "DescribeCcnRouteTables"))]
 mod ccn_route_table;
+#[cfg(any(feature = "CreateCcnRouteTables", feature = "DescribeCcnRouteTables"))]
 pub use ccn_route_table::*;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableBroadcastPolicys",
+        feature = "ReplaceCcnRouteTableBroadcastPolicys"
+    )
+)]
 mod ccn_route_table_broadcast_policy;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableBroadcastPolicys",
+        feature = "ReplaceCcnRouteTableBroadcastPolicys"
+    )
+)]
 pub use ccn_route_table_broadcast_policy::*;
+#[cfg(any(feature = "DescribeCcnRouteTableBroadcastPolicys"))]
 mod ccn_route_table_broadcast_policys;
+#[cfg(any(feature = "DescribeCcnRouteTableBroadcastPolicys"))]
 pub use ccn_route_table_broadcast_policys::*;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableInputPolicys",
+        feature = "ReplaceCcnRouteTableInputPolicys"
+    )
+)]
 mod ccn_route_table_input_policy;
+#[cfg(
+    any(
+        feature = "DescribeCcnRouteTableInputPolicys",
+        feature = "ReplaceCcnRouteTableInputPolicys"
+    )
+)]
 pub use ccn_route_table_input_policy::*;
+#[cfg(any(feature = "DescribeCcnRouteTableInputPolicys"))]
 mod ccn_route_table_input_policys;
+#[cfg(any(feature = "DescribeCcnRouteTableInputPolicys"))]
 pub use ccn_route_table_input_policys::*;
+#[cfg(any(feature = "ModifyRouteTableSelectionPolicies"))]
 mod ccn_route_table_select_policy;
+#[cfg(any(feature = "ModifyRouteTableSelectionPolicies"))]
 pub use ccn_route_table_select_policy::*;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 mod cidr_for_ccn;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 pub use cidr_for_ccn::*;
+#[cfg(any(feature = "DescribeClassicLinkInstances"))]
 mod classic_link_instance;
+#[cfg(any(feature = "DescribeClassicLinkInstances"))]
 pub use classic_link_instance::*;
+#[cfg(any(feature = "CheckAssistantCidr"))]
 mod conflict_item;
+#[cfg(any(feature = "CheckAssistantCidr"))]
 pub use conflict_item::*;
+#[cfg(any(feature = "CheckAssistantCidr"))]
 mod conflict_source;
+#[cfg(any(feature = "CheckAssistantCidr"))]
 pub use conflict_source::*;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 mod connection_state_timeouts;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 pub use connection_state_timeouts::*;
+#[cfg(any(feature = "CreateVpnConnection"))]
 mod create_vpn_conn_route;
+#[cfg(any(feature = "CreateVpnConnection"))]
 pub use create_vpn_conn_route::*;
+#[cfg(any(feature = "DescribeCrossBorderCompliance"))]
 mod cross_border_compliance;
+#[cfg(any(feature = "DescribeCrossBorderCompliance"))]
 pub use cross_border_compliance::*;
+#[cfg(any(feature = "DescribeCrossBorderFlowMonitor"))]
 mod cross_border_flow_monitor_data;
+#[cfg(any(feature = "DescribeCrossBorderFlowMonitor"))]
 pub use cross_border_flow_monitor_data::*;
+#[cfg(any(feature = "CreateCustomerGateway", feature = "DescribeCustomerGateways"))]
 mod customer_gateway;
+#[cfg(any(feature = "CreateCustomerGateway", feature = "DescribeCustomerGateways"))]
 pub use customer_gateway::*;
+#[cfg(
+    any(
+        feature = "DescribeCustomerGatewayVendors",
+        feature = "DownloadCustomerGatewayConfiguration"
+    )
+)]
 mod customer_gateway_vendor;
+#[cfg(
+    any(
+        feature = "DescribeCustomerGatewayVendors",
+        feature = "DownloadCustomerGatewayConfiguration"
+    )
+)]
 pub use customer_gateway_vendor::*;
+#[cfg(any(feature = "DescribeVpcInstances"))]
 mod cvm_instance;
+#[cfg(any(feature = "DescribeVpcInstances"))]
 pub use cvm_instance::*;
+#[cfg(any(feature = "CreateDefaultVpc"))]
 mod default_vpc_subnet;
+#[cfg(any(feature = "CreateDefaultVpc"))]
 pub use default_vpc_subnet::*;
+#[cfg(any(feature = "DescribeDesignatedZones"))]
 mod designated_zone_info_dict;
+#[cfg(any(feature = "DescribeDesignatedZones"))]
 pub use designated_zone_info_dict::*;
+#[cfg(
+    any(
+        feature = "CreateNatGateway",
+        feature = "CreateNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DescribeNatGateways",
+        feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule"
+    )
+)]
 mod destination_ip_port_translation_nat_rule;
+#[cfg(
+    any(
+        feature = "CreateNatGateway",
+        feature = "CreateNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DeleteNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DescribeNatGateways",
+        feature = "ModifyNatGatewayDestinationIpPortTranslationNatRule"
+    )
+)]
 pub use destination_ip_port_translation_nat_rule::*;
+#[cfg(any(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule"))]
 mod destination_ip_port_translation_nat_rule_diff;
+#[cfg(any(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule"))]
 pub use destination_ip_port_translation_nat_rule_diff::*;
+#[cfg(any(feature = "CreateDhcpIp", feature = "DescribeDhcpIps"))]
 mod dhcp_ip;
+#[cfg(any(feature = "CreateDhcpIp", feature = "DescribeDhcpIps"))]
 pub use dhcp_ip::*;
+#[cfg(
+    any(
+        feature = "CreateDirectConnectGateway",
+        feature = "DescribeDirectConnectGateways"
+    )
+)]
 mod direct_connect_gateway;
+#[cfg(
+    any(
+        feature = "CreateDirectConnectGateway",
+        feature = "DescribeDirectConnectGateways"
+    )
+)]
 pub use direct_connect_gateway::*;
+#[cfg(
+    any(
+        feature = "CreateDirectConnectGatewayCcnRoutes",
+        feature = "DescribeDirectConnectGatewayCcnRoutes",
+        feature = "ReplaceDirectConnectGatewayCcnRoutes"
+    )
+)]
 mod direct_connect_gateway_ccn_route;
+#[cfg(
+    any(
+        feature = "CreateDirectConnectGatewayCcnRoutes",
+        feature = "DescribeDirectConnectGatewayCcnRoutes",
+        feature = "ReplaceDirectConnectGatewayCcnRoutes"
+    )
+)]
 pub use direct_connect_gateway_ccn_route::*;
+#[cfg(any(feature = "RefreshDirectConnectGatewayRouteToNatGateway"))]
 mod direct_connect_subnet;
+#[cfg(any(feature = "RefreshDirectConnectGatewayRouteToNatGateway"))]
 pub use direct_connect_subnet::*;
+#[cfg(
+    any(
+        feature = "CreateVpnGatewaySslServer",
+        feature = "DescribeVpnGatewaySslServers",
+        feature = "ModifyVpnGatewaySslServer"
+    )
+)]
 mod dns_servers;
+#[cfg(
+    any(
+        feature = "CreateVpnGatewaySslServer",
+        feature = "DescribeVpnGatewaySslServers",
+        feature = "ModifyVpnGatewaySslServer"
+    )
+)]
 pub use dns_servers::*;
+#[cfg(
+    any(
+        feature = "CreateVpcEndPoint",
+        feature = "CreateVpcEndPointService",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService"
+    )
+)]
 mod end_point;
+#[cfg(
+    any(
+        feature = "CreateVpcEndPoint",
+        feature = "CreateVpcEndPointService",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService"
+    )
+)]
 pub use end_point::*;
+#[cfg(any(feature = "CreateVpcEndPointService", feature = "DescribeVpcEndPointService"))]
 mod end_point_service;
+#[cfg(any(feature = "CreateVpcEndPointService", feature = "DescribeVpcEndPointService"))]
 pub use end_point_service::*;
+#[cfg(
+    any(
+        feature = "DescribeAddressTemplateGroups",
+        feature = "DescribeAddressTemplates",
+        feature = "DescribeAddresses",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeBandwidthPackageResources",
+        feature = "DescribeBandwidthPackages",
+        feature = "DescribeCcnAttachedInstances",
+        feature = "DescribeCcnRouteTables",
+        feature = "DescribeCcnRoutes",
+        feature = "DescribeCcns",
+        feature = "DescribeCrossBorderCcnRegionBandwidthLimits",
+        feature = "DescribeCustomerGateways",
+        feature = "DescribeDhcpIps",
+        feature = "DescribeDirectConnectGateways",
+        feature = "DescribeFlowLogs",
+        feature = "DescribeGlobalRoutes",
+        feature = "DescribeHaVips",
+        feature = "DescribeHighPriorityRouteTables",
+        feature = "DescribeHighPriorityRoutes",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses",
+        feature = "DescribeIp6Translators",
+        feature = "DescribeLocalGateway",
+        feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules",
+        feature = "DescribeNatGatewaySourceIpTranslationNatRules",
+        feature = "DescribeNatGateways",
+        feature = "DescribeNetDetectStates",
+        feature = "DescribeNetDetects",
+        feature = "DescribeNetworkAclQuintupleEntries",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeNetworkInterfaces",
+        feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
+        feature = "DescribePrivateNatGatewayLimits",
+        feature = "DescribePrivateNatGatewayTranslationAclRules",
+        feature = "DescribePrivateNatGatewayTranslationNatRules",
+        feature = "DescribePrivateNatGateways",
+        feature = "DescribeReserveIpAddresses",
+        feature = "DescribeRouteList",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRoutePolicyEntries",
+        feature = "DescribeRouteTableAssociatedInstances",
+        feature = "DescribeRouteTableSelectionPolicies",
+        feature = "DescribeRouteTables",
+        feature = "DescribeRoutes",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSecurityGroups",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "DescribeSnapshotAttachedInstances",
+        feature = "DescribeSnapshotPolicies",
+        feature = "DescribeSpecificTrafficPackageUsedDetails",
+        feature = "DescribeSubnets",
+        feature = "DescribeTenantCcns",
+        feature = "DescribeTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrors",
+        feature = "DescribeTrafficPackages",
+        feature = "DescribeUsedIpAddress",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService",
+        feature = "DescribeVpcEndPointServiceWhiteList",
+        feature = "DescribeVpcInstances",
+        feature = "DescribeVpcPeeringConnections",
+        feature = "DescribeVpcs",
+        feature = "DescribeVpnConnections",
+        feature = "DescribeVpnGatewayRoutes",
+        feature = "DescribeVpnGatewaySslClients",
+        feature = "GetCcnRegionBandwidthLimits"
+    )
+)]
 mod filter;
+#[cfg(
+    any(
+        feature = "DescribeAddressTemplateGroups",
+        feature = "DescribeAddressTemplates",
+        feature = "DescribeAddresses",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeBandwidthPackageResources",
+        feature = "DescribeBandwidthPackages",
+        feature = "DescribeCcnAttachedInstances",
+        feature = "DescribeCcnRouteTables",
+        feature = "DescribeCcnRoutes",
+        feature = "DescribeCcns",
+        feature = "DescribeCrossBorderCcnRegionBandwidthLimits",
+        feature = "DescribeCustomerGateways",
+        feature = "DescribeDhcpIps",
+        feature = "DescribeDirectConnectGateways",
+        feature = "DescribeFlowLogs",
+        feature = "DescribeGlobalRoutes",
+        feature = "DescribeHaVips",
+        feature = "DescribeHighPriorityRouteTables",
+        feature = "DescribeHighPriorityRoutes",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses",
+        feature = "DescribeIp6Translators",
+        feature = "DescribeLocalGateway",
+        feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules",
+        feature = "DescribeNatGatewaySourceIpTranslationNatRules",
+        feature = "DescribeNatGateways",
+        feature = "DescribeNetDetectStates",
+        feature = "DescribeNetDetects",
+        feature = "DescribeNetworkAclQuintupleEntries",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeNetworkInterfaces",
+        feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
+        feature = "DescribePrivateNatGatewayLimits",
+        feature = "DescribePrivateNatGatewayTranslationAclRules",
+        feature = "DescribePrivateNatGatewayTranslationNatRules",
+        feature = "DescribePrivateNatGateways",
+        feature = "DescribeReserveIpAddresses",
+        feature = "DescribeRouteList",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRoutePolicyEntries",
+        feature = "DescribeRouteTableAssociatedInstances",
+        feature = "DescribeRouteTableSelectionPolicies",
+        feature = "DescribeRouteTables",
+        feature = "DescribeRoutes",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSecurityGroups",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "DescribeSnapshotAttachedInstances",
+        feature = "DescribeSnapshotPolicies",
+        feature = "DescribeSpecificTrafficPackageUsedDetails",
+        feature = "DescribeSubnets",
+        feature = "DescribeTenantCcns",
+        feature = "DescribeTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrors",
+        feature = "DescribeTrafficPackages",
+        feature = "DescribeUsedIpAddress",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService",
+        feature = "DescribeVpcEndPointServiceWhiteList",
+        feature = "DescribeVpcInstances",
+        feature = "DescribeVpcPeeringConnections",
+        feature = "DescribeVpcs",
+        feature = "DescribeVpnConnections",
+        feature = "DescribeVpnGatewayRoutes",
+        feature = "DescribeVpnGatewaySslClients",
+        feature = "GetCcnRegionBandwidthLimits"
+    )
+)]
 pub use filter::*;
+#[cfg(
+    any(
+        feature = "DescribeClassicLinkInstances",
+        feature = "DescribeVpnGatewaySslServers",
+        feature = "DescribeVpnGateways"
+    )
+)]
 mod filter_object;
+#[cfg(
+    any(
+        feature = "DescribeClassicLinkInstances",
+        feature = "DescribeVpnGatewaySslServers",
+        feature = "DescribeVpnGateways"
+    )
+)]
 pub use filter_object::*;
+#[cfg(
+    any(
+        feature = "CreateFlowLog",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs"
+    )
+)]
 mod flow_log;
+#[cfg(
+    any(
+        feature = "CreateFlowLog",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs"
+    )
+)]
 pub use flow_log::*;
+#[cfg(
+    any(
+        feature = "CreateFlowLog",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs"
+    )
+)]
 mod flow_log_storage;
+#[cfg(
+    any(
+        feature = "CreateFlowLog",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs"
+    )
+)]
 pub use flow_log_storage::*;
+#[cfg(any(feature = "DescribeGatewayFlowMonitorDetail"))]
 mod gateway_flow_monitor_detail;
+#[cfg(any(feature = "DescribeGatewayFlowMonitorDetail"))]
 pub use gateway_flow_monitor_detail::*;
+#[cfg(any(feature = "DescribeGatewayFlowQos"))]
 mod gateway_qos;
+#[cfg(any(feature = "DescribeGatewayFlowQos"))]
 pub use gateway_qos::*;
+#[cfg(
+    any(
+        feature = "CreateGlobalRoutes",
+        feature = "DescribeGlobalRoutes",
+        feature = "ModifyGlobalRoutes"
+    )
+)]
 mod global_route;
+#[cfg(
+    any(
+        feature = "CreateGlobalRoutes",
+        feature = "DescribeGlobalRoutes",
+        feature = "ModifyGlobalRoutes"
+    )
+)]
 pub use global_route::*;
+#[cfg(any(feature = "CreateHaVip", feature = "DescribeHaVips"))]
 mod ha_vip;
+#[cfg(any(feature = "CreateHaVip", feature = "DescribeHaVips"))]
 pub use ha_vip::*;
+#[cfg(
+    any(
+        feature = "AssociateHaVipInstance",
+        feature = "CreateHaVip",
+        feature = "DescribeHaVips",
+        feature = "DisassociateHaVipInstance"
+    )
+)]
 mod ha_vip_association;
+#[cfg(
+    any(
+        feature = "AssociateHaVipInstance",
+        feature = "CreateHaVip",
+        feature = "DescribeHaVips",
+        feature = "DisassociateHaVipInstance"
+    )
+)]
 pub use ha_vip_association::*;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 mod health_check_config;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 pub use health_check_config::*;
+#[cfg(any(feature = "ModifyHighPriorityRouteAttribute"))]
 mod high_priority_modify_item;
+#[cfg(any(feature = "ModifyHighPriorityRouteAttribute"))]
 pub use high_priority_modify_item::*;
+#[cfg(
+    any(
+        feature = "CreateHighPriorityRouteTable",
+        feature = "CreateHighPriorityRoutes",
+        feature = "DeleteHighPriorityRoutes",
+        feature = "DescribeHighPriorityRouteTables",
+        feature = "DescribeHighPriorityRoutes",
+        feature = "ReplaceHighPriorityRoutes",
+        feature = "ResetHighPriorityRoutes"
+    )
+)]
 mod high_priority_route;
+#[cfg(
+    any(
+        feature = "CreateHighPriorityRouteTable",
+        feature = "CreateHighPriorityRoutes",
+        feature = "DeleteHighPriorityRoutes",
+        feature = "DescribeHighPriorityRouteTables",
+        feature = "DescribeHighPriorityRoutes",
+        feature = "ReplaceHighPriorityRoutes",
+        feature = "ResetHighPriorityRoutes"
+    )
+)]
 pub use high_priority_route::*;
+#[cfg(
+    any(
+        feature = "CreateHighPriorityRouteTable",
+        feature = "DescribeHighPriorityRouteTables"
+    )
+)]
 mod high_priority_route_table;
+#[cfg(
+    any(
+        feature = "CreateHighPriorityRouteTable",
+        feature = "DescribeHighPriorityRouteTables"
+    )
+)]
 pub use high_priority_route_table::*;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 mod ike_options_specification;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 pub use ike_options_specification::*;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 mod ipsec_options_specification;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 pub use ipsec_options_specification::*;
+#[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 mod isp_ipv6_cidr_block;
+#[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 pub use isp_ipv6_cidr_block::*;
+#[cfg(any(feature = "DescribeRouteTableAssociatedInstances"))]
 mod instance_bind;
+#[cfg(any(feature = "DescribeRouteTableAssociatedInstances"))]
 pub use instance_bind::*;
+#[cfg(
+    any(
+        feature = "CreateVpnGateway",
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "RenewVpnGateway"
+    )
+)]
 mod instance_charge_prepaid;
+#[cfg(
+    any(
+        feature = "CreateVpnGateway",
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "RenewVpnGateway"
+    )
+)]
 pub use instance_charge_prepaid::*;
+#[cfg(any(feature = "DescribeInstanceJumbo"))]
 mod instance_jumbo;
+#[cfg(any(feature = "DescribeInstanceJumbo"))]
 pub use instance_jumbo::*;
+#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
 mod instance_statistic;
+#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
 pub use instance_statistic::*;
+#[cfg(
+    any(
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceModifyAddressesBandwidth",
+        feature = "InquiryPriceRenewAddresses"
+    )
+)]
 mod internet_price;
+#[cfg(
+    any(
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceModifyAddressesBandwidth",
+        feature = "InquiryPriceRenewAddresses"
+    )
+)]
 pub use internet_price::*;
+#[cfg(
+    any(
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceModifyAddressesBandwidth",
+        feature = "InquiryPriceRenewAddresses"
+    )
+)]
 mod internet_price_detail;
+#[cfg(
+    any(
+        feature = "InquiryPriceAllocateAddresses",
+        feature = "InquiryPriceModifyAddressesBandwidth",
+        feature = "InquiryPriceRenewAddresses"
+    )
+)]
 pub use internet_price_detail::*;
+#[cfg(any(feature = "DescribeIp6Translators"))]
 mod ip6_rule;
+#[cfg(any(feature = "DescribeIp6Translators"))]
 pub use ip6_rule::*;
+#[cfg(any(feature = "AddIp6Rules"))]
 mod ip6_rule_info;
+#[cfg(any(feature = "AddIp6Rules"))]
 pub use ip6_rule_info::*;
+#[cfg(any(feature = "DescribeIp6Translators"))]
 mod ip6_translator;
+#[cfg(any(feature = "DescribeIp6Translators"))]
 pub use ip6_translator::*;
+#[cfg(any(feature = "DescribeUsedIpAddress"))]
 mod ip_address_states;
+#[cfg(any(feature = "DescribeUsedIpAddress"))]
 pub use ip_address_states::*;
+#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
 mod ip_field;
+#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
 pub use ip_field::*;
+#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
 mod ip_geolocation_info;
+#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
 pub use ip_geolocation_info::*;
+#[cfg(
+    any(
+        feature = "AssignIpv6Addresses",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces",
+        feature = "ModifyIpv6AddressesAttribute",
+        feature = "UnassignIpv6Addresses"
+    )
+)]
 mod ipv6_address;
+#[cfg(
+    any(
+        feature = "AssignIpv6Addresses",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces",
+        feature = "ModifyIpv6AddressesAttribute",
+        feature = "UnassignIpv6Addresses"
+    )
+)]
 pub use ipv6_address::*;
+#[cfg(
+    any(feature = "AssignIpv6SubnetCidrBlock", feature = "UnassignIpv6SubnetCidrBlock")
+)]
 mod ipv6_subnet_cidr_block;
+#[cfg(
+    any(feature = "AssignIpv6SubnetCidrBlock", feature = "UnassignIpv6SubnetCidrBlock")
+)]
 pub use ipv6_subnet_cidr_block::*;
+#[cfg(
+    any(
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth"
+    )
+)]
 mod item_price;
+#[cfg(
+    any(
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth"
+    )
+)]
 pub use item_price::*;
+#[cfg(
+    any(
+        feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule"
+    )
+)]
 mod local_destination_ip_port_translation_nat_rule;
+#[cfg(
+    any(
+        feature = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        feature = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule"
+    )
+)]
 pub use local_destination_ip_port_translation_nat_rule::*;
+#[cfg(any(feature = "CreateLocalGateway", feature = "DescribeLocalGateway"))]
 mod local_gateway;
+#[cfg(any(feature = "CreateLocalGateway", feature = "DescribeLocalGateway"))]
 pub use local_gateway::*;
+#[cfg(
+    any(
+        feature = "AddTemplateMember",
+        feature = "DeleteTemplateMember",
+        feature = "ModifyTemplateMember"
+    )
+)]
 mod member_info;
+#[cfg(
+    any(
+        feature = "AddTemplateMember",
+        feature = "DeleteTemplateMember",
+        feature = "ModifyTemplateMember"
+    )
+)]
 pub use member_info::*;
+#[cfg(any(feature = "ModifyCcnRouteTables"))]
 mod modify_route_table_info;
+#[cfg(any(feature = "ModifyCcnRouteTables"))]
 pub use modify_route_table_info::*;
+#[cfg(any(feature = "DescribeNatGatewayDirectConnectGatewayRoute"))]
 mod nat_direct_connect_gateway_route;
+#[cfg(any(feature = "DescribeNatGatewayDirectConnectGatewayRoute"))]
 pub use nat_direct_connect_gateway_route::*;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 mod nat_gateway;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 pub use nat_gateway::*;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 mod nat_gateway_address;
+#[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 pub use nat_gateway_address::*;
+#[cfg(any(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules"))]
 mod nat_gateway_destination_ip_port_translation_nat_rule;
+#[cfg(any(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules"))]
 pub use nat_gateway_destination_ip_port_translation_nat_rule::*;
+#[cfg(any(feature = "DescribeNatGatewayFlowMonitorDetail"))]
 mod nat_gateway_flow_monitor_detail;
+#[cfg(any(feature = "DescribeNatGatewayFlowMonitorDetail"))]
 pub use nat_gateway_flow_monitor_detail::*;
+#[cfg(any(feature = "DescribePrivateNatGatewayRegions"))]
 mod nat_region_info_with_area;
+#[cfg(any(feature = "DescribePrivateNatGatewayRegions"))]
 pub use nat_region_info_with_area::*;
+#[cfg(any(feature = "DescribeNatGatewayZones"))]
 mod nat_zone_info;
+#[cfg(any(feature = "DescribeNatGatewayZones"))]
 pub use nat_zone_info::*;
+#[cfg(any(feature = "CreateNetDetect", feature = "DescribeNetDetects"))]
 mod net_detect;
+#[cfg(any(feature = "CreateNetDetect", feature = "DescribeNetDetects"))]
 pub use net_detect::*;
+#[cfg(any(feature = "CheckNetDetectState", feature = "DescribeNetDetectStates"))]
 mod net_detect_ip_state;
+#[cfg(any(feature = "CheckNetDetectState", feature = "DescribeNetDetectStates"))]
 pub use net_detect_ip_state::*;
+#[cfg(any(feature = "DescribeNetDetectStates"))]
 mod net_detect_state;
+#[cfg(any(feature = "DescribeNetDetectStates"))]
 pub use net_detect_state::*;
+#[cfg(any(feature = "CreateNetworkAcl", feature = "DescribeNetworkAcls"))]
 mod network_acl;
+#[cfg(any(feature = "CreateNetworkAcl", feature = "DescribeNetworkAcls"))]
 pub use network_acl::*;
+#[cfg(
+    any(
+        feature = "CreateNetworkAcl",
+        feature = "CreateNetworkAclEntries",
+        feature = "DeleteNetworkAclEntries",
+        feature = "DescribeNetworkAcls",
+        feature = "ModifyNetworkAclEntries"
+    )
+)]
 mod network_acl_entry;
+#[cfg(
+    any(
+        feature = "CreateNetworkAcl",
+        feature = "CreateNetworkAclEntries",
+        feature = "DeleteNetworkAclEntries",
+        feature = "DescribeNetworkAcls",
+        feature = "ModifyNetworkAclEntries"
+    )
+)]
 pub use network_acl_entry::*;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclEntries",
+        feature = "DeleteNetworkAclEntries",
+        feature = "ModifyNetworkAclEntries"
+    )
+)]
 mod network_acl_entry_set;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclEntries",
+        feature = "DeleteNetworkAclEntries",
+        feature = "ModifyNetworkAclEntries"
+    )
+)]
 pub use network_acl_entry_set::*;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclQuintupleEntries",
+        feature = "DeleteNetworkAclQuintupleEntries",
+        feature = "ModifyNetworkAclEntries",
+        feature = "ModifyNetworkAclQuintupleEntries"
+    )
+)]
 mod network_acl_quintuple_entries;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclQuintupleEntries",
+        feature = "DeleteNetworkAclQuintupleEntries",
+        feature = "ModifyNetworkAclEntries",
+        feature = "ModifyNetworkAclQuintupleEntries"
+    )
+)]
 pub use network_acl_quintuple_entries::*;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclQuintupleEntries",
+        feature = "DeleteNetworkAclQuintupleEntries",
+        feature = "DescribeNetworkAclQuintupleEntries",
+        feature = "ModifyNetworkAclEntries",
+        feature = "ModifyNetworkAclQuintupleEntries"
+    )
+)]
 mod network_acl_quintuple_entry;
+#[cfg(
+    any(
+        feature = "CreateNetworkAclQuintupleEntries",
+        feature = "DeleteNetworkAclQuintupleEntries",
+        feature = "DescribeNetworkAclQuintupleEntries",
+        feature = "ModifyNetworkAclEntries",
+        feature = "ModifyNetworkAclQuintupleEntries"
+    )
+)]
 pub use network_acl_quintuple_entry::*;
+#[cfg(
+    any(
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces"
+    )
+)]
 mod network_interface;
+#[cfg(
+    any(
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces"
+    )
+)]
 pub use network_interface::*;
+#[cfg(
+    any(
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces"
+    )
+)]
 mod network_interface_attachment;
+#[cfg(
+    any(
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces"
+    )
+)]
 pub use network_interface_attachment::*;
+#[cfg(any(feature = "DescribeVpcPeeringConnections"))]
 mod peer_connection;
+#[cfg(any(feature = "DescribeVpcPeeringConnections"))]
 pub use peer_connection::*;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 mod policy_statistics;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 pub use policy_statistics::*;
+#[cfg(
+    any(
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth"
+    )
+)]
 mod price;
+#[cfg(
+    any(
+        feature = "InquiryPriceCreateVpnGateway",
+        feature = "InquiryPriceRenewVpnGateway",
+        feature = "InquiryPriceResetVpnGatewayInternetMaxBandwidth"
+    )
+)]
 pub use price::*;
+#[cfg(
+    any(
+        feature = "AssignPrivateIpAddresses",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces",
+        feature = "ModifyPrivateIpAddressesAttribute",
+        feature = "UnassignPrivateIpAddresses"
+    )
+)]
 mod private_ip_address_specification;
+#[cfg(
+    any(
+        feature = "AssignPrivateIpAddresses",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateNetworkInterface",
+        feature = "DescribeNetworkInterfaces",
+        feature = "ModifyPrivateIpAddressesAttribute",
+        feature = "UnassignPrivateIpAddresses"
+    )
+)]
 pub use private_ip_address_specification::*;
+#[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 mod private_nat_cross_domain_info;
+#[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 pub use private_nat_cross_domain_info::*;
+#[cfg(any(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules"))]
 mod private_nat_destination_ip_port_translation_nat_rule;
+#[cfg(any(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules"))]
 pub use private_nat_destination_ip_port_translation_nat_rule::*;
+#[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 mod private_nat_gateway;
+#[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 pub use private_nat_gateway::*;
+#[cfg(any(feature = "DescribePrivateNatGatewayLimits"))]
 mod private_nat_gateway_limit;
+#[cfg(any(feature = "DescribePrivateNatGatewayLimits"))]
 pub use private_nat_gateway_limit::*;
+#[cfg(any(feature = "DescribeProductQuota"))]
 mod product_quota;
+#[cfg(any(feature = "DescribeProductQuota"))]
 pub use product_quota::*;
+#[cfg(
+    any(
+        feature = "DescribeAddressQuota",
+        feature = "DescribeBandwidthPackageQuota",
+        feature = "DescribeIp6TranslatorQuota"
+    )
+)]
 mod quota;
+#[cfg(
+    any(
+        feature = "DescribeAddressQuota",
+        feature = "DescribeBandwidthPackageQuota",
+        feature = "DescribeIp6TranslatorQuota"
+    )
+)]
 pub use quota::*;
+#[cfg(any(feature = "DescribeSecurityGroupReferences"))]
 mod referred_security_group;
+#[cfg(any(feature = "DescribeSecurityGroupReferences"))]
 pub use referred_security_group::*;
+#[cfg(any(feature = "ReplaceRoutesWithRoutePolicy"))]
 mod replace_routes_with_route_policy_route;
+#[cfg(any(feature = "ReplaceRoutesWithRoutePolicy"))]
 pub use replace_routes_with_route_policy_route::*;
+#[cfg(any(feature = "CreateReserveIpAddresses", feature = "DescribeReserveIpAddresses"))]
 mod reserve_ip_address_info;
+#[cfg(any(feature = "CreateReserveIpAddresses", feature = "DescribeReserveIpAddresses"))]
 pub use reserve_ip_address_info::*;
+#[cfg(
+    any(
+        feature = "DescribeBandwidthPackageResources",
+        feature = "DescribeBandwidthPackages"
+    )
+)]
 mod resource;
+#[cfg(
+    any(
+        feature = "DescribeBandwidthPackageResources",
+        feature = "DescribeBandwidthPackages"
+    )
+)]
 pub use resource::*;
+#[cfg(any(feature = "DescribeVpcResourceDashboard"))]
 mod resource_dashboard;
+#[cfg(any(feature = "DescribeVpcResourceDashboard"))]
 pub use resource_dashboard::*;
+#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
 mod resource_statistics;
+#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
 pub use resource_statistics::*;
+#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
 mod resource_statistics_item;
+#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
 pub use resource_statistics_item::*;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DeleteRoutes",
+        feature = "DescribeRouteConflicts",
+        feature = "DescribeRouteList",
+        feature = "DescribeRouteTables",
+        feature = "DescribeRoutes",
+        feature = "ReplaceRoutes",
+        feature = "ResetRoutes"
+    )
+)]
 mod route;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DeleteRoutes",
+        feature = "DescribeRouteConflicts",
+        feature = "DescribeRouteList",
+        feature = "DescribeRouteTables",
+        feature = "DescribeRoutes",
+        feature = "ReplaceRoutes",
+        feature = "ResetRoutes"
+    )
+)]
 pub use route::*;
+#[cfg(any(feature = "DescribeRouteConflicts"))]
 mod route_conflict;
+#[cfg(any(feature = "DescribeRouteConflicts"))]
 pub use route_conflict::*;
+#[cfg(any(feature = "ModifyHighPriorityRouteECMPAlgorithm"))]
 mod route_ecmp_algorithm;
+#[cfg(any(feature = "ModifyHighPriorityRouteECMPAlgorithm"))]
 pub use route_ecmp_algorithm::*;
+#[cfg(any(feature = "CreateRoutePolicy", feature = "DescribeRoutePolicies"))]
 mod route_policy;
+#[cfg(any(feature = "CreateRoutePolicy", feature = "DescribeRoutePolicies"))]
 pub use route_policy::*;
+#[cfg(
+    any(
+        feature = "CreateRoutePolicy",
+        feature = "CreateRoutePolicyAssociations",
+        feature = "DeleteRoutePolicyAssociations",
+        feature = "DescribeRoutePolicies",
+        feature = "ReplaceRoutePolicyAssociations",
+        feature = "ResetRoutePolicyAssociations"
+    )
+)]
 mod route_policy_association;
+#[cfg(
+    any(
+        feature = "CreateRoutePolicy",
+        feature = "CreateRoutePolicyAssociations",
+        feature = "DeleteRoutePolicyAssociations",
+        feature = "DescribeRoutePolicies",
+        feature = "ReplaceRoutePolicyAssociations",
+        feature = "ResetRoutePolicyAssociations"
+    )
+)]
 pub use route_policy_association::*;
+#[cfg(
+    any(
+        feature = "CreateRoutePolicy",
+        feature = "CreateRoutePolicyEntries",
+        feature = "DeleteRoutePolicyEntries",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRoutePolicyEntries",
+        feature = "ReplaceRoutePolicyEntries",
+        feature = "ResetRoutePolicyEntries"
+    )
+)]
 mod route_policy_entry;
+#[cfg(
+    any(
+        feature = "CreateRoutePolicy",
+        feature = "CreateRoutePolicyEntries",
+        feature = "DeleteRoutePolicyEntries",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRoutePolicyEntries",
+        feature = "ReplaceRoutePolicyEntries",
+        feature = "ResetRoutePolicyEntries"
+    )
+)]
 pub use route_policy_entry::*;
+#[cfg(any(feature = "DescribeRouteTableSelectionPolicies"))]
 mod route_selection_policy;
+#[cfg(any(feature = "DescribeRouteTableSelectionPolicies"))]
 pub use route_selection_policy::*;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 mod route_table;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 pub use route_table::*;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 mod route_table_association;
+#[cfg(
+    any(
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "DescribeRouteTables"
+    )
+)]
 pub use route_table_association::*;
+#[cfg(
+    any(
+        feature = "CloneSecurityGroup",
+        feature = "CreateDefaultSecurityGroup",
+        feature = "CreateSecurityGroup",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DescribeSecurityGroups"
+    )
+)]
 mod security_group;
+#[cfg(
+    any(
+        feature = "CloneSecurityGroup",
+        feature = "CreateDefaultSecurityGroup",
+        feature = "CreateSecurityGroup",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DescribeSecurityGroups"
+    )
+)]
 pub use security_group::*;
+#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
 mod security_group_association_statistics;
+#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
 pub use security_group_association_statistics::*;
+#[cfg(any(feature = "DescribeSecurityGroupLimits"))]
 mod security_group_limit_set;
+#[cfg(any(feature = "DescribeSecurityGroupLimits"))]
 pub use security_group_limit_set::*;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 mod security_group_policy;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 pub use security_group_policy::*;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 mod security_group_policy_set;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 pub use security_group_policy_set::*;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 mod security_policy_database;
+#[cfg(
+    any(
+        feature = "CreateVpnConnection",
+        feature = "DescribeVpnConnections",
+        feature = "ModifyVpnConnectionAttribute"
+    )
+)]
 pub use security_policy_database::*;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates"
+    )
+)]
 mod service_template;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates"
+    )
+)]
 pub use service_template::*;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups"
+    )
+)]
 mod service_template_group;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups"
+    )
+)]
 pub use service_template_group::*;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 mod service_template_specification;
+#[cfg(
+    any(
+        feature = "CreateSecurityGroupPolicies",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "DeleteSecurityGroupPolicies",
+        feature = "DescribeSecurityGroupExpandedPolicies",
+        feature = "DescribeSecurityGroupPolicies",
+        feature = "DescribeSgSnapshotFileContent",
+        feature = "ModifySecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicies",
+        feature = "ReplaceSecurityGroupPolicy"
+    )
+)]
 pub use service_template_specification::*;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "ModifyServiceTemplateAttribute"
+    )
+)]
 mod services_info;
+#[cfg(
+    any(
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "ModifyServiceTemplateAttribute"
+    )
+)]
 pub use services_info::*;
+#[cfg(any(feature = "DescribeSnapshotFiles"))]
 mod snapshot_file_info;
+#[cfg(any(feature = "DescribeSnapshotFiles"))]
 pub use snapshot_file_info::*;
+#[cfg(
+    any(
+        feature = "AttachSnapshotInstances",
+        feature = "DescribeSnapshotAttachedInstances",
+        feature = "DetachSnapshotInstances"
+    )
+)]
 mod snapshot_instance;
+#[cfg(
+    any(
+        feature = "AttachSnapshotInstances",
+        feature = "DescribeSnapshotAttachedInstances",
+        feature = "DetachSnapshotInstances"
+    )
+)]
 pub use snapshot_instance::*;
+#[cfg(any(feature = "CreateSnapshotPolicies", feature = "DescribeSnapshotPolicies"))]
 mod snapshot_policy;
+#[cfg(any(feature = "CreateSnapshotPolicies", feature = "DescribeSnapshotPolicies"))]
 pub use snapshot_policy::*;
+#[cfg(
+    any(
+        feature = "CreateNatGateway",
+        feature = "CreateNatGatewaySourceIpTranslationNatRule",
+        feature = "DescribeNatGatewaySourceIpTranslationNatRules",
+        feature = "DescribeNatGateways",
+        feature = "ModifyNatGatewaySourceIpTranslationNatRule"
+    )
+)]
 mod source_ip_translation_nat_rule;
+#[cfg(
+    any(
+        feature = "CreateNatGateway",
+        feature = "CreateNatGatewaySourceIpTranslationNatRule",
+        feature = "DescribeNatGatewaySourceIpTranslationNatRules",
+        feature = "DescribeNatGateways",
+        feature = "ModifyNatGatewaySourceIpTranslationNatRule"
+    )
+)]
 pub use source_ip_translation_nat_rule::*;
+#[cfg(any(feature = "DownloadVpnGatewaySslClientCert"))]
 mod ssl_client_config;
+#[cfg(any(feature = "DownloadVpnGatewaySslClientCert"))]
 pub use ssl_client_config::*;
+#[cfg(any(feature = "DescribeVpnGatewaySslClients"))]
 mod ssl_vpn_client;
+#[cfg(any(feature = "DescribeVpnGatewaySslClients"))]
 pub use ssl_vpn_client::*;
+#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
 mod ssl_vpn_sever;
+#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
 pub use ssl_vpn_sever::*;
+#[cfg(
+    any(
+        feature = "CreateAssistantCidr",
+        feature = "CreateNetworkAcl",
+        feature = "CreateSubnet",
+        feature = "CreateSubnets",
+        feature = "CreateVpc",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeSubnets",
+        feature = "DescribeVpcs",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 mod subnet;
+#[cfg(
+    any(
+        feature = "CreateAssistantCidr",
+        feature = "CreateNetworkAcl",
+        feature = "CreateSubnet",
+        feature = "CreateSubnets",
+        feature = "CreateVpc",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeSubnets",
+        feature = "DescribeVpcs",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 pub use subnet::*;
+#[cfg(any(feature = "CreateSubnets"))]
 mod subnet_input;
+#[cfg(any(feature = "CreateSubnets"))]
 pub use subnet_input::*;
+#[cfg(
+    any(
+        feature = "AllocateAddresses",
+        feature = "AllocateIPv6Addresses",
+        feature = "AllocateIp6AddressesBandwidth",
+        feature = "CloneSecurityGroup",
+        feature = "CreateAddressTemplate",
+        feature = "CreateAddressTemplateGroup",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateAssistantCidr",
+        feature = "CreateBandwidthPackage",
+        feature = "CreateCcn",
+        feature = "CreateCustomerGateway",
+        feature = "CreateDefaultSecurityGroup",
+        feature = "CreateDhcpIp",
+        feature = "CreateDirectConnectGateway",
+        feature = "CreateFlowLog",
+        feature = "CreateHaVip",
+        feature = "CreateHighPriorityRouteTable",
+        feature = "CreateLocalGateway",
+        feature = "CreateNatGateway",
+        feature = "CreateNetDetect",
+        feature = "CreateNetworkAcl",
+        feature = "CreateNetworkInterface",
+        feature = "CreatePrivateNatGateway",
+        feature = "CreateReserveIpAddresses",
+        feature = "CreateRoutePolicy",
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "CreateSecurityGroup",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "CreateSnapshotPolicies",
+        feature = "CreateSubnet",
+        feature = "CreateSubnets",
+        feature = "CreateTrafficMirror",
+        feature = "CreateVpc",
+        feature = "CreateVpcEndPoint",
+        feature = "CreateVpcEndPointService",
+        feature = "CreateVpnConnection",
+        feature = "CreateVpnGateway",
+        feature = "CreateVpnGatewaySslClient",
+        feature = "CreateVpnGatewaySslServer",
+        feature = "DescribeAddressTemplateGroups",
+        feature = "DescribeAddressTemplates",
+        feature = "DescribeAddresses",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeCcns",
+        feature = "DescribeCustomerGateways",
+        feature = "DescribeDhcpIps",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs",
+        feature = "DescribeHaVips",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses",
+        feature = "DescribeLocalGateway",
+        feature = "DescribeNatGateways",
+        feature = "DescribeNetDetects",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeNetworkInterfaces",
+        feature = "DescribePrivateNatGateways",
+        feature = "DescribeReserveIpAddresses",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRouteTables",
+        feature = "DescribeSecurityGroups",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "DescribeSnapshotPolicies",
+        feature = "DescribeSubnets",
+        feature = "DescribeTrafficPackages",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService",
+        feature = "DescribeVpcPeeringConnections",
+        feature = "DescribeVpcs",
+        feature = "DescribeVpnConnections",
+        feature = "DescribeVpnGateways",
+        feature = "GetCcnRegionBandwidthLimits",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 mod tag;
+#[cfg(
+    any(
+        feature = "AllocateAddresses",
+        feature = "AllocateIPv6Addresses",
+        feature = "AllocateIp6AddressesBandwidth",
+        feature = "CloneSecurityGroup",
+        feature = "CreateAddressTemplate",
+        feature = "CreateAddressTemplateGroup",
+        feature = "CreateAndAttachNetworkInterface",
+        feature = "CreateAssistantCidr",
+        feature = "CreateBandwidthPackage",
+        feature = "CreateCcn",
+        feature = "CreateCustomerGateway",
+        feature = "CreateDefaultSecurityGroup",
+        feature = "CreateDhcpIp",
+        feature = "CreateDirectConnectGateway",
+        feature = "CreateFlowLog",
+        feature = "CreateHaVip",
+        feature = "CreateHighPriorityRouteTable",
+        feature = "CreateLocalGateway",
+        feature = "CreateNatGateway",
+        feature = "CreateNetDetect",
+        feature = "CreateNetworkAcl",
+        feature = "CreateNetworkInterface",
+        feature = "CreatePrivateNatGateway",
+        feature = "CreateReserveIpAddresses",
+        feature = "CreateRoutePolicy",
+        feature = "CreateRouteTable",
+        feature = "CreateRoutes",
+        feature = "CreateSecurityGroup",
+        feature = "CreateSecurityGroupWithPolicies",
+        feature = "CreateServiceTemplate",
+        feature = "CreateServiceTemplateGroup",
+        feature = "CreateSnapshotPolicies",
+        feature = "CreateSubnet",
+        feature = "CreateSubnets",
+        feature = "CreateTrafficMirror",
+        feature = "CreateVpc",
+        feature = "CreateVpcEndPoint",
+        feature = "CreateVpcEndPointService",
+        feature = "CreateVpnConnection",
+        feature = "CreateVpnGateway",
+        feature = "CreateVpnGatewaySslClient",
+        feature = "CreateVpnGatewaySslServer",
+        feature = "DescribeAddressTemplateGroups",
+        feature = "DescribeAddressTemplates",
+        feature = "DescribeAddresses",
+        feature = "DescribeAssistantCidr",
+        feature = "DescribeCcns",
+        feature = "DescribeCustomerGateways",
+        feature = "DescribeDhcpIps",
+        feature = "DescribeFlowLog",
+        feature = "DescribeFlowLogs",
+        feature = "DescribeHaVips",
+        feature = "DescribeIPv6Addresses",
+        feature = "DescribeIp6Addresses",
+        feature = "DescribeLocalGateway",
+        feature = "DescribeNatGateways",
+        feature = "DescribeNetDetects",
+        feature = "DescribeNetworkAcls",
+        feature = "DescribeNetworkInterfaces",
+        feature = "DescribePrivateNatGateways",
+        feature = "DescribeReserveIpAddresses",
+        feature = "DescribeRoutePolicies",
+        feature = "DescribeRouteTables",
+        feature = "DescribeSecurityGroups",
+        feature = "DescribeServiceTemplateGroups",
+        feature = "DescribeServiceTemplates",
+        feature = "DescribeSnapshotPolicies",
+        feature = "DescribeSubnets",
+        feature = "DescribeTrafficPackages",
+        feature = "DescribeVpcEndPoint",
+        feature = "DescribeVpcEndPointService",
+        feature = "DescribeVpcPeeringConnections",
+        feature = "DescribeVpcs",
+        feature = "DescribeVpnConnections",
+        feature = "DescribeVpnGateways",
+        feature = "GetCcnRegionBandwidthLimits",
+        feature = "ModifyAssistantCidr"
+    )
+)]
 pub use tag::*;
+#[cfg(any(feature = "CreateVpcPeeringConnection"))]
 mod tags;
+#[cfg(any(feature = "CreateVpcPeeringConnection"))]
 pub use tags::*;
+#[cfg(any(feature = "DescribeTemplateLimits"))]
 mod template_limit;
+#[cfg(any(feature = "DescribeTemplateLimits"))]
 pub use template_limit::*;
+#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
 mod traffic_flow;
+#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
 pub use traffic_flow::*;
+#[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 mod traffic_mirror;
+#[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 pub use traffic_mirror::*;
+#[cfg(
+    any(
+        feature = "CreateTrafficMirror",
+        feature = "CreateTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrors",
+        feature = "ModifyTrafficMirrorFilterRules",
+        feature = "ResetTrafficMirrorFilter",
+        feature = "UpdateTrafficMirrorAllFilter"
+    )
+)]
 mod traffic_mirror_filter;
+#[cfg(
+    any(
+        feature = "CreateTrafficMirror",
+        feature = "CreateTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrorFilterRules",
+        feature = "DescribeTrafficMirrors",
+        feature = "ModifyTrafficMirrorFilterRules",
+        feature = "ResetTrafficMirrorFilter",
+        feature = "UpdateTrafficMirrorAllFilter"
+    )
+)]
 pub use traffic_mirror_filter::*;
+#[cfg(
+    any(
+        feature = "CheckTrafficMirror",
+        feature = "CreateTrafficMirror",
+        feature = "DescribeTrafficMirrors",
+        feature = "ResetTrafficMirrorTarget"
+    )
+)]
 mod traffic_mirror_target;
+#[cfg(
+    any(
+        feature = "CheckTrafficMirror",
+        feature = "CreateTrafficMirror",
+        feature = "DescribeTrafficMirrors",
+        feature = "ResetTrafficMirrorTarget"
+    )
+)]
 pub use traffic_mirror_target::*;
+#[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 mod traffic_mirror_target_resource_info;
+#[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 pub use traffic_mirror_target_resource_info::*;
+#[cfg(any(feature = "DescribeTrafficPackages"))]
 mod traffic_package;
+#[cfg(any(feature = "DescribeTrafficPackages"))]
 pub use traffic_package::*;
+#[cfg(any(feature = "DescribeTrafficQosPolicy"))]
 mod traffic_qos_policy_set;
+#[cfg(any(feature = "DescribeTrafficQosPolicy"))]
 pub use traffic_qos_policy_set::*;
+#[cfg(
+    any(
+        feature = "CreatePrivateNatGatewayTranslationAclRule",
+        feature = "DescribePrivateNatGatewayTranslationAclRules",
+        feature = "ModifyPrivateNatGatewayTranslationAclRule"
+    )
+)]
 mod translation_acl_rule;
+#[cfg(
+    any(
+        feature = "CreatePrivateNatGatewayTranslationAclRule",
+        feature = "DescribePrivateNatGatewayTranslationAclRules",
+        feature = "ModifyPrivateNatGatewayTranslationAclRule"
+    )
+)]
 pub use translation_acl_rule::*;
+#[cfg(
+    any(
+        feature = "DeletePrivateNatGatewayTranslationNatRule",
+        feature = "DescribePrivateNatGatewayTranslationNatRules"
+    )
+)]
 mod translation_nat_rule;
+#[cfg(
+    any(
+        feature = "DeletePrivateNatGatewayTranslationNatRule",
+        feature = "DescribePrivateNatGatewayTranslationNatRules"
+    )
+)]
 pub use translation_nat_rule::*;
+#[cfg(any(feature = "ModifyPrivateNatGatewayTranslationNatRule"))]
 mod translation_nat_rule_diff;
+#[cfg(any(feature = "ModifyPrivateNatGatewayTranslationNatRule"))]
 pub use translation_nat_rule_diff::*;
+#[cfg(any(feature = "CreatePrivateNatGatewayTranslationNatRule"))]
 mod translation_nat_rule_input;
+#[cfg(any(feature = "CreatePrivateNatGatewayTranslationNatRule"))]
 pub use translation_nat_rule_input::*;
+#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
 mod used_detail;
+#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
 pub use used_detail::*;
+#[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 mod vpc;
+#[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 pub use vpc::*;
+#[cfg(any(feature = "DescribeVpcEndPointServiceWhiteList"))]
 mod vpc_end_point_service_user;
+#[cfg(any(feature = "DescribeVpcEndPointServiceWhiteList"))]
 pub use vpc_end_point_service_user::*;
+#[cfg(any(feature = "DescribeVpcIpv6Addresses"))]
 mod vpc_ipv6_address;
+#[cfg(any(feature = "DescribeVpcIpv6Addresses"))]
 pub use vpc_ipv6_address::*;
+#[cfg(any(feature = "DescribeVpcLimits"))]
 mod vpc_limit;
+#[cfg(any(feature = "DescribeVpcLimits"))]
 pub use vpc_limit::*;
+#[cfg(any(feature = "DescribeVpcPrivateIpAddresses"))]
 mod vpc_private_ip_address;
+#[cfg(any(feature = "DescribeVpcPrivateIpAddresses"))]
 pub use vpc_private_ip_address::*;
+#[cfg(any(feature = "DescribeVpcTaskResult"))]
 mod vpc_task_result_detail_info;
+#[cfg(any(feature = "DescribeVpcTaskResult"))]
 pub use vpc_task_result_detail_info::*;
+#[cfg(any(feature = "CreateVpnConnection", feature = "DescribeVpnConnections"))]
 mod vpn_connection;
+#[cfg(any(feature = "CreateVpnConnection", feature = "DescribeVpnConnections"))]
 pub use vpn_connection::*;
+#[cfg(any(feature = "CreateVpnGateway", feature = "DescribeVpnGateways"))]
 mod vpn_gateway;
+#[cfg(any(feature = "CreateVpnGateway", feature = "DescribeVpnGateways"))]
 pub use vpn_gateway::*;
+#[cfg(any(feature = "CreateVpnGateway", feature = "DescribeVpnGateways"))]
 mod vpn_gateway_quota;
+#[cfg(any(feature = "CreateVpnGateway", feature = "DescribeVpnGateways"))]
 pub use vpn_gateway_quota::*;
+#[cfg(
+    any(
+        feature = "CreateVpnGatewayRoutes",
+        feature = "DescribeVpnGatewayRoutes",
+        feature = "ModifyVpnGatewayRoutes"
+    )
+)]
 mod vpn_gateway_route;
+#[cfg(
+    any(
+        feature = "CreateVpnGatewayRoutes",
+        feature = "DescribeVpnGatewayRoutes",
+        feature = "ModifyVpnGatewayRoutes"
+    )
+)]
 pub use vpn_gateway_route::*;
+#[cfg(any(feature = "ModifyVpnGatewayRoutes"))]
 mod vpn_gateway_route_modify;
+#[cfg(any(feature = "ModifyVpnGatewayRoutes"))]
 pub use vpn_gateway_route_modify::*;
+#[cfg(
+    any(feature = "DescribeVpnGatewayCcnRoutes", feature = "ModifyVpnGatewayCcnRoutes")
+)]
 mod vpngw_ccn_routes;
+#[cfg(
+    any(feature = "DescribeVpnGatewayCcnRoutes", feature = "ModifyVpnGatewayCcnRoutes")
+)]
 pub use vpngw_ccn_routes::*;
