@@ -233,10 +233,14 @@ fn object_of(ty: &Type) -> Option<&str> {
     }
 }
 
-/// `#[cfg(any(feature = "A", ...))]` over the actions reaching an object, or nothing for
-/// an object no action reaches.
+/// `#[cfg(any(feature = "A", ...))]` over the actions reaching an object (`#[cfg(feature =
+/// "A")]` for one), or nothing for an object no action reaches.
 fn object_gate(actions: Option<&BTreeSet<&str>>) -> TokenStream {
     match actions {
+        Some(actions) if actions.len() == 1 => {
+            let names = actions.iter();
+            quote!(#[cfg( #( feature = #names )* )])
+        }
         Some(actions) if !actions.is_empty() => {
             let names = actions.iter();
             quote!(#[cfg(any( #( feature = #names ),* ))])
@@ -310,7 +314,7 @@ mod tests {
         assert_eq!(reached.get("Unused"), None);
         assert_eq!(
             object_gate(reached.get("Tag")).to_string(),
-            quote!(#[cfg(any(feature = "DescribeThings"))]).to_string()
+            quote!(#[cfg(feature = "DescribeThings")]).to_string()
         );
         assert!(object_gate(None).is_empty());
     }

@@ -2,13 +2,13 @@
 // Edit the spec and run `cargo xtask codegen` again.
 
 //! One module per object type, each re-exported at the module root.
-#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
 mod access_policy;
-#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
 pub use access_policy::*;
-#[cfg(any(feature = "DescribeAccountAttributes"))]
+#[cfg(feature = "DescribeAccountAttributes")]
 mod account_attribute;
-#[cfg(any(feature = "DescribeAccountAttributes"))]
+#[cfg(feature = "DescribeAccountAttributes")]
 pub use account_attribute::*;
 #[cfg(
     any(
@@ -174,13 +174,13 @@ mod backup_policy;
     )
 )]
 pub use backup_policy::*;
-#[cfg(any(feature = "DescribeBandwidthPackages"))]
+#[cfg(feature = "DescribeBandwidthPackages")]
 mod bandwidth_package;
-#[cfg(any(feature = "DescribeBandwidthPackages"))]
+#[cfg(feature = "DescribeBandwidthPackages")]
 pub use bandwidth_package::*;
-#[cfg(any(feature = "DescribeBandwidthPackageBillUsage"))]
+#[cfg(feature = "DescribeBandwidthPackageBillUsage")]
 mod bandwidth_package_bill_bandwidth;
-#[cfg(any(feature = "DescribeBandwidthPackageBillUsage"))]
+#[cfg(feature = "DescribeBandwidthPackageBillUsage")]
 pub use bandwidth_package_bill_bandwidth::*;
 #[cfg(
     any(
@@ -196,9 +196,9 @@ mod bandwidth_range;
     )
 )]
 pub use bandwidth_range::*;
-#[cfg(any(feature = "ModifySnapshotPolicies"))]
+#[cfg(feature = "ModifySnapshotPolicies")]
 mod batch_modify_snapshot_policy;
-#[cfg(any(feature = "ModifySnapshotPolicies"))]
+#[cfg(feature = "ModifySnapshotPolicies")]
 pub use batch_modify_snapshot_policy::*;
 #[cfg(any(feature = "CreateVpnConnection", feature = "ModifyVpnConnectionAttribute"))]
 mod bgp_config;
@@ -212,21 +212,21 @@ pub use bgp_config_and_asn::*;
 mod ccn;
 #[cfg(any(feature = "CreateCcn", feature = "DescribeCcns"))]
 pub use ccn::*;
-#[cfg(any(feature = "DescribeCcnAttachedInstances"))]
+#[cfg(feature = "DescribeCcnAttachedInstances")]
 mod ccn_attached_instance;
-#[cfg(any(feature = "DescribeCcnAttachedInstances"))]
+#[cfg(feature = "DescribeCcnAttachedInstances")]
 pub use ccn_attached_instance::*;
-#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
 mod ccn_bandwidth;
-#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
 pub use ccn_bandwidth::*;
-#[cfg(any(feature = "GetCcnRegionBandwidthLimits"))]
+#[cfg(feature = "GetCcnRegionBandwidthLimits")]
 mod ccn_bandwidth_info;
-#[cfg(any(feature = "GetCcnRegionBandwidthLimits"))]
+#[cfg(feature = "GetCcnRegionBandwidthLimits")]
 pub use ccn_bandwidth_info::*;
-#[cfg(any(feature = "CreateCcnRouteTables"))]
+#[cfg(feature = "CreateCcnRouteTables")]
 mod ccn_batch_route_table;
-#[cfg(any(feature = "CreateCcnRouteTables"))]
+#[cfg(feature = "CreateCcnRouteTables")]
 pub use ccn_batch_route_table::*;
 #[cfg(any(feature = "LockCcnBandwidths", feature = "UnlockCcnBandwidths"))]
 mod ccn_flow_lock;
@@ -254,17 +254,17 @@ mod ccn_instance;
     )
 )]
 pub use ccn_instance::*;
-#[cfg(any(feature = "DescribeTenantCcns"))]
+#[cfg(feature = "DescribeTenantCcns")]
 mod ccn_instance_info;
-#[cfg(any(feature = "DescribeTenantCcns"))]
+#[cfg(feature = "DescribeTenantCcns")]
 pub use ccn_instance_info::*;
-#[cfg(any(feature = "AssociateInstancesToCcnRouteTable"))]
+#[cfg(feature = "AssociateInstancesToCcnRouteTable")]
 mod ccn_instance_without_region;
-#[cfg(any(feature = "AssociateInstancesToCcnRouteTable"))]
+#[cfg(feature = "AssociateInstancesToCcnRouteTable")]
 pub use ccn_instance_without_region::*;
-#[cfg(any(feature = "DescribeCcnPolicyBasedRoutingNextHop"))]
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
 mod ccn_policy_based_routing_next_hop;
-#[cfg(any(feature = "DescribeCcnPolicyBasedRoutingNextHop"))]
+#[cfg(feature = "DescribeCcnPolicyBasedRoutingNextHop")]
 pub use ccn_policy_based_routing_next_hop::*;
 #[cfg(
     any(
@@ -296,13 +296,13 @@ mod ccn_region_bandwidth_limit;
     )
 )]
 pub use ccn_region_bandwidth_limit::*;
-#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
 mod ccn_region_bandwidth_limit_info;
-#[cfg(any(feature = "DescribeCrossBorderCcnRegionBandwidthLimits"))]
+#[cfg(feature = "DescribeCrossBorderCcnRegionBandwidthLimits")]
 pub use ccn_region_bandwidth_limit_info::*;
-#[cfg(any(feature = "DescribeCcnRoutes"))]
+#[cfg(feature = "DescribeCcnRoutes")]
 mod ccn_route;
-#[cfg(any(feature = "DescribeCcnRoutes"))]
+#[cfg(feature = "DescribeCcnRoutes")]
 pub use ccn_route::*;
 #[cfg(
     any(
@@ -340,9 +340,9 @@ mod ccn_route_table_broadcast_policy;
     )
 )]
 pub use ccn_route_table_broadcast_policy::*;
-#[cfg(any(feature = "DescribeCcnRouteTableBroadcastPolicys"))]
+#[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
 mod ccn_route_table_broadcast_policys;
-#[cfg(any(feature = "DescribeCcnRouteTableBroadcastPolicys"))]
+#[cfg(feature = "DescribeCcnRouteTableBroadcastPolicys")]
 pub use ccn_route_table_broadcast_policys::*;
 #[cfg(
     any(
@@ -358,13 +358,13 @@ mod ccn_route_table_input_policy;
     )
 )]
 pub use ccn_route_table_input_policy::*;
-#[cfg(any(feature = "DescribeCcnRouteTableInputPolicys"))]
+#[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
 mod ccn_route_table_input_policys;
-#[cfg(any(feature = "DescribeCcnRouteTableInputPolicys"))]
+#[cfg(feature = "DescribeCcnRouteTableInputPolicys")]
 pub use ccn_route_table_input_policys::*;
-#[cfg(any(feature = "ModifyRouteTableSelectionPolicies"))]
+#[cfg(feature = "ModifyRouteTableSelectionPolicies")]
 mod ccn_route_table_select_policy;
-#[cfg(any(feature = "ModifyRouteTableSelectionPolicies"))]
+#[cfg(feature = "ModifyRouteTableSelectionPolicies")]
 pub use ccn_route_table_select_policy::*;
 #[cfg(
     any(
@@ -382,33 +382,33 @@ mod cidr_for_ccn;
     )
 )]
 pub use cidr_for_ccn::*;
-#[cfg(any(feature = "DescribeClassicLinkInstances"))]
+#[cfg(feature = "DescribeClassicLinkInstances")]
 mod classic_link_instance;
-#[cfg(any(feature = "DescribeClassicLinkInstances"))]
+#[cfg(feature = "DescribeClassicLinkInstances")]
 pub use classic_link_instance::*;
-#[cfg(any(feature = "CheckAssistantCidr"))]
+#[cfg(feature = "CheckAssistantCidr")]
 mod conflict_item;
-#[cfg(any(feature = "CheckAssistantCidr"))]
+#[cfg(feature = "CheckAssistantCidr")]
 pub use conflict_item::*;
-#[cfg(any(feature = "CheckAssistantCidr"))]
+#[cfg(feature = "CheckAssistantCidr")]
 mod conflict_source;
-#[cfg(any(feature = "CheckAssistantCidr"))]
+#[cfg(feature = "CheckAssistantCidr")]
 pub use conflict_source::*;
 #[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 mod connection_state_timeouts;
 #[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 pub use connection_state_timeouts::*;
-#[cfg(any(feature = "CreateVpnConnection"))]
+#[cfg(feature = "CreateVpnConnection")]
 mod create_vpn_conn_route;
-#[cfg(any(feature = "CreateVpnConnection"))]
+#[cfg(feature = "CreateVpnConnection")]
 pub use create_vpn_conn_route::*;
-#[cfg(any(feature = "DescribeCrossBorderCompliance"))]
+#[cfg(feature = "DescribeCrossBorderCompliance")]
 mod cross_border_compliance;
-#[cfg(any(feature = "DescribeCrossBorderCompliance"))]
+#[cfg(feature = "DescribeCrossBorderCompliance")]
 pub use cross_border_compliance::*;
-#[cfg(any(feature = "DescribeCrossBorderFlowMonitor"))]
+#[cfg(feature = "DescribeCrossBorderFlowMonitor")]
 mod cross_border_flow_monitor_data;
-#[cfg(any(feature = "DescribeCrossBorderFlowMonitor"))]
+#[cfg(feature = "DescribeCrossBorderFlowMonitor")]
 pub use cross_border_flow_monitor_data::*;
 #[cfg(any(feature = "CreateCustomerGateway", feature = "DescribeCustomerGateways"))]
 mod customer_gateway;
@@ -428,17 +428,17 @@ mod customer_gateway_vendor;
     )
 )]
 pub use customer_gateway_vendor::*;
-#[cfg(any(feature = "DescribeVpcInstances"))]
+#[cfg(feature = "DescribeVpcInstances")]
 mod cvm_instance;
-#[cfg(any(feature = "DescribeVpcInstances"))]
+#[cfg(feature = "DescribeVpcInstances")]
 pub use cvm_instance::*;
-#[cfg(any(feature = "CreateDefaultVpc"))]
+#[cfg(feature = "CreateDefaultVpc")]
 mod default_vpc_subnet;
-#[cfg(any(feature = "CreateDefaultVpc"))]
+#[cfg(feature = "CreateDefaultVpc")]
 pub use default_vpc_subnet::*;
-#[cfg(any(feature = "DescribeDesignatedZones"))]
+#[cfg(feature = "DescribeDesignatedZones")]
 mod designated_zone_info_dict;
-#[cfg(any(feature = "DescribeDesignatedZones"))]
+#[cfg(feature = "DescribeDesignatedZones")]
 pub use designated_zone_info_dict::*;
 #[cfg(
     any(
@@ -460,9 +460,9 @@ mod destination_ip_port_translation_nat_rule;
     )
 )]
 pub use destination_ip_port_translation_nat_rule::*;
-#[cfg(any(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule"))]
+#[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
 mod destination_ip_port_translation_nat_rule_diff;
-#[cfg(any(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule"))]
+#[cfg(feature = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule")]
 pub use destination_ip_port_translation_nat_rule_diff::*;
 #[cfg(any(feature = "CreateDhcpIp", feature = "DescribeDhcpIps"))]
 mod dhcp_ip;
@@ -498,9 +498,9 @@ mod direct_connect_gateway_ccn_route;
     )
 )]
 pub use direct_connect_gateway_ccn_route::*;
-#[cfg(any(feature = "RefreshDirectConnectGatewayRouteToNatGateway"))]
+#[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
 mod direct_connect_subnet;
-#[cfg(any(feature = "RefreshDirectConnectGatewayRouteToNatGateway"))]
+#[cfg(feature = "RefreshDirectConnectGatewayRouteToNatGateway")]
 pub use direct_connect_subnet::*;
 #[cfg(
     any(
@@ -734,13 +734,13 @@ mod flow_log_storage;
     )
 )]
 pub use flow_log_storage::*;
-#[cfg(any(feature = "DescribeGatewayFlowMonitorDetail"))]
+#[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
 mod gateway_flow_monitor_detail;
-#[cfg(any(feature = "DescribeGatewayFlowMonitorDetail"))]
+#[cfg(feature = "DescribeGatewayFlowMonitorDetail")]
 pub use gateway_flow_monitor_detail::*;
-#[cfg(any(feature = "DescribeGatewayFlowQos"))]
+#[cfg(feature = "DescribeGatewayFlowQos")]
 mod gateway_qos;
-#[cfg(any(feature = "DescribeGatewayFlowQos"))]
+#[cfg(feature = "DescribeGatewayFlowQos")]
 pub use gateway_qos::*;
 #[cfg(
     any(
@@ -796,9 +796,9 @@ mod health_check_config;
     )
 )]
 pub use health_check_config::*;
-#[cfg(any(feature = "ModifyHighPriorityRouteAttribute"))]
+#[cfg(feature = "ModifyHighPriorityRouteAttribute")]
 mod high_priority_modify_item;
-#[cfg(any(feature = "ModifyHighPriorityRouteAttribute"))]
+#[cfg(feature = "ModifyHighPriorityRouteAttribute")]
 pub use high_priority_modify_item::*;
 #[cfg(
     any(
@@ -874,9 +874,9 @@ pub use ipsec_options_specification::*;
 mod isp_ipv6_cidr_block;
 #[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 pub use isp_ipv6_cidr_block::*;
-#[cfg(any(feature = "DescribeRouteTableAssociatedInstances"))]
+#[cfg(feature = "DescribeRouteTableAssociatedInstances")]
 mod instance_bind;
-#[cfg(any(feature = "DescribeRouteTableAssociatedInstances"))]
+#[cfg(feature = "DescribeRouteTableAssociatedInstances")]
 pub use instance_bind::*;
 #[cfg(
     any(
@@ -896,13 +896,13 @@ mod instance_charge_prepaid;
     )
 )]
 pub use instance_charge_prepaid::*;
-#[cfg(any(feature = "DescribeInstanceJumbo"))]
+#[cfg(feature = "DescribeInstanceJumbo")]
 mod instance_jumbo;
-#[cfg(any(feature = "DescribeInstanceJumbo"))]
+#[cfg(feature = "DescribeInstanceJumbo")]
 pub use instance_jumbo::*;
-#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 mod instance_statistic;
-#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 pub use instance_statistic::*;
 #[cfg(
     any(
@@ -936,29 +936,29 @@ mod internet_price_detail;
     )
 )]
 pub use internet_price_detail::*;
-#[cfg(any(feature = "DescribeIp6Translators"))]
+#[cfg(feature = "DescribeIp6Translators")]
 mod ip6_rule;
-#[cfg(any(feature = "DescribeIp6Translators"))]
+#[cfg(feature = "DescribeIp6Translators")]
 pub use ip6_rule::*;
-#[cfg(any(feature = "AddIp6Rules"))]
+#[cfg(feature = "AddIp6Rules")]
 mod ip6_rule_info;
-#[cfg(any(feature = "AddIp6Rules"))]
+#[cfg(feature = "AddIp6Rules")]
 pub use ip6_rule_info::*;
-#[cfg(any(feature = "DescribeIp6Translators"))]
+#[cfg(feature = "DescribeIp6Translators")]
 mod ip6_translator;
-#[cfg(any(feature = "DescribeIp6Translators"))]
+#[cfg(feature = "DescribeIp6Translators")]
 pub use ip6_translator::*;
-#[cfg(any(feature = "DescribeUsedIpAddress"))]
+#[cfg(feature = "DescribeUsedIpAddress")]
 mod ip_address_states;
-#[cfg(any(feature = "DescribeUsedIpAddress"))]
+#[cfg(feature = "DescribeUsedIpAddress")]
 pub use ip_address_states::*;
-#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 mod ip_field;
-#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 pub use ip_field::*;
-#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 mod ip_geolocation_info;
-#[cfg(any(feature = "DescribeIpGeolocationInfos"))]
+#[cfg(feature = "DescribeIpGeolocationInfos")]
 pub use ip_geolocation_info::*;
 #[cfg(
     any(
@@ -1040,13 +1040,13 @@ mod member_info;
     )
 )]
 pub use member_info::*;
-#[cfg(any(feature = "ModifyCcnRouteTables"))]
+#[cfg(feature = "ModifyCcnRouteTables")]
 mod modify_route_table_info;
-#[cfg(any(feature = "ModifyCcnRouteTables"))]
+#[cfg(feature = "ModifyCcnRouteTables")]
 pub use modify_route_table_info::*;
-#[cfg(any(feature = "DescribeNatGatewayDirectConnectGatewayRoute"))]
+#[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
 mod nat_direct_connect_gateway_route;
-#[cfg(any(feature = "DescribeNatGatewayDirectConnectGatewayRoute"))]
+#[cfg(feature = "DescribeNatGatewayDirectConnectGatewayRoute")]
 pub use nat_direct_connect_gateway_route::*;
 #[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 mod nat_gateway;
@@ -1056,21 +1056,21 @@ pub use nat_gateway::*;
 mod nat_gateway_address;
 #[cfg(any(feature = "CreateNatGateway", feature = "DescribeNatGateways"))]
 pub use nat_gateway_address::*;
-#[cfg(any(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules"))]
+#[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
 mod nat_gateway_destination_ip_port_translation_nat_rule;
-#[cfg(any(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules"))]
+#[cfg(feature = "DescribeNatGatewayDestinationIpPortTranslationNatRules")]
 pub use nat_gateway_destination_ip_port_translation_nat_rule::*;
-#[cfg(any(feature = "DescribeNatGatewayFlowMonitorDetail"))]
+#[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
 mod nat_gateway_flow_monitor_detail;
-#[cfg(any(feature = "DescribeNatGatewayFlowMonitorDetail"))]
+#[cfg(feature = "DescribeNatGatewayFlowMonitorDetail")]
 pub use nat_gateway_flow_monitor_detail::*;
-#[cfg(any(feature = "DescribePrivateNatGatewayRegions"))]
+#[cfg(feature = "DescribePrivateNatGatewayRegions")]
 mod nat_region_info_with_area;
-#[cfg(any(feature = "DescribePrivateNatGatewayRegions"))]
+#[cfg(feature = "DescribePrivateNatGatewayRegions")]
 pub use nat_region_info_with_area::*;
-#[cfg(any(feature = "DescribeNatGatewayZones"))]
+#[cfg(feature = "DescribeNatGatewayZones")]
 mod nat_zone_info;
-#[cfg(any(feature = "DescribeNatGatewayZones"))]
+#[cfg(feature = "DescribeNatGatewayZones")]
 pub use nat_zone_info::*;
 #[cfg(any(feature = "CreateNetDetect", feature = "DescribeNetDetects"))]
 mod net_detect;
@@ -1080,9 +1080,9 @@ pub use net_detect::*;
 mod net_detect_ip_state;
 #[cfg(any(feature = "CheckNetDetectState", feature = "DescribeNetDetectStates"))]
 pub use net_detect_ip_state::*;
-#[cfg(any(feature = "DescribeNetDetectStates"))]
+#[cfg(feature = "DescribeNetDetectStates")]
 mod net_detect_state;
-#[cfg(any(feature = "DescribeNetDetectStates"))]
+#[cfg(feature = "DescribeNetDetectStates")]
 pub use net_detect_state::*;
 #[cfg(any(feature = "CreateNetworkAcl", feature = "DescribeNetworkAcls"))]
 mod network_acl;
@@ -1194,9 +1194,9 @@ mod network_interface_attachment;
     )
 )]
 pub use network_interface_attachment::*;
-#[cfg(any(feature = "DescribeVpcPeeringConnections"))]
+#[cfg(feature = "DescribeVpcPeeringConnections")]
 mod peer_connection;
-#[cfg(any(feature = "DescribeVpcPeeringConnections"))]
+#[cfg(feature = "DescribeVpcPeeringConnections")]
 pub use peer_connection::*;
 #[cfg(
     any(
@@ -1266,21 +1266,21 @@ pub use private_ip_address_specification::*;
 mod private_nat_cross_domain_info;
 #[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 pub use private_nat_cross_domain_info::*;
-#[cfg(any(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules"))]
+#[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
 mod private_nat_destination_ip_port_translation_nat_rule;
-#[cfg(any(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules"))]
+#[cfg(feature = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules")]
 pub use private_nat_destination_ip_port_translation_nat_rule::*;
 #[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 mod private_nat_gateway;
 #[cfg(any(feature = "CreatePrivateNatGateway", feature = "DescribePrivateNatGateways"))]
 pub use private_nat_gateway::*;
-#[cfg(any(feature = "DescribePrivateNatGatewayLimits"))]
+#[cfg(feature = "DescribePrivateNatGatewayLimits")]
 mod private_nat_gateway_limit;
-#[cfg(any(feature = "DescribePrivateNatGatewayLimits"))]
+#[cfg(feature = "DescribePrivateNatGatewayLimits")]
 pub use private_nat_gateway_limit::*;
-#[cfg(any(feature = "DescribeProductQuota"))]
+#[cfg(feature = "DescribeProductQuota")]
 mod product_quota;
-#[cfg(any(feature = "DescribeProductQuota"))]
+#[cfg(feature = "DescribeProductQuota")]
 pub use product_quota::*;
 #[cfg(
     any(
@@ -1298,13 +1298,13 @@ mod quota;
     )
 )]
 pub use quota::*;
-#[cfg(any(feature = "DescribeSecurityGroupReferences"))]
+#[cfg(feature = "DescribeSecurityGroupReferences")]
 mod referred_security_group;
-#[cfg(any(feature = "DescribeSecurityGroupReferences"))]
+#[cfg(feature = "DescribeSecurityGroupReferences")]
 pub use referred_security_group::*;
-#[cfg(any(feature = "ReplaceRoutesWithRoutePolicy"))]
+#[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
 mod replace_routes_with_route_policy_route;
-#[cfg(any(feature = "ReplaceRoutesWithRoutePolicy"))]
+#[cfg(feature = "ReplaceRoutesWithRoutePolicy")]
 pub use replace_routes_with_route_policy_route::*;
 #[cfg(any(feature = "CreateReserveIpAddresses", feature = "DescribeReserveIpAddresses"))]
 mod reserve_ip_address_info;
@@ -1324,17 +1324,17 @@ mod resource;
     )
 )]
 pub use resource::*;
-#[cfg(any(feature = "DescribeVpcResourceDashboard"))]
+#[cfg(feature = "DescribeVpcResourceDashboard")]
 mod resource_dashboard;
-#[cfg(any(feature = "DescribeVpcResourceDashboard"))]
+#[cfg(feature = "DescribeVpcResourceDashboard")]
 pub use resource_dashboard::*;
-#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 mod resource_statistics;
-#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 pub use resource_statistics::*;
-#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 mod resource_statistics_item;
-#[cfg(any(feature = "DescribeSubnetResourceDashboard"))]
+#[cfg(feature = "DescribeSubnetResourceDashboard")]
 pub use resource_statistics_item::*;
 #[cfg(
     any(
@@ -1364,13 +1364,13 @@ mod route;
     )
 )]
 pub use route::*;
-#[cfg(any(feature = "DescribeRouteConflicts"))]
+#[cfg(feature = "DescribeRouteConflicts")]
 mod route_conflict;
-#[cfg(any(feature = "DescribeRouteConflicts"))]
+#[cfg(feature = "DescribeRouteConflicts")]
 pub use route_conflict::*;
-#[cfg(any(feature = "ModifyHighPriorityRouteECMPAlgorithm"))]
+#[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
 mod route_ecmp_algorithm;
-#[cfg(any(feature = "ModifyHighPriorityRouteECMPAlgorithm"))]
+#[cfg(feature = "ModifyHighPriorityRouteECMPAlgorithm")]
 pub use route_ecmp_algorithm::*;
 #[cfg(any(feature = "CreateRoutePolicy", feature = "DescribeRoutePolicies"))]
 mod route_policy;
@@ -1422,9 +1422,9 @@ mod route_policy_entry;
     )
 )]
 pub use route_policy_entry::*;
-#[cfg(any(feature = "DescribeRouteTableSelectionPolicies"))]
+#[cfg(feature = "DescribeRouteTableSelectionPolicies")]
 mod route_selection_policy;
-#[cfg(any(feature = "DescribeRouteTableSelectionPolicies"))]
+#[cfg(feature = "DescribeRouteTableSelectionPolicies")]
 pub use route_selection_policy::*;
 #[cfg(
     any(
@@ -1478,13 +1478,13 @@ mod security_group;
     )
 )]
 pub use security_group::*;
-#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 mod security_group_association_statistics;
-#[cfg(any(feature = "DescribeSecurityGroupAssociationStatistics"))]
+#[cfg(feature = "DescribeSecurityGroupAssociationStatistics")]
 pub use security_group_association_statistics::*;
-#[cfg(any(feature = "DescribeSecurityGroupLimits"))]
+#[cfg(feature = "DescribeSecurityGroupLimits")]
 mod security_group_limit_set;
-#[cfg(any(feature = "DescribeSecurityGroupLimits"))]
+#[cfg(feature = "DescribeSecurityGroupLimits")]
 pub use security_group_limit_set::*;
 #[cfg(
     any(
@@ -1636,9 +1636,9 @@ mod services_info;
     )
 )]
 pub use services_info::*;
-#[cfg(any(feature = "DescribeSnapshotFiles"))]
+#[cfg(feature = "DescribeSnapshotFiles")]
 mod snapshot_file_info;
-#[cfg(any(feature = "DescribeSnapshotFiles"))]
+#[cfg(feature = "DescribeSnapshotFiles")]
 pub use snapshot_file_info::*;
 #[cfg(
     any(
@@ -1680,17 +1680,17 @@ mod source_ip_translation_nat_rule;
     )
 )]
 pub use source_ip_translation_nat_rule::*;
-#[cfg(any(feature = "DownloadVpnGatewaySslClientCert"))]
+#[cfg(feature = "DownloadVpnGatewaySslClientCert")]
 mod ssl_client_config;
-#[cfg(any(feature = "DownloadVpnGatewaySslClientCert"))]
+#[cfg(feature = "DownloadVpnGatewaySslClientCert")]
 pub use ssl_client_config::*;
-#[cfg(any(feature = "DescribeVpnGatewaySslClients"))]
+#[cfg(feature = "DescribeVpnGatewaySslClients")]
 mod ssl_vpn_client;
-#[cfg(any(feature = "DescribeVpnGatewaySslClients"))]
+#[cfg(feature = "DescribeVpnGatewaySslClients")]
 pub use ssl_vpn_client::*;
-#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
 mod ssl_vpn_sever;
-#[cfg(any(feature = "DescribeVpnGatewaySslServers"))]
+#[cfg(feature = "DescribeVpnGatewaySslServers")]
 pub use ssl_vpn_sever::*;
 #[cfg(
     any(
@@ -1722,9 +1722,9 @@ mod subnet;
     )
 )]
 pub use subnet::*;
-#[cfg(any(feature = "CreateSubnets"))]
+#[cfg(feature = "CreateSubnets")]
 mod subnet_input;
-#[cfg(any(feature = "CreateSubnets"))]
+#[cfg(feature = "CreateSubnets")]
 pub use subnet_input::*;
 #[cfg(
     any(
@@ -1890,17 +1890,17 @@ mod tag;
     )
 )]
 pub use tag::*;
-#[cfg(any(feature = "CreateVpcPeeringConnection"))]
+#[cfg(feature = "CreateVpcPeeringConnection")]
 mod tags;
-#[cfg(any(feature = "CreateVpcPeeringConnection"))]
+#[cfg(feature = "CreateVpcPeeringConnection")]
 pub use tags::*;
-#[cfg(any(feature = "DescribeTemplateLimits"))]
+#[cfg(feature = "DescribeTemplateLimits")]
 mod template_limit;
-#[cfg(any(feature = "DescribeTemplateLimits"))]
+#[cfg(feature = "DescribeTemplateLimits")]
 pub use template_limit::*;
-#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
 mod traffic_flow;
-#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
 pub use traffic_flow::*;
 #[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 mod traffic_mirror;
@@ -1952,13 +1952,13 @@ pub use traffic_mirror_target::*;
 mod traffic_mirror_target_resource_info;
 #[cfg(any(feature = "CreateTrafficMirror", feature = "DescribeTrafficMirrors"))]
 pub use traffic_mirror_target_resource_info::*;
-#[cfg(any(feature = "DescribeTrafficPackages"))]
+#[cfg(feature = "DescribeTrafficPackages")]
 mod traffic_package;
-#[cfg(any(feature = "DescribeTrafficPackages"))]
+#[cfg(feature = "DescribeTrafficPackages")]
 pub use traffic_package::*;
-#[cfg(any(feature = "DescribeTrafficQosPolicy"))]
+#[cfg(feature = "DescribeTrafficQosPolicy")]
 mod traffic_qos_policy_set;
-#[cfg(any(feature = "DescribeTrafficQosPolicy"))]
+#[cfg(feature = "DescribeTrafficQosPolicy")]
 pub use traffic_qos_policy_set::*;
 #[cfg(
     any(
@@ -1990,41 +1990,41 @@ mod translation_nat_rule;
     )
 )]
 pub use translation_nat_rule::*;
-#[cfg(any(feature = "ModifyPrivateNatGatewayTranslationNatRule"))]
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
 mod translation_nat_rule_diff;
-#[cfg(any(feature = "ModifyPrivateNatGatewayTranslationNatRule"))]
+#[cfg(feature = "ModifyPrivateNatGatewayTranslationNatRule")]
 pub use translation_nat_rule_diff::*;
-#[cfg(any(feature = "CreatePrivateNatGatewayTranslationNatRule"))]
+#[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
 mod translation_nat_rule_input;
-#[cfg(any(feature = "CreatePrivateNatGatewayTranslationNatRule"))]
+#[cfg(feature = "CreatePrivateNatGatewayTranslationNatRule")]
 pub use translation_nat_rule_input::*;
-#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
 mod used_detail;
-#[cfg(any(feature = "DescribeSpecificTrafficPackageUsedDetails"))]
+#[cfg(feature = "DescribeSpecificTrafficPackageUsedDetails")]
 pub use used_detail::*;
 #[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 mod vpc;
 #[cfg(any(feature = "CreateVpc", feature = "DescribeVpcs"))]
 pub use vpc::*;
-#[cfg(any(feature = "DescribeVpcEndPointServiceWhiteList"))]
+#[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
 mod vpc_end_point_service_user;
-#[cfg(any(feature = "DescribeVpcEndPointServiceWhiteList"))]
+#[cfg(feature = "DescribeVpcEndPointServiceWhiteList")]
 pub use vpc_end_point_service_user::*;
-#[cfg(any(feature = "DescribeVpcIpv6Addresses"))]
+#[cfg(feature = "DescribeVpcIpv6Addresses")]
 mod vpc_ipv6_address;
-#[cfg(any(feature = "DescribeVpcIpv6Addresses"))]
+#[cfg(feature = "DescribeVpcIpv6Addresses")]
 pub use vpc_ipv6_address::*;
-#[cfg(any(feature = "DescribeVpcLimits"))]
+#[cfg(feature = "DescribeVpcLimits")]
 mod vpc_limit;
-#[cfg(any(feature = "DescribeVpcLimits"))]
+#[cfg(feature = "DescribeVpcLimits")]
 pub use vpc_limit::*;
-#[cfg(any(feature = "DescribeVpcPrivateIpAddresses"))]
+#[cfg(feature = "DescribeVpcPrivateIpAddresses")]
 mod vpc_private_ip_address;
-#[cfg(any(feature = "DescribeVpcPrivateIpAddresses"))]
+#[cfg(feature = "DescribeVpcPrivateIpAddresses")]
 pub use vpc_private_ip_address::*;
-#[cfg(any(feature = "DescribeVpcTaskResult"))]
+#[cfg(feature = "DescribeVpcTaskResult")]
 mod vpc_task_result_detail_info;
-#[cfg(any(feature = "DescribeVpcTaskResult"))]
+#[cfg(feature = "DescribeVpcTaskResult")]
 pub use vpc_task_result_detail_info::*;
 #[cfg(any(feature = "CreateVpnConnection", feature = "DescribeVpnConnections"))]
 mod vpn_connection;
@@ -2054,9 +2054,9 @@ mod vpn_gateway_route;
     )
 )]
 pub use vpn_gateway_route::*;
-#[cfg(any(feature = "ModifyVpnGatewayRoutes"))]
+#[cfg(feature = "ModifyVpnGatewayRoutes")]
 mod vpn_gateway_route_modify;
-#[cfg(any(feature = "ModifyVpnGatewayRoutes"))]
+#[cfg(feature = "ModifyVpnGatewayRoutes")]
 pub use vpn_gateway_route_modify::*;
 #[cfg(
     any(feature = "DescribeVpnGatewayCcnRoutes", feature = "ModifyVpnGatewayCcnRoutes")
