@@ -4,12 +4,13 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{Credential, CredentialsError, CredentialsFuture, ProvideCredentials, ProviderFailure};
+use super::cache::{Expiring, REFRESH_BACKOFF, REFRESH_BEFORE_EXPIRY, RefreshCache, unix_now};
+use super::{Credential, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// The CVM instance metadata service [`InstanceRoleProvider::new`] asks.
 pub const INSTANCE_METADATA_URL: &str = "http://metadata.tencentyun.com";
@@ -23,14 +24,14 @@ pub const INSTANCE_ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials
 /// 300 s, as the official SDKs do. Credentials with less time left than this are
 /// fetched again on the next call, so that a signed request never carries credentials
 /// that expire while it is on its way.
-pub const INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
+pub const INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY: Duration = REFRESH_BEFORE_EXPIRY;
 
 /// How long after a failed refresh of instance-role credentials that are still valid
 /// no other refresh is tried: 10 s. Meanwhile every caller gets the cached credentials
 /// at once, so that a metadata service that is down or hangs sees one request per
 /// 10 s rather than one per call. Callers without valid credentials (none fetched
 /// yet, or expired) are not held back by it: they have nothing else to use.
-pub const INSTANCE_ROLE_REFRESH_BACKOFF: Duration = Duration::from_secs(10);
+pub const INSTANCE_ROLE_REFRESH_BACKOFF: Duration = REFRESH_BACKOFF;
 
 /// Default connect timeout for the metadata service: off a CVM the host does not
 /// resolve or does not answer, and the chain should go on quickly.
@@ -115,13 +116,11 @@ struct RoleInner {
     role_name: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
-    /// The single-flight guard, held by the caller that fetches for the whole fetch.
-    /// It keeps the HTTP client, built on first use so that a provider nobody asks
-    /// costs nothing.
-    refresh: tokio::sync::Mutex<Option<reqwest::Client>>,
-    /// What the fetches got. Locked only briefly and never across an `await`, so that
-    /// callers read it while a fetch is in flight.
-    cache: Mutex<RoleCache>,
+    /// The HTTP client, built on first use so that a provider nobody asks costs
+    /// nothing.
+    http: OnceLock<reqwest::Client>,
+    /// The shared refresh cache (`cache.rs`): this provider supplies only its fetch.
+    cache: RefreshCache,
 }
 
 impl RoleInner {
@@ -136,94 +135,12 @@ impl RoleInner {
             role_name,
             connect_timeout,
             timeout,
-            refresh: tokio::sync::Mutex::new(None),
-            cache: Mutex::new(RoleCache::default()),
+            http: OnceLock::new(),
+            cache: RefreshCache::new(
+                INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY,
+                INSTANCE_ROLE_REFRESH_BACKOFF,
+            ),
         }
-    }
-}
-
-#[derive(Default)]
-struct RoleCache {
-    cached: Option<CachedCredential>,
-    /// The last fetch's failure; `None` once a fetch succeeds.
-    failure: Option<FetchFailure>,
-    /// Fetches finished so far, successful or not: a caller that waited for the
-    /// single-flight guard tells from it how many finished meanwhile.
-    fetches: u64,
-}
-
-struct FetchFailure {
-    /// When the fetch failed.
-    at: Instant,
-    /// Its error, as the callers that waited for the fetch get it.
-    error: CredentialsError,
-}
-
-/// What the cache offers a caller.
-enum Lookup {
-    /// Credentials to return without fetching: fresh ones, or valid ones while a
-    /// failed refresh's backoff runs.
-    Ready(Credential),
-    /// Valid credentials that are due for a refresh.
-    Stale(Credential),
-    /// No valid credentials.
-    Missing,
-}
-
-impl RoleCache {
-    fn lookup(&self, now: Instant) -> Lookup {
-        match &self.cached {
-            Some(cached) if cached.is_fresh(now) => Lookup::Ready(cached.credential.clone()),
-            Some(cached) if cached.is_valid(now) => {
-                if self.backing_off(now) {
-                    Lookup::Ready(cached.credential.clone())
-                } else {
-                    Lookup::Stale(cached.credential.clone())
-                }
-            }
-            _ => Lookup::Missing,
-        }
-    }
-
-    /// A refresh failed less than [`INSTANCE_ROLE_REFRESH_BACKOFF`] ago.
-    fn backing_off(&self, now: Instant) -> bool {
-        self.failure.as_ref().is_some_and(|failure| {
-            now.saturating_duration_since(failure.at) < INSTANCE_ROLE_REFRESH_BACKOFF
-        })
-    }
-}
-
-struct CachedCredential {
-    credential: Credential,
-    /// When the credentials expire, on the local monotonic clock: when their answer
-    /// arrived plus their lifetime in the service's clock.
-    expires_at: Instant,
-}
-
-impl CachedCredential {
-    /// More than the refresh margin left: usable without asking again.
-    fn is_fresh(&self, now: Instant) -> bool {
-        self.expires_at
-            .checked_duration_since(now)
-            .is_some_and(|left| left >= INSTANCE_ROLE_REFRESH_BEFORE_EXPIRY)
-    }
-
-    /// Not yet expired, though perhaps due for a refresh.
-    fn is_valid(&self, now: Instant) -> bool {
-        self.expires_at > now
-    }
-}
-
-/// `start + after`, saturating: when the platform cannot represent that instant, the
-/// latest it can on the way there (credentials that practically never expire).
-fn instant_after(start: Instant, after: Duration) -> Instant {
-    let mut after = after;
-    loop {
-        if let Some(instant) = start.checked_add(after) {
-            return instant;
-        }
-        // Ends at zero at the latest, which always fits.
-        after /= 2;
     }
 }
 
@@ -405,111 +322,37 @@ impl InstanceRoleProvider {
         format!("{}{INSTANCE_ROLE_PATH}", self.inner.base_url)
     }
 
-    fn cache(&self) -> MutexGuard<'_, RoleCache> {
-        // Nothing panics while the lock is held, and the cache is consistent after
-        // every statement: a poisoned lock still holds a usable cache.
-        self.inner
-            .cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// The caching and single-flight rules of the type's documentation.
     async fn credential(&self) -> Result<Credential, CredentialsError> {
-        let (lookup, seen) = {
-            let cache = self.cache();
-            (cache.lookup(Instant::now()), cache.fetches)
-        };
-        let mut http = match lookup {
-            Lookup::Ready(credential) => return Ok(credential),
-            // Valid credentials never wait for somebody else's refresh.
-            Lookup::Stale(credential) => match self.inner.refresh.try_lock() {
-                Ok(guard) => guard,
-                Err(_) => return Ok(credential),
-            },
-            Lookup::Missing => self.inner.refresh.lock().await,
-        };
-        {
-            // Look again: a fetch may have finished since the first look.
-            let cache = self.cache();
-            let finished = cache.fetches.wrapping_sub(seen);
-            match cache.lookup(Instant::now()) {
-                Lookup::Ready(credential) => return Ok(credential),
-                // Refreshed meanwhile, if only to credentials that are due again.
-                Lookup::Stale(credential) if finished > 0 => return Ok(credential),
-                Lookup::Stale(_) => {}
-                // The fetch in flight when this caller came, and one more after it,
-                // both failed (or got expired credentials): share the latest outcome
-                // rather than fetching a third time.
-                Lookup::Missing if finished >= 2 => {
-                    if let Some(failure) = &cache.failure {
-                        return Err(share_error(&failure.error));
-                    }
-                    if let Some(cached) = &cache.cached {
-                        return Ok(cached.credential.clone());
-                    }
-                }
-                Lookup::Missing => {}
-            }
-        }
-        let result = self.fetch(&mut http).await;
-        let now = Instant::now();
-        let mut cache = self.cache();
-        cache.fetches = cache.fetches.wrapping_add(1);
-        let outcome = match result {
-            Ok(fresh) => {
-                let credential = fresh.credential.clone();
-                cache.cached = Some(fresh);
-                cache.failure = None;
-                Ok(credential)
-            }
-            Err(error) => {
-                // A failed refresh does not throw away credentials that still work.
-                let valid = cache
-                    .cached
-                    .as_ref()
-                    .filter(|cached| cached.is_valid(now))
-                    .map(|cached| cached.credential.clone());
-                cache.failure = Some(FetchFailure {
-                    at: now,
-                    error: share_error(&error),
-                });
-                valid.ok_or(error)
-            }
-        };
-        // The outcome is in the cache before the next caller gets the guard.
-        drop(cache);
-        drop(http);
-        outcome
+        self.inner.cache.get(|| self.fetch()).await
     }
 
-    async fn fetch(
-        &self,
-        http: &mut Option<reqwest::Client>,
-    ) -> Result<CachedCredential, CredentialsError> {
-        let http = match http {
-            Some(client) => client.clone(),
-            None => {
-                let builder =
-                    crate::tls::http_client_builder().map_err(|e| CredentialsError::Other {
-                        message: "cannot set up TLS for the instance metadata service".to_owned(),
-                        source: Some(Box::new(e)),
-                    })?;
-                let client = builder
-                    .connect_timeout(self.inner.connect_timeout)
-                    .timeout(self.inner.timeout)
-                    .no_proxy()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| CredentialsError::Other {
-                        message: "cannot build the HTTP client for the instance metadata \
-                                  service"
-                            .to_owned(),
-                        source: Some(Box::new(e)),
-                    })?;
-                http.insert(client).clone()
-            }
-        };
+    /// The HTTP client for the metadata service, built on first use.
+    fn http(&self) -> Result<reqwest::Client, CredentialsError> {
+        if let Some(client) = self.inner.http.get() {
+            return Ok(client.clone());
+        }
+        let builder = crate::tls::http_client_builder().map_err(|e| CredentialsError::Other {
+            message: "cannot set up TLS for the instance metadata service".to_owned(),
+            source: Some(Box::new(e)),
+        })?;
+        let client = builder
+            .connect_timeout(self.inner.connect_timeout)
+            .timeout(self.inner.timeout)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| CredentialsError::Other {
+                message: "cannot build the HTTP client for the instance metadata service"
+                    .to_owned(),
+                source: Some(Box::new(e)),
+            })?;
+        // Two first callers may both build one; either is as good.
+        Ok(self.inner.http.get_or_init(|| client).clone())
+    }
+
+    async fn fetch(&self) -> Result<Expiring, CredentialsError> {
+        let http = self.http()?;
         let list_url = self.role_list_url();
         let (role, first_contact) = match &self.inner.role_name {
             Some(role) => (role.clone(), true),
@@ -532,13 +375,13 @@ impl InstanceRoleProvider {
         }
         let (credential, expired_time) = parse_role_credentials(&url, &answer.body)?;
         // `ExpiredTime` is on the service's clock: the lifetime is measured against the
-        // service's time, then counted down on the monotonic clock. None left (or less
-        // than none) is expired already.
-        let lifetime = Duration::from_secs(expired_time.saturating_sub(answer.server_now));
-        Ok(CachedCredential {
+        // service's time, then counted down on the monotonic clock.
+        Ok(Expiring::at_server_time(
             credential,
-            expires_at: instant_after(answer.received_at, lifetime),
-        })
+            expired_time,
+            answer.server_now,
+            answer.received_at,
+        ))
     }
 
     /// Asks which role is attached; `NotFound` when there is no metadata service or
@@ -600,17 +443,12 @@ impl Default for InstanceRoleProvider {
 
 impl fmt::Debug for InstanceRoleProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Whole seconds left; zero once expired.
-        let expires_in = self.cache().cached.as_ref().map(|cached| {
-            let left = cached.expires_at.saturating_duration_since(Instant::now());
-            Duration::from_secs(left.as_secs())
-        });
         f.debug_struct("InstanceRoleProvider")
             .field("base_url", &self.inner.base_url)
             .field("role_name", &self.inner.role_name)
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)
-            .field("cached_expires_in", &expires_in)
+            .field("cached_expires_in", &self.inner.cache.expires_in())
             .finish_non_exhaustive()
     }
 }
@@ -624,71 +462,6 @@ impl ProvideCredentials for InstanceRoleProvider {
         "instance role"
     }
 }
-
-/// Seconds since the Unix epoch (0 for a clock set before it).
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
-
-/// A copy of `error` for the callers that waited for the fetch that failed with it:
-/// the same variant and message, an underlying cause kept as its text.
-fn share_error(error: &CredentialsError) -> CredentialsError {
-    match error {
-        CredentialsError::NotFound { looked_at } => CredentialsError::NotFound {
-            looked_at: looked_at.clone(),
-        },
-        CredentialsError::Incomplete { location, missing } => CredentialsError::Incomplete {
-            location: location.clone(),
-            missing: missing.clone(),
-        },
-        CredentialsError::File { path, reason } => CredentialsError::File {
-            path: path.clone(),
-            reason: reason.clone(),
-        },
-        CredentialsError::Chain { failures } => CredentialsError::Chain {
-            failures: failures
-                .iter()
-                .map(|failure| ProviderFailure {
-                    provider: failure.provider.clone(),
-                    error: share_error(&failure.error),
-                })
-                .collect(),
-        },
-        CredentialsError::Other { message, source } => CredentialsError::Other {
-            message: message.clone(),
-            source: source.as_deref().map(|cause| {
-                Box::new(CauseText::of(cause)) as Box<dyn StdError + Send + Sync + 'static>
-            }),
-        },
-    }
-}
-
-/// An underlying error kept as the text of its chain of causes.
-#[derive(Debug)]
-struct CauseText(String);
-
-impl CauseText {
-    fn of(error: &(dyn StdError + 'static)) -> Self {
-        let mut text = error.to_string();
-        let mut source = error.source();
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        Self(text)
-    }
-}
-
-impl fmt::Display for CauseText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl StdError for CauseText {}
 
 /// A CAM role name: 1 to 128 of letters, digits and `+=,.@_-`. Anything else (an HTML
 /// page, a path) is not asked for.
@@ -905,72 +678,7 @@ fn parse_role_credentials(url: &str, body: &[u8]) -> Result<(Credential, u64), C
 
 #[cfg(test)]
 mod tests {
-    use std::io;
-
     use super::*;
-
-    fn cache_expiring_in(left: Duration, now: Instant) -> RoleCache {
-        RoleCache {
-            cached: Some(CachedCredential {
-                credential: Credential::new("AKIDunit", "unit-key").with_token("unit-token"),
-                expires_at: now + left,
-            }),
-            failure: None,
-            fetches: 1,
-        }
-    }
-
-    fn failed_at(at: Instant) -> Option<FetchFailure> {
-        Some(FetchFailure {
-            at,
-            error: CredentialsError::other("down"),
-        })
-    }
-
-    #[test]
-    fn lookup_follows_the_refresh_margin_and_the_backoff() {
-        let now = Instant::now();
-        let hour = Duration::from_secs(3600);
-        assert!(matches!(
-            cache_expiring_in(hour, now).lookup(now),
-            Lookup::Ready(_)
-        ));
-        let mut cache = cache_expiring_in(Duration::from_secs(100), now);
-        assert!(matches!(cache.lookup(now), Lookup::Stale(_)));
-        // A refresh failed 1 s ago: use the cached credentials without asking.
-        cache.failure = failed_at(now);
-        assert!(matches!(
-            cache.lookup(now + Duration::from_secs(1)),
-            Lookup::Ready(_)
-        ));
-        // The backoff is over: due again.
-        assert!(matches!(
-            cache.lookup(now + INSTANCE_ROLE_REFRESH_BACKOFF),
-            Lookup::Stale(_)
-        ));
-        // Expired: the backoff does not hold back a caller without valid credentials.
-        assert!(matches!(
-            cache.lookup(now + Duration::from_secs(100)),
-            Lookup::Missing
-        ));
-        assert!(matches!(RoleCache::default().lookup(now), Lookup::Missing));
-        // No time left at all is expired at once.
-        assert!(matches!(
-            cache_expiring_in(Duration::ZERO, now).lookup(now),
-            Lookup::Missing
-        ));
-    }
-
-    #[test]
-    fn instant_after_saturates() {
-        let now = Instant::now();
-        assert_eq!(
-            instant_after(now, Duration::from_secs(5)),
-            now + Duration::from_secs(5)
-        );
-        let far = instant_after(now, Duration::MAX);
-        assert!(far > now + Duration::from_secs(100 * 365 * 86_400));
-    }
 
     #[test]
     fn shown_url_hides_user_names_and_passwords() {
@@ -986,25 +694,5 @@ mod tests {
         ] {
             assert_eq!(shown_url(url), shown, "{url}");
         }
-    }
-
-    #[test]
-    fn shared_errors_keep_variant_message_and_cause_text() {
-        let not_found = CredentialsError::NotFound {
-            looked_at: "somewhere".to_owned(),
-        };
-        let shared = share_error(&not_found);
-        assert!(matches!(&shared, CredentialsError::NotFound { .. }));
-        assert_eq!(shared.to_string(), not_found.to_string());
-
-        let cause = io::Error::new(io::ErrorKind::ConnectionReset, "reset by peer");
-        let other = CredentialsError::Other {
-            message: "cannot read".to_owned(),
-            source: Some(Box::new(cause)),
-        };
-        let shared = share_error(&other);
-        assert_eq!(shared.to_string(), "cannot read");
-        let source = StdError::source(&shared).map(ToString::to_string);
-        assert_eq!(source.as_deref(), Some("reset by peer"));
     }
 }

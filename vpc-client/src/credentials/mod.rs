@@ -29,11 +29,13 @@ use std::sync::Arc;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+mod cache;
 mod chain;
 mod environment;
 mod instance_role;
 mod profile;
 
+pub use cache::{REFRESH_BACKOFF, REFRESH_BEFORE_EXPIRY};
 pub use chain::DefaultChain;
 pub use environment::{ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, EnvProvider};
 pub use instance_role::{
