@@ -151,24 +151,19 @@ pub(crate) fn without_userinfo(url: &str) -> String {
 /// Whether `error`, or an error it was caused by, is rustls refusing the server's
 /// certificate (unknown issuer, wrong name, expired, ...).
 pub(crate) fn is_certificate_error(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(error);
-    while let Some(error) = cause {
-        // An `io::Error` hides the error it wraps from `source()` (it returns that
-        // error's own source), so look inside it.
-        let inner = error
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-        for candidate in [Some(error), inner].into_iter().flatten() {
-            if let Some(rustls::Error::InvalidCertificate(_)) =
-                candidate.downcast_ref::<rustls::Error>()
-            {
-                return true;
-            }
-        }
-        cause = error.source();
+    if let Some(rustls::Error::InvalidCertificate(_)) = error.downcast_ref::<rustls::Error>() {
+        return true;
     }
-    false
+    // An `io::Error` hides the error it wraps from `source()` (it returns that error's
+    // own source), so look inside it; hyper-util wraps rustls's in two of them.
+    if let Some(inner) = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && is_certificate_error(inner)
+    {
+        return true;
+    }
+    error.source().is_some_and(is_certificate_error)
 }
 
 #[cfg(test)]
@@ -205,6 +200,8 @@ mod tests {
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls_error);
         assert!(is_certificate_error(&io));
+        let nested = std::io::Error::other(io);
+        assert!(is_certificate_error(&nested));
         let other = std::io::Error::new(std::io::ErrorKind::InvalidData, "reset");
         assert!(!is_certificate_error(&other));
     }

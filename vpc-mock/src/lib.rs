@@ -147,6 +147,7 @@ mod handler;
 mod rate_limit;
 mod server;
 pub mod spec;
+pub mod tls;
 pub mod typed;
 pub mod vpc;
 
