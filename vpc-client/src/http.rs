@@ -87,10 +87,11 @@ impl HttpOptions {
                 proxy: None,
             });
         }
-        let mut builder = crate::tls::configure(reqwest::Client::builder(), self.root_certificates)?
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(timeout)
-            .user_agent(user_agent);
+        let mut builder =
+            crate::tls::configure(reqwest::Client::builder(), self.root_certificates)?
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(timeout)
+                .user_agent(user_agent);
         let proxy = match &self.proxy {
             // Setting a proxy turns reqwest's environment proxies off; without one they
             // stay on (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).

@@ -84,8 +84,10 @@ pub(crate) fn configure(
 fn with_extra_roots(
     config: rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>,
     extra_roots: Vec<CertificateDer<'static>>,
-) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, rustls::Error>
-{
+) -> Result<
+    rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>,
+    rustls::Error,
+> {
     #[cfg(not(target_os = "android"))]
     {
         let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
@@ -131,8 +133,7 @@ pub(crate) fn parse_root_certificates_pem(
     use rustls::pki_types::pem::PemObject;
     let mut certificates = Vec::new();
     for (index, item) in CertificateDer::pem_slice_iter(pem).enumerate() {
-        let certificate =
-            item.map_err(|error| format!("the PEM text does not parse: {error}"))?;
+        let certificate = item.map_err(|error| format!("the PEM text does not parse: {error}"))?;
         // Checked now, so that a bad one fails `build()`, not the first handshake.
         rustls::RootCertStore::empty()
             .add(certificate.clone())

@@ -87,9 +87,7 @@ async fn without_the_ca_the_handshake_fails_with_a_certificate_error() {
     let server = endpoint(Some(&pki)).await;
     let url = server.url();
     let client = builder(url.clone()).build().expect("builds");
-    let error = reset(&client)
-        .await
-        .expect_err("an unknown issuer");
+    let error = reset(&client).await.expect_err("an unknown issuer");
     let Error::Transport(transport) = &error else {
         panic!("expected a transport error, got {error:?}");
     };
@@ -98,7 +96,9 @@ async fn without_the_ca_the_handshake_fails_with_a_certificate_error() {
     let message = error.to_string();
     println!("the certificate error reads: {message}");
     assert!(
-        message.starts_with(&format!("TLS certificate refused: cannot connect to {url}/")),
+        message.starts_with(&format!(
+            "TLS certificate refused: cannot connect to {url}/"
+        )),
         "{message}"
     );
     assert!(message.contains("UnknownIssuer"), "{message}");
@@ -133,7 +133,10 @@ async fn without_the_ca_the_handshake_fails_with_a_certificate_error() {
 fn a_pem_without_a_usable_certificate_fails_the_build() {
     let pki = TestPki::localhost();
     for (pem, expected) in [
-        ("not a PEM at all".to_owned(), "no `BEGIN CERTIFICATE` section"),
+        (
+            "not a PEM at all".to_owned(),
+            "no `BEGIN CERTIFICATE` section",
+        ),
         (pki.server_key_pem.clone(), "no `BEGIN CERTIFICATE` section"),
         (
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_owned(),
@@ -193,9 +196,7 @@ async fn plain_http_is_forwarded_by_the_proxy() {
         .proxy(proxy.url())
         .build()
         .expect("builds");
-    reset(&client)
-        .await
-        .expect("signed call forwarded");
+    reset(&client).await.expect("signed call forwarded");
     assert_eq!((proxy.forwarded(), proxy.tunnels()), (1, 0));
     server.shutdown().await;
 }
@@ -214,9 +215,7 @@ async fn proxy_credentials_arrive_but_are_never_shown() {
     let client = configured.build().expect("builds");
     printed.push(format!("{client:?}"));
     printed.push(format!("{client:#?}"));
-    reset(&client)
-        .await
-        .expect("through the tunnel");
+    reset(&client).await.expect("through the tunnel");
     assert_eq!(proxy.tunnels(), 1);
     let expected = format!("Basic {}", base64(format!("alice:{PASSWORD}").as_bytes()));
     assert_eq!(proxy.authorizations(), vec![Some(expected)]);
@@ -239,9 +238,7 @@ async fn proxy_credentials_arrive_but_are_never_shown() {
         .retry(RetryPolicy::none())
         .build()
         .expect("builds");
-    let error = reset(&client)
-        .await
-        .expect_err("no proxy there");
+    let error = reset(&client).await.expect_err("no proxy there");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     printed.push(format!("{error:?}"));
     printed.push(error.to_string());
@@ -249,7 +246,10 @@ async fn proxy_credentials_arrive_but_are_never_shown() {
         .proxy(format!("http://alice:{PASSWORD}@[::1"))
         .build()
         .expect_err("does not parse");
-    assert!(matches!(error, BuildError::InvalidProxy { .. }), "{error:?}");
+    assert!(
+        matches!(error, BuildError::InvalidProxy { .. }),
+        "{error:?}"
+    );
     printed.push(format!("{error:?}"));
     printed.push(error.to_string());
     for text in &printed {
@@ -276,13 +276,14 @@ async fn an_own_http_client_is_used_as_it_is() {
         format!("{client:?}").contains("the caller's own reqwest::Client"),
         "{client:?}"
     );
-    reset(&client)
-        .await
-        .expect("through the given client");
+    reset(&client).await.expect("through the given client");
     assert_eq!(proxy.forwarded(), 1);
     assert_eq!(server.requests_received(), 1);
     server.shutdown().await;
 }
+
+/// Sets one builder option.
+type SetOption = fn(ClientBuilder) -> ClientBuilder;
 
 #[test]
 fn options_an_own_http_client_would_ignore_are_refused() {
@@ -292,7 +293,7 @@ fn options_an_own_http_client_would_ignore_are_refused() {
             .build()
             .expect("reqwest client")
     };
-    let cases: [(&str, fn(ClientBuilder) -> ClientBuilder); 3] = [
+    let cases: [(&str, SetOption); 3] = [
         ("connect_timeout", |b| {
             b.connect_timeout(std::time::Duration::from_secs(1))
         }),
@@ -309,7 +310,10 @@ fn options_an_own_http_client_would_ignore_are_refused() {
             matches!(error, BuildError::ConflictsWithHttpClient { option } if option == name),
             "{error:?}"
         );
-        assert!(error.to_string().contains(&format!("`.{name}(...)`")), "{error}");
+        assert!(
+            error.to_string().contains(&format!("`.{name}(...)`")),
+            "{error}"
+        );
     }
     // `timeout` is no conflict: the client sets it on each request.
     builder("http://127.0.0.1:1".to_owned())
@@ -373,7 +377,11 @@ async fn environment_proxies_apply_without_an_explicit_proxy() {
     run("explicit", &[("HTTPS_PROXY", &gone)])
         .await
         .expect("child");
-    assert_eq!(proxy.tunnels(), 2, "the explicit proxy wins over HTTPS_PROXY");
+    assert_eq!(
+        proxy.tunnels(),
+        2,
+        "the explicit proxy wins over HTTPS_PROXY"
+    );
     assert_eq!(server.requests_received(), 3);
     let _ = std::fs::remove_file(&ca_file);
     server.shutdown().await;

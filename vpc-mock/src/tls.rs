@@ -151,8 +151,31 @@ mod tests {
         let error = server_config_from_files("/nonexistent/cert.pem", "/nonexistent/key.pem")
             .expect_err("no file");
         assert!(
-            error.to_string().contains("the certificate file `/nonexistent/cert.pem`"),
+            error
+                .to_string()
+                .contains("the certificate file `/nonexistent/cert.pem`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_key_that_is_missing_or_not_the_certificates_is_refused() {
+        let made =
+            rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
+        let cert = made.cert.pem();
+        let key = made.signing_key.serialize_pem();
+        server_config_from_pem(cert.as_bytes(), key.as_bytes()).expect("the pair is fine");
+        let error = server_config_from_pem(cert.as_bytes(), cert.as_bytes()).expect_err("no key");
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid private key: no `BEGIN PRIVATE KEY`"),
+            "{error}"
+        );
+        let other = rcgen::KeyPair::generate().expect("key").serialize_pem();
+        let error =
+            server_config_from_pem(cert.as_bytes(), other.as_bytes()).expect_err("mismatch");
+        assert!(matches!(error, TlsConfigError::Rustls(_)), "{error:?}");
+        assert!(!error.to_string().contains("PRIVATE KEY"), "{error}");
     }
 }
