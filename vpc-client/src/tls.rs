@@ -30,7 +30,10 @@ use crate::build_error::BuildError;
 /// [`Client`](crate::Client): the instance-role credentials provider uses it, and so
 /// can a test or a benchmark that needs a bare reqwest client. (With the crate's
 /// features, reqwest has no crypto provider of its own, and `reqwest::Client::new()`
-/// would panic.)
+/// would panic.) Also the start for a client given to
+/// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client). With `rustls-ring`
+/// the TLS configuration is handed to reqwest ready-made, so reqwest's own TLS options
+/// on this builder (`tls_certs_merge`, ...) have no effect there.
 ///
 /// # Errors
 ///

@@ -282,6 +282,32 @@ async fn an_own_http_client_is_used_as_it_is() {
     server.shutdown().await;
 }
 
+#[tokio::test]
+async fn an_own_http_client_gets_the_builders_timeout_on_each_request() {
+    let server = endpoint(None).await;
+    server.faults().inject(
+        "ResetVpnConnection",
+        vpc_mock::Fault::Delay(Duration::from_secs(3)),
+        1,
+    );
+    let http = vpc_client::tls::http_client_builder()
+        .expect("TLS")
+        .build()
+        .expect("reqwest client without a timeout");
+    let client = builder(server.url())
+        .http_client(http)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let error = reset(&client).await.expect_err("slower than the timeout");
+    assert!(
+        matches!(&error, Error::Transport(t) if t.kind == TransportErrorKind::Timeout),
+        "{error:?}"
+    );
+    server.shutdown().await;
+}
+
 /// Sets one builder option.
 type SetOption = fn(ClientBuilder) -> ClientBuilder;
 
