@@ -17,12 +17,14 @@ use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::action::{Action, ActionError, ServiceInfo};
+use crate::build_error::BuildError;
 use crate::clock::parse_http_date;
 use crate::credentials::{Credential, CredentialsError, DefaultChain, ProvideCredentials};
 use crate::decode::{RawAnswer, decode, response_error};
 use crate::error::{
     Error, Exhausted, ResponseErrorKind, StopReason, TransportError, TransportErrorKind,
 };
+use crate::http::{HttpOptions, without_userinfo};
 use crate::rate_limit::{RateLimitPolicy, RateLimiter, Slot};
 use crate::retry::{Jitter, RetryPolicy, retry_reason};
 use crate::signing::{SignableRequest, Signer};
@@ -104,6 +106,12 @@ struct Inner {
     /// reqwest's timeout for one request (its own timer; the call's deadline shortens
     /// it for an attempt that would otherwise outlast the deadline).
     timeout: Duration,
+    /// Set on every request when the HTTP client is the caller's own (whose own
+    /// timeout is unknown): `timeout`.
+    request_timeout: Option<Duration>,
+    /// Where the HTTP client comes from, with the explicit proxy (without user name
+    /// and password), for `Debug`.
+    http_description: String,
     retry: RetryPolicy,
     deadline: Option<Duration>,
     rate_limiter: RateLimiter,
@@ -124,36 +132,9 @@ impl fmt::Debug for Client {
             .field("deadline", &self.inner.deadline)
             .field("rate_limit", self.inner.rate_limiter.policy())
             .field("clock_offset_seconds", &self.clock_offset())
+            .field("http", &self.inner.http_description)
             .finish_non_exhaustive()
     }
-}
-
-/// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No region was given and `TENCENTCLOUD_REGION` is not set.
-    #[error("no region: call `.region(...)` or set TENCENTCLOUD_REGION")]
-    NoRegion,
-    /// The region is empty or has characters no region name has (regions are like
-    /// `ap-guangzhou`: ASCII letters, digits, `-` and `_`).
-    #[error("invalid region `{0}`: expected a region name such as `ap-guangzhou`")]
-    InvalidRegion(String),
-    /// The endpoint URL does not parse or is not http(s).
-    #[error("invalid endpoint URL `{url}`: {reason}")]
-    InvalidEndpoint {
-        /// The URL given.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The HTTP stack could not be set up.
-    #[error("cannot set up HTTP: {0}")]
-    Http(#[source] reqwest::Error),
-    /// TLS could not be set up: no crypto provider (see the crate's TLS features), or
-    /// the platform's certificate verifier could not start.
-    #[error("cannot set up TLS: {0}")]
-    Tls(String),
 }
 
 /// Builds a [`Client`].
@@ -162,7 +143,7 @@ pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Endpoint,
     language: Option<Language>,
-    connect_timeout: Duration,
+    http: HttpOptions,
     timeout: Duration,
     max_response_bytes: usize,
     retry: RetryPolicy,
@@ -178,7 +159,7 @@ impl fmt::Debug for ClientBuilder {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("language", &self.language)
-            .field("connect_timeout", &self.connect_timeout)
+            .field("http", &self.http)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("deadline", &self.deadline)
@@ -195,7 +176,7 @@ impl Default for ClientBuilder {
             region: None,
             endpoint: Endpoint::Default,
             language: None,
-            connect_timeout: Duration::from_secs(10),
+            http: HttpOptions::default(),
             timeout: Duration::from_secs(60),
             max_response_bytes: 32 * 1024 * 1024,
             retry: RetryPolicy::default(),
@@ -235,14 +216,16 @@ impl ClientBuilder {
         self
     }
 
-    /// How long establishing a connection may take. Default: 10 s.
+    /// How long establishing a connection may take. Default: 10 s. Not with
+    /// [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http.connect_timeout = Some(timeout);
         self
     }
 
     /// How long one request may take, from sending to the last byte of the answer.
-    /// Default: 60 s.
+    /// Default: 60 s. With [`http_client`](Self::http_client), it is set on each
+    /// request and replaces that client's own timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -290,6 +273,94 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificates of a PEM text (one or many `BEGIN CERTIFICATE`
+    /// sections; other sections are skipped) as root certificates, in addition to the
+    /// platform's trust store: for a private endpoint or a TLS-intercepting corporate
+    /// proxy with its own CA. May be called more than once. A PEM without a
+    /// certificate, or with one that does not parse, makes [`build`](Self::build) fail
+    /// with [`BuildError::InvalidRootCertificate`]. Not with
+    /// [`http_client`](Self::http_client).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let ca = std::fs::read("corporate-ca.pem")?;
+    /// let client = vpc_client::Client::builder()
+    ///     .region("ap-guangzhou")
+    ///     .add_root_certificates_pem(&ca)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.http.add_root_certificates_pem(pem.as_ref());
+        self
+    }
+
+    /// Sends every request through this proxy: `http://host:port` (or `https://`), with
+    /// `user:password@` for a proxy that asks for them (sent as
+    /// `Proxy-Authorization: Basic`; never shown by `Debug`, errors or traces). HTTPS
+    /// requests go through an HTTP `CONNECT` tunnel, plain HTTP ones are forwarded.
+    ///
+    /// Without it, reqwest's environment variables apply: `HTTPS_PROXY`, `HTTP_PROXY`
+    /// and `ALL_PROXY` (or their lowercase forms), with `NO_PROXY` for the hosts to
+    /// reach directly. With it, they are not read at all (`NO_PROXY` included). A URL
+    /// that does not parse, or another scheme, makes [`build`](Self::build) fail with
+    /// [`BuildError::InvalidProxy`]. Not with [`http_client`](Self::http_client).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = vpc_client::Client::builder()
+    ///     .region("ap-guangzhou")
+    ///     .proxy("http://user:password@proxy.internal:3128")
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.http.proxy = Some(url.into());
+        self
+    }
+
+    /// Sends with this `reqwest::Client`, used as it is, for anything the builder does
+    /// not offer (client certificates, DNS overrides, default headers, pool settings).
+    ///
+    /// The crate then sets up none of these, which are the given client's to have:
+    /// - TLS: the crypto provider, the platform verifier and extra roots (start from
+    ///   [`tls::http_client_builder`](crate::tls::http_client_builder) to get the
+    ///   crate's own setup; with this crate's features, a bare
+    ///   `reqwest::Client::new()` panics for want of a crypto provider);
+    /// - the connect timeout;
+    /// - proxies: reqwest's environment proxies apply if that client reads them (its
+    ///   default);
+    /// - the `User-Agent` (the `X-TC-RequestClient` header is still sent).
+    ///
+    /// What stays the crate's: signing, headers, the endpoint, retries, the call's
+    /// deadline, the rate limiter, decoding, and the per-request timeout:
+    /// [`timeout`](Self::timeout) (default 60 s), set on each request and so replacing
+    /// the given client's own, shortened to what is left of the call's deadline.
+    ///
+    /// [`connect_timeout`](Self::connect_timeout), [`proxy`](Self::proxy) and
+    /// [`add_root_certificates_pem`](Self::add_root_certificates_pem) cannot be applied
+    /// to a client that exists already: combined with this, [`build`](Self::build)
+    /// fails with [`BuildError::ConflictsWithHttpClient`] naming the option.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = vpc_client::tls::http_client_builder()?
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()?;
+    /// let client = vpc_client::Client::builder()
+    ///     .region("ap-guangzhou")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http.own = Some(client);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let region = match self.region {
@@ -311,19 +382,19 @@ impl ClientBuilder {
         }
         let region_header = HeaderValue::from_str(&region)
             .map_err(|_| BuildError::InvalidRegion(region.clone()))?;
-        let http = crate::tls::http_client_builder()?
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(REQUEST_CLIENT)
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = self.http.build(self.timeout, REQUEST_CLIENT)?;
+        let http_description = match (&http.proxy, http.own) {
+            (_, true) => "the caller's own reqwest::Client".to_owned(),
+            (Some(proxy), false) => format!("built by vpc-client, proxy {proxy}"),
+            (None, false) => "built by vpc-client".to_owned(),
+        };
         let credentials = match self.credentials {
             Some(credentials) => credentials,
             None => Arc::new(DefaultChain::new()),
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                http: http.client,
                 credentials,
                 region,
                 region_header,
@@ -333,6 +404,8 @@ impl ClientBuilder {
                 signer: Signer::new(),
                 max_response_bytes: self.max_response_bytes,
                 timeout: self.timeout,
+                request_timeout: http.own.then_some(self.timeout),
+                http_description,
                 retry: self.retry,
                 deadline: self.deadline,
                 rate_limiter: RateLimiter::new(self.rate_limit),
@@ -369,26 +442,6 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
         });
     }
     Ok(parsed)
-}
-
-/// `url` with whatever could be a user name and password (the part between `://` and
-/// the last `@` before the path) replaced by `***`, for error messages about URLs that
-/// may not even parse.
-fn without_userinfo(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, url),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let authority = match authority.rfind('@') {
-        Some(at) => format!("***{}", &authority[at..]),
-        None => authority.to_owned(),
-    };
-    match scheme {
-        Some(scheme) => format!("{scheme}://{authority}{path}"),
-        None => format!("{authority}{path}"),
-    }
 }
 
 /// Where one request goes: its URL and the `Host` header it is sent and signed with.
@@ -773,7 +826,7 @@ impl Client {
         let mut request = reqwest::Request::new(reqwest::Method::POST, target.url.clone());
         *request.headers_mut() = headers;
         *request.body_mut() = Some(body.into());
-        *request.timeout_mut() = timeout;
+        *request.timeout_mut() = timeout.or(self.inner.request_timeout);
         Ok(request)
     }
 
@@ -942,7 +995,9 @@ fn send_error<E>(url: &str, err: reqwest::Error) -> Error<E> {
 
 fn transport_error(url: &str, err: reqwest::Error) -> TransportError {
     // A connect timeout is both: the request never left, which is what matters.
-    let kind = if err.is_connect() {
+    let kind = if crate::http::is_certificate_error(&err) {
+        TransportErrorKind::Certificate
+    } else if err.is_connect() {
         TransportErrorKind::Connect
     } else if err.is_timeout() {
         TransportErrorKind::Timeout

@@ -155,7 +155,8 @@ impl<E> Error<E> {
     }
 
     /// A short, fixed description of the kind of failure, for logs and metrics:
-    /// `service`, `credentials`, `transport.connect`, `transport.timeout`,
+    /// `service`, `credentials`, `transport.connect`, `transport.certificate`,
+    /// `transport.timeout`,
     /// `transport.interrupted`, `transport.rate_limited`, `response.<kind>` or `request`.
     pub fn kind_name(&self) -> &'static str {
         match self.last_attempt() {
@@ -163,6 +164,7 @@ impl<E> Error<E> {
             Error::Credentials(_) => "credentials",
             Error::Transport(error) => match error.kind {
                 TransportErrorKind::Connect => "transport.connect",
+                TransportErrorKind::Certificate => "transport.certificate",
                 TransportErrorKind::Timeout => "transport.timeout",
                 TransportErrorKind::Interrupted => "transport.interrupted",
                 TransportErrorKind::RateLimited => "transport.rate_limited",
@@ -287,6 +289,12 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
 pub enum TransportErrorKind {
     /// The connection could not be established: the request never left.
     Connect,
+    /// The TLS handshake failed because the client refused the server's certificate
+    /// (an issuer it does not trust, another host's name, expired, ...): the request
+    /// never left. Not retried: the next handshake would fail the same way. A private
+    /// CA's root can be trusted with
+    /// [`ClientBuilder::add_root_certificates_pem`](crate::ClientBuilder::add_root_certificates_pem).
+    Certificate,
     /// The request or the answer took longer than the configured timeout.
     Timeout,
     /// The connection failed after the request may have been sent.
@@ -324,6 +332,7 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             TransportErrorKind::Connect => "cannot connect to",
+            TransportErrorKind::Certificate => "TLS certificate refused: cannot connect to",
             TransportErrorKind::Timeout => "timed out talking to",
             TransportErrorKind::Interrupted => "connection failed mid-request to",
             TransportErrorKind::RateLimited => "held back by the client-side rate limit for",

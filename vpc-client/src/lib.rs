@@ -49,11 +49,13 @@
 //! ```
 
 mod action;
+mod build_error;
 mod client;
 pub mod clock;
 pub mod credentials;
 mod decode;
 mod error;
+mod http;
 pub mod lenient;
 pub mod paginate;
 mod rate_limit;
@@ -74,8 +76,9 @@ pub mod tls;
 pub mod vpc;
 
 pub use action::{Action, ActionError, ActionVisitor, CommonErrors, NoCommonErrors, ServiceInfo};
+pub use build_error::BuildError;
 pub use client::{
-    BuildError, CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
+    CONTENT_TYPE, Client, ClientBuilder, ENV_REGION, Endpoint, Language, REQUEST_CLIENT,
 };
 pub use decode::{RawAnswer, decode};
 pub use error::{

@@ -1,7 +1,8 @@
 //! Reliability against the local endpoint's fault injection: every fault answered with
 //! the exact typed error or the exact recovery, retries only where resending is safe,
 //! the per-call deadline, client-side rate limiting (a burst of 1,000 calls), clock-skew
-//! correction, the tracing span of a call, and no secret in anything printed.
+//! correction, the tracing span of a call, and no secret (nor proxy password) in
+//! anything printed.
 //!
 //! Nothing here measures time except the burst's lower bound: a hang or a backoff that
 //! outlives the deadline is caught by [`guard`], which fails a call that takes 20 s.
@@ -29,6 +30,10 @@ use vpc_client::{
     Action, Client, ClientBuilder, Endpoint, Error, RateLimitPolicy, ResponseErrorKind,
     RetryPolicy, ServiceInfo, StopReason, TransportErrorKind,
 };
+#[path = "support/proxy.rs"]
+mod proxy;
+
+use proxy::TestProxy;
 use vpc_mock::{
     ActionInfo, Call, Fault, MockServer, MockServerBuilder, RunningServer, demo_credential,
     vpc_service,
@@ -1006,6 +1011,7 @@ impl ProvideCredentials for Unavailable {
 async fn no_secret_in_credentials_clients_errors_or_traces() {
     const SECRET: &str = "S3CR3T-KEY-never-print-me";
     const TOKEN: &str = "T0K3N-never-print-me";
+    const PROXY_PASSWORD: &str = "PR0XY-PASSW0RD-never-print-me";
     let capture = Capture::start();
     let credential = Credential::new("AKIDLEAKTEST", SECRET).with_token(TOKEN);
     let server = builder_for(credential.clone())
@@ -1067,6 +1073,28 @@ async fn no_secret_in_credentials_clients_errors_or_traces() {
         .expect_err("unserializable");
     assert!(matches!(error, Error::Request(_)), "{error:?}");
     record(&error);
+    // Through a proxy with a password: a forwarded call, and a proxy that is gone.
+    let proxy = TestProxy::start().await;
+    let proxied = client_builder(server.url(), credential.clone())
+        .proxy(proxy.url_with_credentials("proxy-user", PROXY_PASSWORD))
+        .build()
+        .expect("builds");
+    let proxied_debug = format!("{proxied:?}");
+    guard(proxied.reset_vpn_connection(&reset()))
+        .await
+        .expect("through the proxy");
+    assert_eq!(proxy.forwarded(), 1);
+    let gone = closed_url().await.replace("http://", "");
+    let gone = client_builder(server.url(), credential.clone())
+        .proxy(format!("http://proxy-user:{PROXY_PASSWORD}@{gone}"))
+        .build()
+        .expect("builds");
+    record(
+        &guard(gone.reset_vpn_connection(&reset()))
+            .await
+            .expect_err("no proxy there"),
+    );
+
     let skewed = builder_for(credential.clone())
         .clock_offset(-3600)
         .start()
@@ -1079,6 +1107,8 @@ async fn no_secret_in_credentials_clients_errors_or_traces() {
         .await
         .expect("skew corrected");
     printed.push(format!("{skew_client:?}"));
+
+    printed.push(proxied_debug);
 
     let traces = capture.text();
     assert!(
@@ -1094,6 +1124,10 @@ async fn no_secret_in_credentials_clients_errors_or_traces() {
     for text in &printed {
         assert!(!text.contains(SECRET), "the secret key leaked: {text}");
         assert!(!text.contains(TOKEN), "the token leaked: {text}");
+        assert!(
+            !text.contains(PROXY_PASSWORD),
+            "the proxy password leaked: {text}"
+        );
         // Nor the signature or the request body (the README promises neither is traced).
         assert!(
             !text.contains("TC3-HMAC-SHA256"),

@@ -7,6 +7,8 @@
 //! with the spec's examples, [`vpc`] keeps VPN gateways and tunnels in memory and
 //! implements `ResetVpnConnection` on them. [`start_vpc`] (or [`MockServer::vpc`])
 //! puts it all together, and the `vpc-mock` binary serves it from the command line.
+//! It serves plain HTTP, or HTTPS with [`MockServerBuilder::tls`] (a configuration from
+//! PEM by [`tls`]; `--tls-cert FILE --tls-key FILE` for the binary).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -147,6 +149,7 @@ mod handler;
 mod rate_limit;
 mod server;
 pub mod spec;
+pub mod tls;
 pub mod typed;
 pub mod vpc;
 

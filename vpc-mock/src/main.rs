@@ -1,8 +1,8 @@
 //! `vpc-mock`: serves the local Tencent Cloud VPC endpoint on 127.0.0.1 until it is
 //! interrupted (Ctrl-C).
 //!
-//! It prints the URL on its first line (`vpc-mock listening on http://127.0.0.1:PORT`),
-//! then the credential it accepts. Run `vpc-mock --help` for the options.
+//! It prints the URL on its first line (`vpc-mock listening on http://127.0.0.1:PORT`,
+//! `https://` with `--tls-cert` and `--tls-key`), then the credential it accepts. Run `vpc-mock --help` for the options.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -23,6 +23,8 @@ Options:
   --state FILE         Load gateways and tunnels from a JSON fixture instead of the default seed
   --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
   --no-rate-limit      Turn off every action's documented rate limit (for benchmarks)
+  --tls-cert FILE      Serve HTTPS with this certificate chain (PEM, server certificate first)
+  --tls-key FILE       ... and this private key (PEM); both or neither
   -h, --help           Print this help
 
 The demo credential is public and local only: it is no Tencent Cloud credential.
@@ -38,6 +40,8 @@ struct Options {
     state: Option<String>,
     reset_delay_ms: Option<u64>,
     no_rate_limit: bool,
+    /// The certificate chain and key files, for HTTPS.
+    tls: Option<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -54,7 +58,9 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         state: None,
         reset_delay_ms: None,
         no_rate_limit: false,
+        tls: None,
     };
+    let (mut tls_cert, mut tls_key) = (None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -83,6 +89,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--secret-id" => options.secret_id = value()?,
             "--secret-key" => options.secret_key = value()?,
             "--state" => options.state = Some(value()?),
+            "--tls-cert" => tls_cert = Some(value()?),
+            "--tls-key" => tls_key = Some(value()?),
             "--reset-delay-ms" => {
                 let text = value()?;
                 options.reset_delay_ms = Some(text.parse().map_err(|_| {
@@ -92,6 +100,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             _ => return Err(format!("unknown argument `{arg}`")),
         }
     }
+    options.tls = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => return Err("`--tls-cert` needs `--tls-key` too".to_owned()),
+        (None, Some(_)) => return Err("`--tls-key` needs `--tls-cert` too".to_owned()),
+    };
     if options.secret_id.is_empty() || options.secret_key.is_empty() {
         return Err("the SecretId and SecretKey must not be empty".to_owned());
     }
@@ -134,6 +148,11 @@ async fn run(options: Options) -> Result<(), String> {
     if options.no_rate_limit {
         builder = builder.without_rate_limits();
     }
+    if let Some((cert, key)) = &options.tls {
+        let config =
+            vpc_mock::tls::server_config_from_files(cert, key).map_err(|e| e.to_string())?;
+        builder = builder.tls(config);
+    }
     let server = builder
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
         .credential(Credential::new(
@@ -164,6 +183,9 @@ async fn run(options: Options) -> Result<(), String> {
     );
     if options.no_rate_limit {
         println!("Rate limits: off (--no-rate-limit)");
+    }
+    if let Some((cert, _)) = &options.tls {
+        println!("TLS:       certificate chain {cert}");
     }
     println!("Press Ctrl-C to stop.");
     // Without a signal handler, Ctrl-C ends the process; the server needs no cleanup.
@@ -201,6 +223,11 @@ mod tests {
         assert_eq!(o.state.as_deref(), Some("f.json"));
         assert_eq!(o.reset_delay_ms, Some(50));
         assert!(!o.no_rate_limit);
+        assert!(o.tls.is_none());
+        let Ok(Parsed::Run(o)) = args(&["--tls-cert", "c.pem", "--tls-key=k.pem"]) else {
+            panic!("should parse")
+        };
+        assert_eq!(o.tls, Some(("c.pem".to_owned(), "k.pem".to_owned())));
         let Ok(Parsed::Run(o)) = args(&["--no-rate-limit"]) else {
             panic!("should parse")
         };
@@ -219,6 +246,16 @@ mod tests {
         assert!(args(&["--bogus"]).unwrap_err().contains("unknown"));
         assert!(args(&["--reset-delay-ms", "-1"]).is_err());
         assert!(args(&["--secret-key="]).unwrap_err().contains("empty"));
+        assert!(
+            args(&["--tls-cert", "c.pem"])
+                .unwrap_err()
+                .contains("`--tls-cert` needs `--tls-key`")
+        );
+        assert!(
+            args(&["--tls-key", "k.pem"])
+                .unwrap_err()
+                .contains("`--tls-key` needs `--tls-cert`")
+        );
         assert!(
             args(&["--no-rate-limit=1"])
                 .unwrap_err()

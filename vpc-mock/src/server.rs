@@ -21,6 +21,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -104,6 +105,7 @@ pub struct MockServerBuilder {
     clock_offset: i64,
     shutdown_timeout: Duration,
     rate_limits: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for MockServerBuilder {
@@ -121,6 +123,7 @@ impl Default for MockServerBuilder {
             clock_offset: 0,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             rate_limits: true,
+            tls: None,
         }
     }
 }
@@ -137,6 +140,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("clock_offset", &self.clock_offset)
+            .field("tls", &self.tls.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -260,6 +264,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves HTTPS with this configuration instead of plain HTTP (see [`crate::tls`] to
+    /// make one from PEM). Each connection's handshake runs in its own task; one that
+    /// fails closes that connection only. The signature is still checked against the
+    /// `Host` header as received, port included.
+    #[must_use]
+    pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -296,13 +310,16 @@ impl MockServerBuilder {
             requests: AtomicU64::new(0),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
         let task = tokio::spawn(accept_loop(
             listener,
+            self.tls.map(tokio_rustls::TlsAcceptor::from),
             Arc::clone(&shared),
             shutdown_rx,
             self.shutdown_timeout,
         ));
         Ok(RunningServer {
+            scheme,
             local_addr,
             shared,
             shutdown,
@@ -316,6 +333,8 @@ impl MockServerBuilder {
 /// [`shutdown`](Self::shutdown) stops it gracefully; dropping it without that aborts
 /// the accept loop and every connection at once.
 pub struct RunningServer {
+    /// `http` or `https`.
+    scheme: &'static str,
     local_addr: SocketAddr,
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
@@ -332,9 +351,9 @@ impl fmt::Debug for RunningServer {
 }
 
 impl RunningServer {
-    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    /// The base URL, e.g. `http://127.0.0.1:40123` (`https://` when serving TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        format!("{}://{}", self.scheme, self.local_addr)
     }
 
     /// The address actually bound.
@@ -398,6 +417,7 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 
 async fn accept_loop(
     listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
     grace: Duration,
@@ -409,11 +429,16 @@ async fn accept_loop(
             () = stopped(&mut shutdown) => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(
-                        stream,
-                        Arc::clone(&shared),
-                        connection_shutdown.clone(),
-                    ));
+                    // Small answers go out at once; nothing to tune if this fails.
+                    let _ = stream.set_nodelay(true);
+                    let shared = Arc::clone(&shared);
+                    let shutdown = connection_shutdown.clone();
+                    match &tls {
+                        None => connections.spawn(serve_connection(stream, shared, shutdown)),
+                        Some(acceptor) => {
+                            connections.spawn(serve_tls(acceptor.clone(), stream, shared, shutdown))
+                        }
+                    };
                     // Reap finished connections so the set does not grow forever.
                     while connections.try_join_next().is_some() {}
                 }
@@ -430,13 +455,29 @@ async fn accept_loop(
     }
 }
 
-async fn serve_connection(
+/// The TLS handshake, then HTTP over it; a failed handshake (a client that does not
+/// trust the certificate, say) just closes the connection. Shutdown during the
+/// handshake ends it.
+async fn serve_tls(
+    acceptor: tokio_rustls::TlsAcceptor,
     stream: TcpStream,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    // Small answers go out at once; nothing to tune if this fails.
-    let _ = stream.set_nodelay(true);
+    let stream = tokio::select! {
+        accepted = acceptor.accept(stream) => match accepted {
+            Ok(stream) => stream,
+            Err(_) => return,
+        },
+        () = stopped(&mut shutdown) => return,
+    };
+    serve_connection(stream, shared, shutdown).await;
+}
+
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |request| {
         let shared = Arc::clone(&shared);
         async move { respond(&shared, request).await }

@@ -69,6 +69,80 @@ async fn serves_until_killed() {
     assert!(!status.success());
 }
 
+/// A CA made here, and a certificate it signed for 127.0.0.1 with its key, all in PEM.
+fn test_ca_and_server_certificate() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().expect("key")).expect("CA");
+    let key = KeyPair::generate().expect("key");
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .expect("params")
+        .signed_by(&key, &ca)
+        .expect("server certificate");
+    (ca.pem(), server.pem(), key.serialize_pem())
+}
+
+#[tokio::test]
+async fn serves_https_with_tls_cert_and_key() {
+    let (ca, cert, key) = test_ca_and_server_certificate();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let cert_file = dir.join(format!("vpc-mock-bin-{}-cert.pem", std::process::id()));
+    let key_file = dir.join(format!("vpc-mock-bin-{}-key.pem", std::process::id()));
+    std::fs::write(&cert_file, cert).expect("write");
+    std::fs::write(&key_file, key).expect("write");
+    let child = binary()
+        .arg("--tls-cert")
+        .arg(&cert_file)
+        .arg("--tls-key")
+        .arg(&key_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn vpc-mock");
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("a first line")
+        .expect("UTF-8");
+    let url = first
+        .strip_prefix("vpc-mock listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+
+    let client = vpc_client::Client::builder()
+        .credentials(vpc_mock::demo_credential())
+        .region("ap-guangzhou")
+        .endpoint(vpc_client::Endpoint::Url(url))
+        .add_root_certificates_pem(ca)
+        .build()
+        .expect("client");
+    let reset = ResetVpnConnectionRequest::new(seed::GATEWAY, seed::TUNNEL);
+    client
+        .reset_vpn_connection(&reset)
+        .await
+        .expect("a signed call over HTTPS");
+    let _ = std::fs::remove_file(&cert_file);
+    let _ = std::fs::remove_file(&key_file);
+}
+
+#[test]
+fn unreadable_tls_files_are_reported() {
+    let (ok, _, err) = run_to_end(&["--tls-cert", "/nonexistent/cert.pem", "--tls-key", "k"]);
+    assert!(
+        !ok && err.contains("cannot read the certificate file `/nonexistent/cert.pem`"),
+        "{err}"
+    );
+    let (ok, _, err) = run_to_end(&["--tls-cert", "c.pem"]);
+    assert!(
+        !ok && err.contains("`--tls-cert` needs `--tls-key`"),
+        "{err}"
+    );
+}
+
 fn run_to_end(args: &[&str]) -> (bool, String, String) {
     let output = binary().args(args).output().expect("run vpc-mock");
     (
