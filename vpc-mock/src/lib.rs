@@ -156,6 +156,11 @@ pub mod vpc;
 #[path = "generated/vpc_service/mod.rs"]
 mod service;
 
+// The STS side, generated the same way from `api-spec/sts.json`.
+#[rustfmt::skip]
+#[path = "generated/sts_service/mod.rs"]
+mod sts_service;
+
 pub use action::{ActionInfo, ParamInfo, ParamKind};
 pub use faults::{Fault, Faults};
 pub use handler::{ApiError, Call, Handler, HandlerFuture};
@@ -164,6 +169,7 @@ pub use server::{
     DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
 };
 pub use service::{VpcService, VpcServiceDispatcher};
+pub use sts_service::{StsService, StsServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
 pub use typed::Refusal;
 pub use vpc::{VpcHandler, VpcState};
