@@ -33,7 +33,9 @@ impl fmt::Debug for KeyStore {
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         let mut ids: Vec<&String> = keys.keys().collect();
         ids.sort();
-        f.debug_struct("KeyStore").field("secret_ids", &ids).finish()
+        f.debug_struct("KeyStore")
+            .field("secret_ids", &ids)
+            .finish()
     }
 }
 

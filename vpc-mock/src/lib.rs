@@ -226,9 +226,9 @@ pub use server::{
     ServiceMount,
 };
 pub use service::{VpcService, VpcServiceDispatcher};
-pub use sts_service::{StsService, StsServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
 pub use sts::{Issued, StsState, sts_service};
+pub use sts_service::{StsService, StsServiceDispatcher};
 pub use typed::Refusal;
 pub use vpc::{VpcHandler, VpcState};
 

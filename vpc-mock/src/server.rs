@@ -782,7 +782,11 @@ async fn pipeline(
 
     // Which service: the one the Host names, else the one of X-TC-Version, else the first.
     let host = header_text(headers, HOST).unwrap_or_default();
-    let served = route(shared, &host, header_text(headers, "x-tc-version").as_deref());
+    let served = route(
+        shared,
+        &host,
+        header_text(headers, "x-tc-version").as_deref(),
+    );
     let action_name = header_text(headers, "x-tc-action").filter(|a| !a.is_empty());
 
     // 4.–8. Authentication.
@@ -799,14 +803,12 @@ async fn pipeline(
         if !served.actions.get(action).is_some_and(|a| a.skip_sign) {
             return Err(Answer::Error(auth::skip_on_signed_action(action)));
         }
-        let timestamp =
-            auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
+        let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
         auth::check_skew(timestamp, server_now(shared), shared.max_clock_skew)?;
         String::new()
     } else {
         let authorization = auth::parse_authorization(&authorization)?;
-        let timestamp =
-            auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
+        let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
         let now = server_now(shared);
         auth::check_skew(timestamp, now, shared.max_clock_skew)?;
         let token = header_text(headers, "x-tc-token");
@@ -988,12 +990,9 @@ fn route<'s>(shared: &'s Shared, host: &str, version: Option<&str>) -> &'s Serve
         .map(|(label, _)| label)
         .filter(|label| !label.is_empty());
     let by_host = label.and_then(|label| shared.services.iter().find(|s| s.name == label));
-    let by_version = || {
-        version.and_then(|version| shared.services.iter().find(|s| s.version == version))
-    };
-    by_host
-        .or_else(by_version)
-        .unwrap_or(&shared.services[0])
+    let by_version =
+        || version.and_then(|version| shared.services.iter().find(|s| s.version == version));
+    by_host.or_else(by_version).unwrap_or(&shared.services[0])
 }
 
 #[cfg(test)]
