@@ -504,9 +504,8 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         "\n\nNot safe to retry blindly: a request that may have reached the service is not sent again."
     });
     if action.skip_sign {
-        request_doc.push_str(
-            "\n\nSent unsigned (`Authorization: SKIP`): the call needs no credentials.",
-        );
+        request_doc
+            .push_str("\n\nSent unsigned (`Authorization: SKIP`): the call needs no credentials.");
     }
     if action.deprecated {
         request_doc.push_str("\n\n**Deprecated** by the service.");
@@ -903,7 +902,12 @@ fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
         doc.push_str(&text.document);
     }
     doc.push_str(&format!(
-        "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+        "\n\nSends {} [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+        if action.skip_sign {
+            "an unsigned (`Authorization: SKIP`, no credentials needed)"
+        } else {
+            "a signed"
+        },
         action.request_type(),
         action.response_type(),
         action.error_type()

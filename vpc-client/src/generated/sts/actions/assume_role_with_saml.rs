@@ -340,7 +340,7 @@ impl crate::Client {
     ///
     /// Note: When called with signature method v3, header `X-TC-Token` could be ignored, and `Authorization` should be SKIP.
     ///
-    /// Sends a signed [`AssumeRoleWithSAMLRequest`] and decodes the answer into [`AssumeRoleWithSAMLResponse`] or [`AssumeRoleWithSAMLError`].
+    /// Sends an unsigned (`Authorization: SKIP`, no credentials needed) [`AssumeRoleWithSAMLRequest`] and decodes the answer into [`AssumeRoleWithSAMLResponse`] or [`AssumeRoleWithSAMLError`].
     pub async fn assume_role_with_saml(
         &self,
         request: &AssumeRoleWithSAMLRequest,

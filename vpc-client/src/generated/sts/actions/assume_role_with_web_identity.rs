@@ -237,7 +237,7 @@ impl crate::Client {
     ///
     /// Note: When called with signature method v3, header `X-TC-Token` could be ignored, and `Authorization` should be SKIP.
     ///
-    /// Sends a signed [`AssumeRoleWithWebIdentityRequest`] and decodes the answer into [`AssumeRoleWithWebIdentityResponse`] or [`AssumeRoleWithWebIdentityError`].
+    /// Sends an unsigned (`Authorization: SKIP`, no credentials needed) [`AssumeRoleWithWebIdentityRequest`] and decodes the answer into [`AssumeRoleWithWebIdentityResponse`] or [`AssumeRoleWithWebIdentityError`].
     pub async fn assume_role_with_web_identity(
         &self,
         request: &AssumeRoleWithWebIdentityRequest,
