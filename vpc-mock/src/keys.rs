@@ -53,7 +53,8 @@ impl KeyStore {
 
     /// Accepts `credential` until the server clock reaches `expires_at` (Unix seconds);
     /// from then on a request signed with it is refused with `AuthFailure.TokenFailure`
-    /// (if it has a token) or `AuthFailure.SecretIdNotFound`.
+    /// (the key stays in the store, so the answer says it expired rather than that it
+    /// never existed).
     pub fn insert_expiring(&self, credential: Credential, expires_at: u64) {
         self.insert_key(credential, Some(expires_at));
     }

@@ -18,7 +18,7 @@ use vpc_client::sts::{
 };
 use vpc_client::vpc::{CommonError, ResetVpnConnectionError, ResetVpnConnectionRequest};
 use vpc_client::{Action, ActionVisitor, Client, Endpoint, Error, RetryPolicy};
-use vpc_mock::{RunningServer, StsState, codes, demo_credential, start_vpc_with_sts};
+use vpc_mock::{Fault, RunningServer, StsState, codes, demo_credential, start_vpc_with_sts};
 
 use crate::common::{Auth, RESET_BODY, Req, send};
 
@@ -344,11 +344,10 @@ impl ActionVisitor for Collect {
             Box::new(|client, input| {
                 Box::pin(async move {
                     let request: A = serde_json::from_value(input).map_err(|e| e.to_string())?;
-                    client
-                        .call(&request)
-                        .await
-                        .map(drop)
-                        .map_err(|e| e.to_string())
+                    client.call(&request).await.map(drop).map_err(|e| match e {
+                        Error::Service(typed) => format!("Service({typed:?})"),
+                        other => format!("{other:?}"),
+                    })
                 })
             }),
         ));
@@ -397,5 +396,53 @@ async fn every_sts_example_round_trips_through_the_typed_client() {
             .sum::<usize>()
     );
     assert_eq!(sts.all_calls().values().sum::<u64>(), answered as u64);
+    server.shutdown().await;
+}
+
+/// Every code an STS action documents decodes to its variant (the action's own, or
+/// `Common(..)` for a common code), never `Unknown`, whether the action is signed or not.
+#[tokio::test]
+async fn every_documented_sts_error_decodes_to_its_variant() {
+    let (server, _sts) = server().await;
+    let client = client(&server, demo_credential());
+    let service = vpc_mock::sts_service().expect("STS spec");
+    let mut actions = Collect(Vec::new());
+    vpc_client::sts::visit_actions(&mut actions);
+    let mut checked = 0;
+    for (name, check) in &actions.0 {
+        let action = service
+            .actions
+            .iter()
+            .find(|a| a.name == *name)
+            .expect("every generated action is in the spec");
+        if action.errors.is_empty() {
+            continue;
+        }
+        let input = action
+            .examples
+            .first()
+            .map(|example| example.input.clone())
+            .expect("every STS action with codes has an example");
+        for case in &action.errors {
+            server
+                .faults()
+                .inject(*name, Fault::error(&case.code, "injected"), 1);
+            let debug = check(&client, input.clone())
+                .await
+                .expect_err("the injected error");
+            let expected = if service.is_common(&case.code) {
+                format!("Service(Common({}(", case.variant)
+            } else {
+                format!("Service({}(", case.variant)
+            };
+            assert!(
+                debug.starts_with(&expected),
+                "`{name}` {}: expected `{expected}..`, got {debug}",
+                case.code
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 77, "the codes of STS's error table");
     server.shutdown().await;
 }
