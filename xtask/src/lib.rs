@@ -180,26 +180,27 @@ pub const SERVICES: &[ServiceOutput] = &[VPC, STS];
 /// services would give `Client` the same call method, or the generator fails.
 pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     let mut phases = Vec::new();
+    // One service after the other, so the first broken spec is the one reported.
+    let (mut reading, mut loading) = (Duration::ZERO, Duration::ZERO);
+    let mut services = Vec::with_capacity(SERVICES.len());
+    for output in SERVICES {
+        let started = Instant::now();
+        let spec_path = root.join(output.spec);
+        let text = std::fs::read_to_string(&spec_path)
+            .with_context(|| format!("cannot read {}", spec_path.display()))?;
+        let read = Instant::now();
+        reading += read - started;
+        services.push((output, api_spec::load_str(&text, output.spec)?));
+        loading += read.elapsed();
+    }
+    check_method_clashes(&services)?;
+    phases.push(("read", reading));
+    phases.push(("load+validate", loading));
     let mut clock = Instant::now();
     let mut lap = |phases: &mut Vec<(&'static str, Duration)>, phase: &'static str| {
         phases.push((phase, clock.elapsed()));
         clock = Instant::now();
     };
-
-    let mut services = Vec::with_capacity(SERVICES.len());
-    for output in SERVICES {
-        let spec_path = root.join(output.spec);
-        let text = std::fs::read_to_string(&spec_path)
-            .with_context(|| format!("cannot read {}", spec_path.display()))?;
-        services.push((output, text));
-    }
-    lap(&mut phases, "read");
-    let services = services
-        .into_iter()
-        .map(|(output, text)| Ok((output, api_spec::load_str(&text, output.spec)?)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    check_method_clashes(&services)?;
-    lap(&mut phases, "load+validate");
 
     let mut texts: Vec<(PathBuf, String, &'static str)> = Vec::new();
     let mut gated_names: Vec<&str> = Vec::new();
@@ -235,7 +236,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
             files
                 .into_iter()
                 .map(|file| (output.client_dir, file))
-                .chain(server_files.into_iter().map(|file| (output.server_dir, file)))
+                .chain(
+                    server_files
+                        .into_iter()
+                        .map(|file| (output.server_dir, file)),
+                )
                 .map(|(dir, file)| {
                     (
                         Path::new(dir).join(&file.path),
@@ -247,7 +252,10 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     }
     let manifests = [
         (CLIENT_MANIFEST, client_features(&gated_names)),
-        (SERVER_MANIFEST, server_features(&gated_names, &ungated_server)),
+        (
+            SERVER_MANIFEST,
+            server_features(&gated_names, &ungated_server),
+        ),
     ];
     lap(&mut phases, "emit");
 
@@ -375,7 +383,10 @@ fn client_features(names: &[&str]) -> String {
 /// The local endpoint's generated features: `all-actions`, and per action (but those of
 /// `ungated`, always compiled) a feature that turns on the client's.
 fn server_features(names: &[&str], ungated: &[&str]) -> String {
-    let gated: Vec<&&str> = names.iter().filter(|name| !ungated.contains(name)).collect();
+    let gated: Vec<&&str> = names
+        .iter()
+        .filter(|name| !ungated.contains(name))
+        .collect();
     let mut out = String::from("all-actions = [\n    \"vpc-client/all-actions\",\n");
     for name in &gated {
         out.push_str(&format!("    \"{name}\",\n"));
