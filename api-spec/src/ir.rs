@@ -59,6 +59,9 @@ pub struct Action {
     pub rate_limit: Option<u32>,
     /// Whether a request that may have reached the server can be sent again.
     pub retry_safe: bool,
+    /// Whether the action is sent unsigned (`Authorization: SKIP`), as Tencent marks a
+    /// few actions whose caller has no keys yet (STS `AssumeRoleWithWebIdentity`).
+    pub skip_sign: bool,
     /// Input fields, in spec order.
     pub input: Vec<Field>,
     /// Output fields, in spec order, `RequestId` included.

@@ -322,6 +322,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             offline: action.status == Some(model::Status::Offline),
             rate_limit: action.rate_limit,
             retry_safe: action.retry_safe,
+            skip_sign: action.skip_sign,
             input,
             output,
             errors,

@@ -86,8 +86,10 @@ pub struct Action {
     /// does not say (read as online).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// Tencent marks a few actions (of other services) as answered without a signature.
-    /// Informational: the client signs every request.
+    /// Tencent marks a few actions as answered without a signature (STS
+    /// `AssumeRoleWithWebIdentity`, whose caller has no keys yet): the client sends them
+    /// with `Authorization: SKIP` and no credentials, and the local endpoint accepts an
+    /// unsigned request only for them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub skip_sign: bool,
     /// The documented limit in requests per second, if any.

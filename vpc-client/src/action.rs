@@ -29,6 +29,11 @@ pub trait Action: Serialize + Sync {
     const RATE_LIMIT: Option<u32>;
     /// Whether a request that may have reached the server may be sent again.
     const RETRY_SAFE: bool;
+    /// Whether the action is sent unsigned: `Authorization: SKIP`, no signature, no
+    /// `X-TC-Token`, and no credentials fetched (the spec's `skip_sign`; STS
+    /// `AssumeRoleWithWebIdentity`, whose caller has no keys yet). Every other action is
+    /// signed.
+    const SKIP_SIGN: bool;
     /// The decoded success answer. Generated answers also serialize, for servers, with
     /// the crate's `server` feature (or always, from `vpc_macros::generate!`).
     type Response: DeserializeOwned + Send + 'static;

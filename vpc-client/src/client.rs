@@ -48,6 +48,8 @@ const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
 const CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(CONTENT_TYPE);
 const REQUEST_CLIENT_VALUE: HeaderValue = HeaderValue::from_static(REQUEST_CLIENT);
+/// The `Authorization` of an unsigned action ([`Action::SKIP_SIGN`]).
+const SKIP_AUTHORIZATION: HeaderValue = HeaderValue::from_static("SKIP");
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -604,9 +606,15 @@ impl Client {
             // request leave long after the rate-limit slot it reserved. Credentials
             // the provider holds already (static ones) come without a future; those
             // that are ready at once (a cached role) need no timer.
-            let credential = match inner.credentials.credentials_now() {
-                Some(credential) => credential,
-                None => {
+            //
+            // An unsigned action (`SKIP_SIGN`) needs none: its caller may have no keys
+            // at all (a client without a provider, a chain that finds nothing).
+            let credential = if A::SKIP_SIGN {
+                None
+            } else if let Some(credential) = inner.credentials.credentials_now() {
+                Some(credential)
+            } else {
+                Some({
                     let mut credentials = pin!(inner.credentials.provide_credentials());
                     let ready =
                         std::future::poll_fn(|cx| Poll::Ready(credentials.as_mut().poll(cx))).await;
@@ -628,7 +636,7 @@ impl Client {
                         (Poll::Pending, None) => credentials.await,
                     }
                     .map_err(Error::Credentials)?
-                }
+                })
             };
             let now = Instant::now();
             match inner
@@ -760,7 +768,7 @@ impl Client {
     /// when given, replaces the client's request timeout for this attempt.
     async fn attempt<A: Action>(
         &self,
-        credential: Credential,
+        credential: Option<Credential>,
         target: &Target,
         body: Bytes,
         local_now: u64,
@@ -770,7 +778,7 @@ impl Client {
         let offset = self.inner.clock_offset.load(Ordering::Relaxed);
         let timestamp = local_now.saturating_add_signed(offset);
         let request = self
-            .signed_request::<A>(&credential, target, timestamp, body, timeout)
+            .signed_request::<A>(credential.as_ref(), target, timestamp, body, timeout)
             .map_err(|message| Failure::from(Error::Request(message)))?;
         drop(credential);
         self.send::<A>(request, target, want_request_id).await
@@ -778,33 +786,43 @@ impl Client {
 
     /// The signed request, its headers built into one map. A value no header may carry
     /// (a token with a line break, say) is an error naming the header, never its value.
+    ///
+    /// Without a credential (an unsigned action, [`Action::SKIP_SIGN`]) the request is
+    /// sent as the official SDKs send it: `Authorization: SKIP`, no signature and no
+    /// `X-TC-Token` (STS documents that `AssumeRoleWithWebIdentity` needs none), the
+    /// other headers as for a signed one (`X-TC-Timestamp`, `X-TC-Region`, ...).
     fn signed_request<A: Action>(
         &self,
-        credential: &Credential,
+        credential: Option<&Credential>,
         target: &Target,
         timestamp: u64,
         body: Bytes,
         timeout: Option<Duration>,
     ) -> Result<reqwest::Request, String> {
-        let signature = self.inner.signer.sign(
-            credential,
-            &SignableRequest {
-                service: A::SERVICE.name,
-                host: &target.host,
-                content_type: CONTENT_TYPE,
-                timestamp,
-                body: &body,
-            },
-        );
         let invalid = |header: &str| {
             format!(
                 "the request to {} could not be built: invalid {header} header value",
                 target.url
             )
         };
-        // Takes the text without copying it (after checking it).
-        let authorization =
-            HeaderValue::try_from(signature.authorization).map_err(|_| invalid("Authorization"))?;
+        let authorization = match credential {
+            Some(credential) => {
+                let signature = self.inner.signer.sign(
+                    credential,
+                    &SignableRequest {
+                        service: A::SERVICE.name,
+                        host: &target.host,
+                        content_type: CONTENT_TYPE,
+                        timestamp,
+                        body: &body,
+                    },
+                );
+                // Takes the text without copying it (after checking it).
+                HeaderValue::try_from(signature.authorization)
+                    .map_err(|_| invalid("Authorization"))?
+            }
+            None => SKIP_AUTHORIZATION,
+        };
         let action = static_value(A::NAME).ok_or_else(|| invalid("X-TC-Action"))?;
         let version = static_value(A::SERVICE.version).ok_or_else(|| invalid("X-TC-Version"))?;
         let mut headers = HeaderMap::with_capacity(12);
@@ -816,7 +834,7 @@ impl Client {
         headers.insert(X_TC_REGION, self.inner.region_header.clone());
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
         headers.insert(X_TC_REQUEST_CLIENT, REQUEST_CLIENT_VALUE);
-        if let Some(token) = credential.token() {
+        if let Some(token) = credential.and_then(Credential::token) {
             let token = HeaderValue::from_str(token).map_err(|_| invalid("X-TC-Token"))?;
             headers.insert(X_TC_TOKEN, token);
         }

@@ -1,7 +1,9 @@
-//! A typed, signed client for the Tencent Cloud VPC API (version 2017-03-12).
+//! A typed, signed client for the Tencent Cloud VPC API (version 2017-03-12), and for
+//! STS (Security Token Service, 2018-08-13), whose temporary credentials it can use.
 //!
-//! The request, response and error types and the call methods in [`vpc`] are generated
-//! from `api-spec/vpc.json` by `cargo xtask codegen`; the rest of the crate is the
+//! The request, response and error types and the call methods in [`vpc`] and [`sts`]
+//! are generated from `api-spec/vpc.json` and `api-spec/sts.json` by `cargo xtask
+//! codegen`; the rest of the crate is the
 //! runtime they use: [`credentials`], [`signing`] (TC3-HMAC-SHA256), the [`Client`] and
 //! its transport, the decoding of answers into typed results, and [`paginate`] (every
 //! page of a list action as a stream).
@@ -74,6 +76,13 @@ pub mod tls;
 #[rustfmt::skip]
 #[path = "generated/vpc/mod.rs"]
 pub mod vpc;
+
+// STS (Security Token Service), generated like `vpc` from `api-spec/sts.json`: seven
+// actions, never feature-gated (the credential providers need `AssumeRole` and
+// `AssumeRoleWithWebIdentity` whatever features a user names), a few hundred lines.
+#[rustfmt::skip]
+#[path = "generated/sts/mod.rs"]
+pub mod sts;
 
 pub use action::{Action, ActionError, ActionVisitor, CommonErrors, NoCommonErrors, ServiceInfo};
 pub use build_error::BuildError;

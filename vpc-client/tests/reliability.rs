@@ -65,6 +65,7 @@ impl Action for DescribeThing {
     const SERVICE: &'static ServiceInfo = &vpc_client::vpc::SERVICE;
     const RATE_LIMIT: Option<u32> = None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = ResetVpnConnectionResponse;
     type Error = E;
 }
@@ -86,6 +87,7 @@ impl Action for Unserializable {
     const SERVICE: &'static ServiceInfo = &vpc_client::vpc::SERVICE;
     const RATE_LIMIT: Option<u32> = None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = ResetVpnConnectionResponse;
     type Error = E;
 }

@@ -503,6 +503,10 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     } else {
         "\n\nNot safe to retry blindly: a request that may have reached the service is not sent again."
     });
+    if action.skip_sign {
+        request_doc
+            .push_str("\n\nSent unsigned (`Authorization: SKIP`): the call needs no credentials.");
+    }
     if action.deprecated {
         request_doc.push_str("\n\n**Deprecated** by the service.");
     }
@@ -666,6 +670,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         None => quote!(::core::option::Option::None),
     };
     let retry_safe = action.retry_safe;
+    let skip_sign = action.skip_sign;
 
     quote! {
         #request_doc
@@ -734,6 +739,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
             const SERVICE: &'static #rt::ServiceInfo = &SERVICE;
             const RATE_LIMIT: ::core::option::Option<u32> = #rate_limit;
             const RETRY_SAFE: bool = #retry_safe;
+            const SKIP_SIGN: bool = #skip_sign;
             type Response = #response;
             type Error = #error;
         }
@@ -896,7 +902,12 @@ fn method_doc(action: &Action, text: &ActionText) -> TokenStream {
         doc.push_str(&text.document);
     }
     doc.push_str(&format!(
-        "\n\nSends a signed [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+        "\n\nSends {} [`{}`] and decodes the answer into [`{}`] or [`{}`].",
+        if action.skip_sign {
+            "an unsigned (`Authorization: SKIP`, no credentials needed)"
+        } else {
+            "a signed"
+        },
         action.request_type(),
         action.response_type(),
         action.error_type()

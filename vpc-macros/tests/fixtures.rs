@@ -22,6 +22,9 @@ mod case_collisions {
 mod unknown_error_fallback {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/unknown_error_fallback.json" }
 }
+mod skip_sign {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/skip_sign.json" }
+}
 mod vpc {
     vpc_macros::generate! {
         spec = "../api-spec/vpc.json",
@@ -67,6 +70,15 @@ fn optional_members_are_skipped_and_wire_names_kept() {
     .unwrap();
     assert_eq!(response.note, None);
     assert_eq!(response.thing_id, "t-1");
+}
+
+/// The spec's `skip_sign` reaches the macro's output: the flagged action is unsigned,
+/// the other signed.
+#[test]
+fn skip_sign_is_honoured() {
+    const { assert!(<skip_sign::AssumeThingWithTokenRequest as Action>::SKIP_SIGN) };
+    const { assert!(!<skip_sign::DescribeThingsRequest as Action>::SKIP_SIGN) };
+    const { assert!(!<lists::DeleteThingsRequest as Action>::SKIP_SIGN) };
 }
 
 #[test]

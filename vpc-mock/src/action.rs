@@ -15,6 +15,9 @@ pub struct ActionInfo {
     pub rate_limit_per_second: Option<u32>,
     /// The top-level input members of the request body.
     pub params: Vec<ParamInfo>,
+    /// Whether the action is called unsigned (`Authorization: SKIP`, the spec's
+    /// `skip_sign`): the only actions for which the endpoint accepts such a request.
+    pub skip_sign: bool,
 }
 
 impl ActionInfo {
@@ -24,7 +27,15 @@ impl ActionInfo {
             name: name.into(),
             rate_limit_per_second: None,
             params: Vec::new(),
+            skip_sign: false,
         }
+    }
+
+    /// Accepts the action unsigned (`Authorization: SKIP`) as well as signed.
+    #[must_use]
+    pub fn skip_sign(mut self) -> Self {
+        self.skip_sign = true;
+        self
     }
 
     /// Sets the rate limit (requests per second).

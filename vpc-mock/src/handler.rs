@@ -21,7 +21,8 @@ pub struct Call {
     pub region: String,
     /// The request body, a JSON object already checked against the action's parameters.
     pub params: Map<String, Value>,
-    /// The SecretId that signed the request.
+    /// The SecretId that signed the request; empty for an unsigned one
+    /// (`Authorization: SKIP`, accepted only for an action marked `skip_sign`).
     pub secret_id: String,
     /// The RequestId the answer will carry.
     pub request_id: String,

@@ -28,6 +28,55 @@
 //! # }
 //! ```
 //!
+//! # VPC and STS on one server
+//!
+//! [`start_vpc_with_sts`] serves both services on one `127.0.0.1:0` server over one
+//! [`KeyStore`]: STS's `AssumeRole` (signed) and `AssumeRoleWithWebIdentity` (unsigned,
+//! `Authorization: SKIP`) issue temporary credentials and register them, so VPC calls
+//! signed with them (token in `X-TC-Token`) are accepted until they expire. A request
+//! goes to the service its `Host` names, else to the one whose version its
+//! `X-TC-Version` carries (a client pointed at the server by URL sends one `Host` for
+//! both), so one client, or two, reach both. [`StsState`] is the test's handle:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use vpc_client::credentials::Credential;
+//! use vpc_client::sts::{AssumeRoleRequest, AssumeRoleWithWebIdentityRequest};
+//! use vpc_client::{Client, Endpoint};
+//!
+//! let (server, sts) = vpc_mock::start_vpc_with_sts(vpc_mock::demo_credential()).await?;
+//! server.add_credential(Credential::new("AKIDOTHER", "other-secret")); // another long-term key
+//! sts.register_web_identity("OIDC", "the-projected-token");    // accepted by AssumeRoleWithWebIdentity
+//! sts.set_lifetime(Some(Duration::from_secs(3)));              // whatever DurationSeconds asks
+//! sts.fail_next(1, "InternalError.SystemError", "try again");   // the next STS call fails
+//!
+//! let client = Client::builder()
+//!     .credentials(vpc_mock::demo_credential())
+//!     .region("ap-guangzhou")
+//!     .endpoint(Endpoint::Url(server.url()))
+//!     .build()?;
+//! let role = "qcs::cam::uin/100015158414:roleName/readOnlyRole";
+//! let _ = client.call(&AssumeRoleRequest::new(role, "session")).await; // the injected failure
+//! let assumed = client.call(&AssumeRoleRequest::new(role, "session")).await?;
+//! assert_eq!(sts.calls("AssumeRole"), 2);
+//! // Unsigned: needs no credentials at all.
+//! let request = AssumeRoleWithWebIdentityRequest::new("OIDC", "the-projected-token", role, "pod");
+//! let web = client.call(&request).await?;
+//! # let _ = (assumed, web);
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Unknown web-identity tokens are answered `InvalidParameter.WebIdentityTokenError`,
+//! a malformed `RoleArn`, `RoleSessionName` or `DurationSeconds`
+//! `InvalidParameter.ParamError`, a request signed with an unknown key
+//! `AuthFailure.SecretIdNotFound` and one signed with an expired temporary key
+//! `AuthFailure.TokenFailure`. A server of your own mounts the STS side with
+//! [`MockServerBuilder::also_serve`]`(sts.mount()?)` and
+//! [`MockServerBuilder::key_store`] (the store the [`StsState`] issues into).
+//!
 //! In the core, actions are described by [`ActionInfo`] (name, rate limit, input
 //! members) and served by one [`Handler`] that receives the validated JSON body as a
 //! [`Call`] and returns the output members or an [`ApiError`]:
@@ -105,7 +154,11 @@
 //!    (`application/json; charset=utf-8` is fine): otherwise `UnsupportedProtocol`.
 //! 3. Body size: more than the limit (10 MB by default) is `RequestSizeLimitExceeded`.
 //!    The body is read with the limit; the excess is drained without being kept.
-//! 4. `Authorization` missing or malformed (wrong algorithm, a `Credential` that is not
+//! 4. `Authorization: SKIP` (an unsigned request) is accepted only for an action whose
+//!    spec marks it `skip_sign` (STS `AssumeRoleWithWebIdentity`): steps 6–8 are skipped
+//!    and the call has no SecretId. For any other action it is
+//!    `AuthFailure.SignatureFailure` (Tencent documents no code for this case; see
+//!    `auth.rs`). Otherwise, `Authorization` missing or malformed (wrong algorithm, a `Credential` that is not
 //!    `<id>/<YYYY-MM-DD>/<service>/tc3_request`, `SignedHeaders` other than
 //!    `content-type;host`, a `Signature` that is not 64 hex digits):
 //!    `AuthFailure.InvalidAuthorization`.
@@ -146,9 +199,11 @@ mod auth;
 mod envelope;
 mod faults;
 mod handler;
+mod keys;
 mod rate_limit;
 mod server;
 pub mod spec;
+pub mod sts;
 pub mod tls;
 pub mod typed;
 pub mod vpc;
@@ -159,15 +214,24 @@ pub mod vpc;
 #[path = "generated/vpc_service/mod.rs"]
 mod service;
 
+// The STS side, generated the same way from `api-spec/sts.json`.
+#[rustfmt::skip]
+#[path = "generated/sts_service/mod.rs"]
+mod sts_service;
+
 pub use action::{ActionInfo, ParamInfo, ParamKind};
 pub use faults::{Fault, Faults};
 pub use handler::{ApiError, Call, Handler, HandlerFuture};
+pub use keys::KeyStore;
 pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
     DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
+    ServiceMount,
 };
 pub use service::{VpcService, VpcServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
+pub use sts::{Issued, StsState, sts_service};
+pub use sts_service::{StsService, StsServiceDispatcher};
 pub use typed::Refusal;
 pub use vpc::{VpcHandler, VpcState};
 
@@ -191,8 +255,8 @@ pub fn demo_credential() -> Credential {
 /// Why the local VPC endpoint could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The embedded VPC spec does not validate.
-    #[error("the embedded VPC spec is invalid: {0}")]
+    /// An embedded spec (VPC's or STS's) does not validate.
+    #[error("an embedded spec is invalid: {0}")]
     Spec(#[from] api_spec::SpecError),
     /// The address cannot be bound.
     #[error("cannot listen: {0}")]
@@ -226,6 +290,28 @@ pub async fn start_vpc(credential: Credential) -> Result<RunningServer, StartErr
         .credential(credential)
         .start()
         .await?)
+}
+
+/// Starts one local endpoint on `127.0.0.1` (an ephemeral port) serving VPC (as
+/// [`start_vpc`] does) and STS ([`StsState`]) over one [`KeyStore`], accepting requests
+/// signed with `credential` (a long-term key) and with every temporary key its STS
+/// issues, until each expires. Returns the server and the STS handle.
+///
+/// # Errors
+///
+/// When an embedded spec does not validate or the port cannot be bound.
+pub async fn start_vpc_with_sts(
+    credential: Credential,
+) -> Result<(RunningServer, StsState), StartError> {
+    let keys = KeyStore::new();
+    let sts = StsState::new(keys.clone());
+    let server = MockServer::vpc(VpcState::seeded())?
+        .key_store(keys)
+        .credential(credential)
+        .also_serve(sts.mount()?)
+        .start()
+        .await?;
+    Ok((server, sts))
 }
 
 /// Error codes this endpoint answers by itself, as the real service spells them.

@@ -34,6 +34,7 @@ use crate::codes;
 use crate::envelope::{error_body, new_request_id, success_body};
 use crate::faults::{Fault, Faults};
 use crate::handler::{ApiError, Call, Handler, call_catching_panics, empty_output};
+use crate::keys::KeyStore;
 use crate::rate_limit::RateLimiter;
 
 /// The service name the credential scope must carry by default.
@@ -91,10 +92,51 @@ impl MockServer {
     }
 }
 
+/// One more service a server answers besides its first one (see
+/// [`MockServerBuilder::also_serve`]): its name (the credential scope's service), API
+/// version, action table and handler.
+pub struct ServiceMount {
+    name: String,
+    version: String,
+    actions: Vec<ActionInfo>,
+    handler: Arc<dyn Handler>,
+}
+
+impl fmt::Debug for ServiceMount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceMount")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("actions", &self.actions.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServiceMount {
+    /// The service `name` at API `version`, served by `handler`, with no actions yet.
+    pub fn new(name: impl Into<String>, version: impl Into<String>, handler: impl Handler) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            actions: Vec::new(),
+            handler: Arc::new(handler),
+        }
+    }
+
+    /// Adds actions to its table.
+    #[must_use]
+    pub fn actions(mut self, actions: impl IntoIterator<Item = ActionInfo>) -> Self {
+        self.actions.extend(actions);
+        self
+    }
+}
+
 /// Configures and starts a [`RunningServer`].
 pub struct MockServerBuilder {
     addr: SocketAddr,
+    keys: KeyStore,
     credentials: Vec<Credential>,
+    mounts: Vec<ServiceMount>,
     service: String,
     version: String,
     regions: Vec<String>,
@@ -112,7 +154,9 @@ impl Default for MockServerBuilder {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: KeyStore::new(),
             credentials: Vec::new(),
+            mounts: Vec::new(),
             service: DEFAULT_SERVICE.to_owned(),
             version: DEFAULT_VERSION.to_owned(),
             regions: DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
@@ -137,6 +181,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("version", &self.version)
             .field("regions", &self.regions)
             .field("actions", &self.actions.len())
+            .field("also_serves", &self.mounts)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("clock_offset", &self.clock_offset)
@@ -166,6 +211,29 @@ impl MockServerBuilder {
     #[must_use]
     pub fn credentials(mut self, credentials: impl IntoIterator<Item = Credential>) -> Self {
         self.credentials.extend(credentials);
+        self
+    }
+
+    /// Accepts the keys of this store, shared: keys added to it later (through any
+    /// clone, such as [`RunningServer::keys`] or the STS side's) are accepted from then
+    /// on. The builder's [`credential`](Self::credential)s are added to it at start.
+    /// Default: a store of the server's own.
+    #[must_use]
+    pub fn key_store(mut self, keys: KeyStore) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// Serves one more service besides the first (the one [`service`](Self::service),
+    /// [`version`](Self::version), [`action`](Self::action) and
+    /// [`handler`](Self::handler) configure). A request goes to the service its `Host`
+    /// names (`sts.tencentcloudapi.com`, `sts.localhost:8080`: the first label), else to
+    /// the one whose API version its `X-TC-Version` carries (a client pointed at this
+    /// server by URL sends one `Host` for every service), else to the first. The
+    /// credential scope must then name that service, as Tencent's hosts require.
+    #[must_use]
+    pub fn also_serve(mut self, mount: ServiceMount) -> Self {
+        self.mounts.push(mount);
         self
     }
 
@@ -282,26 +350,38 @@ impl MockServerBuilder {
     pub async fn start(self) -> Result<RunningServer, io::Error> {
         let listener = TcpListener::bind(self.addr).await?;
         let local_addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            credentials: self
-                .credentials
-                .into_iter()
-                .map(|c| (c.secret_id().to_owned(), c))
-                .collect(),
-            service: self.service,
-            version: self.version,
-            regions: self.regions.into_iter().collect(),
-            actions: self
-                .actions
+        for credential in self.credentials {
+            self.keys.insert(credential);
+        }
+        let rate_limits = self.rate_limits;
+        let table = |actions: Vec<ActionInfo>| -> HashMap<String, ActionInfo> {
+            actions
                 .into_iter()
                 .map(|mut a| {
-                    if !self.rate_limits {
+                    if !rate_limits {
                         a.rate_limit_per_second = None;
                     }
                     (a.name.clone(), a)
                 })
-                .collect(),
+                .collect()
+        };
+        let first = Served {
+            name: self.service,
+            version: self.version,
+            actions: table(self.actions),
             handler: self.handler.unwrap_or_else(|| Arc::new(empty_output)),
+        };
+        let mut services = vec![first];
+        services.extend(self.mounts.into_iter().map(|mount| Served {
+            name: mount.name,
+            version: mount.version,
+            actions: table(mount.actions),
+            handler: mount.handler,
+        }));
+        let shared = Arc::new(Shared {
+            keys: self.keys,
+            services,
+            regions: self.regions.into_iter().collect(),
             max_body_bytes: self.max_body_bytes,
             max_clock_skew: self.max_clock_skew.as_secs(),
             clock_offset: self.clock_offset,
@@ -366,6 +446,17 @@ impl RunningServer {
         self.shared.faults.clone()
     }
 
+    /// The keys the server accepts (shared: a key added through it is accepted by the
+    /// next request).
+    pub fn keys(&self) -> KeyStore {
+        self.shared.keys.clone()
+    }
+
+    /// Accepts `credential` from now on (see [`KeyStore::insert`]).
+    pub fn add_credential(&self, credential: Credential) {
+        self.shared.keys.insert(credential);
+    }
+
     /// How many HTTP requests reached the server, whatever their outcome (a
     /// connection closed before a complete request head is not counted).
     pub fn requests_received(&self) -> u64 {
@@ -394,13 +485,19 @@ impl Drop for RunningServer {
     }
 }
 
-struct Shared {
-    credentials: HashMap<String, Credential>,
-    service: String,
+/// One service the server answers.
+struct Served {
+    name: String,
     version: String,
-    regions: HashSet<String>,
     actions: HashMap<String, ActionInfo>,
     handler: Arc<dyn Handler>,
+}
+
+struct Shared {
+    keys: KeyStore,
+    /// The first is the builder's own service; never empty.
+    services: Vec<Served>,
+    regions: HashSet<String>,
     max_body_bytes: usize,
     max_clock_skew: u64,
     clock_offset: i64,
@@ -724,6 +821,15 @@ async fn pipeline(
         Err(BodyError::Broken) => return Err(Answer::Drop),
     };
 
+    // Which service: the one the Host names, else the one of X-TC-Version, else the first.
+    let host = header_text(headers, HOST).unwrap_or_default();
+    let served = route(
+        shared,
+        &host,
+        header_text(headers, "x-tc-version").as_deref(),
+    );
+    let action_name = header_text(headers, "x-tc-action").filter(|a| !a.is_empty());
+
     // 4.–8. Authentication.
     let authorization = header_text(headers, AUTHORIZATION).ok_or_else(|| {
         reject(
@@ -731,26 +837,51 @@ async fn pipeline(
             "The Authorization header is missing.",
         )
     })?;
-    let authorization = auth::parse_authorization(&authorization)?;
-    let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
-    auth::check_skew(timestamp, server_now(shared), shared.max_clock_skew)?;
-    let host = header_text(headers, HOST).unwrap_or_default();
-    let token = header_text(headers, "x-tc-token");
-    let credential = auth::verify(
-        &shared.credentials,
-        &shared.service,
-        &authorization,
-        &SignedParts {
-            host: &host,
-            content_type: &content_type,
-            timestamp,
-            body: &body,
-            token: token.as_deref(),
-        },
-    )?;
+    let secret_id = if authorization == SKIP {
+        // Unsigned: only for an action its spec marks so (STS AssumeRoleWithWebIdentity),
+        // whose caller has no keys; the timestamp is still checked.
+        let action = action_name.as_deref().unwrap_or_default();
+        if !served.actions.get(action).is_some_and(|a| a.skip_sign) {
+            return Err(Answer::Error(auth::skip_on_signed_action(action)));
+        }
+        let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
+        auth::check_skew(timestamp, server_now(shared), shared.max_clock_skew)?;
+        String::new()
+    } else {
+        let authorization = auth::parse_authorization(&authorization)?;
+        let timestamp = auth::parse_timestamp(header_text(headers, "x-tc-timestamp").as_deref())?;
+        let now = server_now(shared);
+        auth::check_skew(timestamp, now, shared.max_clock_skew)?;
+        let token = header_text(headers, "x-tc-token");
+        let key = shared.keys.get(authorization.secret_id);
+        if let Some(expires_at) = key.as_ref().and_then(|key| key.expires_at)
+            && now >= expires_at
+        {
+            return Err(reject(
+                codes::TOKEN_FAILURE,
+                format!(
+                    "The temporary credential `{}` expired at {expires_at} (server time {now}).",
+                    authorization.secret_id
+                ),
+            ));
+        }
+        auth::verify(
+            key.as_ref().map(|key| &key.credential),
+            &served.name,
+            &authorization,
+            &SignedParts {
+                host: &host,
+                content_type: &content_type,
+                timestamp,
+                body: &body,
+                token: token.as_deref(),
+            },
+        )?
+        .secret_id()
+        .to_owned()
+    };
 
     // 9. Injected faults.
-    let action_name = header_text(headers, "x-tc-action").filter(|a| !a.is_empty());
     if let Some(fault) = shared.faults.take(action_name.as_deref()) {
         match fault {
             Fault::Error(error) => return Err(Answer::Error(error)),
@@ -794,7 +925,7 @@ async fn pipeline(
             "The request is missing the required parameter `X-TC-Action`.",
         )
     })?;
-    let action = shared.actions.get(&action_name).ok_or_else(|| {
+    let action = served.actions.get(&action_name).ok_or_else(|| {
         reject(
             codes::INVALID_ACTION,
             format!("The action `{action_name}` does not exist."),
@@ -810,12 +941,12 @@ async fn pipeline(
                 "The request is missing the required parameter `X-TC-Version`.",
             )
         })?;
-    if version != shared.version {
+    if version != served.version {
         return Err(reject(
             codes::NO_SUCH_VERSION,
             format!(
                 "The API version `{version}` does not exist; this endpoint serves `{}`.",
-                shared.version
+                served.version
             ),
         ));
     }
@@ -875,11 +1006,11 @@ async fn pipeline(
         action: action_name,
         region,
         params,
-        secret_id: credential.secret_id().to_owned(),
+        secret_id,
         request_id: request_id.to_owned(),
         language: header_text(headers, "x-tc-language"),
     };
-    match call_catching_panics(&*shared.handler, call).await {
+    match call_catching_panics(&*served.handler, call).await {
         Some(Ok(members)) => Ok(Answer::Output(members)),
         Some(Err(error)) => Err(Answer::Error(error)),
         None => Err(reject(
@@ -887,6 +1018,22 @@ async fn pipeline(
             "An internal error occurred: the handler panicked.",
         )),
     }
+}
+
+/// The `Authorization` value of an unsigned request.
+const SKIP: &str = "SKIP";
+
+/// The service a request goes to: the one whose name is the first label of a `Host`
+/// with a dot in it, else the one whose version is `X-TC-Version`, else the first.
+fn route<'s>(shared: &'s Shared, host: &str, version: Option<&str>) -> &'s Served {
+    let label = host
+        .split_once('.')
+        .map(|(label, _)| label)
+        .filter(|label| !label.is_empty());
+    let by_host = label.and_then(|label| shared.services.iter().find(|s| s.name == label));
+    let by_version =
+        || version.and_then(|version| shared.services.iter().find(|s| s.version == version));
+    by_host.or_else(by_version).unwrap_or(&shared.services[0])
 }
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ pub fn action_info(service: &Service, action: &Action) -> ActionInfo {
         name: action.name.clone(),
         rate_limit_per_second: action.rate_limit,
         params: params_of(service, &action.input, &mut stack),
+        skip_sign: action.skip_sign,
     }
 }
 

@@ -1,5 +1,5 @@
-//! What `cargo xtask codegen` writes, computed in one place so that the command, its
-//! `--check` mode and the freshness test agree; where the workspace is; and the
+//! What `cargo xtask codegen` writes for every service of [`SERVICES`], computed in one
+//! place so that the command, its `--check` mode and the freshness test agree; where the workspace is; and the
 //! importer behind `cargo xtask import` ([`import`]).
 
 use std::collections::BTreeSet;
@@ -124,62 +124,142 @@ pub fn find_root(manifest_dir: Option<&Path>, cwd: Option<&Path>) -> anyhow::Res
     )
 }
 
+/// One service `cargo xtask codegen` generates into `vpc-client` (a module) and
+/// `vpc-mock` (its service trait). Adding a service is one more entry of [`SERVICES`].
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceOutput {
+    /// The spec, relative to the workspace root.
+    pub spec: &'static str,
+    /// The generated client module's directory (owned whole), relative to the root.
+    pub client_dir: &'static str,
+    /// How users name the module (`vpc_client::vpc`).
+    pub module: &'static str,
+    /// The generated server side's directory (owned whole), relative to the root.
+    pub server_dir: &'static str,
+    /// The generated server trait (`VpcService`).
+    pub server_trait: &'static str,
+    /// Whether each action is behind the cargo feature named after it (and the
+    /// manifests get one feature per action).
+    pub feature_gates: bool,
+    /// Actions whose server side is compiled whatever the features.
+    pub server_ungated: &'static [&'static str],
+}
+
+/// VPC: 448 actions, each behind its own feature.
+pub const VPC: ServiceOutput = ServiceOutput {
+    spec: SPEC,
+    client_dir: GENERATED_DIR,
+    module: "vpc_client::vpc",
+    server_dir: GENERATED_SERVER_DIR,
+    server_trait: "VpcService",
+    feature_gates: true,
+    server_ungated: SERVER_UNGATED,
+};
+
+/// STS: 7 actions, never gated: the credential providers need `AssumeRole` and
+/// `AssumeRoleWithWebIdentity` whatever features a user names, and the whole service
+/// is a few hundred lines.
+pub const STS: ServiceOutput = ServiceOutput {
+    spec: "api-spec/sts.json",
+    client_dir: "vpc-client/src/generated/sts",
+    module: "vpc_client::sts",
+    server_dir: "vpc-mock/src/generated/sts_service",
+    server_trait: "StsService",
+    feature_gates: false,
+    server_ungated: &[],
+};
+
+/// Every service generated into the shipped client, in order.
+pub const SERVICES: &[ServiceOutput] = &[VPC, STS];
+
 /// Every generated file with its expected contents, timed per phase.
 ///
 /// # Errors
 ///
-/// When the spec cannot be read or does not validate (every problem, located), or the
-/// generator fails.
+/// When a spec cannot be read or does not validate (every problem, located), two
+/// services would give `Client` the same call method, or the generator fails.
 pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     let mut phases = Vec::new();
+    // One service after the other, so the first broken spec is the one reported.
+    let (mut reading, mut loading) = (Duration::ZERO, Duration::ZERO);
+    let mut services = Vec::with_capacity(SERVICES.len());
+    for output in SERVICES {
+        let started = Instant::now();
+        let spec_path = root.join(output.spec);
+        let text = std::fs::read_to_string(&spec_path)
+            .with_context(|| format!("cannot read {}", spec_path.display()))?;
+        let read = Instant::now();
+        reading += read - started;
+        services.push((output, api_spec::load_str(&text, output.spec)?));
+        loading += read.elapsed();
+    }
+    check_method_clashes(&services)?;
+    phases.push(("read", reading));
+    phases.push(("load+validate", loading));
     let mut clock = Instant::now();
     let mut lap = |phases: &mut Vec<(&'static str, Duration)>, phase: &'static str| {
         phases.push((phase, clock.elapsed()));
         clock = Instant::now();
     };
 
-    let spec_path = root.join(SPEC);
-    let text = std::fs::read_to_string(&spec_path)
-        .with_context(|| format!("cannot read {}", spec_path.display()))?;
-    lap(&mut phases, "read");
-    let service = api_spec::load_str(&text, SPEC)?;
-    lap(&mut phases, "load+validate");
-
-    let config = vpc_codegen::Config {
-        doc_module: Some("vpc_client::vpc".to_owned()),
-        doc_runtime: Some("vpc_client".to_owned()),
-        feature_gates: true,
-        ..vpc_codegen::Config::inside_runtime()
-    };
-    let files = vpc_codegen::generate_files(&service, &config)?;
-    let server_config = vpc_codegen::ServerConfig {
-        feature_gates: true,
-        ungated: SERVER_UNGATED
-            .iter()
-            .map(|name| (*name).to_owned())
-            .collect(),
-        ..vpc_codegen::ServerConfig::inside_mock()
-    };
-    let server_files = vpc_codegen::generate_server_files(&service, &server_config)?;
-    let names: Vec<&str> = service.actions.iter().map(|a| a.name.as_str()).collect();
+    let mut texts: Vec<(PathBuf, String, &'static str)> = Vec::new();
+    let mut gated_names: Vec<&str> = Vec::new();
+    let mut ungated_server: Vec<&str> = Vec::new();
+    for (output, service) in &services {
+        let config = vpc_codegen::Config {
+            doc_module: Some(output.module.to_owned()),
+            doc_runtime: Some("vpc_client".to_owned()),
+            feature_gates: output.feature_gates,
+            ..vpc_codegen::Config::inside_runtime()
+        };
+        let files = vpc_codegen::generate_files(service, &config)?;
+        let module = output.module.rsplit("::").next().unwrap_or(output.module);
+        let server_config = vpc_codegen::ServerConfig {
+            types: syn::parse_str(&format!("::vpc_client::{module}"))
+                .context("the module path of a service")?,
+            trait_name: output.server_trait.to_owned(),
+            feature_gates: output.feature_gates,
+            ungated: output
+                .server_ungated
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
+            ..vpc_codegen::ServerConfig::inside_mock()
+        };
+        let server_files = vpc_codegen::generate_server_files(service, &server_config)?;
+        if output.feature_gates {
+            gated_names.extend(service.actions.iter().map(|a| a.name.as_str()));
+            ungated_server.extend(output.server_ungated);
+        }
+        // Tokens cannot cross threads, their text can.
+        texts.extend(
+            files
+                .into_iter()
+                .map(|file| (output.client_dir, file))
+                .chain(
+                    server_files
+                        .into_iter()
+                        .map(|file| (output.server_dir, file)),
+                )
+                .map(|(dir, file)| {
+                    (
+                        Path::new(dir).join(&file.path),
+                        file.tokens.to_string(),
+                        output.spec,
+                    )
+                }),
+        );
+    }
     let manifests = [
-        (CLIENT_MANIFEST, client_features(&names)),
-        (SERVER_MANIFEST, server_features(&names)),
+        (CLIENT_MANIFEST, client_features(&gated_names)),
+        (
+            SERVER_MANIFEST,
+            server_features(&gated_names, &ungated_server),
+        ),
     ];
     lap(&mut phases, "emit");
 
-    // Tokens cannot cross threads, their text can: formatting (parsing and printing 140k
-    // lines) is split over the cores.
-    let texts: Vec<(PathBuf, String)> = files
-        .into_iter()
-        .map(|file| (GENERATED_DIR, file))
-        .chain(
-            server_files
-                .into_iter()
-                .map(|file| (GENERATED_SERVER_DIR, file)),
-        )
-        .map(|(dir, file)| (Path::new(dir).join(&file.path), file.tokens.to_string()))
-        .collect();
+    // Formatting (parsing and printing 140k lines) is split over the cores.
     let mut outputs = format_in_parallel(&texts)?;
     lap(&mut phases, "format");
     for (manifest, features) in manifests {
@@ -199,17 +279,52 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     lap(&mut phases, "schema");
     Ok(Generation {
         outputs,
-        owned_dirs: vec![
-            PathBuf::from(GENERATED_DIR),
-            PathBuf::from(GENERATED_SERVER_DIR),
-        ],
+        owned_dirs: SERVICES
+            .iter()
+            .flat_map(|output| [output.client_dir, output.server_dir])
+            .map(PathBuf::from)
+            .collect(),
         phases,
     })
 }
 
-/// Formats every `(path, source text)` into an [`Output`], in order, on as many threads
-/// as there are cores.
-fn format_in_parallel(texts: &[(PathBuf, String)]) -> anyhow::Result<Vec<Output>> {
+/// Every service's call methods are inherent methods of the one `Client`: two services
+/// may not give it the same method (an action method or a paging method). A clash is
+/// an error naming both actions, never a silent rename.
+///
+/// # Errors
+///
+/// On the first method two services share.
+pub fn check_method_clashes(
+    services: &[(&ServiceOutput, api_spec::ir::Service)],
+) -> anyhow::Result<()> {
+    let mut seen: std::collections::BTreeMap<&str, (&str, &str)> =
+        std::collections::BTreeMap::new();
+    for (output, service) in services {
+        for action in &service.actions {
+            let methods = std::iter::once(action.method.as_str())
+                .chain(action.pagination.as_ref().map(|p| p.method.as_str()));
+            for method in methods {
+                if let Some((spec, other)) = seen.insert(method, (output.spec, &action.name))
+                    && spec != output.spec
+                {
+                    bail!(
+                        "`Client::{method}` would be generated twice: for `{other}` of {spec} \
+                         and for `{}` of {} (every service's call methods are inherent \
+                         methods of the one client)",
+                        action.name,
+                        output.spec
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Formats every `(path, source text, spec)` into an [`Output`], in order, on as many
+/// threads as there are cores.
+fn format_in_parallel(texts: &[(PathBuf, String, &'static str)]) -> anyhow::Result<Vec<Output>> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = texts.len().div_ceil(threads).max(1);
     let chunks: Vec<anyhow::Result<Vec<Output>>> = std::thread::scope(|scope| {
@@ -233,11 +348,11 @@ fn format_in_parallel(texts: &[(PathBuf, String)]) -> anyhow::Result<Vec<Output>
     Ok(outputs)
 }
 
-fn format_all(texts: &[(PathBuf, String)]) -> anyhow::Result<Vec<Output>> {
+fn format_all(texts: &[(PathBuf, String, &'static str)]) -> anyhow::Result<Vec<Output>> {
     texts
         .iter()
-        .map(|(path, text)| {
-            let contents = vpc_codegen::format_source(text, SPEC).with_context(|| {
+        .map(|(path, text, spec)| {
+            let contents = vpc_codegen::format_source(text, spec).with_context(|| {
                 format!(
                     "the generator emitted code that does not parse for {} (a generator bug)",
                     path.display()
@@ -266,11 +381,11 @@ fn client_features(names: &[&str]) -> String {
 }
 
 /// The local endpoint's generated features: `all-actions`, and per action (but those of
-/// [`SERVER_UNGATED`], always compiled) a feature that turns on the client's.
-fn server_features(names: &[&str]) -> String {
+/// `ungated`, always compiled) a feature that turns on the client's.
+fn server_features(names: &[&str], ungated: &[&str]) -> String {
     let gated: Vec<&&str> = names
         .iter()
-        .filter(|name| !SERVER_UNGATED.contains(name))
+        .filter(|name| !ungated.contains(name))
         .collect();
     let mut out = String::from("all-actions = [\n    \"vpc-client/all-actions\",\n");
     for name in &gated {

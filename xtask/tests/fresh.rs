@@ -69,3 +69,32 @@ fn splicing_without_markers_says_which_lines_it_needs() {
     let err = xtask::splice_features(&reversed, "").expect_err("out of order");
     assert!(err.to_string().contains("comes before"), "{err}");
 }
+
+/// Every service's call methods are inherent methods of one `Client`: a method two
+/// services would share is refused, naming both actions; the shipped services share
+/// none.
+#[test]
+fn call_methods_of_two_services_may_not_clash() {
+    let root = xtask::workspace_root().expect("the test runs inside the workspace");
+    let load = |output: &xtask::ServiceOutput| {
+        let text = std::fs::read_to_string(root.join(output.spec)).expect("spec");
+        api_spec::load_str(&text, output.spec).expect("valid")
+    };
+    let shipped: Vec<_> = xtask::SERVICES.iter().map(|o| (o, load(o))).collect();
+    xtask::check_method_clashes(&shipped).expect("VPC and STS share no method");
+    // STS twice, as if a second service had the same actions.
+    let mut other = xtask::STS;
+    other.spec = "api-spec/sts-copy.json";
+    let twice = [
+        (&xtask::STS, load(&xtask::STS)),
+        (&other, load(&xtask::STS)),
+    ];
+    let message = xtask::check_method_clashes(&twice)
+        .expect_err("same methods")
+        .to_string();
+    assert!(
+        message.contains("`Client::assume_role` would be generated twice")
+            && message.contains("api-spec/sts-copy.json"),
+        "{message}"
+    );
+}

@@ -58,6 +58,37 @@ fn checked_in_vpc_spec_is_fresh() {
 }
 
 #[test]
+fn checked_in_sts_spec_is_fresh() {
+    let paths = Paths::sts(&root());
+    let imported = import::import_paths(&paths).expect("the STS sources import");
+    assert!(
+        import::is_fresh(&paths, &imported),
+        "api-spec/sts.json is stale: run `cargo xtask import`"
+    );
+    // The two unsigned actions keep their flag through the import.
+    let unsigned: Vec<&str> = imported
+        .spec
+        .actions
+        .iter()
+        .filter(|(_, action)| action.skip_sign)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(
+        unsigned,
+        ["AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"]
+    );
+    // `cargo xtask import` covers every checked-in service.
+    let outs: Vec<PathBuf> = import::services(&root())
+        .into_iter()
+        .map(|p| p.out)
+        .collect();
+    assert_eq!(
+        outs,
+        [root().join(import::VPC_SPEC), root().join(import::STS_SPEC)]
+    );
+}
+
+#[test]
 fn checked_in_cvm_macro_test_spec_is_fresh() {
     let paths = cvm_paths();
     let imported = import::import_paths(&paths).expect("the CVM test data imports");

@@ -6,3 +6,4 @@ mod faults;
 mod lifecycle;
 mod protocol;
 mod standard_client;
+mod sts;

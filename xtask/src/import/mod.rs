@@ -38,10 +38,22 @@ pub use report::{
 pub const SOURCES_DIR: &str = "api-spec/sources";
 /// Where the VPC spec goes, relative to the workspace root.
 pub const VPC_SPEC: &str = "api-spec/vpc.json";
+/// Where the STS sources live, relative to the workspace root.
+pub const STS_SOURCES_DIR: &str = "api-spec/sources/sts";
+/// Where the STS spec goes, relative to the workspace root.
+pub const STS_SPEC: &str = "api-spec/sts.json";
+
+/// The checked-in services `cargo xtask import [--check]` imports, one after the other:
+/// each is the same import (both sites' descriptions, the error tables, the overlay)
+/// from its own directory of sources; nothing in the import is specific to one.
+pub fn services(root: &Path) -> Vec<Paths> {
+    vec![Paths::vpc(root), Paths::sts(root)]
+}
 
 const USAGE: &str = "\
 usage: cargo xtask import [--check]
-         (api-spec/sources/{china,intl}/ and the tables beside them -> api-spec/vpc.json)
+         (api-spec/sources/{china,intl}/ and the tables beside them -> api-spec/vpc.json,
+          api-spec/sources/sts/ -> api-spec/sts.json)
        cargo xtask import --tccli DIR [--errors FILE] [--intl-tccli DIR --intl-errors FILE]
                           [--rate-limits FILE] [--overlay FILE] --out FILE [--check]
          (DIR holds tccli's api.json and examples.json of any service, in either language;
@@ -99,6 +111,29 @@ impl Paths {
             }),
             rate_limits: Some(sources.join("vpc-rate-limits.json")),
             out: root.join(VPC_SPEC),
+            shown_from: root.to_path_buf(),
+        }
+    }
+
+    /// The STS import: `api-spec/sources/sts/*` -> `api-spec/sts.json` under `root`: both
+    /// sites' descriptions (`china/`, `intl/`), the error table (the official Go SDK's for
+    /// the international site, English; it gives both the codes and their texts) and the
+    /// overlay. STS has no collected rate limits.
+    pub fn sts(root: &Path) -> Self {
+        let sources = root.join(STS_SOURCES_DIR);
+        let errors = sources.join("sts-error-codes.json");
+        Self {
+            api: sources.join("china/api.json"),
+            examples: sources.join("china/examples.json"),
+            errors: Some(errors.clone()),
+            overlay: Some(sources.join("overlay.json")),
+            intl: Some(IntlPaths {
+                api: sources.join("intl/api.json"),
+                examples: sources.join("intl/examples.json"),
+                errors,
+            }),
+            rate_limits: None,
+            out: root.join(STS_SPEC),
             shown_from: root.to_path_buf(),
         }
     }
@@ -316,14 +351,25 @@ pub fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
         println!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     }
-    let Some((paths, check)) = parse_args(root, args)? else {
+    let Some((all_paths, check)) = parse_args(root, args)? else {
         eprintln!("{USAGE}");
         return Ok(ExitCode::from(2));
     };
-    let imported = import_paths(&paths)?;
+    let mut code = ExitCode::SUCCESS;
+    for paths in &all_paths {
+        if import_one(paths, check)? != ExitCode::SUCCESS {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+/// Imports (or checks) one spec.
+fn import_one(paths: &Paths, check: bool) -> anyhow::Result<ExitCode> {
+    let imported = import_paths(paths)?;
     let out = paths.show(&paths.out);
     if check {
-        if is_fresh(&paths, &imported) {
+        if is_fresh(paths, &imported) {
             println!(
                 "{out} is fresh ({} ms)",
                 imported.report.elapsed.as_millis()
@@ -336,7 +382,7 @@ pub fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     print!("{}", imported.report.summary());
-    if is_fresh(&paths, &imported) {
+    if is_fresh(paths, &imported) {
         println!("unchanged {out}");
     } else {
         if let Some(dir) = paths.out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -350,8 +396,8 @@ pub fn cli(root: &Path, args: &[&str]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The paths and `--check`, or `None` for a usage error.
-fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)>> {
+/// The paths of each import and `--check`, or `None` for a usage error.
+fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Vec<Paths>, bool)>> {
     let mut check = false;
     let (mut tccli, mut errors, mut overlay, mut out) = (None, None, None, None);
     let (mut intl_tccli, mut intl_errors, mut rate_limits) = (None, None, None);
@@ -397,12 +443,12 @@ fn parse_args(root: &Path, args: &[&str]) -> anyhow::Result<Option<(Paths, bool)
     };
     let no_other = errors.is_none() && overlay.is_none() && intl.is_none() && rate_limits.is_none();
     match (tccli, out) {
-        (None, None) if no_other => Ok(Some((Paths::vpc(root), check))),
+        (None, None) if no_other => Ok(Some((services(root), check))),
         (Some(dir), Some(out)) => {
             let mut paths = Paths::tccli(&dir, errors.as_deref(), overlay.as_deref(), &out);
             paths.intl = intl;
             paths.rate_limits = rate_limits;
-            Ok(Some((paths, check)))
+            Ok(Some((vec![paths], check)))
         }
         _ => {
             eprintln!(

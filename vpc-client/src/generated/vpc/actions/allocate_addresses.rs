@@ -692,6 +692,7 @@ impl crate::Action for AllocateAddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = AllocateAddressesResponse;
     type Error = AllocateAddressesError;
 }

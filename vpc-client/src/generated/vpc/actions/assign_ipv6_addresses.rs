@@ -277,6 +277,7 @@ impl crate::Action for AssignIpv6AddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = AssignIpv6AddressesResponse;
     type Error = AssignIpv6AddressesError;
 }

@@ -168,6 +168,7 @@ impl crate::Action for CreateIp6TranslatorsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreateIp6TranslatorsResponse;
     type Error = CreateIp6TranslatorsError;
 }

@@ -202,6 +202,7 @@ for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     type Error = CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleError;
 }

@@ -254,6 +254,7 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreatePrivateNatGatewayTranslationNatRuleResponse;
     type Error = CreatePrivateNatGatewayTranslationNatRuleError;
 }

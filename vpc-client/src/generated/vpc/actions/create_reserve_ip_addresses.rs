@@ -209,6 +209,7 @@ impl crate::Action for CreateReserveIpAddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreateReserveIpAddressesResponse;
     type Error = CreateReserveIpAddressesError;
 }

@@ -181,6 +181,7 @@ impl crate::Action for CreateRoutePolicyRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreateRoutePolicyResponse;
     type Error = CreateRoutePolicyError;
 }

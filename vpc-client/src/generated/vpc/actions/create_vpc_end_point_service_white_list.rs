@@ -167,6 +167,7 @@ impl crate::Action for CreateVpcEndPointServiceWhiteListRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreateVpcEndPointServiceWhiteListResponse;
     type Error = CreateVpcEndPointServiceWhiteListError;
 }

@@ -291,6 +291,7 @@ impl crate::Action for CreateVpcPeeringConnectionRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = CreateVpcPeeringConnectionResponse;
     type Error = CreateVpcPeeringConnectionError;
 }

@@ -131,6 +131,7 @@ impl crate::Action for DeleteIp6TranslatorsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = DeleteIp6TranslatorsResponse;
     type Error = DeleteIp6TranslatorsError;
 }

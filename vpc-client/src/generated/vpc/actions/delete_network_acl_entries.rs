@@ -179,6 +179,7 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = DeleteNetworkAclEntriesResponse;
     type Error = DeleteNetworkAclEntriesError;
 }

@@ -130,6 +130,7 @@ impl crate::Action for DescribeAddressQuotaRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeAddressQuotaResponse;
     type Error = DescribeAddressQuotaError;
 }

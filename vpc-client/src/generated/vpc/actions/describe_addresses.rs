@@ -275,6 +275,7 @@ impl crate::Action for DescribeAddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeAddressesResponse;
     type Error = DescribeAddressesError;
 }

@@ -211,6 +211,7 @@ impl crate::Action for DescribeBandwidthPackageResourcesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeBandwidthPackageResourcesResponse;
     type Error = DescribeBandwidthPackageResourcesError;
 }

@@ -132,6 +132,7 @@ impl crate::Action for DescribeCcnRegionBandwidthLimitsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeCcnRegionBandwidthLimitsResponse;
     type Error = DescribeCcnRegionBandwidthLimitsError;
 }

@@ -314,6 +314,7 @@ impl crate::Action for DescribeDirectConnectGatewaysRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeDirectConnectGatewaysResponse;
     type Error = DescribeDirectConnectGatewaysError;
 }

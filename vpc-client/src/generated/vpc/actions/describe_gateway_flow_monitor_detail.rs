@@ -292,6 +292,7 @@ impl crate::Action for DescribeGatewayFlowMonitorDetailRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeGatewayFlowMonitorDetailResponse;
     type Error = DescribeGatewayFlowMonitorDetailError;
 }

@@ -137,6 +137,7 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeIp6TranslatorQuotaResponse;
     type Error = DescribeIp6TranslatorQuotaError;
 }

@@ -207,6 +207,7 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeIp6TranslatorsResponse;
     type Error = DescribeIp6TranslatorsError;
 }

@@ -251,6 +251,7 @@ impl crate::Action for DescribeIPv6AddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeIPv6AddressesResponse;
     type Error = DescribeIPv6AddressesError;
 }

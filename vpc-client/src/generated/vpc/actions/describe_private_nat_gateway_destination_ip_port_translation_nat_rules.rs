@@ -251,6 +251,7 @@ for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse;
     type Error = DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesError;
 }

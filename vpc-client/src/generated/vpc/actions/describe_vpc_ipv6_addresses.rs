@@ -192,6 +192,7 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = DescribeVpcIpv6AddressesResponse;
     type Error = DescribeVpcIpv6AddressesError;
 }

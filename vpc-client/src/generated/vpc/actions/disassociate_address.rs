@@ -278,6 +278,7 @@ impl crate::Action for DisassociateAddressRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(10u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = DisassociateAddressResponse;
     type Error = DisassociateAddressError;
 }

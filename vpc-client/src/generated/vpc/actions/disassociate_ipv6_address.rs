@@ -180,6 +180,7 @@ impl crate::Action for DisassociateIPv6AddressRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = DisassociateIPv6AddressResponse;
     type Error = DisassociateIPv6AddressError;
 }

@@ -172,6 +172,7 @@ impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = DownloadCustomerGatewayConfigurationResponse;
     type Error = DownloadCustomerGatewayConfigurationError;
 }

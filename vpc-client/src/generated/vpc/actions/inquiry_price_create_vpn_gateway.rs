@@ -182,6 +182,7 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(100u32);
     const RETRY_SAFE: bool = true;
+    const SKIP_SIGN: bool = false;
     type Response = InquiryPriceCreateVpnGatewayResponse;
     type Error = InquiryPriceCreateVpnGatewayError;
 }

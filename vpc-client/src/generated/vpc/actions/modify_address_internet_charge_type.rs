@@ -293,6 +293,7 @@ impl crate::Action for ModifyAddressInternetChargeTypeRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyAddressInternetChargeTypeResponse;
     type Error = ModifyAddressInternetChargeTypeError;
 }

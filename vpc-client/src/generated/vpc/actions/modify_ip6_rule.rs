@@ -191,6 +191,7 @@ impl crate::Action for ModifyIp6RuleRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyIp6RuleResponse;
     type Error = ModifyIp6RuleError;
 }

@@ -215,6 +215,7 @@ impl crate::Action for ModifyIPv6AddressesAttributesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyIPv6AddressesAttributesResponse;
     type Error = ModifyIPv6AddressesAttributesError;
 }

@@ -171,6 +171,7 @@ impl crate::Action for ModifyIPv6AddressesBandwidthRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyIPv6AddressesBandwidthResponse;
     type Error = ModifyIPv6AddressesBandwidthError;
 }

@@ -183,6 +183,7 @@ for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     type Error = ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleError;
 }

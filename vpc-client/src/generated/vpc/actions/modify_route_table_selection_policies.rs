@@ -206,6 +206,7 @@ impl crate::Action for ModifyRouteTableSelectionPoliciesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyRouteTableSelectionPoliciesResponse;
     type Error = ModifyRouteTableSelectionPoliciesError;
 }

@@ -143,6 +143,7 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyVpnGatewaySslClientCertResponse;
     type Error = ModifyVpnGatewaySslClientCertError;
 }

@@ -288,6 +288,7 @@ impl crate::Action for ModifyVpnGatewaySslServerRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ModifyVpnGatewaySslServerResponse;
     type Error = ModifyVpnGatewaySslServerError;
 }

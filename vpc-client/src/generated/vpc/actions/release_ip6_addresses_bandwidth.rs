@@ -215,6 +215,7 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ReleaseIp6AddressesBandwidthResponse;
     type Error = ReleaseIp6AddressesBandwidthError;
 }

@@ -153,6 +153,7 @@ impl crate::Action for ReleaseIPv6AddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ReleaseIPv6AddressesResponse;
     type Error = ReleaseIPv6AddressesError;
 }

@@ -189,6 +189,7 @@ impl crate::Action for ResetTrafficMirrorSrcsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::Some(20u32);
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = ResetTrafficMirrorSrcsResponse;
     type Error = ResetTrafficMirrorSrcsError;
 }

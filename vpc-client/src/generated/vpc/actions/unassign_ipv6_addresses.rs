@@ -177,6 +177,7 @@ impl crate::Action for UnassignIpv6AddressesRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = UnassignIpv6AddressesResponse;
     type Error = UnassignIpv6AddressesError;
 }

@@ -127,6 +127,7 @@ impl crate::Action for UnlockCcnsRequest {
     const SERVICE: &'static crate::ServiceInfo = &SERVICE;
     const RATE_LIMIT: ::core::option::Option<u32> = ::core::option::Option::None;
     const RETRY_SAFE: bool = false;
+    const SKIP_SIGN: bool = false;
     type Response = UnlockCcnsResponse;
     type Error = UnlockCcnsError;
 }
