@@ -239,7 +239,14 @@ impl Sources {
             files.extend([&intl.api, &intl.examples, &intl.errors]);
         }
         files.extend(self.rate_limits.iter().chain(self.overlay.as_ref()));
-        files.into_iter().map(|s| s.name.clone()).collect()
+        // One table may serve both sites (STS has only the English one): named once.
+        let mut names: Vec<String> = Vec::with_capacity(files.len());
+        for file in files {
+            if !names.contains(&file.name) {
+                names.push(file.name.clone());
+            }
+        }
+        names
     }
 }
 
