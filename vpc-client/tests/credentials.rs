@@ -527,10 +527,18 @@ async fn profile_reads_the_file_under_home() {
 // ---- chain -----------------------------------------------------------------------
 
 #[test]
-fn default_chain_is_environment_then_profile_file_then_instance_role() {
+fn default_chain_is_environment_then_web_identity_then_profile_file_then_instance_role() {
     let chain = DefaultChain::new();
     let names: Vec<&str> = chain.providers().iter().map(|p| p.name()).collect();
-    assert_eq!(names, ["environment", "profile file", "instance role"]);
+    assert_eq!(
+        names,
+        [
+            "environment",
+            "TKE web identity",
+            "profile file",
+            "instance role"
+        ]
+    );
     assert_eq!(chain.name(), "provider chain");
 }
 

@@ -161,6 +161,15 @@ impl StsState {
         lock(&self.inner.web_identities).push((provider_id.into(), token.into()));
     }
 
+    /// `AssumeRoleWithWebIdentity` no longer accepts `token` from `provider_id` (a
+    /// rotated token that expired); whether it did.
+    pub fn forget_web_identity(&self, provider_id: &str, token: &str) -> bool {
+        let mut identities = lock(&self.inner.web_identities);
+        let before = identities.len();
+        identities.retain(|(p, t)| !(p == provider_id && t == token));
+        identities.len() != before
+    }
+
     /// Issued credentials live `lifetime` whatever `DurationSeconds` asks (`None`: as
     /// the request asks, [`DEFAULT_DURATION`] when it does not). For tests of refreshing:
     /// a few seconds.

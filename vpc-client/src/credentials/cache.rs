@@ -1,6 +1,6 @@
 //! The one refresh cache of the providers whose credentials expire (the CVM instance
 //! role, [`AssumeRoleProvider`](super::AssumeRoleProvider),
-//! `WebIdentityProvider`): credentials kept until they
+//! [`WebIdentityProvider`](super::WebIdentityProvider)): credentials kept until they
 //! are due, refreshed by one caller at a time, the outcome shared by every waiting
 //! caller and by every clone of the provider. A provider supplies only its fetch.
 //!
@@ -287,6 +287,7 @@ pub(crate) fn share_error(error: &CredentialsError) -> CredentialsError {
                 })
                 .collect(),
         },
+        CredentialsError::Sts(error) => CredentialsError::Sts(error.clone()),
         CredentialsError::Other { message, source } => CredentialsError::Other {
             message: message.clone(),
             source: source.as_deref().map(|cause| {

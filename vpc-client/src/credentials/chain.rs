@@ -2,13 +2,17 @@
 
 use super::{
     CredentialsError, CredentialsFuture, EnvProvider, InstanceRoleProvider, ProfileProvider,
-    ProvideCredentials, ProviderFailure,
+    ProvideCredentials, ProviderFailure, WebIdentityProvider,
 };
 
 /// Tries providers in order and returns the first credentials found.
 ///
-/// [`DefaultChain::new`] tries [`EnvProvider`], then [`ProfileProvider`], then
-/// [`InstanceRoleProvider`], the order of the official SDKs. Off a CVM the instance
+/// [`DefaultChain::new`] tries [`EnvProvider`], then [`WebIdentityProvider`] (a pod's
+/// identity on TKE), then [`ProfileProvider`], then [`InstanceRoleProvider`]: the
+/// official SDKs' order, with the pod's web identity before the profile file and the
+/// instance role, so that on a TKE node the pod's own identity wins over the node's
+/// role (AWS's default chain orders web identity before the instance metadata for the
+/// same reason). Off a CVM the instance
 /// role finds nothing (the metadata host does not resolve or answer; its connect
 /// timeout is 1 s), so the chain fails with every provider's reason instead. A provider that finds nothing ([`CredentialsError::is_not_found`]) passes to the
 /// next one; any other error (a file that exists but cannot be read, credentials with
@@ -21,11 +25,14 @@ pub struct DefaultChain {
 }
 
 impl DefaultChain {
-    /// Environment variables, then the profile file (see [`ProfileProvider::new`]),
-    /// then the CVM instance role (see [`InstanceRoleProvider::new`]).
+    /// Environment variables, then the TKE web identity (see
+    /// [`WebIdentityProvider::from_env`]), then the profile file (see
+    /// [`ProfileProvider::new`]), then the CVM instance role (see
+    /// [`InstanceRoleProvider::new`]).
     pub fn new() -> Self {
         Self::from_providers(vec![
             Box::new(EnvProvider::new()),
+            Box::new(WebIdentityProvider::from_env()),
             Box::new(ProfileProvider::new()),
             Box::new(InstanceRoleProvider::new()),
         ])

@@ -13,8 +13,17 @@
 //! - [`InstanceRoleProvider`]: the temporary credentials of the CAM role attached to a
 //!   CVM instance, from the instance metadata service, cached and refreshed 300 s
 //!   before they expire.
-//! - [`DefaultChain`]: tries providers in order (by default environment, then profile
-//!   file, then CVM instance role) and returns the first credentials found.
+//! - [`WebIdentityProvider`]: a pod's identity on TKE, its OIDC token exchanged for a
+//!   CAM role's temporary credentials by STS `AssumeRoleWithWebIdentity` (unsigned).
+//! - [`AssumeRoleProvider`]: a CAM role's temporary credentials from STS `AssumeRole`,
+//!   signed with the credentials of any other provider.
+//! - [`DefaultChain`]: tries providers in order (by default environment, then TKE web
+//!   identity, then profile file, then CVM instance role) and returns the first
+//!   credentials found.
+//!
+//! The three providers whose credentials expire (instance role, web identity, assume
+//! role) share one refresh cache: credentials are refreshed [`REFRESH_BEFORE_EXPIRY`]
+//! before they expire, by one fetch that every waiting caller and every clone shares.
 //!
 //! Secrets never appear in `Debug` or `Display` output of any type in this module, nor
 //! in any [`CredentialsError`]; the secret key and the token are kept in
@@ -29,12 +38,16 @@ use std::sync::Arc;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+mod assume_role;
 mod cache;
 mod chain;
 mod environment;
 mod instance_role;
 mod profile;
+mod sts;
+mod web_identity;
 
+pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
 pub use cache::{REFRESH_BACKOFF, REFRESH_BEFORE_EXPIRY};
 pub use chain::DefaultChain;
 pub use environment::{ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, EnvProvider};
@@ -44,6 +57,11 @@ pub use instance_role::{
 };
 pub use profile::{
     DEFAULT_PROFILE, ENV_PROFILE, ProfileProvider, SYSTEM_CREDENTIALS_FILE, USER_CREDENTIALS_FILE,
+};
+pub use sts::{STS_DEFAULT_DURATION, STS_DEFAULT_REGION, StsError};
+pub use web_identity::{
+    ENV_TKE_IDENTITY_TOKEN_FILE, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
+    ENV_TKE_WEB_IDENTITY_TOKEN_FILE, WebIdentityProvider, WebIdentityProviderBuilder,
 };
 
 /// One set of Tencent Cloud API credentials.
@@ -254,6 +272,12 @@ pub enum CredentialsError {
         failures: Vec<ProviderFailure>,
     },
 
+    /// An STS call of [`AssumeRoleProvider`] or [`WebIdentityProvider`] failed: the
+    /// typed error of the call, with code, message and RequestId. Callers that waited
+    /// for the same refresh share it.
+    #[error(transparent)]
+    Sts(Arc<StsError>),
+
     /// Any other failure of a provider, for implementations outside this module.
     #[error("{message}")]
     Other {
@@ -280,7 +304,9 @@ impl CredentialsError {
         match self {
             Self::NotFound { .. } => true,
             Self::Chain { failures } => failures.iter().all(|f| f.error.is_not_found()),
-            Self::Incomplete { .. } | Self::File { .. } | Self::Other { .. } => false,
+            Self::Incomplete { .. } | Self::File { .. } | Self::Sts(_) | Self::Other { .. } => {
+                false
+            }
         }
     }
 }
