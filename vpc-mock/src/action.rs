@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::codes;
 use crate::handler::ApiError;
+use crate::idempotency::{IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 
 /// What the core needs to know about one action (later filled from the spec's IR).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,9 @@ pub struct ActionInfo {
     pub rate_limit_per_second: Option<u32>,
     /// The top-level input members of the request body.
     pub params: Vec<ParamInfo>,
+    /// The action's idempotency token, if it has one: a request whose token was seen
+    /// runs once (see [`MockServerBuilder::idempotency_capacity`](crate::MockServerBuilder::idempotency_capacity)).
+    pub idempotency: Option<Idempotency>,
 }
 
 impl ActionInfo {
@@ -24,7 +28,25 @@ impl ActionInfo {
             name: name.into(),
             rate_limit_per_second: None,
             params: Vec::new(),
+            idempotency: None,
         }
+    }
+
+    /// Makes the text member `member` the action's idempotency token (the member is
+    /// added as an optional string when it is not declared yet), answering
+    /// [`IDEMPOTENT_PARAMETER_MISMATCH`] when a token comes back with other parameters.
+    #[must_use]
+    pub fn client_token(mut self, member: impl Into<String>) -> Self {
+        let member = member.into();
+        if !self.params.iter().any(|param| param.name == member) {
+            self.params
+                .push(ParamInfo::optional(member.clone(), ParamKind::String));
+        }
+        self.idempotency = Some(Idempotency {
+            member,
+            mismatch_code: IDEMPOTENT_PARAMETER_MISMATCH.to_owned(),
+        });
+        self
     }
 
     /// Sets the rate limit (requests per second).

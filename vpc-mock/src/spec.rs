@@ -9,7 +9,9 @@ use api_spec::ir::{Action, Field, Service, Type};
 use serde_json::{Map, Value};
 
 use crate::action::{ActionInfo, ParamInfo, ParamKind};
+use crate::codes;
 use crate::handler::{ApiError, Call, Handler, HandlerFuture};
+use crate::idempotency::{IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 use crate::server::MockServerBuilder;
 
 /// The shipped VPC spec (`api-spec/vpc.json`), embedded at compile time.
@@ -66,7 +68,31 @@ pub fn action_info(service: &Service, action: &Action) -> ActionInfo {
         name: action.name.clone(),
         rate_limit_per_second: action.rate_limit,
         params: params_of(service, &action.input, &mut stack),
+        idempotency: idempotency(action),
     }
+}
+
+/// The action's idempotency token, by the spec's rule
+/// ([`Action::client_token`](api_spec::ir::Action::client_token)), and the code a token
+/// with other parameters gets: `UnsupportedOperation.IdempotentParameterMismatch` where
+/// the action documents it, else the common `InvalidParameterValue` (which every
+/// action's error type decodes to a typed variant, where an undocumented code would be
+/// `Unknown`).
+pub fn idempotency(action: &Action) -> Option<Idempotency> {
+    let member = action.client_token()?;
+    let documented = action
+        .errors
+        .iter()
+        .any(|case| case.code == IDEMPOTENT_PARAMETER_MISMATCH);
+    Some(Idempotency {
+        member: member.wire_name.clone(),
+        mismatch_code: if documented {
+            IDEMPOTENT_PARAMETER_MISMATCH
+        } else {
+            codes::INVALID_PARAMETER_VALUE
+        }
+        .to_owned(),
+    })
 }
 
 /// The [`ParamKind`] of a spec type, objects expanded up to [`MAX_OBJECT_DEPTH`] and
