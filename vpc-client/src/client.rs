@@ -721,7 +721,7 @@ impl Client {
     /// when given, replaces the client's request timeout for this attempt.
     #[allow(
         clippy::too_many_arguments,
-        reason = "the loop's state for one attempt"
+        reason = "the loop's state for one attempt, plus the operation"
     )]
     async fn attempt<O: Operation>(
         &self,

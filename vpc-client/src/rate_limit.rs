@@ -137,13 +137,16 @@ pub const PACING_MARGIN: f64 = 1.02;
 /// The longest spacing between two calls of one action.
 const MAX_INTERVAL: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// A bucket's service and action name.
+type BucketKey = (Cow<'static, str>, Cow<'static, str>);
+
 /// The buckets of one client (shared by its clones), keyed by service and action name.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     policy: RateLimitPolicy,
     /// Borrowed names for generated actions (no allocation per call), owned ones for
     /// [untyped calls](crate::UntypedRequest); both hash and compare as text.
-    buckets: Mutex<HashMap<(Cow<'static, str>, Cow<'static, str>), Bucket>>,
+    buckets: Mutex<HashMap<BucketKey, Bucket>>,
 }
 
 /// A token bucket in its GCRA form: the theoretical arrival time of the next request

@@ -677,6 +677,8 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     let client_token = client_token.map(|field| {
         let wire = &field.wire_name;
         let member = ident(&field.rust_name);
+        // The other members, copied (none when the token is the request's only member).
+        let rest = (action.input.len() > 1).then(|| quote!(..::core::clone::Clone::clone(self)));
         let fill = if field.is_optional() {
             quote! {
                 match &self.#member {
@@ -685,7 +687,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
                     }
                     _ => ::core::option::Option::Some(Self {
                         #member: ::core::option::Option::Some(token()),
-                        ..::core::clone::Clone::clone(self)
+                        #rest
                     }),
                 }
             }
@@ -694,7 +696,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
                 if self.#member.is_empty() {
                     ::core::option::Option::Some(Self {
                         #member: token(),
-                        ..::core::clone::Clone::clone(self)
+                        #rest
                     })
                 } else {
                     ::core::option::Option::None
