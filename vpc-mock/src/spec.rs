@@ -156,7 +156,8 @@ impl MockServerBuilder {
 
 /// Answers every action with one of its spec's worked examples: the first example whose
 /// input equals the request's parameters as a JSON value (member order aside; an
-/// integer is not the same number written with a fraction), else the first one.
+/// integer is not the same number written with a fraction; an idempotency token the
+/// example does not show is left out, as clients fill one in), else the first one.
 ///
 /// The answer is the example's `Response` object without its `RequestId` (the endpoint
 /// adds a fresh one). An example whose `Response` carries an `Error` is answered as that
@@ -164,7 +165,8 @@ impl MockServerBuilder {
 /// the action.
 #[derive(Debug, Clone)]
 pub struct ExampleHandler {
-    answers: Arc<HashMap<String, Vec<(Value, Answer)>>>,
+    /// Per action: its idempotency token member, if any, and its examples.
+    answers: Arc<HashMap<String, (Option<String>, Vec<(Value, Answer)>)>>,
 }
 
 /// What a handler answers: output members or an error.
@@ -179,7 +181,10 @@ impl ExampleHandler {
         let answers = service
             .actions
             .iter()
-            .map(|action| (action.name.clone(), example_answers(action)))
+            .map(|action| {
+                let token = action.client_token().map(|field| field.wire_name.clone());
+                (action.name.clone(), (token, example_answers(action)))
+            })
             .collect();
         Self {
             answers: Arc::new(answers),
@@ -200,10 +205,10 @@ impl ExampleHandler {
         params: &Map<String, Value>,
     ) -> Result<Map<String, Value>, ApiError> {
         match self.answers.get(action) {
-            Some(answers) => {
+            Some((token, answers)) => {
                 let matching = answers
                     .iter()
-                    .find(|(input, _)| input.as_object() == Some(params))
+                    .find(|(input, _)| shows(input, params, token.as_deref()))
                     .or_else(|| answers.first());
                 match matching {
                     Some((_, answer)) => answer.clone(),
@@ -223,6 +228,25 @@ impl Handler for ExampleHandler {
         let answer = self.answer_for(&call.action, &call.params);
         Box::pin(async move { answer })
     }
+}
+
+/// Whether an example's `input` shows `params`: equal, or equal but for the token
+/// member `token` that the request has and the example does not.
+fn shows(input: &Value, params: &Map<String, Value>, token: Option<&str>) -> bool {
+    let Some(input) = input.as_object() else {
+        return false;
+    };
+    if input == params {
+        return true;
+    }
+    token.is_some_and(|member| {
+        !input.contains_key(member)
+            && params.contains_key(member)
+            && input.len() + 1 == params.len()
+            && input
+                .iter()
+                .all(|(key, value)| params.get(key) == Some(value))
+    })
 }
 
 fn no_example(action: &str) -> ApiError {
