@@ -166,8 +166,11 @@ impl MockServerBuilder {
 #[derive(Debug, Clone)]
 pub struct ExampleHandler {
     /// Per action: its idempotency token member, if any, and its examples.
-    answers: Arc<HashMap<String, (Option<String>, Vec<(Value, Answer)>)>>,
+    answers: Arc<HashMap<String, Examples>>,
 }
+
+/// An action's idempotency token member, if any, and its examples' inputs and answers.
+type Examples = (Option<String>, Vec<(Value, Answer)>);
 
 /// What a handler answers: output members or an error.
 type Answer = Result<Map<String, Value>, ApiError>;
