@@ -110,6 +110,22 @@ pub struct PageField {
 }
 
 impl Action {
+    /// The wire name of the idempotency-token member every service of the Tencent Cloud
+    /// API 3.0 uses: an action whose request has it is idempotent when it repeats.
+    pub const CLIENT_TOKEN: &'static str = "ClientToken";
+
+    /// The request's idempotency token: a text input member named
+    /// [`CLIENT_TOKEN`](Self::CLIENT_TOKEN). The service runs a request whose token it
+    /// has seen (from the same account, with the same parameters) only once, so the
+    /// client fills a fresh token when the caller leaves it empty and may resend such a
+    /// request after a timeout. Decided here, from the spec alone, for both front ends
+    /// and the local endpoint.
+    pub fn client_token(&self) -> Option<&Field> {
+        self.input
+            .iter()
+            .find(|field| field.wire_name == Self::CLIENT_TOKEN && field.ty == Type::String)
+    }
+
     /// Name of the generated request type.
     pub fn request_type(&self) -> String {
         format!("{}Request", self.name)

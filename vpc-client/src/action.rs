@@ -34,11 +34,33 @@ pub trait Action: Serialize + Sync {
     /// `AssumeRoleWithWebIdentity`, whose caller has no keys yet). Every other action is
     /// signed.
     const SKIP_SIGN: bool;
+    /// The wire name of the request's idempotency-token member (`ClientToken`), for an
+    /// action whose request has one; `None` for every other action (the default).
+    ///
+    /// The service runs a request whose token it has seen (same account, same
+    /// parameters) only once and answers the first answer again, so
+    /// [`Client::call`](crate::Client::call) fills a fresh random token when the caller
+    /// left it empty ([`with_client_token`](Self::with_client_token)), sends that same
+    /// token in every attempt of the call, and resends such a request after a timeout or
+    /// a lost connection as it does a [`RETRY_SAFE`](Self::RETRY_SAFE) one.
+    const CLIENT_TOKEN: Option<&'static str> = None;
     /// The decoded success answer. Generated answers also serialize, for servers, with
     /// the crate's `server` feature (or always, from `vpc_macros::generate!`).
     type Response: DeserializeOwned + Send + 'static;
     /// The action's typed error.
     type Error: ActionError;
+
+    /// For an action with a [`CLIENT_TOKEN`](Self::CLIENT_TOKEN) member: a copy of this
+    /// request holding `token()` there when the caller left it empty (absent or empty
+    /// text), or `None` when the caller set one (it is sent as it is). `None` for every
+    /// other action (the default), without calling `token`.
+    fn with_client_token<F: FnOnce() -> String>(&self, token: F) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        let _ = token;
+        None
+    }
 }
 
 /// The typed error enum of one action. Implemented by generated code.

@@ -3,6 +3,7 @@
 //! the call's deadline, re-signed once with the server's clock after
 //! `AuthFailure.SignatureExpire`, and traced.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
@@ -26,7 +27,7 @@ use crate::error::{
 };
 use crate::http::{HttpOptions, without_userinfo};
 use crate::rate_limit::{RateLimitPolicy, RateLimiter, Slot};
-use crate::retry::{Jitter, RetryPolicy, retry_reason};
+use crate::retry::{Jitter, RetryPolicy, new_client_token, retry_reason};
 use crate::signing::{SignableRequest, Signer};
 
 /// The `Content-Type` every request is sent and signed with.
@@ -447,7 +448,7 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
 }
 
 /// Where one request goes: its URL and the `Host` header it is sent and signed with.
-struct Target {
+pub(crate) struct Target {
     url: reqwest::Url,
     host: String,
     host_header: HeaderValue,
@@ -494,19 +495,20 @@ impl Client {
         {
             return Ok(Arc::clone(target));
         }
-        let target = Arc::new(self.resolve_target(service)?);
+        let target = Arc::new(self.resolve_target(service.name, service.default_host)?);
         let _ = self.inner.target.set((*service, Arc::clone(&target)));
         Ok(target)
     }
 
-    fn resolve_target(&self, service: &ServiceInfo) -> Result<Target, String> {
+    /// The endpoint for the service `name`, whose host is `default_host` unless the
+    /// client says otherwise.
+    pub(crate) fn resolve_target(&self, name: &str, default_host: &str) -> Result<Target, String> {
         let url = match &self.inner.endpoint {
-            Endpoint::Default => format!("https://{}/", service.default_host),
-            Endpoint::China => format!("https://{}.tencentcloudapi.com/", service.name),
-            Endpoint::Regional => format!(
-                "https://{}.{}.tencentcloudapi.com/",
-                service.name, self.inner.region
-            ),
+            Endpoint::Default => format!("https://{default_host}/"),
+            Endpoint::China => format!("https://{name}.tencentcloudapi.com/"),
+            Endpoint::Regional => {
+                format!("https://{name}.{}.tencentcloudapi.com/", self.inner.region)
+            }
             Endpoint::Url(url) => url.clone(),
         };
         let mut url = parse_base_url(&url).map_err(|err| err.to_string())?;
@@ -539,10 +541,19 @@ impl Client {
     /// `region`, `attempts`, `request_id`, `latency_ms` and `outcome` (`ok`, the service's
     /// error code, or [`Error::kind_name`]); each retry is a debug event with its
     /// `reason` and `delay_ms`. Neither carries a secret, a signature or a body.
+    ///
+    /// For an action with a `ClientToken` ([`Action::CLIENT_TOKEN`]) the caller left
+    /// empty, the request is sent with a fresh random token (UUID-v4-shaped), the same
+    /// in every attempt; a token the caller set is sent as it is.
     pub async fn call<A: Action>(&self, request: &A) -> Result<A::Response, Error<A::Error>> {
+        self.run(&Typed(request)).await
+    }
+
+    /// One call of `op`, traced: the span, then [`call_with_retries`](Self::call_with_retries).
+    pub(crate) async fn run<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::Error>> {
         let span = tracing::info_span!(
             "vpc_client.call",
-            action = A::NAME,
+            action = op.name(),
             region = %self.inner.region,
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -557,10 +568,10 @@ impl Client {
         };
         if span.is_disabled() {
             // Nothing listens: no span to enter on every poll, nothing to record.
-            return self.call_with_retries(request, started, &mut report).await;
+            return self.call_with_retries(op, started, &mut report).await;
         }
         let result = self
-            .call_with_retries(request, started, &mut report)
+            .call_with_retries(op, started, &mut report)
             .instrument(span.clone())
             .await;
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -586,21 +597,22 @@ impl Client {
         result
     }
 
-    async fn call_with_retries<A: Action>(
+    /// The one loop of every call, typed or untyped: credentials, rate limit, attempt,
+    /// and a retry where the [`RetryPolicy`] and the operation's retry safety allow it.
+    async fn call_with_retries<O: Operation>(
         &self,
-        request: &A,
+        op: &O,
         started: Instant,
         report: &mut Report,
-    ) -> Result<A::Response, Error<A::Error>> {
+    ) -> Result<O::Response, Error<O::Error>> {
         let inner = &*self.inner;
-        // Serialized once; every attempt sends the same bytes without copying them.
-        let body = Bytes::from(
-            serde_json::to_vec(request).map_err(|err| Error::Request(err.to_string()))?,
-        );
-        let target = self.target(A::SERVICE).map_err(Error::Request)?;
+        // Serialized once; every attempt sends the same bytes (the same ClientToken
+        // included) without copying them.
+        let (body, target) = op.prepare(self)?;
+        let retry_safe = op.retry_safe();
         let deadline = inner.deadline.and_then(|d| started.checked_add(d));
         let mut skew_corrected = false;
-        let mut last: Option<Error<A::Error>> = None;
+        let mut last: Option<Error<O::Error>> = None;
         loop {
             // Credentials first: a slow refresh (an instance role) must not make the
             // request leave long after the rate-limit slot it reserved. Credentials
@@ -609,7 +621,7 @@ impl Client {
             //
             // An unsigned action (`SKIP_SIGN`) needs none: its caller may have no keys
             // at all (a client without a provider, a chain that finds nothing).
-            let credential = if A::SKIP_SIGN {
+            let credential = if op.skip_sign() {
                 None
             } else if let Some(credential) = inner.credentials.credentials_now() {
                 Some(credential)
@@ -639,9 +651,10 @@ impl Client {
                 })
             };
             let now = Instant::now();
+            let (service, action) = op.limiter_key();
             match inner
                 .rate_limiter
-                .reserve(A::SERVICE.name, A::NAME, A::RATE_LIMIT, now, deadline)
+                .reserve(service, action, op.rate_limit(), now, deadline)
             {
                 Slot::Unlimited => {}
                 // A slot that has come needs no timer: Tokio's has a 1 ms resolution and
@@ -659,7 +672,7 @@ impl Client {
                             target.url.as_str(),
                             format!(
                                 "the next slot for {} is {} ms away, past the call's deadline",
-                                A::NAME,
+                                op.name(),
                                 wait.as_millis()
                             ),
                         ))
@@ -674,7 +687,8 @@ impl Client {
             let until_deadline = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let bounded_by_deadline = until_deadline.filter(|left| *left < inner.timeout);
             let outcome = self
-                .attempt::<A>(
+                .attempt(
+                    op,
                     credential,
                     &target,
                     body.clone(),
@@ -724,7 +738,7 @@ impl Client {
                 continue;
             }
 
-            let Some(reason) = retry_reason(&error, A::RETRY_SAFE) else {
+            let Some(reason) = retry_reason(&error, retry_safe) else {
                 return Err(error);
             };
             // The one resend after a clock-skew correction is not the policy's to count.
@@ -766,22 +780,27 @@ impl Client {
 
     /// One attempt: signature with the corrected clock, request, answer. `timeout`,
     /// when given, replaces the client's request timeout for this attempt.
-    async fn attempt<A: Action>(
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the loop's state for one attempt, plus the operation"
+    )]
+    async fn attempt<O: Operation>(
         &self,
+        op: &O,
         credential: Option<Credential>,
         target: &Target,
         body: Bytes,
         local_now: u64,
         timeout: Option<Duration>,
         want_request_id: bool,
-    ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
+    ) -> Result<(O::Response, Option<String>), Failure<O::Error>> {
         let offset = self.inner.clock_offset.load(Ordering::Relaxed);
         let timestamp = local_now.saturating_add_signed(offset);
         let request = self
-            .signed_request::<A>(credential.as_ref(), target, timestamp, body, timeout)
+            .signed_request(op, credential.as_ref(), target, timestamp, body, timeout)
             .map_err(|message| Failure::from(Error::Request(message)))?;
         drop(credential);
-        self.send::<A>(request, target, want_request_id).await
+        self.send(op, request, target, want_request_id).await
     }
 
     /// The signed request, its headers built into one map. A value no header may carry
@@ -791,8 +810,9 @@ impl Client {
     /// sent as the official SDKs send it: `Authorization: SKIP`, no signature and no
     /// `X-TC-Token` (STS documents that `AssumeRoleWithWebIdentity` needs none), the
     /// other headers as for a signed one (`X-TC-Timestamp`, `X-TC-Region`, ...).
-    fn signed_request<A: Action>(
+    fn signed_request<O: Operation>(
         &self,
+        op: &O,
         credential: Option<&Credential>,
         target: &Target,
         timestamp: u64,
@@ -810,7 +830,7 @@ impl Client {
                 let signature = self.inner.signer.sign(
                     credential,
                     &SignableRequest {
-                        service: A::SERVICE.name,
+                        service: op.service(),
                         host: &target.host,
                         content_type: CONTENT_TYPE,
                         timestamp,
@@ -823,8 +843,8 @@ impl Client {
             }
             None => SKIP_AUTHORIZATION,
         };
-        let action = static_value(A::NAME).ok_or_else(|| invalid("X-TC-Action"))?;
-        let version = static_value(A::SERVICE.version).ok_or_else(|| invalid("X-TC-Version"))?;
+        let action = op.action_header().ok_or_else(|| invalid("X-TC-Action"))?;
+        let version = op.version_header().ok_or_else(|| invalid("X-TC-Version"))?;
         let mut headers = HeaderMap::with_capacity(12);
         headers.insert(reqwest::header::HOST, target.host_header.clone());
         headers.insert(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_VALUE);
@@ -848,12 +868,13 @@ impl Client {
         Ok(request)
     }
 
-    async fn send<A: Action>(
+    async fn send<O: Operation>(
         &self,
+        op: &O,
         request: reqwest::Request,
         target: &Target,
         want_request_id: bool,
-    ) -> Result<(A::Response, Option<String>), Failure<A::Error>> {
+    ) -> Result<(O::Response, Option<String>), Failure<O::Error>> {
         let url = target.url.as_str();
         let mut response = self
             .inner
@@ -911,7 +932,7 @@ impl Client {
             }
         }
         let body: &[u8] = single.as_deref().unwrap_or(&body);
-        let decoded = decode::<A::Response, A::Error>(RawAnswer {
+        let decoded = op.decode(RawAnswer {
             status,
             content_type,
             body,
@@ -927,6 +948,97 @@ impl Client {
             }
             Err(error) => Err(fail(error)),
         }
+    }
+}
+
+/// What the call loop needs to know about the action it sends: implemented for typed
+/// [`Action`]s ([`Typed`]) and for [untyped calls](crate::UntypedRequest), so that both
+/// share one loop. Every method of the typed one is a constant of the action.
+pub(crate) trait Operation: Sync {
+    /// The decoded answer.
+    type Response;
+    /// The error the answer's code decodes to.
+    type Error: ActionError;
+    /// The action's name (`X-TC-Action`), for traces and messages.
+    fn name(&self) -> &str;
+    /// The service's name, for the credential scope.
+    fn service(&self) -> &str;
+    /// The rate limiter's key: service and action.
+    fn limiter_key(&self) -> (Cow<'static, str>, Cow<'static, str>);
+    /// The documented rate limit, if any.
+    fn rate_limit(&self) -> Option<u32>;
+    /// Whether a request that may have reached the server may be sent again.
+    fn retry_safe(&self) -> bool;
+    /// Whether the request goes unsigned (`Authorization: SKIP`, no credentials).
+    fn skip_sign(&self) -> bool;
+    /// `X-TC-Action`, or `None` when the name is no valid header value.
+    fn action_header(&self) -> Option<HeaderValue>;
+    /// `X-TC-Version`, or `None` when the version is no valid header value.
+    fn version_header(&self) -> Option<HeaderValue>;
+    /// The body every attempt sends and where it goes, computed once per call.
+    fn prepare(&self, client: &Client) -> Result<(Bytes, Arc<Target>), Error<Self::Error>>;
+    /// The answer, decoded.
+    fn decode(&self, answer: RawAnswer<'_>) -> Result<Self::Response, Error<Self::Error>>;
+}
+
+/// A typed action's request, as the call loop sees it.
+struct Typed<'a, A>(&'a A);
+
+impl<A: Action> Operation for Typed<'_, A> {
+    type Response = A::Response;
+    type Error = A::Error;
+
+    fn name(&self) -> &str {
+        A::NAME
+    }
+
+    fn service(&self) -> &str {
+        A::SERVICE.name
+    }
+
+    fn limiter_key(&self) -> (Cow<'static, str>, Cow<'static, str>) {
+        (Cow::Borrowed(A::SERVICE.name), Cow::Borrowed(A::NAME))
+    }
+
+    fn rate_limit(&self) -> Option<u32> {
+        A::RATE_LIMIT
+    }
+
+    fn retry_safe(&self) -> bool {
+        // A request with an idempotency token runs once however often it is sent.
+        A::RETRY_SAFE || A::CLIENT_TOKEN.is_some()
+    }
+
+    fn skip_sign(&self) -> bool {
+        A::SKIP_SIGN
+    }
+
+    fn action_header(&self) -> Option<HeaderValue> {
+        static_value(A::NAME)
+    }
+
+    fn version_header(&self) -> Option<HeaderValue> {
+        static_value(A::SERVICE.version)
+    }
+
+    fn prepare(&self, client: &Client) -> Result<(Bytes, Arc<Target>), Error<A::Error>> {
+        // Only an action with a token member pays for this (a constant test otherwise):
+        // a copy holding a fresh token when the caller left it empty.
+        let filled = if A::CLIENT_TOKEN.is_some() {
+            self.0.with_client_token(new_client_token)
+        } else {
+            None
+        };
+        let request = filled.as_ref().unwrap_or(self.0);
+        let body = Bytes::from(
+            serde_json::to_vec(request).map_err(|err| Error::Request(err.to_string()))?,
+        );
+        let target = client.target(A::SERVICE).map_err(Error::Request)?;
+        Ok((body, target))
+    }
+
+    fn decode(&self, answer: RawAnswer<'_>) -> Result<A::Response, Error<A::Error>> {
+        decode::<A::Response, A::Error>(answer)
     }
 }
 

@@ -64,6 +64,10 @@ mod rate_limit;
 mod retry;
 pub mod signing;
 pub mod tls;
+// Its common codes are the generated `vpc::CommonError`, left out of unit tests as the
+// module is (below).
+#[cfg(not(test))]
+mod untyped;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch
 // it, or the freshness check would fail.
@@ -97,6 +101,8 @@ pub use error::{
 pub use paginate::{Items, Pages, Paginated};
 pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
+#[cfg(not(test))]
+pub use untyped::{UntypedError, UntypedRequest};
 
 #[doc(hidden)]
 pub mod __private {

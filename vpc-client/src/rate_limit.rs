@@ -3,6 +3,7 @@
 //! client, so that a burst of calls is spread out instead of being throttled by the
 //! service.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -136,11 +137,16 @@ pub const PACING_MARGIN: f64 = 1.02;
 /// The longest spacing between two calls of one action.
 const MAX_INTERVAL: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// A bucket's service and action name.
+type BucketKey = (Cow<'static, str>, Cow<'static, str>);
+
 /// The buckets of one client (shared by its clones), keyed by service and action name.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     policy: RateLimitPolicy,
-    buckets: Mutex<HashMap<(&'static str, &'static str), Bucket>>,
+    /// Borrowed names for generated actions (no allocation per call), owned ones for
+    /// [untyped calls](crate::UntypedRequest); both hash and compare as text.
+    buckets: Mutex<HashMap<BucketKey, Bucket>>,
 }
 
 /// A token bucket in its GCRA form: the theoretical arrival time of the next request
@@ -179,13 +185,14 @@ impl RateLimiter {
     /// would start after `deadline`.
     pub(crate) fn reserve(
         &self,
-        service: &'static str,
-        action: &'static str,
+        service: impl Into<Cow<'static, str>>,
+        action: impl Into<Cow<'static, str>>,
         documented: Option<u32>,
         now: Instant,
         deadline: Option<Instant>,
     ) -> Slot {
-        let Some(rate) = self.policy.rate_for(action, documented) else {
+        let action = action.into();
+        let Some(rate) = self.policy.rate_for(&action, documented) else {
             return Slot::Unlimited;
         };
         // A rate below one call a year is taken as one call a year, so that instants
@@ -198,7 +205,7 @@ impl RateLimiter {
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = buckets.entry((service, action)).or_insert(Bucket {
+        let bucket = buckets.entry((service.into(), action)).or_insert(Bucket {
             next: now,
             interval,
             tolerance,

@@ -20,8 +20,10 @@ use crate::error::{Error, TransportErrorKind};
 /// (the request never left), the `RequestLimitExceeded` family, `InternalError`,
 /// `ServiceUnavailable`, and HTTP 502, 503 and 504. A timeout, or a connection lost after
 /// the request may have been sent, is retried only for actions the spec marks safe to
-/// retry ([`Action::RETRY_SAFE`](crate::Action::RETRY_SAFE)). Nothing else is: a
-/// definitive answer is returned at once.
+/// retry ([`Action::RETRY_SAFE`](crate::Action::RETRY_SAFE)) and for actions made
+/// idempotent by their `ClientToken` ([`Action::CLIENT_TOKEN`](crate::Action::CLIENT_TOKEN):
+/// every attempt carries the same token, so the service runs the request once). Nothing
+/// else is: a definitive answer is returned at once.
 ///
 /// ```
 /// use std::time::Duration;
@@ -243,6 +245,40 @@ impl Jitter {
     }
 }
 
+/// A fresh idempotency token for an action's `ClientToken`, shaped like a UUID v4
+/// (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lower-case hex), as the official SDKs send
+/// one. Its 122 random bits come from the operating system's generator, so that tokens
+/// of different processes and machines never meet; should that generator fail, from
+/// the clock, a process-wide counter and an address, mixed (unique within a process).
+pub(crate) fn new_client_token() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let local = 0u8;
+        let address = std::ptr::addr_of!(local) as usize as u64;
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let high = splitmix(nanos ^ address.rotate_left(32) ^ splitmix(count));
+        let low = splitmix(high ^ count);
+        bytes[..8].copy_from_slice(&high.to_be_bytes());
+        bytes[8..].copy_from_slice(&low.to_be_bytes());
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut token = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            token.push('-');
+        }
+        token.push(char::from(HEX[usize::from(byte >> 4)]));
+        token.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    token
+}
+
 fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -306,6 +342,26 @@ mod tests {
             RetryPolicy::default().with_max_attempts(0).max_attempts(),
             1
         );
+    }
+
+    #[test]
+    fn client_tokens_are_uuid_v4_shaped_and_distinct() {
+        let tokens: std::collections::HashSet<String> =
+            (0..1_000).map(|_| new_client_token()).collect();
+        assert_eq!(tokens.len(), 1_000);
+        for token in &tokens {
+            let groups: Vec<&str> = token.split('-').collect();
+            let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lengths, [8, 4, 4, 4, 12], "{token}");
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+                "{token}"
+            );
+            assert!(groups[2].starts_with('4'), "{token}");
+            assert!(matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{token}");
+        }
     }
 
     #[test]

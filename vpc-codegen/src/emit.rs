@@ -498,8 +498,14 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
             "\n\nThe service accepts at most {limit} requests per second for this action."
         ));
     }
+    let client_token = action.client_token();
     request_doc.push_str(if action.retry_safe {
         "\n\nSafe to retry: sending it twice has the effect of sending it once."
+    } else if client_token.is_some() {
+        "\n\nIdempotent through `ClientToken`: the client fills a fresh random token when it \
+         is empty and sends the same token in every attempt, so a request that may have \
+         reached the service is sent again after a timeout or a lost connection, and the \
+         service runs it once."
     } else {
         "\n\nNot safe to retry blindly: a request that may have reached the service is not sent again."
     });
@@ -671,6 +677,49 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
     };
     let retry_safe = action.retry_safe;
     let skip_sign = action.skip_sign;
+    // The idempotency token: a constant naming the member, and the copy with a fresh
+    // token when the caller left it empty. Other actions keep the trait's defaults.
+    let client_token = client_token.map(|field| {
+        let wire = &field.wire_name;
+        let member = ident(&field.rust_name);
+        // The other members, copied (none when the token is the request's only member).
+        let rest = (action.input.len() > 1).then(|| quote!(..::core::clone::Clone::clone(self)));
+        let fill = if field.is_optional() {
+            quote! {
+                match &self.#member {
+                    ::core::option::Option::Some(given) if !given.is_empty() => {
+                        ::core::option::Option::None
+                    }
+                    _ => ::core::option::Option::Some(Self {
+                        #member: ::core::option::Option::Some(token()),
+                        #rest
+                    }),
+                }
+            }
+        } else {
+            quote! {
+                if self.#member.is_empty() {
+                    ::core::option::Option::Some(Self {
+                        #member: token(),
+                        #rest
+                    })
+                } else {
+                    ::core::option::Option::None
+                }
+            }
+        };
+        quote! {
+            const CLIENT_TOKEN: ::core::option::Option<&'static str> =
+                ::core::option::Option::Some(#wire);
+
+            fn with_client_token<F: ::core::ops::FnOnce() -> ::std::string::String>(
+                &self,
+                token: F,
+            ) -> ::core::option::Option<Self> {
+                #fill
+            }
+        }
+    });
 
     quote! {
         #request_doc
@@ -742,6 +791,7 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
             const SKIP_SIGN: bool = #skip_sign;
             type Response = #response;
             type Error = #error;
+            #client_token
         }
     }
 }

@@ -40,6 +40,7 @@ snapshot!(
 snapshot!(case_collisions, "tests/data/case_collisions.json");
 snapshot!(paging, "tests/data/paging.json");
 snapshot!(skip_sign, "tests/data/skip_sign.json");
+snapshot!(client_token, "tests/data/client_token.json");
 
 /// Two real CVM codes whose plain variants meet (`InvalidParameter.ValueTooLarge`,
 /// `InvalidParameterValue.TooLarge`) become two variants; only the error enum is kept

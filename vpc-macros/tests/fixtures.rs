@@ -25,6 +25,9 @@ mod unknown_error_fallback {
 mod skip_sign {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/skip_sign.json" }
 }
+mod client_token {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/client_token.json" }
+}
 mod vpc {
     vpc_macros::generate! {
         spec = "../api-spec/vpc.json",
@@ -251,4 +254,56 @@ fn macro_and_xtask_agree_on_the_real_spec() {
         vpc_client::vpc::ResetVpnConnectionError::DOCUMENTED_CODES
     );
     assert_eq!(vpc::SERVICE, vpc_client::vpc::SERVICE);
+}
+
+#[test]
+fn client_token_actions_name_their_token_and_fill_only_an_empty_one() {
+    use client_token::{CreateOtherRequest, CreateThingRequest, RenameThingRequest};
+    assert_eq!(CreateThingRequest::CLIENT_TOKEN, Some("ClientToken"));
+    assert_eq!(CreateOtherRequest::CLIENT_TOKEN, Some("ClientToken"));
+    assert_eq!(RenameThingRequest::CLIENT_TOKEN, None);
+
+    // Absent or empty: a copy with the fresh token, everything else kept.
+    let absent = CreateThingRequest::new("thing-1");
+    let filled = absent.with_client_token(|| "fresh".to_owned()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&filled).unwrap(),
+        json!({"Name": "thing-1", "ClientToken": "fresh"})
+    );
+    let empty = CreateThingRequest {
+        client_token: Some(String::new()),
+        ..absent.clone()
+    };
+    assert_eq!(
+        empty
+            .with_client_token(|| "fresh".to_owned())
+            .unwrap()
+            .client_token
+            .as_deref(),
+        Some("fresh")
+    );
+    // The caller's own token is kept: no copy, and no token drawn.
+    let given = CreateThingRequest {
+        client_token: Some("mine".to_owned()),
+        ..absent
+    };
+    assert_eq!(given.with_client_token(|| unreachable!("not drawn")), None);
+    // A required token member: filled when empty only.
+    let required = CreateOtherRequest::new("");
+    assert_eq!(
+        required
+            .with_client_token(|| "fresh".to_owned())
+            .unwrap()
+            .client_token,
+        "fresh"
+    );
+    assert_eq!(
+        CreateOtherRequest::new("mine").with_client_token(|| "fresh".to_owned()),
+        None
+    );
+    // Other actions: never a copy.
+    assert_eq!(
+        RenameThingRequest::new("n").with_client_token(|| "fresh".to_owned()),
+        None
+    );
 }

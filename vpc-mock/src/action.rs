@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::codes;
 use crate::handler::ApiError;
+use crate::idempotency::{IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 
 /// What the core needs to know about one action (later filled from the spec's IR).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub struct ActionInfo {
     /// Whether the action is called unsigned (`Authorization: SKIP`, the spec's
     /// `skip_sign`): the only actions for which the endpoint accepts such a request.
     pub skip_sign: bool,
+    /// The action's idempotency token, if it has one: a request whose token was seen
+    /// runs once (see [`MockServerBuilder::idempotency_capacity`](crate::MockServerBuilder::idempotency_capacity)).
+    pub idempotency: Option<Idempotency>,
 }
 
 impl ActionInfo {
@@ -28,6 +32,7 @@ impl ActionInfo {
             rate_limit_per_second: None,
             params: Vec::new(),
             skip_sign: false,
+            idempotency: None,
         }
     }
 
@@ -35,6 +40,23 @@ impl ActionInfo {
     #[must_use]
     pub fn skip_sign(mut self) -> Self {
         self.skip_sign = true;
+        self
+    }
+
+    /// Makes the text member `member` the action's idempotency token (the member is
+    /// added as an optional string when it is not declared yet), answering
+    /// [`IDEMPOTENT_PARAMETER_MISMATCH`] when a token comes back with other parameters.
+    #[must_use]
+    pub fn client_token(mut self, member: impl Into<String>) -> Self {
+        let member = member.into();
+        if !self.params.iter().any(|param| param.name == member) {
+            self.params
+                .push(ParamInfo::optional(member.clone(), ParamKind::String));
+        }
+        self.idempotency = Some(Idempotency {
+            member,
+            mismatch_code: IDEMPOTENT_PARAMETER_MISMATCH.to_owned(),
+        });
         self
     }
 

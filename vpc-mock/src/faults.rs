@@ -15,8 +15,13 @@ pub enum Fault {
     /// Wait this long, then process the call normally (the rest of the checks and the
     /// handler run after the wait).
     Delay(Duration),
-    /// Close the connection without answering.
+    /// Close the connection without answering, before any further check or the handler.
     DropConnection,
+    /// Process the call normally, the handler included, then close the connection
+    /// without answering: the call took effect but its answer is lost, as when a
+    /// connection breaks on the way back. What makes a client's resend of a creating
+    /// call create twice, unless an idempotency token stops it.
+    LoseAnswer,
     /// Start a success answer and break off: HTTP 200, `application/json`, a
     /// `Content-Length` of the whole envelope, then only its first half, then the
     /// connection closes. What a client sees when a connection is reset mid-response

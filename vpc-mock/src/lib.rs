@@ -190,15 +190,24 @@
 //!     path, e.g. ``The parameter `Filters.0.Name` is missing.``
 //! 14. The action's rate limit (a sliding one-second window per action; rejected calls
 //!     do not count): `RequestLimitExceeded`.
-//! 15. The handler runs; its output members are answered inside `Response` with the
+//! 15. For an action with an idempotency token ([`ActionInfo::idempotency`]; from the
+//!     spec, the 10 VPC actions with a `ClientToken`) whose request carries a non-empty
+//!     one: a token seen before from the same SecretId, region and action with the same
+//!     parameters is answered the first success's output again (with a fresh
+//!     RequestId) without running the handler; with other parameters, the action's
+//!     mismatch code ([`Idempotency::mismatch_code`]). A failed run leaves the token
+//!     free. The [`DEFAULT_IDEMPOTENCY_CAPACITY`] most recent tokens are remembered.
+//! 16. The handler runs; its output members are answered inside `Response` with the
 //!     RequestId added, its [`ApiError`] inside the error envelope. A panicking handler
-//!     is answered with `InternalError`.
+//!     is answered with `InternalError`. [`Fault::LoseAnswer`] drops the connection
+//!     here, after the handler ran, instead of answering.
 
 mod action;
 mod auth;
 mod envelope;
 mod faults;
 mod handler;
+mod idempotency;
 mod keys;
 mod rate_limit;
 mod server;
@@ -222,6 +231,7 @@ mod sts_service;
 pub use action::{ActionInfo, ParamInfo, ParamKind};
 pub use faults::{Fault, Faults};
 pub use handler::{ApiError, Call, Handler, HandlerFuture};
+pub use idempotency::{DEFAULT_IDEMPOTENCY_CAPACITY, IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 pub use keys::KeyStore;
 pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
@@ -332,6 +342,10 @@ pub mod codes {
     pub const INVALID_ACTION: &str = "InvalidAction";
     /// A parameter has a wrong value or type, or the body is not a JSON object.
     pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    /// A parameter's value is not accepted: here, a `ClientToken` sent again with other
+    /// parameters, for an action that does not document
+    /// [`IDEMPOTENT_PARAMETER_MISMATCH`](crate::IDEMPOTENT_PARAMETER_MISMATCH).
+    pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
     /// A required parameter (header or body member) is missing.
     pub const MISSING_PARAMETER: &str = "MissingParameter";
     /// The API version does not exist.

@@ -1,13 +1,13 @@
 //! The HTTP server: configuration, the accept loop, graceful shutdown and the
 //! per-request pipeline (see the crate documentation for the order of the checks).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -34,6 +34,7 @@ use crate::codes;
 use crate::envelope::{error_body, new_request_id, success_body};
 use crate::faults::{Fault, Faults};
 use crate::handler::{ApiError, Call, Handler, call_catching_panics, empty_output};
+use crate::idempotency::{Claim, DEFAULT_IDEMPOTENCY_CAPACITY, Store};
 use crate::keys::KeyStore;
 use crate::rate_limit::RateLimiter;
 
@@ -148,6 +149,7 @@ pub struct MockServerBuilder {
     shutdown_timeout: Duration,
     rate_limits: bool,
     tls: Option<Arc<rustls::ServerConfig>>,
+    idempotency_capacity: usize,
 }
 
 impl Default for MockServerBuilder {
@@ -168,6 +170,7 @@ impl Default for MockServerBuilder {
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             rate_limits: true,
             tls: None,
+            idempotency_capacity: DEFAULT_IDEMPOTENCY_CAPACITY,
         }
     }
 }
@@ -342,6 +345,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many idempotency tokens (`ClientToken`) the server remembers, over all
+    /// accounts, regions and actions; past it, the oldest is forgotten (and, for
+    /// [`RunningServer::client_tokens_seen`], the oldest record). 0 remembers none: every
+    /// request runs. Default: [`DEFAULT_IDEMPOTENCY_CAPACITY`].
+    #[must_use]
+    pub fn idempotency_capacity(mut self, capacity: usize) -> Self {
+        self.idempotency_capacity = capacity;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -388,6 +401,10 @@ impl MockServerBuilder {
             faults: Faults::new(),
             limiter: RateLimiter::default(),
             requests: AtomicU64::new(0),
+            idempotency: Store::new(self.idempotency_capacity),
+            tokens_seen: Mutex::new(VecDeque::new()),
+            tokens_capacity: self.idempotency_capacity,
+            handler_calls: Mutex::new(HashMap::new()),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let scheme = if self.tls.is_some() { "https" } else { "http" };
@@ -463,6 +480,26 @@ impl RunningServer {
         self.shared.requests.load(Ordering::Relaxed)
     }
 
+    /// How many times the handler ran for `action` (a request answered from an
+    /// idempotency token's first answer does not run it).
+    pub fn handler_calls(&self, action: &str) -> u64 {
+        lock(&self.shared.handler_calls)
+            .get(action)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The idempotency tokens the requests of `action` carried, in arrival order (the
+    /// most recent ones, as many as the idempotency capacity), for requests that
+    /// reached the token check.
+    pub fn client_tokens_seen(&self, action: &str) -> Vec<String> {
+        lock(&self.shared.tokens_seen)
+            .iter()
+            .filter(|(seen_for, _)| seen_for == action)
+            .map(|(_, token)| token.clone())
+            .collect()
+    }
+
     /// Stops accepting connections, closes idle keep-alive connections, lets
     /// in-flight requests finish (up to the shutdown timeout, then closes them) and
     /// waits for the accept task to end. No task of the server survives it.
@@ -504,6 +541,19 @@ struct Shared {
     faults: Faults,
     limiter: RateLimiter,
     requests: AtomicU64,
+    idempotency: Store,
+    /// (action, token) of the requests that reached the token check, most recent last.
+    tokens_seen: Mutex<VecDeque<(String, String)>>,
+    tokens_capacity: usize,
+    /// Handler runs per action (only actions of the table reach the handler).
+    handler_calls: Mutex<HashMap<String, u64>>,
+}
+
+/// The guard of a record that stays consistent even if a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Resolves once shutdown is requested or the sender is gone.
@@ -882,11 +932,13 @@ async fn pipeline(
     };
 
     // 9. Injected faults.
+    let mut lose_answer = false;
     if let Some(fault) = shared.faults.take(action_name.as_deref()) {
         match fault {
             Fault::Error(error) => return Err(Answer::Error(error)),
             Fault::Delay(delay) => tokio::time::sleep(delay).await,
             Fault::DropConnection => return Err(Answer::Drop),
+            Fault::LoseAnswer => lose_answer = true,
             Fault::ResetMidResponse => {
                 let members = Map::from_iter([(
                     "Note".to_owned(),
@@ -918,6 +970,33 @@ async fn pipeline(
         }
     }
 
+    let answer = serve(
+        shared,
+        served,
+        headers,
+        action_name,
+        &body,
+        &secret_id,
+        request_id,
+    )
+    .await;
+    if lose_answer {
+        return Err(Answer::Drop);
+    }
+    answer
+}
+
+/// Steps 10 to 16: the action, version, region, parameters, rate limit, idempotency
+/// token and handler.
+async fn serve(
+    shared: &Shared,
+    served: &Served,
+    headers: &HeaderMap,
+    action_name: Option<String>,
+    body: &[u8],
+    secret_id: &str,
+    request_id: &str,
+) -> Result<Answer, Answer> {
     // 10. Action.
     let action_name = action_name.ok_or_else(|| {
         reject(
@@ -968,7 +1047,7 @@ async fn pipeline(
     }
 
     // 13. Body shape and parameters.
-    let params = match serde_json::from_slice::<Value>(&body) {
+    let params = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(params)) => params,
         Ok(other) => {
             return Err(reject(
@@ -1001,15 +1080,79 @@ async fn pipeline(
         ));
     }
 
-    // 15. Handler.
+    // 15. Idempotency token.
+    let token =
+        action
+            .idempotency
+            .as_ref()
+            .and_then(|idempotency| match params.get(&idempotency.member) {
+                Some(Value::String(token)) if !token.is_empty() => {
+                    Some((idempotency, token.clone()))
+                }
+                _ => None,
+            });
     let call = Call {
         action: action_name,
         region,
         params,
-        secret_id,
+        secret_id: secret_id.to_owned(),
         request_id: request_id.to_owned(),
         language: header_text(headers, "x-tc-language"),
     };
+    let Some((idempotency, token)) = token else {
+        return run_handler(shared, served, call).await;
+    };
+    {
+        let mut seen = lock(&shared.tokens_seen);
+        if shared.tokens_capacity > 0 {
+            if seen.len() >= shared.tokens_capacity {
+                seen.pop_front();
+            }
+            seen.push_back((call.action.clone(), token.clone()));
+        }
+    }
+    let key = (
+        call.secret_id.clone(),
+        call.region.clone(),
+        call.action.clone(),
+        token,
+    );
+    let cell = match shared.idempotency.claim(key.clone(), &call.params) {
+        Claim::Run(cell) => cell,
+        Claim::Mismatch => {
+            return Err(reject(
+                &idempotency.mismatch_code,
+                format!(
+                    "The {} `{}` was already used with other parameters.",
+                    idempotency.member, key.3
+                ),
+            ));
+        }
+    };
+    // The first request of a token runs the handler; one that comes while it runs waits
+    // for it; later ones get its output. A failure answers as usual and frees the token.
+    let outcome = cell
+        .get_or_try_init(|| async {
+            match run_handler(shared, served, call).await {
+                Ok(Answer::Output(members)) => Ok(members),
+                Ok(other) | Err(other) => Err(other),
+            }
+        })
+        .await;
+    match outcome {
+        Ok(members) => Ok(Answer::Output(members.clone())),
+        Err(answer) => {
+            shared.idempotency.release(&key, &cell);
+            Err(answer)
+        }
+    }
+}
+
+/// 16. The handler, counted.
+async fn run_handler(shared: &Shared, served: &Served, call: Call) -> Result<Answer, Answer> {
+    *lock(&shared.handler_calls)
+        .entry(call.action.clone())
+        .or_default() += 1;
     match call_catching_panics(&*served.handler, call).await {
         Some(Ok(members)) => Ok(Answer::Output(members)),
         Some(Err(error)) => Err(Answer::Error(error)),

@@ -9,7 +9,9 @@ use api_spec::ir::{Action, Field, Service, Type};
 use serde_json::{Map, Value};
 
 use crate::action::{ActionInfo, ParamInfo, ParamKind};
+use crate::codes;
 use crate::handler::{ApiError, Call, Handler, HandlerFuture};
+use crate::idempotency::{IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 use crate::server::MockServerBuilder;
 
 /// The shipped VPC spec (`api-spec/vpc.json`), embedded at compile time.
@@ -67,7 +69,31 @@ pub fn action_info(service: &Service, action: &Action) -> ActionInfo {
         rate_limit_per_second: action.rate_limit,
         params: params_of(service, &action.input, &mut stack),
         skip_sign: action.skip_sign,
+        idempotency: idempotency(action),
     }
+}
+
+/// The action's idempotency token, by the spec's rule
+/// ([`Action::client_token`](api_spec::ir::Action::client_token)), and the code a token
+/// with other parameters gets: `UnsupportedOperation.IdempotentParameterMismatch` where
+/// the action documents it, else the common `InvalidParameterValue` (which every
+/// action's error type decodes to a typed variant, where an undocumented code would be
+/// `Unknown`).
+pub fn idempotency(action: &Action) -> Option<Idempotency> {
+    let member = action.client_token()?;
+    let documented = action
+        .errors
+        .iter()
+        .any(|case| case.code == IDEMPOTENT_PARAMETER_MISMATCH);
+    Some(Idempotency {
+        member: member.wire_name.clone(),
+        mismatch_code: if documented {
+            IDEMPOTENT_PARAMETER_MISMATCH
+        } else {
+            codes::INVALID_PARAMETER_VALUE
+        }
+        .to_owned(),
+    })
 }
 
 /// The [`ParamKind`] of a spec type, objects expanded up to [`MAX_OBJECT_DEPTH`] and
@@ -131,7 +157,8 @@ impl MockServerBuilder {
 
 /// Answers every action with one of its spec's worked examples: the first example whose
 /// input equals the request's parameters as a JSON value (member order aside; an
-/// integer is not the same number written with a fraction), else the first one.
+/// integer is not the same number written with a fraction; an idempotency token the
+/// example does not show is left out, as clients fill one in), else the first one.
 ///
 /// The answer is the example's `Response` object without its `RequestId` (the endpoint
 /// adds a fresh one). An example whose `Response` carries an `Error` is answered as that
@@ -139,8 +166,12 @@ impl MockServerBuilder {
 /// the action.
 #[derive(Debug, Clone)]
 pub struct ExampleHandler {
-    answers: Arc<HashMap<String, Vec<(Value, Answer)>>>,
+    /// Per action: its idempotency token member, if any, and its examples.
+    answers: Arc<HashMap<String, Examples>>,
 }
+
+/// An action's idempotency token member, if any, and its examples' inputs and answers.
+type Examples = (Option<String>, Vec<(Value, Answer)>);
 
 /// What a handler answers: output members or an error.
 type Answer = Result<Map<String, Value>, ApiError>;
@@ -154,7 +185,10 @@ impl ExampleHandler {
         let answers = service
             .actions
             .iter()
-            .map(|action| (action.name.clone(), example_answers(action)))
+            .map(|action| {
+                let token = action.client_token().map(|field| field.wire_name.clone());
+                (action.name.clone(), (token, example_answers(action)))
+            })
             .collect();
         Self {
             answers: Arc::new(answers),
@@ -175,10 +209,10 @@ impl ExampleHandler {
         params: &Map<String, Value>,
     ) -> Result<Map<String, Value>, ApiError> {
         match self.answers.get(action) {
-            Some(answers) => {
+            Some((token, answers)) => {
                 let matching = answers
                     .iter()
-                    .find(|(input, _)| input.as_object() == Some(params))
+                    .find(|(input, _)| shows(input, params, token.as_deref()))
                     .or_else(|| answers.first());
                 match matching {
                     Some((_, answer)) => answer.clone(),
@@ -198,6 +232,25 @@ impl Handler for ExampleHandler {
         let answer = self.answer_for(&call.action, &call.params);
         Box::pin(async move { answer })
     }
+}
+
+/// Whether an example's `input` shows `params`: equal, or equal but for the token
+/// member `token` that the request has and the example does not.
+fn shows(input: &Value, params: &Map<String, Value>, token: Option<&str>) -> bool {
+    let Some(input) = input.as_object() else {
+        return false;
+    };
+    if input == params {
+        return true;
+    }
+    token.is_some_and(|member| {
+        !input.contains_key(member)
+            && params.contains_key(member)
+            && input.len() + 1 == params.len()
+            && input
+                .iter()
+                .all(|(key, value)| params.get(key) == Some(value))
+    })
 }
 
 fn no_example(action: &str) -> ApiError {

@@ -7,6 +7,8 @@ mod common;
 mod every_action;
 mod fallback;
 mod fixture;
+mod idempotency;
 mod reset;
 mod service;
 mod spec_table;
+mod untyped;

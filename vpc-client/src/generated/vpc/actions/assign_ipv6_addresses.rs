@@ -16,7 +16,7 @@ use super::super::{SERVICE, CommonError, Ipv6Address};
 ///
 /// The service accepts at most 20 requests per second for this action.
 ///
-/// Not safe to retry blindly: a request that may have reached the service is not sent again.
+/// Idempotent through `ClientToken`: the client fills a fresh random token when it is empty and sends the same token in every attempt, so a request that may have reached the service is sent again after a timeout or a lost connection, and the service runs it once.
 ///
 /// # Example: Applying for specified IPv6 addresses
 ///
@@ -280,6 +280,25 @@ impl crate::Action for AssignIpv6AddressesRequest {
     const SKIP_SIGN: bool = false;
     type Response = AssignIpv6AddressesResponse;
     type Error = AssignIpv6AddressesError;
+    const CLIENT_TOKEN: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ClientToken",
+    );
+    fn with_client_token<F: ::core::ops::FnOnce() -> ::std::string::String>(
+        &self,
+        token: F,
+    ) -> ::core::option::Option<Self> {
+        match &self.client_token {
+            ::core::option::Option::Some(given) if !given.is_empty() => {
+                ::core::option::Option::None
+            }
+            _ => {
+                ::core::option::Option::Some(Self {
+                    client_token: ::core::option::Option::Some(token()),
+                    ..::core::clone::Clone::clone(self)
+                })
+            }
+        }
+    }
 }
 impl crate::Client {
     /// Calls `AssignIpv6Addresses` (Assigns an IPv6 address).

@@ -20,7 +20,7 @@ use super::super::{
 ///
 /// The service accepts at most 20 requests per second for this action.
 ///
-/// Not safe to retry blindly: a request that may have reached the service is not sent again.
+/// Idempotent through `ClientToken`: the client fills a fresh random token when it is empty and sends the same token in every attempt, so a request that may have reached the service is sent again after a timeout or a lost connection, and the service runs it once.
 ///
 /// # Example: Creating an ENI and binding it to a CVM
 ///
@@ -599,6 +599,25 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
     const SKIP_SIGN: bool = false;
     type Response = CreateAndAttachNetworkInterfaceResponse;
     type Error = CreateAndAttachNetworkInterfaceError;
+    const CLIENT_TOKEN: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ClientToken",
+    );
+    fn with_client_token<F: ::core::ops::FnOnce() -> ::std::string::String>(
+        &self,
+        token: F,
+    ) -> ::core::option::Option<Self> {
+        match &self.client_token {
+            ::core::option::Option::Some(given) if !given.is_empty() => {
+                ::core::option::Option::None
+            }
+            _ => {
+                ::core::option::Option::Some(Self {
+                    client_token: ::core::option::Option::Some(token()),
+                    ..::core::clone::Clone::clone(self)
+                })
+            }
+        }
+    }
 }
 impl crate::Client {
     /// Calls `CreateAndAttachNetworkInterface` (Creates an ENI and binds it to a CVM).

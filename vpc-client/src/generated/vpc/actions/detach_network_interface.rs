@@ -11,7 +11,7 @@ use super::super::{SERVICE, CommonError};
 ///
 /// The service accepts at most 100 requests per second for this action.
 ///
-/// Not safe to retry blindly: a request that may have reached the service is not sent again.
+/// Idempotent through `ClientToken`: the client fills a fresh random token when it is empty and sends the same token in every attempt, so a request that may have reached the service is sent again after a timeout or a lost connection, and the service runs it once.
 ///
 /// # Example: Unbinding an ENI from a CVM
 ///
@@ -191,6 +191,25 @@ impl crate::Action for DetachNetworkInterfaceRequest {
     const SKIP_SIGN: bool = false;
     type Response = DetachNetworkInterfaceResponse;
     type Error = DetachNetworkInterfaceError;
+    const CLIENT_TOKEN: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ClientToken",
+    );
+    fn with_client_token<F: ::core::ops::FnOnce() -> ::std::string::String>(
+        &self,
+        token: F,
+    ) -> ::core::option::Option<Self> {
+        match &self.client_token {
+            ::core::option::Option::Some(given) if !given.is_empty() => {
+                ::core::option::Option::None
+            }
+            _ => {
+                ::core::option::Option::Some(Self {
+                    client_token: ::core::option::Option::Some(token()),
+                    ..::core::clone::Clone::clone(self)
+                })
+            }
+        }
+    }
 }
 impl crate::Client {
     /// Calls `DetachNetworkInterface` (Unbinds an ENI from a CVM).
