@@ -197,6 +197,9 @@ pub struct Field {
     pub intl_only: bool,
     /// The member is accepted but has no effect.
     pub disabled: bool,
+    /// The value is a secret (the spec's `sensitive`): generated code prints
+    /// `"<redacted>"` for it in `Debug`.
+    pub sensitive: bool,
     /// What the member means.
     pub document: String,
     /// An example value.

@@ -533,6 +533,7 @@ fn lower_members(
             china_only: member.china_only,
             intl_only: member.intl_only,
             disabled: member.disabled,
+            sensitive: member.sensitive,
             document: member.document.clone(),
             example: member.example.clone(),
         })

@@ -1,7 +1,7 @@
 //! Source positions for JSON pointers, and duplicate keys (which serde_json silently drops).
 //!
 //! The small public helpers ([`escape_token`], [`child`], [`pointer_of`],
-//! [`serde_json_position`]) are what any strict, located JSON reader needs; the spec
+//! [`position_of`], [`serde_json_position`]) are what any strict, located JSON reader needs; the spec
 //! loader and `cargo xtask import` both use them.
 //!
 //! serde_json tells where malformed JSON breaks, but a well-formed value carries no
@@ -91,6 +91,13 @@ pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
         }
     }
     pointer
+}
+
+/// Where the value at `pointer` starts in `text`, or its nearest ancestor that has a
+/// position (line 1, column 1 when none has): for a problem found in a well-formed
+/// document after it was read, such as an entry that names something that does not exist.
+pub fn position_of(text: &str, pointer: &str) -> Position {
+    SourceMap::scan(text).position(pointer)
 }
 
 /// Where a `serde_json` error points in `text`, with the column counted in characters
@@ -309,6 +316,15 @@ mod tests {
             }
         );
         assert!(map.duplicates.is_empty());
+    }
+
+    #[test]
+    fn position_of_finds_a_list_item() {
+        let text = "{\n  \"sensitive\": [\n    \"A.B\",\n    \"C.D\"\n  ]\n}";
+        assert_eq!(
+            position_of(text, "/sensitive/1"),
+            Position { line: 4, column: 5 }
+        );
     }
 
     #[test]

@@ -266,6 +266,12 @@ pub struct Member {
     /// Tencent's flag for output members that are always present.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub output_required: bool,
+    /// The value is a secret (a key, a token, a password, a pre-shared key), like
+    /// Smithy's `@sensitive`: generated code never shows it in `Debug`. Tencent's
+    /// descriptions do not say which members are secret; the import takes it from the
+    /// hand-kept overlay's `sensitive` list.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 /// One documented error code.

@@ -317,6 +317,9 @@ fn emit_field(field: &Field, cx: &Cx, decode: Decode) -> TokenStream {
     if field.disabled {
         notes.push("Disabled: the service accepts it but ignores it.".to_owned());
     }
+    if field.sensitive {
+        notes.push(SENSITIVE_NOTE.to_owned());
+    }
     if let Some(example) = field.example.as_deref().filter(|e| !e.trim().is_empty()) {
         let example: String = example
             .trim()
@@ -386,8 +389,9 @@ enum Direction {
 /// response must keep decoding when Tencent adds members. The server's direction (a
 /// request's `Deserialize`, an answer's `Serialize`) sits behind the runtime crate's
 /// `server` feature when the output is feature-gated (xtask, inside `vpc-client`): a
-/// client never uses it, and it was a third of the crate's build time.
-fn derives(cx: &Cx, direction: Direction) -> TokenStream {
+/// client never uses it, and it was a third of the crate's build time. A struct with a
+/// sensitive field does not derive `Debug`: [`redacting_debug`] writes it.
+fn derives(cx: &Cx, direction: Direction, fields: &[Field]) -> TokenStream {
     let path = &cx.serde;
     let literal = &cx.serde_literal;
     let both = quote!(#path::Serialize, #path::Deserialize,);
@@ -402,9 +406,10 @@ fn derives(cx: &Cx, direction: Direction) -> TokenStream {
         ),
         Direction::Both | Direction::Request | Direction::Response => (both, quote!()),
     };
+    let debug = (!fields.iter().any(|field| field.sensitive)).then(|| quote!(::core::fmt::Debug,));
     quote! {
         #[derive(
-            ::core::fmt::Debug,
+            #debug
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
@@ -412,6 +417,44 @@ fn derives(cx: &Cx, direction: Direction) -> TokenStream {
         )]
         #gated
         #[serde(crate = #literal)]
+    }
+}
+
+/// The rustdoc note on a sensitive field.
+const SENSITIVE_NOTE: &str = "Sensitive: redacted from `Debug`.";
+
+/// What `Debug` prints in place of a sensitive value.
+const REDACTED: &str = "<redacted>";
+
+/// `Debug` for a struct with sensitive fields (none: nothing, the struct derives it):
+/// the derive's output, field by field in declaration order, but [`REDACTED`] for a
+/// sensitive value (`Some("<redacted>")` or `None` for an optional one, so that whether
+/// it is set still shows). Like Smithy's `@sensitive`, so that logging a request or an
+/// answer never logs a secret.
+fn redacting_debug(name: &Ident, fields: &[Field]) -> TokenStream {
+    if !fields.iter().any(|field| field.sensitive) {
+        return quote!();
+    }
+    let label = name.to_string();
+    let entries = fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        // The derive prints a raw identifier without its `r#`.
+        let shown = field.rust_name.trim_start_matches("r#");
+        let value = match (field.sensitive, field.is_optional()) {
+            (false, _) => quote!(&self.#member),
+            (true, false) => quote!(&#REDACTED),
+            (true, true) => quote!(&self.#member.as_ref().map(|_| #REDACTED)),
+        };
+        quote!(.field(#shown, #value))
+    });
+    quote! {
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#label)
+                    #( #entries )*
+                    .finish()
+            }
+        }
     }
 }
 
@@ -450,7 +493,8 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
         doc = format!("The `{}` object.", object.name);
     }
     let doc = doc_lines(&doc);
-    let derives = derives(cx, Direction::Both);
+    let derives = derives(cx, Direction::Both, &object.fields);
+    let debug = redacting_debug(&name, &object.fields);
     let fields = object
         .fields
         .iter()
@@ -463,6 +507,8 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
         pub struct #name {
             #( #fields )*
         }
+
+        #debug
 
         impl #rt::lenient::Lenient for #name {
             fn deserialize_lenient<'de, D: #serde::Deserializer<'de>>(
@@ -477,11 +523,13 @@ fn emit_object(object: &Object, cx: &Cx) -> TokenStream {
 
 fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
-    let request_derives = derives(cx, Direction::Request);
-    let response_derives = derives(cx, Direction::Response);
+    let request_derives = derives(cx, Direction::Request, &action.input);
+    let response_derives = derives(cx, Direction::Response, &action.output);
     let name = &action.name;
     let request = ident(&action.request_type());
     let response = ident(&action.response_type());
+    let request_debug = redacting_debug(&request, &action.input);
+    let response_debug = redacting_debug(&response, &action.output);
     let error = ident(&action.error_type());
 
     let mut request_doc = format!("Input of `{name}`{}.", text.summary);
@@ -728,6 +776,8 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
             #( #request_fields )*
         }
 
+        #request_debug
+
         impl #request {
             #new_doc
             pub fn new(#( #params ),*) -> Self {
@@ -740,6 +790,8 @@ fn emit_action(service: &Service, action: &Action, text: &ActionText, cx: &Cx) -
         pub struct #response {
             #( #response_fields )*
         }
+
+        #response_debug
 
         #error_doc
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq)]

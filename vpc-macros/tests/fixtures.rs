@@ -28,6 +28,9 @@ mod skip_sign {
 mod client_token {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/client_token.json" }
 }
+mod sensitive {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/sensitive.json" }
+}
 mod vpc {
     vpc_macros::generate! {
         spec = "../api-spec/vpc.json",
@@ -82,6 +85,53 @@ fn skip_sign_is_honoured() {
     const { assert!(<skip_sign::AssumeThingWithTokenRequest as Action>::SKIP_SIGN) };
     const { assert!(!<skip_sign::DescribeThingsRequest as Action>::SKIP_SIGN) };
     const { assert!(!<lists::DeleteThingsRequest as Action>::SKIP_SIGN) };
+}
+
+/// The spec's `sensitive` reaches the macro's output: `Debug` prints `<redacted>` for a
+/// sensitive member (required or optional, in a request or an object an answer holds)
+/// and everything else as the derive would; the wire format keeps the value.
+#[test]
+fn sensitive_members_are_redacted_from_debug() {
+    let request = sensitive::AssumeThingRequest {
+        code: Some("code-314159".into()),
+        r#type: Some("kind-visible".into()),
+        ..sensitive::AssumeThingRequest::new("token-271828")
+    };
+    for shown in [format!("{request:?}"), format!("{request:#?}")] {
+        assert!(!shown.contains("token-271828"), "{shown}");
+        assert!(!shown.contains("code-314159"), "{shown}");
+        assert!(shown.contains("kind-visible"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+    assert_eq!(
+        format!("{request:?}"),
+        r#"AssumeThingRequest { token: "<redacted>", code: Some("<redacted>"), type: Some("kind-visible") }"#
+    );
+    let unset = sensitive::AssumeThingRequest::new("token-271828");
+    assert!(format!("{unset:?}").contains("code: None"), "{unset:?}");
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"Token": "token-271828", "Code": "code-314159", "Type": "kind-visible"})
+    );
+
+    let response: sensitive::AssumeThingResponse = serde_json::from_value(json!({
+        "Credentials": {"SecretId": "id-visible", "SecretKey": "key-161803"},
+        "RequestId": "req-visible"
+    }))
+    .unwrap();
+    for shown in [format!("{response:?}"), format!("{response:#?}")] {
+        assert!(!shown.contains("key-161803"), "{shown}");
+        assert!(shown.contains("id-visible"), "{shown}");
+        assert!(shown.contains("req-visible"), "{shown}");
+    }
+    // A struct without sensitive members keeps the derive.
+    let plain = sensitive::DescribeThingsResponse {
+        request_id: "req-plain".into(),
+    };
+    assert_eq!(
+        format!("{plain:?}"),
+        r#"DescribeThingsResponse { request_id: "req-plain" }"#
+    );
 }
 
 #[test]

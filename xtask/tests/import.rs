@@ -217,8 +217,9 @@ const MEMBER_KEYS: &[&str] = &[
     "output_required",
 ];
 
-/// Keys the spec adds to a member: the other language's texts and the site mark.
-const MERGE_KEYS: &[&str] = &["document_zh", "example_zh", "china_only"];
+/// Keys the spec adds to a member: the other language's texts and the site mark, and
+/// the overlay's `sensitive` (checked by `sensitive_members_are_the_overlays_list`).
+const MERGE_KEYS: &[&str] = &["document_zh", "example_zh", "china_only", "sensitive"];
 
 /// Which description a lossless check reads.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -454,6 +455,51 @@ fn import_is_lossless_for_both_sites() {
             .all(|d| d.kind != xtask::import::DisagreementKind::OnlyInIntl),
         "the China site has everything the international site has"
     );
+}
+
+/// The members marked `sensitive` are exactly those the service's overlay lists (each
+/// entry `Owner.Member`), for VPC and STS; the summary counts them.
+#[test]
+fn sensitive_members_are_the_overlays_list() {
+    for (paths, count) in [(Paths::vpc(&root()), 7), (Paths::sts(&root()), 6)] {
+        let sources = Sources::read(&paths).unwrap();
+        let imported = import::import(&sources).unwrap();
+        let spec = &imported.spec;
+        let mut marked: Vec<String> = Vec::new();
+        for (name, object) in &spec.objects {
+            for member in object.members.iter().filter(|m| m.sensitive) {
+                marked.push(format!("{name}.{}", member.name));
+            }
+        }
+        for (name, action) in &spec.actions {
+            for (side, members) in [("Request", &action.input), ("Response", &action.output)] {
+                for member in members.iter().filter(|m| m.sensitive) {
+                    marked.push(format!("{name}{side}.{}", member.name));
+                }
+            }
+        }
+        marked.sort();
+        let overlay: Value =
+            serde_json::from_str(&sources.overlay.as_ref().expect("an overlay").text).unwrap();
+        let mut listed: Vec<String> = overlay["sensitive"]
+            .as_array()
+            .expect("a sensitive list")
+            .iter()
+            .map(|entry| entry.as_str().expect("text").to_owned())
+            .collect();
+        listed.sort();
+        assert_eq!(marked, listed, "{}", spec.service);
+        assert_eq!(marked.len(), count, "{}", spec.service);
+        assert_eq!(imported.report.sensitive, count, "{}", spec.service);
+        assert!(
+            imported
+                .report
+                .summary()
+                .contains(&format!("sensitive: {count} members marked by the overlay")),
+            "{}",
+            imported.report.summary()
+        );
+    }
 }
 
 #[test]

@@ -287,6 +287,7 @@ fn member(m: &ApiMember, at: &str, report: &mut Report) -> Member {
         deprecated: false,
         value_allowed_null: m.value_allowed_null.unwrap_or(false),
         output_required: m.output_required.unwrap_or(false),
+        sensitive: false,
     }
 }
 

@@ -822,6 +822,7 @@ mod tests {
             deprecated: false,
             value_allowed_null: false,
             output_required: false,
+            sensitive: false,
         }
     }
 

@@ -313,6 +313,11 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
         example_files.push((intl_examples, intl.examples.name.as_str()));
     }
     example_files.push((examples, sources.examples.name.as_str()));
+    // After the merge, so that every member of the final spec can be named.
+    if let Some(source) = &sources.overlay {
+        report.sensitive =
+            overlay::apply_sensitive(&mut spec, &overlay, &source.name, &source.text)?;
+    }
     // After the merge, so that actions only the international site has get theirs too.
     let limits = match &sources.rate_limits {
         Some(source) => {

@@ -1,12 +1,14 @@
 //! The hand-kept overlay: what Tencent does not publish machine-readably (the product's
-//! English title, the hosts, the common error codes, rate limits, retry safety, irregular paging), and room
+//! English title, the hosts, the common error codes, rate limits, retry safety, irregular
+//! paging, which members are secrets), and room
 //! for curated per-action fields. Every field is optional; `api-spec/sources/README.md`
 //! documents each one, and `$comment` keys (any JSON value, ignored) are allowed
 //! wherever an entry is an object.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use api_spec::model::{Action, Endpoints, ErrorCode, Object, Pagination};
+use api_spec::locate::position_of;
+use api_spec::model::{Action, Endpoints, ErrorCode, Member, Object, Pagination, Spec};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -48,6 +50,11 @@ pub(crate) struct Overlay {
     /// also has is an error.
     #[serde(default, deserialize_with = "unique_map")]
     pub(crate) hand_written_objects: BTreeMap<String, Object>,
+    /// The members whose values are secrets, as `Owner.Member`: `Owner` is an object of
+    /// the spec or an action's `<Action>Request`/`<Action>Response`. Each is marked
+    /// `sensitive` ([`apply_sensitive`]); Tencent's descriptions do not say it.
+    #[serde(default)]
+    pub(crate) sensitive: Vec<String>,
 }
 
 /// Which actions are retry-safe by rule.
@@ -98,6 +105,83 @@ pub(crate) struct ActionOverlay {
     /// recognise (or must not apply): `false`, `true` or the members to page through.
     #[serde(default)]
     pub(crate) pagination: Option<Pagination>,
+}
+
+/// Marks the members the overlay's `sensitive` list names as `sensitive` in `spec` (the
+/// whole spec, after the merge, so that a member only one site publishes or a
+/// hand-written one can be named) and returns how many members it marked. An owner that
+/// is both an object and an action's request or response structure (one structure
+/// `api.json` uses both ways) has the member marked in both. `file` and `text` are the
+/// overlay's name and text, for locating a bad entry.
+///
+/// # Errors
+///
+/// An entry that is not `Owner.Member`, whose owner is neither an object nor an action's
+/// request or response, whose owner has no such member, or that repeats an earlier entry:
+/// `file:line:column: /sensitive/N: message`.
+pub(crate) fn apply_sensitive(
+    spec: &mut Spec,
+    overlay: &Overlay,
+    file: &str,
+    text: &str,
+) -> anyhow::Result<usize> {
+    let mut marked = 0;
+    let mut seen = BTreeSet::new();
+    for (index, entry) in overlay.sensitive.iter().enumerate() {
+        let fail = |message: String| {
+            let pointer = format!("/sensitive/{index}");
+            let position = position_of(text, &pointer);
+            anyhow::anyhow!("{file}:{position}: {pointer}: {message}")
+        };
+        if !seen.insert(entry.as_str()) {
+            return Err(fail(format!("`{entry}` is listed twice")));
+        }
+        let Some((owner, name)) = entry.split_once('.') else {
+            return Err(fail(format!(
+                "`{entry}` is not `Owner.Member` (an object, `<Action>Request` or `<Action>Response`, a dot, a member)"
+            )));
+        };
+        let mut lists: Vec<&mut Vec<Member>> = Vec::new();
+        if let Some(object) = spec.objects.get_mut(owner) {
+            lists.push(&mut object.members);
+        }
+        let side = match (
+            owner.strip_suffix("Request"),
+            owner.strip_suffix("Response"),
+        ) {
+            (Some(action), _) => Some((action, true)),
+            (None, Some(action)) => Some((action, false)),
+            (None, None) => None,
+        };
+        if let Some((action, input)) =
+            side.and_then(|(name, input)| spec.actions.get_mut(name).map(|action| (action, input)))
+        {
+            lists.push(if input {
+                &mut action.input
+            } else {
+                &mut action.output
+            });
+        }
+        if lists.is_empty() {
+            return Err(fail(format!(
+                "`{owner}` is neither an object nor an action's request or response"
+            )));
+        }
+        let mut found = false;
+        for member in lists
+            .into_iter()
+            .flat_map(|members| members.iter_mut())
+            .filter(|member| member.name == name)
+        {
+            member.sensitive = true;
+            marked += 1;
+            found = true;
+        }
+        if !found {
+            return Err(fail(format!("`{owner}` has no member `{name}`")));
+        }
+    }
+    Ok(marked)
 }
 
 /// The API 3.0 default hosts of a service.
@@ -162,6 +246,94 @@ mod tests {
             "actions": {"Ping": {"$comment": "d", "retry_safe": true}}}"#;
         let overlay: Overlay = parse(text, "overlay.json").unwrap();
         assert_eq!(overlay.actions["Ping"].retry_safe, Some(true));
+    }
+
+    fn spec() -> Spec {
+        serde_json::from_value(serde_json::json!({
+            "service": "sts", "version": "2018-08-13", "title": "t",
+            "endpoints": {"default": "sts.example"},
+            "actions": {"AssumeRole": {
+                "document": "d",
+                "input": [{"name": "RoleArn", "type": "string", "member": "string"},
+                          {"name": "TokenCode", "type": "string", "member": "string"}],
+                "output": [{"name": "RequestId", "type": "string", "member": "string"}]
+            }},
+            "objects": {"Credentials": {"document": "c", "members": [
+                {"name": "TmpSecretId", "type": "string", "member": "string"},
+                {"name": "TmpSecretKey", "type": "string", "member": "string"}
+            ]}}
+        }))
+        .unwrap()
+    }
+
+    fn sensitive(spec: &Spec) -> Vec<String> {
+        let objects = spec
+            .objects
+            .iter()
+            .flat_map(|(owner, object)| object.members.iter().map(move |m| (owner.clone(), m)));
+        let actions = spec.actions.iter().flat_map(|(name, action)| {
+            let input = action
+                .input
+                .iter()
+                .map(move |m| (format!("{name}Request"), m));
+            let output = action
+                .output
+                .iter()
+                .map(move |m| (format!("{name}Response"), m));
+            input.chain(output)
+        });
+        objects
+            .chain(actions)
+            .filter(|(_, m)| m.sensitive)
+            .map(|(owner, m)| format!("{owner}.{}", m.name))
+            .collect()
+    }
+
+    #[test]
+    fn sensitive_entries_mark_object_and_request_members() {
+        let text = r#"{"sensitive": ["Credentials.TmpSecretKey", "AssumeRoleRequest.TokenCode"]}"#;
+        let overlay: Overlay = parse(text, "overlay.json").unwrap();
+        let mut spec = spec();
+        let marked = apply_sensitive(&mut spec, &overlay, "overlay.json", text).unwrap();
+        assert_eq!(marked, 2);
+        assert_eq!(
+            sensitive(&spec),
+            ["Credentials.TmpSecretKey", "AssumeRoleRequest.TokenCode"]
+        );
+    }
+
+    #[test]
+    fn a_sensitive_entry_naming_no_member_is_a_located_error() {
+        for (entry, message) in [
+            ("Credentials.Secret", "`Credentials` has no member `Secret`"),
+            (
+                "AssumeRoleResponse.TokenCode",
+                "`AssumeRoleResponse` has no member `TokenCode`",
+            ),
+            (
+                "Nothing.X",
+                "`Nothing` is neither an object nor an action's request or response",
+            ),
+            ("AssumeRole.RoleArn", "`AssumeRole` is neither an object"),
+            ("TmpSecretKey", "`TmpSecretKey` is not `Owner.Member`"),
+            (
+                "Credentials.TmpSecretId",
+                "`Credentials.TmpSecretId` is listed twice",
+            ),
+        ] {
+            let text = format!(
+                "{{\n  \"sensitive\": [\n    \"Credentials.TmpSecretId\",\n    \"{entry}\"\n  ]\n}}"
+            );
+            let overlay: Overlay = parse(&text, "overlay.json").unwrap();
+            let err = apply_sensitive(&mut spec(), &overlay, "overlay.json", &text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("overlay.json:4:5: /sensitive/1: "),
+                "{entry}: {err}"
+            );
+            assert!(err.contains(message), "{entry}: {err}");
+        }
     }
 
     #[test]

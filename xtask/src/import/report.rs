@@ -47,6 +47,8 @@ pub struct Report {
     pub merge: Option<MergeStats>,
     /// How the collected rate limits were applied, when they were.
     pub rate_limits: Option<RateLimitStats>,
+    /// Members the overlay marks `sensitive` (secrets, redacted from `Debug`).
+    pub sensitive: usize,
     /// How long reading, converting and serializing took.
     pub elapsed: Duration,
 }
@@ -270,6 +272,13 @@ impl Report {
                     "            {action}: overlay {set}/s, collected {collected}"
                 );
             }
+        }
+        if self.sensitive > 0 {
+            let _ = writeln!(
+                out,
+                "  sensitive: {} members marked by the overlay (redacted from Debug)",
+                self.sensitive
+            );
         }
         let _ = writeln!(
             out,

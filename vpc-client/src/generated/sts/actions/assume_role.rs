@@ -30,7 +30,6 @@ use super::super::{SERVICE, CommonError, Credentials, Tag};
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -125,6 +124,8 @@ pub struct AssumeRoleRequest {
     pub serial_number: ::core::option::Option<::std::string::String>,
     /// mfa身份验证码。
     ///
+    /// Sensitive: redacted from `Debug`.
+    ///
     /// Example: `482724`
     #[serde(
         rename = "TokenCode",
@@ -132,6 +133,21 @@ pub struct AssumeRoleRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub token_code: ::core::option::Option<::std::string::String>,
+}
+impl ::core::fmt::Debug for AssumeRoleRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleRequest")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("policy", &self.policy)
+            .field("external_id", &self.external_id)
+            .field("tags", &self.tags)
+            .field("source_identity", &self.source_identity)
+            .field("serial_number", &self.serial_number)
+            .field("token_code", &self.token_code.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 impl AssumeRoleRequest {
     /// A request with every required parameter; optional ones start unset.

@@ -35,7 +35,6 @@ use super::super::{SERVICE, CommonError, Credentials};
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -45,6 +44,8 @@ use super::super::{SERVICE, CommonError, Credentials};
 #[serde(crate = "crate::__private::serde")]
 pub struct AssumeRoleWithSAMLRequest {
     /// Base64-encoded SAML assertion
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `c2FtbC***Rpb24=`
     #[serde(rename = "SAMLAssertion")]
@@ -73,6 +74,17 @@ pub struct AssumeRoleWithSAMLRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub duration_seconds: ::core::option::Option<u64>,
+}
+impl ::core::fmt::Debug for AssumeRoleWithSAMLRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithSAMLRequest")
+            .field("saml_assertion", &"<redacted>")
+            .field("principal_arn", &self.principal_arn)
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 impl AssumeRoleWithSAMLRequest {
     /// A request with every required parameter; optional ones start unset.

@@ -25,7 +25,6 @@ use super::super::{SERVICE, CommonError, Credentials};
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -40,6 +39,8 @@ pub struct AssumeRoleWithWebIdentityRequest {
     #[serde(rename = "ProviderId")]
     pub provider_id: ::std::string::String,
     /// OIDC token issued by the IdP
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `eyJraWQiOiJkT**********CNOQ`
     #[serde(rename = "WebIdentityToken")]
@@ -63,6 +64,17 @@ pub struct AssumeRoleWithWebIdentityRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub duration_seconds: ::core::option::Option<i64>,
+}
+impl ::core::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityRequest")
+            .field("provider_id", &self.provider_id)
+            .field("web_identity_token", &"<redacted>")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 impl AssumeRoleWithWebIdentityRequest {
     /// A request with every required parameter; optional ones start unset.

@@ -20,7 +20,6 @@ use super::super::{SERVICE, CommonError, Credentials};
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -36,6 +35,8 @@ pub struct GetSessionTokenRequest {
     pub serial_number: ::std::string::String,
     /// mfa身份验证码。
     ///
+    /// Sensitive: redacted from `Debug`.
+    ///
     /// Example: `482724`
     #[serde(rename = "TokenCode")]
     pub token_code: ::std::string::String,
@@ -48,6 +49,15 @@ pub struct GetSessionTokenRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub duration_seconds: ::core::option::Option<i64>,
+}
+impl ::core::fmt::Debug for GetSessionTokenRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("GetSessionTokenRequest")
+            .field("serial_number", &self.serial_number)
+            .field("token_code", &"<redacted>")
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 impl GetSessionTokenRequest {
     /// A request with every required parameter; optional ones start unset.

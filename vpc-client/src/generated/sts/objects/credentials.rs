@@ -4,7 +4,6 @@
 //! The `Credentials` object.
 /// Temporary credentials
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -16,6 +15,8 @@ pub struct Credentials {
     /// Token, which contains up to 4,096 bytes depending on the associated policies.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `da1e***`
     #[serde(
@@ -41,6 +42,8 @@ pub struct Credentials {
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
     ///
+    /// Sensitive: redacted from `Debug`.
+    ///
     /// Example: `q95K***`
     #[serde(
         rename = "TmpSecretKey",
@@ -49,6 +52,15 @@ pub struct Credentials {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub tmp_secret_key: ::core::option::Option<::std::string::String>,
+}
+impl ::core::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field("tmp_secret_key", &self.tmp_secret_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 impl crate::lenient::Lenient for Credentials {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

@@ -101,7 +101,6 @@ use super::super::{
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -126,6 +125,8 @@ pub struct CreateVpnConnectionRequest {
     #[serde(rename = "VpnConnectionName")]
     pub vpn_connection_name: ::std::string::String,
     /// The pre-shared key.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `654321`
     #[serde(rename = "PreShareKey")]
@@ -286,6 +287,32 @@ pub struct CreateVpnConnectionRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub health_check_config: ::core::option::Option<HealthCheckConfig>,
+}
+impl ::core::fmt::Debug for CreateVpnConnectionRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("CreateVpnConnectionRequest")
+            .field("vpn_gateway_id", &self.vpn_gateway_id)
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("vpn_connection_name", &self.vpn_connection_name)
+            .field("pre_share_key", &"<redacted>")
+            .field("vpc_id", &self.vpc_id)
+            .field("security_policy_databases", &self.security_policy_databases)
+            .field("ike_options_specification", &self.ike_options_specification)
+            .field("ipsec_options_specification", &self.ipsec_options_specification)
+            .field("tags", &self.tags)
+            .field("enable_health_check", &self.enable_health_check)
+            .field("health_check_local_ip", &self.health_check_local_ip)
+            .field("health_check_remote_ip", &self.health_check_remote_ip)
+            .field("route_type", &self.route_type)
+            .field("negotiation_type", &self.negotiation_type)
+            .field("dpd_enable", &self.dpd_enable)
+            .field("dpd_timeout", &self.dpd_timeout)
+            .field("dpd_action", &self.dpd_action)
+            .field("route", &self.route)
+            .field("bgp_config", &self.bgp_config)
+            .field("health_check_config", &self.health_check_config)
+            .finish()
+    }
 }
 impl CreateVpnConnectionRequest {
     /// A request with every required parameter; optional ones start unset.

@@ -19,7 +19,6 @@ use super::super::{SERVICE, CommonError, SslClientConfig};
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -38,6 +37,8 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
     )]
     pub ssl_vpn_client_id: ::core::option::Option<::std::string::String>,
     /// SAML Token（SAML令牌）。
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `TGYICwnqislmIMHCRgaCumpW8XdgOR3Qz`
     #[serde(
@@ -67,6 +68,16 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl ::core::fmt::Debug for DownloadVpnGatewaySslClientCertRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("DownloadVpnGatewaySslClientCertRequest")
+            .field("ssl_vpn_client_id", &self.ssl_vpn_client_id)
+            .field("saml_token", &self.saml_token.as_ref().map(|_| "<redacted>"))
+            .field("is_vpn_portal", &self.is_vpn_portal)
+            .field("ssl_vpn_client_ids", &self.ssl_vpn_client_ids)
+            .finish()
+    }
+}
 impl DownloadVpnGatewaySslClientCertRequest {
     /// A request with every optional parameter unset.
     pub fn new() -> Self {
@@ -82,7 +93,6 @@ impl DownloadVpnGatewaySslClientCertRequest {
 ///
 /// Every member but `RequestId` decodes by the lenient rule of [`lenient`](crate::lenient): missing, `null` and scalars sent as text are accepted.
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -94,6 +104,8 @@ pub struct DownloadVpnGatewaySslClientCertResponse {
     /// SSL-VPN 客户端配置。
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `"{\"SslVpnClientConfiguration\": \"-config-\"...}"`
     #[serde(
@@ -130,6 +142,19 @@ pub struct DownloadVpnGatewaySslClientCertResponse {
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+impl ::core::fmt::Debug for DownloadVpnGatewaySslClientCertResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("DownloadVpnGatewaySslClientCertResponse")
+            .field(
+                "ssl_client_configs_set",
+                &self.ssl_client_configs_set.as_ref().map(|_| "<redacted>"),
+            )
+            .field("ssl_client_config", &self.ssl_client_config)
+            .field("authenticated", &self.authenticated)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Errors `DownloadVpnGatewaySslClientCert` can answer: the codes its document lists that are not common, [`DownloadVpnGatewaySslClientCertError::Common`] for the codes common to every action, and
 /// [`DownloadVpnGatewaySslClientCertError::Unknown`] for codes this client does not know yet.

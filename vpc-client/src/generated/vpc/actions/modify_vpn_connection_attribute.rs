@@ -36,7 +36,6 @@ use super::super::{
 /// }
 /// ```
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -60,6 +59,8 @@ pub struct ModifyVpnConnectionAttributeRequest {
     )]
     pub vpn_connection_name: ::core::option::Option<::std::string::String>,
     /// The pre-shared key.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `tencent`
     #[serde(
@@ -191,6 +192,28 @@ pub struct ModifyVpnConnectionAttributeRequest {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub bgp_config: ::core::option::Option<BgpConfig>,
+}
+impl ::core::fmt::Debug for ModifyVpnConnectionAttributeRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("ModifyVpnConnectionAttributeRequest")
+            .field("vpn_connection_id", &self.vpn_connection_id)
+            .field("vpn_connection_name", &self.vpn_connection_name)
+            .field("pre_share_key", &self.pre_share_key.as_ref().map(|_| "<redacted>"))
+            .field("security_policy_databases", &self.security_policy_databases)
+            .field("ike_options_specification", &self.ike_options_specification)
+            .field("ipsec_options_specification", &self.ipsec_options_specification)
+            .field("enable_health_check", &self.enable_health_check)
+            .field("health_check_local_ip", &self.health_check_local_ip)
+            .field("health_check_remote_ip", &self.health_check_remote_ip)
+            .field("negotiation_type", &self.negotiation_type)
+            .field("dpd_enable", &self.dpd_enable)
+            .field("dpd_timeout", &self.dpd_timeout)
+            .field("dpd_action", &self.dpd_action)
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("health_check_config", &self.health_check_config)
+            .field("bgp_config", &self.bgp_config)
+            .finish()
+    }
 }
 impl ModifyVpnConnectionAttributeRequest {
     /// A request with every required parameter; optional ones start unset.

@@ -4,7 +4,6 @@
 //! The `SslClientConfig` object.
 /// DownloadVpnGatewaySslClientCert 使用
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -16,6 +15,8 @@ pub struct SslClientConfig {
     /// 客户端配置
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `----config----`
     #[serde(
@@ -40,6 +41,8 @@ pub struct SslClientConfig {
     /// 客户端密钥
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----`
     #[serde(
@@ -73,6 +76,20 @@ pub struct SslClientConfig {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub ssl_vpn_client_id: ::core::option::Option<::std::string::String>,
+}
+impl ::core::fmt::Debug for SslClientConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("SslClientConfig")
+            .field(
+                "ssl_vpn_client_configuration",
+                &self.ssl_vpn_client_configuration.as_ref().map(|_| "<redacted>"),
+            )
+            .field("ssl_vpn_root_cert", &self.ssl_vpn_root_cert)
+            .field("ssl_vpn_key", &self.ssl_vpn_key.as_ref().map(|_| "<redacted>"))
+            .field("ssl_vpn_cert", &self.ssl_vpn_cert)
+            .field("ssl_vpn_client_id", &self.ssl_vpn_client_id)
+            .finish()
+    }
 }
 impl crate::lenient::Lenient for SslClientConfig {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(

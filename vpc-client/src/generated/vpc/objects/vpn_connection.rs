@@ -8,7 +8,6 @@ use super::super::{
 };
 /// VPN tunnel object.
 #[derive(
-    ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::default::Default,
@@ -80,6 +79,8 @@ pub struct VpnConnection {
     /// The pre-shared key.
     ///
     /// Documented as always returned; `None` when an answer omits it anyway.
+    ///
+    /// Sensitive: redacted from `Debug`.
     ///
     /// Example: `xxxxx`
     #[serde(
@@ -341,6 +342,38 @@ pub struct VpnConnection {
         skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub health_check_config: ::core::option::Option<HealthCheckConfig>,
+}
+impl ::core::fmt::Debug for VpnConnection {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("VpnConnection")
+            .field("vpn_connection_id", &self.vpn_connection_id)
+            .field("vpn_connection_name", &self.vpn_connection_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("vpn_gateway_id", &self.vpn_gateway_id)
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("pre_share_key", &self.pre_share_key.as_ref().map(|_| "<redacted>"))
+            .field("vpn_proto", &self.vpn_proto)
+            .field("encrypt_proto", &self.encrypt_proto)
+            .field("route_type", &self.route_type)
+            .field("created_time", &self.created_time)
+            .field("state", &self.state)
+            .field("net_status", &self.net_status)
+            .field("security_policy_database_set", &self.security_policy_database_set)
+            .field("ike_options_specification", &self.ike_options_specification)
+            .field("ipsec_options_specification", &self.ipsec_options_specification)
+            .field("enable_health_check", &self.enable_health_check)
+            .field("health_check_local_ip", &self.health_check_local_ip)
+            .field("health_check_remote_ip", &self.health_check_remote_ip)
+            .field("health_check_status", &self.health_check_status)
+            .field("dpd_enable", &self.dpd_enable)
+            .field("dpd_timeout", &self.dpd_timeout)
+            .field("dpd_action", &self.dpd_action)
+            .field("tag_set", &self.tag_set)
+            .field("negotiation_type", &self.negotiation_type)
+            .field("bgp_config", &self.bgp_config)
+            .field("health_check_config", &self.health_check_config)
+            .finish()
+    }
 }
 impl crate::lenient::Lenient for VpnConnection {
     fn deserialize_lenient<'de, D: crate::__private::serde::Deserializer<'de>>(
