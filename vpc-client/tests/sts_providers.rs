@@ -268,29 +268,33 @@ fn assume_role_refuses_what_sts_would() {
 #[tokio::test]
 async fn a_hundred_concurrent_calls_cause_one_sts_call_per_refresh() {
     let (server, sts) = server().await;
-    // Credentials live 5 s (4 s to the client, which allows for whole seconds) and are
-    // due 2 s before they expire.
-    sts.set_lifetime(Some(Duration::from_secs(5)));
+    // Credentials live 8 s (7 s to the client, which allows for whole seconds) and are
+    // due 5 s before they expire: fresh for 2 s, then due but still valid for 5 s, so
+    // that a crowd of calls using them while one refreshes has seconds to spare even
+    // on a loaded machine.
+    sts.set_lifetime(Some(Duration::from_secs(8)));
     let role = assume_role(&server)
-        .refresh_before_expiry(Duration::from_secs(2))
+        .refresh_before_expiry(Duration::from_secs(5))
         .build()
         .expect("provider builds");
     let client = vpc_client(&server, role);
     let run = async {
         // No credentials yet: every caller waits for one fetch.
+        let first_fetch = tokio::time::Instant::now();
         let outcomes = hundred_calls(&client).await;
         assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
         assert_eq!(sts.calls("AssumeRole"), 1);
 
         // Due for a refresh but still valid: one caller refreshes, the others go on
         // with the cached credentials.
-        tokio::time::sleep(Duration::from_millis(2_500)).await;
+        tokio::time::sleep_until(first_fetch + Duration::from_millis(2_500)).await;
+        let refresh = tokio::time::Instant::now();
         let outcomes = hundred_calls(&client).await;
         assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
         assert_eq!(sts.calls("AssumeRole"), 2);
 
         // Expired mid-run: every caller waits for one fetch again.
-        tokio::time::sleep(Duration::from_millis(4_500)).await;
+        tokio::time::sleep_until(refresh + Duration::from_millis(7_500)).await;
         let outcomes = hundred_calls(&client).await;
         assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
         assert_eq!(sts.calls("AssumeRole"), 3);
