@@ -475,35 +475,15 @@ mod tests {
 
     use super::*;
 
+    /// A model member, as the spec writes it.
     fn member(name: &str, kind: &str, element: &str, required: bool) -> model::Member {
-        model::Member {
-            name: name.into(),
-            kind: kind.into(),
-            member: element.into(),
-            required,
-            document: String::new(),
-            example: None,
-            document_zh: None,
-            example_zh: None,
-            china_only: false,
-            intl_only: false,
-            disabled: false,
-            deprecated: false,
-            value_allowed_null: false,
-            output_required: false,
-            sensitive: false,
-        }
+        let text = json!({"name": name, "type": kind, "member": element, "required": required});
+        serde_json::from_value(text).expect("a valid member")
     }
 
     fn object(members: Vec<model::Member>) -> model::Object {
-        model::Object {
-            document: String::new(),
-            document_zh: None,
-            china_only: false,
-            intl_only: false,
-            members,
-            usage: None,
-        }
+        let text = json!({"document": "", "members": members});
+        serde_json::from_value(text).expect("a valid object")
     }
 
     /// `Filter {Name, Values}` and the recursive `Node {Id, Next: Node}`.
