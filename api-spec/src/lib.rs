@@ -5,7 +5,8 @@
 //! The phases are one module each: [`model`] (what the JSON says), `load` (text -> model
 //! -> checked IR, never panicking), [`ir`] (what the generator may rely on), [`names`]
 //! (wire names -> Rust names, shared by validation and generation), [`paging`] (which
-//! actions come in pages, and through which members).
+//! actions come in pages, and through which members), [`validate`] (the check of a
+//! request body against an action's declared input, for the importer and the endpoint).
 //!
 //! ```
 //! let text = include_str!("../vpc.json");
@@ -20,6 +21,7 @@ pub mod locate;
 pub mod model;
 pub mod names;
 pub mod paging;
+pub mod validate;
 
 pub use error::{Diagnostic, Position, SpecError};
 pub use load::{load_file, load_str};

@@ -1,6 +1,7 @@
 //! What the endpoint knows about each action, and the check of a request body against
 //! the action's declared parameters.
 
+use api_spec::validate::{self, ProblemKind};
 use serde_json::{Map, Value};
 
 use crate::codes;
@@ -75,175 +76,43 @@ impl ActionInfo {
     }
 }
 
-/// One input member: its wire name, whether it is required and its JSON shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamInfo {
-    /// The wire name (`VpnGatewayId`).
-    pub name: String,
-    /// Whether the member must be present.
-    pub required: bool,
-    /// The JSON shape its value must have.
-    pub kind: ParamKind,
-}
-
-impl ParamInfo {
-    /// A required member.
-    pub fn required(name: impl Into<String>, kind: ParamKind) -> Self {
-        Self {
-            name: name.into(),
-            required: true,
-            kind,
-        }
-    }
-
-    /// An optional member.
-    pub fn optional(name: impl Into<String>, kind: ParamKind) -> Self {
-        Self {
-            name: name.into(),
-            required: false,
-            kind,
-        }
-    }
-}
+/// One input member: its wire name, whether it is required and its JSON shape
+/// ([`api_spec::validate::Param`], where the rules of the check live).
+pub use api_spec::validate::Param as ParamInfo;
 
 /// The JSON shape of a parameter value, enough to answer `InvalidParameter` when a value
-/// has the wrong type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParamKind {
-    /// A JSON string (also dates and times, which travel as strings).
-    String,
-    /// A JSON number without fraction or exponent that fits `i64` or `u64`.
-    Integer,
-    /// Any JSON number.
-    Float,
-    /// `true` or `false`.
-    Bool,
-    /// A JSON array whose elements all have the given shape.
-    List(Box<ParamKind>),
-    /// A JSON object with the given members (undeclared members are rejected).
-    Object(Vec<ParamInfo>),
-    /// Any JSON value except `null`, for members whose shape is not described.
-    Any,
-}
+/// has the wrong type ([`api_spec::validate::Shape`]).
+pub use api_spec::validate::Shape as ParamKind;
 
-impl ParamKind {
-    /// A list of the given element shape.
-    pub fn list(element: ParamKind) -> Self {
-        Self::List(Box::new(element))
-    }
-
-    fn expected(&self) -> &'static str {
-        match self {
-            Self::String => "a string",
-            Self::Integer => "an integer",
-            Self::Float => "a number",
-            Self::Bool => "a boolean",
-            Self::List(_) => "an array",
-            Self::Object(_) => "an object",
-            Self::Any => "a value",
-        }
-    }
-}
-
-pub(crate) fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Checks a request body against the declared top-level members.
-///
-/// Each object is checked in three passes: missing required members (in declaration
-/// order), then undeclared members, then the type of each present member (recursing).
+/// Checks a request body against the declared top-level members, answering the first
+/// problem [`api_spec::validate`] finds: a missing required member is
+/// `MissingParameter`, an undeclared one `UnknownParameter`, a value of the wrong type
+/// `InvalidParameter`, each naming the member's dotted path.
 pub(crate) fn validate_params(
     params: &[ParamInfo],
     body: &Map<String, Value>,
 ) -> Result<(), ApiError> {
-    validate_object("", params, body)
-}
-
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}
-
-fn validate_object(
-    prefix: &str,
-    params: &[ParamInfo],
-    object: &Map<String, Value>,
-) -> Result<(), ApiError> {
-    if let Some(missing) = params
-        .iter()
-        .find(|p| p.required && !object.contains_key(&p.name))
-    {
-        return Err(ApiError::new(
-            codes::MISSING_PARAMETER,
-            format!(
-                "The parameter `{}` is missing.",
-                join(prefix, &missing.name)
-            ),
-        ));
-    }
-    if let Some(unknown) = object
-        .keys()
-        .find(|key| !params.iter().any(|p| p.name == **key))
-    {
-        return Err(ApiError::new(
-            codes::UNKNOWN_PARAMETER,
-            format!(
-                "The parameter `{}` is not recognized.",
-                join(prefix, unknown)
-            ),
-        ));
-    }
-    for param in params {
-        if let Some(value) = object.get(&param.name) {
-            validate_value(&join(prefix, &param.name), &param.kind, value)?;
-        }
-    }
-    Ok(())
-}
-
-fn validate_value(path: &str, kind: &ParamKind, value: &Value) -> Result<(), ApiError> {
-    let matches = match (kind, value) {
-        (_, Value::Null) => false,
-        (ParamKind::Any, _) => true,
-        (ParamKind::String, Value::String(_)) | (ParamKind::Bool, Value::Bool(_)) => true,
-        (ParamKind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
-        (ParamKind::Float, Value::Number(_)) => true,
-        (ParamKind::List(element), Value::Array(items)) => {
-            for (index, item) in items.iter().enumerate() {
-                validate_value(&format!("{path}.{index}"), element, item)?;
-            }
-            true
-        }
-        (ParamKind::Object(members), Value::Object(object)) => {
-            validate_object(path, members, object)?;
-            true
-        }
-        _ => false,
+    let Some(problem) = validate::first_problem(params, body) else {
+        return Ok(());
     };
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+    let path = &problem.path;
+    Err(match problem.kind {
+        ProblemKind::Missing => ApiError::new(
+            codes::MISSING_PARAMETER,
+            format!("The parameter `{path}` is missing."),
+        ),
+        ProblemKind::Unknown => ApiError::new(
+            codes::UNKNOWN_PARAMETER,
+            format!("The parameter `{path}` is not recognized."),
+        ),
+        ProblemKind::WrongType { expected, found } => ApiError::new(
             codes::INVALID_PARAMETER,
             format!(
-                "The value of parameter `{path}` must be {}, got {}.",
-                kind.expected(),
-                describe(value)
+                "The value of parameter `{path}` must be {expected}, got {}.",
+                validate::describe_value(found)
             ),
-        ))
-    }
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use vpc_client::clock::format_http_date;
 use vpc_client::credentials::Credential;
 
-use crate::action::{ActionInfo, describe, validate_params};
+use crate::action::{ActionInfo, validate_params};
 use crate::auth::{self, SignedParts};
 use crate::codes;
 use crate::envelope::{error_body, new_request_id, success_body};
@@ -1054,7 +1054,7 @@ async fn serve(
                 codes::INVALID_PARAMETER,
                 format!(
                     "The request body must be a JSON object, got {}.",
-                    describe(&other)
+                    api_spec::validate::describe_value(&other)
                 ),
             ));
         }

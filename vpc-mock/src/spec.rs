@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use api_spec::ir::{Action, Field, Service, Type};
+use api_spec::ir::{Action, Service, Type};
+use api_spec::validate;
 use serde_json::{Map, Value};
 
-use crate::action::{ActionInfo, ParamInfo, ParamKind};
+use crate::action::{ActionInfo, ParamKind};
 use crate::codes;
 use crate::handler::{ApiError, Call, Handler, HandlerFuture};
 use crate::idempotency::{IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
@@ -22,8 +23,8 @@ pub const VPC_SPEC_ORIGIN: &str = "api-spec/vpc.json";
 
 /// How deep object types are expanded into [`ParamKind::Object`]; below this depth, and
 /// wherever an object contains itself (directly or through others), members are
-/// [`ParamKind::Any`].
-pub const MAX_OBJECT_DEPTH: usize = 8;
+/// [`ParamKind::Any`] (the rule of [`api_spec::validate`]).
+pub use api_spec::validate::MAX_OBJECT_DEPTH;
 
 /// Loads the embedded VPC spec.
 ///
@@ -63,11 +64,10 @@ pub fn actions_from_service(service: &Service) -> Vec<ActionInfo> {
 /// The [`ActionInfo`] of one action: its name, documented rate limit and input members,
 /// object types resolved through [`Service::object`].
 pub fn action_info(service: &Service, action: &Action) -> ActionInfo {
-    let mut stack = Vec::new();
     ActionInfo {
         name: action.name.clone(),
         rate_limit_per_second: action.rate_limit,
-        params: params_of(service, &action.input, &mut stack),
+        params: validate::ir_params(service, &action.input),
         skip_sign: action.skip_sign,
         idempotency: idempotency(action),
     }
@@ -97,48 +97,9 @@ pub fn idempotency(action: &Action) -> Option<Idempotency> {
 }
 
 /// The [`ParamKind`] of a spec type, objects expanded up to [`MAX_OBJECT_DEPTH`] and
-/// never through a cycle.
+/// never through a cycle ([`api_spec::validate::ir_shape`]).
 pub fn param_kind(service: &Service, ty: &Type) -> ParamKind {
-    kind_of(service, ty, &mut Vec::new())
-}
-
-fn params_of<'a>(
-    service: &'a Service,
-    fields: &'a [Field],
-    stack: &mut Vec<&'a str>,
-) -> Vec<ParamInfo> {
-    fields
-        .iter()
-        .map(|field| ParamInfo {
-            name: field.wire_name.clone(),
-            required: field.required,
-            kind: kind_of(service, &field.ty, stack),
-        })
-        .collect()
-}
-
-/// `stack` holds the objects being expanded, outermost first.
-fn kind_of<'a>(service: &'a Service, ty: &'a Type, stack: &mut Vec<&'a str>) -> ParamKind {
-    match ty {
-        Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => ParamKind::String,
-        Type::Int64 | Type::UInt64 => ParamKind::Integer,
-        Type::Float => ParamKind::Float,
-        Type::Bool => ParamKind::Bool,
-        Type::List(element) => ParamKind::list(kind_of(service, element, stack)),
-        Type::Object(name, _) => {
-            if stack.len() >= MAX_OBJECT_DEPTH || stack.contains(&name.as_str()) {
-                return ParamKind::Any;
-            }
-            let Some(object) = service.object(name) else {
-                // A validated IR resolves every reference; accept anything otherwise.
-                return ParamKind::Any;
-            };
-            stack.push(&object.name);
-            let members = params_of(service, &object.fields, stack);
-            stack.pop();
-            ParamKind::Object(members)
-        }
-    }
+    validate::ir_shape(service, ty)
 }
 
 impl MockServerBuilder {

@@ -7,14 +7,15 @@
 //! line (`https://host/?Action=X`, `&Key=value`, dotted keys for nesting). Both become a
 //! JSON object: the API 3.0 common parameters are dropped (`Action` and `Version` must
 //! match), values are coerced to the declared member types, and the result must pass the
-//! endpoint's check (required members present, no undeclared member, every value of its
-//! declared JSON type, recursively). Anything else is a [`Failure`] with a reason; the
+//! endpoint's own check, [`api_spec::validate`] (required members present, no undeclared
+//! member, every value of its declared JSON type, recursively). Anything else is a [`Failure`] with a reason; the
 //! caller reports it, nothing is dropped silently.
 
 use std::collections::BTreeMap;
 
 use api_spec::locate::serde_json_position;
 use api_spec::model::{Example, Member, Object};
+use api_spec::validate::{self, Declared, describe_value};
 use serde_json::{Map, Number, Value};
 
 use super::tccli::ApiExample;
@@ -33,10 +34,6 @@ pub(crate) const COMMON_PARAMETERS: &[&str] = &[
     "Language",
     "RequestClient",
 ];
-
-/// How deep the endpoint expands object types before accepting any value (mirrors
-/// `vpc_mock::spec::MAX_OBJECT_DEPTH`).
-const MAX_OBJECT_DEPTH: usize = 8;
 
 /// What an example is checked against: the action's input members and the spec's objects.
 #[derive(Debug, Clone, Copy)]
@@ -130,15 +127,11 @@ pub(crate) fn convert(example: &ApiExample, schema: &Schema<'_>) -> Result<Conve
     let mut body = request_body(&example.input, schema, &mut notes)?;
     let mut coerced = 0;
     coerce_object(&mut body, schema.input, schema.objects, &mut coerced);
-    let mut problems = Vec::new();
-    check_object(
-        "",
-        schema.input,
-        schema.objects,
-        &body,
-        &mut Vec::new(),
-        &mut problems,
-    );
+    let params = validate::model_params(schema.input, schema.objects);
+    let problems: Vec<String> = validate::check(&params, &body)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     if !problems.is_empty() {
         return Err(fail(SkipKind::SchemaMismatch, problems.join("; ")));
     }
@@ -255,7 +248,7 @@ fn http_body(
         Ok(Value::Object(body)) => Ok(body),
         Ok(other) => Err(fail(
             SkipKind::BodyNotJson,
-            format!("the body is {}, not an object", describe(&other)),
+            format!("the body is {}, not an object", describe_value(&other)),
         )),
         Err(err) => {
             let (at, message) = serde_json_position(&text, &err);
@@ -530,42 +523,6 @@ fn list_index(segment: &str) -> Option<usize> {
 // ---------------------------------------------------------------------------------------
 // Coercion to the declared types.
 
-/// The JSON shape a member's value must have.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Shape<'a> {
-    String,
-    Integer,
-    Float,
-    Bool,
-    Object(&'a str),
-    List(Box<Shape<'a>>),
-    /// A `type`/`member` pair the spec format does not know.
-    Unknown,
-}
-
-fn scalar_shape(member: &str) -> Option<Shape<'static>> {
-    Some(match member {
-        "string" | "datetime" | "datetime_iso" | "date" => Shape::String,
-        "int64" | "uint64" => Shape::Integer,
-        "float" => Shape::Float,
-        "bool" => Shape::Bool,
-        _ => return None,
-    })
-}
-
-fn shape_of(member: &Member) -> Shape<'_> {
-    match member.kind.as_str() {
-        "string" | "int" | "float" | "bool" => {
-            scalar_shape(&member.member).unwrap_or(Shape::Unknown)
-        }
-        "object" => Shape::Object(&member.member),
-        "list" => Shape::List(Box::new(
-            scalar_shape(&member.member).unwrap_or(Shape::Object(&member.member)),
-        )),
-        _ => Shape::Unknown,
-    }
-}
-
 fn coerce_object(
     object: &mut Map<String, Value>,
     members: &[Member],
@@ -574,7 +531,7 @@ fn coerce_object(
 ) {
     for (key, value) in object.iter_mut() {
         if let Some(member) = members.iter().find(|m| m.name == *key) {
-            coerce(value, &shape_of(member), objects, coerced);
+            coerce(value, &Declared::of_member(member), objects, coerced);
         }
     }
 }
@@ -584,33 +541,33 @@ fn coerce_object(
 /// else is left for the check to report.
 fn coerce(
     value: &mut Value,
-    shape: &Shape<'_>,
+    shape: &Declared<'_>,
     objects: &BTreeMap<String, Object>,
     coerced: &mut usize,
 ) {
     let replacement = match (shape, &mut *value) {
-        (Shape::String, Value::Number(n)) => Some(Value::String(n.to_string())),
-        (Shape::String, Value::Bool(b)) => Some(Value::String(b.to_string())),
-        (Shape::Integer, Value::String(s)) => integer(s),
-        (Shape::Float, Value::String(s)) => integer(s).or_else(|| {
+        (Declared::String, Value::Number(n)) => Some(Value::String(n.to_string())),
+        (Declared::String, Value::Bool(b)) => Some(Value::String(b.to_string())),
+        (Declared::Integer, Value::String(s)) => integer(s),
+        (Declared::Float, Value::String(s)) => integer(s).or_else(|| {
             s.parse::<f64>()
                 .ok()
                 .and_then(Number::from_f64)
                 .map(Value::Number)
         }),
-        (Shape::Bool, Value::String(s)) if s.eq_ignore_ascii_case("true") => {
+        (Declared::Bool, Value::String(s)) if s.eq_ignore_ascii_case("true") => {
             Some(Value::Bool(true))
         }
-        (Shape::Bool, Value::String(s)) if s.eq_ignore_ascii_case("false") => {
+        (Declared::Bool, Value::String(s)) if s.eq_ignore_ascii_case("false") => {
             Some(Value::Bool(false))
         }
-        (Shape::List(element), Value::Array(items)) => {
+        (Declared::List(element), Value::Array(items)) => {
             for item in items {
                 coerce(item, element, objects, coerced);
             }
             None
         }
-        (Shape::Object(name), Value::Object(map)) => {
+        (Declared::Object(name), Value::Object(map)) => {
             if let Some(object) = objects.get(*name) {
                 coerce_object(map, &object.members, objects, coerced);
             }
@@ -632,138 +589,6 @@ fn integer(text: &str) -> Option<Value> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The endpoint's check.
-
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}
-
-/// Every way `object` fails the declared `members`, the way `vpc-mock` checks a request
-/// body: `required` members present (`output_required` is documentation), no undeclared member, each value of its declared JSON
-/// type, objects expanded up to [`MAX_OBJECT_DEPTH`] and never through a cycle (there any
-/// value but `null` passes).
-fn check_object<'a>(
-    prefix: &str,
-    members: &'a [Member],
-    objects: &'a BTreeMap<String, Object>,
-    object: &Map<String, Value>,
-    stack: &mut Vec<&'a str>,
-    problems: &mut Vec<String>,
-) {
-    for member in members {
-        if member.required && !object.contains_key(&member.name) {
-            problems.push(format!(
-                "`{}` is required but missing",
-                join(prefix, &member.name)
-            ));
-        }
-    }
-    for key in object.keys() {
-        if !members.iter().any(|m| m.name == *key) {
-            problems.push(format!("`{}` is not a declared member", join(prefix, key)));
-        }
-    }
-    for member in members {
-        if let Some(value) = object.get(&member.name) {
-            check_value(
-                &join(prefix, &member.name),
-                &shape_of(member),
-                objects,
-                value,
-                stack,
-                problems,
-            );
-        }
-    }
-}
-
-fn check_value<'a>(
-    path: &str,
-    shape: &Shape<'a>,
-    objects: &'a BTreeMap<String, Object>,
-    value: &Value,
-    stack: &mut Vec<&'a str>,
-    problems: &mut Vec<String>,
-) {
-    let expected = match (shape, value) {
-        (_, Value::Null) => expected_text(shape),
-        (Shape::String, Value::String(_)) | (Shape::Bool, Value::Bool(_)) => return,
-        (Shape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => return,
-        (Shape::Float, Value::Number(_)) => return,
-        (Shape::List(element), Value::Array(items)) => {
-            for (index, item) in items.iter().enumerate() {
-                check_value(
-                    &format!("{path}.{index}"),
-                    element,
-                    objects,
-                    item,
-                    stack,
-                    problems,
-                );
-            }
-            return;
-        }
-        (Shape::Object(name), _) if stack.len() >= MAX_OBJECT_DEPTH || stack.contains(name) => {
-            return;
-        }
-        (Shape::Object(name), Value::Object(map)) => {
-            let Some((key, object)) = objects.get_key_value(*name) else {
-                problems.push(format!("`{path}` has the undeclared object type `{name}`"));
-                return;
-            };
-            stack.push(key.as_str());
-            check_object(path, &object.members, objects, map, stack, problems);
-            stack.pop();
-            return;
-        }
-        (Shape::Unknown, _) => {
-            problems.push(format!("`{path}` has a type the spec format does not know"));
-            return;
-        }
-        _ => expected_text(shape),
-    };
-    problems.push(format!("`{path}` must be {expected}, got {}", shown(value)));
-}
-
-fn expected_text(shape: &Shape<'_>) -> &'static str {
-    match shape {
-        Shape::String => "a string",
-        Shape::Integer => "an integer",
-        Shape::Float => "a number",
-        Shape::Bool => "a boolean",
-        Shape::List(_) => "an array",
-        Shape::Object(_) => "an object",
-        Shape::Unknown => "a value",
-    }
-}
-
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// `a string (`abc`)`: the kind of value and, for scalars, the value.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-            format!("{} (`{value}`)", describe(value))
-        }
-        _ => describe(value).to_owned(),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // Response text, verbatim.
 
 /// The example output as published (parsed, not coerced: the client must cope with what
@@ -782,7 +607,10 @@ fn response(text: &str, notes: &mut Vec<String>) -> Result<Value, Failure> {
     let Some(response) = value.get("Response") else {
         return Err(fail(
             SkipKind::OutputShape,
-            format!("the output is {} without `Response`", describe(&value)),
+            format!(
+                "the output is {} without `Response`",
+                describe_value(&value)
+            ),
         ));
     };
     let Some(response) = response.as_object() else {
@@ -790,7 +618,7 @@ fn response(text: &str, notes: &mut Vec<String>) -> Result<Value, Failure> {
             SkipKind::OutputShape,
             format!(
                 "the output's `Response` is {}, not an object",
-                describe(response)
+                describe_value(response)
             ),
         ));
     };
