@@ -97,10 +97,9 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--tls-key" => tls_key = Some(value()?),
             "--seed" => {
                 let text = value()?;
-                options.seed =
-                    Some(text.parse().map_err(|_| {
-                        format!("`--seed {text}`: not a whole number (0-18446744073709551615)")
-                    })?);
+                options.seed = Some(text.parse().map_err(|_| {
+                    format!("`--seed {text}`: not a whole number (0-18446744073709551615)")
+                })?);
             }
             "--reset-delay-ms" => {
                 let text = value()?;

@@ -77,7 +77,14 @@ mod tests {
         assert!(!a.contains(vpc));
         assert_eq!(a.to_string(), "10.0.1.0/24");
         assert_eq!(a.size(), 256);
-        for bad in ["10.0.0.1/16", "10.0.0.0", "10.0.0.0/33", "10.0.0/16", "x/8", "10.0.0.0/"] {
+        for bad in [
+            "10.0.0.1/16",
+            "10.0.0.0",
+            "10.0.0.0/33",
+            "10.0.0/16",
+            "x/8",
+            "10.0.0.0/",
+        ] {
             assert_eq!(Cidr::parse(bad), None, "{bad}");
         }
         assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(vpc));

@@ -436,10 +436,13 @@ pub fn matches(row: &Map<String, Value>, filters: &[Filter], names: &FilterNames
             return false;
         };
         let fuzzy = names.fuzzy.contains(&filter.name);
-        filter
-            .values
-            .iter()
-            .any(|v| if fuzzy { actual.contains(v.as_str()) } else { actual == *v })
+        filter.values.iter().any(|v| {
+            if fuzzy {
+                actual.contains(v.as_str())
+            } else {
+                actual == *v
+            }
+        })
     })
 }
 
@@ -468,7 +471,9 @@ pub fn read_ids(
     if with_filters && !ids.is_empty() && codes.allows("InvalidParameter.Coexist") {
         return Err(codes.error(
             &["InvalidParameter.Coexist"],
-            format!("The parameters `{member}` and `Filters` cannot be specified at the same time."),
+            format!(
+                "The parameters `{member}` and `Filters` cannot be specified at the same time."
+            ),
         ));
     }
     Ok(Some(ids.iter().map(scalar_text).collect()))
@@ -521,7 +526,10 @@ pub fn read_page(
     let limit = number("Limit", default)?;
     if limit > max {
         return Err(codes.error(
-            &["InvalidParameterValue.Range", "InvalidParameterValue.LimitExceeded"],
+            &[
+                "InvalidParameterValue.Range",
+                "InvalidParameterValue.LimitExceeded",
+            ],
             format!("The value `{limit}` of parameter `Limit` is over its maximum {max}."),
         ));
     }
@@ -576,7 +584,12 @@ pub fn listing<'a>(
 pub fn read_tags(params: &Map<String, Value>, codes: &Codes) -> Result<Value, ApiError> {
     let mut seen = BTreeSet::new();
     let mut set = Vec::new();
-    for tag in params.get("Tags").and_then(Value::as_array).into_iter().flatten() {
+    for tag in params
+        .get("Tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let key = text(tag.get("Key")).unwrap_or_default();
         if !seen.insert(key.to_owned()) {
             return Err(codes.error(
@@ -691,7 +704,10 @@ mod tests {
         assert_eq!(filter_name("`vpc-name`: VPC"), Some("vpc-name".into()));
         assert_eq!(filter_name(" tag-key - String"), Some("tag-key".into()));
         assert_eq!(filter_name("tag:tag-key - String"), Some("tag:".into()));
-        assert_eq!(filter_name("`tag:tag-key`: (Optional)"), Some("tag:".into()));
+        assert_eq!(
+            filter_name("`tag:tag-key`: (Optional)"),
+            Some("tag:".into())
+        );
         assert_eq!(filter_name("is-default ：是否"), Some("is-default".into()));
         assert_eq!(filter_name("<p>"), None);
     }

@@ -150,7 +150,8 @@ impl EmulatorBuilder {
     }
 
     fn ids(&self) -> IdSource {
-        self.seed.map_or_else(IdSource::from_clock, IdSource::seeded)
+        self.seed
+            .map_or_else(IdSource::from_clock, IdSource::seeded)
     }
 }
 
@@ -259,7 +260,10 @@ impl Emulator {
     pub fn counts(&self) -> (usize, usize) {
         let world = self.lock();
         world.scopes.values().fold((0, 0), |(v, s), region| {
-            (v + region.vpcs.rows().len(), s + region.subnets.rows().len())
+            (
+                v + region.vpcs.rows().len(),
+                s + region.subnets.rows().len(),
+            )
         })
     }
 

@@ -111,14 +111,6 @@ fn create(
         .filter(|s| text(s.get("VpcId")) == Some(vpc_id))
         .filter_map(|s| text(s.get("CidrBlock")).and_then(Cidr::parse))
         .collect();
-    // Rule (quota): at most `vpc-max-subnets` subnets per VPC ("VPC > Use Limits");
-    // `LimitExceeded` as both creating actions document it.
-    if (blocks.len() + wanted.len()) as u64 > quota {
-        return Err(cx.error(
-            &["LimitExceeded"],
-            format!("The quota of {quota} subnets in VPC `{vpc_id}` would be exceeded."),
-        ));
-    }
     for subnet in &wanted {
         let block = subnet.block;
         // Rule: a subnet lies inside its VPC's block, with a mask up to /28
@@ -145,6 +137,14 @@ fn create(
             ));
         }
         blocks.push(block);
+    }
+    // Rule (quota), once the blocks are valid: at most `vpc-max-subnets` subnets per
+    // VPC ("VPC > Use Limits"); `LimitExceeded` as both creating actions document it.
+    if blocks.len() as u64 > quota {
+        return Err(cx.error(
+            &["LimitExceeded"],
+            format!("The quota of {quota} subnets in VPC `{vpc_id}` would be exceeded."),
+        ));
     }
     let mut created = Vec::new();
     for subnet in wanted {

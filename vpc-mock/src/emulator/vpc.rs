@@ -129,9 +129,9 @@ pub(super) fn describe(
     }
     let region = world.scopes.entry(cx.scope.clone()).or_default();
     let rows = region.vpcs.rows().iter().filter(|row| {
-        let listed = ids.as_ref().is_none_or(|ids| {
-            text(row.get("VpcId")).is_some_and(|id| ids.iter().any(|i| i == id))
-        });
+        let listed = ids
+            .as_ref()
+            .is_none_or(|ids| text(row.get("VpcId")).is_some_and(|id| ids.iter().any(|i| i == id)));
         listed && engine::matches(row, &filters, &cx.action.filters)
     });
     Ok(engine::listing(rows, page, "VpcSet"))
@@ -183,9 +183,7 @@ pub(super) fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
     }
     // Rule (dependencies): a VPC with subnets cannot be deleted ("DeleteVpc: delete
     // the subnets, ... of the VPC first"); `ResourceInUse` as DeleteVpc documents it.
-    let subnets = region
-        .subnets
-        .count(|s| text(s.get("VpcId")) == Some(id));
+    let subnets = region.subnets.count(|s| text(s.get("VpcId")) == Some(id));
     if subnets > 0 {
         return Err(cx.error(
             &["ResourceInUse"],
