@@ -134,10 +134,10 @@ fn collect_ids(value: &Value, member: &str, counts: &mut HashMap<(String, usize)
     match value {
         Value::Object(map) => {
             for (key, value) in map {
-                if key == member {
-                    if let Some(id) = value.as_str().and_then(split_id) {
-                        *counts.entry(id).or_default() += 1;
-                    }
+                if key == member
+                    && let Some(id) = value.as_str().and_then(split_id)
+                {
+                    *counts.entry(id).or_default() += 1;
                 }
                 collect_ids(value, member, counts);
             }

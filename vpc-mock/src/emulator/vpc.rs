@@ -144,13 +144,13 @@ pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
     if let Some(name) = engine::string_param(cx.params, "VpcName") {
         engine::check_name("VpcName", name, codes)?;
     }
-    if let Some(Value::Array(list)) = cx.params.get("DnsServers") {
-        if list.len() > 4 {
-            return Err(cx.error(
-                &["InvalidParameterValue.LimitExceeded"],
-                "At most 4 `DnsServers` are supported.",
-            ));
-        }
+    if let Some(Value::Array(list)) = cx.params.get("DnsServers")
+        && list.len() > 4
+    {
+        return Err(cx.error(
+            &["InvalidParameterValue.LimitExceeded"],
+            "At most 4 `DnsServers` are supported.",
+        ));
     }
     let region = world.scopes.entry(cx.scope.clone()).or_default();
     let vpc = region
