@@ -142,6 +142,10 @@
 //!
 //! # What a request goes through
 //!
+//! A server built with [`MockServerBuilder::on_reset`] (every [`MockServer::vpc`]
+//! endpoint: it clears its [`Emulator`]) first answers `POST /__emulator/reset`
+//! ([`RESET_PATH`], a path Tencent never serves, unsigned) with an empty success.
+//!
 //! Every rejection is HTTP 200 with the Tencent error envelope
 //! `{"Response":{"Error":{"Code":..,"Message":..},"RequestId":..}}` and
 //! `Content-Type: application/json`; every answer carries a fresh random UUID-v4
@@ -237,8 +241,8 @@ pub use idempotency::{DEFAULT_IDEMPOTENCY_CAPACITY, IDEMPOTENT_PARAMETER_MISMATC
 pub use keys::KeyStore;
 pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
-    DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
-    ServiceMount,
+    DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RESET_PATH,
+    RunningServer, ServiceMount,
 };
 pub use service::{VpcService, VpcServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
@@ -314,7 +318,10 @@ impl MockServer {
         let service = spec::shared_vpc_service()?;
         let fallback = emulator.handler(ExampleHandler::new(service));
         let handler = VpcHandler::new(state, fallback);
-        Ok(MockServer::builder().spec(service).handler(handler))
+        Ok(MockServer::builder()
+            .spec(service)
+            .handler(handler)
+            .on_reset(move || emulator.reset()))
     }
 
     /// The local VPC endpoint without the emulator: `ResetVpnConnection` from `state`,

@@ -550,3 +550,45 @@ fn the_emulated_actions_are_in_the_spec_and_their_filters_are_read_from_it() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_reset_path_clears_the_state_without_a_restart() {
+    let emulator = Emulator::builder().build().expect("emulator");
+    let server = start(&emulator).await;
+    let client = client(&server);
+    create_vpc(&client, "v", "10.0.0.0/16").await;
+    assert_eq!(emulator.counts(), (1, 0));
+    let http = vpc_client::tls::http_client_builder()
+        .expect("TLS is set up")
+        .build()
+        .expect("reqwest client");
+    let answer: serde_json::Value = http
+        .post(format!("{}{}", server.url(), vpc_mock::RESET_PATH))
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .map(|body| serde_json::from_slice(&body).expect("JSON"))
+        .expect("a body");
+    assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
+    assert!(answer["Response"].get("Error").is_none(), "{answer}");
+    assert_eq!(emulator.counts(), (0, 0));
+    let listed = client
+        .call(&DescribeVpcsRequest::new())
+        .await
+        .expect("listed");
+    assert_eq!(listed.total_count, Some(0));
+    // Any other path is still refused, as before.
+    let other: serde_json::Value = http
+        .post(format!("{}/__emulator/other", server.url()))
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .map(|body| serde_json::from_slice(&body).expect("JSON"))
+        .expect("a body");
+    assert_eq!(other["Response"]["Error"]["Code"], "UnsupportedProtocol");
+    server.shutdown().await;
+}
