@@ -142,6 +142,10 @@
 //!
 //! # What a request goes through
 //!
+//! A server built with [`MockServerBuilder::on_reset`] (every [`MockServer::vpc`]
+//! endpoint: it clears its [`Emulator`]) first answers `POST /__emulator/reset`
+//! ([`RESET_PATH`], a path Tencent never serves, unsigned) with an empty success.
+//!
 //! Every rejection is HTTP 200 with the Tencent error envelope
 //! `{"Response":{"Error":{"Code":..,"Message":..},"RequestId":..}}` and
 //! `Content-Type: application/json`; every answer carries a fresh random UUID-v4
@@ -204,6 +208,7 @@
 
 mod action;
 mod auth;
+pub mod emulator;
 mod envelope;
 mod faults;
 mod handler;
@@ -229,14 +234,15 @@ mod service;
 mod sts_service;
 
 pub use action::{ActionInfo, ParamInfo, ParamKind};
+pub use emulator::{Emulator, EmulatorError};
 pub use faults::{Fault, Faults};
 pub use handler::{ApiError, Call, Handler, HandlerFuture};
 pub use idempotency::{DEFAULT_IDEMPOTENCY_CAPACITY, IDEMPOTENT_PARAMETER_MISMATCH, Idempotency};
 pub use keys::KeyStore;
 pub use server::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_REGIONS, DEFAULT_SERVICE,
-    DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RunningServer,
-    ServiceMount,
+    DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_VERSION, MockServer, MockServerBuilder, RESET_PATH,
+    RunningServer, ServiceMount,
 };
 pub use service::{VpcService, VpcServiceDispatcher};
 pub use spec::{ExampleHandler, actions_from_service, vpc_service};
@@ -268,21 +274,63 @@ pub enum StartError {
     /// An embedded spec (VPC's or STS's) does not validate.
     #[error("an embedded spec is invalid: {0}")]
     Spec(#[from] api_spec::SpecError),
+    /// The embedded VPC spec lacks something the emulator reads from it.
+    #[error("the spec cannot drive the emulator: {0}")]
+    Emulator(String),
     /// The address cannot be bound.
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
 }
 
+impl From<EmulatorError> for StartError {
+    fn from(error: EmulatorError) -> Self {
+        match error {
+            EmulatorError::Spec(error) => Self::Spec(error),
+            EmulatorError::Unsupported(message) => Self::Emulator(message),
+        }
+    }
+}
+
 impl MockServer {
     /// A builder for the local VPC endpoint: the embedded VPC spec's action table
-    /// ([`MockServerBuilder::spec`]) served by a [`VpcHandler`] over `state`, falling
-    /// back to the spec's examples. Add credentials (and anything else) before
-    /// starting it.
+    /// ([`MockServerBuilder::spec`]) served by a [`VpcHandler`] over `state`, whose
+    /// fallback is a fresh [`Emulator`] (IDs from the clock, default quotas) for the
+    /// [emulated actions](emulator::EMULATED_ACTIONS), and the spec's examples for every
+    /// other action. Add credentials (and anything else) before starting it.
     ///
     /// # Errors
     ///
     /// When the embedded spec does not validate (the crate's tests make sure it does).
-    pub fn vpc(state: VpcState) -> Result<MockServerBuilder, api_spec::SpecError> {
+    pub fn vpc(state: VpcState) -> Result<MockServerBuilder, EmulatorError> {
+        Self::vpc_emulated(state, Emulator::builder().build()?)
+    }
+
+    /// Like [`MockServer::vpc`], with an emulator of your own (seeded, other quotas),
+    /// which you keep a handle to (to [`Emulator::reset`] it between tests).
+    ///
+    /// # Errors
+    ///
+    /// When the embedded spec does not validate.
+    pub fn vpc_emulated(
+        state: VpcState,
+        emulator: Emulator,
+    ) -> Result<MockServerBuilder, EmulatorError> {
+        let service = spec::shared_vpc_service()?;
+        let fallback = emulator.handler(ExampleHandler::new(service));
+        let handler = VpcHandler::new(state, fallback);
+        Ok(MockServer::builder()
+            .spec(service)
+            .handler(handler)
+            .on_reset(move || emulator.reset()))
+    }
+
+    /// The local VPC endpoint without the emulator: `ResetVpnConnection` from `state`,
+    /// every other action (the emulated ones too) from the spec's examples.
+    ///
+    /// # Errors
+    ///
+    /// When the embedded spec does not validate.
+    pub fn vpc_examples(state: VpcState) -> Result<MockServerBuilder, api_spec::SpecError> {
         let service = spec::shared_vpc_service()?;
         let handler = VpcHandler::new(state, ExampleHandler::new(service));
         Ok(MockServer::builder().spec(service).handler(handler))

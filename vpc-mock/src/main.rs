@@ -22,6 +22,7 @@ Options:
   --secret-key KEY     SecretKey to accept (default: the demo SecretKey local-mock-secret-key)
   --state FILE         Load gateways and tunnels from a JSON fixture instead of the default seed
   --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
+  --seed N             Make the emulator's IDs repeatable (the same IDs for the same N)
   --no-rate-limit      Turn off every action's documented rate limit (for benchmarks)
   --tls-cert FILE      Serve HTTPS with this certificate chain (PEM, server certificate first)
   --tls-key FILE       ... and this private key (PEM); both or neither
@@ -39,6 +40,8 @@ struct Options {
     secret_key: String,
     state: Option<String>,
     reset_delay_ms: Option<u64>,
+    /// The emulator's ID seed.
+    seed: Option<u64>,
     no_rate_limit: bool,
     /// The certificate chain and key files, for HTTPS.
     tls: Option<(String, String)>,
@@ -57,6 +60,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         secret_key: DEMO_SECRET_KEY.to_owned(),
         state: None,
         reset_delay_ms: None,
+        seed: None,
         no_rate_limit: false,
         tls: None,
     };
@@ -91,6 +95,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--state" => options.state = Some(value()?),
             "--tls-cert" => tls_cert = Some(value()?),
             "--tls-key" => tls_key = Some(value()?),
+            "--seed" => {
+                let text = value()?;
+                options.seed = Some(text.parse().map_err(|_| {
+                    format!("`--seed {text}`: not a whole number (0-18446744073709551615)")
+                })?);
+            }
             "--reset-delay-ms" => {
                 let text = value()?;
                 options.reset_delay_ms = Some(text.parse().map_err(|_| {
@@ -143,7 +153,12 @@ async fn run(options: Options) -> Result<(), String> {
         state.set_reset_delay(Duration::from_millis(ms));
     }
     let demo = options.secret_id == DEMO_SECRET_ID && options.secret_key == DEMO_SECRET_KEY;
-    let mut builder = MockServer::vpc(state.clone())
+    let mut emulator = vpc_mock::Emulator::builder();
+    if let Some(seed) = options.seed {
+        emulator = emulator.seed(seed);
+    }
+    let emulator = emulator.build().map_err(|e| e.to_string())?;
+    let mut builder = MockServer::vpc_emulated(state.clone(), emulator)
         .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?;
     if options.no_rate_limit {
         builder = builder.without_rate_limits();
@@ -232,6 +247,12 @@ mod tests {
             panic!("should parse")
         };
         assert!(o.no_rate_limit);
+        assert_eq!(o.seed, None);
+        let Ok(Parsed::Run(o)) = args(&["--seed", "42"]) else {
+            panic!("should parse")
+        };
+        assert_eq!(o.seed, Some(42));
+        assert!(args(&["--seed", "x"]).unwrap_err().contains("--seed x"));
         let Ok(Parsed::Run(o)) = args(&[]) else {
             panic!("should parse")
         };

@@ -150,7 +150,14 @@ pub struct MockServerBuilder {
     rate_limits: bool,
     tls: Option<Arc<rustls::ServerConfig>>,
     idempotency_capacity: usize,
+    reset: Option<ResetHook>,
 }
+
+/// What `POST /__emulator/reset` runs (see [`MockServerBuilder::on_reset`]).
+type ResetHook = Arc<dyn Fn() + Send + Sync>;
+
+/// The path of the reset endpoint: not part of Tencent's API, which serves `POST /` only.
+pub const RESET_PATH: &str = "/__emulator/reset";
 
 impl Default for MockServerBuilder {
     fn default() -> Self {
@@ -171,6 +178,7 @@ impl Default for MockServerBuilder {
             rate_limits: true,
             tls: None,
             idempotency_capacity: DEFAULT_IDEMPOTENCY_CAPACITY,
+            reset: None,
         }
     }
 }
@@ -327,6 +335,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves [`RESET_PATH`] (`POST /__emulator/reset`, a path Tencent never serves,
+    /// unsigned: the endpoint is local): runs `reset` and answers an empty success, so
+    /// a test clears the state between cases without a restart. Without it, that path is
+    /// `UnsupportedProtocol` like any other.
+    #[must_use]
+    pub fn on_reset(mut self, reset: impl Fn() + Send + Sync + 'static) -> Self {
+        self.reset = Some(Arc::new(reset));
+        self
+    }
+
     /// Enforces no action's rate limit, whatever the action table says (for benchmarks
     /// that measure calls, not pacing). Default: every action's documented limit holds.
     #[must_use]
@@ -405,6 +423,7 @@ impl MockServerBuilder {
             tokens_seen: Mutex::new(VecDeque::new()),
             tokens_capacity: self.idempotency_capacity,
             handler_calls: Mutex::new(HashMap::new()),
+            reset: self.reset,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let scheme = if self.tls.is_some() { "https" } else { "http" };
@@ -547,6 +566,8 @@ struct Shared {
     tokens_capacity: usize,
     /// Handler runs per action (only actions of the table reach the handler).
     handler_calls: Mutex<HashMap<String, u64>>,
+    /// What [`RESET_PATH`] runs, if it is served.
+    reset: Option<ResetHook>,
 }
 
 /// The guard of a record that stays consistent even if a holder panicked.
@@ -834,6 +855,15 @@ async fn pipeline(
 ) -> Result<Answer, Answer> {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
+
+    // 0. The emulator's reset, outside Tencent's API (see `MockServerBuilder::on_reset`).
+    if let Some(reset) = &shared.reset
+        && parts.method == Method::POST
+        && parts.uri.path() == RESET_PATH
+    {
+        reset();
+        return Ok(Answer::Output(Map::new()));
+    }
 
     // 1. Method and path.
     if parts.method != Method::POST || parts.uri.path() != "/" || parts.uri.query().is_some() {

@@ -4,6 +4,7 @@
 
 mod binary;
 mod common;
+mod emulator;
 mod every_action;
 mod fallback;
 mod fixture;

@@ -1,0 +1,237 @@
+//! The VPC resource: `CreateVpc`, `DescribeVpcs`, `ModifyVpcAttribute`, `DeleteVpc` and
+//! `DescribeVpcLimits`, with the hand-written rules each names the document of.
+
+use serde_json::{Map, Value};
+
+use super::cidr::Cidr;
+use super::engine::{self, text};
+use super::{Context, VPCS_PER_REGION, World};
+use crate::handler::ApiError;
+
+/// The private ranges a VPC block must lie in, with the shortest prefix each allows.
+///
+/// The API document of `CreateVpc.CidrBlock` says "10.0.0.0/12, 172.16.0.0/12, and
+/// 192.168.0.0/16"; Tencent's product page "VPC > Network Planning" allows the whole
+/// 10.0.0.0/8 with masks /12 to /28, which is what the real service accepts, so that is
+/// followed here (as issue 19 asks).
+const PRIVATE_RANGES: [(&str, u8); 3] = [
+    ("10.0.0.0/8", 12),
+    ("172.16.0.0/12", 12),
+    ("192.168.0.0/16", 16),
+];
+
+/// The longest VPC prefix ("VPC > Network Planning": masks up to /28).
+const LONGEST_VPC_PREFIX: u8 = 28;
+
+pub(super) fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let name = engine::string_param(cx.params, "VpcName").unwrap_or_default();
+    engine::check_name("VpcName", name, &cx.action.codes)?;
+    let block_text = engine::string_param(cx.params, "CidrBlock").unwrap_or("10.0.0.0/16");
+    let block = Cidr::parse(block_text).ok_or_else(|| {
+        cx.error(
+            &["InvalidParameterValue.Malformed"],
+            format!("The value `{block_text}` of parameter `CidrBlock` is not a CIDR block."),
+        )
+    })?;
+    // Rule: the block lies in a private range, with a mask from the range's shortest
+    // prefix to /28 (see PRIVATE_RANGES). CreateVpc documents no code of its own for
+    // it: the plain `InvalidParameterValue`.
+    let allowed = PRIVATE_RANGES.iter().any(|(range, shortest)| {
+        Cidr::parse(range).is_some_and(|range| range.contains(block))
+            && (*shortest..=LONGEST_VPC_PREFIX).contains(&block.prefix)
+    });
+    if !allowed {
+        return Err(cx.error(
+            &["InvalidParameterValue.Range", "InvalidParameterValue"],
+            format!(
+                "The CIDR block `{block}` is not allowed: a VPC lies in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask from /12 (/16 in 192.168.0.0/16) to /28."
+            ),
+        ));
+    }
+    let tags = engine::read_tags(cx.params, &cx.action.codes)?;
+    let dns = match cx.params.get("DnsServers") {
+        Some(Value::Array(list)) if list.len() > 4 => {
+            return Err(cx.error(
+                &["InvalidParameterValue.LimitExceeded"],
+                "At most 4 `DnsServers` are supported.",
+            ));
+        }
+        Some(Value::Array(list)) if !list.is_empty() => Value::Array(list.clone()),
+        // The defaults Tencent gives a new VPC (as in DescribeVpcs' example).
+        _ => Value::from(vec!["183.60.83.19", "183.60.82.98"]),
+    };
+    // Rule (quota): at most `appid-max-vpcs` VPCs per region ("VPC > Use Limits");
+    // `LimitExceeded` as CreateVpc documents it.
+    let quota = world.quotas.get(VPCS_PER_REGION);
+    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    if region.vpcs.rows().len() as u64 >= quota {
+        return Err(cx.error(
+            &["LimitExceeded"],
+            format!(
+                "The quota of {quota} VPCs in region `{}` is reached.",
+                cx.scope.region
+            ),
+        ));
+    }
+    let taken = |id: &str| region.vpcs.get("VpcId", id).is_some();
+    let id = world.ids.fresh(&cx.spec.vpc_id, taken);
+    let multicast = engine::string_param(cx.params, "EnableMulticast") == Some("true");
+    let mut vpc = Map::new();
+    vpc.insert("VpcName".into(), Value::from(name));
+    vpc.insert("VpcId".into(), Value::from(id));
+    vpc.insert("CidrBlock".into(), Value::from(block.to_string()));
+    vpc.insert("IsDefault".into(), Value::Bool(false));
+    vpc.insert("EnableMulticast".into(), Value::Bool(multicast));
+    vpc.insert("CreatedTime".into(), Value::from(engine::created_time()));
+    vpc.insert("DnsServerSet".into(), dns);
+    vpc.insert(
+        "DomainName".into(),
+        Value::from(engine::string_param(cx.params, "DomainName").unwrap_or_default()),
+    );
+    vpc.insert("DhcpOptionsId".into(), Value::from(""));
+    vpc.insert("EnableDhcp".into(), Value::Bool(true));
+    vpc.insert("Ipv6CidrBlock".into(), Value::from(""));
+    vpc.insert("TagSet".into(), tags);
+    vpc.insert("AssistantCidrSet".into(), Value::Array(Vec::new()));
+    vpc.insert(
+        "EnableRouteVpcPublish".into(),
+        cx.params
+            .get("EnableRouteVpcPublish")
+            .cloned()
+            .unwrap_or(Value::Bool(false)),
+    );
+    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    region.vpcs.push(vpc.clone());
+    let mut out = Map::new();
+    out.insert("Vpc".into(), Value::Object(vpc));
+    Ok(out)
+}
+
+pub(super) fn describe(
+    world: &mut World,
+    cx: &Context<'_>,
+) -> Result<Map<String, Value>, ApiError> {
+    let codes = &cx.action.codes;
+    let ids = engine::read_ids(cx.params, "VpcIds", codes)?;
+    let filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
+    let page = engine::read_page(cx.params, cx.action.action, codes)?;
+    if let Some(ids) = &ids {
+        // "Each request supports a maximum of 100 instances" (DescribeVpcs.VpcIds).
+        if ids.len() > 100 {
+            return Err(cx.error(
+                &["InvalidParameterValue.LimitExceeded"],
+                "At most 100 `VpcIds` per request.",
+            ));
+        }
+        for id in ids {
+            engine::check_id("VpcIds", id, &cx.spec.vpc_id, codes)?;
+        }
+    }
+    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    let rows = region.vpcs.rows().iter().filter(|row| {
+        let listed = ids
+            .as_ref()
+            .is_none_or(|ids| text(row.get("VpcId")).is_some_and(|id| ids.iter().any(|i| i == id)));
+        listed && engine::matches(row, &filters, &cx.action.filters)
+    });
+    Ok(engine::listing(rows, page, "VpcSet"))
+}
+
+pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let codes = &cx.action.codes;
+    let id = engine::string_param(cx.params, "VpcId").unwrap_or_default();
+    engine::check_id("VpcId", id, &cx.spec.vpc_id, codes)?;
+    if let Some(name) = engine::string_param(cx.params, "VpcName") {
+        engine::check_name("VpcName", name, codes)?;
+    }
+    if let Some(Value::Array(list)) = cx.params.get("DnsServers")
+        && list.len() > 4
+    {
+        return Err(cx.error(
+            &["InvalidParameterValue.LimitExceeded"],
+            "At most 4 `DnsServers` are supported.",
+        ));
+    }
+    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    let vpc = region
+        .vpcs
+        .get_mut("VpcId", id)
+        .ok_or_else(|| not_found(cx, id))?;
+    for (member, key) in [("VpcName", "VpcName"), ("DomainName", "DomainName")] {
+        if let Some(value) = cx.params.get(member) {
+            vpc.insert(key.into(), value.clone());
+        }
+    }
+    if let Some(Value::Array(list)) = cx.params.get("DnsServers") {
+        vpc.insert("DnsServerSet".into(), Value::Array(list.clone()));
+    }
+    if let Some(value) = engine::string_param(cx.params, "EnableMulticast") {
+        vpc.insert("EnableMulticast".into(), Value::Bool(value == "true"));
+    }
+    if let Some(value) = cx.params.get("EnableRouteVpcPublish") {
+        vpc.insert("EnableRouteVpcPublish".into(), value.clone());
+    }
+    Ok(Map::new())
+}
+
+pub(super) fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = engine::string_param(cx.params, "VpcId").unwrap_or_default();
+    engine::check_id("VpcId", id, &cx.spec.vpc_id, &cx.action.codes)?;
+    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    if region.vpcs.get("VpcId", id).is_none() {
+        return Err(not_found(cx, id));
+    }
+    // Rule (dependencies): a VPC with subnets cannot be deleted ("DeleteVpc: delete
+    // the subnets, ... of the VPC first"); `ResourceInUse` as DeleteVpc documents it.
+    let subnets = region.subnets.count(|s| text(s.get("VpcId")) == Some(id));
+    if subnets > 0 {
+        return Err(cx.error(
+            &["ResourceInUse"],
+            format!("The VPC `{id}` still has {subnets} subnet(s): delete them first."),
+        ));
+    }
+    region.vpcs.remove("VpcId", id);
+    Ok(Map::new())
+}
+
+pub(super) fn limits(world: &World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let types: Vec<&str> = cx
+        .params
+        .get("LimitTypes")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    // "每次最大查询100个配额类型" (DescribeVpcLimits.LimitTypes): at most 100 per call.
+    if types.len() > 100 {
+        return Err(cx.error(
+            &["InvalidParameterValue.LimitExceeded"],
+            "At most 100 `LimitTypes` per request.",
+        ));
+    }
+    // Types this emulator does not know are left out of the answer, not refused.
+    let set: Vec<Value> = types
+        .iter()
+        .filter_map(|kind| {
+            let value = *world.quotas.0.get(*kind)?;
+            let mut limit = Map::new();
+            limit.insert("LimitType".into(), Value::from(*kind));
+            limit.insert("LimitValue".into(), Value::from(value));
+            Some(Value::Object(limit))
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("VpcLimitSet".into(), Value::Array(set));
+    Ok(out)
+}
+
+/// A VPC that does not exist in the caller's account and region (another account's or
+/// region's is not found either, as on the real service).
+pub(super) fn not_found(cx: &Context<'_>, id: &str) -> ApiError {
+    cx.error(
+        &["ResourceNotFound"],
+        format!(
+            "The VPC `{id}` does not exist in region `{}`.",
+            cx.scope.region
+        ),
+    )
+}
