@@ -24,6 +24,7 @@ Options:
   --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
   --seed N             Make the emulator's IDs repeatable (the same IDs for the same N)
   --no-rate-limit      Turn off every action's documented rate limit (for benchmarks)
+  --examples-only      No emulator: every action but ResetVpnConnection answers its published example
   --tls-cert FILE      Serve HTTPS with this certificate chain (PEM, server certificate first)
   --tls-key FILE       ... and this private key (PEM); both or neither
   -h, --help           Print this help
@@ -43,6 +44,9 @@ struct Options {
     /// The emulator's ID seed.
     seed: Option<u64>,
     no_rate_limit: bool,
+    /// Without the emulator: every action answers its example (as the official
+    /// examples' checks need).
+    examples_only: bool,
     /// The certificate chain and key files, for HTTPS.
     tls: Option<(String, String)>,
 }
@@ -62,6 +66,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         reset_delay_ms: None,
         seed: None,
         no_rate_limit: false,
+        examples_only: false,
         tls: None,
     };
     let (mut tls_cert, mut tls_key) = (None, None);
@@ -84,6 +89,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         };
         match name.as_str() {
             "--no-rate-limit" if inline.is_none() => options.no_rate_limit = true,
+            "--examples-only" if inline.is_none() => options.examples_only = true,
             "--port" => {
                 let text = value()?;
                 options.port = text
@@ -158,8 +164,13 @@ async fn run(options: Options) -> Result<(), String> {
         emulator = emulator.seed(seed);
     }
     let emulator = emulator.build().map_err(|e| e.to_string())?;
-    let mut builder = MockServer::vpc_emulated(state.clone(), emulator)
-        .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?;
+    let mut builder = if options.examples_only {
+        MockServer::vpc_examples(state.clone())
+            .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?
+    } else {
+        MockServer::vpc_emulated(state.clone(), emulator)
+            .map_err(|e| format!("the embedded VPC spec is invalid: {e}"))?
+    };
     if options.no_rate_limit {
         builder = builder.without_rate_limits();
     }
@@ -248,6 +259,10 @@ mod tests {
         };
         assert!(o.no_rate_limit);
         assert_eq!(o.seed, None);
+        let Ok(Parsed::Run(o)) = args(&["--examples-only"]) else {
+            panic!("parses")
+        };
+        assert!(o.examples_only);
         let Ok(Parsed::Run(o)) = args(&["--seed", "42"]) else {
             panic!("should parse")
         };

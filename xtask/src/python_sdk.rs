@@ -106,7 +106,8 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
     // cases reset the documented tunnel and expect it RESETTING afterwards, the spec's
     // example of that action resets it expecting success.
     let mock = Mock::start(&binary, &["--reset-delay-ms", RESET_DELAY_MS])?;
-    let examples_mock = Mock::start(&binary, &["--no-rate-limit"])?;
+    // Every example answered as published: no emulator state in the way.
+    let examples_mock = Mock::start(&binary, &["--no-rate-limit", "--examples-only"])?;
     println!(
         "== python {SDK_DIR}/check.py {} --examples-url {} --spec {SPEC} --require-every-action",
         mock.url, examples_mock.url
