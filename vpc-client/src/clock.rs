@@ -106,9 +106,15 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a day count since 1970-01-01, by Howard Hinnant's `civil_from_days`;
-/// also used for the credential scope's date in [`crate::signing`].
-pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
+/// The date `(year, month, day)` of a day count since 1970-01-01, by Howard Hinnant's
+/// `civil_from_days`; used for the credential scope's date in [`crate::signing`], and by
+/// the local endpoint for the times it answers.
+///
+/// ```
+/// assert_eq!(vpc_client::clock::civil_from_days(0), (1970, 1, 1));
+/// assert_eq!(vpc_client::clock::civil_from_days(17_869), (2018, 12, 4));
+/// ```
+pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z - era * 146_097;

@@ -414,27 +414,13 @@ fn check_session_name(name: &str) -> Result<(), ApiError> {
 fn iso8601(unix: u64) -> String {
     let days = unix / 86_400;
     let seconds = unix % 86_400;
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = vpc_client::clock::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         seconds / 3600,
         seconds / 60 % 60,
         seconds % 60
     )
-}
-
-/// Howard Hinnant's `civil_from_days` for days since 1970-01-01 (no negative dates).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
