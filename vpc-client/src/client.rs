@@ -10,7 +10,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::Poll;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -681,7 +681,7 @@ impl Client {
                 }
             }
             report.attempts += 1;
-            let local_now = unix_now();
+            let local_now = crate::clock::unix_now();
             // One timer per attempt, reqwest's own: its request timeout, shortened to
             // what is left of the call's deadline when that ends first.
             let until_deadline = deadline.map(|d| d.saturating_duration_since(Instant::now()));
@@ -1135,11 +1135,4 @@ fn transport_error(url: &str, err: reqwest::Error) -> TransportError {
         TransportErrorKind::Interrupted
     };
     TransportError::new(kind, url, err)
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }

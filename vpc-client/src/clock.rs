@@ -106,6 +106,13 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Seconds since the Unix epoch on the local clock (0 for a clock set before it).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
 /// The date `(year, month, day)` of a day count since 1970-01-01, by Howard Hinnant's
 /// `civil_from_days`; used for the credential scope's date in [`crate::signing`], and by
 /// the local endpoint for the times it answers.

@@ -139,7 +139,10 @@ impl AssumeRoleProvider {
             "AssumeRole",
             &inner.role_arn,
             answer.credentials,
-            answer.expired_time,
+            // A time before the epoch is simply expired.
+            answer
+                .expired_time
+                .map(|seconds| u64::try_from(seconds).unwrap_or(0)),
             &answer.request_id,
             received_at,
         )?)

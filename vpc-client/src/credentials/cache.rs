@@ -23,7 +23,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use super::{Credential, CredentialsError, ProviderFailure};
 
@@ -254,13 +254,6 @@ pub(crate) fn instant_after(start: Instant, after: Duration) -> Instant {
         // Ends at zero at the latest, which always fits.
         after /= 2;
     }
-}
-
-/// Seconds since the Unix epoch (0 for a clock set before it).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// A copy of `error` for the callers that waited for the fetch that failed with it:

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::cache::{Expiring, REFRESH_BACKOFF, REFRESH_BEFORE_EXPIRY, RefreshCache, unix_now};
+use super::cache::{Expiring, REFRESH_BACKOFF, REFRESH_BEFORE_EXPIRY, RefreshCache};
 use super::{Credential, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// The CVM instance metadata service [`InstanceRoleProvider::new`] asks.
@@ -536,7 +536,7 @@ async fn get_bounded(http: &reqwest::Client, url: &str) -> Result<MetadataAnswer
         .get(reqwest::header::DATE)
         .and_then(|date| date.to_str().ok())
         .and_then(crate::clock::parse_http_date)
-        .unwrap_or_else(unix_now);
+        .unwrap_or_else(crate::clock::unix_now);
     let status = response.status();
     if response
         .content_length()

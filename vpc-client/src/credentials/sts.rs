@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
-use super::cache::{Expiring, unix_now};
+use super::cache::Expiring;
 use super::{Credential, CredentialsError, CredentialsFuture, ProvideCredentials};
+use crate::clock::unix_now;
 use crate::sts::{AssumeRoleError, AssumeRoleWithWebIdentityError, Credentials};
 use crate::{Client, ClientBuilder, Endpoint, Error};
 
@@ -116,7 +117,7 @@ pub(crate) fn expiring(
     action: &'static str,
     role_arn: &str,
     credentials: Option<Credentials>,
-    expired_time: Option<i64>,
+    expired_time: Option<u64>,
     request_id: &str,
     received_at: Instant,
 ) -> Result<Expiring, StsError> {
@@ -142,7 +143,6 @@ pub(crate) fn expiring(
     if token.is_empty() {
         missing.push("Credentials.Token");
     }
-    let expired_time = expired_time.map(|seconds| u64::try_from(seconds).unwrap_or(0));
     if expired_time.is_none() {
         missing.push("ExpiredTime");
     }

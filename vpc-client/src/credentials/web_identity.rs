@@ -239,13 +239,12 @@ impl WebIdentityProvider {
             error: withhold_body(error),
         })?;
         let received_at = Instant::now();
-        let expired_time = answer.expired_time.and_then(|t| i64::try_from(t).ok());
         Ok(expiring(
             client,
             "AssumeRoleWithWebIdentity",
             &settings.role_arn,
             answer.credentials,
-            expired_time,
+            answer.expired_time,
             &answer.request_id,
             received_at,
         )?)
