@@ -72,6 +72,9 @@ pub struct Action {
     pub examples: Vec<Example>,
     /// How the action's answers come in pages, if they do.
     pub pagination: Option<Pagination>,
+    /// How the asynchronous task the action starts is followed, if it starts one (the
+    /// rule is in [`crate::tasks`]).
+    pub task: Option<crate::tasks::TaskPoll>,
 }
 
 /// How a paged action's answers come: the request's `Offset` and `Limit`, the answer's

@@ -21,6 +21,7 @@ pub mod locate;
 pub mod model;
 pub mod names;
 pub mod paging;
+pub mod tasks;
 pub mod validate;
 
 pub use error::{Diagnostic, Position, SpecError};

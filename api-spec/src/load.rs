@@ -328,6 +328,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
             errors,
             examples,
             pagination,
+            task: crate::tasks::task_poll(name, action, |other| spec.actions.contains_key(other)),
         });
     }
     if spec.actions.is_empty() {

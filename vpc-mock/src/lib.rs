@@ -295,7 +295,7 @@ impl MockServer {
     /// A builder for the local VPC endpoint: the embedded VPC spec's action table
     /// ([`MockServerBuilder::spec`]) served by a [`VpcHandler`] over `state`, whose
     /// fallback is a fresh [`Emulator`] (IDs from the clock, default quotas) for the
-    /// [emulated actions](emulator::EMULATED_ACTIONS), and the spec's examples for every
+    /// [emulated actions](emulator::emulated_actions), and the spec's examples for every
     /// other action. Add credentials (and anything else) before starting it.
     ///
     /// # Errors

@@ -46,6 +46,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self { rows: Vec::new() }
+    }
+
     /// Every row, oldest first.
     pub fn rows(&self) -> &[Map<String, Value>] {
         &self.rows
@@ -73,6 +78,11 @@ impl Table {
         let before = self.rows.len();
         self.rows.retain(|row| text(row.get(key)) != Some(id));
         self.rows.len() != before
+    }
+
+    /// Every row, to change them.
+    pub fn rows_mut(&mut self) -> &mut [Map<String, Value>] {
+        &mut self.rows
     }
 
     /// How many rows satisfy `keep`.

@@ -1,14 +1,20 @@
-//! The stateful emulator of the core VPC resources (issue 19): real VPCs and subnets,
+//! The stateful emulator of the core VPC resources (issue 19): real VPCs, subnets and tasks,
 //! scoped by account and region, with the filters, paging, IDs and error codes the spec
 //! documents.
 //!
-//! Three rooms: [`engine`] holds what is derived from the spec once for every resource
-//! (scopes, ID shapes and their seeded source, filter names, paging, tags, the
-//! documented-codes rule); `vpc.rs` and `subnet.rs` hold each resource's actions and the
-//! hand-written rules no description holds (CIDR blocks, dependencies, quotas), each
-//! naming the document it follows; this file is the HTTP-facing side: the
-//! [`Emulator`] handle, its builder and the [`Handler`] that serves the emulated
-//! actions and hands every other one to a fallback.
+//! The rooms:
+//! - [`engine`]: what is derived from the spec once for every resource (scopes, ID
+//!   shapes and their seeded source, filter names, paging, tags, the documented-codes
+//!   rule);
+//! - `context.rs`: what one call sees, and the generic steps actions are made of (read
+//!   an ID, find or answer not found, list, delete with the declared references);
+//! - [`world`]: the state (tables of rows by kind, the references between kinds, states
+//!   that change after a delay, tasks);
+//! - one file per resource (`vpc.rs`, `subnet.rs`, `tasks.rs`, ...): its [`Kind`]s,
+//!   references and actions, with the hand-written rules no description holds (CIDR
+//!   blocks, dependencies, quotas), each naming the document it follows;
+//! - this file: the [`Emulator`] handle, its builder, and the [`Handler`] that serves
+//!   the emulated actions and hands every other one to a fallback.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,32 +34,60 @@
 //! ```
 
 pub mod cidr;
+mod context;
 pub mod engine;
 mod subnet;
+mod tasks;
 mod vpc;
+pub mod world;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
-use api_spec::ir::{Action, Service};
 use serde_json::{Map, Value};
 
 use crate::handler::{ApiError, Call, Handler, HandlerFuture};
-use engine::{Codes, FilterNames, IdShape, IdSource, Scope, Table};
+use context::{Context, Spec};
+use engine::{IdSource, Scope};
+use world::{Kind, Reference, World};
 
-/// The actions the emulator serves from its state.
-pub const EMULATED_ACTIONS: &[&str] = &[
-    "CreateVpc",
-    "DescribeVpcs",
-    "ModifyVpcAttribute",
-    "DeleteVpc",
-    "DescribeVpcLimits",
-    "CreateSubnet",
-    "CreateSubnets",
-    "DescribeSubnets",
-    "ModifySubnetAttribute",
-    "DeleteSubnet",
-];
+/// What one emulated action does to the world.
+pub(crate) type ActionFn = fn(&mut World, &Context<'_>) -> Result<Map<String, Value>, ApiError>;
+
+/// What a resource module declares: its actions, its kinds and how they refer to
+/// other kinds. Adding a resource is adding a module and a line to [`RESOURCES`].
+pub(crate) struct Resource {
+    /// The actions it serves, by name.
+    pub(crate) actions: &'static [(&'static str, ActionFn)],
+    /// The kinds it keeps (their ID shapes are read from the spec).
+    pub(crate) kinds: &'static [&'static Kind],
+    /// How its kinds refer to others.
+    pub(crate) references: &'static [&'static Reference],
+}
+
+/// Every resource the emulator holds.
+const RESOURCES: &[&Resource] = &[&vpc::RESOURCE, &subnet::RESOURCE, &tasks::RESOURCE];
+
+/// The actions the emulator serves from its state, in [`RESOURCES`] order.
+pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
+    RESOURCES
+        .iter()
+        .flat_map(|r| r.actions.iter().map(|(name, _)| *name))
+}
+
+/// Every kind of resource the emulator holds.
+pub fn kinds() -> impl Iterator<Item = &'static Kind> {
+    RESOURCES.iter().flat_map(|r| r.kinds.iter().copied())
+}
+
+fn action_fn(name: &str) -> Option<ActionFn> {
+    RESOURCES
+        .iter()
+        .flat_map(|r| r.actions.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+}
 
 /// The quota type of VPCs per region (`DescribeVpcLimits`).
 pub const VPCS_PER_REGION: &str = "appid-max-vpcs";
@@ -108,6 +142,8 @@ pub enum EmulatorError {
 pub struct EmulatorBuilder {
     seed: Option<u64>,
     quotas: Quotas,
+    delay: Duration,
+    failing: Vec<String>,
 }
 
 impl EmulatorBuilder {
@@ -126,6 +162,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long asynchronous work takes: resources created `PENDING` become
+    /// `AVAILABLE`, and tasks stop `RUNNING`, after `delay`. The default is zero: at
+    /// once, so simple tests need no waiting.
+    #[must_use]
+    pub fn async_delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// The fault option: the tasks `action` starts end `FAILED`, and the resources it
+    /// creates end in their failure state instead of `AVAILABLE`.
+    #[must_use]
+    pub fn failing(mut self, action: &str) -> Self {
+        self.failing.push(action.to_owned());
+        self
+    }
+
     /// The emulator, with an empty state.
     ///
     /// # Errors
@@ -134,89 +187,33 @@ impl EmulatorBuilder {
     /// example showing an ID's shape.
     pub fn build(self) -> Result<Emulator, EmulatorError> {
         let service = crate::spec::shared_vpc_service()?;
-        let spec = Spec::read(service)?;
-        let ids = self.ids();
+        let kinds: Vec<&'static Kind> = kinds().collect();
+        let references = RESOURCES
+            .iter()
+            .flat_map(|r| r.references.iter().copied())
+            .collect();
+        let spec = Spec::read(service, emulated_actions(), &kinds, references)?;
+        let mut world = World::new(ids(self.seed), self.quotas, self.delay);
+        world.failing.extend(self.failing);
         Ok(Emulator {
             shared: Arc::new(Shared {
                 spec,
+                service,
                 seed: self.seed,
-                world: Mutex::new(World {
-                    scopes: HashMap::new(),
-                    ids,
-                    quotas: self.quotas,
-                }),
+                world: Mutex::new(world),
             }),
         })
     }
-
-    fn ids(&self) -> IdSource {
-        self.seed
-            .map_or_else(IdSource::from_clock, IdSource::seeded)
-    }
 }
 
-/// What the emulator reads from the spec, once.
-#[derive(Debug)]
-pub(crate) struct Spec {
-    pub(crate) actions: HashMap<&'static str, ActionSpec>,
-    pub(crate) vpc_id: IdShape,
-    pub(crate) subnet_id: IdShape,
-}
-
-/// One emulated action's spec-derived rules.
-#[derive(Debug)]
-pub(crate) struct ActionSpec {
-    pub(crate) action: &'static Action,
-    pub(crate) codes: Codes,
-    pub(crate) filters: FilterNames,
-}
-
-impl Spec {
-    fn read(service: &'static Service) -> Result<Self, EmulatorError> {
-        let mut actions = HashMap::new();
-        for name in EMULATED_ACTIONS {
-            let action = service
-                .action(name)
-                .ok_or_else(|| EmulatorError::Unsupported(format!("no action `{name}`")))?;
-            actions.insert(
-                *name,
-                ActionSpec {
-                    action,
-                    codes: Codes::of(service, action),
-                    filters: FilterNames::of(action),
-                },
-            );
-        }
-        let shape = |member: &str| {
-            IdShape::from_spec(service, member).ok_or_else(|| {
-                EmulatorError::Unsupported(format!("no example shows the shape of `{member}`"))
-            })
-        };
-        Ok(Self {
-            actions,
-            vpc_id: shape("VpcId")?,
-            subnet_id: shape("SubnetId")?,
-        })
-    }
-}
-
-/// The resources of one scope (account and region).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Region {
-    pub(crate) vpcs: Table,
-    pub(crate) subnets: Table,
-}
-
-#[derive(Debug)]
-pub(crate) struct World {
-    pub(crate) scopes: HashMap<Scope, Region>,
-    pub(crate) ids: IdSource,
-    pub(crate) quotas: Quotas,
+fn ids(seed: Option<u64>) -> IdSource {
+    seed.map_or_else(IdSource::from_clock, IdSource::seeded)
 }
 
 #[derive(Debug)]
 struct Shared {
     spec: Spec,
+    service: &'static api_spec::ir::Service,
     seed: Option<u64>,
     world: Mutex<World>,
 }
@@ -229,26 +226,27 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// A builder (IDs from the clock, the default quotas).
+    /// A builder (IDs from the clock, the default quotas, no delay).
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
 
-    /// Whether the emulator serves `action`.
+    /// Whether the emulator serves `action` from its state.
     pub fn emulates(action: &str) -> bool {
-        EMULATED_ACTIONS.contains(&action)
+        action_fn(action).is_some()
     }
 
-    /// Clears every resource of every account and region, and restarts the ID source
-    /// (a seeded emulator gives the same IDs again). Not part of Tencent's API: a test
-    /// calls it between cases instead of restarting the server.
+    /// Clears every resource and task of every account and region, and restarts the
+    /// ID source (a seeded emulator gives the same IDs again). The quotas, the delay
+    /// and the failing actions stay. Not part of Tencent's API: a test calls it between
+    /// cases instead of restarting the server.
     pub fn reset(&self) {
         let mut world = self.lock();
         world.scopes.clear();
-        world.ids = self
-            .shared
-            .seed
-            .map_or_else(IdSource::from_clock, IdSource::seeded);
+        world.timeline.clear();
+        world.tasks.clear();
+        world.task_numbers = 0;
+        world.ids = ids(self.shared.seed);
     }
 
     /// Sets one quota from now on (see [`Quotas`]).
@@ -256,15 +254,44 @@ impl Emulator {
         self.lock().quotas.0.insert(kind.to_owned(), value);
     }
 
-    /// How many VPCs and subnets exist in all scopes.
-    pub fn counts(&self) -> (usize, usize) {
+    /// Sets the delay of asynchronous work from now on (see
+    /// [`EmulatorBuilder::async_delay`]).
+    pub fn set_async_delay(&self, delay: Duration) {
+        self.lock().delay = delay;
+    }
+
+    /// Makes the tasks and states `action` starts from now on fail (`true`) or succeed
+    /// (see [`EmulatorBuilder::failing`]).
+    pub fn set_failing(&self, action: &str, failing: bool) {
+        let mut world = self.lock();
+        if failing {
+            world.failing.insert(action.to_owned());
+        } else {
+            world.failing.remove(action);
+        }
+    }
+
+    /// How many resources of each kind exist in all scopes, by table name (`vpcs`).
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         let world = self.lock();
-        world.scopes.values().fold((0, 0), |(v, s), region| {
-            (
-                v + region.vpcs.rows().len(),
-                s + region.subnets.rows().len(),
-            )
-        })
+        let mut out: BTreeMap<&'static str, usize> = kinds().map(|k| (k.table, 0)).collect();
+        for region in world.scopes.values() {
+            for (name, table) in region.tables() {
+                *out.entry(name).or_default() += table.rows().len();
+            }
+        }
+        out
+    }
+
+    /// The references whose target is gone, in every scope, as
+    /// `(table, row ID, member, missing ID)`: empty in a consistent state.
+    pub fn dangling_references(&self) -> Vec<(String, String, String, String)> {
+        let world = self.lock();
+        world
+            .scopes
+            .values()
+            .flat_map(|region| region.dangling(&self.shared.spec.references))
+            .collect()
     }
 
     /// Serves one call of an emulated action.
@@ -275,34 +302,42 @@ impl Emulator {
     /// does not serve.
     pub fn call(&self, call: &Call) -> Result<Map<String, Value>, ApiError> {
         let spec = &self.shared.spec;
-        let Some(action) = spec.actions.get(call.action.as_str()) else {
+        let (Some(action), Some(run)) = (
+            spec.actions.get(call.action.as_str()),
+            action_fn(&call.action),
+        ) else {
             return Err(ApiError::new(
                 crate::codes::INVALID_ACTION,
                 format!("The emulator does not serve `{}`.", call.action),
             ));
         };
+        let now = tokio::time::Instant::now();
         let mut world = self.lock();
+        world.settle(now);
         let cx = Context {
             spec,
             action,
             scope: Scope::of(call),
             params: &call.params,
+            now,
         };
-        match call.action.as_str() {
-            "CreateVpc" => vpc::create(&mut world, &cx),
-            "DescribeVpcs" => vpc::describe(&mut world, &cx),
-            "ModifyVpcAttribute" => vpc::modify(&mut world, &cx),
-            "DeleteVpc" => vpc::delete(&mut world, &cx),
-            "DescribeVpcLimits" => vpc::limits(&world, &cx),
-            "CreateSubnet" => subnet::create_one(&mut world, &cx),
-            "CreateSubnets" => subnet::create_many(&mut world, &cx),
-            "DescribeSubnets" => subnet::describe(&mut world, &cx),
-            "ModifySubnetAttribute" => subnet::modify(&mut world, &cx),
-            "DeleteSubnet" => subnet::delete(&mut world, &cx),
-            other => Err(ApiError::new(
-                crate::codes::INVALID_ACTION,
-                format!("The emulator does not serve `{other}`."),
-            )),
+        let answer = run(&mut world, &cx)?;
+        if tasks::starts_vpc_task(action.action) {
+            world.start_task(&cx.scope, &call.action, call.request_id.clone(), now);
+        }
+        Ok(answer)
+    }
+
+    /// Records the task a call of a non-emulated action started, when its document
+    /// says to poll `DescribeVpcTaskResult` (the action answered its example).
+    fn record_task(&self, call: &Call) {
+        if let Some(action) = self.shared.service.action(&call.action)
+            && tasks::starts_vpc_task(action)
+        {
+            let now = tokio::time::Instant::now();
+            let mut world = self.lock();
+            world.settle(now);
+            world.start_task(&Scope::of(call), &call.action, call.request_id.clone(), now);
         }
     }
 
@@ -325,24 +360,8 @@ impl Emulator {
     }
 }
 
-/// What one action's code sees: the spec's rules, the caller's scope and parameters.
-pub(crate) struct Context<'a> {
-    pub(crate) spec: &'a Spec,
-    pub(crate) action: &'a ActionSpec,
-    pub(crate) scope: Scope,
-    pub(crate) params: &'a Map<String, Value>,
-}
-
-impl Context<'_> {
-    /// An error with the first of `candidates` the action documents (see
-    /// [`Codes::error`]).
-    pub(crate) fn error(&self, candidates: &[&str], message: impl Into<String>) -> ApiError {
-        self.action.codes.error(candidates, message)
-    }
-}
-
-/// Serves [`EMULATED_ACTIONS`] from an [`Emulator`] and everything else from a
-/// fallback handler.
+/// Serves the [emulated actions](emulated_actions) from an [`Emulator`] and everything
+/// else from a fallback handler (recording the tasks those calls start).
 #[derive(Clone)]
 pub struct EmulatorHandler {
     emulator: Emulator,
@@ -361,9 +380,16 @@ impl Handler for EmulatorHandler {
     fn handle(&self, call: Call) -> HandlerFuture {
         if Emulator::emulates(&call.action) {
             let answer = self.emulator.call(&call);
-            Box::pin(std::future::ready(answer))
-        } else {
-            self.fallback.handle(call)
+            return Box::pin(std::future::ready(answer));
         }
+        let emulator = self.emulator.clone();
+        let answer = self.fallback.handle(call.clone());
+        Box::pin(async move {
+            let answer = answer.await;
+            if answer.is_ok() {
+                emulator.record_task(&call);
+            }
+            answer
+        })
     }
 }

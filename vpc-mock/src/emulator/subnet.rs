@@ -5,9 +5,39 @@
 use serde_json::{Map, Value};
 
 use super::cidr::Cidr;
+use super::context::Context;
 use super::engine::{self, text};
-use super::{Context, SUBNETS_PER_VPC, World, vpc};
+use super::vpc::VPC;
+use super::world::{Kind, OnDelete, Reference, World, always};
+use super::{ActionFn, Resource, SUBNETS_PER_VPC};
 use crate::handler::ApiError;
+
+/// Subnets.
+pub(crate) static SUBNET: Kind = Kind {
+    table: "subnets",
+    id: "SubnetId",
+    noun: "subnet",
+};
+
+/// A subnet lies in a VPC, which cannot be deleted while it has subnets (DeleteVpc).
+static IN_VPC: Reference = Reference {
+    from: &SUBNET,
+    member: "VpcId",
+    to: &VPC,
+    on_delete: OnDelete::Refuse(always),
+};
+
+pub(super) static RESOURCE: Resource = Resource {
+    actions: &[
+        ("CreateSubnet", create_one as ActionFn),
+        ("CreateSubnets", create_many),
+        ("DescribeSubnets", describe),
+        ("ModifySubnetAttribute", modify),
+        ("DeleteSubnet", delete),
+    ],
+    kinds: &[&SUBNET],
+    references: &[&IN_VPC],
+};
 
 /// The longest subnet prefix ("VPC > Network Planning": a subnet's mask is at most /28).
 const LONGEST_SUBNET_PREFIX: u8 = 28;
@@ -19,10 +49,7 @@ struct Wanted {
     block: Cidr,
 }
 
-pub(super) fn create_one(
-    world: &mut World,
-    cx: &Context<'_>,
-) -> Result<Map<String, Value>, ApiError> {
+fn create_one(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let wanted = read_wanted(cx, cx.params, "")?;
     let mut created = create(world, cx, vec![wanted])?;
     let mut out = Map::new();
@@ -30,10 +57,7 @@ pub(super) fn create_one(
     Ok(out)
 }
 
-pub(super) fn create_many(
-    world: &mut World,
-    cx: &Context<'_>,
-) -> Result<Map<String, Value>, ApiError> {
+fn create_many(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let list = cx
         .params
         .get("Subnets")
@@ -92,20 +116,18 @@ fn create(
     wanted: Vec<Wanted>,
 ) -> Result<Vec<Value>, ApiError> {
     let codes = &cx.action.codes;
-    let vpc_id = engine::string_param(cx.params, "VpcId").unwrap_or_default();
-    engine::check_id("VpcId", vpc_id, &cx.spec.vpc_id, codes)?;
+    let vpc_id = cx.id_param("VpcId", &VPC)?;
     let tags = engine::read_tags(cx.params, codes)?;
     let quota = world.quotas.get(SUBNETS_PER_VPC);
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
+    let region = world.region(&cx.scope);
     let vpc = region
-        .vpcs
-        .get("VpcId", vpc_id)
-        .ok_or_else(|| vpc::not_found(cx, vpc_id))?;
+        .get(&VPC, vpc_id)
+        .ok_or_else(|| cx.not_found(&VPC, vpc_id))?;
     let vpc_block = text(vpc.get("CidrBlock"))
         .and_then(Cidr::parse)
         .ok_or_else(|| cx.error(&["InternalError"], "The VPC's block is unreadable."))?;
     let mut blocks: Vec<Cidr> = region
-        .subnets
+        .table(&SUBNET)
         .rows()
         .iter()
         .filter(|s| text(s.get("VpcId")) == Some(vpc_id))
@@ -148,8 +170,7 @@ fn create(
     }
     let mut created = Vec::new();
     for subnet in wanted {
-        let taken = |id: &str| region.subnets.get("SubnetId", id).is_some();
-        let id = world.ids.fresh(&cx.spec.subnet_id, taken);
+        let id = cx.fresh_id(world, &SUBNET);
         let size = subnet.block.size();
         let mut row = Map::new();
         row.insert("VpcId".into(), Value::from(vpc_id));
@@ -173,54 +194,23 @@ fn create(
         row.insert("TagSet".into(), tags.clone());
         row.insert("CdcId".into(), Value::from(""));
         row.insert("IsCdcSubnet".into(), Value::from(0));
-        region.subnets.push(row.clone());
+        world.region(&cx.scope).table_mut(&SUBNET).push(row.clone());
         created.push(Value::Object(row));
     }
     Ok(created)
 }
 
-pub(super) fn describe(
-    world: &mut World,
-    cx: &Context<'_>,
-) -> Result<Map<String, Value>, ApiError> {
-    let codes = &cx.action.codes;
-    let ids = engine::read_ids(cx.params, "SubnetIds", codes)?;
-    let filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    if let Some(ids) = &ids {
-        // "Each request can have a maximum of 100 instances" (DescribeSubnets.SubnetIds).
-        if ids.len() > 100 {
-            return Err(cx.error(
-                &["InvalidParameterValue.LimitExceeded"],
-                "At most 100 `SubnetIds` per request.",
-            ));
-        }
-        for id in ids {
-            engine::check_id("SubnetIds", id, &cx.spec.subnet_id, codes)?;
-        }
-    }
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    let rows = region.subnets.rows().iter().filter(|row| {
-        let listed = ids.as_ref().is_none_or(|ids| {
-            text(row.get("SubnetId")).is_some_and(|id| ids.iter().any(|i| i == id))
-        });
-        listed && engine::matches(row, &filters, &cx.action.filters)
-    });
-    Ok(engine::listing(rows, page, "SubnetSet"))
+fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    cx.describe(world.region(&cx.scope), &SUBNET, "SubnetIds", "SubnetSet")
 }
 
-pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let codes = &cx.action.codes;
-    let id = engine::string_param(cx.params, "SubnetId").unwrap_or_default();
-    engine::check_id("SubnetId", id, &cx.spec.subnet_id, codes)?;
+    let id = cx.id_param("SubnetId", &SUBNET)?;
     if let Some(name) = engine::string_param(cx.params, "SubnetName") {
         engine::check_name("SubnetName", name, codes)?;
     }
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    let subnet = region
-        .subnets
-        .get_mut("SubnetId", id)
-        .ok_or_else(|| not_found(cx, id))?;
+    let subnet = cx.find(world, &SUBNET, id)?;
     if let Some(name) = cx.params.get("SubnetName") {
         subnet.insert("SubnetName".into(), name.clone());
     }
@@ -230,22 +220,10 @@ pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
     Ok(Map::new())
 }
 
-pub(super) fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
-    let id = engine::string_param(cx.params, "SubnetId").unwrap_or_default();
-    engine::check_id("SubnetId", id, &cx.spec.subnet_id, &cx.action.codes)?;
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    if !region.subnets.remove("SubnetId", id) {
-        return Err(not_found(cx, id));
-    }
+fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = cx.id_param("SubnetId", &SUBNET)?;
+    // Rule (dependencies): a subnet with ENIs cannot be deleted (DeleteSubnet: "delete
+    // the resources in the subnet first"); the kinds referring to subnets declare it.
+    cx.delete(world, &SUBNET, id, &[])?;
     Ok(Map::new())
-}
-
-fn not_found(cx: &Context<'_>, id: &str) -> ApiError {
-    cx.error(
-        &["ResourceNotFound"],
-        format!(
-            "The subnet `{id}` does not exist in region `{}`.",
-            cx.scope.region
-        ),
-    )
 }

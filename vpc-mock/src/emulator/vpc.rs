@@ -4,9 +4,30 @@
 use serde_json::{Map, Value};
 
 use super::cidr::Cidr;
-use super::engine::{self, text};
-use super::{Context, VPCS_PER_REGION, World};
+use super::context::Context;
+use super::engine;
+use super::world::{Kind, World};
+use super::{ActionFn, Resource, VPCS_PER_REGION};
 use crate::handler::ApiError;
+
+/// VPCs.
+pub(crate) static VPC: Kind = Kind {
+    table: "vpcs",
+    id: "VpcId",
+    noun: "VPC",
+};
+
+pub(super) static RESOURCE: Resource = Resource {
+    actions: &[
+        ("CreateVpc", create as ActionFn),
+        ("DescribeVpcs", describe),
+        ("ModifyVpcAttribute", modify),
+        ("DeleteVpc", delete),
+        ("DescribeVpcLimits", limits),
+    ],
+    kinds: &[&VPC],
+    references: &[],
+};
 
 /// The private ranges a VPC block must lie in, with the shortest prefix each allows.
 ///
@@ -23,7 +44,7 @@ const PRIVATE_RANGES: [(&str, u8); 3] = [
 /// The longest VPC prefix ("VPC > Network Planning": masks up to /28).
 const LONGEST_VPC_PREFIX: u8 = 28;
 
-pub(super) fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let name = engine::string_param(cx.params, "VpcName").unwrap_or_default();
     engine::check_name("VpcName", name, &cx.action.codes)?;
     let block_text = engine::string_param(cx.params, "CidrBlock").unwrap_or("10.0.0.0/16");
@@ -63,8 +84,7 @@ pub(super) fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
     // Rule (quota): at most `appid-max-vpcs` VPCs per region ("VPC > Use Limits");
     // `LimitExceeded` as CreateVpc documents it.
     let quota = world.quotas.get(VPCS_PER_REGION);
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    if region.vpcs.rows().len() as u64 >= quota {
+    if world.region(&cx.scope).table(&VPC).rows().len() as u64 >= quota {
         return Err(cx.error(
             &["LimitExceeded"],
             format!(
@@ -73,8 +93,7 @@ pub(super) fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
             ),
         ));
     }
-    let taken = |id: &str| region.vpcs.get("VpcId", id).is_some();
-    let id = world.ids.fresh(&cx.spec.vpc_id, taken);
+    let id = cx.fresh_id(world, &VPC);
     let multicast = engine::string_param(cx.params, "EnableMulticast") == Some("true");
     let mut vpc = Map::new();
     vpc.insert("VpcName".into(), Value::from(name));
@@ -100,47 +119,19 @@ pub(super) fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
             .cloned()
             .unwrap_or(Value::Bool(false)),
     );
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    region.vpcs.push(vpc.clone());
+    world.region(&cx.scope).table_mut(&VPC).push(vpc.clone());
     let mut out = Map::new();
     out.insert("Vpc".into(), Value::Object(vpc));
     Ok(out)
 }
 
-pub(super) fn describe(
-    world: &mut World,
-    cx: &Context<'_>,
-) -> Result<Map<String, Value>, ApiError> {
-    let codes = &cx.action.codes;
-    let ids = engine::read_ids(cx.params, "VpcIds", codes)?;
-    let filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    if let Some(ids) = &ids {
-        // "Each request supports a maximum of 100 instances" (DescribeVpcs.VpcIds).
-        if ids.len() > 100 {
-            return Err(cx.error(
-                &["InvalidParameterValue.LimitExceeded"],
-                "At most 100 `VpcIds` per request.",
-            ));
-        }
-        for id in ids {
-            engine::check_id("VpcIds", id, &cx.spec.vpc_id, codes)?;
-        }
-    }
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    let rows = region.vpcs.rows().iter().filter(|row| {
-        let listed = ids
-            .as_ref()
-            .is_none_or(|ids| text(row.get("VpcId")).is_some_and(|id| ids.iter().any(|i| i == id)));
-        listed && engine::matches(row, &filters, &cx.action.filters)
-    });
-    Ok(engine::listing(rows, page, "VpcSet"))
+fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    cx.describe(world.region(&cx.scope), &VPC, "VpcIds", "VpcSet")
 }
 
-pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let codes = &cx.action.codes;
-    let id = engine::string_param(cx.params, "VpcId").unwrap_or_default();
-    engine::check_id("VpcId", id, &cx.spec.vpc_id, codes)?;
+    let id = cx.id_param("VpcId", &VPC)?;
     if let Some(name) = engine::string_param(cx.params, "VpcName") {
         engine::check_name("VpcName", name, codes)?;
     }
@@ -152,11 +143,7 @@ pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
             "At most 4 `DnsServers` are supported.",
         ));
     }
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    let vpc = region
-        .vpcs
-        .get_mut("VpcId", id)
-        .ok_or_else(|| not_found(cx, id))?;
+    let vpc = cx.find(world, &VPC, id)?;
     for (member, key) in [("VpcName", "VpcName"), ("DomainName", "DomainName")] {
         if let Some(value) = cx.params.get(member) {
             vpc.insert(key.into(), value.clone());
@@ -174,27 +161,17 @@ pub(super) fn modify(world: &mut World, cx: &Context<'_>) -> Result<Map<String, 
     Ok(Map::new())
 }
 
-pub(super) fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
-    let id = engine::string_param(cx.params, "VpcId").unwrap_or_default();
-    engine::check_id("VpcId", id, &cx.spec.vpc_id, &cx.action.codes)?;
-    let region = world.scopes.entry(cx.scope.clone()).or_default();
-    if region.vpcs.get("VpcId", id).is_none() {
-        return Err(not_found(cx, id));
-    }
-    // Rule (dependencies): a VPC with subnets cannot be deleted ("DeleteVpc: delete
-    // the subnets, ... of the VPC first"); `ResourceInUse` as DeleteVpc documents it.
-    let subnets = region.subnets.count(|s| text(s.get("VpcId")) == Some(id));
-    if subnets > 0 {
-        return Err(cx.error(
-            &["ResourceInUse"],
-            format!("The VPC `{id}` still has {subnets} subnet(s): delete them first."),
-        ));
-    }
-    region.vpcs.remove("VpcId", id);
+fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = cx.id_param("VpcId", &VPC)?;
+    // Rule (dependencies): a VPC with subnets, ENIs, NAT or VPN gateways cannot be
+    // deleted (DeleteVpc: "make sure that the VPC has no related resources"); the kinds
+    // referring to VPCs declare it, `ResourceInUse` as DeleteVpc documents it. The
+    // rows that go with a VPC (its default route table) are removed with it.
+    cx.delete(world, &VPC, id, &[])?;
     Ok(Map::new())
 }
 
-pub(super) fn limits(world: &World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+fn limits(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let types: Vec<&str> = cx
         .params
         .get("LimitTypes")
@@ -222,16 +199,4 @@ pub(super) fn limits(world: &World, cx: &Context<'_>) -> Result<Map<String, Valu
     let mut out = Map::new();
     out.insert("VpcLimitSet".into(), Value::Array(set));
     Ok(out)
-}
-
-/// A VPC that does not exist in the caller's account and region (another account's or
-/// region's is not found either, as on the real service).
-pub(super) fn not_found(cx: &Context<'_>, id: &str) -> ApiError {
-    cx.error(
-        &["ResourceNotFound"],
-        format!(
-            "The VPC `{id}` does not exist in region `{}`.",
-            cx.scope.region
-        ),
-    )
 }

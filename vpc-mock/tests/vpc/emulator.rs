@@ -11,7 +11,7 @@ use vpc_client::vpc::{
     Filter, ModifySubnetAttributeRequest, ModifyVpcAttributeRequest, SubnetInput, Tag,
 };
 use vpc_client::{ActionError, Client, Endpoint, Error, RateLimitPolicy, RetryPolicy};
-use vpc_mock::emulator::{EMULATED_ACTIONS, SUBNETS_PER_VPC, VPCS_PER_REGION};
+use vpc_mock::emulator::{SUBNETS_PER_VPC, VPCS_PER_REGION, emulated_actions};
 use vpc_mock::{Emulator, MockServer, RunningServer, VpcState, demo_credential, vpc_service};
 
 const OTHER_ACCOUNT: (&str, &str) = ("AKIDOTHERACCOUNT0001", "other-account-secret");
@@ -36,6 +36,12 @@ fn client_as(server: &RunningServer, credential: Credential, region: &str) -> Cl
         .rate_limit(RateLimitPolicy::none())
         .build()
         .expect("client")
+}
+
+/// How many VPCs and subnets the emulator holds, in all scopes.
+fn vpcs_and_subnets(emulator: &Emulator) -> (usize, usize) {
+    let counts = emulator.counts();
+    (counts["vpcs"], counts["subnets"])
 }
 
 fn client(server: &RunningServer) -> Client {
@@ -235,7 +241,7 @@ async fn scenario_create_list_refuse_delete_clean_up() {
             .await
             .expect("vpc deleted");
     }
-    assert_eq!(emulator.counts(), (0, 0));
+    assert_eq!(vpcs_and_subnets(&emulator), (0, 0));
     let gone = client.call(&DeleteVpcRequest::new(&vpc_id)).await;
     assert_eq!(code("DeleteVpc", gone), "ResourceNotFound");
     server.shutdown().await;
@@ -330,7 +336,7 @@ async fn each_rule_answers_its_documented_code() {
         code("CreateSubnets", refused),
         "InvalidParameterValue.SubnetConflict"
     );
-    assert_eq!(emulator.counts(), (2, 1));
+    assert_eq!(vpcs_and_subnets(&emulator), (2, 1));
     let request =
         CreateSubnetsRequest::new(&vpc_id, vec![input("10.0.5.0/24"), input("10.0.6.0/24")]);
     let refused = client.call(&request).await;
@@ -501,7 +507,7 @@ async fn seeded_ids_repeat_after_a_reset_and_in_another_emulator_and_have_the_ex
             ids.push(subnet_id);
         }
         emulator.reset();
-        assert_eq!(emulator.counts(), (0, 0));
+        assert_eq!(vpcs_and_subnets(&emulator), (0, 0));
         let again = create_vpc(&client, "v", "10.0.0.0/16").await;
         server.shutdown().await;
         (ids, again)
@@ -528,7 +534,7 @@ async fn seeded_ids_repeat_after_a_reset_and_in_another_emulator_and_have_the_ex
 #[test]
 fn the_emulated_actions_are_in_the_spec_and_their_filters_are_read_from_it() {
     let service = vpc_service().expect("spec");
-    for name in EMULATED_ACTIONS {
+    for name in emulated_actions() {
         assert!(service.action(name).is_some(), "{name}");
     }
     let describe = service.action("DescribeVpcs").expect("DescribeVpcs");
@@ -557,7 +563,7 @@ async fn the_reset_path_clears_the_state_without_a_restart() {
     let server = start(&emulator).await;
     let client = client(&server);
     create_vpc(&client, "v", "10.0.0.0/16").await;
-    assert_eq!(emulator.counts(), (1, 0));
+    assert_eq!(vpcs_and_subnets(&emulator), (1, 0));
     let http = vpc_client::tls::http_client_builder()
         .expect("TLS is set up")
         .build()
@@ -573,7 +579,7 @@ async fn the_reset_path_clears_the_state_without_a_restart() {
         .expect("a body");
     assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
     assert!(answer["Response"].get("Error").is_none(), "{answer}");
-    assert_eq!(emulator.counts(), (0, 0));
+    assert_eq!(vpcs_and_subnets(&emulator), (0, 0));
     let listed = client
         .call(&DescribeVpcsRequest::new())
         .await

@@ -7,7 +7,7 @@
 //! missing, `null`, scalars as text), and each one must still decode into its typed
 //! response and match it under the lenient rule (`vpc_client::lenient`).
 //!
-//! The emulated actions (`vpc_mock::emulator::EMULATED_ACTIONS`) answer from their
+//! The emulated actions (`vpc_mock::emulator::emulated_actions`) answer from their
 //! state, not from their examples, so the example round trip runs against an endpoint
 //! without the emulator (`MockServer::vpc_examples`): every action's examples keep the
 //! exact guarantee. Against the emulated endpoint, each emulated action's examples must
@@ -243,11 +243,11 @@ async fn the_emulated_actions_answer_their_examples_with_a_decoded_response_or_a
     let generated = generated();
     let server = server(VpcState::seeded()).await;
     let (mut answered, mut refused) = (0, 0);
-    for name in vpc_mock::emulator::EMULATED_ACTIONS {
+    for name in vpc_mock::emulator::emulated_actions() {
         let action = service
             .action(name)
             .expect("an emulated action is in the spec");
-        let typed = &generated.0[*name];
+        let typed = &generated.0[name];
         for example in &action.examples {
             match (typed.call)(no_retry_client(server.url()), example.input.clone()).await {
                 Ok(answer) => {
