@@ -36,6 +36,7 @@
 pub mod cidr;
 mod context;
 pub mod engine;
+pub mod kinds;
 mod subnet;
 mod tasks;
 mod vpc;
@@ -321,23 +322,22 @@ impl Emulator {
             params: &call.params,
             now,
         };
-        let answer = run(&mut world, &cx)?;
-        if tasks::starts_vpc_task(action.action) {
-            world.start_task(&cx.scope, &call.action, call.request_id.clone(), now);
-        }
+        let mut answer = run(&mut world, &cx)?;
+        tasks::start(&mut world, action.action, call, &mut answer, now);
         Ok(answer)
     }
 
-    /// Records the task a call of a non-emulated action started, when its document
-    /// says to poll `DescribeVpcTaskResult` (the action answered its example).
-    fn record_task(&self, call: &Call) {
+    /// Starts the task a successful call of a non-emulated action starts, if its
+    /// action starts one (the action answered its example; a `TaskId` in it is
+    /// replaced by the new task's).
+    fn record_task(&self, call: &Call, answer: &mut Map<String, Value>) {
         if let Some(action) = self.shared.service.action(&call.action)
-            && tasks::starts_vpc_task(action)
+            && action.task.is_some()
         {
             let now = tokio::time::Instant::now();
             let mut world = self.lock();
             world.settle(now);
-            world.start_task(&Scope::of(call), &call.action, call.request_id.clone(), now);
+            tasks::start(&mut world, action, call, answer, now);
         }
     }
 
@@ -385,9 +385,9 @@ impl Handler for EmulatorHandler {
         let emulator = self.emulator.clone();
         let answer = self.fallback.handle(call.clone());
         Box::pin(async move {
-            let answer = answer.await;
-            if answer.is_ok() {
-                emulator.record_task(&call);
+            let mut answer = answer.await;
+            if let Ok(members) = &mut answer {
+                emulator.record_task(&call, members);
             }
             answer
         })

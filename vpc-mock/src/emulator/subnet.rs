@@ -7,17 +7,10 @@ use serde_json::{Map, Value};
 use super::cidr::Cidr;
 use super::context::Context;
 use super::engine::{self, text};
-use super::vpc::VPC;
-use super::world::{Kind, OnDelete, Reference, World, always};
+use super::kinds::{SUBNET, VPC};
+use super::world::{OnDelete, Reference, World, always};
 use super::{ActionFn, Resource, SUBNETS_PER_VPC};
 use crate::handler::ApiError;
-
-/// Subnets.
-pub(crate) static SUBNET: Kind = Kind {
-    table: "subnets",
-    id: "SubnetId",
-    noun: "subnet",
-};
 
 /// A subnet lies in a VPC, which cannot be deleted while it has subnets (DeleteVpc).
 static IN_VPC: Reference = Reference {

@@ -4,14 +4,16 @@
 //! ([`api_spec::tasks`]); a task runs for the emulator's delay, then ends `SUCCESS`, or
 //! `FAILED` when its action was made to fail.
 
-use api_spec::ir::Action;
+use api_spec::ir::{Action, Type};
 use api_spec::tasks::TaskPoll;
 use serde_json::{Map, Value};
+use tokio::time::Instant;
 
 use super::context::Context;
+use super::engine::Scope;
 use super::world::{TaskEnd, World};
 use super::{ActionFn, Resource};
-use crate::handler::ApiError;
+use crate::handler::{ApiError, Call};
 
 pub(super) static RESOURCE: Resource = Resource {
     actions: &[
@@ -22,9 +24,38 @@ pub(super) static RESOURCE: Resource = Resource {
     references: &[],
 };
 
-/// Whether a successful call of `action` starts a task followed by its RequestId.
-pub(super) fn starts_vpc_task(action: &Action) -> bool {
-    action.task == Some(TaskPoll::RequestId)
+/// Starts the task a successful `call` of `action` starts, if it starts one: under the
+/// call's RequestId (`DescribeVpcTaskResult`), or under a fresh number put in the
+/// answer's `TaskId` (`DescribeTaskResult`), typed as the spec types that member.
+pub(super) fn start(
+    world: &mut World,
+    action: &Action,
+    call: &Call,
+    answer: &mut Map<String, Value>,
+    now: Instant,
+) {
+    let scope = Scope::of(call);
+    match action.task {
+        Some(TaskPoll::RequestId) => {
+            world.start_task(&scope, &action.name, call.request_id.clone(), now);
+        }
+        Some(TaskPoll::TaskId) => {
+            let id = world.next_task_number();
+            let as_text = action
+                .output
+                .iter()
+                .any(|f| f.wire_name == "TaskId" && f.ty == Type::String);
+            let value = if as_text {
+                Value::from(id.clone())
+            } else {
+                id.parse::<u64>()
+                    .map_or_else(|_| Value::from(id.clone()), Value::from)
+            };
+            answer.insert("TaskId".into(), value);
+            world.start_task(&scope, &action.name, id, now);
+        }
+        None => {}
+    }
 }
 
 /// The text a task ID parameter holds (a number or a string).

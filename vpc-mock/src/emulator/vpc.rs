@@ -6,16 +6,10 @@ use serde_json::{Map, Value};
 use super::cidr::Cidr;
 use super::context::Context;
 use super::engine;
-use super::world::{Kind, World};
+use super::kinds::VPC;
+use super::world::World;
 use super::{ActionFn, Resource, VPCS_PER_REGION};
 use crate::handler::ApiError;
-
-/// VPCs.
-pub(crate) static VPC: Kind = Kind {
-    table: "vpcs",
-    id: "VpcId",
-    noun: "VPC",
-};
 
 pub(super) static RESOURCE: Resource = Resource {
     actions: &[
