@@ -287,6 +287,7 @@ impl From<EmulatorError> for StartError {
         match error {
             EmulatorError::Spec(error) => Self::Spec(error),
             EmulatorError::Unsupported(message) => Self::Emulator(message),
+            EmulatorError::State(error) => Self::Emulator(error.to_string()),
         }
     }
 }

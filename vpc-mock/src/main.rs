@@ -20,9 +20,13 @@ Options:
   --port P             Port on 127.0.0.1 (default 0: any free port)
   --secret-id ID       SecretId to accept (default: the demo SecretId AKIDLOCALMOCKEXAMPLE)
   --secret-key KEY     SecretKey to accept (default: the demo SecretKey local-mock-secret-key)
-  --state FILE         Load gateways and tunnels from a JSON fixture instead of the default seed
-  --reset-delay-ms MS  How long a tunnel stays RESETTING after a reset (default 2000, or the fixture's)
+  --credential ID:KEY  Accept one more credential, another account (repeatable)
+  --state FILE         Keep the emulator's state in FILE: loaded at start, written after every change
   --seed N             Make the emulator's IDs repeatable (the same IDs for the same N)
+  --async-delay-ms MS  How long PENDING resources and async tasks take (default 0: at once)
+  --fail ACTION        Make the tasks and states ACTION starts end FAILED (repeatable)
+  --fixture FILE       Load ResetVpnConnection's gateways and tunnels from a JSON fixture
+  --reset-delay-ms MS  How long a fixture tunnel stays RESETTING after a reset (default 2000)
   --no-rate-limit      Turn off every action's documented rate limit (for benchmarks)
   --examples-only      No emulator: every action but ResetVpnConnection answers its published example
   --tls-cert FILE      Serve HTTPS with this certificate chain (PEM, server certificate first)
@@ -39,8 +43,15 @@ struct Options {
     port: u16,
     secret_id: String,
     secret_key: String,
+    /// More credentials, one account each.
+    credentials: Vec<(String, String)>,
+    /// The emulator's state file.
     state: Option<String>,
+    /// The VPN tunnels' fixture.
+    fixture: Option<String>,
     reset_delay_ms: Option<u64>,
+    async_delay_ms: Option<u64>,
+    failing: Vec<String>,
     /// The emulator's ID seed.
     seed: Option<u64>,
     no_rate_limit: bool,
@@ -62,8 +73,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         port: 0,
         secret_id: DEMO_SECRET_ID.to_owned(),
         secret_key: DEMO_SECRET_KEY.to_owned(),
+        credentials: Vec::new(),
         state: None,
+        fixture: None,
         reset_delay_ms: None,
+        async_delay_ms: None,
+        failing: Vec::new(),
         seed: None,
         no_rate_limit: false,
         examples_only: false,
@@ -99,6 +114,24 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--secret-id" => options.secret_id = value()?,
             "--secret-key" => options.secret_key = value()?,
             "--state" => options.state = Some(value()?),
+            "--fixture" => options.fixture = Some(value()?),
+            "--fail" => options.failing.push(value()?),
+            "--credential" => {
+                let text = value()?;
+                let (id, key) = text
+                    .split_once(':')
+                    .filter(|(id, key)| !id.is_empty() && !key.is_empty())
+                    .ok_or_else(|| {
+                        "`--credential`: expected SECRET_ID:SECRET_KEY, both non-empty".to_owned()
+                    })?;
+                options.credentials.push((id.to_owned(), key.to_owned()));
+            }
+            "--async-delay-ms" => {
+                let text = value()?;
+                options.async_delay_ms = Some(text.parse().map_err(|_| {
+                    format!("`--async-delay-ms {text}`: not a whole number of milliseconds")
+                })?);
+            }
             "--tls-cert" => tls_cert = Some(value()?),
             "--tls-key" => tls_key = Some(value()?),
             "--seed" => {
@@ -151,7 +184,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), String> {
-    let state = match &options.state {
+    let state = match &options.fixture {
         Some(path) => VpcState::from_file(path).map_err(|e| e.to_string())?,
         None => VpcState::seeded(),
     };
@@ -162,6 +195,15 @@ async fn run(options: Options) -> Result<(), String> {
     let mut emulator = vpc_mock::Emulator::builder();
     if let Some(seed) = options.seed {
         emulator = emulator.seed(seed);
+    }
+    if let Some(ms) = options.async_delay_ms {
+        emulator = emulator.async_delay(Duration::from_millis(ms));
+    }
+    for action in &options.failing {
+        emulator = emulator.failing(action);
+    }
+    if let Some(path) = &options.state {
+        emulator = emulator.state_file(path);
     }
     let emulator = emulator.build().map_err(|e| e.to_string())?;
     let mut builder = if options.examples_only {
@@ -179,8 +221,11 @@ async fn run(options: Options) -> Result<(), String> {
             vpc_mock::tls::server_config_from_files(cert, key).map_err(|e| e.to_string())?;
         builder = builder.tls(config);
     }
+    builder = builder.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)));
+    for (id, key) in &options.credentials {
+        builder = builder.credential(Credential::new(id.clone(), key.clone()));
+    }
     let server = builder
-        .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
         .credential(Credential::new(
             options.secret_id.clone(),
             options.secret_key.clone(),
@@ -202,9 +247,24 @@ async fn run(options: Options) -> Result<(), String> {
         }
     );
     println!("Region:    any public VPC region, e.g. ap-guangzhou");
+    if !options.credentials.is_empty() {
+        let ids: Vec<&str> = options
+            .credentials
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        println!("Accounts:  also {} (one account each)", ids.join(", "));
+    }
     println!(
-        "State:     {}, reset delay {} ms",
-        options.state.as_deref().unwrap_or("default seed"),
+        "State:     {}",
+        options
+            .state
+            .as_deref()
+            .unwrap_or("in memory (--state FILE keeps it)")
+    );
+    println!(
+        "Fixture:   {}, reset delay {} ms",
+        options.fixture.as_deref().unwrap_or("default seed"),
         state.reset_delay().as_millis()
     );
     if options.no_rate_limit {
@@ -237,16 +297,27 @@ mod tests {
             "--secret-key",
             "k",
             "--state",
+            "s.json",
+            "--fixture",
             "f.json",
             "--reset-delay-ms",
             "50",
+            "--credential",
+            "AKIDB:kb",
+            "--async-delay-ms=300",
+            "--fail",
+            "CreateNatGateway",
         ]) else {
             panic!("should parse")
         };
         assert_eq!(o.port, 8080);
         assert_eq!(o.secret_id, "AKIDX");
         assert_eq!(o.secret_key, "k");
-        assert_eq!(o.state.as_deref(), Some("f.json"));
+        assert_eq!(o.state.as_deref(), Some("s.json"));
+        assert_eq!(o.fixture.as_deref(), Some("f.json"));
+        assert_eq!(o.credentials, vec![("AKIDB".to_owned(), "kb".to_owned())]);
+        assert_eq!(o.async_delay_ms, Some(300));
+        assert_eq!(o.failing, vec!["CreateNatGateway".to_owned()]);
         assert_eq!(o.reset_delay_ms, Some(50));
         assert!(!o.no_rate_limit);
         assert!(o.tls.is_none());
@@ -282,6 +353,17 @@ mod tests {
         assert!(args(&["--bogus"]).unwrap_err().contains("unknown"));
         assert!(args(&["--reset-delay-ms", "-1"]).is_err());
         assert!(args(&["--secret-key="]).unwrap_err().contains("empty"));
+        assert!(
+            args(&["--credential", "AKID"])
+                .unwrap_err()
+                .contains("SECRET_ID:SECRET_KEY")
+        );
+        assert!(args(&["--credential", ":k"]).is_err());
+        assert!(
+            args(&["--async-delay-ms", "soon"])
+                .unwrap_err()
+                .contains("--async-delay-ms soon")
+        );
         assert!(
             args(&["--tls-cert", "c.pem"])
                 .unwrap_err()

@@ -181,6 +181,12 @@ impl IdSource {
         Self { state: seed }
     }
 
+    /// Where the source is: a source [`seeded`](Self::seeded) with it goes on with the
+    /// same IDs (the state file keeps it).
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
     /// A source seeded from the clock.
     pub fn from_clock() -> Self {
         let nanos = std::time::SystemTime::now()

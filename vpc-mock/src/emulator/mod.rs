@@ -37,6 +37,7 @@ pub mod cidr;
 mod context;
 pub mod engine;
 pub mod kinds;
+pub mod persist;
 mod subnet;
 mod tasks;
 mod vpc;
@@ -136,6 +137,9 @@ pub enum EmulatorError {
     /// The spec lacks something the emulator reads from it.
     #[error("the spec cannot drive the emulator: {0}")]
     Unsupported(String),
+    /// The state file cannot be read.
+    #[error(transparent)]
+    State(#[from] persist::StateError),
 }
 
 /// Builds an [`Emulator`].
@@ -145,9 +149,18 @@ pub struct EmulatorBuilder {
     quotas: Quotas,
     delay: Duration,
     failing: Vec<String>,
+    state_file: Option<std::path::PathBuf>,
 }
 
 impl EmulatorBuilder {
+    /// Keeps the state in `path` (see [`persist`]): loaded when the emulator is built
+    /// (a missing file is an empty state), written back after every change, atomically.
+    #[must_use]
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
     /// Makes IDs repeatable: the same seed gives the same IDs in the same order (after
     /// a [`Emulator::reset`] too).
     #[must_use]
@@ -196,15 +209,25 @@ impl EmulatorBuilder {
         let spec = Spec::read(service, emulated_actions(), &kinds, references)?;
         let mut world = World::new(ids(self.seed), self.quotas, self.delay);
         world.failing.extend(self.failing);
+        if let Some(path) = &self.state_file {
+            persist::load(path, &mut world, &kinds, tokio::time::Instant::now())?;
+        }
         Ok(Emulator {
             shared: Arc::new(Shared {
                 spec,
                 service,
                 seed: self.seed,
+                state_file: self.state_file,
                 world: Mutex::new(world),
             }),
         })
     }
+}
+
+/// Whether an action may change the state (anything but a read): the state file is
+/// written after each successful one.
+fn changes(action: &str) -> bool {
+    !(action.starts_with("Describe") || action.starts_with("Inquir") || action.starts_with("Check"))
 }
 
 fn ids(seed: Option<u64>) -> IdSource {
@@ -216,6 +239,7 @@ struct Shared {
     spec: Spec,
     service: &'static api_spec::ir::Service,
     seed: Option<u64>,
+    state_file: Option<std::path::PathBuf>,
     world: Mutex<World>,
 }
 
@@ -248,6 +272,27 @@ impl Emulator {
         world.tasks.clear();
         world.task_numbers = 0;
         world.ids = ids(self.shared.seed);
+        // A reset that cannot be written is still a reset; the next change tries again.
+        let _ = self.persist(&world);
+    }
+
+    /// The whole state as the text of a state file (see [`persist`]).
+    pub fn state_text(&self) -> String {
+        persist::to_text(&self.lock(), tokio::time::Instant::now())
+    }
+
+    /// Writes the state file, if there is one.
+    fn persist(&self, world: &World) -> Result<(), ApiError> {
+        let Some(path) = &self.shared.state_file else {
+            return Ok(());
+        };
+        let text = persist::to_text(world, tokio::time::Instant::now());
+        persist::write(path, &text).map_err(|error| {
+            ApiError::new(
+                "InternalError",
+                format!("The change was made, but the emulator cannot keep it: {error}."),
+            )
+        })
     }
 
     /// Sets one quota from now on (see [`Quotas`]).
@@ -324,6 +369,9 @@ impl Emulator {
         };
         let mut answer = run(&mut world, &cx)?;
         tasks::start(&mut world, action.action, call, &mut answer, now);
+        if changes(&call.action) {
+            self.persist(&world)?;
+        }
         Ok(answer)
     }
 
@@ -338,6 +386,8 @@ impl Emulator {
             let mut world = self.lock();
             world.settle(now);
             tasks::start(&mut world, action, call, answer, now);
+            // The example's answer stands; a failed write shows on the next change.
+            let _ = self.persist(&world);
         }
     }
 

@@ -214,7 +214,7 @@ pub struct Transition {
     /// The row's ID.
     pub id: String,
     /// The member that changes, e.g. `State`.
-    pub member: &'static str,
+    pub member: String,
     /// Its value once the delay has passed.
     pub value: Value,
     /// When.
@@ -310,7 +310,7 @@ impl World {
             if let Some(region) = self.scopes.get_mut(&transition.scope)
                 && let Some(row) = region.get_mut(transition.kind, &transition.id)
             {
-                row.insert(transition.member.to_owned(), transition.value);
+                row.insert(transition.member, transition.value);
             }
         }
     }
@@ -348,7 +348,7 @@ impl World {
                 scope: scope.clone(),
                 kind,
                 id: id.to_owned(),
-                member,
+                member: member.to_owned(),
                 value: end,
                 at,
             });

@@ -1,5 +1,7 @@
 //! The `vpc-mock` binary: starts on a free port, prints its URL and credential, serves
-//! the generated client, and reports bad options and fixtures.
+//! the generated client, keeps the emulator's state across a restart (`--state`) for
+//! several accounts (`--credential`), and reports bad options, fixtures and state
+//! files.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -156,7 +158,7 @@ fn run_to_end(args: &[&str]) -> (bool, String, String) {
 fn help_and_bad_arguments() {
     let (ok, out, _) = run_to_end(&["--help"]);
     assert!(
-        ok && out.contains("--port") && out.contains("--state"),
+        ok && out.contains("--port") && out.contains("--state") && out.contains("--fixture"),
         "{out}"
     );
     let (ok, _, err) = run_to_end(&["--port", "nope"]);
@@ -166,7 +168,7 @@ fn help_and_bad_arguments() {
 }
 
 #[test]
-fn broken_state_file_is_reported() {
+fn broken_fixture_file_is_reported() {
     let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("vpc-mock-bin-{}-broken.json", std::process::id()));
     std::fs::write(
@@ -175,7 +177,7 @@ fn broken_state_file_is_reported() {
     )
     .expect("write");
     let mut child = binary()
-        .arg("--state")
+        .arg("--fixture")
         .arg(&path)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -192,6 +194,134 @@ fn broken_state_file_is_reported() {
     assert!(!status.success());
     assert!(
         err.contains("gateways[0].state") && err.contains("ON"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+/// Starts the binary with `args`; the running child and the URL it printed.
+fn start_binary(args: &[&std::ffi::OsStr]) -> (Running, String) {
+    let child = binary()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn vpc-mock");
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("a first line")
+        .expect("UTF-8");
+    let url = first
+        .strip_prefix("vpc-mock listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    (running, url)
+}
+
+fn vpc_request(name: &str, cidr: &str) -> vpc_client::vpc::CreateVpcRequest {
+    let mut request = vpc_client::vpc::CreateVpcRequest::new(name);
+    request.cidr_block = Some(cidr.to_owned());
+    request
+}
+
+/// Two accounts create VPCs, the binary is restarted on the same state file, and each
+/// account still sees its own VPC (and only it); the IDs go on where they stopped.
+#[tokio::test]
+async fn the_state_file_survives_a_restart_for_every_account() {
+    use vpc_client::vpc::DescribeVpcsRequest;
+
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("vpc-mock-bin-{}-state.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let other = vpc_client::credentials::Credential::new("AKIDSECONDACCOUNT01", "second-key");
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--state".as_ref(),
+        path.as_os_str(),
+        "--seed".as_ref(),
+        "5".as_ref(),
+        "--credential".as_ref(),
+        "AKIDSECONDACCOUNT01:second-key".as_ref(),
+    ];
+    let client_as = |url: &str, credential| {
+        vpc_client::Client::builder()
+            .credentials(credential)
+            .region("ap-guangzhou")
+            .endpoint(vpc_client::Endpoint::Url(url.to_owned()))
+            .build()
+            .expect("client")
+    };
+    let (running, url) = start_binary(&args);
+    let mine = client_as(&url, vpc_mock::demo_credential())
+        .create_vpc(&vpc_request("mine", "10.0.0.0/16"))
+        .await
+        .expect("create as the demo account")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    let theirs = client_as(&url, other.clone())
+        .create_vpc(&vpc_request("theirs", "10.1.0.0/16"))
+        .await
+        .expect("create as the second account")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    drop(running);
+    let text = std::fs::read_to_string(&path).expect("the state file is written");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["version"], 1, "{text}");
+    assert!(text.contains(&mine) && text.contains(&theirs), "{text}");
+
+    let (_running, url) = start_binary(&args);
+    let listed = |credential| {
+        let client = client_as(&url, credential);
+        async move {
+            client
+                .describe_vpcs(&DescribeVpcsRequest::new())
+                .await
+                .expect("describe")
+                .vpc_set
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.vpc_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed(vpc_mock::demo_credential()).await,
+        vec![mine.clone()]
+    );
+    assert_eq!(listed(other.clone()).await, vec![theirs.clone()]);
+    let third = client_as(&url, vpc_mock::demo_credential())
+        .create_vpc(&vpc_request("third", "10.2.0.0/16"))
+        .await
+        .expect("create after the restart")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    assert!(third != mine && third != theirs, "the IDs go on: {third}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn broken_state_file_is_reported_with_its_place() {
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "vpc-mock-bin-{}-bad-state.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, "{\n  \"version\": 1,\n  \"ids\": \"seven\"\n}\n").expect("write");
+    let (ok, _, err) = run_to_end(&["--state", path.to_str().expect("UTF-8 path")]);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains(":3:") && err.contains("/ids") && err.contains("seven"),
+        "{err}"
+    );
+    std::fs::write(&path, "{\"version\": 9, \"ids\": 1}").expect("write");
+    let (ok, _, err) = run_to_end(&["--state", path.to_str().expect("UTF-8 path")]);
+    assert!(
+        !ok && err.contains("/version") && err.contains("version 9"),
         "{err}"
     );
     let _ = std::fs::remove_file(path);

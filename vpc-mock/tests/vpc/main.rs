@@ -12,4 +12,5 @@ mod idempotency;
 mod reset;
 mod service;
 mod spec_table;
+mod tasks;
 mod untyped;
