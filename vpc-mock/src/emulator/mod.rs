@@ -51,7 +51,8 @@ use serde_json::{Map, Value};
 
 use crate::handler::{ApiError, Call, Handler, HandlerFuture};
 use context::{Context, Spec};
-use engine::{IdSource, Scope};
+use engine::IdSource;
+pub use engine::Scope;
 use world::{Kind, Reference, World};
 
 /// What one emulated action does to the world.
@@ -327,6 +328,32 @@ impl Emulator {
             }
         }
         out
+    }
+
+    /// Every row of the table `table` (`vpcs`, see [`kinds`]) in every scope, as the API
+    /// answers them, ordered by scope then age: to inspect what a server's callers
+    /// changed.
+    pub fn rows(&self, table: &str) -> Vec<(Scope, Map<String, Value>)> {
+        let world = self.lock();
+        let mut out: Vec<(Scope, Map<String, Value>)> = world
+            .scopes
+            .iter()
+            .filter_map(|(scope, region)| region.tables().get(table).map(|t| (scope, t)))
+            .flat_map(|(scope, t)| t.rows().iter().map(|row| (scope.clone(), row.clone())))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Calls `visit` with every row of the table `table` in every scope (unordered),
+    /// without copying them: for checks over a large state.
+    pub fn for_each_row(&self, table: &str, mut visit: impl FnMut(&Scope, &Map<String, Value>)) {
+        let world = self.lock();
+        for (scope, region) in &world.scopes {
+            if let Some(rows) = region.tables().get(table) {
+                rows.rows().iter().for_each(|row| visit(scope, row));
+            }
+        }
     }
 
     /// The references whose target is gone, in every scope, as

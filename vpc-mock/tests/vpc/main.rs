@@ -9,6 +9,7 @@ mod every_action;
 mod fallback;
 mod fixture;
 mod idempotency;
+mod random_run;
 mod reset;
 mod service;
 mod spec_table;
