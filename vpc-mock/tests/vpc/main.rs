@@ -10,6 +10,8 @@ mod fallback;
 mod fixture;
 mod idempotency;
 mod reset;
+mod route_tables;
+mod security_groups;
 mod service;
 mod spec_table;
 mod untyped;
