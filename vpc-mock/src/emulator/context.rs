@@ -245,7 +245,7 @@ impl Context<'_> {
                 && engine::matches(row, &plain, &self.action.filters)
                 && computed.iter().all(|(filter, value)| {
                     let actual = value(row);
-                    filter.values.iter().any(|v| *v == actual)
+                    filter.values.contains(&actual)
                 })
         });
         Ok(engine::listing(rows, page, set))

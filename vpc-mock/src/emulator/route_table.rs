@@ -396,7 +396,12 @@ fn create_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Valu
         );
         out.insert(
             "Enabled".into(),
-            route.get("Enabled").cloned().unwrap_or(Value::Bool(true)),
+            Value::Bool(
+                route
+                    .get("Enabled")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+            ),
         );
         out.insert("RouteType".into(), Value::from("USER"));
         out.insert("RouteTableId".into(), Value::from(id));

@@ -369,8 +369,10 @@ async fn groups_named_in_other_groups_policies_stay_and_quotas_hold() {
         ingress(None, vec![from(&used), from(&user)]),
     );
     client.call(&add).await.expect("added");
-    let mut egress = SecurityGroupPolicySet::default();
-    egress.egress = Some(vec![from(&used)]);
+    let egress = SecurityGroupPolicySet {
+        egress: Some(vec![from(&used)]),
+        ..SecurityGroupPolicySet::default()
+    };
     client
         .call(&CreateSecurityGroupPoliciesRequest::new(&used, egress))
         .await
@@ -422,8 +424,10 @@ async fn groups_named_in_other_groups_policies_stay_and_quotas_hold() {
         ),
         "LimitExceeded.SecurityGroupPolicySet"
     );
-    let mut outbound = SecurityGroupPolicySet::default();
-    outbound.egress = third.ingress;
+    let outbound = SecurityGroupPolicySet {
+        egress: third.ingress,
+        ..SecurityGroupPolicySet::default()
+    };
     client
         .call(&CreateSecurityGroupPoliciesRequest::new(&id, outbound))
         .await
