@@ -729,6 +729,72 @@ fn delete_policies(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Va
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::Quotas;
+    use crate::emulator::context::Spec;
+    use crate::emulator::engine::{IdSource, Scope};
+    use crate::emulator::kinds::NETWORK_INTERFACE;
+    use crate::emulator::world::{OnDelete, Reference, always};
+
+    /// The reference the ENI resource declares (an ENI's `GroupSet`), for this test.
+    static BOUND: Reference = Reference {
+        from: &NETWORK_INTERFACE,
+        member: "GroupSet",
+        to: &SECURITY_GROUP,
+        on_delete: OnDelete::Refuse(always),
+    };
+
+    fn object(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_group_bound_to_an_eni_is_not_deleted() {
+        let service = crate::spec::shared_vpc_service().expect("the shipped spec loads");
+        let spec = Spec::read(
+            service,
+            ["DeleteSecurityGroup"],
+            &[&SECURITY_GROUP, &NETWORK_INTERFACE],
+            vec![&BOUND],
+        )
+        .expect("spec");
+        let scope = Scope {
+            account: "AKIDTEST".into(),
+            region: "ap-guangzhou".into(),
+        };
+        let mut world = World::new(IdSource::seeded(1), Quotas::default(), Default::default());
+        let region = world.region(&scope);
+        region.table_mut(&SECURITY_GROUP).push(object(
+            serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}),
+        ));
+        region
+            .table_mut(&NETWORK_INTERFACE)
+            .push(object(serde_json::json!({
+                "NetworkInterfaceId": "eni-aaaaaaaa",
+                "GroupSet": ["sg-bbbbbbbb", "sg-aaaaaaaa"],
+            })));
+        let params = object(serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}));
+        let cx = Context {
+            spec: &spec,
+            action: &spec.actions["DeleteSecurityGroup"],
+            scope: scope.clone(),
+            params: &params,
+            now: tokio::time::Instant::now(),
+        };
+        let refused = delete(&mut world, &cx).expect_err("in use");
+        assert_eq!(refused.code, "ResourceInUse", "{refused:?}");
+        assert!(refused.message.contains("ENI"), "{refused:?}");
+        world
+            .region(&scope)
+            .table_mut(&NETWORK_INTERFACE)
+            .remove("NetworkInterfaceId", "eni-aaaaaaaa");
+        delete(&mut world, &cx).expect("deleted once unbound");
+        assert!(
+            world
+                .region(&scope)
+                .get(&SECURITY_GROUP, "sg-aaaaaaaa")
+                .is_none()
+        );
+    }
 
     #[test]
     fn ports_and_blocks_parse() {
