@@ -70,6 +70,10 @@ impl Spec {
     }
 }
 
+/// A filter whose value is computed from a row: its name and the text it compares
+/// with.
+pub(crate) type Derived = (&'static str, fn(&Map<String, Value>) -> String);
+
 /// What one action's code sees: the spec's rules, the caller's scope and parameters.
 pub(crate) struct Context<'a> {
     pub(crate) spec: &'a Spec,
@@ -191,6 +195,24 @@ impl Context<'_> {
         ids_member: &str,
         set: &str,
     ) -> Result<Map<String, Value>, ApiError> {
+        self.describe_with(region, kind, ids_member, set, &[])
+    }
+
+    /// [`Context::describe`], where the filters named in `derived` compare with a value
+    /// computed from the row rather than with a member (`association.main` reads a route
+    /// table's `Main`).
+    ///
+    /// # Errors
+    ///
+    /// The action's documented code of each check.
+    pub(crate) fn describe_with(
+        &self,
+        region: &Region,
+        kind: &Kind,
+        ids_member: &str,
+        set: &str,
+        derived: &[Derived],
+    ) -> Result<Map<String, Value>, ApiError> {
         let codes = &self.action.codes;
         let ids = engine::read_ids(self.params, ids_member, codes)?;
         let filters = engine::read_filters(self.params, &self.action.filters, codes)?;
@@ -208,11 +230,23 @@ impl Context<'_> {
                 engine::check_id(ids_member, id, self.shape(kind), codes)?;
             }
         }
+        let (mut plain, mut computed) = (Vec::new(), Vec::new());
+        for filter in filters {
+            match derived.iter().find(|(name, _)| *name == filter.name) {
+                Some((_, value)) => computed.push((filter, *value)),
+                None => plain.push(filter),
+            }
+        }
         let rows = region.table(kind).rows().iter().filter(|row| {
             let listed = ids.as_ref().is_none_or(|ids| {
                 text(row.get(kind.id)).is_some_and(|id| ids.iter().any(|i| i == id))
             });
-            listed && engine::matches(row, &filters, &self.action.filters)
+            listed
+                && engine::matches(row, &plain, &self.action.filters)
+                && computed.iter().all(|(filter, value)| {
+                    let actual = value(row);
+                    filter.values.contains(&actual)
+                })
         });
         Ok(engine::listing(rows, page, set))
     }

@@ -328,9 +328,16 @@ impl FilterNames {
 /// The filter name an `<li>` item starts with: `vpc-name`, `` `vpc-id` ``, `tag:tag-key`.
 fn filter_name(item: &str) -> Option<String> {
     let item = item.trim_start().trim_start_matches('`').trim_start();
+    // A dot joins words of one name (`association.main`), but ends it before anything
+    // else (`zone.`).
+    let bytes = item.as_bytes();
     let end = item
-        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-        .unwrap_or(item.len());
+        .char_indices()
+        .find(|&(i, c)| {
+            let dotted = c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || dotted)
+        })
+        .map_or(item.len(), |(i, _)| i);
     let name = &item[..end];
     if name.is_empty() {
         return None;
@@ -710,6 +717,11 @@ mod tests {
             Some("tag:".into())
         );
         assert_eq!(filter_name("is-default ：是否"), Some("is-default".into()));
+        assert_eq!(
+            filter_name("association.main - String"),
+            Some("association.main".into())
+        );
+        assert_eq!(filter_name("zone. The zone"), Some("zone".into()));
         assert_eq!(filter_name("<p>"), None);
     }
 

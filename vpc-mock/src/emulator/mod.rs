@@ -38,6 +38,8 @@ mod context;
 pub mod engine;
 pub mod kinds;
 pub mod persist;
+mod route_table;
+mod security_group;
 mod subnet;
 mod tasks;
 mod vpc;
@@ -59,7 +61,7 @@ use world::{Kind, Reference, World};
 pub(crate) type ActionFn = fn(&mut World, &Context<'_>) -> Result<Map<String, Value>, ApiError>;
 
 /// What a resource module declares: its actions, its kinds and how they refer to
-/// other kinds. Adding a resource is adding a module and a line to [`RESOURCES`].
+/// other kinds. Adding a resource is adding a module and a line to `RESOURCES`.
 pub(crate) struct Resource {
     /// The actions it serves, by name.
     pub(crate) actions: &'static [(&'static str, ActionFn)],
@@ -70,9 +72,15 @@ pub(crate) struct Resource {
 }
 
 /// Every resource the emulator holds.
-const RESOURCES: &[&Resource] = &[&vpc::RESOURCE, &subnet::RESOURCE, &tasks::RESOURCE];
+const RESOURCES: &[&Resource] = &[
+    &vpc::RESOURCE,
+    &subnet::RESOURCE,
+    &tasks::RESOURCE,
+    &route_table::RESOURCE,
+    &security_group::RESOURCE,
+];
 
-/// The actions the emulator serves from its state, in [`RESOURCES`] order.
+/// The actions the emulator serves from its state, resource by resource.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
     RESOURCES
         .iter()
@@ -96,13 +104,25 @@ fn action_fn(name: &str) -> Option<ActionFn> {
 pub const VPCS_PER_REGION: &str = "appid-max-vpcs";
 /// The quota type of subnets per VPC (`DescribeVpcLimits`).
 pub const SUBNETS_PER_VPC: &str = "vpc-max-subnets";
+/// The quota type of route tables per VPC (`DescribeVpcLimits`).
+pub const ROUTE_TABLES_PER_VPC: &str = "vpc-max-route-tables";
+/// The quota type of routes per route table (`DescribeVpcLimits`).
+pub const ROUTES_PER_ROUTE_TABLE: &str = "route-table-max-policies";
+/// The quota of security groups per region. Not a `DescribeVpcLimits` type (security
+/// group quotas are CVM's), so `DescribeVpcLimits` does not answer it; it is set like
+/// the others.
+pub const SECURITY_GROUPS_PER_REGION: &str = "security-groups-per-region";
+/// The quota of policies per security group and direction (inbound, outbound); like
+/// [`SECURITY_GROUPS_PER_REGION`], not a `DescribeVpcLimits` type.
+pub const POLICIES_PER_SECURITY_GROUP: &str = "security-group-policies-per-direction";
 
 /// Quotas by `DescribeVpcLimits` type.
 ///
 /// The defaults are Tencent Cloud's documented defaults ("VPC > Use Limits"): 20 VPCs
 /// per region, 100 subnets per VPC, 10 route tables per VPC, 200 routes per route
-/// table. Only the first two are enforced so far (the others' resources are not
-/// emulated yet).
+/// table. The security group quotas (50 groups per region, 100 policies per group and
+/// direction) are the figures of Tencent's CVM "Use Limits" page as commonly cited,
+/// not checked against the page here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotas(pub BTreeMap<String, u64>);
 
@@ -112,8 +132,10 @@ impl Default for Quotas {
             [
                 (VPCS_PER_REGION, 20),
                 (SUBNETS_PER_VPC, 100),
-                ("vpc-max-route-tables", 10),
-                ("route-table-max-policies", 200),
+                (ROUTE_TABLES_PER_VPC, 10),
+                (ROUTES_PER_ROUTE_TABLE, 200),
+                (SECURITY_GROUPS_PER_REGION, 50),
+                (POLICIES_PER_SECURITY_GROUP, 100),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))

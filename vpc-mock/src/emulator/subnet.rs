@@ -9,7 +9,7 @@ use super::context::Context;
 use super::engine::{self, text};
 use super::kinds::{SUBNET, VPC};
 use super::world::{OnDelete, Reference, World, always};
-use super::{ActionFn, Resource, SUBNETS_PER_VPC};
+use super::{ActionFn, Resource, SUBNETS_PER_VPC, route_table};
 use crate::handler::ApiError;
 
 /// A subnet lies in a VPC, which cannot be deleted while it has subnets (DeleteVpc).
@@ -161,6 +161,9 @@ fn create(
             format!("The quota of {quota} subnets in VPC `{vpc_id}` would be exceeded."),
         ));
     }
+    // New subnets are associated with the VPC's default route table (CreateRouteTable:
+    // "a default route table with which all newly created subnets will be associated").
+    let route_table = route_table::default_of(world.region(&cx.scope), vpc_id);
     let mut created = Vec::new();
     for subnet in wanted {
         let id = cx.fresh_id(world, &SUBNET);
@@ -173,7 +176,7 @@ fn create(
         row.insert("IsDefault".into(), Value::Bool(false));
         row.insert("EnableBroadcast".into(), Value::Bool(false));
         row.insert("Zone".into(), Value::from(subnet.zone));
-        row.insert("RouteTableId".into(), Value::from(""));
+        row.insert("RouteTableId".into(), Value::from(route_table.as_str()));
         row.insert("CreatedTime".into(), Value::from(engine::created_time()));
         // Tencent keeps 3 addresses of each subnet (network, gateway, broadcast).
         row.insert(

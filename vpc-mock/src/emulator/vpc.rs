@@ -8,7 +8,7 @@ use super::context::Context;
 use super::engine;
 use super::kinds::VPC;
 use super::world::World;
-use super::{ActionFn, Resource, VPCS_PER_REGION};
+use super::{ActionFn, Resource, VPCS_PER_REGION, route_table};
 use crate::handler::ApiError;
 
 pub(super) static RESOURCE: Resource = Resource {
@@ -91,7 +91,7 @@ fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
     let multicast = engine::string_param(cx.params, "EnableMulticast") == Some("true");
     let mut vpc = Map::new();
     vpc.insert("VpcName".into(), Value::from(name));
-    vpc.insert("VpcId".into(), Value::from(id));
+    vpc.insert("VpcId".into(), Value::from(id.clone()));
     vpc.insert("CidrBlock".into(), Value::from(block.to_string()));
     vpc.insert("IsDefault".into(), Value::Bool(false));
     vpc.insert("EnableMulticast".into(), Value::Bool(multicast));
@@ -114,6 +114,7 @@ fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
             .unwrap_or(Value::Bool(false)),
     );
     world.region(&cx.scope).table_mut(&VPC).push(vpc.clone());
+    route_table::create_default(world, cx, &id);
     let mut out = Map::new();
     out.insert("Vpc".into(), Value::Object(vpc));
     Ok(out)

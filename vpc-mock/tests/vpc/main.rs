@@ -11,6 +11,8 @@ mod fixture;
 mod idempotency;
 mod random_run;
 mod reset;
+mod route_tables;
+mod security_groups;
 mod service;
 mod spec_table;
 mod tasks;
