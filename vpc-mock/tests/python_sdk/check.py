@@ -6,7 +6,9 @@ case, one function each:
 
 * ResetVpnConnection, the action the endpoint implements on in-memory state: success
   with a RequestId, each documented error code as the SDK reports it in
-  TencentCloudSDKException.code (with a RequestId), and a wrong secret key rejected.
+  TencentCloudSDKException.code (with a RequestId), and a wrong secret key rejected;
+  then one scenario against the emulator (a VPC and two subnets created, listed with a
+  filter, the VPC's delete refused with ResourceInUse, everything deleted).
 * Every worked example of the spec (api-spec/vpc.json): the example's input goes through
   the SDK's own typed model (`models.<Action>Request().from_json_string(...)`), the model
   must serialise back to exactly that input (compared as JSON values, types included: the
@@ -289,7 +291,65 @@ def reset_cases(client, wrong_key_client):
                 wrong_key_client, "AuthFailure.SignatureFailure", GATEWAY, TUNNEL
             ),
         ),
+        (
+            "the emulator: create, list with a filter, refused delete, cleanup",
+            lambda: emulator_scenario(client),
+        ),
     ]
+
+
+def emulator_scenario(client):
+    """The emulator through the SDK's typed models, as one case: a VPC and two subnets
+    are created, listed with a filter, the VPC's delete is refused with ResourceInUse
+    while it has subnets, then everything is deleted and the listing is empty again.
+    """
+    vpc_request = models.CreateVpcRequest()
+    vpc_request.VpcName = "python-sdk"
+    vpc_request.CidrBlock = "10.8.0.0/16"
+    vpc_id = client.CreateVpc(vpc_request).Vpc.VpcId
+    subnet_ids = []
+    for name, block in (("web", "10.8.1.0/24"), ("db", "10.8.2.0/24")):
+        subnet_request = models.CreateSubnetRequest()
+        subnet_request.VpcId = vpc_id
+        subnet_request.SubnetName = name
+        subnet_request.CidrBlock = block
+        subnet_request.Zone = "ap-guangzhou-3"
+        subnet_ids.append(client.CreateSubnet(subnet_request).Subnet.SubnetId)
+
+    def listed():
+        request = models.DescribeSubnetsRequest()
+        vpc_filter = models.Filter()
+        vpc_filter.Name = "vpc-id"
+        vpc_filter.Values = [vpc_id]
+        request.Filters = [vpc_filter]
+        answer = client.DescribeSubnets(request)
+        return answer.TotalCount, sorted(s.SubnetId for s in answer.SubnetSet)
+
+    if listed() != (2, sorted(subnet_ids)):
+        raise CaseFailed("the filtered listing is {}, not {}".format(listed(), subnet_ids))
+    delete_vpc = models.DeleteVpcRequest()
+    delete_vpc.VpcId = vpc_id
+    try:
+        client.DeleteVpc(delete_vpc)
+    except TencentCloudSDKException as error:
+        if error.get_code() != "ResourceInUse":
+            raise CaseFailed(
+                "DeleteVpc of a VPC with subnets answered {} ({})".format(
+                    error.get_code(), error.get_message()
+                )
+            )
+    else:
+        raise CaseFailed("DeleteVpc of a VPC with subnets succeeded")
+    for subnet_id in subnet_ids:
+        request = models.DeleteSubnetRequest()
+        request.SubnetId = subnet_id
+        client.DeleteSubnet(request)
+    if listed() != (0, []):
+        raise CaseFailed("after the cleanup the listing is {}".format(listed()))
+    client.DeleteVpc(delete_vpc)
+    return "VPC {} and subnets {}: listed by filter, delete refused, cleaned up".format(
+        vpc_id, ", ".join(subnet_ids)
+    )
 
 
 class Example:
