@@ -35,11 +35,15 @@
 
 pub mod cidr;
 mod context;
+mod customer_gateway;
 pub mod engine;
 pub mod kinds;
+mod nat_gateway;
 mod subnet;
 mod tasks;
 mod vpc;
+mod vpn_connection;
+mod vpn_gateway;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -68,7 +72,20 @@ pub(crate) struct Resource {
 }
 
 /// Every resource the emulator holds.
-const RESOURCES: &[&Resource] = &[&vpc::RESOURCE, &subnet::RESOURCE, &tasks::RESOURCE];
+const RESOURCES: &[&Resource] = &[
+    &vpc::RESOURCE,
+    &subnet::RESOURCE,
+    &tasks::RESOURCE,
+    &nat_gateway::RESOURCE,
+    &vpn_gateway::RESOURCE,
+    &customer_gateway::RESOURCE,
+    &vpn_connection::RESOURCE,
+];
+
+/// The actions the emulator shares with a handler before it, each with the ID member
+/// naming a row and the row's kind: the emulator serves only the calls naming one of its
+/// own rows ([`Emulator::serves`]) and its [`EmulatorHandler`] hands the others on.
+const SHARED: &[&(&str, &str, &Kind)] = &[&vpn_connection::SHARED];
 
 /// The actions the emulator serves from its state, in [`RESOURCES`] order.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
@@ -94,12 +111,17 @@ fn action_fn(name: &str) -> Option<ActionFn> {
 pub const VPCS_PER_REGION: &str = "appid-max-vpcs";
 /// The quota type of subnets per VPC (`DescribeVpcLimits`).
 pub const SUBNETS_PER_VPC: &str = "vpc-max-subnets";
+/// The quota type of NAT gateways per VPC (`DescribeVpcLimits`).
+pub const NAT_GATEWAYS_PER_VPC: &str = "vpc-max-nat-gateways";
+/// The quota type of public IPs per NAT gateway (`DescribeVpcLimits`).
+pub const EIPS_PER_NAT_GATEWAY: &str = "nat-gateway-max-eips";
 
 /// Quotas by `DescribeVpcLimits` type.
 ///
 /// The defaults are Tencent Cloud's documented defaults ("VPC > Use Limits"): 20 VPCs
 /// per region, 100 subnets per VPC, 10 route tables per VPC, 200 routes per route
-/// table. Only the first two are enforced so far (the others' resources are not
+/// table; and "NAT Gateway > Use Limits": 3 NAT gateways per VPC, 10 public IPs per NAT
+/// gateway. The route table quotas are not enforced yet (their resources are not
 /// emulated yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotas(pub BTreeMap<String, u64>);
@@ -112,6 +134,8 @@ impl Default for Quotas {
                 (SUBNETS_PER_VPC, 100),
                 ("vpc-max-route-tables", 10),
                 ("route-table-max-policies", 200),
+                (NAT_GATEWAYS_PER_VPC, 3),
+                (EIPS_PER_NAT_GATEWAY, 10),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -235,6 +259,28 @@ impl Emulator {
     /// Whether the emulator serves `action` from its state.
     pub fn emulates(action: &str) -> bool {
         action_fn(action).is_some()
+    }
+
+    /// Whether this emulator serves `call`: every call of an emulated action, except
+    /// that an action it shares with a handler before it (`ResetVpnConnection`, with
+    /// the VPN tunnel fixture) is served only when the call names one of the emulator's
+    /// own rows in the caller's account and region.
+    pub fn serves(&self, call: &Call) -> bool {
+        if !Self::emulates(&call.action) {
+            return false;
+        }
+        let Some((_, member, kind)) = SHARED.iter().find(|(name, ..)| *name == call.action) else {
+            return true;
+        };
+        let Some(id) = engine::string_param(&call.params, member) else {
+            return false;
+        };
+        let scope = Scope::of(call);
+        let world = self.lock();
+        world
+            .scopes
+            .get(&scope)
+            .is_some_and(|region| region.get(kind, id).is_some())
     }
 
     /// Clears every resource and task of every account and region, and restarts the
@@ -378,7 +424,7 @@ impl std::fmt::Debug for EmulatorHandler {
 
 impl Handler for EmulatorHandler {
     fn handle(&self, call: Call) -> HandlerFuture {
-        if Emulator::emulates(&call.action) {
+        if self.emulator.serves(&call) {
             let answer = self.emulator.call(&call);
             return Box::pin(std::future::ready(answer));
         }
