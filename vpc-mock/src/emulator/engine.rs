@@ -325,7 +325,9 @@ fn filter_name(item: &str) -> Option<String> {
     let end = item
         .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
         .unwrap_or(item.len());
-    let name = &item[..end];
+    // `public-ip-address- String` (DescribeVpnGateways): the dash before the type is
+    // not part of the name.
+    let name = item[..end].trim_end_matches('-');
     if name.is_empty() {
         return None;
     }
@@ -705,6 +707,10 @@ mod tests {
         );
         assert_eq!(filter_name("is-default ：是否"), Some("is-default".into()));
         assert_eq!(filter_name("<p>"), None);
+        assert_eq!(
+            filter_name("public-ip-address- String"),
+            Some("public-ip-address".into())
+        );
     }
 
     #[test]

@@ -241,12 +241,52 @@ fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
 }
 
 fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
-    cx.describe(
-        world.region(&cx.scope),
-        &NAT_GATEWAY,
-        "NatGatewayIds",
-        "NatGatewaySet",
-    )
+    let region = world.region(&cx.scope);
+    let filters = cx.params.get("Filters").and_then(Value::as_array);
+    let is_state = |f: &Value| text(f.get("Name")) == Some("nat-state");
+    let with_ids = cx
+        .params
+        .get("NatGatewayIds")
+        .and_then(Value::as_array)
+        .is_some_and(|ids| !ids.is_empty());
+    let Some(states) = filters
+        .and_then(|list| list.iter().find(|f| is_state(f)))
+        .filter(|_| !with_ids)
+    else {
+        return cx.describe(region, &NAT_GATEWAY, "NatGatewayIds", "NatGatewaySet");
+    };
+    // The `nat-state` filter (DescribeNatGateways.Filters, the Chinese document: "NAT实例
+    // 当前状态") reads the `State` member, not the `NatState` its name would: the rows in
+    // those states are listed by the generic listing with the other filters.
+    let values: Vec<&str> = states
+        .get("Values")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut narrowed = Region::default();
+    for row in region.table(&NAT_GATEWAY).rows() {
+        if text(row.get("State")).is_some_and(|state| values.contains(&state)) {
+            narrowed.table_mut(&NAT_GATEWAY).push(row.clone());
+        }
+    }
+    let mut params = cx.params.clone();
+    let others: Vec<Value> = filters
+        .into_iter()
+        .flatten()
+        .filter(|f| !is_state(f))
+        .cloned()
+        .collect();
+    params.insert("Filters".into(), Value::Array(others));
+    let narrowed_cx = Context {
+        spec: cx.spec,
+        action: cx.action,
+        scope: cx.scope.clone(),
+        params: &params,
+        now: cx.now,
+    };
+    narrowed_cx.describe(&narrowed, &NAT_GATEWAY, "NatGatewayIds", "NatGatewaySet")
 }
 
 fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
