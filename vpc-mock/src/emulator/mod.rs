@@ -87,7 +87,7 @@ const RESOURCES: &[&Resource] = &[
 /// own rows ([`Emulator::serves`]) and its [`EmulatorHandler`] hands the others on.
 const SHARED: &[&(&str, &str, &Kind)] = &[&vpn_connection::SHARED];
 
-/// The actions the emulator serves from its state, in [`RESOURCES`] order.
+/// The actions the emulator serves from its state, in `RESOURCES` order.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
     RESOURCES
         .iter()
