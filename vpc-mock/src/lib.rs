@@ -294,10 +294,11 @@ impl From<EmulatorError> for StartError {
 
 impl MockServer {
     /// A builder for the local VPC endpoint: the embedded VPC spec's action table
-    /// ([`MockServerBuilder::spec`]) served by a [`VpcHandler`] over `state`, whose
-    /// fallback is a fresh [`Emulator`] (IDs from the clock, default quotas) for the
-    /// [emulated actions](emulator::emulated_actions), and the spec's examples for every
-    /// other action. Add credentials (and anything else) before starting it.
+    /// ([`MockServerBuilder::spec`]) served by a fresh [`Emulator`] (IDs from the clock,
+    /// default quotas) for the [emulated actions](emulator::emulated_actions), whose
+    /// fallback is a [`VpcHandler`] over `state` (`ResetVpnConnection` of the fixture's
+    /// tunnels; the emulator serves it for its own connections) and the spec's examples
+    /// for every other action. Add credentials (and anything else) before starting it.
     ///
     /// # Errors
     ///
@@ -317,8 +318,10 @@ impl MockServer {
         emulator: Emulator,
     ) -> Result<MockServerBuilder, EmulatorError> {
         let service = spec::shared_vpc_service()?;
-        let fallback = emulator.handler(ExampleHandler::new(service));
-        let handler = VpcHandler::new(state, fallback);
+        // The emulator first: it serves its actions, and `ResetVpnConnection` for its
+        // own connections; the fixture's handler serves the other resets, and the
+        // examples every other action.
+        let handler = emulator.handler(VpcHandler::new(state, ExampleHandler::new(service)));
         Ok(MockServer::builder()
             .spec(service)
             .handler(handler)

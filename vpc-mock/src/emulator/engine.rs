@@ -338,7 +338,9 @@ fn filter_name(item: &str) -> Option<String> {
             !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || dotted)
         })
         .map_or(item.len(), |(i, _)| i);
-    let name = &item[..end];
+    // `public-ip-address- String` (DescribeVpnGateways): the dash before the type is
+    // not part of the name.
+    let name = item[..end].trim_end_matches('-');
     if name.is_empty() {
         return None;
     }
@@ -723,6 +725,10 @@ mod tests {
         );
         assert_eq!(filter_name("zone. The zone"), Some("zone".into()));
         assert_eq!(filter_name("<p>"), None);
+        assert_eq!(
+            filter_name("public-ip-address- String"),
+            Some("public-ip-address".into())
+        );
     }
 
     #[test]

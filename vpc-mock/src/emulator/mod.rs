@@ -35,14 +35,18 @@
 
 pub mod cidr;
 mod context;
+mod customer_gateway;
 pub mod engine;
 pub mod kinds;
+mod nat_gateway;
 pub mod persist;
 mod route_table;
 mod security_group;
 mod subnet;
 mod tasks;
 mod vpc;
+mod vpn_connection;
+mod vpn_gateway;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -78,7 +82,16 @@ const RESOURCES: &[&Resource] = &[
     &tasks::RESOURCE,
     &route_table::RESOURCE,
     &security_group::RESOURCE,
+    &nat_gateway::RESOURCE,
+    &vpn_gateway::RESOURCE,
+    &customer_gateway::RESOURCE,
+    &vpn_connection::RESOURCE,
 ];
+
+/// The actions the emulator shares with a handler before it, each with the ID member
+/// naming a row and the row's kind: the emulator serves only the calls naming one of its
+/// own rows ([`Emulator::serves`]) and its [`EmulatorHandler`] hands the others on.
+const SHARED: &[&(&str, &str, &Kind)] = &[&vpn_connection::SHARED];
 
 /// The actions the emulator serves from its state, resource by resource.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
@@ -115,12 +128,17 @@ pub const SECURITY_GROUPS_PER_REGION: &str = "security-groups-per-region";
 /// The quota of policies per security group and direction (inbound, outbound); like
 /// [`SECURITY_GROUPS_PER_REGION`], not a `DescribeVpcLimits` type.
 pub const POLICIES_PER_SECURITY_GROUP: &str = "security-group-policies-per-direction";
+/// The quota type of NAT gateways per VPC (`DescribeVpcLimits`).
+pub const NAT_GATEWAYS_PER_VPC: &str = "vpc-max-nat-gateways";
+/// The quota type of public IPs per NAT gateway (`DescribeVpcLimits`).
+pub const EIPS_PER_NAT_GATEWAY: &str = "nat-gateway-max-eips";
 
 /// Quotas by `DescribeVpcLimits` type.
 ///
 /// The defaults are Tencent Cloud's documented defaults ("VPC > Use Limits"): 20 VPCs
 /// per region, 100 subnets per VPC, 10 route tables per VPC, 200 routes per route
-/// table. The security group quotas (50 groups per region, 100 policies per group and
+/// table; "NAT Gateway > Use Limits": 3 NAT gateways per VPC, 10 public IPs per NAT
+/// gateway. The security group quotas (50 groups per region, 100 policies per group and
 /// direction) are the figures of Tencent's CVM "Use Limits" page as commonly cited,
 /// not checked against the page here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +154,8 @@ impl Default for Quotas {
                 (ROUTES_PER_ROUTE_TABLE, 200),
                 (SECURITY_GROUPS_PER_REGION, 50),
                 (POLICIES_PER_SECURITY_GROUP, 100),
+                (NAT_GATEWAYS_PER_VPC, 3),
+                (EIPS_PER_NAT_GATEWAY, 10),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -282,6 +302,28 @@ impl Emulator {
     /// Whether the emulator serves `action` from its state.
     pub fn emulates(action: &str) -> bool {
         action_fn(action).is_some()
+    }
+
+    /// Whether this emulator serves `call`: every call of an emulated action, except
+    /// that an action it shares with a handler before it (`ResetVpnConnection`, with
+    /// the VPN tunnel fixture) is served only when the call names one of the emulator's
+    /// own rows in the caller's account and region.
+    pub fn serves(&self, call: &Call) -> bool {
+        if !Self::emulates(&call.action) {
+            return false;
+        }
+        let Some((_, member, kind)) = SHARED.iter().find(|(name, ..)| *name == call.action) else {
+            return true;
+        };
+        let Some(id) = engine::string_param(&call.params, member) else {
+            return false;
+        };
+        let scope = Scope::of(call);
+        let world = self.lock();
+        world
+            .scopes
+            .get(&scope)
+            .is_some_and(|region| region.get(kind, id).is_some())
     }
 
     /// Clears every resource and task of every account and region, and restarts the
@@ -477,7 +519,7 @@ impl std::fmt::Debug for EmulatorHandler {
 
 impl Handler for EmulatorHandler {
     fn handle(&self, call: Call) -> HandlerFuture {
-        if Emulator::emulates(&call.action) {
+        if self.emulator.serves(&call) {
             let answer = self.emulator.call(&call);
             return Box::pin(std::future::ready(answer));
         }
