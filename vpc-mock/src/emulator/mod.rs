@@ -33,10 +33,12 @@
 //! # }
 //! ```
 
+mod address;
 pub mod cidr;
 mod context;
 pub mod engine;
 pub mod kinds;
+mod network_interface;
 mod subnet;
 mod tasks;
 mod vpc;
@@ -68,7 +70,13 @@ pub(crate) struct Resource {
 }
 
 /// Every resource the emulator holds.
-const RESOURCES: &[&Resource] = &[&vpc::RESOURCE, &subnet::RESOURCE, &tasks::RESOURCE];
+const RESOURCES: &[&Resource] = &[
+    &vpc::RESOURCE,
+    &subnet::RESOURCE,
+    &tasks::RESOURCE,
+    &network_interface::RESOURCE,
+    &address::RESOURCE,
+];
 
 /// The actions the emulator serves from its state, in [`RESOURCES`] order.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
@@ -95,12 +103,25 @@ pub const VPCS_PER_REGION: &str = "appid-max-vpcs";
 /// The quota type of subnets per VPC (`DescribeVpcLimits`).
 pub const SUBNETS_PER_VPC: &str = "vpc-max-subnets";
 
-/// Quotas by `DescribeVpcLimits` type.
+/// The quota type of ENIs per VPC (`DescribeVpcLimits`).
+pub const ENIS_PER_VPC: &str = "vpc-max-enis";
+/// The quota type of private IPs per ENI not bound to an instance (`DescribeVpcLimits`).
+pub const PRIVATE_IPS_PER_ENI: &str = "eni-max-private-ips";
+/// The quota of elastic IPs per region: `DescribeAddressQuota`'s `QuotaId` (not a
+/// `DescribeVpcLimits` type).
+pub const ADDRESSES_PER_REGION: &str = "TOTAL_EIP_QUOTA";
+
+/// Quotas by `DescribeVpcLimits` type (`DescribeAddressQuota`'s `QuotaId` for elastic
+/// IPs).
 ///
 /// The defaults are Tencent Cloud's documented defaults ("VPC > Use Limits"): 20 VPCs
 /// per region, 100 subnets per VPC, 10 route tables per VPC, 200 routes per route
-/// table. Only the first two are enforced so far (the others' resources are not
-/// emulated yet).
+/// table; 20 elastic IPs per region (`AllocateAddresses`' `AddressQuotaLimitExceeded`:
+/// "Each Tencent Cloud account can create up to 20 EIPs in each region", and
+/// `DescribeAddressQuota`'s example). The ENI numbers are not verified against a
+/// published default: 50 ENIs per VPC and 20 private IPs per ENI not bound to an
+/// instance ("ENI > Use Limits" makes both depend on the instance type).
+/// Route tables and routes are not enforced yet (their resources are not emulated).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotas(pub BTreeMap<String, u64>);
 
@@ -112,6 +133,9 @@ impl Default for Quotas {
                 (SUBNETS_PER_VPC, 100),
                 ("vpc-max-route-tables", 10),
                 ("route-table-max-policies", 200),
+                (ENIS_PER_VPC, 50),
+                (PRIVATE_IPS_PER_ENI, 20),
+                (ADDRESSES_PER_REGION, 20),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
