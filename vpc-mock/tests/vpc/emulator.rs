@@ -14,9 +14,9 @@ use vpc_client::{ActionError, Client, Endpoint, Error, RateLimitPolicy, RetryPol
 use vpc_mock::emulator::{SUBNETS_PER_VPC, VPCS_PER_REGION, emulated_actions};
 use vpc_mock::{Emulator, MockServer, RunningServer, VpcState, demo_credential, vpc_service};
 
-const OTHER_ACCOUNT: (&str, &str) = ("AKIDOTHERACCOUNT0001", "other-account-secret");
+pub(crate) const OTHER_ACCOUNT: (&str, &str) = ("AKIDOTHERACCOUNT0001", "other-account-secret");
 
-async fn start(emulator: &Emulator) -> RunningServer {
+pub(crate) async fn start(emulator: &Emulator) -> RunningServer {
     MockServer::vpc_emulated(VpcState::seeded(), emulator.clone())
         .expect("the shipped spec loads")
         .credential(demo_credential())
@@ -27,7 +27,7 @@ async fn start(emulator: &Emulator) -> RunningServer {
         .expect("start")
 }
 
-fn client_as(server: &RunningServer, credential: Credential, region: &str) -> Client {
+pub(crate) fn client_as(server: &RunningServer, credential: Credential, region: &str) -> Client {
     Client::builder()
         .credentials(credential)
         .region(region)
@@ -44,12 +44,15 @@ fn vpcs_and_subnets(emulator: &Emulator) -> (usize, usize) {
     (counts["vpcs"], counts["subnets"])
 }
 
-fn client(server: &RunningServer) -> Client {
+pub(crate) fn client(server: &RunningServer) -> Client {
     client_as(server, demo_credential(), "ap-guangzhou")
 }
 
 /// The code of a refused call, checked to be one `action` documents or a common one.
-fn code<T: std::fmt::Debug, E: ActionError>(action: &str, result: Result<T, Error<E>>) -> String {
+pub(crate) fn code<T: std::fmt::Debug, E: ActionError>(
+    action: &str,
+    result: Result<T, Error<E>>,
+) -> String {
     let error = result.expect_err("refused");
     let code = error
         .service_error()
@@ -70,33 +73,33 @@ fn code<T: std::fmt::Debug, E: ActionError>(action: &str, result: Result<T, Erro
     code
 }
 
-fn vpc(name: &str, cidr: &str) -> CreateVpcRequest {
+pub(crate) fn vpc(name: &str, cidr: &str) -> CreateVpcRequest {
     let mut request = CreateVpcRequest::new(name);
     request.cidr_block = Some(cidr.to_owned());
     request
 }
 
-fn subnet(vpc_id: &str, name: &str, cidr: &str) -> CreateSubnetRequest {
+pub(crate) fn subnet(vpc_id: &str, name: &str, cidr: &str) -> CreateSubnetRequest {
     let mut request = CreateSubnetRequest::new(vpc_id, name, "ap-guangzhou-3");
     request.cidr_block = Some(cidr.to_owned());
     request
 }
 
-fn filter(name: &str, values: &[&str]) -> Filter {
+pub(crate) fn filter(name: &str, values: &[&str]) -> Filter {
     Filter {
         name: name.to_owned(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
     }
 }
 
-fn tag(key: &str, value: &str) -> Tag {
+pub(crate) fn tag(key: &str, value: &str) -> Tag {
     Tag {
         key: key.to_owned(),
         value: Some(value.to_owned()),
     }
 }
 
-async fn create_vpc(client: &Client, name: &str, cidr: &str) -> String {
+pub(crate) async fn create_vpc(client: &Client, name: &str, cidr: &str) -> String {
     client
         .call(&vpc(name, cidr))
         .await

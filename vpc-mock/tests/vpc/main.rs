@@ -9,6 +9,7 @@ mod every_action;
 mod fallback;
 mod fixture;
 mod idempotency;
+mod network_interfaces;
 mod reset;
 mod service;
 mod spec_table;
