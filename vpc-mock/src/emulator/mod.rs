@@ -78,7 +78,7 @@ const RESOURCES: &[&Resource] = &[
     &address::RESOURCE,
 ];
 
-/// The actions the emulator serves from its state, in [`RESOURCES`] order.
+/// The actions the emulator serves from its state, in `RESOURCES` order.
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
     RESOURCES
         .iter()
