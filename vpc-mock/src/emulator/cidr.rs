@@ -1,5 +1,6 @@
 //! IPv4 CIDR blocks, the little the emulator's hand-written network rules need: parse
-//! `10.0.0.0/16`, containment and overlap.
+//! `10.0.0.0/16`, containment and overlap, and the addresses of a block (the ones a
+//! subnet gives out, and a pool of public ones).
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -46,6 +47,30 @@ impl Cidr {
     pub fn size(self) -> u64 {
         1u64 << (32 - u32::from(self.prefix))
     }
+
+    /// Whether `ip` is in the block.
+    pub fn contains_ip(self, ip: Ipv4Addr) -> bool {
+        u32::from(ip) & mask(self.prefix) == self.base
+    }
+
+    /// Every address of the block, in order.
+    pub fn addresses(self) -> impl Iterator<Item = Ipv4Addr> {
+        (self.base..=self.last()).map(Ipv4Addr::from)
+    }
+
+    /// Whether `ip` is one of the addresses Tencent keeps in every subnet: the network
+    /// address, the gateway (the first host, `.1`) and the broadcast address ("VPC >
+    /// Subnets": 3 addresses of each subnet are reserved).
+    pub fn reserved(self, ip: Ipv4Addr) -> bool {
+        let ip = u32::from(ip);
+        ip == self.base || ip == self.base.wrapping_add(1) || ip == self.last()
+    }
+
+    /// The addresses a subnet of this block gives out, first to last: every address but
+    /// the [reserved](Cidr::reserved) ones.
+    pub fn usable(self) -> impl Iterator<Item = Ipv4Addr> {
+        self.addresses().filter(move |ip| !self.reserved(*ip))
+    }
 }
 
 impl fmt::Display for Cidr {
@@ -88,5 +113,27 @@ mod tests {
             assert_eq!(Cidr::parse(bad), None, "{bad}");
         }
         assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(vpc));
+    }
+
+    #[test]
+    fn a_28_gives_out_13_addresses_from_the_third() {
+        let block = Cidr::parse("10.0.0.16/28").unwrap();
+        let usable: Vec<String> = block.usable().map(|ip| ip.to_string()).collect();
+        assert_eq!(usable.len(), 13);
+        assert_eq!(usable.first().map(String::as_str), Some("10.0.0.18"));
+        assert_eq!(usable.last().map(String::as_str), Some("10.0.0.30"));
+        assert_eq!(block.addresses().count() as u64, block.size());
+        for (ip, reserved) in [
+            ("10.0.0.16", true),
+            ("10.0.0.17", true),
+            ("10.0.0.31", true),
+            ("10.0.0.20", false),
+        ] {
+            let ip: Ipv4Addr = ip.parse().unwrap();
+            assert_eq!(block.reserved(ip), reserved, "{ip}");
+            assert!(block.contains_ip(ip));
+        }
+        assert!(!block.contains_ip("10.0.0.32".parse().unwrap()));
+        assert!(!block.contains_ip("10.0.0.15".parse().unwrap()));
     }
 }

@@ -33,12 +33,14 @@
 //! # }
 //! ```
 
+mod address;
 pub mod cidr;
 mod context;
 mod customer_gateway;
 pub mod engine;
 pub mod kinds;
 mod nat_gateway;
+mod network_interface;
 pub mod persist;
 mod route_table;
 mod security_group;
@@ -86,6 +88,8 @@ const RESOURCES: &[&Resource] = &[
     &vpn_gateway::RESOURCE,
     &customer_gateway::RESOURCE,
     &vpn_connection::RESOURCE,
+    &network_interface::RESOURCE,
+    &address::RESOURCE,
 ];
 
 /// The actions the emulator shares with a handler before it, each with the ID member
@@ -133,14 +137,27 @@ pub const NAT_GATEWAYS_PER_VPC: &str = "vpc-max-nat-gateways";
 /// The quota type of public IPs per NAT gateway (`DescribeVpcLimits`).
 pub const EIPS_PER_NAT_GATEWAY: &str = "nat-gateway-max-eips";
 
-/// Quotas by `DescribeVpcLimits` type.
+/// The quota type of ENIs per VPC (`DescribeVpcLimits`).
+pub const ENIS_PER_VPC: &str = "vpc-max-enis";
+/// The quota type of private IPs per ENI not bound to an instance (`DescribeVpcLimits`).
+pub const PRIVATE_IPS_PER_ENI: &str = "eni-max-private-ips";
+/// The quota of elastic IPs per region: `DescribeAddressQuota`'s `QuotaId` (not a
+/// `DescribeVpcLimits` type).
+pub const ADDRESSES_PER_REGION: &str = "TOTAL_EIP_QUOTA";
+
+/// Quotas by `DescribeVpcLimits` type (`DescribeAddressQuota`'s `QuotaId` for elastic
+/// IPs).
 ///
 /// The defaults are Tencent Cloud's documented defaults ("VPC > Use Limits"): 20 VPCs
 /// per region, 100 subnets per VPC, 10 route tables per VPC, 200 routes per route
 /// table; "NAT Gateway > Use Limits": 3 NAT gateways per VPC, 10 public IPs per NAT
-/// gateway. The security group quotas (50 groups per region, 100 policies per group and
-/// direction) are the figures of Tencent's CVM "Use Limits" page as commonly cited,
-/// not checked against the page here.
+/// gateway; 20 elastic IPs per region (`AllocateAddresses`' `AddressQuotaLimitExceeded`:
+/// "Each Tencent Cloud account can create up to 20 EIPs in each region", and
+/// `DescribeAddressQuota`'s example). Not verified against a published default: 50 ENIs
+/// per VPC and 20 private IPs per ENI not bound to an instance ("ENI > Use Limits" makes
+/// both depend on the instance type); the security group quotas (50 groups per region,
+/// 100 policies per group and direction, the figures of Tencent's CVM "Use Limits" page
+/// as commonly cited).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotas(pub BTreeMap<String, u64>);
 
@@ -156,6 +173,9 @@ impl Default for Quotas {
                 (POLICIES_PER_SECURITY_GROUP, 100),
                 (NAT_GATEWAYS_PER_VPC, 3),
                 (EIPS_PER_NAT_GATEWAY, 10),
+                (ENIS_PER_VPC, 50),
+                (PRIVATE_IPS_PER_ENI, 20),
+                (ADDRESSES_PER_REGION, 20),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))

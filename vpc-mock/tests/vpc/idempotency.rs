@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use vpc_client::vpc::{
     CommonError, CreateHaVipError, CreateHaVipRequest, CreateNetworkInterfaceError,
-    CreateNetworkInterfaceRequest, ResetVpnConnectionRequest,
+    CreateNetworkInterfaceRequest, CreateSubnetRequest, CreateVpcRequest,
+    ResetVpnConnectionRequest,
 };
 use vpc_client::{Action, Client, Endpoint, Error, RetryPolicy, TransportErrorKind};
 use vpc_mock::vpc::seed;
@@ -164,9 +165,26 @@ async fn a_token_the_caller_gives_is_sent_as_it_is() {
 async fn a_token_with_other_parameters_gets_the_documented_code() {
     let server = server(VpcState::seeded()).await;
     let client = client(server.url());
+    // CreateNetworkInterface is emulated: its VPC and subnet must exist.
+    let vpc_id = client
+        .call(&CreateVpcRequest::new("idempotent"))
+        .await
+        .expect("a VPC")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    let mut subnet = CreateSubnetRequest::new(&vpc_id, "s", "ap-guangzhou-3");
+    subnet.cidr_block = Some("10.0.0.0/24".to_owned());
+    let subnet_id = client
+        .call(&subnet)
+        .await
+        .expect("a subnet")
+        .subnet
+        .and_then(|s| s.subnet_id)
+        .expect("a subnet ID");
     let first = CreateNetworkInterfaceRequest {
         client_token: Some("token-1".to_owned()),
-        ..CreateNetworkInterfaceRequest::new(VPC, "eni-1", "subnet-1")
+        ..CreateNetworkInterfaceRequest::new(&vpc_id, "eni-1", &subnet_id)
     };
     client
         .create_network_interface(&first)

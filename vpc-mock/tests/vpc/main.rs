@@ -2,6 +2,7 @@
 //! stateful `ResetVpnConnection`, fixtures, the example fallback, every shipped action
 //! and the `vpc-mock` binary, through real HTTP on 127.0.0.1.
 
+mod addresses;
 mod binary;
 mod common;
 mod emulator;
@@ -10,6 +11,7 @@ mod fallback;
 mod fixture;
 mod idempotency;
 mod nat_gateways;
+mod network_interfaces;
 mod random_run;
 mod reset;
 mod route_tables;
