@@ -587,6 +587,35 @@ impl Client {
         result
     }
 
+    /// [`wait_for_state`](Self::wait_for_state) for [`Target::Available`], whose
+    /// success always holds the answer that showed the resource ready.
+    pub async fn wait_until_available<A: Action>(
+        &self,
+        waiter: &StateWaiter,
+        id: &str,
+        request: &A,
+        observe: fn(&A::Response, &str) -> Observed,
+        options: &WaitOptions,
+    ) -> Result<Waited<A::Response>, WaitError<A::Error>> {
+        let waited = self
+            .wait_for_state(waiter, Target::Available, id, request, observe, options)
+            .await?;
+        match waited.response {
+            Some(response) => Ok(Waited {
+                response,
+                polls: waited.polls,
+                elapsed: waited.elapsed,
+            }),
+            // Not reached: availability is only ever decided on an answer.
+            None => Err(WaitError::NotFound {
+                resource: waiter.resource,
+                id: id.to_owned(),
+                polls: waited.polls,
+                elapsed: waited.elapsed,
+            }),
+        }
+    }
+
     async fn state_loop<A: Action>(
         &self,
         waiter: &StateWaiter,
