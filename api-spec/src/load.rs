@@ -109,17 +109,17 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
     // Deserialize actions and objects one by one, so one broken entry does not hide the
     // problems of the others; drop the broken ones before the whole document is read.
     let mut structural_ok = true;
-    for section in ["actions", "objects"] {
+    for section in ["actions", "objects", "waiters"] {
         let Some(Value::Object(entries)) = value.get_mut(section) else {
             continue;
         };
         let mut broken = Vec::new();
         for (name, entry) in entries.iter() {
             let base = ptr(&format!("/{section}"), name);
-            let result = if section == "actions" {
-                deserialize::<model::Action>(entry).map(drop)
-            } else {
-                deserialize::<model::Object>(entry).map(drop)
+            let result = match section {
+                "actions" => deserialize::<model::Action>(entry).map(drop),
+                "objects" => deserialize::<model::Object>(entry).map(drop),
+                _ => deserialize::<model::Waiter>(entry).map(drop),
             };
             if let Err((path, message)) = result {
                 cx.error(&format!("{base}{path}"), message);
