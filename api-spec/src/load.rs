@@ -367,7 +367,11 @@ fn lower_waiters(
     let taken: HashSet<String> = actions
         .iter()
         .map(|a| a.method.clone())
-        .chain(actions.iter().filter_map(|a| a.pagination.as_ref().map(|p| p.method.clone())))
+        .chain(
+            actions
+                .iter()
+                .filter_map(|a| a.pagination.as_ref().map(|p| p.method.clone())),
+        )
         .chain(RESERVED_METHODS.iter().map(|m| (*m).to_owned()))
         .collect();
     let mut out = Vec::new();
@@ -430,7 +434,11 @@ fn lower_waiter(
             None
         }
     };
-    for field in action.input.iter().filter(|f| f.required && f.wire_name != waiter.ids) {
+    for field in action
+        .input
+        .iter()
+        .filter(|f| f.required && f.wire_name != waiter.ids)
+    {
         cx.error(
             &ptr(at, "describe"),
             format!(
@@ -518,7 +526,10 @@ fn lower_waiter(
     let id = path(cx, "id", &waiter.id);
     let state = path(cx, "state", &waiter.state);
     if waiter.success.is_empty() {
-        cx.error(&ptr(at, "success"), "a waiter needs at least one success state");
+        cx.error(
+            &ptr(at, "success"),
+            "a waiter needs at least one success state",
+        );
     }
     for (index, state) in waiter.failure.iter().enumerate() {
         if waiter.success.contains(state) {
@@ -529,7 +540,11 @@ fn lower_waiter(
         }
     }
     for (index, code) in waiter.not_found.iter().enumerate() {
-        let known = action.errors.iter().chain(common).any(|case| &case.code == code);
+        let known = action
+            .errors
+            .iter()
+            .chain(common)
+            .any(|case| &case.code == code);
         if !known {
             cx.error(
                 &ptr(&ptr(at, "not_found"), &index.to_string()),

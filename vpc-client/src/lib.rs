@@ -102,9 +102,9 @@ pub use error::{
 pub use paginate::{Items, Pages, Paginated};
 pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
-pub use waiter::{TaskQuery, WaitError, WaitOptions, Waited};
 #[cfg(not(test))]
 pub use untyped::{UntypedError, UntypedRequest};
+pub use waiter::{TaskQuery, WaitError, WaitOptions, Waited};
 
 #[doc(hidden)]
 pub mod __private {

@@ -423,7 +423,10 @@ impl<'a> Poller<'a> {
     }
 
     /// One poll, cut short at the waiter's deadline (`None`).
-    async fn poll<A: Action>(&mut self, request: &A) -> Option<Result<A::Response, Error<A::Error>>> {
+    async fn poll<A: Action>(
+        &mut self,
+        request: &A,
+    ) -> Option<Result<A::Response, Error<A::Error>>> {
         let remaining = self.options.deadline.checked_sub(self.elapsed())?;
         self.polls += 1;
         tokio::time::timeout(remaining, self.client.call(request))
@@ -433,9 +436,7 @@ impl<'a> Poller<'a> {
 
     /// Sleeps before the next poll; `false` when the deadline would pass first.
     async fn pause(&self, state: Option<&str>) -> bool {
-        let delay = self
-            .options
-            .delay(self.polls, self.client.jitter_unit());
+        let delay = self.options.delay(self.polls, self.client.jitter_unit());
         tracing::debug!(
             poll = self.polls,
             state = state.unwrap_or(""),
@@ -511,7 +512,9 @@ impl Client {
             elapsed_ms = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let result = tracing::Instrument::instrument(self.task_loop(query, task, options), span.clone()).await;
+        let result =
+            tracing::Instrument::instrument(self.task_loop(query, task, options), span.clone())
+                .await;
         record(&span, &result);
         result
     }
@@ -683,8 +686,7 @@ impl Client {
                                 elapsed: poller.elapsed(),
                             });
                         }
-                        if target == Target::Available && waiter.success.contains(&state.as_str())
-                        {
+                        if target == Target::Available && waiter.success.contains(&state.as_str()) {
                             return Ok(poller.done(response));
                         }
                     }
@@ -726,12 +728,18 @@ mod tests {
 
     #[test]
     fn task_words_are_read_without_mistaking_failure_for_success() {
-        assert_eq!(TaskStatus::from_words(Some("SUCCESS"), None), TaskStatus::Success);
+        assert_eq!(
+            TaskStatus::from_words(Some("SUCCESS"), None),
+            TaskStatus::Success
+        );
         assert_eq!(
             TaskStatus::from_words(Some("FAILED"), Some("quota")),
             TaskStatus::Failed("quota".into())
         );
-        assert_eq!(TaskStatus::from_words(Some("RUNNING"), None), TaskStatus::Running);
+        assert_eq!(
+            TaskStatus::from_words(Some("RUNNING"), None),
+            TaskStatus::Running
+        );
         assert_eq!(TaskStatus::from_words(None, None), TaskStatus::Running);
     }
 }

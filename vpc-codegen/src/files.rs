@@ -161,9 +161,9 @@ pub(crate) fn generate_files(
             .map(crate::wait::poll_action)
             .filter(|poller| {
                 selected.contains(poller)
-                    && action
-                        .task
-                        .is_some_and(|poll| crate::wait::has_task_query(service, poll, &config.runtime))
+                    && action.task.is_some_and(|poll| {
+                        crate::wait::has_task_query(service, poll, &config.runtime)
+                    })
             })
             .and_then(|poller| service.action(poller))
             .map(|poller| {

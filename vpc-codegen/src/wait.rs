@@ -44,8 +44,14 @@ pub(crate) fn emit_task_query(action: &Action, rt: &syn::Path) -> Option<TokenSt
     let task_id = member(&action.input, "TaskId")?;
     let task_field = ident(&task_id.rust_name);
     let (status, message) = match action.name.as_str() {
-        VPC_TASK_ACTION => (member(&action.output, "Status")?, member(&action.output, "Output")?),
-        TASK_ID_ACTION => (member(&action.output, "Result")?, member(&action.output, "Result")?),
+        VPC_TASK_ACTION => (
+            member(&action.output, "Status")?,
+            member(&action.output, "Output")?,
+        ),
+        TASK_ID_ACTION => (
+            member(&action.output, "Result")?,
+            member(&action.output, "Result")?,
+        ),
         _ => return None,
     };
     for field in [status, message] {
@@ -299,8 +305,7 @@ pub(crate) fn emit_waiter(
         }
     ));
     let result = quote!(::core::result::Result);
-    let available_output =
-        quote!(#result<#rt::Waited<#response>, #rt::WaitError<#error>>);
+    let available_output = quote!(#result<#rt::Waited<#response>, #rt::WaitError<#error>>);
     let mut signatures = vec![quote! {
         #available_doc
         fn #available(

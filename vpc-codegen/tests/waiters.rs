@@ -17,7 +17,10 @@ fn every_task_starting_action_and_every_state_waiter_gets_its_methods() {
     let files = vpc_codegen::generate_files(&service, &config).expect("generates");
     let file = |module: &str| -> String {
         let path = format!("actions/{module}.rs");
-        let found = files.iter().find(|file| file.path == path).expect("action file");
+        let found = files
+            .iter()
+            .find(|file| file.path == path)
+            .expect("action file");
         found.tokens.to_string()
     };
     let mut counts = (0, 0);
@@ -28,11 +31,19 @@ fn every_task_starting_action_and_every_state_waiter_gets_its_methods() {
         match action.task {
             Some(TaskPoll::RequestId) => {
                 counts.0 += 1;
-                assert!(code.contains("-> DescribeVpcTaskResultRequest"), "{}", action.name);
+                assert!(
+                    code.contains("-> DescribeVpcTaskResultRequest"),
+                    "{}",
+                    action.name
+                );
             }
             Some(TaskPoll::TaskId) => {
                 counts.1 += 1;
-                assert!(code.contains("Option < DescribeTaskResultRequest >"), "{}", action.name);
+                assert!(
+                    code.contains("Option < DescribeTaskResultRequest >"),
+                    "{}",
+                    action.name
+                );
             }
             None => {}
         }

@@ -78,15 +78,24 @@ pub fn waiter_report(service: &api_spec::ir::Service) -> String {
             format!("{} ({})", waiter.resource, methods.join(", "))
         })
         .collect();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        }
+    };
+    let owned =
+        |names: Vec<&str>| -> Vec<String> { names.into_iter().map(str::to_owned).collect() };
     format!(
-        "{}: task waiters: {} actions polled by RequestId (DescribeVpcTaskResult): {}; {} by TaskId (DescribeTaskResult): {}; state waiters: {}: {}",
+        "{}: task waiters for {} actions polled by RequestId (DescribeVpcTaskResult){} and {} by TaskId (DescribeTaskResult){}; {} state waiters{}",
         service.name,
         by_request.len(),
-        by_request.join(", "),
+        list(&owned(by_request.clone())),
         by_task.len(),
-        by_task.join(", "),
+        list(&owned(by_task.clone())),
         states.len(),
-        states.join(", ")
+        list(&states)
     )
 }
 

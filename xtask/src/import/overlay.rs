@@ -372,6 +372,23 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_waiter_entry_is_located_in_the_overlay() {
+        let text = "{\n  \"waiters\": {\n    \"Thing\": {\n      \"describe\": \"Nothing\",\n      \"ids\": \"Ids\", \"id\": \"Id\", \"state\": \"State\", \"success\": [\"READY\"]\n    }\n  }\n}";
+        let overlay: Overlay = parse(text, "overlay.json").unwrap();
+        let mut spec = spec();
+        spec.waiters = overlay.waiters.clone();
+        let err = check_waiters(&spec, "overlay.json", text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "overlay.json:4:19: /waiters/Thing/describe: unknown action `Nothing`"
+        );
+        spec.waiters.clear();
+        assert!(check_waiters(&spec, "overlay.json", text).is_ok());
+    }
+
+    #[test]
     fn default_endpoints_follow_the_api_3_patterns() {
         let endpoints = default_endpoints("cvm");
         assert_eq!(endpoints.default, "cvm.intl.tencentcloudapi.com");
