@@ -720,8 +720,8 @@ mod tests {
     #[test]
     fn the_maximum_never_drops_below_the_minimum() {
         let options = WaitOptions::default()
-            .with_max_delay(Duration::from_millis(5))
-            .with_min_delay(Duration::from_millis(50));
+            .with_min_delay(Duration::from_millis(50))
+            .with_max_delay(Duration::from_millis(5));
         assert_eq!(options.max_delay(), Duration::from_millis(50));
         assert_eq!(options.delay(3, 0.3), Duration::from_millis(50));
     }
