@@ -31,6 +31,49 @@ pub struct Service {
     pub actions: Vec<Action>,
     /// The object types, sorted by name.
     pub objects: Vec<Object>,
+    /// The state waiters, sorted by resource name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A resource's state waiter, checked against its describe action: every member named
+/// exists with the type it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// The resource name (`NatGateway`).
+    pub resource: String,
+    /// The describe action's name (`DescribeNatGateways`).
+    pub describe: String,
+    /// The method waiting for availability (`wait_until_nat_gateway_available`).
+    pub available_method: String,
+    /// The method waiting for the resource to be gone, where the spec says it can be
+    /// (`wait_until_nat_gateway_deleted`).
+    pub deleted_method: Option<String>,
+    /// The request's list-of-text field taking the ID (Rust name).
+    pub ids: String,
+    /// The response's list of items (Rust name; an `Option` when the field is).
+    pub items: String,
+    /// Whether the items field is an `Option`.
+    pub items_optional: bool,
+    /// The item's ID member.
+    pub id: WaiterPath,
+    /// The item's state member, through nested objects.
+    pub state: WaiterPath,
+    /// The state member's wire path (`State`), for documentation.
+    pub state_wire: String,
+    /// Success states.
+    pub success: Vec<String>,
+    /// Failure states.
+    pub failure: Vec<String>,
+    /// Codes meaning "no such resource".
+    pub not_found: Vec<String>,
+}
+
+/// A path of fields from an item to a text member: each step's Rust name and whether
+/// it is an `Option`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterPath {
+    /// The steps, outermost first.
+    pub steps: Vec<(String, bool)>,
 }
 
 /// One action.

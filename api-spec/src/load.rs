@@ -109,17 +109,17 @@ fn parse(cx: &mut Context<'_>, text: &str) -> Option<model::Spec> {
     // Deserialize actions and objects one by one, so one broken entry does not hide the
     // problems of the others; drop the broken ones before the whole document is read.
     let mut structural_ok = true;
-    for section in ["actions", "objects"] {
+    for section in ["actions", "objects", "waiters"] {
         let Some(Value::Object(entries)) = value.get_mut(section) else {
             continue;
         };
         let mut broken = Vec::new();
         for (name, entry) in entries.iter() {
             let base = ptr(&format!("/{section}"), name);
-            let result = if section == "actions" {
-                deserialize::<model::Action>(entry).map(drop)
-            } else {
-                deserialize::<model::Object>(entry).map(drop)
+            let result = match section {
+                "actions" => deserialize::<model::Action>(entry).map(drop),
+                "objects" => deserialize::<model::Object>(entry).map(drop),
+                _ => deserialize::<model::Waiter>(entry).map(drop),
             };
             if let Err((path, message)) = result {
                 cx.error(&format!("{base}{path}"), message);
@@ -334,6 +334,7 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
     if spec.actions.is_empty() {
         cx.error("/actions", "the spec declares no action");
     }
+    let waiters = lower_waiters(cx, spec, &actions, &objects, &common_errors);
 
     Some(ir::Service {
         name: spec.service.clone(),
@@ -351,6 +352,224 @@ fn lower(cx: &mut Context<'_>, spec: &model::Spec) -> Option<ir::Service> {
         common_errors,
         actions,
         objects,
+        waiters,
+    })
+}
+
+/// Checks the `waiters` section against the actions and objects, and lowers it.
+fn lower_waiters(
+    cx: &mut Context<'_>,
+    spec: &model::Spec,
+    actions: &[ir::Action],
+    objects: &[ir::Object],
+    common: &[ir::ErrorCase],
+) -> Vec<ir::Waiter> {
+    let taken: HashSet<String> = actions
+        .iter()
+        .map(|a| a.method.clone())
+        .chain(
+            actions
+                .iter()
+                .filter_map(|a| a.pagination.as_ref().map(|p| p.method.clone())),
+        )
+        .chain(RESERVED_METHODS.iter().map(|m| (*m).to_owned()))
+        .collect();
+    let mut out = Vec::new();
+    for (resource, waiter) in &spec.waiters {
+        let at = ptr("/waiters", resource);
+        if let Some(waiter) = lower_waiter(cx, &at, resource, waiter, actions, objects, common) {
+            for method in std::iter::once(&waiter.available_method).chain(&waiter.deleted_method) {
+                if taken.contains(method) {
+                    cx.error(
+                        &at,
+                        format!("waiter `{resource}` would generate method `{method}`, which an action or the client already has"),
+                    );
+                }
+            }
+            out.push(waiter);
+        }
+    }
+    out
+}
+
+fn lower_waiter(
+    cx: &mut Context<'_>,
+    at: &str,
+    resource: &str,
+    waiter: &model::Waiter,
+    actions: &[ir::Action],
+    objects: &[ir::Object],
+    common: &[ir::ErrorCase],
+) -> Option<ir::Waiter> {
+    let before = cx.diagnostics.len();
+    if !valid_action_name(resource) {
+        cx.error(
+            at,
+            format!("waiter name `{resource}` is not a PascalCase resource name"),
+        );
+    }
+    let Some(action) = actions.iter().find(|a| a.name == waiter.describe) else {
+        cx.error(
+            &ptr(at, "describe"),
+            format!("unknown action `{}`", waiter.describe),
+        );
+        return None;
+    };
+    let describe = &action.name;
+    let string_list = ir::Type::List(Box::new(ir::Type::String));
+    let ids = match action.input.iter().find(|f| f.wire_name == waiter.ids) {
+        Some(field) if field.ty == string_list => Some(field.rust_name.clone()),
+        Some(_) => {
+            cx.error(
+                &ptr(at, "ids"),
+                format!("`{describe}` member `{}` is not a list of text", waiter.ids),
+            );
+            None
+        }
+        None => {
+            cx.error(
+                &ptr(at, "ids"),
+                format!("`{describe}` has no input member `{}`", waiter.ids),
+            );
+            None
+        }
+    };
+    for field in action
+        .input
+        .iter()
+        .filter(|f| f.required && f.wire_name != waiter.ids)
+    {
+        cx.error(
+            &ptr(at, "describe"),
+            format!(
+                "`{describe}` requires `{}`, which a waiter cannot fill",
+                field.wire_name
+            ),
+        );
+    }
+    let object_list = |field: &&ir::Field| matches!(&field.ty, ir::Type::List(inner) if matches!(**inner, ir::Type::Object(..)));
+    let items = match &waiter.items {
+        Some(name) => match action.output.iter().find(|f| &f.wire_name == name) {
+            Some(field) if object_list(&field) => Some(field),
+            Some(_) => {
+                cx.error(
+                    &ptr(at, "items"),
+                    format!("`{describe}` output `{name}` is not a list of objects"),
+                );
+                None
+            }
+            None => {
+                cx.error(
+                    &ptr(at, "items"),
+                    format!("`{describe}` has no output member `{name}`"),
+                );
+                None
+            }
+        },
+        None => {
+            let lists: Vec<&ir::Field> = action.output.iter().filter(object_list).collect();
+            if let [only] = lists[..] {
+                Some(only)
+            } else {
+                cx.error(
+                    at,
+                    format!(
+                        "`{describe}` answers {} lists of objects: name one as `items`",
+                        lists.len()
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let item = items.and_then(|field| match &field.ty {
+        ir::Type::List(inner) => match &**inner {
+            ir::Type::Object(name, _) => objects.iter().find(|o| &o.name == name),
+            _ => None,
+        },
+        _ => None,
+    });
+    let path = |cx: &mut Context<'_>, key: &str, wire: &str| -> Option<ir::WaiterPath> {
+        let mut object = item?;
+        let mut steps = Vec::new();
+        let parts: Vec<&str> = wire.split('.').collect();
+        for (index, part) in parts.iter().enumerate() {
+            let Some(field) = object.fields.iter().find(|f| f.wire_name == *part) else {
+                cx.error(
+                    &ptr(at, key),
+                    format!("`{}` has no member `{part}`", object.name),
+                );
+                return None;
+            };
+            steps.push((field.rust_name.clone(), field.is_optional()));
+            let last = index + 1 == parts.len();
+            match (&field.ty, last) {
+                (ir::Type::String, true) => {}
+                (ir::Type::Object(name, _), false) => {
+                    object = objects.iter().find(|o| &o.name == name)?;
+                }
+                _ => {
+                    cx.error(
+                        &ptr(at, key),
+                        format!(
+                            "`{}` member `{part}` is not {}",
+                            object.name,
+                            if last { "text" } else { "an object" }
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(ir::WaiterPath { steps })
+    };
+    let id = path(cx, "id", &waiter.id);
+    let state = path(cx, "state", &waiter.state);
+    if waiter.success.is_empty() {
+        cx.error(
+            &ptr(at, "success"),
+            "a waiter needs at least one success state",
+        );
+    }
+    for (index, state) in waiter.failure.iter().enumerate() {
+        if waiter.success.contains(state) {
+            cx.error(
+                &ptr(&ptr(at, "failure"), &index.to_string()),
+                format!("state `{state}` is both a success and a failure"),
+            );
+        }
+    }
+    for (index, code) in waiter.not_found.iter().enumerate() {
+        let known = action
+            .errors
+            .iter()
+            .chain(common)
+            .any(|case| &case.code == code);
+        if !known {
+            cx.error(
+                &ptr(&ptr(at, "not_found"), &index.to_string()),
+                format!("`{describe}` does not document error code `{code}`"),
+            );
+        }
+    }
+    if cx.diagnostics.len() != before {
+        return None;
+    }
+    let snake = names::words(resource).join("_");
+    Some(ir::Waiter {
+        resource: resource.to_owned(),
+        describe: describe.clone(),
+        available_method: format!("wait_until_{snake}_available"),
+        deleted_method: waiter.gone.then(|| format!("wait_until_{snake}_deleted")),
+        ids: ids?,
+        items: items?.rust_name.clone(),
+        items_optional: items?.is_optional(),
+        id: id?,
+        state: state?,
+        state_wire: waiter.state.clone(),
+        success: waiter.success.clone(),
+        failure: waiter.failure.clone(),
+        not_found: waiter.not_found.clone(),
     })
 }
 

@@ -40,6 +40,50 @@ pub struct Spec {
     /// Named object types that members refer to, by their exact API name.
     #[serde(default)]
     pub objects: BTreeMap<String, Object>,
+    /// State waiters, by resource name (`NatGateway`): how to poll one resource until it
+    /// reaches a state, declared by hand (the overlay's `waiters`) because Tencent's
+    /// descriptions do not say it machine-readably.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiters: BTreeMap<String, Waiter>,
+}
+
+/// One resource's state waiter: which describe action lists it, how to ask for one ID,
+/// where its state is and which states end the wait.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Waiter {
+    /// Free text for people reading the file; ignored.
+    #[serde(rename = "$comment", default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The describe action (`DescribeNatGateways`).
+    pub describe: String,
+    /// The describe action's input member that takes a list of IDs (`NatGatewayIds`):
+    /// the waiter sends the one ID it waits for.
+    pub ids: String,
+    /// The output list holding the resources. Default: the output's only list of
+    /// objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// The item's text member holding its ID (`NatGatewayId`), to pick the resource out
+    /// of the list.
+    pub id: String,
+    /// The item's text member holding its state (`State`); a dotted path reaches into
+    /// nested objects.
+    pub state: String,
+    /// The states that mean the resource is ready (`["AVAILABLE"]`); at least one.
+    pub success: Vec<String>,
+    /// The states that mean it never will be (`["FAILED"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<String>,
+    /// Whether the describe action can say the resource is gone (it is no longer
+    /// listed): generates a `wait_until_<resource>_deleted` method.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
+    /// Error codes of the describe action that mean "no such resource" (read as not
+    /// listed); each is a code the action documents or a common one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_found: Vec<String>,
 }
 
 /// The hosts a service answers on.

@@ -652,6 +652,7 @@ mod tests {
                     ],
                 ),
             ],
+            waiters: Vec::new(),
         };
         let fields = vec![
             field("VpcId", ir::Type::String, true),

@@ -121,6 +121,10 @@ fn the_small_spec_is_the_shipped_spec_cut_to_one_action() {
     let action = shipped["actions"]["ResetVpnConnection"].take();
     shipped["actions"] = serde_json::json!({ "ResetVpnConnection": action });
     shipped["objects"] = serde_json::json!({});
+    // The waiters name describe actions the cut leaves out.
+    if let Some(spec) = shipped.as_object_mut() {
+        spec.remove("waiters");
+    }
     shipped["$schema"] = small["$schema"].clone();
     assert_eq!(small, shipped);
 }

@@ -480,6 +480,11 @@ impl Client {
         self.inner.rate_limiter.policy()
     }
 
+    /// A number in `0.0..1.0` from the client's jitter source (waiters' delays).
+    pub(crate) fn jitter_unit(&self) -> f64 {
+        self.inner.jitter.next_unit()
+    }
+
     /// Seconds added to the local clock when signing: 0 until a server answered
     /// `AuthFailure.SignatureExpire` with a `Date` header, then the difference between
     /// its clock and ours.

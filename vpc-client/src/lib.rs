@@ -5,8 +5,8 @@
 //! are generated from `api-spec/vpc.json` and `api-spec/sts.json` by `cargo xtask
 //! codegen`; the rest of the crate is the
 //! runtime they use: [`credentials`], [`signing`] (TC3-HMAC-SHA256), the [`Client`] and
-//! its transport, the decoding of answers into typed results, and [`paginate`] (every
-//! page of a list action as a stream).
+//! its transport, the decoding of answers into typed results, [`paginate`] (every
+//! page of a list action as a stream) and [`waiter`] (waiting for tasks and states).
 //!
 //! # Cargo features
 //!
@@ -64,6 +64,7 @@ mod rate_limit;
 mod retry;
 pub mod signing;
 pub mod tls;
+pub mod waiter;
 // Its common codes are the generated `vpc::CommonError`, left out of unit tests as the
 // module is (below).
 #[cfg(not(test))]
@@ -103,6 +104,7 @@ pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
 #[cfg(not(test))]
 pub use untyped::{UntypedError, UntypedRequest};
+pub use waiter::{TaskQuery, WaitError, WaitOptions, Waited};
 
 #[doc(hidden)]
 pub mod __private {

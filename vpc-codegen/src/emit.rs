@@ -6,7 +6,7 @@ use api_spec::ir::{Action, ErrorCase, Field, Object, Service, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::{ClientMethods, Config};
+use crate::{ClientMethods, Config, wait};
 use crate::{docs, paginate};
 
 /// Why generation failed.
@@ -161,8 +161,30 @@ pub(crate) fn pieces<'a>(
             if let Some(pagination) = &action.pagination {
                 tokens.extend(paginate::emit_paginated(action, pagination, rt));
             }
+            if let Some(query) = wait::emit_task_query(action, rt) {
+                tokens.extend(query);
+            }
+            if let Some(poll) = action.task {
+                let poller = wait::poll_action(poll);
+                let gate = service
+                    .action(poller)
+                    .map(|poller| feature_gate(poller, config.feature_gates))
+                    .unwrap_or_default();
+                let selected = |name: &str| actions.iter().any(|a| a.name == name);
+                tokens.extend(wait::emit_task_method(service, action, &selected, rt, gate));
+            }
             if config.client_methods == ClientMethods::Inherent {
                 tokens.extend(emit_inherent_method(action, text, rt, config));
+                for waiter in service.waiters.iter().filter(|w| w.describe == action.name) {
+                    if let Some(methods) = wait::emit_waiter(service, waiter, rt, true) {
+                        let methods = methods.methods;
+                        tokens.extend(quote! {
+                            impl #rt::Client {
+                                #( #methods )*
+                            }
+                        });
+                    }
+                }
             }
             (*action, tokens)
         })
@@ -1099,6 +1121,17 @@ fn emit_trait(
         .iter()
         .map(|(action, _, _)| ident(&action.request_type()))
         .collect();
+    let (waiter_signatures, waiter_methods): (Vec<TokenStream>, Vec<TokenStream>) = service
+        .waiters
+        .iter()
+        .filter(|waiter| actions.iter().any(|a| a.name == waiter.describe))
+        .filter_map(|waiter| wait::emit_waiter(service, waiter, rt, false))
+        .map(|methods| {
+            let signatures = methods.signatures;
+            let bodies = methods.methods;
+            (quote!(#( #signatures )*), quote!(#( #bodies )*))
+        })
+        .unzip();
     let trait_doc = format!(
         " The `{}` actions, as methods on [`{}::Client`].",
         service.name,
@@ -1120,6 +1153,7 @@ fn emit_trait(
                 #pages_docs
                 fn #pages_names(&self, request: #pages_requests) -> #rt::Pages<#pages_requests>;
             )*
+            #( #waiter_signatures )*
         }
 
         impl #trait_ident for #rt::Client {
@@ -1138,6 +1172,7 @@ fn emit_trait(
                     self.pages(request)
                 }
             )*
+            #( #waiter_methods )*
         }
     }
 }

@@ -34,6 +34,7 @@ pub(crate) fn generate_files(
         objects,
     } = pieces(service, config)?;
     let mut files = Vec::new();
+    let selected: BTreeSet<&str> = actions.iter().map(|(a, _)| a.name.as_str()).collect();
 
     let action_modules: Vec<_> = actions.iter().map(|(a, _)| ident(&a.module)).collect();
     let action_gates: Vec<_> = actions
@@ -153,6 +154,23 @@ pub(crate) fn generate_files(
             uses.push("CommonError".to_owned());
         }
         uses.extend(referenced(action.input.iter().chain(&action.output), None));
+        // The polling request a task-starting answer's `task()` gives, behind the polling
+        // action's own gate.
+        let task_use = action
+            .task
+            .map(crate::wait::poll_action)
+            .filter(|poller| {
+                selected.contains(poller)
+                    && action.task.is_some_and(|poll| {
+                        crate::wait::has_task_query(service, poll, &config.runtime)
+                    })
+            })
+            .and_then(|poller| service.action(poller))
+            .map(|poller| {
+                let gate = feature_gate(poller, config.feature_gates);
+                let name = ident(&poller.request_type());
+                quote!(#gate use super::super::#name;)
+            });
         let doc = format!(
             " `{}`: request, response, error enum and call method.",
             action.name
@@ -161,7 +179,7 @@ pub(crate) fn generate_files(
             format!("actions/{}.rs", action.module),
             &doc,
             &uses,
-            tokens,
+            quote!(#task_use #tokens),
         ));
     }
     if has_objects {

@@ -22,6 +22,7 @@ mod emit;
 mod files;
 mod paginate;
 mod server;
+mod wait;
 
 use proc_macro2::TokenStream;
 

@@ -42,6 +42,7 @@ snapshot!(paging, "tests/data/paging.json");
 snapshot!(skip_sign, "tests/data/skip_sign.json");
 snapshot!(client_token, "tests/data/client_token.json");
 snapshot!(sensitive, "tests/data/sensitive.json");
+snapshot!(waiters, "tests/data/waiters.json");
 
 /// Two real CVM codes whose plain variants meet (`InvalidParameter.ValueTooLarge`,
 /// `InvalidParameterValue.TooLarge`) become two variants; only the error enum is kept

@@ -31,6 +31,9 @@ mod client_token {
 mod sensitive {
     vpc_macros::generate! { spec = "../vpc-codegen/tests/data/sensitive.json" }
 }
+mod waiters {
+    vpc_macros::generate! { spec = "../vpc-codegen/tests/data/waiters.json", client_trait = ThingApi }
+}
 mod vpc {
     vpc_macros::generate! {
         spec = "../api-spec/vpc.json",
@@ -356,4 +359,42 @@ fn client_token_actions_name_their_token_and_fill_only_an_empty_one() {
         RenameThingRequest::new("n").with_client_token(|| "fresh".to_owned()),
         None
     );
+}
+
+/// The macro's waiters: `task()` on the task-starting answers, the `TaskQuery` of the
+/// polling actions, and the state waiter methods on its trait, whose futures are `Send`.
+#[test]
+fn the_macro_generates_the_same_waiters() {
+    use vpc_client::waiter::{TaskQuery, TaskStatus};
+    use waiters::ThingApi;
+
+    let answer: waiters::CreateThingResponse =
+        serde_json::from_value(json!({"RequestId": "req-7"})).unwrap();
+    let query = answer.task();
+    assert_eq!(query.task_id, "req-7");
+    assert_eq!(TaskQuery::task(&query), "req-7");
+    let status: waiters::DescribeVpcTaskResultResponse =
+        serde_json::from_value(json!({"Status": "FAILED", "Output": "no quota", "RequestId": "r"}))
+            .unwrap();
+    assert_eq!(
+        waiters::DescribeVpcTaskResultRequest::status(&status),
+        TaskStatus::Failed("no quota".into())
+    );
+
+    let answer: waiters::AllocateSlotResponse =
+        serde_json::from_value(json!({"TaskId": "1234", "RequestId": "r"})).unwrap();
+    assert_eq!(answer.task().and_then(|q| q.task_id), Some(1234));
+    let answer: waiters::AllocateSlotResponse =
+        serde_json::from_value(json!({"RequestId": "r"})).unwrap();
+    assert!(answer.task().is_none());
+
+    fn assert_send<T: Send>(_: T) {}
+    let client = vpc_client::Client::builder()
+        .credentials(vpc_client::credentials::Credential::new("AKID", "secret"))
+        .region("ap-guangzhou")
+        .build()
+        .expect("client");
+    let options = vpc_client::WaitOptions::default();
+    assert_send(client.wait_until_thing_available("thing-1", &options));
+    assert_send(client.wait_until_thing_deleted("thing-1", &options));
 }

@@ -50,6 +50,10 @@ fn the_copy_is_the_shipped_header_and_action_plus_one_action() {
     let reset = shipped["actions"]["ResetVpnConnection"].take();
     shipped["actions"] = serde_json::json!({ "ResetVpnConnection": reset });
     shipped["objects"] = serde_json::json!({});
+    // The shipped waiters name describe actions the copy leaves out.
+    if let Some(spec) = shipped.as_object_mut() {
+        spec.remove("waiters");
+    }
     assert_eq!(copy, shipped);
 }
 

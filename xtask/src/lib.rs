@@ -51,6 +51,52 @@ pub struct Generation {
     pub owned_dirs: Vec<PathBuf>,
     /// `(phase, time)` in the order the phases ran.
     pub phases: Vec<(&'static str, Duration)>,
+    /// Per service, what gets waiters ([`waiter_report`]).
+    pub waiters: Vec<String>,
+}
+
+/// What gets waiters in `service`: the actions the task rule (`api_spec::tasks`) finds,
+/// by kind and by name, and the declared state waiters with their methods.
+pub fn waiter_report(service: &api_spec::ir::Service) -> String {
+    use api_spec::tasks::TaskPoll;
+    let names = |poll: TaskPoll| -> Vec<&str> {
+        service
+            .actions
+            .iter()
+            .filter(|action| action.task == Some(poll))
+            .map(|action| action.name.as_str())
+            .collect()
+    };
+    let by_request = names(TaskPoll::RequestId);
+    let by_task = names(TaskPoll::TaskId);
+    let states: Vec<String> = service
+        .waiters
+        .iter()
+        .map(|waiter| {
+            let mut methods = vec![waiter.available_method.as_str()];
+            methods.extend(waiter.deleted_method.as_deref());
+            format!("{} ({})", waiter.resource, methods.join(", "))
+        })
+        .collect();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        }
+    };
+    let owned =
+        |names: Vec<&str>| -> Vec<String> { names.into_iter().map(str::to_owned).collect() };
+    format!(
+        "{}: task waiters for {} actions polled by RequestId (DescribeVpcTaskResult){} and {} by TaskId (DescribeTaskResult){}; {} state waiters{}",
+        service.name,
+        by_request.len(),
+        list(&owned(by_request.clone())),
+        by_task.len(),
+        list(&owned(by_task.clone())),
+        states.len(),
+        list(&states)
+    )
 }
 
 impl Generation {
@@ -278,6 +324,10 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
     });
     lap(&mut phases, "schema");
     Ok(Generation {
+        waiters: services
+            .iter()
+            .map(|(_, service)| waiter_report(service))
+            .collect(),
         outputs,
         owned_dirs: SERVICES
             .iter()

@@ -63,6 +63,9 @@ fn codegen(check: bool) -> anyhow::Result<ExitCode> {
     let root = xtask::workspace_root()?;
     let generation = xtask::generate(&root)?;
     println!("codegen: {}", generation.summary());
+    for line in &generation.waiters {
+        println!("waiters: {line}");
+    }
     if check {
         let stale = xtask::staleness(&root, &generation);
         if stale.is_empty() {

@@ -164,6 +164,7 @@ pub(crate) fn assemble(
         common_errors: overlay.common_errors.clone(),
         actions,
         objects,
+        waiters: overlay.waiters.clone(),
     };
     Ok((spec, report))
 }

@@ -335,6 +335,10 @@ pub fn import(sources: &Sources) -> anyhow::Result<Imported> {
             .notes
             .extend(rate_limits::site_mismatches(&spec, limits, name));
     }
+    if let Some(source) = &sources.overlay {
+        overlay::check_waiters(&spec, &source.name, &source.text)?;
+    }
+    report.waiters = spec.waiters.len();
     report.actions = spec.actions.len();
     report.objects = spec.objects.len();
     report.files = sources.names();

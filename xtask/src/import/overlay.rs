@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use api_spec::locate::position_of;
-use api_spec::model::{Action, Endpoints, ErrorCode, Member, Object, Pagination, Spec};
+use api_spec::model::{Action, Endpoints, ErrorCode, Member, Object, Pagination, Spec, Waiter};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -55,6 +55,41 @@ pub(crate) struct Overlay {
     /// `sensitive` ([`apply_sensitive`]); Tencent's descriptions do not say it.
     #[serde(default)]
     pub(crate) sensitive: Vec<String>,
+    /// State waiters by resource name, in the spec's own format
+    /// (`api_spec::model::Waiter`), copied into the spec as they are and checked against
+    /// it ([`check_waiters`]).
+    #[serde(default, deserialize_with = "unique_map")]
+    pub(crate) waiters: BTreeMap<String, Waiter>,
+}
+
+/// Checks the overlay's `waiters` against the imported spec (the spec's own rules, in
+/// `api_spec::load`), reporting a problem at its place in the overlay: the section is
+/// copied as it is, so a JSON pointer under `/waiters` means the same in both files.
+///
+/// # Errors
+///
+/// Every problem of the section: `file:line:column: /waiters/...: message`, one a line.
+pub(crate) fn check_waiters(spec: &Spec, file: &str, text: &str) -> anyhow::Result<()> {
+    if spec.waiters.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(spec)?;
+    let Err(api_spec::SpecError::Invalid(diagnostics)) = api_spec::load_str(&json, "spec") else {
+        return Ok(());
+    };
+    let problems: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.pointer.starts_with("/waiters"))
+        .map(|d| {
+            let position = position_of(text, &d.pointer);
+            format!("{file}:{position}: {}: {}", d.pointer, d.message)
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!("{}", problems.join("\n")))
+    }
 }
 
 /// Which actions are retry-safe by rule.
@@ -334,6 +369,23 @@ mod tests {
             );
             assert!(err.contains(message), "{entry}: {err}");
         }
+    }
+
+    #[test]
+    fn a_bad_waiter_entry_is_located_in_the_overlay() {
+        let text = "{\n  \"waiters\": {\n    \"Thing\": {\n      \"describe\": \"Nothing\",\n      \"ids\": \"Ids\", \"id\": \"Id\", \"state\": \"State\", \"success\": [\"READY\"]\n    }\n  }\n}";
+        let overlay: Overlay = parse(text, "overlay.json").unwrap();
+        let mut spec = spec();
+        spec.waiters = overlay.waiters.clone();
+        let err = check_waiters(&spec, "overlay.json", text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "overlay.json:4:19: /waiters/Thing/describe: unknown action `Nothing`"
+        );
+        spec.waiters.clear();
+        assert!(check_waiters(&spec, "overlay.json", text).is_ok());
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Report {
     pub rate_limits: Option<RateLimitStats>,
     /// Members the overlay marks `sensitive` (secrets, redacted from `Debug`).
     pub sensitive: usize,
+    /// State waiters the overlay declares (checked against the spec).
+    pub waiters: usize,
     /// How long reading, converting and serializing took.
     pub elapsed: Duration,
 }
@@ -278,6 +280,13 @@ impl Report {
                 out,
                 "  sensitive: {} members marked by the overlay (redacted from Debug)",
                 self.sensitive
+            );
+        }
+        if self.waiters > 0 {
+            let _ = writeln!(
+                out,
+                "  waiters: {} state waiters declared by the overlay",
+                self.waiters
             );
         }
         let _ = writeln!(

@@ -3,6 +3,8 @@
 
 //! `AdjustPublicAddress`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `AdjustPublicAddress` (Changes public IPs).
 ///
 /// This API is used to change the public IP of a CVM or the EIP of the associated bandwidth package.
@@ -287,6 +289,16 @@ impl crate::Action for AdjustPublicAddressRequest {
     const SKIP_SIGN: bool = false;
     type Response = AdjustPublicAddressResponse;
     type Error = AdjustPublicAddressError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl AdjustPublicAddressResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `AdjustPublicAddress` (Changes public IPs).

@@ -3,6 +3,8 @@
 
 //! `AllocateAddresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, AddressChargePrepaid, Tag};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `AllocateAddresses` (Creates an EIP).
 ///
 /// This API is used to apply for one or more [Elastic IP Addresses](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIPs for short).
@@ -713,6 +715,16 @@ impl crate::Action for AllocateAddressesRequest {
                 })
             }
         }
+    }
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl AllocateAddressesResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
     }
 }
 impl crate::Client {

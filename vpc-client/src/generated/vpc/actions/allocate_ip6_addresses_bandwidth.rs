@@ -3,6 +3,8 @@
 
 //! `AllocateIp6AddressesBandwidth`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, Tag};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `AllocateIp6AddressesBandwidth` (Allocates the IPv6 public network bandwidth).
 ///
 /// This API is used to allocate IPv6 public network bandwidth for classic elastic public IPv6 addresses.
@@ -293,6 +295,16 @@ impl crate::Action for AllocateIp6AddressesBandwidthRequest {
     const SKIP_SIGN: bool = false;
     type Response = AllocateIp6AddressesBandwidthResponse;
     type Error = AllocateIp6AddressesBandwidthError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl AllocateIp6AddressesBandwidthResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `AllocateIp6AddressesBandwidth` (Allocates the IPv6 public network bandwidth).

@@ -3,6 +3,8 @@
 
 //! `AllocateIPv6Addresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, Tag};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `AllocateIPv6Addresses` (Creates an EIPv6).
 ///
 /// This API is used to apply for one or more Elastic IPv6 (EIPv6) instances.
@@ -318,6 +320,16 @@ impl crate::Action for AllocateIPv6AddressesRequest {
     const SKIP_SIGN: bool = false;
     type Response = AllocateIPv6AddressesResponse;
     type Error = AllocateIPv6AddressesError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl AllocateIPv6AddressesResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `AllocateIPv6Addresses` (Creates an EIPv6).

@@ -3,6 +3,8 @@
 
 //! `AssignIpv6Addresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, Ipv6Address};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `AssignIpv6Addresses` (Assigns an IPv6 address).
 ///
 /// This API is used to apply for an IPv6 address for the ENI.
@@ -298,6 +300,13 @@ impl crate::Action for AssignIpv6AddressesRequest {
                 })
             }
         }
+    }
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl AssignIpv6AddressesResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
     }
 }
 impl crate::Client {

@@ -3,6 +3,8 @@
 
 //! `AssignPrivateIpAddresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, PrivateIpAddressSpecification};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `AssignPrivateIpAddresses` (Applies for private IPs for an ENI).
 ///
 /// This API is used to apply for private IPs for an ENI.
@@ -303,6 +305,13 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
                 })
             }
         }
+    }
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl AssignPrivateIpAddressesResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
     }
 }
 impl crate::Client {

@@ -3,6 +3,8 @@
 
 //! `AssociateAddress`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `AssociateAddress` (Binds an Elastic IP).
 ///
 /// This API is used to bind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short) to the specified private IP of an instance or ENI.
@@ -503,6 +505,16 @@ impl crate::Action for AssociateAddressRequest {
     const SKIP_SIGN: bool = false;
     type Response = AssociateAddressResponse;
     type Error = AssociateAddressError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl AssociateAddressResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `AssociateAddress` (Binds an Elastic IP).

@@ -3,6 +3,8 @@
 
 //! `AttachClassicLinkVpc`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `AttachClassicLinkVpc` (Creates a Classiclink).
 ///
 /// This API is used to create a Classiclink between a VPC instance and a classic network device.
@@ -168,6 +170,13 @@ impl crate::Action for AttachClassicLinkVpcRequest {
     const SKIP_SIGN: bool = false;
     type Response = AttachClassicLinkVpcResponse;
     type Error = AttachClassicLinkVpcError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl AttachClassicLinkVpcResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `AttachClassicLinkVpc` (Creates a Classiclink).

@@ -6,6 +6,8 @@ use super::super::{
     SERVICE, CommonError, Ipv6Address, NetworkInterface, PrivateIpAddressSpecification,
     Tag,
 };
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `CreateNetworkInterface` (Creates an ENI).
 ///
 /// This API is used to create an ENI.
@@ -614,6 +616,13 @@ impl crate::Action for CreateNetworkInterfaceRequest {
                 })
             }
         }
+    }
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl CreateNetworkInterfaceResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
     }
 }
 impl crate::Client {

@@ -7,6 +7,8 @@ use super::super::{
     IKEOptionsSpecification, IPSECOptionsSpecification, SecurityPolicyDatabase, Tag,
     VpnConnection,
 };
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `CreateVpnConnection` (Creates a VPN tunnel).
 ///
 /// This API is used to create a VPN tunnel.
@@ -713,6 +715,13 @@ impl crate::Action for CreateVpnConnectionRequest {
     const SKIP_SIGN: bool = false;
     type Response = CreateVpnConnectionResponse;
     type Error = CreateVpnConnectionError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl CreateVpnConnectionResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `CreateVpnConnection` (Creates a VPN tunnel).

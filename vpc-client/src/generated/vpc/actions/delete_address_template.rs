@@ -3,6 +3,8 @@
 
 //! `DeleteAddressTemplate`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteAddressTemplate` (Deletes an IP address template).
 ///
 /// This API (DeleteAddressTemplate) is used to delete an IP address template.
@@ -137,6 +139,13 @@ impl crate::Action for DeleteAddressTemplateRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteAddressTemplateResponse;
     type Error = DeleteAddressTemplateError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteAddressTemplateResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteAddressTemplate` (Deletes an IP address template).

@@ -3,6 +3,8 @@
 
 //! `DeleteAddressTemplateGroup`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteAddressTemplateGroup` (Deletes an IP address template group).
 ///
 /// This API (DeleteAddressTemplateGroup) is used to delete an IP address template group.
@@ -137,6 +139,13 @@ impl crate::Action for DeleteAddressTemplateGroupRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteAddressTemplateGroupResponse;
     type Error = DeleteAddressTemplateGroupError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteAddressTemplateGroupResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteAddressTemplateGroup` (Deletes an IP address template group).

@@ -3,6 +3,8 @@
 
 //! `DeleteDhcpIp`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteDhcpIp` (删除DhcpIp).
 ///
 /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
@@ -138,6 +140,13 @@ impl crate::Action for DeleteDhcpIpRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteDhcpIpResponse;
     type Error = DeleteDhcpIpError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteDhcpIpResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteDhcpIp` (删除DhcpIp).

@@ -3,6 +3,8 @@
 
 //! `DeleteHaVip`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteHaVip` (Deletes an HAVIP).
 ///
 /// This API is used to delete an HAVIP.
@@ -130,6 +132,13 @@ impl crate::Action for DeleteHaVipRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteHaVipResponse;
     type Error = DeleteHaVipError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteHaVipResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteHaVip` (Deletes an HAVIP).

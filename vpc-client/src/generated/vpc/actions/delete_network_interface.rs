@@ -3,6 +3,8 @@
 
 //! `DeleteNetworkInterface`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteNetworkInterface` (Deletes an ENI).
 ///
 /// This API is used to delete an ENI.
@@ -149,6 +151,13 @@ impl crate::Action for DeleteNetworkInterfaceRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteNetworkInterfaceResponse;
     type Error = DeleteNetworkInterfaceError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteNetworkInterfaceResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteNetworkInterface` (Deletes an ENI).

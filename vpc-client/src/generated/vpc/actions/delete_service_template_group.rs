@@ -3,6 +3,8 @@
 
 //! `DeleteServiceTemplateGroup`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DeleteServiceTemplateGroup` (Deletes a protocol port template group).
 ///
 /// This API (DeleteServiceTemplateGroup) is used to delete a protocol port template group.
@@ -137,6 +139,13 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
     const SKIP_SIGN: bool = false;
     type Response = DeleteServiceTemplateGroupResponse;
     type Error = DeleteServiceTemplateGroupError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DeleteServiceTemplateGroupResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DeleteServiceTemplateGroup` (Deletes a protocol port template group).

@@ -3,6 +3,8 @@
 
 //! `DescribeServiceTemplateGroupInstances`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DescribeServiceTemplateGroupInstances` (查询参数模板协议端口组关联的实例列表).
 ///
 /// China site only: call it through the China endpoint (`Endpoint::China` or `Endpoint::Regional`); the international site does not publish this action.
@@ -162,6 +164,13 @@ impl crate::Action for DescribeServiceTemplateGroupInstancesRequest {
     const SKIP_SIGN: bool = false;
     type Response = DescribeServiceTemplateGroupInstancesResponse;
     type Error = DescribeServiceTemplateGroupInstancesError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DescribeServiceTemplateGroupInstancesResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DescribeServiceTemplateGroupInstances` (查询参数模板协议端口组关联的实例列表).

@@ -169,6 +169,19 @@ impl crate::Action for DescribeTaskResultRequest {
     type Response = DescribeTaskResultResponse;
     type Error = DescribeTaskResultError;
 }
+impl crate::waiter::TaskQuery for DescribeTaskResultRequest {
+    fn task(&self) -> ::std::string::String {
+        self.task_id
+            .map(|id| ::std::string::ToString::to_string(&id))
+            .unwrap_or_default()
+    }
+    fn status(response: &Self::Response) -> crate::waiter::TaskStatus {
+        crate::waiter::TaskStatus::from_words(
+            response.result.as_deref(),
+            response.result.as_deref(),
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeTaskResult` (Queries the async job execution results).
     ///

@@ -163,6 +163,17 @@ impl crate::Action for DescribeVpcTaskResultRequest {
     type Response = DescribeVpcTaskResultResponse;
     type Error = DescribeVpcTaskResultError;
 }
+impl crate::waiter::TaskQuery for DescribeVpcTaskResultRequest {
+    fn task(&self) -> ::std::string::String {
+        ::std::clone::Clone::clone(&self.task_id)
+    }
+    fn status(response: &Self::Response) -> crate::waiter::TaskStatus {
+        crate::waiter::TaskStatus::from_words(
+            response.status.as_deref(),
+            response.output.as_deref(),
+        )
+    }
+}
 impl crate::Client {
     /// Calls `DescribeVpcTaskResult` (Queries VPC async task execution results).
     ///

@@ -3,6 +3,8 @@
 
 //! `DetachClassicLinkVpc`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DetachClassicLinkVpc` (Deletes a Classiclink).
 ///
 /// This API is used to delete a Classiclink.
@@ -141,6 +143,13 @@ impl crate::Action for DetachClassicLinkVpcRequest {
     const SKIP_SIGN: bool = false;
     type Response = DetachClassicLinkVpcResponse;
     type Error = DetachClassicLinkVpcError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DetachClassicLinkVpcResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `DetachClassicLinkVpc` (Deletes a Classiclink).

@@ -3,6 +3,8 @@
 
 //! `DetachNetworkInterface`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `DetachNetworkInterface` (Unbinds an ENI from a CVM).
 ///
 /// This API is used to unbind an ENI from a CVM.
@@ -209,6 +211,13 @@ impl crate::Action for DetachNetworkInterfaceRequest {
                 })
             }
         }
+    }
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl DetachNetworkInterfaceResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
     }
 }
 impl crate::Client {

@@ -3,6 +3,8 @@
 
 //! `DisassociateAddress`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `DisassociateAddress` (Unbinds an EIP).
 ///
 /// This API is used to unbind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
@@ -281,6 +283,16 @@ impl crate::Action for DisassociateAddressRequest {
     const SKIP_SIGN: bool = false;
     type Response = DisassociateAddressResponse;
     type Error = DisassociateAddressError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl DisassociateAddressResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `DisassociateAddress` (Unbinds an EIP).

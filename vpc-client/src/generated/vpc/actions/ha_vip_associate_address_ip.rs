@@ -3,6 +3,8 @@
 
 //! `HaVipAssociateAddressIp`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `HaVipAssociateAddressIp` (Binds an EIP to an HAVIP).
 ///
 /// This API is used to bind an EIP to an HAVIP.
@@ -163,6 +165,13 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
     const SKIP_SIGN: bool = false;
     type Response = HaVipAssociateAddressIpResponse;
     type Error = HaVipAssociateAddressIpError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl HaVipAssociateAddressIpResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `HaVipAssociateAddressIp` (Binds an EIP to an HAVIP).

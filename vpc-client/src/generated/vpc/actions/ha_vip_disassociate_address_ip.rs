@@ -3,6 +3,8 @@
 
 //! `HaVipDisassociateAddressIp`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `HaVipDisassociateAddressIp` (Unbinds an EIP from HAVIP).
 ///
 /// This API is used to unbind an EIP from an HAVIP.
@@ -143,6 +145,13 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
     const SKIP_SIGN: bool = false;
     type Response = HaVipDisassociateAddressIpResponse;
     type Error = HaVipDisassociateAddressIpError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl HaVipDisassociateAddressIpResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `HaVipDisassociateAddressIp` (Unbinds an EIP from HAVIP).

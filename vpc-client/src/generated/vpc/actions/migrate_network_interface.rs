@@ -3,6 +3,8 @@
 
 //! `MigrateNetworkInterface`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `MigrateNetworkInterface` (Migrates an ENI).
 ///
 /// This API is used to migrate ENIs.
@@ -174,6 +176,13 @@ impl crate::Action for MigrateNetworkInterfaceRequest {
     const SKIP_SIGN: bool = false;
     type Response = MigrateNetworkInterfaceResponse;
     type Error = MigrateNetworkInterfaceError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl MigrateNetworkInterfaceResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `MigrateNetworkInterface` (Migrates an ENI).

@@ -3,6 +3,8 @@
 
 //! `MigratePrivateIpAddress`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `MigratePrivateIpAddress` (Migrates private IPs of an ENI).
 ///
 /// This API is used to migrate the private IPs between ENIs.
@@ -183,6 +185,13 @@ impl crate::Action for MigratePrivateIpAddressRequest {
     const SKIP_SIGN: bool = false;
     type Response = MigratePrivateIpAddressResponse;
     type Error = MigratePrivateIpAddressError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl MigratePrivateIpAddressResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `MigratePrivateIpAddress` (Migrates private IPs of an ENI).

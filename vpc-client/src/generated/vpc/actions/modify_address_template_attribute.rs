@@ -3,6 +3,8 @@
 
 //! `ModifyAddressTemplateAttribute`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, AddressInfo};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `ModifyAddressTemplateAttribute` (Modifies an IP address template).
 ///
 /// This API (ModifyAddressTemplateAttribute) is used to modify an IP address template.
@@ -198,6 +200,13 @@ impl crate::Action for ModifyAddressTemplateAttributeRequest {
     const SKIP_SIGN: bool = false;
     type Response = ModifyAddressTemplateAttributeResponse;
     type Error = ModifyAddressTemplateAttributeError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl ModifyAddressTemplateAttributeResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `ModifyAddressTemplateAttribute` (Modifies an IP address template).

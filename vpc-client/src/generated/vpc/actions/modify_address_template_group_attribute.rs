@@ -3,6 +3,8 @@
 
 //! `ModifyAddressTemplateGroupAttribute`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `ModifyAddressTemplateGroupAttribute` (Modifies an IP address template group).
 ///
 /// This API (ModifyAddressTemplateGroupAttribute) is used to modify an IP address template group.
@@ -176,6 +178,13 @@ impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
     const SKIP_SIGN: bool = false;
     type Response = ModifyAddressTemplateGroupAttributeResponse;
     type Error = ModifyAddressTemplateGroupAttributeError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl ModifyAddressTemplateGroupAttributeResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `ModifyAddressTemplateGroupAttribute` (Modifies an IP address template group).

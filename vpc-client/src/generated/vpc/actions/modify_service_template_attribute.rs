@@ -3,6 +3,8 @@
 
 //! `ModifyServiceTemplateAttribute`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, ServicesInfo};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `ModifyServiceTemplateAttribute` (Modifies a protocol port template).
 ///
 /// This API (ModifyServiceTemplateAttribute) is used to modify a protocol port template.
@@ -187,6 +189,13 @@ impl crate::Action for ModifyServiceTemplateAttributeRequest {
     const SKIP_SIGN: bool = false;
     type Response = ModifyServiceTemplateAttributeResponse;
     type Error = ModifyServiceTemplateAttributeError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl ModifyServiceTemplateAttributeResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `ModifyServiceTemplateAttribute` (Modifies a protocol port template).

@@ -3,6 +3,8 @@
 
 //! `ModifyServiceTemplateGroupAttribute`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `ModifyServiceTemplateGroupAttribute` (Modifies a protocol port template group).
 ///
 /// This API (ModifyServiceTemplateGroupAttribute) is used to modify a protocol port template group.
@@ -161,6 +163,13 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
     const SKIP_SIGN: bool = false;
     type Response = ModifyServiceTemplateGroupAttributeResponse;
     type Error = ModifyServiceTemplateGroupAttributeError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl ModifyServiceTemplateGroupAttributeResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `ModifyServiceTemplateGroupAttribute` (Modifies a protocol port template group).

@@ -3,6 +3,8 @@
 
 //! `ReleaseAddresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `ReleaseAddresses` (Releases the EIP).
 ///
 /// This API (ReleaseAddresses) is used to release one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
@@ -218,6 +220,16 @@ impl crate::Action for ReleaseAddressesRequest {
     const SKIP_SIGN: bool = false;
     type Response = ReleaseAddressesResponse;
     type Error = ReleaseAddressesError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl ReleaseAddressesResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `ReleaseAddresses` (Releases the EIP).

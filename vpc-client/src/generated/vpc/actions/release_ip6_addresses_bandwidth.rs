@@ -3,6 +3,8 @@
 
 //! `ReleaseIp6AddressesBandwidth`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `ReleaseIp6AddressesBandwidth` (Releases the IPv6 public network bandwidth).
 ///
 /// This API is used to release the IPv6 public network bandwidth of classic elastic public IPv6 instances.
@@ -218,6 +220,16 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
     const SKIP_SIGN: bool = false;
     type Response = ReleaseIp6AddressesBandwidthResponse;
     type Error = ReleaseIp6AddressesBandwidthError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl ReleaseIp6AddressesBandwidthResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id.as_deref().and_then(|id| id.trim().parse::<u64>().ok())?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `ReleaseIp6AddressesBandwidth` (Releases the IPv6 public network bandwidth).

@@ -3,6 +3,8 @@
 
 //! `TransformAddress`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError};
+#[cfg(feature = "DescribeTaskResult")]
+use super::super::DescribeTaskResultRequest;
 /// Input of `TransformAddress` (Switches an ordinary IP to an EIP).
 ///
 /// This API is used to convert a common public IP into an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
@@ -248,6 +250,16 @@ impl crate::Action for TransformAddressRequest {
     const SKIP_SIGN: bool = false;
     type Response = TransformAddressResponse;
     type Error = TransformAddressError;
+}
+#[cfg(feature = "DescribeTaskResult")]
+impl TransformAddressResponse {
+    /// The task this call started, as the `DescribeTaskResult` request that polls it (with this answer's `TaskId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). `None` when the answer has no task number. A task that ends `FAILED` is an error.
+    pub fn task(&self) -> ::core::option::Option<DescribeTaskResultRequest> {
+        let id = self.task_id?;
+        let mut query = DescribeTaskResultRequest::new();
+        query.task_id = ::core::option::Option::Some(id);
+        ::core::option::Option::Some(query)
+    }
 }
 impl crate::Client {
     /// Calls `TransformAddress` (Switches an ordinary IP to an EIP).

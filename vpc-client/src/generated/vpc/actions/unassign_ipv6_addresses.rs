@@ -3,6 +3,8 @@
 
 //! `UnassignIpv6Addresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, Ipv6Address};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `UnassignIpv6Addresses` (Releases IPv6 addresses).
 ///
 /// This API is used to release the IPv6 addresses of an ENI.
@@ -180,6 +182,13 @@ impl crate::Action for UnassignIpv6AddressesRequest {
     const SKIP_SIGN: bool = false;
     type Response = UnassignIpv6AddressesResponse;
     type Error = UnassignIpv6AddressesError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl UnassignIpv6AddressesResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `UnassignIpv6Addresses` (Releases IPv6 addresses).

@@ -3,6 +3,8 @@
 
 //! `UnassignPrivateIpAddresses`: request, response, error enum and call method.
 use super::super::{SERVICE, CommonError, PrivateIpAddressSpecification};
+#[cfg(feature = "DescribeVpcTaskResult")]
+use super::super::DescribeVpcTaskResultRequest;
 /// Input of `UnassignPrivateIpAddresses` (Returns the private IPs of an ENI).
 ///
 /// This API is used to return the private IP addresses of an ENI.
@@ -197,6 +199,13 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
     const SKIP_SIGN: bool = false;
     type Response = UnassignPrivateIpAddressesResponse;
     type Error = UnassignPrivateIpAddressesError;
+}
+#[cfg(feature = "DescribeVpcTaskResult")]
+impl UnassignPrivateIpAddressesResponse {
+    /// The task this call started, as the `DescribeVpcTaskResult` request that polls it (with this answer's `RequestId`): wait for it with [`Client::wait_for_task`](crate::Client::wait_for_task). The call returns before the work is done; a task that ends `FAILED` is an error.
+    pub fn task(&self) -> DescribeVpcTaskResultRequest {
+        DescribeVpcTaskResultRequest::new(::std::clone::Clone::clone(&self.request_id))
+    }
 }
 impl crate::Client {
     /// Calls `UnassignPrivateIpAddresses` (Returns the private IPs of an ENI).
