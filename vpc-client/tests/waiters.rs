@@ -2,7 +2,10 @@
 //! (both kinds succeed, a failing task is an error, the waiter's deadline, throttled
 //! polls waited out), state waiters against scripted describe answers (every declared
 //! resource reaches its success state, a failure state, a resource deleted during the
-//! wait, one never found, the `_deleted` waiters), and the rule's matches pinned.
+//! wait, one never found, the `_deleted` waiters), the same state waiters against the
+//! emulator's NAT gateways, VPN gateways and connections, ENIs and elastic IPs (success
+//! after the delay, a failed creation's failure state, a deleted NAT gateway gone), and
+//! the rule's matches pinned.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -608,4 +611,182 @@ async fn a_state_wait_has_a_deadline() {
         }
         other => panic!("not Deadline: {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// State waiters against the emulator's resources
+// ---------------------------------------------------------------------------------------
+
+/// A VPC and a subnet in the emulator; their IDs.
+async fn vpc_and_subnet(client: &Client) -> (String, String) {
+    use vpc_client::vpc::{CreateSubnetRequest, CreateVpcRequest};
+    let mut vpc = CreateVpcRequest::new("waiters");
+    vpc.cidr_block = Some("10.0.0.0/16".into());
+    let vpc_id = client
+        .create_vpc(&vpc)
+        .await
+        .expect("CreateVpc")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    let mut subnet = CreateSubnetRequest::new(vpc_id.as_str(), "web", "ap-guangzhou-3");
+    subnet.cidr_block = Some("10.0.1.0/24".into());
+    let subnet_id = client
+        .create_subnet(&subnet)
+        .await
+        .expect("CreateSubnet")
+        .subnet
+        .and_then(|s| s.subnet_id)
+        .expect("a subnet ID");
+    (vpc_id, subnet_id)
+}
+
+/// A NAT gateway with one public IP, in `vpc_id`.
+fn nat_request(vpc_id: &str) -> vpc_client::vpc::CreateNatGatewayRequest {
+    let mut request = vpc_client::vpc::CreateNatGatewayRequest::new("nat", vpc_id);
+    request.address_count = Some(1);
+    request
+}
+
+/// Every declared state waiter reaches success on resources the emulator creates
+/// `PENDING` (or `CREATING`) and makes available after its delay, and the `_deleted`
+/// waiter ends once a deleted NAT gateway is gone.
+#[tokio::test]
+async fn every_state_waiter_reaches_success_on_the_emulator() {
+    use vpc_client::vpc::{
+        AllocateAddressesRequest, CreateCustomerGatewayRequest, CreateNetworkInterfaceRequest,
+        CreateVpnConnectionRequest, CreateVpnGatewayRequest, DeleteNatGatewayRequest,
+    };
+    let delay = Duration::from_millis(300);
+    let emulator = emulator(delay, &[]);
+    let server = emulated(&emulator).await;
+    let client = client(&server);
+    let (vpc_id, subnet_id) = vpc_and_subnet(&client).await;
+
+    let nat = client
+        .create_nat_gateway(&nat_request(&vpc_id))
+        .await
+        .expect("CreateNatGateway")
+        .nat_gateway_set
+        .and_then(|set| set.into_iter().next())
+        .and_then(|n| n.nat_gateway_id)
+        .expect("a NAT gateway ID");
+    let waited = client
+        .wait_until_nat_gateway_available(&nat, &fast())
+        .await
+        .expect("the NAT gateway becomes available");
+    assert!(waited.polls >= 2, "PENDING first: {} polls", waited.polls);
+
+    let gateway = client
+        .create_vpn_gateway(&CreateVpnGatewayRequest::new(vpc_id.as_str(), "vpn", 5))
+        .await
+        .expect("CreateVpnGateway")
+        .vpn_gateway
+        .and_then(|g| g.vpn_gateway_id)
+        .expect("a VPN gateway ID");
+    client
+        .wait_until_vpn_gateway_available(&gateway, &fast())
+        .await
+        .expect("the VPN gateway becomes available");
+    let customer = client
+        .create_customer_gateway(&CreateCustomerGatewayRequest::new("peer", "203.0.113.7"))
+        .await
+        .expect("CreateCustomerGateway")
+        .customer_gateway
+        .and_then(|c| c.customer_gateway_id)
+        .expect("a customer gateway ID");
+    let mut connection =
+        CreateVpnConnectionRequest::new(gateway.as_str(), customer.as_str(), "tunnel", "psk-123");
+    connection.vpc_id = Some(vpc_id.clone());
+    let connection = client
+        .create_vpn_connection(&connection)
+        .await
+        .expect("CreateVpnConnection")
+        .vpn_connection
+        .and_then(|c| c.vpn_connection_id)
+        .expect("a VPN connection ID");
+    client
+        .wait_until_vpn_connection_available(&connection, &fast())
+        .await
+        .expect("the VPN connection becomes available");
+
+    let eni = client
+        .create_network_interface(&CreateNetworkInterfaceRequest::new(
+            vpc_id.as_str(),
+            "eni",
+            subnet_id.as_str(),
+        ))
+        .await
+        .expect("CreateNetworkInterface")
+        .network_interface
+        .and_then(|n| n.network_interface_id)
+        .expect("an ENI ID");
+    client
+        .wait_until_network_interface_available(&eni, &fast())
+        .await
+        .expect("the ENI becomes available");
+
+    let address = client
+        .allocate_addresses(&AllocateAddressesRequest::new())
+        .await
+        .expect("AllocateAddresses")
+        .address_set
+        .and_then(|set| set.into_iter().next())
+        .expect("an EIP ID");
+    let waited = client
+        .wait_until_address_available(&address, &fast())
+        .await
+        .expect("the EIP becomes UNBIND");
+    assert!(waited.polls >= 2, "CREATING first: {} polls", waited.polls);
+
+    client
+        .delete_nat_gateway(&DeleteNatGatewayRequest::new(nat.as_str()))
+        .await
+        .expect("DeleteNatGateway");
+    client
+        .wait_until_nat_gateway_deleted(&nat, &fast())
+        .await
+        .expect("the NAT gateway is gone");
+    server.shutdown().await;
+}
+
+/// A creation the emulator is asked to fail ends in the failure state the China site's
+/// document names, and the waiter says so.
+#[tokio::test]
+async fn a_failed_creation_ends_the_state_waiter_with_its_failure_state() {
+    use vpc_client::vpc::CreateVpnGatewayRequest;
+    let emulator = emulator(
+        Duration::from_millis(200),
+        &["CreateNatGateway", "CreateVpnGateway"],
+    );
+    let server = emulated(&emulator).await;
+    let client = client(&server);
+    let (vpc_id, _) = vpc_and_subnet(&client).await;
+    let nat = client
+        .create_nat_gateway(&nat_request(&vpc_id))
+        .await
+        .expect("CreateNatGateway")
+        .nat_gateway_set
+        .and_then(|set| set.into_iter().next())
+        .and_then(|n| n.nat_gateway_id)
+        .expect("a NAT gateway ID");
+    match client.wait_until_nat_gateway_available(&nat, &fast()).await {
+        Err(WaitError::Failed { state, .. }) => assert_eq!(state, "PENDFAILURE"),
+        other => panic!("expected the failure state, got {other:?}"),
+    }
+    let gateway = client
+        .create_vpn_gateway(&CreateVpnGatewayRequest::new(vpc_id.as_str(), "vpn", 5))
+        .await
+        .expect("CreateVpnGateway")
+        .vpn_gateway
+        .and_then(|g| g.vpn_gateway_id)
+        .expect("a VPN gateway ID");
+    match client
+        .wait_until_vpn_gateway_available(&gateway, &fast())
+        .await
+    {
+        Err(WaitError::Failed { state, .. }) => assert_eq!(state, "PENDING_ERROR"),
+        other => panic!("expected the failure state, got {other:?}"),
+    }
+    server.shutdown().await;
 }

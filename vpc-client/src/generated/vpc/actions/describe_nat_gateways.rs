@@ -380,7 +380,7 @@ impl crate::Client {
 impl crate::Client {
     /// Waits until the `NatGateway` `id` is ready: `DescribeNatGateways` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
-    /// Each poll is an ordinary `DescribeNatGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`FAILED`) is [`WaitError::Failed`](crate::WaitError::Failed).
+    /// Each poll is an ordinary `DescribeNatGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`FAILED`, `PENDFAILURE`, `DELETEFAILURE`) is [`WaitError::Failed`](crate::WaitError::Failed).
     pub async fn wait_until_nat_gateway_available(
         &self,
         id: &str,
@@ -392,7 +392,7 @@ impl crate::Client {
         const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
             resource: "NatGateway",
             success: &["AVAILABLE"],
-            failure: &["FAILED"],
+            failure: &["FAILED", "PENDFAILURE", "DELETEFAILURE"],
             not_found_codes: &["ResourceNotFound"],
         };
         fn id_of(item: &NatGateway) -> ::core::option::Option<&str> {
@@ -433,7 +433,7 @@ impl crate::Client {
     }
     /// Waits until the `NatGateway` `id` is gone: `DescribeNatGateways` no longer lists it, or answers `ResourceNotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
-    /// Each poll is an ordinary `DescribeNatGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`FAILED`) is [`WaitError::Failed`](crate::WaitError::Failed).
+    /// Each poll is an ordinary `DescribeNatGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`FAILED`, `PENDFAILURE`, `DELETEFAILURE`) is [`WaitError::Failed`](crate::WaitError::Failed).
     pub async fn wait_until_nat_gateway_deleted(
         &self,
         id: &str,
@@ -445,7 +445,7 @@ impl crate::Client {
         const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
             resource: "NatGateway",
             success: &["AVAILABLE"],
-            failure: &["FAILED"],
+            failure: &["FAILED", "PENDFAILURE", "DELETEFAILURE"],
             not_found_codes: &["ResourceNotFound"],
         };
         fn id_of(item: &NatGateway) -> ::core::option::Option<&str> {

@@ -330,7 +330,7 @@ impl crate::Client {
 impl crate::Client {
     /// Waits until the `VpnGateway` `id` is ready: `DescribeVpnGateways` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
-    /// Each poll is an ordinary `DescribeVpnGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long.
+    /// Each poll is an ordinary `DescribeVpnGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`PENDING_ERROR`, `DELETING_ERROR`) is [`WaitError::Failed`](crate::WaitError::Failed).
     pub async fn wait_until_vpn_gateway_available(
         &self,
         id: &str,
@@ -342,7 +342,7 @@ impl crate::Client {
         const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
             resource: "VpnGateway",
             success: &["AVAILABLE"],
-            failure: &[],
+            failure: &["PENDING_ERROR", "DELETING_ERROR"],
             not_found_codes: &["ResourceNotFound", "InvalidVpnGatewayId.NotFound"],
         };
         fn id_of(item: &VpnGateway) -> ::core::option::Option<&str> {
@@ -383,7 +383,7 @@ impl crate::Client {
     }
     /// Waits until the `VpnGateway` `id` is gone: `DescribeVpnGateways` no longer lists it, or answers `ResourceNotFound`, `InvalidVpnGatewayId.NotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
-    /// Each poll is an ordinary `DescribeVpnGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long.
+    /// Each poll is an ordinary `DescribeVpnGateways` call (retried and rate-limited like any call; a throttled poll is polled again), backing off and giving up as `options` says ([`WaitOptions`](crate::WaitOptions)). `Ok` says how many polls it took and how long. A failure state (`PENDING_ERROR`, `DELETING_ERROR`) is [`WaitError::Failed`](crate::WaitError::Failed).
     pub async fn wait_until_vpn_gateway_deleted(
         &self,
         id: &str,
@@ -395,7 +395,7 @@ impl crate::Client {
         const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
             resource: "VpnGateway",
             success: &["AVAILABLE"],
-            failure: &[],
+            failure: &["PENDING_ERROR", "DELETING_ERROR"],
             not_found_codes: &["ResourceNotFound", "InvalidVpnGatewayId.NotFound"],
         };
         fn id_of(item: &VpnGateway) -> ::core::option::Option<&str> {
