@@ -64,7 +64,7 @@ struct Options {
 
 #[derive(Debug)]
 enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -158,13 +158,13 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
     if options.secret_id.is_empty() || options.secret_key.is_empty() {
         return Err("the SecretId and SecretKey must not be empty".to_owned());
     }
-    Ok(Parsed::Run(options))
+    Ok(Parsed::Run(Box::new(options)))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let options = match parse(std::env::args().skip(1)) {
-        Ok(Parsed::Run(options)) => options,
+        Ok(Parsed::Run(options)) => *options,
         Ok(Parsed::Help) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
