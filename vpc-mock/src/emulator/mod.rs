@@ -414,7 +414,7 @@ impl Emulator {
         out
     }
 
-    /// Every row of the table `table` (`vpcs`, see [`kinds`]) in every scope, as the API
+    /// Every row of the table `table` (`vpcs`, see [`kinds()`]) in every scope, as the API
     /// answers them, ordered by scope then age: to inspect what a server's callers
     /// changed.
     pub fn rows(&self, table: &str) -> Vec<(Scope, Map<String, Value>)> {
