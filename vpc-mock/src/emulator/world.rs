@@ -184,9 +184,15 @@ impl Region {
             if matches!(reference.on_delete, OnDelete::Keep) {
                 continue;
             }
+            let targets: BTreeSet<&str> = self
+                .table(reference.to)
+                .rows()
+                .iter()
+                .filter_map(|row| text(row.get(reference.to.id)))
+                .collect();
             for row in self.table(reference.from).rows() {
                 for target in referred_ids(row, reference.member) {
-                    if self.get(reference.to, target).is_none() {
+                    if !targets.contains(target) {
                         out.push((
                             reference.from.table.to_owned(),
                             text(row.get(reference.from.id))
