@@ -104,15 +104,14 @@ async fn serves_https_with_tls_cert_and_key() {
         .expect("spawn vpc-mock");
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout");
-    let first = BufReader::new(stdout)
-        .lines()
-        .next()
-        .expect("a first line")
-        .expect("UTF-8");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").expect("UTF-8");
     let url = first
         .strip_prefix("vpc-mock listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {first}"))
         .to_owned();
+    // Read the rest, so the server never writes to a closed pipe (which would end it).
+    std::thread::spawn(move || lines.for_each(drop));
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
 
     let client = vpc_client::Client::builder()
@@ -209,15 +208,14 @@ fn start_binary(args: &[&std::ffi::OsStr]) -> (Running, String) {
         .expect("spawn vpc-mock");
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout");
-    let first = BufReader::new(stdout)
-        .lines()
-        .next()
-        .expect("a first line")
-        .expect("UTF-8");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").expect("UTF-8");
     let url = first
         .strip_prefix("vpc-mock listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {first}"))
         .to_owned();
+    // Read the rest, so the server never writes to a closed pipe (which would end it).
+    std::thread::spawn(move || lines.for_each(drop));
     (running, url)
 }
 
