@@ -176,9 +176,11 @@ pub(crate) fn pieces<'a>(
             if config.client_methods == ClientMethods::Inherent {
                 tokens.extend(emit_inherent_method(action, text, rt, config));
                 for waiter in service.waiters.iter().filter(|w| w.describe == action.name) {
-                    if let Some(methods) = wait::emit_waiter(service, waiter, rt, true) {
-                        let methods = methods.methods;
+                    if let Some(waiter) = wait::emit_waiter(service, waiter, rt, true) {
+                        let support = waiter.support;
+                        let methods = waiter.methods;
                         tokens.extend(quote! {
+                            #support
                             impl #rt::Client {
                                 #( #methods )*
                             }
@@ -1121,17 +1123,27 @@ fn emit_trait(
         .iter()
         .map(|(action, _, _)| ident(&action.request_type()))
         .collect();
-    let (waiter_signatures, waiter_methods): (Vec<TokenStream>, Vec<TokenStream>) = service
+    let waiters: Vec<wait::WaiterMethods> = service
         .waiters
         .iter()
         .filter(|waiter| actions.iter().any(|a| a.name == waiter.describe))
         .filter_map(|waiter| wait::emit_waiter(service, waiter, rt, false))
-        .map(|methods| {
-            let signatures = methods.signatures;
-            let bodies = methods.methods;
-            (quote!(#( #signatures )*), quote!(#( #bodies )*))
+        .collect();
+    let waiter_supports: Vec<&TokenStream> = waiters.iter().map(|w| &w.support).collect();
+    let waiter_signatures: Vec<TokenStream> = waiters
+        .iter()
+        .map(|w| {
+            let signatures = &w.signatures;
+            quote!(#( #signatures )*)
         })
-        .unzip();
+        .collect();
+    let waiter_methods: Vec<TokenStream> = waiters
+        .iter()
+        .map(|w| {
+            let bodies = &w.methods;
+            quote!(#( #bodies )*)
+        })
+        .collect();
     let trait_doc = format!(
         " The `{}` actions, as methods on [`{}::Client`].",
         service.name,
@@ -1174,5 +1186,7 @@ fn emit_trait(
             )*
             #( #waiter_methods )*
         }
+
+        #( #waiter_supports )*
     }
 }

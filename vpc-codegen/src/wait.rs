@@ -171,13 +171,17 @@ pub(crate) fn emit_task_method(
 
 /// The pieces of one state waiter's methods.
 pub(crate) struct WaiterMethods {
+    /// What the methods share, once, beside them: a private unit type whose associated
+    /// items are the waiter's declaration, how to read an answer and how to ask for one
+    /// ID.
+    pub(crate) support: TokenStream,
     /// Method signatures with their docs (for a trait), one or two.
     pub(crate) signatures: Vec<TokenStream>,
     /// The same methods with bodies.
     pub(crate) methods: Vec<TokenStream>,
 }
 
-/// Reads a path of fields from `item` as `Option<&str>`, in a local fn.
+/// Reads a path of fields from `item` as `Option<&str>`, as an associated fn.
 fn path_fn(name: &syn::Ident, item: &TokenStream, path: &WaiterPath) -> TokenStream {
     let steps = path.steps.iter().map(|(field, optional)| {
         let field = ident(field);
@@ -231,9 +235,10 @@ pub(crate) fn emit_waiter(
         quote! {
             let mut request = #request::new();
             request.#ids = ::core::option::Option::Some(::std::vec![::std::borrow::ToOwned::to_owned(id)]);
+            request
         }
     } else {
-        quote!(let request = #request::new(::std::vec![::std::borrow::ToOwned::to_owned(id)]);)
+        quote!(#request::new(::std::vec![::std::borrow::ToOwned::to_owned(id)]))
     };
     let items_expr = if waiter.items_optional {
         quote!(response.#items.as_deref().unwrap_or_default())
@@ -246,25 +251,36 @@ pub(crate) fn emit_waiter(
     let success = &waiter.success;
     let failure = &waiter.failure;
     let not_found = &waiter.not_found;
-    let setup = quote! {
-        const WAITER: #rt::waiter::StateWaiter = #rt::waiter::StateWaiter {
-            resource: #resource,
-            success: &[#( #success ),*],
-            failure: &[#( #failure ),*],
-            not_found_codes: &[#( #not_found ),*],
-        };
-        #id_fn
-        #state_fn
-        fn observe(response: &#response, id: &str) -> #rt::waiter::Observed {
-            let items: &[#item] = #items_expr;
-            match items.iter().find(|item| id_of(item) == ::core::option::Option::Some(id)) {
-                ::core::option::Option::None => #rt::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => #rt::waiter::Observed::State(
-                    state_of(item).map(::std::borrow::ToOwned::to_owned),
-                ),
+    let holder = ident(&format!("{}StateWaiter", waiter.resource));
+    let holder_doc = format!(
+        " The `{resource}` waiter: its states, how `{}` answers about one ID, and how to ask for it.",
+        waiter.describe
+    );
+    let support = quote! {
+        #[doc = #holder_doc]
+        struct #holder;
+        impl #holder {
+            const WAITER: #rt::waiter::StateWaiter = #rt::waiter::StateWaiter {
+                resource: #resource,
+                success: &[#( #success ),*],
+                failure: &[#( #failure ),*],
+                not_found_codes: &[#( #not_found ),*],
+            };
+            #id_fn
+            #state_fn
+            fn observe(response: &#response, id: &str) -> #rt::waiter::Observed {
+                let items: &[#item] = #items_expr;
+                match items.iter().find(|item| Self::id_of(item) == ::core::option::Option::Some(id)) {
+                    ::core::option::Option::None => #rt::waiter::Observed::Missing,
+                    ::core::option::Option::Some(item) => #rt::waiter::Observed::State(
+                        Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                    ),
+                }
+            }
+            fn request(id: &str) -> #request {
+                #request_init
             }
         }
-        #request_init
     };
     let rt_text = path_text(rt);
     let list = |states: &[String]| {
@@ -321,8 +337,9 @@ pub(crate) fn emit_waiter(
             id: &str,
             options: &#rt::WaitOptions,
         ) -> #available_output {
-            #setup
-            self.wait_until_available(&WAITER, id, &request, observe, options).await
+            let request = #holder::request(id);
+            self.wait_until_available(&#holder::WAITER, id, &request, #holder::observe, options)
+                .await
         }
     }];
     if let Some(deleted) = &waiter.deleted_method {
@@ -354,13 +371,13 @@ pub(crate) fn emit_waiter(
                 id: &str,
                 options: &#rt::WaitOptions,
             ) -> #deleted_output {
-                #setup
+                let request = #holder::request(id);
                 self.wait_for_state(
-                    &WAITER,
+                    &#holder::WAITER,
                     #rt::waiter::Target::Gone,
                     id,
                     &request,
-                    observe,
+                    #holder::observe,
                     options,
                 )
                 .await
@@ -368,6 +385,7 @@ pub(crate) fn emit_waiter(
         });
     }
     Some(WaiterMethods {
+        support,
         signatures,
         methods,
     })

@@ -572,3 +572,48 @@ async fn a_failing_creation_ends_deleting_and_its_task_failed() {
     assert_eq!(available_ips(&client, &subnet_id).await, Some(253));
     server.shutdown().await;
 }
+
+/// A security group an ENI uses cannot be deleted (DeleteSecurityGroup: `ResourceInUse`);
+/// once the ENI is gone, it can.
+#[tokio::test]
+async fn a_security_group_bound_to_an_eni_is_not_deleted() {
+    use vpc_client::vpc::{CreateSecurityGroupRequest, DeleteSecurityGroupRequest};
+
+    let emulator = Emulator::builder().seed(11).build().expect("emulator");
+    let server = start(&emulator).await;
+    let client = client(&server);
+    let group = client
+        .call(&CreateSecurityGroupRequest::new("web", "web servers"))
+        .await
+        .expect("group created")
+        .security_group
+        .expect("group")
+        .security_group_id;
+    let (vpc_id, subnet_id) = vpc_and_subnet(&client, "10.0.0.0/16", "10.0.1.0/24").await;
+    let mut request =
+        CreateNetworkInterfaceRequest::new(vpc_id.as_str(), "eni", subnet_id.as_str());
+    request.security_group_ids = Some(vec![group.clone()]);
+    let eni = client
+        .call(&request)
+        .await
+        .expect("ENI created")
+        .network_interface
+        .expect("an ENI");
+    assert_eq!(eni.group_set, Some(vec![group.clone()]));
+    let refused = client
+        .call(&DeleteSecurityGroupRequest::new(group.as_str()))
+        .await;
+    assert_eq!(code("DeleteSecurityGroup", refused), "ResourceInUse");
+    client
+        .call(&DeleteNetworkInterfaceRequest::new(
+            eni.network_interface_id.expect("an ID"),
+        ))
+        .await
+        .expect("ENI deleted");
+    client
+        .call(&DeleteSecurityGroupRequest::new(group.as_str()))
+        .await
+        .expect("the group is free again");
+    assert!(emulator.dangling_references().is_empty());
+    server.shutdown().await;
+}

@@ -355,6 +355,50 @@ impl crate::Client {
         self.pages(request)
     }
 }
+/// The `Address` waiter: its states, how `DescribeAddresses` answers about one ID, and how to ask for it.
+struct AddressStateWaiter;
+impl AddressStateWaiter {
+    const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
+        resource: "Address",
+        success: &["UNBIND", "BIND", "BIND_ENI"],
+        failure: &[],
+        not_found_codes: &["ResourceNotFound"],
+    };
+    fn id_of(item: &Address) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.address_id.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn state_of(item: &Address) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.address_status.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn observe(
+        response: &DescribeAddressesResponse,
+        id: &str,
+    ) -> crate::waiter::Observed {
+        let items: &[Address] = response.address_set.as_deref().unwrap_or_default();
+        match items
+            .iter()
+            .find(|item| Self::id_of(item) == ::core::option::Option::Some(id))
+        {
+            ::core::option::Option::None => crate::waiter::Observed::Missing,
+            ::core::option::Option::Some(item) => {
+                crate::waiter::Observed::State(
+                    Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                )
+            }
+        }
+    }
+    fn request(id: &str) -> DescribeAddressesRequest {
+        let mut request = DescribeAddressesRequest::new();
+        request.address_ids = ::core::option::Option::Some(
+            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
+        );
+        request
+    }
+}
 impl crate::Client {
     /// Waits until the `Address` `id` is ready: `DescribeAddresses` lists it with `AddressStatus` one of `UNBIND`, `BIND`, `BIND_ENI`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
@@ -367,44 +411,15 @@ impl crate::Client {
         crate::Waited<DescribeAddressesResponse>,
         crate::WaitError<DescribeAddressesError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "Address",
-            success: &["UNBIND", "BIND", "BIND_ENI"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &Address) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.address_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &Address) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.address_status.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeAddressesResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[Address] = response.address_set.as_deref().unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeAddressesRequest::new();
-        request.address_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
-        self.wait_until_available(&WAITER, id, &request, observe, options).await
+        let request = AddressStateWaiter::request(id);
+        self.wait_until_available(
+                &AddressStateWaiter::WAITER,
+                id,
+                &request,
+                AddressStateWaiter::observe,
+                options,
+            )
+            .await
     }
     /// Waits until the `Address` `id` is gone: `DescribeAddresses` no longer lists it, or answers `ResourceNotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
@@ -417,49 +432,13 @@ impl crate::Client {
         crate::Waited<::core::option::Option<DescribeAddressesResponse>>,
         crate::WaitError<DescribeAddressesError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "Address",
-            success: &["UNBIND", "BIND", "BIND_ENI"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &Address) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.address_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &Address) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.address_status.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeAddressesResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[Address] = response.address_set.as_deref().unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeAddressesRequest::new();
-        request.address_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
+        let request = AddressStateWaiter::request(id);
         self.wait_for_state(
-                &WAITER,
+                &AddressStateWaiter::WAITER,
                 crate::waiter::Target::Gone,
                 id,
                 &request,
-                observe,
+                AddressStateWaiter::observe,
                 options,
             )
             .await

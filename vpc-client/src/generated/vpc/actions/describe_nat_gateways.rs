@@ -377,6 +377,53 @@ impl crate::Client {
         self.pages(request)
     }
 }
+/// The `NatGateway` waiter: its states, how `DescribeNatGateways` answers about one ID, and how to ask for it.
+struct NatGatewayStateWaiter;
+impl NatGatewayStateWaiter {
+    const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
+        resource: "NatGateway",
+        success: &["AVAILABLE"],
+        failure: &["FAILED", "PENDFAILURE", "DELETEFAILURE"],
+        not_found_codes: &["ResourceNotFound"],
+    };
+    fn id_of(item: &NatGateway) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.nat_gateway_id.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn state_of(item: &NatGateway) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.state.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn observe(
+        response: &DescribeNatGatewaysResponse,
+        id: &str,
+    ) -> crate::waiter::Observed {
+        let items: &[NatGateway] = response
+            .nat_gateway_set
+            .as_deref()
+            .unwrap_or_default();
+        match items
+            .iter()
+            .find(|item| Self::id_of(item) == ::core::option::Option::Some(id))
+        {
+            ::core::option::Option::None => crate::waiter::Observed::Missing,
+            ::core::option::Option::Some(item) => {
+                crate::waiter::Observed::State(
+                    Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                )
+            }
+        }
+    }
+    fn request(id: &str) -> DescribeNatGatewaysRequest {
+        let mut request = DescribeNatGatewaysRequest::new();
+        request.nat_gateway_ids = ::core::option::Option::Some(
+            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
+        );
+        request
+    }
+}
 impl crate::Client {
     /// Waits until the `NatGateway` `id` is ready: `DescribeNatGateways` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
@@ -389,47 +436,15 @@ impl crate::Client {
         crate::Waited<DescribeNatGatewaysResponse>,
         crate::WaitError<DescribeNatGatewaysError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "NatGateway",
-            success: &["AVAILABLE"],
-            failure: &["FAILED", "PENDFAILURE", "DELETEFAILURE"],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &NatGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.nat_gateway_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &NatGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeNatGatewaysResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[NatGateway] = response
-                .nat_gateway_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeNatGatewaysRequest::new();
-        request.nat_gateway_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
-        self.wait_until_available(&WAITER, id, &request, observe, options).await
+        let request = NatGatewayStateWaiter::request(id);
+        self.wait_until_available(
+                &NatGatewayStateWaiter::WAITER,
+                id,
+                &request,
+                NatGatewayStateWaiter::observe,
+                options,
+            )
+            .await
     }
     /// Waits until the `NatGateway` `id` is gone: `DescribeNatGateways` no longer lists it, or answers `ResourceNotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
@@ -442,52 +457,13 @@ impl crate::Client {
         crate::Waited<::core::option::Option<DescribeNatGatewaysResponse>>,
         crate::WaitError<DescribeNatGatewaysError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "NatGateway",
-            success: &["AVAILABLE"],
-            failure: &["FAILED", "PENDFAILURE", "DELETEFAILURE"],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &NatGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.nat_gateway_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &NatGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeNatGatewaysResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[NatGateway] = response
-                .nat_gateway_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeNatGatewaysRequest::new();
-        request.nat_gateway_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
+        let request = NatGatewayStateWaiter::request(id);
         self.wait_for_state(
-                &WAITER,
+                &NatGatewayStateWaiter::WAITER,
                 crate::waiter::Target::Gone,
                 id,
                 &request,
-                observe,
+                NatGatewayStateWaiter::observe,
                 options,
             )
             .await

@@ -370,6 +370,53 @@ impl crate::Client {
         self.pages(request)
     }
 }
+/// The `NetworkInterface` waiter: its states, how `DescribeNetworkInterfaces` answers about one ID, and how to ask for it.
+struct NetworkInterfaceStateWaiter;
+impl NetworkInterfaceStateWaiter {
+    const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
+        resource: "NetworkInterface",
+        success: &["AVAILABLE"],
+        failure: &[],
+        not_found_codes: &["ResourceNotFound"],
+    };
+    fn id_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.network_interface_id.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn state_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.state.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn observe(
+        response: &DescribeNetworkInterfacesResponse,
+        id: &str,
+    ) -> crate::waiter::Observed {
+        let items: &[NetworkInterface] = response
+            .network_interface_set
+            .as_deref()
+            .unwrap_or_default();
+        match items
+            .iter()
+            .find(|item| Self::id_of(item) == ::core::option::Option::Some(id))
+        {
+            ::core::option::Option::None => crate::waiter::Observed::Missing,
+            ::core::option::Option::Some(item) => {
+                crate::waiter::Observed::State(
+                    Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                )
+            }
+        }
+    }
+    fn request(id: &str) -> DescribeNetworkInterfacesRequest {
+        let mut request = DescribeNetworkInterfacesRequest::new();
+        request.network_interface_ids = ::core::option::Option::Some(
+            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
+        );
+        request
+    }
+}
 impl crate::Client {
     /// Waits until the `NetworkInterface` `id` is ready: `DescribeNetworkInterfaces` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
@@ -382,47 +429,15 @@ impl crate::Client {
         crate::Waited<DescribeNetworkInterfacesResponse>,
         crate::WaitError<DescribeNetworkInterfacesError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "NetworkInterface",
-            success: &["AVAILABLE"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.network_interface_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeNetworkInterfacesResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[NetworkInterface] = response
-                .network_interface_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeNetworkInterfacesRequest::new();
-        request.network_interface_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
-        self.wait_until_available(&WAITER, id, &request, observe, options).await
+        let request = NetworkInterfaceStateWaiter::request(id);
+        self.wait_until_available(
+                &NetworkInterfaceStateWaiter::WAITER,
+                id,
+                &request,
+                NetworkInterfaceStateWaiter::observe,
+                options,
+            )
+            .await
     }
     /// Waits until the `NetworkInterface` `id` is gone: `DescribeNetworkInterfaces` no longer lists it, or answers `ResourceNotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
@@ -435,52 +450,13 @@ impl crate::Client {
         crate::Waited<::core::option::Option<DescribeNetworkInterfacesResponse>>,
         crate::WaitError<DescribeNetworkInterfacesError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "NetworkInterface",
-            success: &["AVAILABLE"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.network_interface_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &NetworkInterface) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeNetworkInterfacesResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[NetworkInterface] = response
-                .network_interface_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeNetworkInterfacesRequest::new();
-        request.network_interface_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
+        let request = NetworkInterfaceStateWaiter::request(id);
         self.wait_for_state(
-                &WAITER,
+                &NetworkInterfaceStateWaiter::WAITER,
                 crate::waiter::Target::Gone,
                 id,
                 &request,
-                observe,
+                NetworkInterfaceStateWaiter::observe,
                 options,
             )
             .await

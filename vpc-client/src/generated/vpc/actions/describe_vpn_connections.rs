@@ -304,6 +304,53 @@ impl crate::Client {
         self.pages(request)
     }
 }
+/// The `VpnConnection` waiter: its states, how `DescribeVpnConnections` answers about one ID, and how to ask for it.
+struct VpnConnectionStateWaiter;
+impl VpnConnectionStateWaiter {
+    const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
+        resource: "VpnConnection",
+        success: &["AVAILABLE"],
+        failure: &[],
+        not_found_codes: &["ResourceNotFound"],
+    };
+    fn id_of(item: &VpnConnection) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.vpn_connection_id.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn state_of(item: &VpnConnection) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.state.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn observe(
+        response: &DescribeVpnConnectionsResponse,
+        id: &str,
+    ) -> crate::waiter::Observed {
+        let items: &[VpnConnection] = response
+            .vpn_connection_set
+            .as_deref()
+            .unwrap_or_default();
+        match items
+            .iter()
+            .find(|item| Self::id_of(item) == ::core::option::Option::Some(id))
+        {
+            ::core::option::Option::None => crate::waiter::Observed::Missing,
+            ::core::option::Option::Some(item) => {
+                crate::waiter::Observed::State(
+                    Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                )
+            }
+        }
+    }
+    fn request(id: &str) -> DescribeVpnConnectionsRequest {
+        let mut request = DescribeVpnConnectionsRequest::new();
+        request.vpn_connection_ids = ::core::option::Option::Some(
+            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
+        );
+        request
+    }
+}
 impl crate::Client {
     /// Waits until the `VpnConnection` `id` is ready: `DescribeVpnConnections` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
@@ -316,47 +363,15 @@ impl crate::Client {
         crate::Waited<DescribeVpnConnectionsResponse>,
         crate::WaitError<DescribeVpnConnectionsError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "VpnConnection",
-            success: &["AVAILABLE"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &VpnConnection) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.vpn_connection_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &VpnConnection) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeVpnConnectionsResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[VpnConnection] = response
-                .vpn_connection_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeVpnConnectionsRequest::new();
-        request.vpn_connection_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
-        self.wait_until_available(&WAITER, id, &request, observe, options).await
+        let request = VpnConnectionStateWaiter::request(id);
+        self.wait_until_available(
+                &VpnConnectionStateWaiter::WAITER,
+                id,
+                &request,
+                VpnConnectionStateWaiter::observe,
+                options,
+            )
+            .await
     }
     /// Waits until the `VpnConnection` `id` is gone: `DescribeVpnConnections` no longer lists it, or answers `ResourceNotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
@@ -369,52 +384,13 @@ impl crate::Client {
         crate::Waited<::core::option::Option<DescribeVpnConnectionsResponse>>,
         crate::WaitError<DescribeVpnConnectionsError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "VpnConnection",
-            success: &["AVAILABLE"],
-            failure: &[],
-            not_found_codes: &["ResourceNotFound"],
-        };
-        fn id_of(item: &VpnConnection) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.vpn_connection_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &VpnConnection) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeVpnConnectionsResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[VpnConnection] = response
-                .vpn_connection_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeVpnConnectionsRequest::new();
-        request.vpn_connection_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
+        let request = VpnConnectionStateWaiter::request(id);
         self.wait_for_state(
-                &WAITER,
+                &VpnConnectionStateWaiter::WAITER,
                 crate::waiter::Target::Gone,
                 id,
                 &request,
-                observe,
+                VpnConnectionStateWaiter::observe,
                 options,
             )
             .await

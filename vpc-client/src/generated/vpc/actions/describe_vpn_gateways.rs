@@ -327,6 +327,53 @@ impl crate::Client {
         self.pages(request)
     }
 }
+/// The `VpnGateway` waiter: its states, how `DescribeVpnGateways` answers about one ID, and how to ask for it.
+struct VpnGatewayStateWaiter;
+impl VpnGatewayStateWaiter {
+    const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
+        resource: "VpnGateway",
+        success: &["AVAILABLE"],
+        failure: &["PENDING_ERROR", "DELETING_ERROR"],
+        not_found_codes: &["ResourceNotFound", "InvalidVpnGatewayId.NotFound"],
+    };
+    fn id_of(item: &VpnGateway) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.vpn_gateway_id.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn state_of(item: &VpnGateway) -> ::core::option::Option<&str> {
+        let value = item;
+        let value = value.state.as_ref()?;
+        ::core::option::Option::Some(value.as_str())
+    }
+    fn observe(
+        response: &DescribeVpnGatewaysResponse,
+        id: &str,
+    ) -> crate::waiter::Observed {
+        let items: &[VpnGateway] = response
+            .vpn_gateway_set
+            .as_deref()
+            .unwrap_or_default();
+        match items
+            .iter()
+            .find(|item| Self::id_of(item) == ::core::option::Option::Some(id))
+        {
+            ::core::option::Option::None => crate::waiter::Observed::Missing,
+            ::core::option::Option::Some(item) => {
+                crate::waiter::Observed::State(
+                    Self::state_of(item).map(::std::borrow::ToOwned::to_owned),
+                )
+            }
+        }
+    }
+    fn request(id: &str) -> DescribeVpnGatewaysRequest {
+        let mut request = DescribeVpnGatewaysRequest::new();
+        request.vpn_gateway_ids = ::core::option::Option::Some(
+            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
+        );
+        request
+    }
+}
 impl crate::Client {
     /// Waits until the `VpnGateway` `id` is ready: `DescribeVpnGateways` lists it with `State` `AVAILABLE`. A resource not listed is polled again for [`WaitOptions::not_found_grace`](crate::WaitOptions::not_found_grace) (reads lag writes), then is [`WaitError::NotFound`](crate::WaitError::NotFound); one that disappears during the wait is [`WaitError::Gone`](crate::WaitError::Gone).
     ///
@@ -339,47 +386,15 @@ impl crate::Client {
         crate::Waited<DescribeVpnGatewaysResponse>,
         crate::WaitError<DescribeVpnGatewaysError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "VpnGateway",
-            success: &["AVAILABLE"],
-            failure: &["PENDING_ERROR", "DELETING_ERROR"],
-            not_found_codes: &["ResourceNotFound", "InvalidVpnGatewayId.NotFound"],
-        };
-        fn id_of(item: &VpnGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.vpn_gateway_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &VpnGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeVpnGatewaysResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[VpnGateway] = response
-                .vpn_gateway_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeVpnGatewaysRequest::new();
-        request.vpn_gateway_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
-        self.wait_until_available(&WAITER, id, &request, observe, options).await
+        let request = VpnGatewayStateWaiter::request(id);
+        self.wait_until_available(
+                &VpnGatewayStateWaiter::WAITER,
+                id,
+                &request,
+                VpnGatewayStateWaiter::observe,
+                options,
+            )
+            .await
     }
     /// Waits until the `VpnGateway` `id` is gone: `DescribeVpnGateways` no longer lists it, or answers `ResourceNotFound`, `InvalidVpnGatewayId.NotFound`. `Ok` holds the last answer (`None` after a not-found code).
     ///
@@ -392,52 +407,13 @@ impl crate::Client {
         crate::Waited<::core::option::Option<DescribeVpnGatewaysResponse>>,
         crate::WaitError<DescribeVpnGatewaysError>,
     > {
-        const WAITER: crate::waiter::StateWaiter = crate::waiter::StateWaiter {
-            resource: "VpnGateway",
-            success: &["AVAILABLE"],
-            failure: &["PENDING_ERROR", "DELETING_ERROR"],
-            not_found_codes: &["ResourceNotFound", "InvalidVpnGatewayId.NotFound"],
-        };
-        fn id_of(item: &VpnGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.vpn_gateway_id.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn state_of(item: &VpnGateway) -> ::core::option::Option<&str> {
-            let value = item;
-            let value = value.state.as_ref()?;
-            ::core::option::Option::Some(value.as_str())
-        }
-        fn observe(
-            response: &DescribeVpnGatewaysResponse,
-            id: &str,
-        ) -> crate::waiter::Observed {
-            let items: &[VpnGateway] = response
-                .vpn_gateway_set
-                .as_deref()
-                .unwrap_or_default();
-            match items
-                .iter()
-                .find(|item| id_of(item) == ::core::option::Option::Some(id))
-            {
-                ::core::option::Option::None => crate::waiter::Observed::Missing,
-                ::core::option::Option::Some(item) => {
-                    crate::waiter::Observed::State(
-                        state_of(item).map(::std::borrow::ToOwned::to_owned),
-                    )
-                }
-            }
-        }
-        let mut request = DescribeVpnGatewaysRequest::new();
-        request.vpn_gateway_ids = ::core::option::Option::Some(
-            ::std::vec![::std::borrow::ToOwned::to_owned(id)],
-        );
+        let request = VpnGatewayStateWaiter::request(id);
         self.wait_for_state(
-                &WAITER,
+                &VpnGatewayStateWaiter::WAITER,
                 crate::waiter::Target::Gone,
                 id,
                 &request,
-                observe,
+                VpnGatewayStateWaiter::observe,
                 options,
             )
             .await
