@@ -196,7 +196,9 @@ impl IdSource {
         Self::seeded(nanos as u64 ^ 0x5DEE_CE66_D1CE_5EED)
     }
 
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits (SplitMix64): for IDs here, and for any seeded
+    /// choice a test makes.
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -209,7 +211,7 @@ impl IdSource {
         loop {
             let mut id = shape.prefix.clone();
             for _ in 0..shape.length {
-                let n = self.next() % ID_ALPHABET.len() as u64;
+                let n = self.next_u64() % ID_ALPHABET.len() as u64;
                 id.push(char::from(ID_ALPHABET[n as usize]));
             }
             if !taken(&id) {

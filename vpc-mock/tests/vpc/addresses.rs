@@ -90,39 +90,24 @@ async fn eni_entries(client: &Client, id: &str) -> Vec<(String, String, String)>
 
 /// Polls `DescribeTaskResult` until the task leaves `RUNNING`; its final result.
 async fn wait_for_task(client: &Client, task: u64) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    crate::common::poll_until(&format!("task {task} to stop RUNNING"), || async {
         let mut request = DescribeTaskResultRequest::new();
         request.task_id = Some(task);
         let answer = client.call(&request).await.expect("the task is known");
         assert_eq!(answer.task_id, Some(task));
         let result = answer.result.expect("a result");
-        if result != "RUNNING" {
-            return result;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{task} still RUNNING"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (result != "RUNNING").then_some(result)
+    })
+    .await
 }
 
 /// Polls until the EIP `id` has `status`, or panics after 10 s.
 async fn wait_for_status(client: &Client, id: &str, status: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    crate::common::poll_until(&format!("{id} to be {status}"), || async {
         let address = describe_one(client, id).await;
-        if address.address_status.as_deref() == Some(status) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{id} is still {:?}, not {status}",
-            address.address_status
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (address.address_status.as_deref() == Some(status)).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -11,6 +11,26 @@ use vpc_mock::{MockServer, RunningServer, VpcState, demo_credential};
 /// The reset delay the tests use.
 pub(crate) const DELAY: Duration = Duration::from_millis(50);
 
+/// Polls `step` every 50 ms until it gives a value; panics naming `what` after 10 s
+/// (the emulator's delays in these tests are a few hundred milliseconds).
+pub(crate) async fn poll_until<T, F, Fut>(what: &str, mut step: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = step().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still waiting after 10 s: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The VPC endpoint over `state`, accepting the demo credential.
 pub(crate) async fn server(state: VpcState) -> RunningServer {
     MockServer::vpc(state)

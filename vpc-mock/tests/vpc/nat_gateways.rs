@@ -61,14 +61,14 @@ async fn state_of(client: &Client, id: &str) -> String {
 
 /// Polls until the gateway leaves `PENDING`, at most 10 s (the delay is 300 ms).
 async fn settled_state(client: &Client, id: &str) -> String {
-    for _ in 0..200 {
-        let state = state_of(client, id).await;
-        if state != "PENDING" {
-            return state;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the NAT gateway `{id}` stayed PENDING for 10 s")
+    crate::common::poll_until(
+        &format!("the NAT gateway `{id}` to leave PENDING"),
+        || async {
+            let state = state_of(client, id).await;
+            (state != "PENDING").then_some(state)
+        },
+    )
+    .await
 }
 
 #[tokio::test]

@@ -464,41 +464,26 @@ async fn accounts_and_regions_do_not_see_each_other() {
 
 /// Polls until `done` holds of the ENI, or panics after 10 s.
 async fn wait_for_state(client: &Client, id: &str, state: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    let eni = crate::common::poll_until(&format!("{id} to be {state}"), || async {
         let eni = describe_one(client, id).await;
-        if eni.state.as_deref() == Some(state) {
-            assert_eq!(eni.network_interface_state.as_deref(), Some(state));
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{id} is still {:?}, not {state}",
-            eni.state
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (eni.state.as_deref() == Some(state)).then_some(eni)
+    })
+    .await;
+    assert_eq!(eni.network_interface_state.as_deref(), Some(state));
 }
 
 /// Polls `DescribeVpcTaskResult` until the task leaves `RUNNING`; its final status.
 async fn wait_for_task(client: &Client, task: &str) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    crate::common::poll_until(&format!("{task} to stop RUNNING"), || async {
         let status = client
             .call(&DescribeVpcTaskResultRequest::new(task))
             .await
             .expect("the task is known")
             .status
             .expect("a status");
-        if status != "RUNNING" {
-            return status;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{task} still RUNNING"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (status != "RUNNING").then_some(status)
+    })
+    .await
 }
 
 #[tokio::test]

@@ -30,23 +30,19 @@ use serde_json::{Map, Value, json};
 use vpc_client::credentials::Credential;
 use vpc_client::{Client, Endpoint, Error, RateLimitPolicy, RetryPolicy, UntypedRequest};
 use vpc_mock::emulator::cidr::Cidr;
-use vpc_mock::emulator::engine::FilterNames;
+use vpc_mock::emulator::engine::{FilterNames, IdSource};
 use vpc_mock::emulator::{Scope, emulated_actions, kinds};
 use vpc_mock::{Emulator, MockServer, VpcState, demo_credential, vpc_service};
 
 const OTHER: (&str, &str) = ("AKIDRANDOMRUNOTHER01", "random-run-other-secret");
 const REGIONS: [&str; 2] = ["ap-guangzhou", "ap-shanghai"];
 
-/// SplitMix64: small, seeded, no dependency.
-struct Rng(u64);
+/// The run's choices, from the emulator's own seeded generator.
+struct Rng(IdSource);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -441,7 +437,7 @@ async fn random_calls_keep_every_invariant() {
     let actions = weighted_actions(service);
     let listings = listings(service);
     let mut run = Run {
-        rng: Rng(seed),
+        rng: Rng(IdSource::seeded(seed)),
         seen: clients.iter().map(|_| Seen::default()).collect(),
         scope: 0,
         id_members: kinds().map(|k| k.id).collect(),

@@ -136,14 +136,11 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = String>,
 {
-    for _ in 0..200 {
+    crate::common::poll_until(&format!("to leave {passing}"), || async {
         let now = state().await;
-        if now != passing {
-            return now;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("still {passing} after 10 s")
+        (now != passing).then_some(now)
+    })
+    .await
 }
 
 #[tokio::test]
