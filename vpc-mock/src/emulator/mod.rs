@@ -418,13 +418,8 @@ impl Emulator {
     /// answers them, ordered by scope then age: to inspect what a server's callers
     /// changed.
     pub fn rows(&self, table: &str) -> Vec<(Scope, Map<String, Value>)> {
-        let world = self.lock();
-        let mut out: Vec<(Scope, Map<String, Value>)> = world
-            .scopes
-            .iter()
-            .filter_map(|(scope, region)| region.tables().get(table).map(|t| (scope, t)))
-            .flat_map(|(scope, t)| t.rows().iter().map(|row| (scope.clone(), row.clone())))
-            .collect();
+        let mut out = Vec::new();
+        self.for_each_row(table, |scope, row| out.push((scope.clone(), row.clone())));
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
