@@ -19,10 +19,12 @@ use crate::handler::ApiError;
 #[derive(Debug)]
 pub(crate) struct Spec {
     pub(crate) actions: HashMap<&'static str, ActionSpec>,
-    /// ID shapes by ID member (`VpcId` → `vpc-` and 8).
+    /// ID shapes by kind's table (`vpcs` → `vpc-` and 8).
     pub(crate) ids: HashMap<&'static str, IdShape>,
     /// Every declared reference between kinds.
     pub(crate) references: Vec<&'static Reference>,
+    /// The families derived from the spec.
+    pub(crate) families: &'static super::families::Families,
 }
 
 /// One emulated action's spec-derived rules.
@@ -40,6 +42,7 @@ impl Spec {
         actions: impl IntoIterator<Item = &'static str>,
         kinds: &[&'static Kind],
         references: Vec<&'static Reference>,
+        families: &'static super::families::Families,
     ) -> Result<Self, EmulatorError> {
         let mut table = HashMap::new();
         for name in actions {
@@ -57,15 +60,26 @@ impl Spec {
         }
         let mut ids = HashMap::new();
         for kind in kinds {
-            let shape = IdShape::from_spec(service, kind.id).ok_or_else(|| {
-                EmulatorError::Unsupported(format!("no example shows the shape of `{}`", kind.id))
-            })?;
-            ids.insert(kind.id, shape);
+            let derived = families
+                .list
+                .iter()
+                .find(|f| std::ptr::eq(f.kind, *kind))
+                .map(|f| f.shape.clone());
+            let shape = derived
+                .or_else(|| IdShape::from_spec(service, kind.id))
+                .ok_or_else(|| {
+                    EmulatorError::Unsupported(format!(
+                        "no example shows the shape of `{}`",
+                        kind.id
+                    ))
+                })?;
+            ids.insert(kind.table, shape);
         }
         Ok(Self {
             actions: table,
             ids,
             references,
+            families,
         })
     }
 }
@@ -117,14 +131,14 @@ impl Context<'_> {
     /// The ID shape of `kind`.
     pub(crate) fn shape(&self, kind: &Kind) -> &IdShape {
         // Every kind a module declares is read at build time (Spec::read).
-        &self.spec.ids[kind.id]
+        &self.spec.ids[kind.table]
     }
 
     /// A fresh ID of `kind`, unused in the caller's scope.
     pub(crate) fn fresh_id(&self, world: &mut World, kind: &'static Kind) -> String {
         let region = world.scopes.entry(self.scope.clone()).or_default();
         let taken = |id: &str| region.get(kind, id).is_some();
-        world.ids.fresh(&self.spec.ids[kind.id], taken)
+        world.ids.fresh(&self.spec.ids[kind.table], taken)
     }
 
     /// The required ID parameter `member` of `kind`, checked for shape.
@@ -231,7 +245,11 @@ impl Context<'_> {
             }
         }
         let (mut plain, mut computed) = (Vec::new(), Vec::new());
-        for filter in filters {
+        let first = region.table(kind).rows().first();
+        for mut filter in filters {
+            if let Some(row) = first {
+                filter.resolve(row);
+            }
             match derived.iter().find(|(name, _)| *name == filter.name) {
                 Some((_, value)) => computed.push((filter, *value)),
                 None => plain.push(filter),

@@ -118,18 +118,37 @@ impl IdShape {
     /// The shape most of the spec's example values of `member` have (every example
     /// input and output, at any depth), or `None` when no example shows one.
     pub fn from_spec(service: &Service, member: &str) -> Option<Self> {
+        Self::from_spec_with_share(service, member).map(|(shape, _)| shape)
+    }
+
+    /// [`IdShape::from_spec`], with the share of the examples' IDs that have it (an ID
+    /// member whose examples disagree names several kinds, such as `ResourceId`).
+    pub fn from_spec_with_share(service: &Service, member: &str) -> Option<(Self, f64)> {
+        let examples = service.actions.iter().flat_map(|a| &a.examples);
+        Self::from_examples(examples, member)
+    }
+
+    /// The shape most of `member`'s values in `examples` have, with its share.
+    pub fn from_examples<'a>(
+        examples: impl IntoIterator<Item = &'a api_spec::ir::Example>,
+        member: &str,
+    ) -> Option<(Self, f64)> {
         let mut counts: HashMap<(String, usize), usize> = HashMap::new();
-        for action in &service.actions {
-            for example in &action.examples {
-                for value in [&example.input, &example.output] {
-                    collect_ids(value, member, &mut counts);
-                }
+        for example in examples {
+            for value in [&example.input, &example.output] {
+                collect_ids(value, member, &mut counts);
             }
         }
+        let total: usize = counts.values().sum();
         counts
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map(|((prefix, length), _)| Self { prefix, length })
+            .map(|((prefix, length), n)| {
+                // Counts of examples are small: the share is exact enough as a float.
+                #[allow(clippy::cast_precision_loss)]
+                let share = n as f64 / total as f64;
+                (Self { prefix, length }, share)
+            })
     }
 
     /// Whether `id` has this shape.
@@ -374,6 +393,23 @@ pub struct Filter {
     pub name: String,
     /// Any of them matches.
     pub values: Vec<String>,
+    /// The member it reads: [`member_of`] its name, or the row's member of that name
+    /// in another case (`havip-id` reads `HaVipId`), see [`Filter::resolve`].
+    pub member: String,
+}
+
+impl Filter {
+    /// Reads the member of `row` named like [`Filter::member`] but for case, when the
+    /// row has no member of that exact name (the rows of one table share their
+    /// members, so one row tells for all).
+    pub fn resolve(&mut self, row: &Map<String, Value>) {
+        if row.contains_key(&self.member) {
+            return;
+        }
+        if let Some(key) = row.keys().find(|k| k.eq_ignore_ascii_case(&self.member)) {
+            self.member = key.clone();
+        }
+    }
 }
 
 /// The request's `Filters`, each name checked against the documented ones.
@@ -412,7 +448,12 @@ pub fn read_filters(
             .and_then(Value::as_array)
             .map(|values| values.iter().map(scalar_text).collect())
             .unwrap_or_default();
-        filters.push(Filter { name, values });
+        let member = member_of(&name);
+        filters.push(Filter {
+            name,
+            values,
+            member,
+        });
     }
     Ok(filters)
 }
@@ -459,7 +500,7 @@ pub fn matches(row: &Map<String, Value>, filters: &[Filter], names: &FilterNames
             let value = tag(key).and_then(|t| text(t.get("Value")));
             return value.is_some_and(|value| filter.values.iter().any(|v| v == value));
         }
-        let Some(actual) = row.get(&member_of(&filter.name)).map(scalar_text) else {
+        let Some(actual) = row.get(&filter.member).map(scalar_text) else {
             return false;
         };
         let fuzzy = names.fuzzy.contains(&filter.name);

@@ -36,14 +36,18 @@
 mod address;
 pub mod cidr;
 mod context;
+pub mod coverage;
 mod customer_gateway;
 pub mod engine;
+pub mod families;
+mod generic;
 pub mod kinds;
 mod nat_gateway;
 mod network_interface;
 pub mod persist;
 mod route_table;
 mod security_group;
+pub mod shape;
 mod subnet;
 mod tasks;
 mod vpc;
@@ -97,16 +101,57 @@ const RESOURCES: &[&Resource] = &[
 /// own rows ([`Emulator::serves`]) and its [`EmulatorHandler`] hands the others on.
 const SHARED: &[&(&str, &str, &Kind)] = &[&vpn_connection::SHARED];
 
-/// The actions the emulator serves from its state, resource by resource.
+/// The actions the emulator serves from its state: the hand-written resources' first,
+/// then those of the families derived from the spec ([`families`]).
 pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
+    let hand = hand_actions();
+    let derived: Vec<&'static str> = families()
+        .map(|f| {
+            f.routes
+                .keys()
+                .copied()
+                .filter(|name| action_fn(name).is_none())
+                .collect()
+        })
+        .unwrap_or_default();
+    hand.chain(derived)
+}
+
+/// The actions of the hand-written resources.
+fn hand_actions() -> impl Iterator<Item = &'static str> {
     RESOURCES
         .iter()
         .flat_map(|r| r.actions.iter().map(|(name, _)| *name))
 }
 
-/// Every kind of resource the emulator holds.
+/// The kinds the hand-written resources keep.
+fn hand_kinds() -> Vec<&'static Kind> {
+    RESOURCES
+        .iter()
+        .flat_map(|r| r.kinds.iter().copied())
+        .collect()
+}
+
+/// The families of the shipped spec (`None` if it does not validate, which its tests
+/// rule out).
+pub fn families() -> Option<&'static families::Families> {
+    let service = crate::spec::shared_vpc_service().ok()?;
+    Some(families::shared(service, &hand_kinds()))
+}
+
+/// Every kind of resource the emulator holds: the hand-written resources' and the
+/// derived families'.
 pub fn kinds() -> impl Iterator<Item = &'static Kind> {
-    RESOURCES.iter().flat_map(|r| r.kinds.iter().copied())
+    let derived: Vec<&'static Kind> = families()
+        .map(|f| f.derived_kinds().collect())
+        .unwrap_or_default();
+    hand_kinds().into_iter().chain(derived)
+}
+
+/// Whether a family's action has hand-written rules beside the generic verb (a
+/// resource module serving it by name first, then the generic verb).
+fn hand_rules(_action: &str) -> bool {
+    false
 }
 
 fn action_fn(name: &str) -> Option<ActionFn> {
@@ -265,11 +310,13 @@ impl EmulatorBuilder {
     pub fn build(self) -> Result<Emulator, EmulatorError> {
         let service = crate::spec::shared_vpc_service()?;
         let kinds: Vec<&'static Kind> = kinds().collect();
-        let references = RESOURCES
+        let mut references: Vec<&'static Reference> = RESOURCES
             .iter()
             .flat_map(|r| r.references.iter().copied())
             .collect();
-        let spec = Spec::read(service, emulated_actions(), &kinds, references)?;
+        let families = families::shared(service, &hand_kinds());
+        references.extend(families.references());
+        let spec = Spec::read(service, emulated_actions(), &kinds, references, families)?;
         let mut world = World::new(ids(self.seed), self.quotas, self.delay);
         world.failing.extend(self.failing);
         if let Some(path) = &self.state_file {
@@ -321,7 +368,7 @@ impl Emulator {
 
     /// Whether the emulator serves `action` from its state.
     pub fn emulates(action: &str) -> bool {
-        action_fn(action).is_some()
+        action_fn(action).is_some() || families().is_some_and(|f| f.route(action).is_some())
     }
 
     /// Whether this emulator serves `call`: every call of an emulated action, except
@@ -454,10 +501,13 @@ impl Emulator {
     /// does not serve.
     pub fn call(&self, call: &Call) -> Result<Map<String, Value>, ApiError> {
         let spec = &self.shared.spec;
-        let (Some(action), Some(run)) = (
-            spec.actions.get(call.action.as_str()),
-            action_fn(&call.action),
-        ) else {
+        let hand = action_fn(&call.action);
+        let generic = spec.families.route(&call.action);
+        let Some(action) = spec
+            .actions
+            .get(call.action.as_str())
+            .filter(|_| hand.is_some() || generic.is_some())
+        else {
             return Err(ApiError::new(
                 crate::codes::INVALID_ACTION,
                 format!("The emulator does not serve `{}`.", call.action),
@@ -473,7 +523,14 @@ impl Emulator {
             params: &call.params,
             now,
         };
-        let mut answer = run(&mut world, &cx)?;
+        let mut answer = match (hand, generic) {
+            (Some(run), _) => run(&mut world, &cx)?,
+            (None, Some((family, verb))) => {
+                generic::serve(&mut world, &cx, spec.families, family, verb)?
+            }
+            (None, None) => unreachable_action(&call.action)?,
+        };
+        shape::complete(&mut answer, &action.action.output);
         tasks::start(&mut world, action.action, call, &mut answer, now);
         if changes(&call.action) {
             self.persist(&world)?;
@@ -514,6 +571,13 @@ impl Emulator {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+fn unreachable_action(action: &str) -> Result<Map<String, Value>, ApiError> {
+    Err(ApiError::new(
+        crate::codes::INVALID_ACTION,
+        format!("The emulator does not serve `{action}`."),
+    ))
 }
 
 /// Serves the [emulated actions](emulated_actions) from an [`Emulator`] and everything

@@ -1,0 +1,413 @@
+//! The generic handlers of the derived families ([`super::families`]): create, describe,
+//! read, change and delete, written once for every family from what the spec says of
+//! it. A family's own file adds only the rules no description holds.
+//!
+//! - **Create** fills a row from the request members named like the object's members
+//!   (`HaVipName` → `HaVipName`; `Tags` → `TagSet`; `Services` → `ServiceSet`); the
+//!   others get their defaults ([`super::shape`]), never the example's values; the ID
+//!   is fresh, of the shape the examples show. A request holding a list of objects
+//!   alike the family's (`CreateAddressTemplates`' `Templates`) creates a row per item.
+//! - **Describe** lists by the `…Ids` member, the documented filters and the page.
+//! - **Read** finds the named rows (all of the caller's, when none is named) and
+//!   answers from them.
+//! - **Change** sets exactly the members the request names on the named rows.
+//! - **Delete** removes the named rows, unless a declared reference refuses it.
+//!
+//! Every verb first checks the request's references: an ID member of an emulated kind
+//! (`VpcId`, `SubnetIds`) must name a row of the caller's, else the action's documented
+//! not-found code. IDs of what the emulator cannot hold (other services' `InstanceId`,
+//! another account's `PeerVpcId`) are accepted as they are.
+
+use api_spec::ir::{Field, Type};
+use serde_json::{Map, Value};
+
+use super::context::Context;
+use super::engine::{self, text};
+use super::families::{Families, Family, Verb};
+use super::shape;
+use super::world::World;
+use crate::handler::ApiError;
+
+/// Serves one call of a family's action.
+///
+/// # Errors
+///
+/// The action's documented code for a malformed or unknown ID, a refused delete, or a
+/// bad listing.
+pub(crate) fn serve(
+    world: &mut World,
+    cx: &Context<'_>,
+    families: &Families,
+    family: &Family,
+    verb: Verb,
+) -> Result<Map<String, Value>, ApiError> {
+    check_references(world, cx, families, family)?;
+    match verb {
+        Verb::Create => create(world, cx, family),
+        Verb::Describe => describe(world, cx, family),
+        Verb::Read => read(world, cx, family),
+        Verb::Change => change(world, cx, family),
+        Verb::Delete => delete(world, cx, family),
+    }
+}
+
+/// The request's IDs of other families must name rows of the caller's.
+fn check_references(
+    world: &mut World,
+    cx: &Context<'_>,
+    families: &Families,
+    family: &Family,
+) -> Result<(), ApiError> {
+    for (member, value) in cx.params {
+        if member == family.kind.id || *member == format!("{}s", family.kind.id) {
+            continue;
+        }
+        let single = member.strip_suffix('s').unwrap_or(member);
+        let ids: Vec<&str> = match value {
+            Value::String(s) if !s.is_empty() => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let region = world.region(&cx.scope);
+        for id in ids {
+            let Some(other) = families
+                .by_id(member, id)
+                .or_else(|| families.by_id(single, id).filter(|_| value.is_array()))
+            else {
+                continue;
+            };
+            engine::check_id(member, id, &other.shape, &cx.action.codes)?;
+            if region.get(other.kind, id).is_none() {
+                return Err(not_found(cx, other, id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The action's not-found code for a row of `family`: a documented `…NotFound` code
+/// naming the family's noun, else any documented `…NotFound`, else `ResourceNotFound`.
+pub(crate) fn not_found(cx: &Context<'_>, family: &Family, id: &str) -> ApiError {
+    let documented: Vec<&str> = cx
+        .action
+        .action
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .filter(|code| code.contains("NotFound") || code.contains("NotExist"))
+        .collect();
+    let lower: Vec<String> = family
+        .nouns
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    let mut candidates: Vec<&str> = documented
+        .iter()
+        .copied()
+        .filter(|code| {
+            let code = code.to_ascii_lowercase();
+            lower.iter().any(|n| code.contains(n.as_str()))
+        })
+        .collect();
+    candidates.extend(
+        documented
+            .iter()
+            .copied()
+            .filter(|c| c.starts_with("ResourceNotFound")),
+    );
+    candidates.extend(
+        documented
+            .iter()
+            .copied()
+            .filter(|c| c.starts_with("InvalidParameterValue")),
+    );
+    cx.not_found_as(&candidates, family.kind, id)
+}
+
+/// The IDs of the family's rows a request names: its ID member, or the list of them.
+fn named_ids(cx: &Context<'_>, family: &Family) -> Result<Option<Vec<String>>, ApiError> {
+    let id = family.kind.id;
+    let list = format!("{id}s");
+    let ids: Vec<String> = match (cx.params.get(id), cx.params.get(&list)) {
+        (Some(Value::String(s)), _) if !s.is_empty() => vec![s.clone()],
+        (_, Some(Value::Array(items))) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        (Some(Value::Array(items)), _) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => return Ok(None),
+    };
+    for one in &ids {
+        engine::check_id(id, one, &family.shape, &cx.action.codes)?;
+    }
+    Ok(Some(ids))
+}
+
+/// The rows named, each required to exist.
+fn named_rows(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+    ids: &[String],
+) -> Result<Vec<Map<String, Value>>, ApiError> {
+    let region = world.region(&cx.scope);
+    ids.iter()
+        .map(|id| {
+            region
+                .get(family.kind, id)
+                .cloned()
+                .ok_or_else(|| not_found(cx, family, id))
+        })
+        .collect()
+}
+
+/// The object member a request member sets: the same name, `Tags` → `TagSet`,
+/// `Services` → `ServiceSet`.
+fn member_for<'f>(family: &'f Family, param: &str) -> Option<&'f Field> {
+    let fields = &family.object.fields;
+    let single = param.strip_suffix('s').unwrap_or(param);
+    fields.iter().find(|f| f.wire_name == param).or_else(|| {
+        fields
+            .iter()
+            .find(|f| f.wire_name == format!("{param}Set") || f.wire_name == format!("{single}Set"))
+    })
+}
+
+/// Sets on `row` every member `params` name (but the ID), as the member's type
+/// declares it; a value that type cannot hold is left out.
+fn apply(
+    row: &mut Map<String, Value>,
+    params: &Map<String, Value>,
+    family: &Family,
+    cx: &Context<'_>,
+) -> Result<(), ApiError> {
+    for (param, value) in params {
+        if param == family.kind.id {
+            continue;
+        }
+        if param == "Tags" && family.object.fields.iter().any(|f| f.wire_name == "TagSet") {
+            let mut only = Map::new();
+            only.insert("Tags".into(), value.clone());
+            row.insert("TagSet".into(), engine::read_tags(&only, &cx.action.codes)?);
+            continue;
+        }
+        let Some(field) = member_for(family, param) else {
+            continue;
+        };
+        if param.ends_with("Name")
+            && let Some(name) = value.as_str()
+            && !name.is_empty()
+        {
+            engine::check_name(param, name, &cx.action.codes)?;
+        }
+        if let Some(value) = shape::coerce(value, &field.ty) {
+            row.insert(field.wire_name.clone(), value);
+        }
+    }
+    Ok(())
+}
+
+/// The request's list of objects alike the family's (at least one shared member that
+/// is not a tag), if it has one: the items a batch create makes a row of each.
+fn batch<'p>(cx: &Context<'p>, family: &Family) -> Option<&'p Vec<Value>> {
+    cx.action.action.input.iter().find_map(|input| {
+        let Type::List(inner) = &input.ty else {
+            return None;
+        };
+        let Type::Object(name, _) = &**inner else {
+            return None;
+        };
+        let object = crate::spec::shared_vpc_service().ok()?.object(name)?;
+        let shared = object
+            .fields
+            .iter()
+            .filter(|f| f.wire_name != "Tags" && member_for(family, &f.wire_name).is_some())
+            .count();
+        (shared > 0).then(|| cx.params.get(&input.wire_name)?.as_array())?
+    })
+}
+
+fn create(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut rows = Vec::new();
+    let items: Vec<Map<String, Value>> = match batch(cx, family) {
+        Some(items) => items
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|item| {
+                let mut merged = cx.params.clone();
+                merged.extend(item.clone());
+                merged
+            })
+            .collect(),
+        None => vec![cx.params.clone()],
+    };
+    for params in &items {
+        let mut row = Map::new();
+        for field in &family.object.fields {
+            row.insert(field.wire_name.clone(), shape::default_of(field, 1));
+        }
+        apply(&mut row, params, family, cx)?;
+        rows.push(row);
+    }
+    for row in &mut rows {
+        let id = cx.fresh_id(world, family.kind);
+        row.insert(family.kind.id.to_owned(), Value::from(id));
+        world
+            .region(&cx.scope)
+            .table_mut(family.kind)
+            .push(row.clone());
+    }
+    Ok(answer(cx, family, &rows))
+}
+
+fn describe(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Map<String, Value>, ApiError> {
+    // A describe without an IDs member is listed by its filters and page alone.
+    let ids = family.ids.as_deref().unwrap_or("");
+    cx.describe(world.region(&cx.scope), family.kind, ids, &family.set)
+}
+
+fn read(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Map<String, Value>, ApiError> {
+    let rows = match named_ids(cx, family)? {
+        Some(ids) => named_rows(world, cx, family, &ids)?,
+        None => world.region(&cx.scope).table(family.kind).rows().to_vec(),
+    };
+    let mut out = answer(cx, family, &rows);
+    // Members the answer shares with the row (by name and type) come from it.
+    if let Some(first) = rows.first() {
+        for field in &cx.action.action.output {
+            if out.contains_key(&field.wire_name) {
+                continue;
+            }
+            if let Some(value) = first
+                .get(&field.wire_name)
+                .filter(|v| shape::fits(v, &field.ty))
+            {
+                out.insert(field.wire_name.clone(), value.clone());
+            }
+        }
+    }
+    if cx
+        .action
+        .action
+        .output
+        .iter()
+        .any(|f| f.wire_name == "TotalCount")
+        && !out.contains_key("TotalCount")
+    {
+        out.insert("TotalCount".into(), Value::from(rows.len()));
+    }
+    Ok(out)
+}
+
+fn change(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Map<String, Value>, ApiError> {
+    let Some(ids) = named_ids(cx, family)? else {
+        return Ok(answer(cx, family, &[]));
+    };
+    named_rows(world, cx, family, &ids)?;
+    // Check every value before changing anything.
+    let mut probe = Map::new();
+    apply(&mut probe, cx.params, family, cx)?;
+    let region = world.region(&cx.scope);
+    let mut rows = Vec::new();
+    for id in &ids {
+        if let Some(row) = region.get_mut(family.kind, id) {
+            apply(row, cx.params, family, cx)?;
+            rows.push(row.clone());
+        }
+    }
+    Ok(answer(cx, family, &rows))
+}
+
+fn delete(
+    world: &mut World,
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Map<String, Value>, ApiError> {
+    let Some(ids) = named_ids(cx, family)? else {
+        return Err(cx.error(
+            &["MissingParameter"],
+            format!("The parameter `{}` is missing.", family.kind.id),
+        ));
+    };
+    let rows = named_rows(world, cx, family, &ids)?;
+    let references = &cx.spec.references;
+    let region = world.region(&cx.scope);
+    for id in &ids {
+        if let Some((blocker, count)) = region.blocker(family.kind, id, references) {
+            return Err(cx.error(
+                &["ResourceInUse"],
+                format!(
+                    "The {} `{id}` is in use by {count} {}(s): delete or detach them first.",
+                    family.kind.noun, blocker.noun
+                ),
+            ));
+        }
+    }
+    for id in &ids {
+        region.remove(family.kind, id, references);
+    }
+    Ok(answer(cx, family, &rows))
+}
+
+/// The answer of an action over `rows`: the family's object, a list of them, the ID or
+/// the list of IDs where the action's output declares them; the rest is completed from
+/// the declared types by the emulator.
+fn answer(cx: &Context<'_>, family: &Family, rows: &[Map<String, Value>]) -> Map<String, Value> {
+    let id = family.kind.id;
+    let ids: Vec<Value> = rows
+        .iter()
+        .filter_map(|row| text(row.get(id)).map(Value::from))
+        .collect();
+    let stem = id.strip_suffix("Id").unwrap_or(id);
+    let mut out = Map::new();
+    for field in &cx.action.action.output {
+        let name = field.wire_name.as_str();
+        let value = match &field.ty {
+            Type::Object(object, _) if *object == family.object.name => {
+                rows.first().cloned().map(Value::Object)
+            }
+            Type::List(inner) => match &**inner {
+                Type::Object(object, _) if *object == family.object.name => Some(Value::Array(
+                    rows.iter().cloned().map(Value::Object).collect(),
+                )),
+                Type::String
+                    if name == format!("{id}s")
+                        || name == format!("{id}Set")
+                        || name == format!("{stem}IdSet")
+                        || (name.ends_with("IdSet")
+                            && family.nouns.iter().any(|n| name.contains(n.as_str()))) =>
+                {
+                    Some(Value::Array(ids.clone()))
+                }
+                _ => None,
+            },
+            Type::String if name == id => ids.first().cloned(),
+            _ => None,
+        };
+        if let Some(value) = value {
+            out.insert(name.to_owned(), value);
+        }
+    }
+    out
+}
