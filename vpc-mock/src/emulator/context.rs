@@ -63,7 +63,7 @@ impl Spec {
             let derived = families
                 .list
                 .iter()
-                .find(|f| std::ptr::eq(f.kind, *kind))
+                .find(|f| !f.hand_kind && std::ptr::eq(f.kind, *kind))
                 .map(|f| f.shape.clone());
             let shape = derived
                 .or_else(|| IdShape::from_spec(service, kind.id))

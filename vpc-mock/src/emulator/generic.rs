@@ -41,9 +41,9 @@ pub(crate) fn serve(
     family: &Family,
     verb: Verb,
 ) -> Result<Map<String, Value>, ApiError> {
-    check_references(world, cx, families, family)?;
+    check_references(world, cx, cx.params, families, family)?;
     match verb {
-        Verb::Create => create(world, cx, family),
+        Verb::Create => create(world, cx, families, family),
         Verb::Describe => describe(world, cx, family),
         Verb::Read => read(world, cx, family),
         Verb::Change => change(world, cx, family),
@@ -55,10 +55,11 @@ pub(crate) fn serve(
 fn check_references(
     world: &mut World,
     cx: &Context<'_>,
+    params: &Map<String, Value>,
     families: &Families,
     family: &Family,
 ) -> Result<(), ApiError> {
-    for (member, value) in cx.params {
+    for (member, value) in params {
         if member == family.kind.id || *member == format!("{}s", family.kind.id) {
             continue;
         }
@@ -235,6 +236,7 @@ fn batch<'p>(cx: &Context<'p>, family: &Family) -> Option<&'p Vec<Value>> {
 fn create(
     world: &mut World,
     cx: &Context<'_>,
+    families: &Families,
     family: &Family,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut rows = Vec::new();
@@ -251,6 +253,7 @@ fn create(
         None => vec![cx.params.clone()],
     };
     for params in &items {
+        check_references(world, cx, params, families, family)?;
         let mut row = Map::new();
         for field in &family.object.fields {
             row.insert(field.wire_name.clone(), shape::default_of(field, 1));

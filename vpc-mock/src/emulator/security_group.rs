@@ -755,6 +755,7 @@ mod tests {
             ["DeleteSecurityGroup"],
             &[&SECURITY_GROUP, &NETWORK_INTERFACE],
             vec![&BOUND],
+            crate::emulator::families().expect("the shipped spec's families"),
         )
         .expect("spec");
         let scope = Scope {

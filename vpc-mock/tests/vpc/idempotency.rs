@@ -16,8 +16,17 @@ use vpc_mock::{Fault, RunningServer, VpcState, demo_credential};
 
 use crate::common::{client, server};
 
-/// A VPC the requests name (the endpoint answers these actions from the spec's examples).
-const VPC: &str = "vpc-2at5y1pn";
+/// A VPC of the caller's, which `CreateHaVip` needs (the emulator refuses an unknown
+/// one).
+async fn a_vpc(client: &Client) -> String {
+    client
+        .call(&CreateVpcRequest::new("idempotent"))
+        .await
+        .expect("a VPC")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID")
+}
 
 /// A client that gives up on an answer after `timeout`, retrying quickly.
 fn impatient_client(server: &RunningServer, timeout: Duration) -> Client {
@@ -90,13 +99,19 @@ fn the_spec_has_ten_client_token_actions_and_the_generated_code_says_which() {
 async fn a_lost_answer_is_resent_with_the_same_token_and_creates_once() {
     let server = server(VpcState::seeded()).await;
     let client = client(server.url());
+    let vpc = a_vpc(&client).await;
+    let before = server.requests_received();
     server.faults().inject("CreateHaVip", Fault::LoseAnswer, 1);
-    let request = CreateHaVipRequest::new(VPC, "ha-1");
+    let request = CreateHaVipRequest::new(&vpc, "ha-1");
     let response = client
         .create_ha_vip(&request)
         .await
         .expect("the resent call gets the first answer");
-    assert_eq!(server.requests_received(), 2, "the call was sent twice");
+    assert_eq!(
+        server.requests_received() - before,
+        2,
+        "the call was sent twice"
+    );
     assert_eq!(server.handler_calls("CreateHaVip"), 1, "and created once");
     let tokens = server.client_tokens_seen("CreateHaVip");
     assert_eq!(tokens.len(), 2);
@@ -119,11 +134,12 @@ async fn a_lost_answer_is_resent_with_the_same_token_and_creates_once() {
 async fn a_timed_out_creation_is_resent_and_runs_once() {
     let server = server(VpcState::seeded()).await;
     let client = impatient_client(&server, Duration::from_millis(150));
+    let vpc = a_vpc(&client).await;
     server
         .faults()
         .inject("CreateHaVip", Fault::Delay(Duration::from_millis(400)), 1);
     client
-        .create_ha_vip(&CreateHaVipRequest::new(VPC, "ha-1"))
+        .create_ha_vip(&CreateHaVipRequest::new(&vpc, "ha-1"))
         .await
         .expect("the resent call succeeds");
     assert!(server.requests_received() >= 2);
@@ -139,10 +155,11 @@ async fn a_timed_out_creation_is_resent_and_runs_once() {
 async fn a_token_the_caller_gives_is_sent_as_it_is() {
     let server = server(VpcState::seeded()).await;
     let client = client(server.url());
+    let vpc = a_vpc(&client).await;
     server.faults().inject("CreateHaVip", Fault::LoseAnswer, 1);
     let request = CreateHaVipRequest {
         client_token: Some("my-own-token".to_owned()),
-        ..CreateHaVipRequest::new(VPC, "ha-1")
+        ..CreateHaVipRequest::new(&vpc, "ha-1")
     };
     client.create_ha_vip(&request).await.expect("created");
     assert_eq!(
@@ -214,7 +231,7 @@ async fn a_token_with_other_parameters_gets_the_documented_code() {
     // CreateHaVip does not document the code: the common InvalidParameterValue.
     let ha = CreateHaVipRequest {
         client_token: Some("token-1".to_owned()),
-        ..CreateHaVipRequest::new(VPC, "ha-1")
+        ..CreateHaVipRequest::new(&vpc_id, "ha-1")
     };
     client.create_ha_vip(&ha).await.expect("first use");
     let other = CreateHaVipRequest {

@@ -15,10 +15,15 @@
 //!   never `InternalError`, never a dropped connection (no panic behind it);
 //! - no reference points at a deleted resource (`Emulator::dangling_references`);
 //! - no two subnets of one VPC overlap, and every subnet lies in its VPC's block;
-//! - no private IP is given twice in one subnet.
+//! - no private IP is given twice in one subnet;
+//! - a successful answer repeats no ID of a published example answer that no call of
+//!   the run sent (the emulator never copies an example);
+//! - a successful answer carries every top-level member its action's example answers
+//!   carry, with the JSON type the spec declares (answers as complete as the examples).
 //!
-//! Every 250 calls, each kind's `Describe*` action's `TotalCount` in each scope equals
-//! the number of rows the emulator holds there.
+//! Every 250 calls, each family's paged `Describe*` action's `TotalCount` in each scope
+//! equals the number of rows the emulator holds there (the families come from the
+//! emulator's registry, `vpc_mock::emulator::families`).
 //!
 //! `VPC_MOCK_RANDOM_CALLS` sets the number of calls (default 10,000, CI's run) and
 //! `VPC_MOCK_RANDOM_SEED` the seed (default 1), for the long run the notes report.
@@ -328,19 +333,99 @@ fn weighted_actions(service: &'static Service) -> Vec<&'static Action> {
     out
 }
 
-/// Each kind's listing action: the emulated `Describe*` action taking `<IdMember>s`.
+/// Each family's paged listing action that needs no parameter (from the emulator's
+/// registry), by table.
 fn listings(service: &'static Service) -> Vec<(&'static str, &'static Action)> {
-    kinds()
-        .filter_map(|kind| {
-            let ids = format!("{}s", kind.id);
-            emulated_actions()
-                .filter_map(|name| service.action(name))
-                .find(|a| {
-                    a.name.starts_with("Describe") && a.input.iter().any(|f| f.wire_name == ids)
-                })
-                .map(|a| (kind.table, a))
+    let Some(families) = vpc_mock::emulator::families() else {
+        return Vec::new();
+    };
+    families
+        .list
+        .iter()
+        .filter_map(|family| {
+            let action = service.action(family.describe)?;
+            action
+                .pagination
+                .as_ref()
+                .filter(|p| p.count.is_some() && action.input.iter().all(|f| !f.required))
+                .map(|_| (family.kind.table, action))
         })
         .collect()
+}
+
+/// Every ID of an emulated kind's shape that a published example answer holds.
+fn example_ids(service: &'static Service) -> BTreeSet<String> {
+    fn walk(value: &Value, prefixes: &[String], out: &mut BTreeSet<String>) {
+        match value {
+            Value::String(s) if prefixes.iter().any(|p| s.starts_with(p.as_str())) => {
+                out.insert(s.clone());
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, prefixes, out)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, prefixes, out)),
+            _ => {}
+        }
+    }
+    let prefixes: Vec<String> = vpc_mock::emulator::families()
+        .map(|f| f.list.iter().map(|f| f.shape.prefix.clone()).collect())
+        .unwrap_or_default();
+    let mut out = BTreeSet::new();
+    for action in &service.actions {
+        for example in &action.examples {
+            walk(&example.output, &prefixes, &mut out);
+        }
+    }
+    out
+}
+
+/// The strings of a JSON value.
+fn strings(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::String(s) => {
+            out.insert(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The answer repeats no example ID no request of the run sent, and carries every
+/// top-level member of the action's example answers with its declared JSON type.
+fn check_answer(
+    action: &Action,
+    sent: &BTreeSet<String>,
+    answer: &Value,
+    example_ids: &BTreeSet<String>,
+    call: usize,
+) {
+    let mut answered = BTreeSet::new();
+    strings(answer, &mut answered);
+    let copied: Vec<&String> = answered
+        .iter()
+        .filter(|s| example_ids.contains(*s) && !sent.contains(*s))
+        .collect();
+    assert!(
+        copied.is_empty(),
+        "call {call}: {} answered example IDs {copied:?} it was not sent",
+        action.name
+    );
+    for example in &action.examples {
+        let Some(members) = example.output.as_object() else {
+            continue;
+        };
+        for (member, _) in members {
+            let Some(field) = action.output.iter().find(|f| f.wire_name == *member) else {
+                continue;
+            };
+            let value = answer.get(member).unwrap_or(&Value::Null);
+            assert!(
+                vpc_mock::emulator::shape::fits(value, &field.ty),
+                "call {call}: {} answered `{member}` as {value}, where its example has it and the spec declares {:?}",
+                action.name,
+                field.ty
+            );
+        }
+    }
 }
 
 fn check_invariants(emulator: &Emulator, call: usize, context: &str) {
@@ -436,6 +521,9 @@ async fn random_calls_keep_every_invariant() {
         .collect();
     let actions = weighted_actions(service);
     let listings = listings(service);
+    let example_ids = example_ids(service);
+    // Every text any call sent: an example ID the run sent may come back.
+    let mut sent = BTreeSet::new();
     let mut run = Run {
         rng: Rng(IdSource::seeded(seed)),
         seen: clients.iter().map(|_| Seen::default()).collect(),
@@ -447,12 +535,14 @@ async fn random_calls_keep_every_invariant() {
         let action = *run.rng.pick(&actions).expect("actions");
         run.scope = run.rng.below(clients.len());
         let params = run.params(action);
+        strings(&params, &mut sent);
         let (_, client) = &clients[run.scope];
         let request = UntypedRequest::new("vpc", &service.version, &action.name, &params)
             .expect("a JSON object");
         match client.call_untyped(&request).await {
             Ok(answer) => {
                 succeeded += 1;
+                check_answer(action, &sent, &answer, &example_ids, call);
                 let members = run.id_members.clone();
                 run.seen[run.scope].harvest(&answer, &members);
             }
@@ -490,7 +580,11 @@ async fn random_calls_keep_every_invariant() {
                         "vpc",
                         &service.version,
                         &describe.name,
-                        &json!({"Limit": describe.input.iter().find(|f| f.wire_name == "Limit").map_or(Value::from(1), |f| number(f, 1))}),
+                        &describe
+                            .input
+                            .iter()
+                            .find(|f| f.wire_name == "Limit")
+                            .map_or(json!({}), |f| json!({"Limit": number(f, 1)})),
                     )
                     .expect("JSON");
                     let answer = client.call_untyped(&request).await.expect("a listing");

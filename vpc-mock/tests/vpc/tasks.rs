@@ -1,6 +1,6 @@
 //! Asynchronous tasks through the typed client: an action whose document says to poll
-//! `DescribeVpcTaskResult` starts a task under its RequestId (here `DeleteHaVip`,
-//! answered from its example, so the rule is the spec's and not per resource), an
+//! `DescribeVpcTaskResult` starts a task under its RequestId (here `DeleteHaVip`, a
+//! generic family's delete, so the rule is the spec's and not per resource), an
 //! action answering a `TaskId` starts one `DescribeTaskResult` follows; tasks run for
 //! the emulator's delay, fail when asked to, and belong to their account.
 
@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use vpc_client::credentials::Credential;
 use vpc_client::vpc::{
-    DeleteHaVipRequest, DescribeTaskResultRequest, DescribeVpcTaskResultRequest,
-    ModifyAddressesBandwidthRequest,
+    AllocateAddressesRequest, CreateHaVipRequest, CreateVpcRequest, DeleteHaVipRequest,
+    DescribeTaskResultRequest, DescribeVpcTaskResultRequest, ModifyAddressesBandwidthRequest,
 };
 use vpc_client::{Client, Endpoint, RateLimitPolicy, RetryPolicy};
 use vpc_mock::{Emulator, MockServer, RunningServer, VpcState, demo_credential};
@@ -38,6 +38,24 @@ fn client_as(server: &RunningServer, credential: Credential) -> Client {
         .expect("client")
 }
 
+/// A fresh HAVIP of the caller's (in a fresh VPC).
+async fn a_ha_vip(client: &Client) -> String {
+    let vpc = client
+        .call(&CreateVpcRequest::new("tasks"))
+        .await
+        .expect("a VPC")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC ID");
+    client
+        .call(&CreateHaVipRequest::new(&vpc, "ha"))
+        .await
+        .expect("a HAVIP")
+        .ha_vip
+        .and_then(|h| h.ha_vip_id)
+        .expect("a HAVIP ID")
+}
+
 async fn vpc_task_status(client: &Client, id: &str) -> (String, String) {
     let answer = client
         .describe_vpc_task_result(&DescribeVpcTaskResultRequest::new(id))
@@ -55,9 +73,9 @@ async fn a_task_starting_action_starts_a_task_that_succeeds() {
     let server = start(&emulator).await;
     let client = client_as(&server, demo_credential());
     let started = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2o1wbfno"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(a_ha_vip(&client).await))
         .await
-        .expect("answered from its example");
+        .expect("deleted");
     let (status, output) = vpc_task_status(&client, &started.request_id).await;
     assert_eq!((status.as_str(), output.as_str()), ("SUCCESS", "SUCCESS"));
 
@@ -88,7 +106,7 @@ async fn a_task_runs_for_the_delay_and_fails_when_asked_to() {
     let server = start(&emulator).await;
     let client = client_as(&server, demo_credential());
     let started = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2o1wbfno"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(a_ha_vip(&client).await))
         .await
         .expect("answered");
     let begun = tokio::time::Instant::now();
@@ -112,7 +130,7 @@ async fn a_task_runs_for_the_delay_and_fails_when_asked_to() {
     emulator.set_failing("DeleteHaVip", false);
     emulator.set_async_delay(Duration::ZERO);
     let again = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2o1wbfno"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(a_ha_vip(&client).await))
         .await
         .expect("answered");
     assert_eq!(
@@ -127,7 +145,16 @@ async fn a_task_id_answer_is_a_task_describe_task_result_follows() {
     let emulator = Emulator::builder().build().expect("emulator");
     let server = start(&emulator).await;
     let client = client_as(&server, demo_credential());
-    let request = ModifyAddressesBandwidthRequest::new(vec!["eip-2k4kf2zm".into()], 10);
+    let address = client
+        .call(&AllocateAddressesRequest::new())
+        .await
+        .expect("an elastic IP")
+        .address_set
+        .into_iter()
+        .flatten()
+        .next()
+        .expect("one ID");
+    let request = ModifyAddressesBandwidthRequest::new(vec![address], 10);
     let first = client
         .modify_addresses_bandwidth(&request)
         .await
