@@ -398,6 +398,7 @@ fn answer(cx: &Context<'_>, family: &Family, rows: &[Map<String, Value>]) -> Map
                     if name == format!("{id}s")
                         || name == format!("{id}Set")
                         || name == format!("{stem}IdSet")
+                        || name == format!("{stem}Set")
                         || (name.ends_with("IdSet")
                             && family.nouns.iter().any(|n| name.contains(n.as_str()))) =>
                 {

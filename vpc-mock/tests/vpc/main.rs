@@ -8,6 +8,7 @@ mod common;
 mod emulator;
 mod every_action;
 mod fallback;
+mod families;
 mod fixture;
 mod idempotency;
 mod nat_gateways;
