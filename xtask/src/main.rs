@@ -10,6 +10,10 @@
 //! a loud warning when python3 is missing or PyPI is unreachable.
 //! `cargo xtask python-sdk`: only that second part.
 //!
+//! `cargo xtask coverage [--check]`: write (or check) `vpc-mock/COVERAGE.md`, the
+//! emulator's coverage table made from its registry (`cargo run -p vpc-mock --example
+//! coverage`).
+//!
 //! `cargo xtask compare-python [--calls N] [--warmup N] [--rounds N]`: calls/s and CPU
 //! per call of `vpc-client` and the official Python SDK against one `vpc-mock` binary
 //! (a measurement, in neither CI nor `cargo xtask test`).
@@ -28,6 +32,7 @@ usage: cargo xtask codegen [--check]
        cargo xtask import [--check]   (api-spec/sources -> api-spec/vpc.json; `cargo xtask import --help` for more)
        cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python SDK check)
        cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)
+       cargo xtask coverage [--check]   (vpc-mock/COVERAGE.md from the emulator's registry)
        cargo xtask compare-python [--calls N] [--warmup N] [--rounds N]
                                     (vpc-client vs the official Python SDK: calls/s, CPU per call)";
 
@@ -42,6 +47,8 @@ fn main() -> ExitCode {
         }
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
+        ["coverage"] => coverage(false),
+        ["coverage", "--check"] => coverage(true),
         ["compare-python", rest @ ..] => {
             xtask::workspace_root().and_then(|root| compare_python::run(&root, rest))
         }
@@ -57,6 +64,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs the emulator's coverage example, which writes or checks the table.
+fn coverage(check: bool) -> anyhow::Result<ExitCode> {
+    let root = xtask::workspace_root()?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(&root)
+        .args(["run", "--quiet", "-p", "vpc-mock", "--example", "coverage"]);
+    if check {
+        command.args(["--", "--check"]);
+    }
+    let status = command.status()?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn codegen(check: bool) -> anyhow::Result<ExitCode> {

@@ -33,18 +33,15 @@ pub fn table() -> Vec<Coverage> {
 }
 
 fn row(action: &str, families: Option<&Families>) -> Coverage {
-    let (state, how) = if super::action_fn(action).is_some() {
-        (true, "hand-written".to_owned())
-    } else if let Some((family, verb)) = families.and_then(|f| f.route(action)) {
-        let rules = if super::hand_rules(action) {
-            ", with hand rules"
-        } else {
-            ""
-        };
+    let hand = super::action_fn(action).is_some();
+    let (state, how) = if let Some((family, verb)) = families.and_then(|f| f.route(action)) {
+        let rules = if hand { ", with hand rules" } else { "" };
         (
             true,
             format!("`{}`: {}{rules}", family.kind.id, verb.name()),
         )
+    } else if hand {
+        (true, "hand-written".to_owned())
     } else if let Some(reason) = families.and_then(|f| f.left_out.get(action)) {
         (false, reason.clone())
     } else {

@@ -51,6 +51,44 @@ pub(crate) fn serve(
     }
 }
 
+/// Serves `cx`'s call with the generic `verb` of the family whose ID member is `id`:
+/// for a family's own file, whose hand rules run before or after it.
+///
+/// # Errors
+///
+/// As [`serve`]; `InternalError` when the spec has no such family.
+pub(crate) fn serve_as(
+    world: &mut World,
+    cx: &Context<'_>,
+    id: &str,
+    verb: Verb,
+) -> Result<Map<String, Value>, ApiError> {
+    let families = cx.spec.families;
+    let family = families
+        .list
+        .iter()
+        .find(|f| f.kind.id == id)
+        .ok_or_else(|| ApiError::new("InternalError", format!("no family has the ID `{id}`")))?;
+    serve(world, cx, families, family, verb)
+}
+
+/// The ID a create's answer gives (its member `id`, or the first of an ID list).
+pub(crate) fn created_id(answer: &Map<String, Value>, id: &str) -> Option<String> {
+    answer
+        .get(id)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            answer.values().find_map(|v| match v {
+                Value::Object(row) => text(row.get(id)).map(str::to_owned),
+                Value::Array(items) => items
+                    .iter()
+                    .find_map(|i| text(i.get(id)).map(str::to_owned)),
+                _ => None,
+            })
+        })
+}
+
 /// The request's IDs of other families must name rows of the caller's.
 fn check_references(
     world: &mut World,

@@ -44,6 +44,7 @@ mod generic;
 pub mod kinds;
 mod nat_gateway;
 mod network_interface;
+mod peering;
 pub mod persist;
 mod route_table;
 mod security_group;
@@ -94,6 +95,7 @@ const RESOURCES: &[&Resource] = &[
     &vpn_connection::RESOURCE,
     &network_interface::RESOURCE,
     &address::RESOURCE,
+    &peering::RESOURCE,
 ];
 
 /// The actions the emulator shares with a handler before it, each with the ID member
@@ -146,12 +148,6 @@ pub fn kinds() -> impl Iterator<Item = &'static Kind> {
         .map(|f| f.derived_kinds().collect())
         .unwrap_or_default();
     hand_kinds().into_iter().chain(derived)
-}
-
-/// Whether a family's action has hand-written rules beside the generic verb (a
-/// resource module serving it by name first, then the generic verb).
-fn hand_rules(_action: &str) -> bool {
-    false
 }
 
 fn action_fn(name: &str) -> Option<ActionFn> {

@@ -108,7 +108,8 @@ fn create_params(action: &Action, vpc: &str, subnet: &str) -> Result<Map<String,
             ));
         }
         match member.as_str() {
-            "VpcId" => *value = Value::from(vpc),
+            // The caller's own VPC, under both names the spec gives it.
+            "VpcId" | "SourceVpcId" => *value = Value::from(vpc),
             "SubnetId" => *value = Value::from(subnet),
             "SubnetIds" => *value = json!([subnet]),
             "VpcIds" => *value = json!([vpc]),
@@ -311,5 +312,86 @@ async fn every_family_lives_through_create_find_rename_delete() {
         failed.join("\n  ")
     );
     assert!(!passed.is_empty(), "no family was tried");
+    server.shutdown().await;
+}
+
+/// The peering family's hand rules (`peering.rs`): a new connection is `PENDING` until
+/// accepted, only a `PENDING` one is accepted or rejected, and overlapping blocks are
+/// refused with the documented code.
+#[tokio::test]
+async fn peering_waits_for_acceptance_and_refuses_overlaps() {
+    let server = start().await;
+    let client = client(&server);
+    let mut vpcs = Vec::new();
+    for block in ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/20"] {
+        let answer = call(
+            &client,
+            "CreateVpc",
+            &json!({"VpcName": "p", "CidrBlock": block}),
+        )
+        .await
+        .expect("a VPC");
+        vpcs.push(answer["Vpc"]["VpcId"].as_str().expect("an ID").to_owned());
+    }
+    let create = |destination: &str| {
+        json!({
+            "SourceVpcId": vpcs[0], "PeeringConnectionName": "p", "DestinationVpcId": destination,
+            "DestinationUin": "100000000001", "DestinationRegion": "ap-guangzhou"
+        })
+    };
+    let overlap = call(&client, "CreateVpcPeeringConnection", &create(&vpcs[2]))
+        .await
+        .expect_err("overlapping blocks");
+    assert!(
+        overlap.contains("UnsupportedOperation.VpcPeerCidrConflict"),
+        "{overlap}"
+    );
+    let answer = call(&client, "CreateVpcPeeringConnection", &create(&vpcs[1]))
+        .await
+        .expect("peered");
+    let id = answer["PeeringConnectionId"]
+        .as_str()
+        .expect("an ID")
+        .to_owned();
+    let state = |answer: Value| {
+        answer["PeerConnectionSet"][0]["State"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let describe = json!({"PeeringConnectionIds": [id]});
+    let listed = call(&client, "DescribeVpcPeeringConnections", &describe)
+        .await
+        .expect("listed");
+    assert_eq!(state(listed).as_deref(), Some("PENDING"));
+    call(
+        &client,
+        "AcceptVpcPeeringConnection",
+        &json!({"PeeringConnectionId": id}),
+    )
+    .await
+    .expect("accepted");
+    let listed = call(&client, "DescribeVpcPeeringConnections", &describe)
+        .await
+        .expect("listed");
+    assert_eq!(state(listed).as_deref(), Some("ACTIVE"));
+    let again = call(
+        &client,
+        "RejectVpcPeeringConnection",
+        &json!({"PeeringConnectionId": id}),
+    )
+    .await
+    .expect_err("not PENDING any more");
+    assert!(
+        again.contains("UnsupportedOperation.VpcPeerInvalidStateChange"),
+        "{again}"
+    );
+    let unknown = call(
+        &client,
+        "AcceptVpcPeeringConnection",
+        &json!({"PeeringConnectionId": "pcx-00000000"}),
+    )
+    .await
+    .expect_err("unknown");
+    assert!(unknown.contains("ResourceNotFound"), "{unknown}");
     server.shutdown().await;
 }

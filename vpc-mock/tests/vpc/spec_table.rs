@@ -105,3 +105,16 @@ fn deep_object_chains_are_capped() {
     assert_eq!(depth, MAX_OBJECT_DEPTH);
     assert_eq!(kind, ParamKind::Any);
 }
+
+/// `vpc-mock/COVERAGE.md` is the table the emulator's registry makes now (`cargo xtask
+/// coverage` writes it), so a plain `cargo test` fails on a stale one.
+#[test]
+fn coverage_table_is_fresh() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("COVERAGE.md");
+    let checked_in = std::fs::read_to_string(&path).expect("COVERAGE.md is checked in");
+    assert!(
+        checked_in == vpc_mock::emulator::coverage::markdown(),
+        "{} is stale: run `cargo xtask coverage`",
+        path.display()
+    );
+}
