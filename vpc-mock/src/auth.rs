@@ -269,9 +269,8 @@ pub(crate) fn is_local_host(host: &str) -> bool {
 /// ends with one; a bare IPv6 address (colons, no brackets) has none.
 fn split_port(host: &str) -> Option<(&str, &str)> {
     let (name, port) = host.rsplit_once(':')?;
-    let is_port = !port.is_empty()
-        && port.bytes().all(|b| b.is_ascii_digit())
-        && port.parse::<u16>().is_ok();
+    let is_port =
+        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok();
     let whole_name = !name.is_empty() && (!name.contains(':') || name.ends_with(']'));
     (is_port && whole_name).then_some((name, port))
 }
@@ -549,7 +548,11 @@ mod tests {
             ("[::1]:8080", "[::1]:8080", "[::1]"),
         ] {
             let case = format!("{host} signed as {service} / {signed_host}");
-            assert_eq!(check(KEY, service, host, signed_host, body), Ok(()), "{case}");
+            assert_eq!(
+                check(KEY, service, host, signed_host, body),
+                Ok(()),
+                "{case}"
+            );
             assert_eq!(
                 check("WRONGKEY", service, host, signed_host, body),
                 failure,
@@ -572,7 +575,11 @@ mod tests {
         let failure = Err("AuthFailure.SignatureFailure".to_owned());
         for (host, service, signed_host) in [
             // A port dropped from a name that is not local.
-            ("vpc.tencentcloudapi.com:443", "vpc", "vpc.tencentcloudapi.com"),
+            (
+                "vpc.tencentcloudapi.com:443",
+                "vpc",
+                "vpc.tencentcloudapi.com",
+            ),
             ("vpc.example.test:8080", "vpc", "vpc.example.test"),
             // The first label of a host that is not local.
             ("cvm.tencentcloudapi.com", "cvm", "cvm.tencentcloudapi.com"),
@@ -584,11 +591,21 @@ mod tests {
             ("127.0.0.1:18080", "127", "127.0.0.2"),
         ] {
             let case = format!("{host} signed as {service} / {signed_host}");
-            assert_eq!(check(KEY, service, host, signed_host, body), failure, "{case}");
+            assert_eq!(
+                check(KEY, service, host, signed_host, body),
+                failure,
+                "{case}"
+            );
         }
         // The proper signature of Tencent's host still verifies.
         assert_eq!(
-            check(KEY, "vpc", "vpc.tencentcloudapi.com", "vpc.tencentcloudapi.com", body),
+            check(
+                KEY,
+                "vpc",
+                "vpc.tencentcloudapi.com",
+                "vpc.tencentcloudapi.com",
+                body
+            ),
             Ok(())
         );
     }
@@ -894,8 +911,8 @@ mod props {
     /// `None` when `received` is the signed local host with a port added: the local
     /// variant that signs the host without its port (see [`verify`]) accepts it.
     fn port_only_added(signed: &str, received: &str) -> Option<()> {
-        let added = is_local_host(received)
-            && split_port(received).is_some_and(|(name, _)| name == signed);
+        let added =
+            is_local_host(received) && split_port(received).is_some_and(|(name, _)| name == signed);
         (!added).then_some(())
     }
 

@@ -22,7 +22,12 @@ use vpc_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, KeyStore, MockServer, StsState, 
 #[command(name = "vpc-mock")]
 struct Options {
     /// Port on 127.0.0.1 (0: any free port)
-    #[arg(long, value_name = "P", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     port: u16,
     /// SecretId to accept (default: the demo SecretId AKIDLOCALMOCKEXAMPLE)
     #[arg(long, value_name = "ID", default_value = DEMO_SECRET_ID, hide_default_value = true,
@@ -39,10 +44,10 @@ struct Options {
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
     /// Make the emulator's IDs repeatable (the same IDs for the same N)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<u64>,
     /// How long PENDING resources and async tasks take (default 0: at once)
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     async_delay_ms: Option<u64>,
     /// Make the tasks and states ACTION starts end FAILED (repeatable)
     #[arg(long = "fail", value_name = "ACTION")]
@@ -55,7 +60,7 @@ struct Options {
     #[arg(long, value_name = "FILE")]
     fixture: Option<PathBuf>,
     /// How long a fixture tunnel stays RESETTING after a reset (default 2000)
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     reset_delay_ms: Option<u64>,
     /// Turn off every action's documented rate limit (for benchmarks)
     #[arg(long)]
@@ -74,7 +79,7 @@ struct Options {
     /// STS issues credentials that live SECONDS, whatever DurationSeconds asks (default:
     /// as asked, 7200 when not)
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..),
-          conflicts_with = "no_sts")]
+          conflicts_with = "no_sts", allow_negative_numbers = true)]
     sts_lifetime: Option<u64>,
     /// Serve HTTPS with this certificate chain (PEM, server certificate first)
     #[arg(long, value_name = "FILE", requires = "tls_key")]
@@ -423,7 +428,13 @@ mod tests {
         assert!(port.contains("--port") && port.contains("70000"), "{port}");
         assert!(error(&["--bogus"]).contains("'--bogus'"));
         assert!(error(&["--seed", "x"]).contains("--seed"));
-        assert!(error(&["--reset-delay-ms", "-1"]).contains("--reset-delay-ms"));
+        // A negative number is a value, refused as one (not taken for an option).
+        let negative = error(&["--reset-delay-ms", "-1"]);
+        assert!(
+            negative.contains("'--reset-delay-ms <MS>'") && negative.contains("'-1'"),
+            "{negative}"
+        );
+        assert!(error(&["--port", "-5"]).contains("'--port <P>'"));
         assert!(error(&["--secret-key="]).contains("--secret-key"));
         assert!(error(&["--secret-id", ""]).contains("--secret-id"));
         let credential = error(&["--credential", "AKID"]);
@@ -433,7 +444,10 @@ mod tests {
         );
         assert!(error(&["--credential", ":k"]).contains("--credential"));
         let delay = error(&["--async-delay-ms", "soon"]);
-        assert!(delay.contains("--async-delay-ms") && delay.contains("soon"), "{delay}");
+        assert!(
+            delay.contains("--async-delay-ms") && delay.contains("soon"),
+            "{delay}"
+        );
         assert!(error(&["--tls-cert", "c.pem"]).contains("--tls-key"));
         assert!(error(&["--tls-key", "k.pem"]).contains("--tls-cert"));
         assert!(error(&["--no-rate-limit=1"]).contains("--no-rate-limit"));
@@ -444,7 +458,10 @@ mod tests {
         );
         assert!(quota.contains("appid-max-vpcs"), "{quota}");
         let quota = error(&["--quota", "appid-max-vpcs=many"]);
-        assert!(quota.contains("--quota") && quota.contains("many"), "{quota}");
+        assert!(
+            quota.contains("--quota") && quota.contains("many"),
+            "{quota}"
+        );
         assert!(error(&["--quota", "appid-max-vpcs"]).contains("NAME=VALUE"));
         let both = error(&["--quota", "appid-max-vpcs=1", "--examples-only"]);
         assert!(both.contains("--examples-only"), "{both}");
