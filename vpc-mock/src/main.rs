@@ -146,7 +146,11 @@ fn command() -> clap::Command {
 
 /// Parses the command line (the program name first); `Err` is clap's error (or help),
 /// which prints itself.
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, clap::Error> {
+fn parse<I, T>(args: I) -> Result<Options, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     let mut command = command();
     let matches = command.try_get_matches_from_mut(args)?;
     Options::from_arg_matches(&matches).map_err(|error| error.format(&mut command))
@@ -154,7 +158,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, clap::Error>
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match parse(std::env::args()) {
+    // `args_os`: an argument that is not UTF-8 is clap's error, not a panic.
+    let options = match parse(std::env::args_os()) {
         Ok(options) => options,
         Err(error) => {
             // Help goes to stdout with status 0, an error to stderr with status 2.
@@ -468,6 +473,25 @@ mod tests {
         assert!(error(&["--web-identity", "OIDC"]).contains("PROVIDER:TOKEN"));
         assert!(error(&["--web-identity", "OIDC:t", "--no-sts"]).contains("--no-sts"));
         assert!(error(&["--sts-lifetime", "0"]).contains("--sts-lifetime"));
+    }
+
+    /// An argument that is not UTF-8 is a usage error (clap's, which does not name
+    /// it), not a panic; a path may be any bytes.
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_arguments_are_errors() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt as _;
+
+        let bad = OsString::from_vec(vec![b'k', 0xff]);
+        let error =
+            parse([OsString::from("vpc-mock"), "--secret-key".into(), bad]).expect_err("not UTF-8");
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.render().to_string().contains("invalid UTF-8"));
+        let path = OsString::from_vec(vec![b's', 0xff]);
+        let options = parse([OsString::from("vpc-mock"), "--state".into(), path.clone()])
+            .expect("a path may be any bytes");
+        assert_eq!(options.state, Some(PathBuf::from(path)));
     }
 
     /// More resets in a moment than the documented 100 per second, all admitted.
