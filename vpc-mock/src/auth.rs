@@ -156,6 +156,15 @@ pub(crate) struct SignedParts<'a> {
 /// Verifies a parsed `Authorization` against the accepted credential with its SecretId
 /// (`None` when there is none): SecretId, credential scope, signature, then token.
 /// Returns the matching credential.
+///
+/// `service` is the served service's name (`vpc`), the credential scope's service as
+/// Tencent's hosts require it. From a [local host](is_local_host) two more variants are
+/// accepted, because official SDKs sign them when pointed at `127.0.0.1:PORT` (see
+/// `vpc-mock/README.md`): the scope's service may be the `Host`'s first dot-separated
+/// label (`127`, what the Node.js SDK derives from its endpoint), and the signed host
+/// may be the `Host` without its port. Either way the HMAC is recomputed over the body,
+/// the `Content-Type`, the host and the timestamp with the account's key, so a wrong key
+/// or any other change still fails.
 pub(crate) fn verify<'c>(
     credential: Option<&'c Credential>,
     service: &str,
@@ -181,25 +190,45 @@ pub(crate) fn verify<'c>(
             ),
         ));
     }
-    if authorization.service != service {
+    let local = is_local_host(parts.host);
+    let host_label = parts.host.split('.').next().unwrap_or_default();
+    let scope_service = if authorization.service == service {
+        service
+    } else if local && authorization.service == host_label {
+        authorization.service
+    } else {
+        let also = if local {
+            format!(" (nor `{host_label}`, the first label of the local Host)")
+        } else {
+            String::new()
+        };
         return Err(ApiError::new(
             codes::SIGNATURE_FAILURE,
             format!(
-                "The provided credentials could not be validated: the credential service `{}` is not `{service}`.",
+                "The provided credentials could not be validated: the credential service `{}` is not `{service}`{also}.",
                 authorization.service
             ),
         ));
-    }
+    };
 
-    let canonical = canonical_request(parts.content_type, parts.host, &hashed_payload(parts.body));
-    let to_sign = string_to_sign(
-        parts.timestamp,
-        service,
-        &hashed_payload(canonical.as_bytes()),
-    );
-    let key = derive_signing_key(credential.secret_key(), &expected_date, service);
-    let expected = signature_hex(&key, &to_sign);
-    if !constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes()) {
+    // The host as received, then (local hosts only) without its port.
+    let without_port = split_port(parts.host)
+        .map(|(name, _)| name)
+        .filter(|_| local);
+    let body_hash = hashed_payload(parts.body);
+    let key = derive_signing_key(credential.secret_key(), &expected_date, scope_service);
+    let mut matched = false;
+    for host in std::iter::once(parts.host).chain(without_port) {
+        let canonical = canonical_request(parts.content_type, host, &body_hash);
+        let to_sign = string_to_sign(
+            parts.timestamp,
+            scope_service,
+            &hashed_payload(canonical.as_bytes()),
+        );
+        let expected = signature_hex(&key, &to_sign);
+        matched |= constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes());
+    }
+    if !matched {
         return Err(ApiError::new(
             codes::SIGNATURE_FAILURE,
             "The provided credentials could not be validated. Please check your signature is correct.",
@@ -220,6 +249,30 @@ pub(crate) fn verify<'c>(
             "X-TC-Token was sent, but the credential is not a temporary one.",
         )),
     }
+}
+
+/// Whether a `Host` header names this machine: an IPv4 literal, a bracketed IPv6
+/// literal or `localhost` (any case), with or without a port. Tencent's own hosts are
+/// names under `tencentcloudapi.com`, never these, so the local signing variants
+/// [`verify`] accepts for them cannot meet a request meant for Tencent.
+pub(crate) fn is_local_host(host: &str) -> bool {
+    let name = split_port(host).map_or(host, |(name, _)| name);
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name
+            .strip_prefix('[')
+            .and_then(|inner| inner.strip_suffix(']'))
+            .is_some_and(|inner| inner.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
+/// A `Host` header split into its name and its port (decimal, at most 65535), when it
+/// ends with one; a bare IPv6 address (colons, no brackets) has none.
+fn split_port(host: &str) -> Option<(&str, &str)> {
+    let (name, port) = host.rsplit_once(':')?;
+    let is_port =
+        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok();
+    let whole_name = !name.is_empty() && (!name.contains(':') || name.ends_with(']'));
+    (is_port && whole_name).then_some((name, port))
 }
 
 fn token_failure(message: &str) -> ApiError {
@@ -401,6 +454,161 @@ mod tests {
             "AuthFailure.SignatureFailure"
         );
     }
+
+    #[test]
+    fn local_hosts() {
+        for local in [
+            "127.0.0.1",
+            "127.0.0.1:18080",
+            "10.1.2.3:80",
+            "localhost",
+            "LocalHost:8080",
+            "[::1]",
+            "[::1]:18080",
+        ] {
+            assert!(is_local_host(local), "{local}");
+        }
+        for other in [
+            "",
+            "vpc.tencentcloudapi.com",
+            "vpc.tencentcloudapi.com:443",
+            "127.0.0.1.example.com",
+            "localhost.example.com",
+            "127.0.0.1:",
+            "127.0.0.1:99999",
+            "127.0.0.1:x",
+            "::1",
+            "[::1",
+            "[vpc]:80",
+            "256.0.0.1",
+        ] {
+            assert!(!is_local_host(other), "{other}");
+        }
+        assert_eq!(split_port("[::1]:80"), Some(("[::1]", "80")));
+        assert_eq!(split_port("::1"), None);
+    }
+
+    /// Signs like an SDK does: `service` in the scope, `signed_host` in the canonical
+    /// request (whatever `Host` is then sent).
+    fn signed_header(key: &str, service: &str, signed_host: &str, body: &[u8]) -> String {
+        const TIMESTAMP: u64 = 1_700_000_000;
+        let date = utc_date(TIMESTAMP);
+        let canonical = canonical_request("application/json", signed_host, &hashed_payload(body));
+        let to_sign = string_to_sign(TIMESTAMP, service, &hashed_payload(canonical.as_bytes()));
+        let signature = signature_hex(&derive_signing_key(key, &date, service), &to_sign);
+        format!(
+            "TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/{date}/{service}/tc3_request, SignedHeaders=content-type;host, Signature={signature}"
+        )
+    }
+
+    /// What `verify` answers for a VPC request sent with `Host: host` and signed as
+    /// [`signed_header`] does; `body_sent` is what arrives.
+    fn check(
+        key: &str,
+        service: &str,
+        host: &str,
+        signed_host: &str,
+        body_sent: &[u8],
+    ) -> Result<(), String> {
+        let credential = Credential::new("AKIDEXAMPLE", "SECRETEXAMPLE");
+        let body = br#"{"VpcName":"\u4e2d\u6587","CidrBlock":"10.0.0.0/16"}"#;
+        let header = signed_header(key, service, signed_host, body);
+        let auth = parse_authorization(&header).map_err(|e| e.code)?;
+        let parts = SignedParts {
+            host,
+            content_type: "application/json",
+            timestamp: 1_700_000_000,
+            body: body_sent,
+            token: None,
+        };
+        verify(Some(&credential), "vpc", &auth, &parts)
+            .map(drop)
+            .map_err(|e| e.code)
+    }
+
+    /// The Node.js SDK's two variants (scope service `127`, host signed without its
+    /// port), alone and together, verify from a local host, and a wrong key or a
+    /// tampered body still fails under each.
+    #[test]
+    fn local_signing_variants_still_prove_the_key_and_the_body() {
+        const KEY: &str = "SECRETEXAMPLE";
+        let body: &[u8] = br#"{"VpcName":"\u4e2d\u6587","CidrBlock":"10.0.0.0/16"}"#;
+        let tampered: &[u8] = br#"{"VpcName":"\u4e2d\u6587","CidrBlock":"10.9.0.0/16"}"#;
+        let failure = Err("AuthFailure.SignatureFailure".to_owned());
+        for (host, service, signed_host) in [
+            // The Python SDK and vpc-client: `vpc`, the Host as sent.
+            ("127.0.0.1:18080", "vpc", "127.0.0.1:18080"),
+            // The Node.js SDK: both variants.
+            ("127.0.0.1:18080", "127", "127.0.0.1"),
+            // Each variant alone.
+            ("127.0.0.1:18080", "127", "127.0.0.1:18080"),
+            ("127.0.0.1:18080", "vpc", "127.0.0.1"),
+            // `localhost:PORT` has no dot: the Node.js SDK's service is all of it.
+            ("localhost:8080", "localhost:8080", "localhost"),
+            ("[::1]:8080", "[::1]:8080", "[::1]"),
+        ] {
+            let case = format!("{host} signed as {service} / {signed_host}");
+            assert_eq!(
+                check(KEY, service, host, signed_host, body),
+                Ok(()),
+                "{case}"
+            );
+            assert_eq!(
+                check("WRONGKEY", service, host, signed_host, body),
+                failure,
+                "wrong key: {case}"
+            );
+            assert_eq!(
+                check(KEY, service, host, signed_host, tampered),
+                failure,
+                "tampered body: {case}"
+            );
+        }
+    }
+
+    /// Away from a local host neither variant is accepted, and a local host accepts no
+    /// other service than the served one and its own first label.
+    #[test]
+    fn signing_variants_are_refused_elsewhere() {
+        const KEY: &str = "SECRETEXAMPLE";
+        let body: &[u8] = br#"{"VpcName":"\u4e2d\u6587","CidrBlock":"10.0.0.0/16"}"#;
+        let failure = Err("AuthFailure.SignatureFailure".to_owned());
+        for (host, service, signed_host) in [
+            // A port dropped from a name that is not local.
+            (
+                "vpc.tencentcloudapi.com:443",
+                "vpc",
+                "vpc.tencentcloudapi.com",
+            ),
+            ("vpc.example.test:8080", "vpc", "vpc.example.test"),
+            // The first label of a host that is not local.
+            ("cvm.tencentcloudapi.com", "cvm", "cvm.tencentcloudapi.com"),
+            // Another service, from a local host.
+            ("127.0.0.1:18080", "sts", "127.0.0.1:18080"),
+            ("127.0.0.1:18080", "0", "127.0.0.1"),
+            // A host signed with another port, or another host.
+            ("127.0.0.1:18080", "127", "127.0.0.1:18081"),
+            ("127.0.0.1:18080", "127", "127.0.0.2"),
+        ] {
+            let case = format!("{host} signed as {service} / {signed_host}");
+            assert_eq!(
+                check(KEY, service, host, signed_host, body),
+                failure,
+                "{case}"
+            );
+        }
+        // The proper signature of Tencent's host still verifies.
+        assert_eq!(
+            check(
+                KEY,
+                "vpc",
+                "vpc.tencentcloudapi.com",
+                "vpc.tencentcloudapi.com",
+                body
+            ),
+            Ok(())
+        );
+    }
 }
 
 /// Property tests: a request signed by `vpc_client`'s `Signer` verifies; any one change
@@ -419,7 +627,8 @@ mod props {
     use vpc_client::signing::{SignableRequest, Signer, utc_date};
 
     use super::{
-        Authorization, SignedParts, check_skew, parse_authorization, parse_timestamp, verify,
+        Authorization, SignedParts, check_skew, is_local_host, parse_authorization,
+        parse_timestamp, split_port, verify,
     };
     use crate::codes;
     use crate::handler::ApiError;
@@ -699,6 +908,14 @@ mod props {
         ]
     }
 
+    /// `None` when `received` is the signed local host with a port added: the local
+    /// variant that signs the host without its port (see [`verify`]) accepts it.
+    fn port_only_added(signed: &str, received: &str) -> Option<()> {
+        let added =
+            is_local_host(received) && split_port(received).is_some_and(|(name, _)| name == signed);
+        (!added).then_some(())
+    }
+
     /// Applies `mutation` to a signed request. `None` when it happens to change
     /// nothing for this case (an empty body has no byte to delete, the token drawn is
     /// the one sent, ...); otherwise the code the server must answer.
@@ -759,6 +976,7 @@ mod props {
                 let mut chars: Vec<char> = received.host.chars().collect();
                 chars.insert(i.index(chars.len() + 1), *c);
                 received.host = chars.into_iter().collect();
+                port_only_added(&case.host, &received.host)?;
                 Some(codes::SIGNATURE_FAILURE)
             }
             Mutation::HostDelete(i) => {
@@ -766,6 +984,7 @@ mod props {
                 let i = (!chars.is_empty()).then(|| i.index(chars.len()))?;
                 chars.remove(i);
                 received.host = chars.into_iter().collect();
+                port_only_added(&case.host, &received.host)?;
                 Some(codes::SIGNATURE_FAILURE)
             }
             Mutation::ContentTypeInsert(i, c) => {

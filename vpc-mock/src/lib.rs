@@ -175,7 +175,13 @@
 //!    derives the key from the scope, so such a request can never verify; the message
 //!    says which part is wrong). Then the signature is recomputed over the `Host` and
 //!    `Content-Type` headers exactly as received, the timestamp and the exact body bytes,
-//!    and compared in constant time: a mismatch is `AuthFailure.SignatureFailure`.
+//!    and compared in constant time: a mismatch is `AuthFailure.SignatureFailure`. From
+//!    a local `Host` (an IP literal or `localhost`) two variants that official SDKs sign
+//!    there are also accepted: the scope's service may be the `Host`'s first
+//!    dot-separated label (`127`, as Tencent's Node.js SDK derives it), and the host may
+//!    be signed without its port; the HMAC with the account's key over the body and the
+//!    headers is checked all the same (`vpc-mock/README.md`, "Signatures from a local
+//!    endpoint").
 //! 8. Token: a credential with a token requires `X-TC-Token` equal to it; a token sent
 //!    for a credential without one (an empty header counts as absent), or a wrong one,
 //!    is `AuthFailure.TokenFailure`.

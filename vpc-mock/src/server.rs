@@ -241,7 +241,9 @@ impl MockServerBuilder {
     /// names (`sts.tencentcloudapi.com`, `sts.localhost:8080`: the first label), else to
     /// the one whose API version its `X-TC-Version` carries (a client pointed at this
     /// server by URL sends one `Host` for every service), else to the first. The
-    /// credential scope must then name that service, as Tencent's hosts require.
+    /// credential scope must then name that service, as Tencent's hosts require (from
+    /// a local `Host`, or the `Host`'s first label: see the crate's "What a request goes
+    /// through", step 7).
     #[must_use]
     pub fn also_serve(mut self, mount: ServiceMount) -> Self {
         self.mounts.push(mount);

@@ -7,8 +7,10 @@
 //!
 //! `cargo xtask test [ARGS...]`: `cargo test --workspace --locked [ARGS...]`, then the
 //! official Tencent Cloud Python SDK against the local endpoint (`vpc-mock`), skipped with
-//! a loud warning when python3 is missing or PyPI is unreachable.
-//! `cargo xtask python-sdk`: only that second part.
+//! a loud warning when python3 is missing or PyPI is unreachable, then the official
+//! Node.js SDK's scenario against it, skipped the same way when node or npm is missing
+//! (a failure under `CI=true`) or the npm registry is unreachable.
+//! `cargo xtask python-sdk`, `cargo xtask node-sdk`: only one of those two checks.
 //!
 //! `cargo xtask coverage [--check]`: write (or check) `vpc-mock/COVERAGE.md`, the
 //! emulator's coverage table made from its registry (`cargo run -p vpc-mock --example
@@ -20,6 +22,7 @@
 
 mod compare_python;
 
+mod node_sdk;
 mod python_sdk;
 
 use std::ffi::OsString;
@@ -30,8 +33,9 @@ use anyhow::bail;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check]
        cargo xtask import [--check]   (api-spec/sources -> api-spec/vpc.json; `cargo xtask import --help` for more)
-       cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python SDK check)
+       cargo xtask test [ARGS...]   (cargo test --workspace --locked [ARGS...], then the Python and Node.js SDK checks)
        cargo xtask python-sdk       (only the official Python SDK check against vpc-mock)
+       cargo xtask node-sdk         (only the official Node.js SDK scenario against vpc-mock)
        cargo xtask coverage [--check]   (vpc-mock/COVERAGE.md from the emulator's registry)
        cargo xtask compare-python [--calls N] [--warmup N] [--rounds N]
                                     (vpc-client vs the official Python SDK: calls/s, CPU per call)";
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         }
         ["test", rest @ ..] => test(rest),
         ["python-sdk"] => python_sdk_check(),
+        ["node-sdk"] => node_sdk_check(),
         ["coverage"] => coverage(false),
         ["coverage", "--check"] => coverage(true),
         ["compare-python", rest @ ..] => {
@@ -121,7 +126,7 @@ fn codegen(check: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cargo test --workspace --locked [ARGS...]`, then the Python SDK check.
+/// `cargo test --workspace --locked [ARGS...]`, then the Python and Node.js SDK checks.
 fn test(args: &[&str]) -> anyhow::Result<ExitCode> {
     let root = xtask::workspace_root()?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
@@ -140,7 +145,8 @@ fn test(args: &[&str]) -> anyhow::Result<ExitCode> {
     if !status.success() {
         bail!("`{shown}` failed ({status})");
     }
-    python_sdk_check()
+    python_sdk_check()?;
+    node_sdk_check()
 }
 
 /// The official Python SDK against the local endpoint; a skip succeeds with a loud warning.
@@ -151,6 +157,20 @@ fn python_sdk_check() -> anyhow::Result<ExitCode> {
         }
         python_sdk::Outcome::Skipped(reason) => {
             eprintln!("{}", python_sdk::skip_banner(&reason));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The official Node.js SDK's scenario against the local endpoint; a skip succeeds with a
+/// loud warning.
+fn node_sdk_check() -> anyhow::Result<ExitCode> {
+    match node_sdk::run(&xtask::workspace_root()?)? {
+        python_sdk::Outcome::Passed => {
+            println!("official Node.js SDK check passed");
+        }
+        python_sdk::Outcome::Skipped(reason) => {
+            eprintln!("{}", node_sdk::skip_banner(&reason));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -81,7 +81,6 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
     if !check.is_file() {
         bail!("{} is missing", check.display());
     }
-    let target = target_dir(root);
 
     println!("== official Python SDK check ({SDK_DIR})");
     let python = match sdk_python(root)? {
@@ -89,19 +88,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
         Err(reason) => return Ok(Outcome::Skipped(reason)),
     };
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    println!("== cargo build -p vpc-mock --bin vpc-mock --locked");
-    let status = Command::new(&cargo)
-        .current_dir(root)
-        .args(["build", "-p", "vpc-mock", "--bin", "vpc-mock", "--locked"])
-        .status()
-        .context("cannot run cargo to build vpc-mock")?;
-    if !status.success() {
-        bail!("building the vpc-mock binary failed ({status})");
-    }
-    let binary = target
-        .join("debug")
-        .join(format!("vpc-mock{}", std::env::consts::EXE_SUFFIX));
+    let binary = build_mock(root)?;
     // Two endpoints, because both parts change the seeded state: the ResetVpnConnection
     // cases reset the documented tunnel and expect it RESETTING afterwards, the spec's
     // example of that action resets it expecting success.
@@ -139,6 +126,23 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Passed)
+}
+
+/// Builds the `vpc-mock` binary (debug, `--locked`) and returns its path.
+pub(crate) fn build_mock(root: &Path) -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    println!("== cargo build -p vpc-mock --bin vpc-mock --locked");
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args(["build", "-p", "vpc-mock", "--bin", "vpc-mock", "--locked"])
+        .status()
+        .context("cannot run cargo to build vpc-mock")?;
+    if !status.success() {
+        bail!("building the vpc-mock binary failed ({status})");
+    }
+    Ok(target_dir(root)
+        .join("debug")
+        .join(format!("vpc-mock{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// The interpreter of the virtualenv `target/python-sdk-venv`, made (or reused) with the
@@ -383,7 +387,7 @@ fn network_failure(output: &str) -> Option<String> {
 
 /// Runs `command`, echoing its stdout and stderr as they come, and returns its status and
 /// everything it printed.
-fn run_teed(command: &mut Command) -> io::Result<(ExitStatus, String)> {
+pub(crate) fn run_teed(command: &mut Command) -> io::Result<(ExitStatus, String)> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

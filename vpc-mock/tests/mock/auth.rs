@@ -118,10 +118,25 @@ async fn anything_altered_after_signing_fails_the_signature() {
     req.tamper.host = Some(format!("127.0.0.1:{port}"));
     cases.push(("host", req));
 
-    // Signing the host without its port (what the official Node SDK does).
+    // Signing another port (the local rule lets the port go unsigned, not differ).
+    let mut req = Req::reset();
+    req.tamper.host = Some(format!("127.0.0.1:{}", port.wrapping_add(1)));
+    cases.push(("another port", req));
+
+    // The official Node SDK's way (scope `127`, host without its port), which the
+    // local rule accepts, with a wrong key or a changed body.
     let mut req = Req::reset();
     req.tamper.host = Some("127.0.0.1".into());
-    cases.push(("host without port", req));
+    req.tamper.service = Some("127".into());
+    req.auth = Auth::Sign(Credential::new(crate::common::ID, "wrong-key"));
+    cases.push(("secret key, signed as the Node SDK does", req));
+
+    let mut req = Req::reset();
+    req.tamper.host = Some("127.0.0.1".into());
+    req.tamper.service = Some("127".into());
+    req.tamper.body =
+        Some(br#"{"VpnGatewayId":"vpngw-other","VpnConnectionId":"vpnx-f29e6u0z"}"#.to_vec());
+    cases.push(("body, signed as the Node SDK does", req));
 
     let mut req = Req::reset();
     req.content_type = Some("application/json; charset=utf-8".into());
@@ -150,6 +165,17 @@ async fn anything_altered_after_signing_fails_the_signature() {
         let (code, message) = send(addr, &req).await.error();
         assert_eq!(code, "AuthFailure.SignatureFailure", "{what}: {message}");
     }
+
+    // From this local Host, the Node SDK's variants verify, alone and together.
+    for (host, service) in [("127.0.0.1", None), ("127.0.0.1", Some("127"))] {
+        let mut req = Req::reset();
+        req.tamper.host = Some(host.into());
+        req.tamper.service = service.map(str::to_owned);
+        send(addr, &req).await.expect_success();
+    }
+    let mut req = Req::reset();
+    req.tamper.service = Some("127".into());
+    send(addr, &req).await.expect_success();
 
     // The right signature in uppercase hex is well-formed but does not match.
     let req = Req::reset();

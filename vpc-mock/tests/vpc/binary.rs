@@ -1,7 +1,8 @@
 //! The `vpc-mock` binary: starts on a free port, prints its URL and credential, serves
 //! the generated client, keeps the emulator's state across a restart (`--state`) for
-//! several accounts (`--credential`), and reports bad options, fixtures and state
-//! files.
+//! several accounts (`--credential`), serves STS beside VPC (vpc-client's AssumeRole
+//! and web-identity providers), sets quotas (`--quota`), and reports bad options,
+//! fixtures and state files.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -139,7 +140,7 @@ fn unreadable_tls_files_are_reported() {
     );
     let (ok, _, err) = run_to_end(&["--tls-cert", "c.pem"]);
     assert!(
-        !ok && err.contains("`--tls-cert` needs `--tls-key`"),
+        !ok && err.contains("required") && err.contains("--tls-key <FILE>"),
         "{err}"
     );
 }
@@ -160,10 +161,212 @@ fn help_and_bad_arguments() {
         ok && out.contains("--port") && out.contains("--state") && out.contains("--fixture"),
         "{out}"
     );
-    let (ok, _, err) = run_to_end(&["--port", "nope"]);
-    assert!(!ok && err.contains("--port nope"), "{err}");
+    let output = binary().args(["--port", "nope"]).output().expect("run");
+    let err = String::from_utf8_lossy(&output.stderr);
+    // A usage error: status 2, the argument and the value named.
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("'--port <P>'") && err.contains("'nope'"),
+        "{err}"
+    );
     let (ok, _, err) = run_to_end(&["--frobnicate"]);
-    assert!(!ok && err.contains("unknown argument"), "{err}");
+    assert!(
+        !ok && err.contains("unexpected argument '--frobnicate'"),
+        "{err}"
+    );
+    let (ok, _, err) = run_to_end(&["--quota", "max-vpcs=30"]);
+    assert!(
+        !ok && err.contains("'--quota <NAME=VALUE>'")
+            && err.contains("unknown quota `max-vpcs`")
+            && err.contains("appid-max-vpcs"),
+        "{err}"
+    );
+    let (ok, _, err) = run_to_end(&["--quota", "appid-max-vpcs=-1"]);
+    assert!(
+        !ok && err.contains("--quota") && err.contains("-1"),
+        "{err}"
+    );
+    let (ok, _, err) = run_to_end(&["--web-identity", "OIDC"]);
+    assert!(!ok && err.contains("PROVIDER:TOKEN"), "{err}");
+    for text in [&out, &err] {
+        assert!(!text.contains("panicked"), "{text}");
+    }
+}
+
+/// Creates VPCs until one is refused; how many were created (at most `limit`).
+async fn vpcs_until_refused(client: &vpc_client::Client, limit: usize) -> (usize, Option<String>) {
+    for created in 0..limit {
+        let request = vpc_request(&format!("v{created}"), "10.0.0.0/16");
+        if let Err(error) = client.create_vpc(&request).await {
+            let code = error
+                .service_error()
+                .map_or_else(|| format!("{error}"), |service| service.code.clone());
+            return (created, Some(code));
+        }
+    }
+    (limit, None)
+}
+
+/// The default quota of 20 VPCs per region refuses the 21st; `--quota
+/// appid-max-vpcs=25` lets 25 be made and refuses the 26th, and `DescribeVpcLimits`
+/// answers the quota set.
+#[tokio::test]
+async fn quota_option_allows_more_than_twenty_vpcs() {
+    let (_default, url) = start_binary(&[]);
+    let made = vpcs_until_refused(&client(url), 30).await;
+    assert_eq!(made, (20, Some("LimitExceeded".to_owned())));
+
+    let (_raised, url) = start_binary(&[
+        "--quota".as_ref(),
+        "appid-max-vpcs=25".as_ref(),
+        "--quota=vpc-max-subnets=1".as_ref(),
+    ]);
+    let client = client(url);
+    let made = vpcs_until_refused(&client, 30).await;
+    assert_eq!(made, (25, Some("LimitExceeded".to_owned())));
+    let limits = vpc_client::vpc::DescribeVpcLimitsRequest::new(vec![
+        "appid-max-vpcs".to_owned(),
+        "vpc-max-subnets".to_owned(),
+    ]);
+    let answer = client
+        .describe_vpc_limits(&limits)
+        .await
+        .expect("DescribeVpcLimits");
+    let mut set: Vec<(String, u64)> = answer
+        .vpc_limit_set
+        .into_iter()
+        .flatten()
+        .filter_map(|limit| Some((limit.limit_type?, limit.limit_value?)))
+        .collect();
+    set.sort();
+    assert_eq!(
+        set,
+        vec![
+            ("appid-max-vpcs".to_owned(), 25),
+            ("vpc-max-subnets".to_owned(), 1)
+        ]
+    );
+}
+
+const ROLE_ARN: &str = "qcs::cam::uin/100000000001:roleName/binary-tests";
+
+/// STS through the binary: vpc-client's `AssumeRoleProvider` and `WebIdentityProvider`
+/// (TKE's OIDC variables, the token registered with `--web-identity`) get temporary
+/// credentials that sign VPC calls; `--sts-lifetime` sets their lifetime; a token the
+/// binary was not given is refused.
+#[tokio::test]
+async fn serves_sts_for_assume_role_and_web_identity() {
+    use vpc_client::credentials::{
+        AssumeRoleProvider, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
+        ENV_TKE_WEB_IDENTITY_TOKEN_FILE, ProvideCredentials, WebIdentityProvider,
+    };
+    use vpc_client::sts::AssumeRoleRequest;
+    use vpc_client::vpc::DescribeVpcsRequest;
+    use vpc_client::{Client, Endpoint};
+
+    let (_running, url) = start_binary(&[
+        "--web-identity".as_ref(),
+        "OIDC:binary-web-identity-token".as_ref(),
+        "--sts-lifetime".as_ref(),
+        "600".as_ref(),
+    ]);
+    let role = AssumeRoleProvider::builder(vpc_mock::demo_credential(), ROLE_ARN, "binary")
+        .endpoint(Endpoint::Url(url.clone()))
+        .build()
+        .expect("provider builds");
+    let credential = role
+        .provide_credentials()
+        .await
+        .expect("AssumeRole through the binary");
+    assert!(credential.token().is_some(), "temporary credentials");
+    assert_ne!(credential.secret_id(), DEMO_SECRET_ID);
+    let vpc_as = |provider: Box<dyn ProvideCredentials>| {
+        Client::builder()
+            .credentials(provider)
+            .region("ap-guangzhou")
+            .endpoint(Endpoint::Url(url.clone()))
+            .build()
+            .expect("client")
+    };
+    vpc_as(Box::new(role))
+        .describe_vpcs(&DescribeVpcsRequest::new())
+        .await
+        .expect("a VPC call signed with the role's credentials");
+
+    // The lifetime: 600 s, whatever DurationSeconds (7200 by default) asks.
+    let answer = client(url.clone())
+        .call(&AssumeRoleRequest::new(ROLE_ARN, "lifetime"))
+        .await
+        .expect("AssumeRole");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let left = answer.expired_time.expect("ExpiredTime") - i64::try_from(now).expect("now fits");
+    assert!((590..=600).contains(&left), "{left} s left");
+
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let token_file = dir.join(format!("vpc-mock-bin-{}-web-token", std::process::id()));
+    let web_identity = |token: &str| {
+        std::fs::write(&token_file, token).expect("write the token file");
+        let vars: std::collections::HashMap<&str, String> = [
+            (ENV_TKE_REGION, "ap-guangzhou".to_owned()),
+            (ENV_TKE_PROVIDER_ID, "OIDC".to_owned()),
+            (
+                ENV_TKE_WEB_IDENTITY_TOKEN_FILE,
+                token_file.display().to_string(),
+            ),
+            (ENV_TKE_ROLE_ARN, ROLE_ARN.to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        WebIdentityProvider::builder()
+            .env_lookup(move |name| vars.get(name).cloned())
+            .endpoint(Endpoint::Url(url.clone()))
+            .build()
+            .expect("provider builds")
+    };
+    let pod = web_identity("binary-web-identity-token");
+    let credential = pod
+        .provide_credentials()
+        .await
+        .expect("AssumeRoleWithWebIdentity through the binary");
+    assert!(credential.token().is_some(), "temporary credentials");
+    vpc_as(Box::new(pod))
+        .describe_vpcs(&DescribeVpcsRequest::new())
+        .await
+        .expect("a VPC call signed with the pod's credentials");
+    let stranger = web_identity("a-token-nobody-registered");
+    let error = stranger
+        .provide_credentials()
+        .await
+        .expect_err("an unknown token is refused");
+    assert!(
+        format!("{error}").contains("InvalidParameter.WebIdentityTokenError"),
+        "{error}"
+    );
+    let _ = std::fs::remove_file(&token_file);
+}
+
+/// With `--no-sts` the binary serves VPC only: an STS call goes to VPC, whose
+/// credential scope is `vpc`, so the STS-signed request is refused there.
+#[tokio::test]
+async fn no_sts_serves_vpc_only() {
+    use vpc_client::sts::AssumeRoleRequest;
+
+    let (_running, url) = start_binary(&["--no-sts".as_ref()]);
+    let error = client(url)
+        .call(&AssumeRoleRequest::new(ROLE_ARN, "none"))
+        .await
+        .expect_err("no STS");
+    let service = error.service_error().expect("a service error");
+    assert_eq!(service.code, "AuthFailure.SignatureFailure", "{error}");
+    assert!(
+        service
+            .message
+            .contains("the credential service `sts` is not `vpc`"),
+        "{error}"
+    );
 }
 
 #[test]
