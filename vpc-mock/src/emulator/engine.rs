@@ -151,6 +151,12 @@ impl IdShape {
             })
     }
 
+    /// The shape of one ID (`vpc-f49l6u0z` → `vpc-` and 8), e.g. a member's documented
+    /// example value.
+    pub fn of(id: &str) -> Option<Self> {
+        split_id(id).map(|(prefix, length)| Self { prefix, length })
+    }
+
     /// Whether `id` has this shape.
     pub fn matches(&self, id: &str) -> bool {
         id.strip_prefix(&self.prefix).is_some_and(|rest| {
@@ -176,13 +182,18 @@ fn collect_ids(value: &Value, member: &str, counts: &mut HashMap<(String, usize)
     }
 }
 
-/// `vpc-f49l6u0z` → (`vpc-`, 8): a lowercase prefix ending in `-`, then lowercase
-/// letters and digits.
+/// `vpc-f49l6u0z` → (`vpc-`, 8): a lowercase prefix (`ip6-` has a digit) ending in `-`,
+/// then lowercase letters and digits.
 fn split_id(id: &str) -> Option<(String, usize)> {
     let id = id.trim();
     let dash = id.find('-')?;
     let (prefix, rest) = id.split_at(dash + 1);
-    let prefix_ok = dash > 0 && prefix[..dash].bytes().all(|b| b.is_ascii_lowercase());
+    // `vpc-`, `ip6-`: a lowercase letter, then lowercase letters and digits.
+    let prefix_ok = dash > 0
+        && prefix.as_bytes()[0].is_ascii_lowercase()
+        && prefix[..dash]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     let rest_ok = !rest.is_empty() && rest.bytes().all(|b| ID_ALPHABET.contains(&b));
     (prefix_ok && rest_ok).then(|| (prefix.to_owned(), rest.len()))
 }
@@ -748,6 +759,7 @@ mod tests {
         assert_eq!(split_id("vpc-f49l6u0z"), Some(("vpc-".into(), 8)));
         assert_eq!(split_id(" vpc-azd4dt1c"), Some(("vpc-".into(), 8)));
         assert_eq!(split_id("subnet-pxir56ns"), Some(("subnet-".into(), 8)));
+        assert_eq!(split_id("ip6-mhnrv51i"), Some(("ip6-".into(), 8)));
         assert_eq!(split_id("VPC-1"), None);
         assert_eq!(split_id("-abc"), None);
     }

@@ -250,9 +250,25 @@ fn leak<T>(value: T) -> &'static T {
 }
 
 /// The shape of `member` in the examples of `action` (the IDs its own answers list),
-/// else the one the whole spec's examples agree on (four in five or more).
-fn shape_for(service: &Service, action: &Action, member: &str) -> Result<IdShape, String> {
+/// else the example value its object's member documents, else the one the whole spec's
+/// examples agree on (four in five or more).
+fn shape_for(
+    service: &'static Service,
+    action: &'static Action,
+    member: &str,
+) -> Result<IdShape, String> {
     if let Some((shape, _)) = IdShape::from_examples(&action.examples, member) {
+        return Ok(shape);
+    }
+    // The example value the object's own member documents (`ip6-mhnrv51i`).
+    if let Some((_, object)) = listed(service, action)
+        && let Some(shape) = object
+            .fields
+            .iter()
+            .find(|f| f.wire_name == member)
+            .and_then(|f| f.example.as_deref())
+            .and_then(IdShape::of)
+    {
         return Ok(shape);
     }
     let (shape, share) = IdShape::from_spec_with_share(service, member)
@@ -426,6 +442,29 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             out.routes.insert(name, route);
         }
     }
+    // A describe listing objects that a family's rows hold in a list member
+    // (`DescribeRoutes` lists the `Route`s of route tables' `RouteSet`) reads that
+    // family's rows for them.
+    for action in &service.actions {
+        let name = action.name.as_str();
+        if out.routes.contains_key(name) || !name.starts_with("Describe") {
+            continue;
+        }
+        let Some((_, object)) = listed(service, action) else {
+            continue;
+        };
+        let holders: Vec<usize> = out
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.object.fields.iter().any(|m| holds(&m.ty, &object.name)))
+            .map(|(i, _)| i)
+            .collect();
+        if let [holder] = holders.as_slice() {
+            out.routes.insert(name, (*holder, Verb::Read));
+            out.left_out.remove(name);
+        }
+    }
     // Describes that lost their ID member to a better-named one read that family.
     for (name, index) in readers {
         out.routes.entry(name).or_insert((index, Verb::Read));
@@ -433,9 +472,31 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
     out
 }
 
+/// Whether the request member `input` names rows whose ID member is `id`: the member
+/// itself or its list (`HaVipId`, `HaVipIds`), a longer name ending in it
+/// (`IPv6AddressIds` names `AddressId` rows, `SourceNetworkInterfaceId` ENIs), or a
+/// shorter one it ends in (`GatewayId` names NAT, VPN and direct connect gateways,
+/// `TemplateId` address and service templates; the value's shape tells which).
+pub fn names(input: &str, id: &str) -> bool {
+    let single = input.strip_suffix('s').unwrap_or(input);
+    if single == id {
+        return true;
+    }
+    // Both names are CamelCase words ending in `Id`, so a suffix is a whole word.
+    let word = |name: &str| {
+        name.len() > 2 && name.ends_with("Id") && name.starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    word(single) && word(id) && (single.ends_with(id) || id.ends_with(single))
+}
+
 const CREATING: [&str; 3] = ["Create", "Allocate", "Add"];
 const DELETING: [&str; 3] = ["Delete", "Release", "Remove"];
 const READING: [&str; 6] = ["Describe", "Inquir", "Check", "Get", "Download", "Audit"];
+
+/// Whether a member of type `ty` is a list of `object`s.
+pub fn holds(ty: &Type, object: &str) -> bool {
+    matches!(ty, Type::List(inner) if matches!(&**inner, Type::Object(name, _) if name == object))
+}
 
 fn verb_noun<'a>(name: &'a str, verbs: &[&str]) -> Option<&'a str> {
     verbs.iter().find_map(|v| name.strip_prefix(v))
@@ -477,18 +538,48 @@ fn route_by_name(families: &[Family], action: &Action) -> Option<(usize, Verb)> 
 /// An action naming a family's rows by their ID member: the family with the longest
 /// noun in the action's name, else the first named.
 fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)> {
-    let named: Vec<usize> = action
-        .input
+    let service = crate::spec::shared_vpc_service().ok()?;
+    // The request's members, and those of the objects in its lists
+    // (`HaVipAssociationSet[].HaVipId`): exact names first, then the longer and shorter
+    // ones `names` relates.
+    let mut members: Vec<&str> = Vec::new();
+    for input in &action.input {
+        members.push(&input.wire_name);
+        let inner: &Type = match &input.ty {
+            Type::List(inner) => inner,
+            other => other,
+        };
+        if let Type::Object(name, _) = inner
+            && let Some(object) = service.object(name)
+        {
+            members.extend(object.fields.iter().map(|f| f.wire_name.as_str()));
+        }
+    }
+    let exact: Vec<usize> = members
         .iter()
-        .flat_map(|f| {
-            let single = f.wire_name.strip_suffix('s').unwrap_or(&f.wire_name);
+        .flat_map(|m| {
+            let single = m.strip_suffix('s').unwrap_or(m);
             families
                 .iter()
                 .enumerate()
-                .filter(move |(_, fam)| fam.kind.id == f.wire_name || fam.kind.id == single)
+                .filter(move |(_, fam)| fam.kind.id == *m || fam.kind.id == single)
                 .map(|(i, _)| i)
         })
         .collect();
+    let named: Vec<usize> = if exact.is_empty() {
+        members
+            .iter()
+            .flat_map(|m| {
+                families
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, fam)| names(m, fam.kind.id))
+                    .map(|(i, _)| i)
+            })
+            .collect()
+    } else {
+        exact
+    };
     let index = named
         .iter()
         .copied()
@@ -501,7 +592,9 @@ fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)>
                 .max()?;
             Some((i, longest))
         })
-        .max_by_key(|&(_, len)| len)
+        // The longest noun wins; among equals, the first family (a hand-written kind's
+        // shape sorts before a derived one's sharing its ID member: `eip-`, `eipv6-`).
+        .max_by_key(|&(i, len)| (len, std::cmp::Reverse(i)))
         .map(|(i, _)| i)
         .or_else(|| named.first().copied())?;
     let verb = if READING.iter().any(|v| action.name.starts_with(v)) {
@@ -515,6 +608,16 @@ fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_relate_id_members() {
+        assert!(names("HaVipIds", "HaVipId"));
+        assert!(names("IPv6AddressIds", "AddressId"));
+        assert!(names("GatewayId", "NatGatewayId"));
+        assert!(names("TemplateId", "AddressTemplateId"));
+        assert!(!names("Id", "VpcId"));
+        assert!(!names("VpcName", "VpcId"));
+    }
 
     #[test]
     fn nouns_and_tables() {

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use super::context::Context;
 use super::engine::{self, text};
-use super::families::{Families, Family, Verb};
+use super::families::{self, Families, Family, Verb};
 use super::shape;
 use super::world::World;
 use crate::handler::ApiError;
@@ -41,6 +41,9 @@ pub(crate) fn serve(
     family: &Family,
     verb: Verb,
 ) -> Result<Map<String, Value>, ApiError> {
+    // Two families may share an ID member (`AddressId` of `eip-` and `eipv6-`
+    // addresses): the request's value tells which one it names.
+    let family = sibling_named(cx, families, family).unwrap_or(family);
     check_references(world, cx, cx.params, families, family)?;
     match verb {
         Verb::Create => create(world, cx, families, family),
@@ -49,6 +52,30 @@ pub(crate) fn serve(
         Verb::Change => change(world, cx, family),
         Verb::Delete => delete(world, cx, family),
     }
+}
+
+/// The family sharing `family`'s ID member whose shape the request's value has, when
+/// `family`'s own shape does not fit it.
+fn sibling_named<'f>(
+    cx: &Context<'_>,
+    families: &'f Families,
+    family: &Family,
+) -> Option<&'f Family> {
+    let id = family.kind.id;
+    let value = cx.params.get(id).and_then(Value::as_str).or_else(|| {
+        cx.params
+            .get(&format!("{id}s"))
+            .and_then(Value::as_array)
+            .and_then(|items| items.first())
+            .and_then(Value::as_str)
+    })?;
+    if family.shape.matches(value) {
+        return None;
+    }
+    families
+        .list
+        .iter()
+        .find(|f| f.kind.id == id && f.shape.matches(value))
 }
 
 /// Serves `cx`'s call with the generic `verb` of the family whose ID member is `id`:
@@ -163,28 +190,71 @@ pub(crate) fn not_found(cx: &Context<'_>, family: &Family, id: &str) -> ApiError
     cx.not_found_as(&candidates, family.kind, id)
 }
 
-/// The IDs of the family's rows a request names: its ID member, or the list of them.
-fn named_ids(cx: &Context<'_>, family: &Family) -> Result<Option<Vec<String>>, ApiError> {
+/// The IDs of the family's rows a request names, with the object each came in when it
+/// came in a list of objects (`HaVipAssociationSet[].HaVipId`): its ID member or their
+/// list, or a member [`families::names`] relates to it, at the top or inside the
+/// request's objects. A value of another shape under a related name is another
+/// family's (`GatewayId` of a VPN gateway, for the NAT family) and is passed over.
+///
+/// # Errors
+///
+/// A malformed value under the ID member itself (`InvalidParameterValue.Malformed`).
+fn named_ids(
+    cx: &Context<'_>,
+    family: &Family,
+) -> Result<Option<Vec<(String, Option<Map<String, Value>>)>>, ApiError> {
     let id = family.kind.id;
-    let list = format!("{id}s");
-    let ids: Vec<String> = match (cx.params.get(id), cx.params.get(&list)) {
-        (Some(Value::String(s)), _) if !s.is_empty() => vec![s.clone()],
-        (_, Some(Value::Array(items))) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        (Some(Value::Array(items)), _) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        _ => return Ok(None),
-    };
-    for one in &ids {
-        engine::check_id(id, one, &family.shape, &cx.action.codes)?;
+    let mut out: Vec<(String, Option<Map<String, Value>>)> = Vec::new();
+    let mut push =
+        |member: &str, value: &str, item: Option<&Map<String, Value>>| -> Result<(), ApiError> {
+            let exact = member == id || member.strip_suffix('s') == Some(id);
+            if exact {
+                engine::check_id(member, value, &family.shape, &cx.action.codes)?;
+            } else if !family.shape.matches(value) {
+                return Ok(());
+            }
+            if !out.iter().any(|(v, _)| v == value) {
+                out.push((value.to_owned(), item.cloned()));
+            }
+            Ok(())
+        };
+    for (member, value) in cx.params {
+        match value {
+            Value::String(text) if !text.is_empty() && families::names(member, id) => {
+                push(member, text, None)?;
+            }
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        Value::String(text) if families::names(member, id) => {
+                            push(member, text, None)?;
+                        }
+                        Value::Object(map) => {
+                            for (inner, value) in map {
+                                if let Value::String(text) = value
+                                    && families::names(inner, id)
+                                {
+                                    push(inner, text, Some(map))?;
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (inner, value) in map {
+                    if let Value::String(text) = value
+                        && families::names(inner, id)
+                    {
+                        push(inner, text, Some(map))?;
+                    }
+                }
+            }
+            _ => {}
+        }
     }
-    Ok(Some(ids))
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// The rows named, each required to exist.
@@ -192,11 +262,11 @@ fn named_rows(
     world: &mut World,
     cx: &Context<'_>,
     family: &Family,
-    ids: &[String],
+    ids: &[Named],
 ) -> Result<Vec<Map<String, Value>>, ApiError> {
     let region = world.region(&cx.scope);
     ids.iter()
-        .map(|id| {
+        .map(|(id, _)| {
             region
                 .get(family.kind, id)
                 .cloned()
@@ -204,6 +274,9 @@ fn named_rows(
         })
         .collect()
 }
+
+/// An ID a request names, with the object it came in (if it came in a list of them).
+type Named = (String, Option<Map<String, Value>>);
 
 /// The object member a request member sets: the same name, `Tags` → `TagSet`,
 /// `Services` → `ServiceSet`.
@@ -217,22 +290,123 @@ fn member_for<'f>(family: &'f Family, param: &str) -> Option<&'f Field> {
     })
 }
 
-/// Sets on `row` every member `params` name (but the ID), as the member's type
-/// declares it; a value that type cannot hold is left out.
+/// How a change treats the members it names, from its action's verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Sets them (`Modify…`, `Create…`, `Replace…`, ...); lists of objects the row
+    /// holds get the request's items added when the verb adds (`Add`, `Associate`).
+    Set { adds: bool },
+    /// Takes them away (`Disassociate…`, `Detach…`, `Delete…`, `Remove…`): scalars go
+    /// back to their defaults, list items equal to the request's go.
+    Clear,
+}
+
+impl Mode {
+    fn of(action: &str) -> Self {
+        const CLEARING: [&str; 7] = [
+            "Disassociate",
+            "Detach",
+            "Unassign",
+            "Unbind",
+            "Delete",
+            "Remove",
+            "Release",
+        ];
+        const ADDING: [&str; 6] = ["Create", "Add", "Associate", "Attach", "Assign", "Allocate"];
+        if CLEARING.iter().any(|v| action.starts_with(v)) {
+            Self::Clear
+        } else {
+            Self::Set {
+                adds: ADDING.iter().any(|v| action.starts_with(v)),
+            }
+        }
+    }
+}
+
+/// Whether `item` has every member `given` has, with the same value.
+fn same_item(item: &Value, given: &Value) -> bool {
+    match (item, given) {
+        (Value::Object(item), Value::Object(given)) => given
+            .iter()
+            .all(|(k, v)| item.get(k).is_none_or(|mine| same_item(mine, v))),
+        (a, b) => a == b,
+    }
+}
+
+/// Changes on `row` every member `params` name (but the ID), as `mode` says and as the
+/// member's type declares it; a value that type cannot hold is left out. A list of
+/// objects the row holds in a member of that object type (a NAT gateway's
+/// `SourceIpTranslationNatRuleSet`) gets the request's items added, or loses the ones
+/// equal to them, whatever the request member is named.
 fn apply(
     row: &mut Map<String, Value>,
     params: &Map<String, Value>,
     family: &Family,
     cx: &Context<'_>,
+    mode: Mode,
 ) -> Result<(), ApiError> {
+    let service = crate::spec::shared_vpc_service().ok();
     for (param, value) in params {
-        if param == family.kind.id {
+        if families::names(param, family.kind.id) {
             continue;
         }
         if param == "Tags" && family.object.fields.iter().any(|f| f.wire_name == "TagSet") {
             let mut only = Map::new();
             only.insert("Tags".into(), value.clone());
             row.insert("TagSet".into(), engine::read_tags(&only, &cx.action.codes)?);
+            continue;
+        }
+        // A collection the row holds, by the request member's object type.
+        let item_type = cx
+            .action
+            .action
+            .input
+            .iter()
+            .find(|f| f.wire_name == *param)
+            .and_then(|f| match &f.ty {
+                Type::List(inner) => match &**inner {
+                    Type::Object(name, _) => Some(name.as_str()),
+                    _ => None,
+                },
+                Type::Object(name, _) => Some(name.as_str()),
+                _ => None,
+            });
+        if let Some(item_type) = item_type
+            && let Some(holder) = family
+                .object
+                .fields
+                .iter()
+                .find(|f| families::holds(&f.ty, item_type))
+        {
+            let given: Vec<Value> = match value {
+                Value::Array(items) => items.clone(),
+                other => vec![other.clone()],
+            };
+            let list = row
+                .entry(holder.wire_name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                match mode {
+                    Mode::Clear => list.retain(|item| !given.iter().any(|g| same_item(item, g))),
+                    Mode::Set { .. } => {
+                        for item in given {
+                            let Some(Value::Object(mut item)) = shape::coerce(
+                                &item,
+                                &Type::Object(item_type.to_owned(), String::new()),
+                            ) else {
+                                continue;
+                            };
+                            if let Some(object) = service.and_then(|s| s.object(item_type)) {
+                                shape::complete(&mut item, &object.fields);
+                            }
+                            let item = Value::Object(item);
+                            if !list.iter().any(|i| same_item(i, &item)) {
+                                list.push(item);
+                            }
+                        }
+                    }
+                }
+            }
             continue;
         }
         let Some(field) = member_for(family, param) else {
@@ -244,8 +418,37 @@ fn apply(
         {
             engine::check_name(param, name, &cx.action.codes)?;
         }
-        if let Some(value) = shape::coerce(value, &field.ty) {
-            row.insert(field.wire_name.clone(), value);
+        match (mode, &field.ty) {
+            (Mode::Clear, Type::List(_)) => {
+                if let (Some(Value::Array(list)), Some(Value::Array(given))) = (
+                    row.get_mut(&field.wire_name),
+                    shape::coerce(value, &field.ty),
+                ) {
+                    list.retain(|item| !given.contains(item));
+                }
+            }
+            (Mode::Clear, _) => {
+                row.insert(field.wire_name.clone(), shape::default_of(field, 1));
+            }
+            (Mode::Set { adds: true }, Type::List(_)) => {
+                if let Some(Value::Array(given)) = shape::coerce(value, &field.ty) {
+                    let list = row
+                        .entry(field.wire_name.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(list) = list {
+                        for item in given {
+                            if !list.contains(&item) {
+                                list.push(item);
+                            }
+                        }
+                    }
+                }
+            }
+            (Mode::Set { .. }, _) => {
+                if let Some(value) = shape::coerce(value, &field.ty) {
+                    row.insert(field.wire_name.clone(), value);
+                }
+            }
         }
     }
     Ok(())
@@ -296,7 +499,7 @@ fn create(
         for field in &family.object.fields {
             row.insert(field.wire_name.clone(), shape::default_of(field, 1));
         }
-        apply(&mut row, params, family, cx)?;
+        apply(&mut row, params, family, cx, Mode::Set { adds: true })?;
         rows.push(row);
     }
     for row in &mut rows {
@@ -330,6 +533,65 @@ fn read(
         None => world.region(&cx.scope).table(family.kind).rows().to_vec(),
     };
     let mut out = answer(cx, family, &rows);
+    // Lists of objects the rows hold (a describe of route tables' routes): gathered
+    // from every row read, filtered by the documented filters, paged.
+    for field in &cx.action.action.output {
+        let Type::List(inner) = &field.ty else {
+            continue;
+        };
+        let Type::Object(item_type, _) = &**inner else {
+            continue;
+        };
+        if out.contains_key(&field.wire_name) || *item_type == family.object.name {
+            continue;
+        }
+        let Some(holder) = family
+            .object
+            .fields
+            .iter()
+            .find(|f| families::holds(&f.ty, item_type))
+        else {
+            continue;
+        };
+        let items: Vec<Map<String, Value>> = rows
+            .iter()
+            .filter_map(|row| row.get(&holder.wire_name)?.as_array())
+            .flatten()
+            .filter_map(|item| item.as_object().cloned())
+            .collect();
+        let codes = &cx.action.codes;
+        let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
+        if let Some(first) = items.first() {
+            for filter in &mut filters {
+                filter.resolve(first);
+            }
+        }
+        let kept = items
+            .iter()
+            .filter(|item| engine::matches(item, &filters, &cx.action.filters));
+        let page = if cx.action.action.pagination.is_some() {
+            engine::read_page(cx.params, cx.action.action, codes)?
+        } else {
+            engine::Page {
+                offset: 0,
+                limit: usize::MAX,
+            }
+        };
+        let listed = engine::listing(kept, page, &field.wire_name);
+        if let Some(total) = listed.get("TotalCount")
+            && cx
+                .action
+                .action
+                .output
+                .iter()
+                .any(|f| f.wire_name == "TotalCount")
+        {
+            out.insert("TotalCount".into(), total.clone());
+        }
+        if let Some(list) = listed.get(&field.wire_name) {
+            out.insert(field.wire_name.clone(), list.clone());
+        }
+    }
     // Members the answer shares with the row (by name and type) come from it.
     if let Some(first) = rows.first() {
         for field in &cx.action.action.output {
@@ -366,14 +628,17 @@ fn change(
         return Ok(answer(cx, family, &[]));
     };
     named_rows(world, cx, family, &ids)?;
+    let mode = Mode::of(cx.name());
     // Check every value before changing anything.
     let mut probe = Map::new();
-    apply(&mut probe, cx.params, family, cx)?;
+    apply(&mut probe, cx.params, family, cx, mode)?;
     let region = world.region(&cx.scope);
     let mut rows = Vec::new();
-    for id in &ids {
+    for (id, item) in &ids {
         if let Some(row) = region.get_mut(family.kind, id) {
-            apply(row, cx.params, family, cx)?;
+            // An ID that came in an object of a list changes its row by that object's
+            // members (`ModifySnapshotPolicies`' items); one at the top, by the request's.
+            apply(row, item.as_ref().unwrap_or(cx.params), family, cx, mode)?;
             rows.push(row.clone());
         }
     }
@@ -394,7 +659,7 @@ fn delete(
     let rows = named_rows(world, cx, family, &ids)?;
     let references = &cx.spec.references;
     let region = world.region(&cx.scope);
-    for id in &ids {
+    for (id, _) in &ids {
         if let Some((blocker, count)) = region.blocker(family.kind, id, references) {
             return Err(cx.error(
                 &["ResourceInUse"],
@@ -405,7 +670,7 @@ fn delete(
             ));
         }
     }
-    for id in &ids {
+    for (id, _) in &ids {
         region.remove(family.kind, id, references);
     }
     Ok(answer(cx, family, &rows))
