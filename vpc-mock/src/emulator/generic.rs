@@ -199,12 +199,9 @@ pub(crate) fn not_found(cx: &Context<'_>, family: &Family, id: &str) -> ApiError
 /// # Errors
 ///
 /// A malformed value under the ID member itself (`InvalidParameterValue.Malformed`).
-fn named_ids(
-    cx: &Context<'_>,
-    family: &Family,
-) -> Result<Option<Vec<(String, Option<Map<String, Value>>)>>, ApiError> {
+fn named_ids(cx: &Context<'_>, family: &Family) -> Result<Option<Vec<Named>>, ApiError> {
     let id = family.kind.id;
-    let mut out: Vec<(String, Option<Map<String, Value>>)> = Vec::new();
+    let mut out: Vec<Named> = Vec::new();
     let mut push =
         |member: &str, value: &str, item: Option<&Map<String, Value>>| -> Result<(), ApiError> {
             let exact = member == id || member.strip_suffix('s') == Some(id);

@@ -46,6 +46,7 @@ mod nat_gateway;
 mod network_interface;
 mod peering;
 pub mod persist;
+mod quotas;
 mod route_table;
 mod security_group;
 pub mod shape;
@@ -66,6 +67,10 @@ use crate::handler::{ApiError, Call, Handler, HandlerFuture};
 use context::{Context, Spec};
 use engine::IdSource;
 pub use engine::Scope;
+pub use quotas::{
+    BANDWIDTH_PACKAGES_PER_REGION, IP6_RULES_PER_TRANSLATOR, IP6_TRANSLATORS_PER_REGION,
+    PRIVATE_NAT_GATEWAYS_PER_VPC,
+};
 use world::{Kind, Reference, World};
 
 /// What one emulated action does to the world.
@@ -96,6 +101,7 @@ const RESOURCES: &[&Resource] = &[
     &network_interface::RESOURCE,
     &address::RESOURCE,
     &peering::RESOURCE,
+    &quotas::RESOURCE,
 ];
 
 /// The actions the emulator shares with a handler before it, each with the ID member
@@ -217,6 +223,10 @@ impl Default for Quotas {
                 (ENIS_PER_VPC, 50),
                 (PRIVATE_IPS_PER_ENI, 20),
                 (ADDRESSES_PER_REGION, 20),
+                (quotas::BANDWIDTH_PACKAGES_PER_REGION, 20),
+                (quotas::IP6_TRANSLATORS_PER_REGION, 10),
+                (quotas::IP6_RULES_PER_TRANSLATOR, 50),
+                (quotas::PRIVATE_NAT_GATEWAYS_PER_VPC, 1000),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))

@@ -395,3 +395,40 @@ async fn peering_waits_for_acceptance_and_refuses_overlaps() {
     assert!(unknown.contains("ResourceNotFound"), "{unknown}");
     server.shutdown().await;
 }
+
+/// The quota answers count the caller's rows (`quotas.rs`): an elastic IP and a
+/// bandwidth package show in their `QuotaCurrent`.
+#[tokio::test]
+async fn quotas_count_what_the_caller_holds() {
+    let server = start().await;
+    let client = client(&server);
+    let current = |answer: &Value, id: &str| {
+        answer["QuotaSet"]
+            .as_array()
+            .and_then(|set| set.iter().find(|q| q["QuotaId"] == id))
+            .and_then(|q| q["QuotaCurrent"].as_u64())
+    };
+    let before = call(&client, "DescribeAddressQuota", &json!({}))
+        .await
+        .expect("quota");
+    assert_eq!(current(&before, "TOTAL_EIP_QUOTA"), Some(0));
+    call(&client, "AllocateAddresses", &json!({}))
+        .await
+        .expect("an EIP");
+    let after = call(&client, "DescribeAddressQuota", &json!({}))
+        .await
+        .expect("quota");
+    assert_eq!(current(&after, "TOTAL_EIP_QUOTA"), Some(1));
+    call(
+        &client,
+        "CreateBandwidthPackage",
+        &json!({"BandwidthPackageName": "b"}),
+    )
+    .await
+    .expect("a package");
+    let packages = call(&client, "DescribeBandwidthPackageQuota", &json!({}))
+        .await
+        .expect("quota");
+    assert_eq!(current(&packages, "TOTAL_BANDWIDTHPKG_QUOTA"), Some(1));
+    server.shutdown().await;
+}
