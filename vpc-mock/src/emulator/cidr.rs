@@ -53,6 +53,24 @@ impl Cidr {
         u32::from(ip) & mask(self.prefix) == self.base
     }
 
+    /// The blocks of `prefix` that tile this one, in order (none for a shorter prefix).
+    pub fn subnets(self, prefix: u8) -> impl Iterator<Item = Cidr> {
+        let count = if prefix >= self.prefix && prefix <= 32 {
+            1u64 << (prefix - self.prefix)
+        } else {
+            0
+        };
+        let step = if prefix <= 32 {
+            1u64 << (32 - u32::from(prefix))
+        } else {
+            0
+        };
+        (0..count).filter_map(move |i| {
+            let base = u64::from(self.base) + i * step;
+            u32::try_from(base).ok().map(|base| Cidr { base, prefix })
+        })
+    }
+
     /// Every address of the block, in order.
     pub fn addresses(self) -> impl Iterator<Item = Ipv4Addr> {
         (self.base..=self.last()).map(Ipv4Addr::from)

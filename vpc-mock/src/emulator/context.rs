@@ -99,6 +99,23 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// This call as a call of another emulated action with `params`: for an action
+    /// made of another's steps (`CreateDefaultVpc` creates as `CreateVpc` does).
+    /// `None` when `action` is not emulated.
+    pub(crate) fn as_action<'p>(
+        &'p self,
+        action: &str,
+        params: &'p Map<String, Value>,
+    ) -> Option<Context<'p>> {
+        Some(Context {
+            spec: self.spec,
+            action: self.spec.actions.get(action)?,
+            scope: self.scope.clone(),
+            params,
+            now: self.now,
+        })
+    }
+
     /// The action's name.
     pub(crate) fn name(&self) -> &str {
         &self.action.action.name

@@ -27,6 +27,8 @@ pub(super) static RESOURCE: Resource = Resource {
         ("CreateSecurityGroupPolicies", create_policies),
         ("DescribeSecurityGroupPolicies", describe_policies),
         ("DeleteSecurityGroupPolicies", delete_policies),
+        ("CreateDefaultSecurityGroup", create_default),
+        ("CreateSecurityGroupWithPolicies", create_with_policies),
     ],
     kinds: &[&SECURITY_GROUP],
     // ENIs refer to security groups (`GroupSet`); the ENI resource declares it.
@@ -811,4 +813,99 @@ mod tests {
         assert!(ip_block::<Ipv6Addr>("::/0", 128));
         assert!(!ip_block::<Ipv6Addr>("10.0.0.0/8", 128));
     }
+}
+
+/// Rule (CreateDefaultSecurityGroup): the project's default security group, made on
+/// first use as `CreateSecurityGroup` makes one (`default`, `IsDefault`), the same one
+/// every later time.
+fn create_default(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let project = match cx.params.get("ProjectId") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "0".to_owned(),
+    };
+    let existing = world
+        .region(&cx.scope)
+        .table(&SECURITY_GROUP)
+        .rows()
+        .iter()
+        .find(|row| {
+            row.get("IsDefault") == Some(&Value::Bool(true))
+                && engine::text(row.get("ProjectId")) == Some(project.as_str())
+        })
+        .map(answered);
+    let group = match existing {
+        Some(group) => group,
+        None => {
+            let mut params = Map::new();
+            params.insert("GroupName".into(), Value::from("default"));
+            params.insert(
+                "GroupDescription".into(),
+                Value::from("System created security group"),
+            );
+            params.insert("ProjectId".into(), Value::from(project));
+            let as_create = cx
+                .as_action("CreateSecurityGroup", &params)
+                .ok_or_else(|| {
+                    cx.error(&["InternalError"], "CreateSecurityGroup is not emulated")
+                })?;
+            let created = create(world, &as_create)?;
+            let id = created
+                .get("SecurityGroup")
+                .and_then(|g| engine::text(g.get("SecurityGroupId")))
+                .unwrap_or_default()
+                .to_owned();
+            let row = world
+                .region(&cx.scope)
+                .get_mut(&SECURITY_GROUP, &id)
+                .ok_or_else(|| cx.error(&["InternalError"], "the default group was not kept"))?;
+            row.insert("IsDefault".into(), Value::Bool(true));
+            answered(row)
+        }
+    };
+    let mut out = Map::new();
+    out.insert("SecurityGroup".into(), group);
+    Ok(out)
+}
+
+/// Rule (CreateSecurityGroupWithPolicies: "创建新的安全组，并且可以同时添加安全组规则"):
+/// `CreateSecurityGroup`, then `CreateSecurityGroupPolicies` with its
+/// `SecurityGroupPolicySet`, by their rules; policies that are refused leave no group.
+fn create_with_policies(
+    world: &mut World,
+    cx: &Context<'_>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut out = create(world, cx)?;
+    let id = out
+        .get("SecurityGroup")
+        .and_then(|g| engine::text(g.get("SecurityGroupId")))
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(set) = cx.params.get("SecurityGroupPolicySet") {
+        let mut params = Map::new();
+        params.insert("SecurityGroupId".into(), Value::from(id.as_str()));
+        params.insert("SecurityGroupPolicySet".into(), set.clone());
+        let added = cx
+            .as_action("CreateSecurityGroupPolicies", &params)
+            .ok_or_else(|| {
+                cx.error(
+                    &["InternalError"],
+                    "CreateSecurityGroupPolicies is not emulated",
+                )
+            })
+            .and_then(|as_add| create_policies(world, &as_add));
+        if let Err(error) = added {
+            let references = &cx.spec.references;
+            world
+                .region(&cx.scope)
+                .remove(&SECURITY_GROUP, &id, references);
+            // The code is the policies' own; answered only where this action documents
+            // it, else its parent or `InvalidParameter` (the documented-codes rule).
+            return Err(cx.error(&[error.code.as_str()], error.message));
+        }
+        if let Some(row) = world.region(&cx.scope).get(&SECURITY_GROUP, &id) {
+            out.insert("SecurityGroup".into(), answered(row));
+        }
+    }
+    Ok(out)
 }

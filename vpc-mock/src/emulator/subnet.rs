@@ -27,6 +27,7 @@ pub(super) static RESOURCE: Resource = Resource {
         ("DescribeSubnets", describe),
         ("ModifySubnetAttribute", modify),
         ("DeleteSubnet", delete),
+        ("CheckDefaultSubnet", check_default),
     ],
     kinds: &[&SUBNET],
     references: &[&IN_VPC],
@@ -222,4 +223,16 @@ fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
     // the resources in the subnet first"); the kinds referring to subnets declare it.
     cx.delete(world, &SUBNET, id, &[])?;
     Ok(Map::new())
+}
+
+/// Rule (CheckDefaultSubnet, "检查默认子网是否可以创建"): `Result` is whether a default
+/// subnet can still be made in the zone: not when the caller's default VPC already has
+/// a subnet there.
+fn check_default(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let zone = super::vpc::default_zone(cx);
+    let taken =
+        super::vpc::default_vpc(world, cx, &zone).is_some_and(|(_, subnet)| subnet.is_some());
+    let mut out = Map::new();
+    out.insert("Result".into(), Value::Bool(!taken));
+    Ok(out)
 }

@@ -18,6 +18,7 @@ pub(super) static RESOURCE: Resource = Resource {
         ("ModifyVpcAttribute", modify),
         ("DeleteVpc", delete),
         ("DescribeVpcLimits", limits),
+        ("CreateDefaultVpc", create_default),
     ],
     kinds: &[&VPC],
     references: &[],
@@ -193,5 +194,132 @@ fn limits(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
         .collect();
     let mut out = Map::new();
     out.insert("VpcLimitSet".into(), Value::Array(set));
+    Ok(out)
+}
+
+/// The default VPC's block and its subnets' prefix (Tencent's "Default VPC and Default
+/// Subnet" page: a default VPC is 172.16.0.0/16, each zone's default subnet a /20 of it).
+const DEFAULT_VPC_BLOCK: &str = "172.16.0.0/16";
+const DEFAULT_SUBNET_PREFIX: u8 = 20;
+
+/// The caller's default VPC and its subnet in `zone`, if they exist.
+pub(super) fn default_vpc(
+    world: &mut World,
+    cx: &Context<'_>,
+    zone: &str,
+) -> Option<(Map<String, Value>, Option<Map<String, Value>>)> {
+    let region = world.region(&cx.scope);
+    let vpc = region
+        .table(&VPC)
+        .rows()
+        .iter()
+        .find(|row| row.get("IsDefault") == Some(&Value::Bool(true)))?
+        .clone();
+    let id = vpc.get("VpcId").cloned();
+    let subnet = region
+        .table(&super::kinds::SUBNET)
+        .rows()
+        .iter()
+        .find(|row| row.get("VpcId") == id.as_ref() && engine::text(row.get("Zone")) == Some(zone))
+        .cloned();
+    Some((vpc, subnet))
+}
+
+/// The zone a default-VPC action means: `Zone`, else the region's first (`-1`).
+pub(super) fn default_zone(cx: &Context<'_>) -> String {
+    engine::string_param(cx.params, "Zone")
+        .filter(|z| !z.is_empty())
+        .map_or_else(|| format!("{}-1", cx.scope.region), str::to_owned)
+}
+
+/// Rule (CreateDefaultVpc: "您也可以通过 Force 参数，强制返回默认VPC"): the caller's
+/// default VPC, made on first use as `CreateVpc` makes one (`Default-VPC`,
+/// 172.16.0.0/16, `IsDefault`), with a default subnet in the zone (a free /20 of it,
+/// made as `CreateSubnet` makes one); the same VPC every later time. No free /20 left
+/// is `ResourceInsufficient.CidrBlock`, as it documents.
+fn create_default(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let zone = default_zone(cx);
+    let (vpc, subnet) = match default_vpc(world, cx, &zone) {
+        Some(found) => found,
+        None => {
+            let mut params = Map::new();
+            params.insert("VpcName".into(), Value::from("Default-VPC"));
+            params.insert("CidrBlock".into(), Value::from(DEFAULT_VPC_BLOCK));
+            let as_create = cx
+                .as_action("CreateVpc", &params)
+                .ok_or_else(|| cx.error(&["InternalError"], "CreateVpc is not emulated"))?;
+            let created = create(world, &as_create)?;
+            let id = created
+                .get("Vpc")
+                .and_then(|v| engine::text(v.get("VpcId")))
+                .unwrap_or_default()
+                .to_owned();
+            if let Some(row) = world.region(&cx.scope).get_mut(&VPC, &id) {
+                row.insert("IsDefault".into(), Value::Bool(true));
+            }
+            default_vpc(world, cx, &zone)
+                .ok_or_else(|| cx.error(&["InternalError"], "the default VPC was not kept"))?
+        }
+    };
+    let subnet = match subnet {
+        Some(subnet) => subnet,
+        None => {
+            let vpc_id = engine::text(vpc.get("VpcId"))
+                .unwrap_or_default()
+                .to_owned();
+            let taken: Vec<Cidr> = world
+                .region(&cx.scope)
+                .table(&super::kinds::SUBNET)
+                .rows()
+                .iter()
+                .filter(|row| engine::text(row.get("VpcId")) == Some(vpc_id.as_str()))
+                .filter_map(|row| Cidr::parse(engine::text(row.get("CidrBlock"))?))
+                .collect();
+            let block = Cidr::parse(DEFAULT_VPC_BLOCK)
+                .and_then(|vpc| {
+                    vpc.subnets(DEFAULT_SUBNET_PREFIX)
+                        .find(|b| !taken.iter().any(|t| t.overlaps(*b)))
+                })
+                .ok_or_else(|| {
+                    cx.error(
+                        &["ResourceInsufficient.CidrBlock"],
+                        format!(
+                            "The default VPC `{vpc_id}` has no free /{DEFAULT_SUBNET_PREFIX} left."
+                        ),
+                    )
+                })?;
+            let mut params = Map::new();
+            params.insert("VpcId".into(), Value::from(vpc_id.as_str()));
+            params.insert("SubnetName".into(), Value::from("Default-Subnet"));
+            params.insert("CidrBlock".into(), Value::from(block.to_string()));
+            params.insert("Zone".into(), Value::from(zone.as_str()));
+            let as_create = cx
+                .as_action("CreateSubnet", &params)
+                .ok_or_else(|| cx.error(&["InternalError"], "CreateSubnet is not emulated"))?;
+            let run = super::action_fn("CreateSubnet")
+                .ok_or_else(|| cx.error(&["InternalError"], "CreateSubnet is not emulated"))?;
+            let created = run(world, &as_create)?;
+            created
+                .get("Subnet")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
+    let mut answer = Map::new();
+    for (key, from) in [
+        ("VpcId", &vpc),
+        ("VpcName", &vpc),
+        ("CidrBlock", &vpc),
+        ("SubnetId", &subnet),
+        ("SubnetName", &subnet),
+    ] {
+        answer.insert(
+            key.into(),
+            from.get(key).cloned().unwrap_or_else(|| Value::from("")),
+        );
+    }
+    let mut out = Map::new();
+    out.insert("Vpc".into(), Value::Object(answer));
     Ok(out)
 }

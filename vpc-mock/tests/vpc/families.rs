@@ -432,3 +432,94 @@ async fn quotas_count_what_the_caller_holds() {
     assert_eq!(current(&packages, "TOTAL_BANDWIDTHPKG_QUOTA"), Some(1));
     server.shutdown().await;
 }
+
+/// The default resources (`vpc.rs`, `subnet.rs`, `security_group.rs`): made on first
+/// use, the same ones after, and seen by the actions that check for them.
+#[tokio::test]
+async fn defaults_are_made_once_and_checked() {
+    let server = start().await;
+    let client = client(&server);
+    let zone = json!({"Zone": "ap-guangzhou-3"});
+    let check = call(&client, "CheckDefaultSubnet", &zone)
+        .await
+        .expect("checked");
+    assert_eq!(check["Result"], true);
+    let first = call(&client, "CreateDefaultVpc", &zone)
+        .await
+        .expect("made");
+    assert_eq!(first["Vpc"]["CidrBlock"], "172.16.0.0/16");
+    let again = call(&client, "CreateDefaultVpc", &zone)
+        .await
+        .expect("returned");
+    assert_eq!(
+        first["Vpc"], again["Vpc"],
+        "the same default VPC and subnet"
+    );
+    let check = call(&client, "CheckDefaultSubnet", &zone)
+        .await
+        .expect("checked");
+    assert_eq!(check["Result"], false, "the zone has its default subnet");
+    let vpcs = call(
+        &client,
+        "DescribeVpcs",
+        &json!({"Filters": [{"Name": "is-default", "Values": ["true"]}]}),
+    )
+    .await
+    .expect("listed");
+    assert_eq!(vpcs["TotalCount"], 1, "{vpcs}");
+
+    let group = call(&client, "CreateDefaultSecurityGroup", &json!({}))
+        .await
+        .expect("made");
+    let same = call(&client, "CreateDefaultSecurityGroup", &json!({}))
+        .await
+        .expect("returned");
+    assert_eq!(
+        group["SecurityGroup"]["SecurityGroupId"],
+        same["SecurityGroup"]["SecurityGroupId"]
+    );
+    assert_eq!(group["SecurityGroup"]["IsDefault"], true);
+
+    let with = call(
+        &client,
+        "CreateSecurityGroupWithPolicies",
+        &json!({"GroupName": "web", "GroupDescription": "d", "SecurityGroupPolicySet": {
+            "Ingress": [{"Protocol": "TCP", "Port": "443", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT"}]
+        }}),
+    )
+    .await
+    .expect("made with its policy");
+    let id = with["SecurityGroup"]["SecurityGroupId"]
+        .as_str()
+        .expect("an ID")
+        .to_owned();
+    let policies = call(
+        &client,
+        "DescribeSecurityGroupPolicies",
+        &json!({"SecurityGroupId": id}),
+    )
+    .await
+    .expect("listed");
+    assert_eq!(
+        policies["SecurityGroupPolicySet"]["Ingress"][0]["Port"], "443",
+        "{policies}"
+    );
+    let refused = call(
+        &client,
+        "CreateSecurityGroupWithPolicies",
+        &json!({"GroupName": "bad", "GroupDescription": "d", "SecurityGroupPolicySet": {
+            "Ingress": [{"Protocol": "TCP", "Port": "99999", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT"}]
+        }}),
+    )
+    .await
+    .expect_err("a bad port");
+    assert!(refused.contains("InvalidParameterValue"), "{refused}");
+    let groups = call(&client, "DescribeSecurityGroups", &json!({}))
+        .await
+        .expect("listed");
+    assert_eq!(
+        groups["TotalCount"], 2,
+        "the refused group was not kept: {groups}"
+    );
+    server.shutdown().await;
+}
