@@ -430,15 +430,48 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             }
         }
     }
-    // 3. The other actions.
+    // 3. The other actions: by name first, which also tells which families can have
+    // rows (a hand-written kind, or one an action creates); then by input, among those
+    // only (a family nothing creates, such as the CVM `InstanceId`s DescribeInstanceJumbo
+    // lists, would only ever answer an empty table, and must not take the actions of
+    // another: `AttachCcnInstances` names a CCN and instances).
+    let mut creatable: Vec<bool> = out.list.iter().map(|f| f.hand_kind).collect();
     for action in &service.actions {
         let name = action.name.as_str();
         if out.routes.contains_key(name) {
             continue;
         }
-        if let Some(route) =
-            route_by_name(&out.list, action).or_else(|| route_by_input(&out.list, action))
-        {
+        if let Some(route) = route_by_name(&out.list, action) {
+            if route.1 == Verb::Create {
+                creatable[route.0] = true;
+            }
+            out.routes.insert(name, route);
+        }
+    }
+    // The barren families' routes go; their actions may belong to another family.
+    let barren: Vec<(&'static str, usize)> = out
+        .routes
+        .iter()
+        .filter(|(_, (f, _))| !creatable[*f])
+        .map(|(name, (f, _))| (*name, *f))
+        .collect();
+    for (name, f) in barren {
+        out.routes.remove(name);
+        out.left_out.insert(
+            name,
+            format!(
+                "nothing creates rows of `{}` (no creating action), so it would only ever answer an empty table",
+                out.list[f].kind.id
+            ),
+        );
+    }
+    for action in &service.actions {
+        let name = action.name.as_str();
+        if out.routes.contains_key(name) {
+            continue;
+        }
+        if let Some(route) = route_by_input(&out.list, &creatable, action) {
+            out.left_out.remove(name);
             out.routes.insert(name, route);
         }
     }
@@ -457,17 +490,45 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             .list
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.object.fields.iter().any(|m| holds(&m.ty, &object.name)))
+            .filter(|(i, f)| {
+                creatable[*i] && f.object.fields.iter().any(|m| holds(&m.ty, &object.name))
+            })
             .map(|(i, _)| i)
             .collect();
         if let [holder] = holders.as_slice() {
             out.routes.insert(name, (*holder, Verb::Read));
             out.left_out.remove(name);
+            continue;
+        }
+        // Or the rows of a family seen as another type: one naming them by their ID
+        // member, most of whose members the family's object has (`CcnInstanceInfo`).
+        let views: Vec<usize> = out
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                if !creatable[*i] {
+                    return false;
+                }
+                let shared = object
+                    .fields
+                    .iter()
+                    .filter(|m| f.object.fields.iter().any(|o| o.wire_name == m.wire_name))
+                    .count();
+                has_member(object, f.kind.id) && shared * 2 > object.fields.len()
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let [family] = views.as_slice() {
+            out.routes.insert(name, (*family, Verb::Read));
+            out.left_out.remove(name);
         }
     }
     // Describes that lost their ID member to a better-named one read that family.
     for (name, index) in readers {
-        out.routes.entry(name).or_insert((index, Verb::Read));
+        if creatable[index] {
+            out.routes.entry(name).or_insert((index, Verb::Read));
+        }
     }
     out
 }
@@ -537,7 +598,11 @@ fn route_by_name(families: &[Family], action: &Action) -> Option<(usize, Verb)> 
 
 /// An action naming a family's rows by their ID member: the family with the longest
 /// noun in the action's name, else the first named.
-fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)> {
+fn route_by_input(
+    families: &[Family],
+    creatable: &[bool],
+    action: &Action,
+) -> Option<(usize, Verb)> {
     let service = crate::spec::shared_vpc_service().ok()?;
     // The request's members, and those of the objects in its lists
     // (`HaVipAssociationSet[].HaVipId`): exact names first, then the longer and shorter
@@ -562,7 +627,9 @@ fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)>
             families
                 .iter()
                 .enumerate()
-                .filter(move |(_, fam)| fam.kind.id == *m || fam.kind.id == single)
+                .filter(move |(i, fam)| {
+                    creatable[*i] && (fam.kind.id == *m || fam.kind.id == single)
+                })
                 .map(|(i, _)| i)
         })
         .collect();
@@ -573,7 +640,7 @@ fn route_by_input(families: &[Family], action: &Action) -> Option<(usize, Verb)>
                 families
                     .iter()
                     .enumerate()
-                    .filter(move |(_, fam)| names(m, fam.kind.id))
+                    .filter(move |(i, fam)| creatable[*i] && names(m, fam.kind.id))
                     .map(|(i, _)| i)
             })
             .collect()

@@ -542,20 +542,42 @@ fn read(
         if out.contains_key(&field.wire_name) || *item_type == family.object.name {
             continue;
         }
-        let Some(holder) = family
+        // Held by the rows (a route table's routes), or the rows themselves seen as
+        // another type naming them by their ID (`DescribeTenantCcns`' `CcnInstanceInfo`).
+        let holder = family
             .object
             .fields
             .iter()
-            .find(|f| families::holds(&f.ty, item_type))
-        else {
-            continue;
+            .find(|f| families::holds(&f.ty, item_type));
+        let items: Vec<Map<String, Value>> = match holder {
+            Some(holder) => rows
+                .iter()
+                .filter_map(|row| row.get(&holder.wire_name)?.as_array())
+                .flatten()
+                .filter_map(|item| item.as_object().cloned())
+                .collect(),
+            None => {
+                let Some(view) = crate::spec::shared_vpc_service()
+                    .ok()
+                    .and_then(|s| s.object(item_type))
+                    .filter(|o| o.fields.iter().any(|f| f.wire_name == family.kind.id))
+                else {
+                    continue;
+                };
+                rows.iter()
+                    .map(|row| {
+                        view.fields
+                            .iter()
+                            .filter_map(|f| {
+                                let value =
+                                    row.get(&f.wire_name).filter(|v| shape::fits(v, &f.ty))?;
+                                Some((f.wire_name.clone(), value.clone()))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
         };
-        let items: Vec<Map<String, Value>> = rows
-            .iter()
-            .filter_map(|row| row.get(&holder.wire_name)?.as_array())
-            .flatten()
-            .filter_map(|item| item.as_object().cloned())
-            .collect();
         let codes = &cx.action.codes;
         let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
         if let Some(first) = items.first() {
