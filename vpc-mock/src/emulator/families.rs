@@ -506,17 +506,7 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             .list
             .iter()
             .enumerate()
-            .filter(|(i, f)| {
-                if !creatable[*i] {
-                    return false;
-                }
-                let shared = object
-                    .fields
-                    .iter()
-                    .filter(|m| f.object.fields.iter().any(|o| o.wire_name == m.wire_name))
-                    .count();
-                has_member(object, f.kind.id) && shared * 2 > object.fields.len()
-            })
+            .filter(|(i, f)| creatable[*i] && views(object, f))
             .map(|(i, _)| i)
             .collect();
         if let [family] = views.as_slice() {
@@ -553,6 +543,18 @@ pub fn names(input: &str, id: &str) -> bool {
 const CREATING: [&str; 3] = ["Create", "Allocate", "Add"];
 const DELETING: [&str; 3] = ["Delete", "Release", "Remove"];
 const READING: [&str; 6] = ["Describe", "Inquir", "Check", "Get", "Download", "Audit"];
+
+/// Whether `object` shows a family's rows as another type: it names them by their ID
+/// member, and the family's object has most of its members (`CcnInstanceInfo` is a
+/// CCN; `CcnAttachedInstance`, which names a CCN too, is not one).
+pub fn views(object: &Object, family: &Family) -> bool {
+    let shared = object
+        .fields
+        .iter()
+        .filter(|m| has_member(family.object, &m.wire_name))
+        .count();
+    has_member(object, family.kind.id) && shared * 2 > object.fields.len()
+}
 
 /// Whether a member of type `ty` is a list of `object`s.
 pub fn holds(ty: &Type, object: &str) -> bool {

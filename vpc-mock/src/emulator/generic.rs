@@ -560,7 +560,7 @@ fn read(
                 let Some(view) = crate::spec::shared_vpc_service()
                     .ok()
                     .and_then(|s| s.object(item_type))
-                    .filter(|o| o.fields.iter().any(|f| f.wire_name == family.kind.id))
+                    .filter(|o| families::views(o, family))
                 else {
                     continue;
                 };

@@ -74,3 +74,11 @@ pub static VPN_CONNECTION: Kind = Kind {
     id: "VpnConnectionId",
     noun: "VPN connection",
 };
+
+/// Instances attached to a CCN (`CcnAttachedInstance` rows, one per instance: an
+/// instance joins one CCN at most), kept in the CCN owner's scope.
+pub static CCN_ATTACHMENT: Kind = Kind {
+    table: "ccn_attachments",
+    id: "InstanceId",
+    noun: "CCN attachment",
+};

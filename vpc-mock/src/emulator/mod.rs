@@ -34,6 +34,7 @@
 //! ```
 
 mod address;
+mod ccn;
 pub mod cidr;
 mod context;
 pub mod coverage;
@@ -102,6 +103,7 @@ const RESOURCES: &[&Resource] = &[
     &address::RESOURCE,
     &peering::RESOURCE,
     &quotas::RESOURCE,
+    &ccn::RESOURCE,
 ];
 
 /// The actions the emulator shares with a handler before it, each with the ID member
@@ -140,11 +142,23 @@ fn hand_kinds() -> Vec<&'static Kind> {
         .collect()
 }
 
+/// Kinds keyed by another resource's ID (a CCN attachment by its instance's): rows of
+/// no family of their own.
+const ATTACHMENTS: &[&Kind] = &[&kinds::CCN_ATTACHMENT];
+
+/// The hand-written kinds a family may keep its rows in: all but the attachments.
+fn family_kinds() -> Vec<&'static Kind> {
+    hand_kinds()
+        .into_iter()
+        .filter(|k| !ATTACHMENTS.iter().any(|a| std::ptr::eq(*a, *k)))
+        .collect()
+}
+
 /// The families of the shipped spec (`None` if it does not validate, which its tests
 /// rule out).
 pub fn families() -> Option<&'static families::Families> {
     let service = crate::spec::shared_vpc_service().ok()?;
-    Some(families::shared(service, &hand_kinds()))
+    Some(families::shared(service, &family_kinds()))
 }
 
 /// Every kind of resource the emulator holds: the hand-written resources' and the
@@ -320,7 +334,7 @@ impl EmulatorBuilder {
             .iter()
             .flat_map(|r| r.references.iter().copied())
             .collect();
-        let families = families::shared(service, &hand_kinds());
+        let families = families::shared(service, &family_kinds());
         references.extend(families.references());
         let spec = Spec::read(service, emulated_actions(), &kinds, references, families)?;
         let mut world = World::new(ids(self.seed), self.quotas, self.delay);

@@ -523,3 +523,144 @@ async fn defaults_are_made_once_and_checked() {
     );
     server.shutdown().await;
 }
+
+/// The CCN family's hand rules (`ccn.rs`): the caller's own VPC attaches `ACTIVE`;
+/// another account's waits `PENDING` for the owner's acceptance; a CCN with instances
+/// is not deleted.
+#[tokio::test]
+async fn ccn_attachments_need_the_owners_approval_across_accounts() {
+    let other =
+        vpc_client::credentials::Credential::new("AKIDFAMILIESOTHER001", "families-other-secret");
+    let server = MockServer::vpc(VpcState::seeded())
+        .expect("the shipped spec loads")
+        .credential(demo_credential())
+        .credential(other.clone())
+        .without_rate_limits()
+        .start()
+        .await
+        .expect("start");
+    let owner = client(&server);
+    let guest = Client::builder()
+        .credentials(other)
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url(server.url()))
+        .retry(RetryPolicy::none())
+        .rate_limit(RateLimitPolicy::none())
+        .build()
+        .expect("client");
+    let vpc_of = |answer: Value| answer["Vpc"]["VpcId"].as_str().expect("an ID").to_owned();
+    let mine = vpc_of(
+        call(
+            &owner,
+            "CreateVpc",
+            &json!({"VpcName": "a", "CidrBlock": "10.0.0.0/16"}),
+        )
+        .await
+        .expect("VPC"),
+    );
+    let theirs = vpc_of(
+        call(
+            &guest,
+            "CreateVpc",
+            &json!({"VpcName": "b", "CidrBlock": "10.1.0.0/16"}),
+        )
+        .await
+        .expect("VPC"),
+    );
+    let ccn = call(&owner, "CreateCcn", &json!({"CcnName": "c"}))
+        .await
+        .expect("a CCN")["Ccn"]["CcnId"]
+        .as_str()
+        .expect("a CCN ID")
+        .to_owned();
+    let attach = |vpc: &str| json!({"CcnId": ccn, "Instances": [{"InstanceId": vpc, "InstanceType": "VPC", "InstanceRegion": "ap-guangzhou"}]});
+    call(&owner, "AttachCcnInstances", &attach(&mine))
+        .await
+        .expect("own VPC attached");
+    let mut cross = attach(&theirs);
+    cross["CcnUin"] = Value::from("100000000001");
+    call(&guest, "AttachCcnInstances", &cross)
+        .await
+        .expect("asked to attach");
+    let states = |answer: Value| -> Vec<(String, String)> {
+        answer["InstanceSet"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| {
+                (
+                    i["InstanceId"].as_str().unwrap_or_default().to_owned(),
+                    i["State"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let listed = states(
+        call(
+            &owner,
+            "DescribeCcnAttachedInstances",
+            &json!({"CcnId": ccn}),
+        )
+        .await
+        .expect("listed"),
+    );
+    assert_eq!(
+        listed,
+        [
+            (mine.clone(), "ACTIVE".to_owned()),
+            (theirs.clone(), "PENDING".to_owned())
+        ]
+    );
+    let twice = call(&owner, "AttachCcnInstances", &attach(&mine))
+        .await
+        .expect_err("attached already");
+    assert!(
+        twice.contains("UnsupportedOperation.CcnAttached"),
+        "{twice}"
+    );
+    let not_pending = call(&owner, "AcceptAttachCcnInstances", &attach(&mine))
+        .await
+        .expect_err("ACTIVE already");
+    assert!(
+        not_pending.contains("UnsupportedOperation.NotPendingCcnInstance"),
+        "{not_pending}"
+    );
+    call(&owner, "AcceptAttachCcnInstances", &attach(&theirs))
+        .await
+        .expect("accepted");
+    let listed = states(
+        call(
+            &owner,
+            "DescribeCcnAttachedInstances",
+            &json!({"CcnId": ccn}),
+        )
+        .await
+        .expect("listed"),
+    );
+    assert_eq!(listed[1], (theirs.clone(), "ACTIVE".to_owned()));
+    let in_use = call(&owner, "DeleteCcn", &json!({"CcnId": ccn}))
+        .await
+        .expect_err("has instances");
+    assert!(
+        in_use.contains("UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn"),
+        "{in_use}"
+    );
+    call(&owner, "DetachCcnInstances", &attach(&mine))
+        .await
+        .expect("detached");
+    call(&guest, "DetachCcnInstances", &{
+        let mut d = attach(&theirs);
+        d["CcnUin"] = Value::from("1");
+        d
+    })
+    .await
+    .ok();
+    let detach_again = call(&owner, "DetachCcnInstances", &attach(&mine))
+        .await
+        .expect_err("not attached");
+    assert!(
+        detach_again.contains("UnsupportedOperation.CcnNotAttached"),
+        "{detach_again}"
+    );
+    server.shutdown().await;
+}

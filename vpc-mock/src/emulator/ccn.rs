@@ -1,0 +1,299 @@
+//! The CCN family's hand rules (issue 25). The family itself (CCNs, their listing,
+//! rename and delete) is derived from the spec; this file holds what no description
+//! says: instances attached to a CCN, with the owner's approval when they are another
+//! account's, and a CCN with instances is not deleted.
+//!
+//! An attachment is a `CcnAttachedInstance` row in the CCN owner's scope. Attaching the
+//! caller's own instance to the caller's own CCN makes it `ACTIVE` at once; attaching
+//! to another account's CCN (`CcnUin` given: the CCN is found in any account's scope of
+//! the region, since the emulator knows accounts by key, not by UIN) makes it `PENDING`
+//! until that account's `AcceptAttachCcnInstances` (`ACTIVE`) or
+//! `RejectAttachCcnInstances` (`REJECTED`).
+
+use serde_json::{Map, Value};
+
+use super::context::Context;
+use super::engine::{self, Scope, text};
+use super::families::Verb;
+use super::generic;
+use super::kinds::{CCN_ATTACHMENT, VPC};
+use super::world::World;
+use super::{ActionFn, Resource};
+use crate::handler::ApiError;
+
+pub(super) static RESOURCE: Resource = Resource {
+    actions: &[
+        ("AttachCcnInstances", attach as ActionFn),
+        ("AcceptAttachCcnInstances", accept),
+        ("RejectAttachCcnInstances", reject),
+        ("DetachCcnInstances", detach),
+        ("DescribeCcnAttachedInstances", describe),
+        ("DescribeRouteTableAssociatedInstances", associated),
+        ("DeleteCcn", delete),
+    ],
+    kinds: &[&CCN_ATTACHMENT],
+    references: &[],
+};
+
+const CCN: &str = "CcnId";
+
+/// The scope holding the CCN `id`: the caller's, or with `CcnUin`, any account's in
+/// the caller's region.
+fn owner(world: &mut World, cx: &Context<'_>, id: &str, cross: bool) -> Option<Scope> {
+    let family = cx.spec.families.by_id(CCN, id)?;
+    if world.region(&cx.scope).get(family.kind, id).is_some() {
+        return Some(cx.scope.clone());
+    }
+    if !cross {
+        return None;
+    }
+    world
+        .scopes
+        .iter()
+        .find(|(scope, region)| {
+            scope.region == cx.scope.region && region.get(family.kind, id).is_some()
+        })
+        .map(|(scope, _)| scope.clone())
+}
+
+fn ccn_id<'a>(cx: &'a Context<'_>) -> Result<&'a str, ApiError> {
+    let id = engine::string_param(cx.params, CCN).unwrap_or_default();
+    let family = cx
+        .spec
+        .families
+        .by_id(CCN, id)
+        .ok_or_else(|| cx.error(&["InternalError"], "the spec has no CCN family"))?;
+    engine::check_id(CCN, id, &family.shape, &cx.action.codes)?;
+    Ok(id)
+}
+
+fn not_found(cx: &Context<'_>, id: &str) -> ApiError {
+    cx.error(
+        &["ResourceNotFound"],
+        format!(
+            "The CCN `{id}` does not exist in region `{}`.",
+            cx.scope.region
+        ),
+    )
+}
+
+fn instances<'a>(cx: &'a Context<'_>) -> Vec<&'a Map<String, Value>> {
+    cx.params
+        .get("Instances")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect()
+}
+
+/// Rules: a VPC instance of the caller's must exist (`ResourceNotFound`); an instance
+/// attached to a CCN already is `UnsupportedOperation.CcnAttached`, as
+/// AttachCcnInstances documents; the attachment is `ACTIVE`, or `PENDING` on another
+/// account's CCN.
+fn attach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    let cross = engine::string_param(cx.params, "CcnUin").is_some_and(|u| !u.is_empty());
+    let owner = owner(world, cx, id, cross).ok_or_else(|| not_found(cx, id))?;
+    let pending = owner != cx.scope;
+    let mut rows = Vec::new();
+    for instance in instances(cx) {
+        let instance_id = text(instance.get("InstanceId")).unwrap_or_default();
+        let kind = text(instance.get("InstanceType")).unwrap_or("VPC");
+        let mut block = String::new();
+        if kind == "VPC" {
+            engine::check_id("InstanceId", instance_id, cx.shape(&VPC), &cx.action.codes)?;
+            let vpc = world
+                .region(&cx.scope)
+                .get(&VPC, instance_id)
+                .ok_or_else(|| cx.not_found(&VPC, instance_id))?;
+            block = text(vpc.get("CidrBlock")).unwrap_or_default().to_owned();
+        }
+        let attached = world
+            .scopes
+            .values()
+            .any(|region| region.get(&CCN_ATTACHMENT, instance_id).is_some())
+            || rows
+                .iter()
+                .any(|r: &Map<String, Value>| text(r.get("InstanceId")) == Some(instance_id));
+        if attached {
+            return Err(cx.error(
+                &["UnsupportedOperation.CcnAttached"],
+                format!("The instance `{instance_id}` is attached to a CCN already."),
+            ));
+        }
+        let mut row = Map::new();
+        row.insert("CcnId".into(), Value::from(id));
+        row.insert("InstanceType".into(), Value::from(kind));
+        row.insert("InstanceId".into(), Value::from(instance_id));
+        row.insert(
+            "InstanceRegion".into(),
+            Value::from(text(instance.get("InstanceRegion")).unwrap_or(&cx.scope.region)),
+        );
+        row.insert("CidrBlock".into(), Value::Array(vec![Value::from(block)]));
+        row.insert(
+            "State".into(),
+            Value::from(if pending { "PENDING" } else { "ACTIVE" }),
+        );
+        row.insert("AttachedTime".into(), Value::from(engine::created_time()));
+        row.insert("InstanceUin".into(), Value::from(cx.scope.account.as_str()));
+        for member in ["Description", "RouteTableId"] {
+            if let Some(value) = instance.get(member) {
+                row.insert(member.into(), value.clone());
+            }
+        }
+        rows.push(row);
+    }
+    let table = world.region(&owner).table_mut(&CCN_ATTACHMENT);
+    for row in rows {
+        table.push(row);
+    }
+    Ok(Map::new())
+}
+
+fn accept(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    decide(world, cx, "ACTIVE")
+}
+
+fn reject(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    decide(world, cx, "REJECTED")
+}
+
+/// Rule: the CCN's owner accepts or rejects a `PENDING` attachment; one not attached is
+/// `UnsupportedOperation.CcnNotAttached`, one not pending
+/// `UnsupportedOperation.NotPendingCcnInstance`, as both actions document.
+fn decide(
+    world: &mut World,
+    cx: &Context<'_>,
+    state: &str,
+) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    owner(world, cx, id, false).ok_or_else(|| not_found(cx, id))?;
+    let wanted: Vec<String> = instances(cx)
+        .iter()
+        .filter_map(|i| text(i.get("InstanceId")).map(str::to_owned))
+        .collect();
+    let region = world.region(&cx.scope);
+    for instance in &wanted {
+        let row = region
+            .get(&CCN_ATTACHMENT, instance)
+            .filter(|row| text(row.get("CcnId")) == Some(id))
+            .ok_or_else(|| {
+                cx.error(
+                    &["UnsupportedOperation.CcnNotAttached"],
+                    format!("The instance `{instance}` is not attached to `{id}`."),
+                )
+            })?;
+        if text(row.get("State")) != Some("PENDING") {
+            return Err(cx.error(
+                &["UnsupportedOperation.NotPendingCcnInstance"],
+                format!("The attachment of `{instance}` is not PENDING."),
+            ));
+        }
+    }
+    for instance in &wanted {
+        if let Some(row) = region.get_mut(&CCN_ATTACHMENT, instance) {
+            row.insert("State".into(), Value::from(state));
+        }
+    }
+    Ok(Map::new())
+}
+
+/// Rule: only an attached instance is detached (`UnsupportedOperation.CcnNotAttached`).
+fn detach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    let owner = owner(world, cx, id, true).ok_or_else(|| not_found(cx, id))?;
+    let wanted: Vec<String> = instances(cx)
+        .iter()
+        .filter_map(|i| text(i.get("InstanceId")).map(str::to_owned))
+        .collect();
+    let region = world.region(&owner);
+    for instance in &wanted {
+        if region
+            .get(&CCN_ATTACHMENT, instance)
+            .is_none_or(|row| text(row.get("CcnId")) != Some(id))
+        {
+            return Err(cx.error(
+                &["UnsupportedOperation.CcnNotAttached"],
+                format!("The instance `{instance}` is not attached to `{id}`."),
+            ));
+        }
+    }
+    for instance in &wanted {
+        region.remove(&CCN_ATTACHMENT, instance, &[]);
+    }
+    Ok(Map::new())
+}
+
+/// The attachments of the caller's CCNs (all, or `CcnId`'s), by the documented filters
+/// and page.
+fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let only = engine::string_param(cx.params, CCN).filter(|s| !s.is_empty());
+    let region = world.region(&cx.scope);
+    let rows: Vec<Map<String, Value>> = region
+        .table(&CCN_ATTACHMENT)
+        .rows()
+        .iter()
+        .filter(|row| only.is_none_or(|id| text(row.get("CcnId")) == Some(id)))
+        .cloned()
+        .collect();
+    list(cx, rows, "InstanceSet")
+}
+
+/// The attachments as `InstanceBind`s (the instances bound to CCN route tables).
+fn associated(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let rows: Vec<Map<String, Value>> = world
+        .region(&cx.scope)
+        .table(&CCN_ATTACHMENT)
+        .rows()
+        .iter()
+        .map(|row| {
+            let mut bind = row.clone();
+            if let Some(time) = bind.remove("AttachedTime") {
+                bind.insert("InstanceBindTime".into(), time);
+            }
+            bind
+        })
+        .collect();
+    list(cx, rows, "InstanceBindSet")
+}
+
+fn list(
+    cx: &Context<'_>,
+    rows: Vec<Map<String, Value>>,
+    set: &str,
+) -> Result<Map<String, Value>, ApiError> {
+    let codes = &cx.action.codes;
+    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
+    if let Some(first) = rows.first() {
+        for filter in &mut filters {
+            filter.resolve(first);
+        }
+    }
+    let page = engine::read_page(cx.params, cx.action.action, codes)?;
+    let kept = rows
+        .iter()
+        .filter(|row| engine::matches(row, &filters, &cx.action.filters));
+    Ok(engine::listing(kept, page, set))
+}
+
+/// Rule: a CCN with attached instances is not deleted
+/// (`UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn`, as DeleteCcn documents
+/// it); else the generic delete.
+fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    let attached = world
+        .region(&cx.scope)
+        .table(&CCN_ATTACHMENT)
+        .count(|row| text(row.get("CcnId")) == Some(id));
+    if attached > 0 {
+        return Err(cx.error(
+            &[
+                "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn",
+                "ResourceInUse",
+            ],
+            format!("The CCN `{id}` has {attached} attached instance(s): detach them first."),
+        ));
+    }
+    generic::serve_as(world, cx, CCN, Verb::Delete)
+}
