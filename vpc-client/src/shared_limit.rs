@@ -500,7 +500,8 @@ impl SharedLimiter {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.config.timeout))
             .set_response_timeout(Some(self.config.timeout))
-            .set_number_of_retries(1);
+            // No retries of its own: the limiter asks again at its probe interval.
+            .set_number_of_retries(0);
         let manager =
             ConnectionManager::new_lazy_with_config(self.config.client.clone(), config)?;
         *connection = Some(manager.clone());
