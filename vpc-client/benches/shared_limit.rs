@@ -213,7 +213,13 @@ fn table(redis: &Redis) {
     let (mut a, mut b) = (Cost::default(), Cost::default());
     // Warm-up: connections made, the script loaded.
     round(&mut Cost::default(), &runtime, &local, per_round, redis.pid);
-    round(&mut Cost::default(), &runtime, &shared, per_round, redis.pid);
+    round(
+        &mut Cost::default(),
+        &runtime,
+        &shared,
+        per_round,
+        redis.pid,
+    );
     for _ in 0..ROUNDS {
         round(&mut a, &runtime, &local, per_round, redis.pid);
         round(&mut b, &runtime, &shared, per_round, redis.pid);

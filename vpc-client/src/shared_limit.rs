@@ -140,10 +140,11 @@ impl SharedRateLimit {
     /// without its password).
     pub fn new(url: &str) -> Result<Self, SharedRateLimitError> {
         let redacted = redact_url(url);
-        let client = redis::Client::open(url).map_err(|error| SharedRateLimitError::InvalidUrl {
-            url: redacted.clone(),
-            reason: format!("{:?}", error.kind()),
-        })?;
+        let client =
+            redis::Client::open(url).map_err(|error| SharedRateLimitError::InvalidUrl {
+                url: redacted.clone(),
+                reason: format!("{:?}", error.kind()),
+            })?;
         Ok(Self {
             client,
             url: redacted,
@@ -454,10 +455,9 @@ impl SharedLimiter {
         if !health.down {
             health.down = true;
             let failure = match failure {
-                Failure::Timeout => format!(
-                    "no answer within {} ms",
-                    self.config.timeout.as_millis()
-                ),
+                Failure::Timeout => {
+                    format!("no answer within {} ms", self.config.timeout.as_millis())
+                }
                 Failure::Redis(kind) => format!("Redis error ({kind:?})"),
                 Failure::Reply => "an unexpected reply to the script".to_owned(),
             };
@@ -502,8 +502,7 @@ impl SharedLimiter {
             .set_response_timeout(Some(self.config.timeout))
             // No retries of its own: the limiter asks again at its probe interval.
             .set_number_of_retries(0);
-        let manager =
-            ConnectionManager::new_lazy_with_config(self.config.client.clone(), config)?;
+        let manager = ConnectionManager::new_lazy_with_config(self.config.client.clone(), config)?;
         *connection = Some(manager.clone());
         Ok(manager)
     }
@@ -552,7 +551,10 @@ mod tests {
         );
         let key = limiter.key("vpc", "ap-guangzhou", Some("AKIDsecretid"), "DescribeVpcs");
         assert!(!key.contains("AKIDsecretid"), "{key}");
-        assert!(key.starts_with("vpc-client:rate:vpc:ap-guangzhou:"), "{key}");
+        assert!(
+            key.starts_with("vpc-client:rate:vpc:ap-guangzhou:"),
+            "{key}"
+        );
         assert!(key.ends_with(":DescribeVpcs"), "{key}");
         assert_eq!(account_hash("AKIDsecretid").len(), 32);
         assert_ne!(account_hash("AKIDsecretid"), account_hash("AKIDsecretie"));

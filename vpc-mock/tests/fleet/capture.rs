@@ -70,7 +70,11 @@ impl Subscriber for Recorder {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut line = format!("{} {}:", event.metadata().level(), event.metadata().target());
+        let mut line = format!(
+            "{} {}:",
+            event.metadata().level(),
+            event.metadata().target()
+        );
         event.record(&mut Line(&mut line));
         push(line);
     }

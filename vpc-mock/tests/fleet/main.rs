@@ -51,6 +51,9 @@ const CALLS: usize = 1000;
 
 const WORKER_ENV: &str = "VPC_FLEET_WORKER";
 
+/// A test: its name and its body.
+type Test = (&'static str, fn(&Runtime));
+
 fn main() -> ExitCode {
     if std::env::var_os(WORKER_ENV).is_some() {
         return worker();
@@ -80,7 +83,7 @@ fn main() -> ExitCode {
         .skip(1)
         .filter(|arg| !arg.starts_with('-'))
         .collect();
-    let tests: [(&str, fn(&Runtime)); 4] = [
+    let tests: [Test; 4] = [
         ("isolation", isolation),
         ("fail_closed", fail_closed),
         ("faults", faults),
@@ -96,7 +99,10 @@ fn main() -> ExitCode {
         println!("test {name} ...");
         let started = Instant::now();
         match catch_unwind(AssertUnwindSafe(|| test(&runtime))) {
-            Ok(()) => println!("test {name} ... ok ({:.1} s)", started.elapsed().as_secs_f64()),
+            Ok(()) => println!(
+                "test {name} ... ok ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            ),
             Err(_) => {
                 println!("test {name} ... FAILED");
                 failed.push(name);
@@ -190,12 +196,7 @@ fn is_throttle<E: vpc_client::ActionError>(error: &Error<E>) -> bool {
         .is_some_and(|e| e.code == "RequestLimitExceeded")
 }
 
-fn client_builder(
-    url: &str,
-    id: &str,
-    key: &str,
-    region: &str,
-) -> vpc_client::ClientBuilder {
+fn client_builder(url: &str, id: &str, key: &str, region: &str) -> vpc_client::ClientBuilder {
     Client::builder()
         .region(region)
         .endpoint(Endpoint::Url(url.to_owned()))
@@ -305,7 +306,10 @@ fn run_fleet(runtime: &Runtime, redis: Option<&str>) -> FleetRun {
                     value.parse::<u64>().expect("a count");
             }
         }
-        assert!(child.wait().expect("a worker ends").success(), "a worker failed");
+        assert!(
+            child.wait().expect("a worker ends").success(),
+            "a worker failed"
+        );
     }
     let admitted: Vec<Instant> = admitted
         .lock()
@@ -350,7 +354,11 @@ fn fleet(runtime: &Runtime) {
     }
     assert_eq!(shared.counts.get("ok"), Some(&(CALLS as u64)), "{shared:?}");
     assert_eq!(shared.counts.get("throttled"), Some(&0), "{shared:?}");
-    assert_eq!(shared.counts.get("shared"), Some(&(CALLS as u64)), "{shared:?}");
+    assert_eq!(
+        shared.counts.get("shared"),
+        Some(&(CALLS as u64)),
+        "{shared:?}"
+    );
     assert_eq!(shared.admitted, CALLS);
     assert!(shared.max_in_one_second <= LIMIT as usize, "{shared:?}");
     let off = shared.total.as_secs_f64() / expected.as_secs_f64() - 1.0;
@@ -387,7 +395,9 @@ fn isolation(runtime: &Runtime) {
                 .expect("the client builds")
         };
         let one = client(ID, KEY, "ap-guangzhou");
-        one.reset_vpn_connection(&reset()).await.expect("first reset");
+        one.reset_vpn_connection(&reset())
+            .await
+            .expect("first reset");
         let refused = one
             .reset_vpn_connection(&reset())
             .await
@@ -591,7 +601,8 @@ fn faults(runtime: &Runtime) {
     println!(
         "  faults {restarted:5.2} s: Redis restarted (empty); paced by Redis again after {} ms \
          ({} calls in 2 s; {:?})",
-        back.first_shared.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(-1)),
+        back.first_shared
+            .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(-1)),
         back.calls,
         after_back
     );
@@ -656,7 +667,10 @@ fn fail_closed(runtime: &Runtime) {
             .await
             .expect_err("no Redis, fail-closed");
         let took = started.elapsed();
-        println!("  fail_closed: failed after {} ms: {error}", took.as_millis());
+        println!(
+            "  fail_closed: failed after {} ms: {error}",
+            took.as_millis()
+        );
         assert_eq!(error.kind_name(), "transport.rate_limited", "{error}");
         assert!(took < Duration::from_secs(1), "{took:?}");
         // The client's `Debug` shows the SecretId (not the key); its shared limiter's
@@ -667,9 +681,16 @@ fn fail_closed(runtime: &Runtime) {
         assert!(shared.contains("redis://:***@127.0.0.1"), "{shared}");
         let text = format!("{error} {error:?} {shared}");
         let stats = client.shared_rate_limit_stats().expect("a shared limiter");
-        assert_eq!((stats.failed_closed, stats.shared, stats.fallback), (1, 0, 0));
+        assert_eq!(
+            (stats.failed_closed, stats.shared, stats.fallback),
+            (1, 0, 0)
+        );
         let lines = &capture::lines()[traced..];
-        assert_eq!(warnings_since(traced, "paced calls fail (fail-closed)").len(), 1, "{lines:#?}");
+        assert_eq!(
+            warnings_since(traced, "paced calls fail (fail-closed)").len(),
+            1,
+            "{lines:#?}"
+        );
         assert_no_secret(&[text], lines);
         assert!(admitted.lock().expect("lock").is_empty());
         server.shutdown().await;
