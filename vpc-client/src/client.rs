@@ -734,10 +734,8 @@ impl Client {
                             op.name()
                         ),
                     ));
-                    return Err(match last.take() {
-                        Some(last) => exhausted(report.attempts, StopReason::Deadline, last),
-                        None => error,
-                    });
+                    // Definitive, so never wrapped (whatever earlier attempts met).
+                    return Err(error);
                 }
             }
             report.attempts += 1;

@@ -480,6 +480,16 @@ fn isolation(runtime: &Runtime) {
             assert!(!key.contains(secret), "{key}");
         }
     }
+    // Each key expires when its bucket is idle again: one spacing (10.2 s) after its
+    // one call, at the latest.
+    let mut connection = redis.connection();
+    for key in &keys {
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(key)
+            .query(&mut connection)
+            .expect("PTTL");
+        assert!((1..=10_201).contains(&ttl), "{key}: {ttl} ms");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
