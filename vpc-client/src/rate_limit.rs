@@ -21,6 +21,11 @@ use std::time::{Duration, Instant};
 /// Buckets are per service and action name; the overrides below are by action name and
 /// apply to every service's action of that name.
 ///
+/// The buckets are the process's own. Processes that share an account's limits (a
+/// fleet of replicas with one sub-account) can reserve their slots in one Redis server
+/// instead, at the rates this policy gives: the feature `redis` (`shared_limit`,
+/// `ClientBuilder::shared_rate_limit`).
+///
 /// ```
 /// use vpc_client::RateLimitPolicy;
 ///

@@ -357,10 +357,6 @@ impl SharedLimiter {
     /// Reserves the next slot of the bucket of (`service`, `region`, the account of
     /// `secret_id`, `action`) in Redis, or in the fallback when Redis cannot be
     /// reached; like [`RateLimiter::reserve`] otherwise.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the bucket's four parts and the in-process limiter's arguments"
-    )]
     pub(crate) async fn reserve(
         &self,
         limiter_key: (
