@@ -118,6 +118,9 @@ struct Inner {
     retry: RetryPolicy,
     deadline: Option<Duration>,
     rate_limiter: RateLimiter,
+    /// The fleet-wide limiter, when one is configured: it replaces `rate_limiter`.
+    #[cfg(feature = "redis")]
+    shared_limiter: Option<crate::shared_limit::SharedLimiter>,
     clock_skew_correction: bool,
     /// Seconds to add to the local clock when signing, learnt from the server's `Date`.
     clock_offset: AtomicI64,
@@ -126,15 +129,24 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("region", &self.inner.region)
+        let mut f = f.debug_struct("Client");
+        f.field("region", &self.inner.region)
             .field("endpoint", &self.inner.endpoint)
             .field("language", &self.inner.language)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .field("deadline", &self.inner.deadline)
-            .field("rate_limit", self.inner.rate_limiter.policy())
-            .field("clock_offset_seconds", &self.clock_offset())
+            .field("rate_limit", self.inner.rate_limiter.policy());
+        #[cfg(feature = "redis")]
+        f.field(
+            "shared_rate_limit",
+            &self
+                .inner
+                .shared_limiter
+                .as_ref()
+                .map(crate::shared_limit::SharedLimiter::config),
+        );
+        f.field("clock_offset_seconds", &self.clock_offset())
             .field("http", &self.inner.http_description)
             .finish_non_exhaustive()
     }
@@ -152,13 +164,15 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     deadline: Option<Duration>,
     rate_limit: RateLimitPolicy,
+    #[cfg(feature = "redis")]
+    shared_rate_limit: Option<crate::SharedRateLimit>,
     clock_skew_correction: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("credentials", &self.credentials)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("credentials", &self.credentials)
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("language", &self.language)
@@ -166,8 +180,10 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("deadline", &self.deadline)
-            .field("rate_limit", &self.rate_limit)
-            .field("clock_skew_correction", &self.clock_skew_correction)
+            .field("rate_limit", &self.rate_limit);
+        #[cfg(feature = "redis")]
+        f.field("shared_rate_limit", &self.shared_rate_limit);
+        f.field("clock_skew_correction", &self.clock_skew_correction)
             .finish_non_exhaustive()
     }
 }
@@ -185,6 +201,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             deadline: Some(Self::DEFAULT_DEADLINE),
             rate_limit: RateLimitPolicy::default(),
+            #[cfg(feature = "redis")]
+            shared_rate_limit: None,
             clock_skew_correction: true,
         }
     }
@@ -263,6 +281,15 @@ impl ClientBuilder {
     /// pacing off.
     pub fn rate_limit(mut self, policy: RateLimitPolicy) -> Self {
         self.rate_limit = policy;
+        self
+    }
+
+    /// Paces calls fleet-wide: every process with the same keys reserves its slots in
+    /// one Redis server, at the rates of [`rate_limit`](Self::rate_limit)'s policy (see
+    /// [`shared_limit`](crate::shared_limit)). Feature `redis`.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(mut self, shared: crate::SharedRateLimit) -> Self {
+        self.shared_rate_limit = Some(shared);
         self
     }
 
@@ -411,6 +438,10 @@ impl ClientBuilder {
                 http_description,
                 retry: self.retry,
                 deadline: self.deadline,
+                #[cfg(feature = "redis")]
+                shared_limiter: self.shared_rate_limit.map(|shared| {
+                    crate::shared_limit::SharedLimiter::new(shared, self.rate_limit.clone())
+                }),
                 rate_limiter: RateLimiter::new(self.rate_limit),
                 clock_skew_correction: self.clock_skew_correction,
                 clock_offset: AtomicI64::new(0),
@@ -478,6 +509,16 @@ impl Client {
     /// The rate-limit policy.
     pub fn rate_limit_policy(&self) -> &RateLimitPolicy {
         self.inner.rate_limiter.policy()
+    }
+
+    /// How the shared limiter paced this client's calls so far (`None` without one).
+    /// Feature `redis`.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit_stats(&self) -> Option<crate::SharedRateLimitStats> {
+        self.inner
+            .shared_limiter
+            .as_ref()
+            .map(crate::shared_limit::SharedLimiter::stats)
     }
 
     /// A number in `0.0..1.0` from the client's jitter source (waiters' delays).
@@ -656,10 +697,9 @@ impl Client {
                 })
             };
             let now = Instant::now();
-            let (service, action) = op.limiter_key();
-            match inner
-                .rate_limiter
-                .reserve(service, action, op.rate_limit(), now, deadline)
+            match self
+                .reserve_slot(op, credential.as_ref(), now, deadline)
+                .await
             {
                 Slot::Unlimited => {}
                 // A slot that has come needs no timer: Tokio's has a 1 ms resolution and
@@ -683,6 +723,19 @@ impl Client {
                         ))
                     });
                     return Err(exhausted(report.attempts, StopReason::Deadline, error));
+                }
+                #[cfg(feature = "redis")]
+                Slot::Unavailable => {
+                    let error = Error::Transport(TransportError::new(
+                        TransportErrorKind::RateLimited,
+                        target.url.as_str(),
+                        format!(
+                            "the shared rate limiter could not reach Redis for {} (fail-closed)",
+                            op.name()
+                        ),
+                    ));
+                    // Definitive, so never wrapped (whatever earlier attempts met).
+                    return Err(error);
                 }
             }
             report.attempts += 1;
@@ -781,6 +834,37 @@ impl Client {
             tokio::time::sleep(delay).await;
             last = Some(error);
         }
+    }
+
+    /// The slot of `op`'s next request: from the shared limiter when there is one,
+    /// from the client's own buckets otherwise.
+    async fn reserve_slot<O: Operation>(
+        &self,
+        op: &O,
+        credential: Option<&Credential>,
+        now: Instant,
+        deadline: Option<Instant>,
+    ) -> Slot {
+        let inner = &*self.inner;
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &inner.shared_limiter {
+            return shared
+                .reserve(
+                    op.limiter_key(),
+                    &inner.region,
+                    credential.map(Credential::secret_id),
+                    op.rate_limit(),
+                    now,
+                    deadline,
+                )
+                .await;
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = credential;
+        let (service, action) = op.limiter_key();
+        inner
+            .rate_limiter
+            .reserve(service, action, op.rate_limit(), now, deadline)
     }
 
     /// One attempt: signature with the corrected clock, request, answer. `timeout`,

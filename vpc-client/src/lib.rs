@@ -62,6 +62,8 @@ pub mod lenient;
 pub mod paginate;
 mod rate_limit;
 mod retry;
+#[cfg(feature = "redis")]
+pub mod shared_limit;
 pub mod signing;
 pub mod tls;
 pub mod waiter;
@@ -102,6 +104,8 @@ pub use error::{
 pub use paginate::{Items, Pages, Paginated};
 pub use rate_limit::{PACING_MARGIN, RateLimitPolicy};
 pub use retry::RetryPolicy;
+#[cfg(feature = "redis")]
+pub use shared_limit::{SharedRateLimit, SharedRateLimitError, SharedRateLimitStats};
 #[cfg(not(test))]
 pub use untyped::{UntypedError, UntypedRequest};
 pub use waiter::{TaskQuery, WaitError, WaitOptions, Waited};

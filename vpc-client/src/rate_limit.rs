@@ -21,6 +21,11 @@ use std::time::{Duration, Instant};
 /// Buckets are per service and action name; the overrides below are by action name and
 /// apply to every service's action of that name.
 ///
+/// The buckets are the process's own. Processes that share an account's limits (a
+/// fleet of replicas with one sub-account) can reserve their slots in one Redis server
+/// instead, at the rates this policy gives: the feature `redis` (`shared_limit`,
+/// `ClientBuilder::shared_rate_limit`).
+///
 /// ```
 /// use vpc_client::RateLimitPolicy;
 ///
@@ -137,6 +142,14 @@ pub const PACING_MARGIN: f64 = 1.02;
 /// The longest spacing between two calls of one action.
 const MAX_INTERVAL: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// The spacing of calls at `rate` per second, [`PACING_MARGIN`] included. A rate below
+/// one call a year is taken as one call a year, so that instants stay representable.
+pub(crate) fn interval_for(rate: f64) -> Duration {
+    Duration::try_from_secs_f64(PACING_MARGIN / rate)
+        .unwrap_or(MAX_INTERVAL)
+        .min(MAX_INTERVAL)
+}
+
 /// A bucket's service and action name.
 type BucketKey = (Cow<'static, str>, Cow<'static, str>);
 
@@ -144,6 +157,9 @@ type BucketKey = (Cow<'static, str>, Cow<'static, str>);
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     policy: RateLimitPolicy,
+    /// The part of each rate this limiter paces at: 1, but for the fallback of the
+    /// shared limiter (its configured share).
+    share: f64,
     /// Borrowed names for generated actions (no allocation per call), owned ones for
     /// [untyped calls](crate::UntypedRequest); both hash and compare as text.
     buckets: Mutex<HashMap<BucketKey, Bucket>>,
@@ -167,12 +183,22 @@ pub(crate) enum Slot {
     At(Instant),
     /// Not before this instant, which is past the deadline: nothing was reserved.
     PastDeadline(Instant),
+    /// The shared limiter could not be reached and is set to fail closed: nothing was
+    /// reserved, and the call must not be sent.
+    #[cfg(feature = "redis")]
+    Unavailable,
 }
 
 impl RateLimiter {
     pub(crate) fn new(policy: RateLimitPolicy) -> Self {
+        Self::with_share(policy, 1.0)
+    }
+
+    /// A limiter at `share` (a positive fraction) of every rate `policy` gives.
+    pub(crate) fn with_share(policy: RateLimitPolicy, share: f64) -> Self {
         Self {
             policy,
+            share,
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -195,11 +221,7 @@ impl RateLimiter {
         let Some(rate) = self.policy.rate_for(&action, documented) else {
             return Slot::Unlimited;
         };
-        // A rate below one call a year is taken as one call a year, so that instants
-        // stay representable.
-        let interval = Duration::try_from_secs_f64(PACING_MARGIN / rate)
-            .unwrap_or(MAX_INTERVAL)
-            .min(MAX_INTERVAL);
+        let interval = interval_for(rate * self.share);
         let tolerance = interval.saturating_mul(self.policy.burst - 1);
         let mut buckets = self
             .buckets

@@ -198,8 +198,9 @@
 //!     `MissingParameter`, an undeclared member `UnknownParameter`, a value of the wrong
 //!     JSON type (including `null`) `InvalidParameter`. Messages name the member with its
 //!     path, e.g. ``The parameter `Filters.0.Name` is missing.``
-//! 14. The action's rate limit (a sliding one-second window per action; rejected calls
-//!     do not count): `RequestLimitExceeded`.
+//! 14. The action's rate limit, counted as Tencent counts it: a sliding one-second
+//!     window per account (the SecretId that signed), region and action; rejected
+//!     calls do not count: `RequestLimitExceeded`.
 //! 15. For an action with an idempotency token ([`ActionInfo::idempotency`]; from the
 //!     spec, the 10 VPC actions with a `ClientToken`) whose request carries a non-empty
 //!     one: a token seen before from the same SecretId, region and action with the same

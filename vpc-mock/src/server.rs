@@ -1101,7 +1101,9 @@ async fn serve(
 
     // 14. Rate limit.
     if let Some(limit) = action.rate_limit_per_second
-        && !shared.limiter.admit(&action.name, limit, Instant::now())
+        && !shared
+            .limiter
+            .admit(secret_id, &region, &action.name, limit, Instant::now())
     {
         return Err(reject(
             codes::REQUEST_LIMIT_EXCEEDED,
