@@ -227,22 +227,44 @@ fn naming(action: &Action, object: &Object, id: &str) -> u8 {
     }
 }
 
-/// `HaVipId` → `ha_vips`, the table's name.
+/// `HaVip` → `ha_vips`, `RoutePolicy` → `route_policies`, `IPv6Address` →
+/// `ipv6_addresses`: the table's name.
 fn table_name(noun: &str) -> String {
     let mut out = String::new();
-    for (i, c) in noun.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
+    let mut previous: Option<char> = None;
+    for c in noun.chars() {
+        if c.is_ascii_uppercase()
+            && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
             out.push('_');
         }
         out.push(c.to_ascii_lowercase());
+        previous = Some(c);
     }
-    out.push('s');
-    out
+    plural(&out)
 }
 
-/// `HaVip` → `HA VIP`-like words for messages: `ha vip`.
+fn plural(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        return format!("{stem}ies");
+    }
+    if word.ends_with('s') || word.ends_with('x') {
+        return format!("{word}es");
+    }
+    format!("{word}s")
+}
+
+/// `HaVip` → `ha vip`, the words messages use.
 fn noun_words(noun: &str) -> String {
-    table_name(noun).trim_end_matches('s').replace('_', " ")
+    let table = table_name(noun);
+    let single = table
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| table.strip_suffix("sses").map(|s| format!("{s}ss")))
+        .unwrap_or_else(|| table.trim_end_matches('s').to_owned());
+    single.replace('_', " ")
 }
 
 fn leak<T>(value: T) -> &'static T {
@@ -695,6 +717,12 @@ mod tests {
         assert_eq!(noun_of_describe("DescribeRoutePolicies"), "RoutePolicy");
         assert_eq!(noun_of_describe("DescribeFlowLog"), "FlowLog");
         assert_eq!(table_name("HaVip"), "ha_vips");
+        assert_eq!(table_name("RoutePolicy"), "route_policies");
+        assert_eq!(table_name("IPv6Address"), "ipv6_addresses");
+        assert_eq!(
+            table_name("NetworkAclQuintupleEntry"),
+            "network_acl_quintuple_entries"
+        );
         assert_eq!(noun_words("NetworkAcl"), "network acl");
     }
 }

@@ -728,93 +728,6 @@ fn delete_policies(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Va
     Ok(Map::new())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::emulator::Quotas;
-    use crate::emulator::context::Spec;
-    use crate::emulator::engine::{IdSource, Scope};
-    use crate::emulator::kinds::NETWORK_INTERFACE;
-    use crate::emulator::world::{OnDelete, Reference, always};
-
-    /// The reference the ENI resource declares (an ENI's `GroupSet`), for this test.
-    static BOUND: Reference = Reference {
-        from: &NETWORK_INTERFACE,
-        member: "GroupSet",
-        to: &SECURITY_GROUP,
-        on_delete: OnDelete::Refuse(always),
-    };
-
-    fn object(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap_or_default()
-    }
-
-    #[test]
-    fn a_group_bound_to_an_eni_is_not_deleted() {
-        let service = crate::spec::shared_vpc_service().expect("the shipped spec loads");
-        let spec = Spec::read(
-            service,
-            ["DeleteSecurityGroup"],
-            &[&SECURITY_GROUP, &NETWORK_INTERFACE],
-            vec![&BOUND],
-            crate::emulator::families().expect("the shipped spec's families"),
-        )
-        .expect("spec");
-        let scope = Scope {
-            account: "AKIDTEST".into(),
-            region: "ap-guangzhou".into(),
-        };
-        let mut world = World::new(IdSource::seeded(1), Quotas::default(), Default::default());
-        let region = world.region(&scope);
-        region.table_mut(&SECURITY_GROUP).push(object(
-            serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}),
-        ));
-        region
-            .table_mut(&NETWORK_INTERFACE)
-            .push(object(serde_json::json!({
-                "NetworkInterfaceId": "eni-aaaaaaaa",
-                "GroupSet": ["sg-bbbbbbbb", "sg-aaaaaaaa"],
-            })));
-        let params = object(serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}));
-        let cx = Context {
-            spec: &spec,
-            action: &spec.actions["DeleteSecurityGroup"],
-            scope: scope.clone(),
-            params: &params,
-            now: tokio::time::Instant::now(),
-        };
-        let refused = delete(&mut world, &cx).expect_err("in use");
-        assert_eq!(refused.code, "ResourceInUse", "{refused:?}");
-        assert!(refused.message.contains("ENI"), "{refused:?}");
-        world
-            .region(&scope)
-            .table_mut(&NETWORK_INTERFACE)
-            .remove("NetworkInterfaceId", "eni-aaaaaaaa");
-        delete(&mut world, &cx).expect("deleted once unbound");
-        assert!(
-            world
-                .region(&scope)
-                .get(&SECURITY_GROUP, "sg-aaaaaaaa")
-                .is_none()
-        );
-    }
-
-    #[test]
-    fn ports_and_blocks_parse() {
-        assert!(ports_valid("80"));
-        assert!(ports_valid("8000-8010"));
-        assert!(ports_valid("80,443"));
-        assert!(!ports_valid("0"));
-        assert!(!ports_valid("10-5"));
-        assert!(!ports_valid("http"));
-        assert!(ip_block::<Ipv4Addr>("10.9.89.9/25", 32));
-        assert!(ip_block::<Ipv4Addr>("1.1.1.1", 32));
-        assert!(!ip_block::<Ipv4Addr>("1.1.1.1/33", 32));
-        assert!(ip_block::<Ipv6Addr>("::/0", 128));
-        assert!(!ip_block::<Ipv6Addr>("10.0.0.0/8", 128));
-    }
-}
-
 /// Rule (CreateDefaultSecurityGroup): the project's default security group, made on
 /// first use as `CreateSecurityGroup` makes one (`default`, `IsDefault`), the same one
 /// every later time.
@@ -908,4 +821,91 @@ fn create_with_policies(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::Quotas;
+    use crate::emulator::context::Spec;
+    use crate::emulator::engine::{IdSource, Scope};
+    use crate::emulator::kinds::NETWORK_INTERFACE;
+    use crate::emulator::world::{OnDelete, Reference, always};
+
+    /// The reference the ENI resource declares (an ENI's `GroupSet`), for this test.
+    static BOUND: Reference = Reference {
+        from: &NETWORK_INTERFACE,
+        member: "GroupSet",
+        to: &SECURITY_GROUP,
+        on_delete: OnDelete::Refuse(always),
+    };
+
+    fn object(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_group_bound_to_an_eni_is_not_deleted() {
+        let service = crate::spec::shared_vpc_service().expect("the shipped spec loads");
+        let spec = Spec::read(
+            service,
+            ["DeleteSecurityGroup"],
+            &[&SECURITY_GROUP, &NETWORK_INTERFACE],
+            vec![&BOUND],
+            crate::emulator::families().expect("the shipped spec's families"),
+        )
+        .expect("spec");
+        let scope = Scope {
+            account: "AKIDTEST".into(),
+            region: "ap-guangzhou".into(),
+        };
+        let mut world = World::new(IdSource::seeded(1), Quotas::default(), Default::default());
+        let region = world.region(&scope);
+        region.table_mut(&SECURITY_GROUP).push(object(
+            serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}),
+        ));
+        region
+            .table_mut(&NETWORK_INTERFACE)
+            .push(object(serde_json::json!({
+                "NetworkInterfaceId": "eni-aaaaaaaa",
+                "GroupSet": ["sg-bbbbbbbb", "sg-aaaaaaaa"],
+            })));
+        let params = object(serde_json::json!({"SecurityGroupId": "sg-aaaaaaaa"}));
+        let cx = Context {
+            spec: &spec,
+            action: &spec.actions["DeleteSecurityGroup"],
+            scope: scope.clone(),
+            params: &params,
+            now: tokio::time::Instant::now(),
+        };
+        let refused = delete(&mut world, &cx).expect_err("in use");
+        assert_eq!(refused.code, "ResourceInUse", "{refused:?}");
+        assert!(refused.message.contains("ENI"), "{refused:?}");
+        world
+            .region(&scope)
+            .table_mut(&NETWORK_INTERFACE)
+            .remove("NetworkInterfaceId", "eni-aaaaaaaa");
+        delete(&mut world, &cx).expect("deleted once unbound");
+        assert!(
+            world
+                .region(&scope)
+                .get(&SECURITY_GROUP, "sg-aaaaaaaa")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn ports_and_blocks_parse() {
+        assert!(ports_valid("80"));
+        assert!(ports_valid("8000-8010"));
+        assert!(ports_valid("80,443"));
+        assert!(!ports_valid("0"));
+        assert!(!ports_valid("10-5"));
+        assert!(!ports_valid("http"));
+        assert!(ip_block::<Ipv4Addr>("10.9.89.9/25", 32));
+        assert!(ip_block::<Ipv4Addr>("1.1.1.1", 32));
+        assert!(!ip_block::<Ipv4Addr>("1.1.1.1/33", 32));
+        assert!(ip_block::<Ipv6Addr>("::/0", 128));
+        assert!(!ip_block::<Ipv6Addr>("10.0.0.0/8", 128));
+    }
 }

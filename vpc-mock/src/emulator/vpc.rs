@@ -202,12 +202,15 @@ fn limits(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
 const DEFAULT_VPC_BLOCK: &str = "172.16.0.0/16";
 const DEFAULT_SUBNET_PREFIX: u8 = 20;
 
+/// A row as the API answers it.
+type Row = Map<String, Value>;
+
 /// The caller's default VPC and its subnet in `zone`, if they exist.
 pub(super) fn default_vpc(
     world: &mut World,
     cx: &Context<'_>,
     zone: &str,
-) -> Option<(Map<String, Value>, Option<Map<String, Value>>)> {
+) -> Option<(Row, Option<Row>)> {
     let region = world.region(&cx.scope);
     let vpc = region
         .table(&VPC)
