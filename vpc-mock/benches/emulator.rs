@@ -11,6 +11,9 @@
 //!   scanned).
 //! - `describe_vpcs_10k_client/{no_filter,filter}`: the same through the client and
 //!   HTTP.
+//! - `describe_family_10k/{havips,address_templates}`: two families the engine derives
+//!   from the spec (issue 25), 10,000 rows each, one filtered `Describe*` (a name
+//!   filter matching one row; the whole table is scanned), emulator alone.
 //!
 //! After divan's table, the memory the emulator holds per 10,000 VPCs and per 10,000
 //! subnets (growth of the resident set while filling a fresh emulator; Linux).
@@ -113,6 +116,52 @@ fn describe_vpcs_10k(bencher: Bencher, filter: &str) {
     bencher.bench(|| {
         let answer: Map<String, Value> = emulator.call(&request).expect("described");
         assert!(answer["TotalCount"].as_u64().unwrap_or(0) >= 1);
+        answer
+    });
+}
+
+/// An emulator holding 10,000 HAVIPs (in one VPC) and 10,000 address templates, made
+/// by the generic create of their derived families.
+fn family_emulator() -> &'static Emulator {
+    static FAMILIES: OnceLock<Emulator> = OnceLock::new();
+    FAMILIES.get_or_init(|| {
+        let emulator = Emulator::builder().seed(2).build().expect("emulator");
+        let vpc = fill_vpcs(&emulator, 1).remove(0);
+        for i in 0..BIG {
+            emulator
+                .call(&call(
+                    "CreateHaVip",
+                    json!({"VpcId": vpc, "HaVipName": format!("ha-{i}")}),
+                ))
+                .expect("a HAVIP");
+            emulator
+                .call(&call(
+                    "CreateAddressTemplate",
+                    json!({"AddressTemplateName": format!("t-{i}"), "Addresses": ["10.0.0.1"]}),
+                ))
+                .expect("an address template");
+        }
+        emulator
+    })
+}
+
+#[divan::bench(args = ["havips", "address_templates"])]
+fn describe_family_10k(bencher: Bencher, family: &str) {
+    let emulator = family_emulator();
+    let request = if family == "havips" {
+        call(
+            "DescribeHaVips",
+            json!({"Filters": [{"Name": "havip-name", "Values": ["ha-7777"]}]}),
+        )
+    } else {
+        call(
+            "DescribeAddressTemplates",
+            json!({"Filters": [{"Name": "address-template-name", "Values": ["t-7777"]}]}),
+        )
+    };
+    bencher.bench(|| {
+        let answer: Map<String, Value> = emulator.call(&request).expect("described");
+        assert_eq!(answer["TotalCount"].as_u64(), Some(1), "{answer:?}");
         answer
     });
 }
