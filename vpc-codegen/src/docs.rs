@@ -1025,6 +1025,36 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
     None
 }
 
+/// An official document as plain text for a terminal (the CLI's help): tags dropped,
+/// `<li>` items as `- ` lines, `<br>` and `<p>` as line breaks, entities decoded, each
+/// line trimmed, runs of blank lines made one. Never fails.
+pub(crate) fn plain_text(text: &str) -> String {
+    let marked = text
+        .replace("\r\n", "\n")
+        .replace("<li>", "\n- <li>")
+        .replace("<p>", "\n<p>")
+        .replace('\t', " ");
+    let stripped = decode_entities(&strip_tags(&marked, "\n"));
+    let mut out = String::with_capacity(stripped.len());
+    let mut blank = true;
+    for line in stripped.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.extend(line.chars().filter(|c| !c.is_control()));
+        blank = false;
+    }
+    out.trim_end().to_owned()
+}
+
 /// `text` without anything that parses as a tag; `<br>` becomes `br`.
 fn strip_tags(text: &str, br: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
