@@ -57,7 +57,48 @@ pub fn filter(value: &Value, expression: &str) -> Result<Value, CliError> {
     let result = expr
         .search(data)
         .map_err(|e| CliError::usage(format!("argument --filter: {e}")))?;
-    serde_json::to_value(&*result).map_err(|e| CliError::usage(format!("argument --filter: {e}")))
+    let result = serde_json::to_value(&*result)
+        .map_err(|e| CliError::usage(format!("argument --filter: {e}")))?;
+    // The crate keeps objects in sorted maps; Python's keeps the answer's order. An
+    // object of the result that has the keys of an object of the answer gets its order.
+    let mut orders = std::collections::HashMap::new();
+    key_orders(value, &mut orders);
+    Ok(reorder(result, &orders))
+}
+
+fn key_orders(value: &Value, orders: &mut std::collections::HashMap<Vec<String>, Vec<String>>) {
+    match value {
+        Value::Object(map) => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            orders.entry(sorted).or_insert(keys);
+            map.values().for_each(|v| key_orders(v, orders));
+        }
+        Value::Array(items) => items.iter().for_each(|v| key_orders(v, orders)),
+        _ => {}
+    }
+}
+
+fn reorder(value: Value, orders: &std::collections::HashMap<Vec<String>, Vec<String>>) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            let mut sorted: Vec<String> = map.keys().cloned().collect();
+            sorted.sort();
+            let order = orders.get(&sorted).cloned().unwrap_or(sorted);
+            let mut out = Map::new();
+            for key in order {
+                if let Some(item) = map.remove(&key) {
+                    out.insert(key, reorder(item, orders));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| reorder(v, orders)).collect())
+        }
+        other => other,
+    }
 }
 
 /// The output formats.
