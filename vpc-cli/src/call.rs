@@ -38,8 +38,11 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), CliError> {
 }
 
 fn emit(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
-    out.write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("cannot write the output: {e}")))
+    match out.write_all(text.as_bytes()) {
+        // A reader that went away (`| head`) is not a failure, as in tccli.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|e| CliError::Failed(format!("cannot write the output: {e}"))),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

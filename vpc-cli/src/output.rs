@@ -143,8 +143,11 @@ pub fn print(value: &Value, format: Format, out: &mut dyn Write) -> Result<(), C
         Format::Text => text(value),
         Format::Table => table(value)?,
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("cannot write the output: {e}")))
+    match out.write_all(text.as_bytes()) {
+        // A reader that went away (`| head`) is not a failure, as in tccli.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|e| CliError::Failed(format!("cannot write the output: {e}"))),
+    }
 }
 
 /// JSON as Python's `json.dumps(value, ensure_ascii=False, indent=4)`.
