@@ -51,8 +51,10 @@ pub struct Globals {
     pub dry_run: bool,
     /// `--ca-file`: a PEM bundle of extra trusted roots.
     pub ca_file: Option<String>,
-    /// `--wait-timeout` of a waiter, in seconds.
+    /// `--wait-timeout` of a waiter or of `--wait`, in seconds.
     pub wait_timeout: Option<String>,
+    /// `--wait`: follow the asynchronous task the action starts until it ends.
+    pub wait_task: bool,
 }
 
 /// Where `help` was asked.
@@ -154,6 +156,7 @@ const GLOBALS: &[(&str, Arity)] = &[
     ("dry-run", Arity::Flag),
     ("ca-file", Arity::One),
     ("wait-timeout", Arity::One),
+    ("wait", Arity::Flag),
     ("waiter", Arity::One),
     ("help", Arity::Flag),
 ];
@@ -412,6 +415,10 @@ fn set_global(globals: &mut Globals, name: &str, value: Option<String>) -> Resul
         }
         "dry-run" => {
             globals.dry_run = true;
+            return Ok(());
+        }
+        "wait" => {
+            globals.wait_task = true;
             return Ok(());
         }
         "generate-cli-skeleton" => {

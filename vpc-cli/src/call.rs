@@ -98,6 +98,12 @@ fn run_call(call: Call, out: &mut dyn Write) -> Result<(), CliError> {
         let request = request(service, action, &Value::Object(body.clone()))?;
         return emit(out, &rt.block_on(dry_run(&settings, service, &request))?);
     }
+    if globals.wait_task && action.task.is_none() {
+        return Err(CliError::usage(format!(
+            "--wait: {} starts no task the spec knows how to follow",
+            action.name
+        )));
+    }
     let answer = if globals.all_pages {
         rt.block_on(all_pages(&client, service, action, body))?
     } else {
@@ -105,6 +111,16 @@ fn run_call(call: Call, out: &mut dyn Write) -> Result<(), CliError> {
         rt.block_on(client.call_untyped(&request))
             .map_err(map_error)?
     };
+    if let (true, Some(task)) = (globals.wait_task, action.task) {
+        follow_task(
+            &rt,
+            &client,
+            service,
+            task,
+            &answer,
+            wait_timeout(&globals)?,
+        )?;
+    }
     let mut shown = output::project(service, action.output, &answer);
     if let Some(expression) = &globals.filter {
         shown = output::filter(&shown, expression)?;
@@ -392,14 +408,7 @@ fn run_wait(wait: Wait, out: &mut dyn Write) -> Result<(), CliError> {
         ))
     })?;
     let settings = config::resolve(&globals, service.name, false)?;
-    let timeout = match globals.wait_timeout.as_deref() {
-        Some(text) => Duration::from_secs(text.parse().map_err(|_| {
-            CliError::usage(format!(
-                "argument --wait-timeout: invalid int value: '{text}'"
-            ))
-        })?),
-        None => Duration::from_secs(600),
-    };
+    let timeout = wait_timeout(&globals)?;
     let rt = runtime()?;
     let client = build_client(&settings, &globals, &rt)?;
     let mut body = Map::new();
@@ -491,4 +500,103 @@ fn item_type(action: &Action, items: &str) -> &'static str {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+fn wait_timeout(globals: &Globals) -> Result<Duration, CliError> {
+    match globals.wait_timeout.as_deref() {
+        Some(text) => Ok(Duration::from_secs(text.parse().map_err(|_| {
+            CliError::usage(format!(
+                "argument --wait-timeout: invalid int value: '{text}'"
+            ))
+        })?)),
+        None => Ok(Duration::from_secs(600)),
+    }
+}
+
+/// Follows the task `answer` started until it succeeds, fails or the time is up.
+fn follow_task(
+    rt: &tokio::runtime::Runtime,
+    client: &Client,
+    service: &Service,
+    task: crate::table::Task,
+    answer: &Value,
+    timeout: Duration,
+) -> Result<(), CliError> {
+    use crate::table::{Task, Ty};
+    let (poller, id, status_member, message_member) = match task {
+        Task::RequestId => (
+            "DescribeVpcTaskResult",
+            answer.get("RequestId"),
+            "Status",
+            "Output",
+        ),
+        Task::TaskId => (
+            "DescribeTaskResult",
+            answer.get("TaskId"),
+            "Result",
+            "Result",
+        ),
+    };
+    let poll_action = service
+        .action(poller)
+        .ok_or_else(|| CliError::Failed(format!("{poller} is not in the tables")))?;
+    let id_text = match id {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            return Err(CliError::Failed(
+                "the answer names no task to follow".to_owned(),
+            ));
+        }
+    };
+    let ty = poll_action
+        .input
+        .iter()
+        .find(|m| m.name == "TaskId")
+        .map_or(Ty::String, |m| m.ty);
+    let id_value = match ty {
+        Ty::Int64 | Ty::UInt64 => id_text
+            .parse::<u64>()
+            .map(Value::from)
+            .map_err(|_| CliError::Failed(format!("the task ID {id_text} is not a number")))?,
+        _ => Value::String(id_text.clone()),
+    };
+    let mut body = Map::new();
+    body.insert("TaskId".to_owned(), id_value);
+    let request = request(service, poll_action, &Value::Object(body))?;
+    let started = Instant::now();
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let polled = rt
+            .block_on(client.call_untyped(&request))
+            .map_err(map_error)?;
+        let status = polled
+            .get(status_member)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if status.eq_ignore_ascii_case("SUCCESS") {
+            return Ok(());
+        }
+        if status.eq_ignore_ascii_case("FAILED") {
+            let message = polled
+                .get(message_member)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            return Err(CliError::Failed(format!(
+                "task {id_text} failed: {message}"
+            )));
+        }
+        if started.elapsed() + delay > timeout {
+            return Err(CliError::Failed(format!(
+                "timed out after {} s waiting for task {id_text} (last status: {status})",
+                started.elapsed().as_secs()
+            )));
+        }
+        eprintln!(
+            "task {id_text}: {status}; next look in {} s",
+            delay.as_secs()
+        );
+        std::thread::sleep(delay);
+        delay = (delay * 3 / 2).min(Duration::from_secs(10));
+    }
 }

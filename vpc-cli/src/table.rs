@@ -87,6 +87,17 @@ pub struct Paging {
     pub text: bool,
 }
 
+/// How the asynchronous task an action starts is followed (the spec's task rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Poll `DescribeVpcTaskResult` with the call's `RequestId` until `Status` is
+    /// `SUCCESS` or `FAILED` (its message in `Output`).
+    RequestId,
+    /// Poll `DescribeTaskResult` with the answer's `TaskId` until `Result` is `SUCCESS`
+    /// or `FAILED`.
+    TaskId,
+}
+
 /// One action.
 #[derive(Debug)]
 pub struct Action {
@@ -108,6 +119,8 @@ pub struct Action {
     pub skip_sign: bool,
     /// Documented requests per second, if any.
     pub rate_limit: Option<u32>,
+    /// The asynchronous task it starts, if it starts one (`--wait` follows it).
+    pub task: Option<Task>,
 }
 
 /// One object type.

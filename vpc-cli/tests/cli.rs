@@ -693,3 +693,55 @@ fn version_prints_without_touching_home() {
     assert_eq!(stdout(&output), format!("{}\n", env!("CARGO_PKG_VERSION")));
     assert!(std::fs::read_dir(&home).expect("home").next().is_none());
 }
+
+#[test]
+fn wait_follows_the_task_an_action_starts() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let allocated = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "AllocateAddresses",
+            "--AddressCount",
+            "1",
+            "--filter",
+            "AddressSet[0]",
+        ],
+    );
+    assert_eq!(allocated.status.code(), Some(0), "{}", stderr(&allocated));
+    let id = stdout(&allocated).trim().trim_matches('"').to_owned();
+    let ids = format!("[\"{id}\"]");
+    let before = local.server.requests_received();
+    let released = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "ReleaseAddresses",
+            "--AddressIds",
+            &ids,
+            "--wait",
+            "--wait-timeout",
+            "30",
+        ],
+    );
+    assert_eq!(released.status.code(), Some(0), "{}", stderr(&released));
+    assert!(
+        stdout(&released).contains("\"TaskId\""),
+        "{}",
+        stdout(&released)
+    );
+    assert!(
+        local.server.requests_received() - before >= 2,
+        "the task was polled"
+    );
+    let refused = call(&local, &home, &["vpc", "DescribeVpcs", "--wait"]);
+    assert_eq!(refused.status.code(), Some(252));
+    assert!(
+        stderr(&refused).contains("starts no task"),
+        "{}",
+        stderr(&refused)
+    );
+}

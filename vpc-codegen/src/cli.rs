@@ -9,8 +9,8 @@
 //! ```
 //!
 //! The tables name their types through [`CliConfig::tables`] (`crate::table` inside
-//! `vpc-cli`), which declares `Service`, `Action`, `Member`, `Ty`, `Object`, `Paging` and
-//! `Waiter`. A type is a small enum; an object member names its object, which the runtime
+//! `vpc-cli`), which declares `Service`, `Action`, `Member`, `Ty`, `Object`, `Paging`,
+//! `Task` and `Waiter`. A type is a small enum; an object member names its object, which the runtime
 //! finds in the object groups. Nothing here is Rust that a CLI must compile per action: it
 //! is data, so 448 actions cost what a few megabytes of constants cost.
 
@@ -26,8 +26,8 @@ use crate::docs::plain_text;
 /// How the generated tables refer to the table types.
 #[derive(Clone)]
 pub struct CliConfig {
-    /// The module that declares `Service`, `Action`, `Member`, `Ty`, `Object`, `Paging`
-    /// and `Waiter` (`crate::table` inside `vpc-cli`).
+    /// The module that declares `Service`, `Action`, `Member`, `Ty`, `Object`, `Paging`,
+    /// `Task` and `Waiter` (`crate::table` inside `vpc-cli`).
     pub tables: syn::Path,
 }
 
@@ -75,7 +75,7 @@ pub(crate) fn generate_files(service: &Service, config: &CliConfig) -> Vec<Gener
             tokens: quote! {
                 #![doc = #doc]
                 #[allow(unused_imports, reason = "a group uses the types it needs")]
-                use #t::{Action, Member, Paging, Ty};
+                use #t::{Action, Member, Paging, Task, Ty};
                 /// The actions of this group.
                 pub(super) static ACTIONS: &[Action] = &[ #( #entries ),* ];
             },
@@ -216,6 +216,15 @@ fn action_entry(action: &Action) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let task = match action.task {
+        Some(api_spec::tasks::TaskPoll::RequestId) => {
+            quote!(::core::option::Option::Some(Task::RequestId))
+        }
+        Some(api_spec::tasks::TaskPoll::TaskId) => {
+            quote!(::core::option::Option::Some(Task::TaskId))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         Action {
             name: #name,
@@ -227,6 +236,7 @@ fn action_entry(action: &Action) -> TokenStream {
             retry_safe: #retry_safe,
             skip_sign: #skip_sign,
             rate_limit: #rate_limit,
+            task: #task,
         }
     }
 }

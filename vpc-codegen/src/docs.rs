@@ -2181,7 +2181,7 @@ fn tidy_code(body: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::rustdoc;
+    use super::{plain_text, rustdoc};
 
     /// Whether every fenced block in `out` is closed (`CommonMark`'s rules for backticks).
     fn fences_closed(out: &str) -> bool {
@@ -2202,6 +2202,18 @@ mod tests {
     #[track_caller]
     fn check(input: &str, expected: &str) {
         assert_eq!(rustdoc(input), expected, "input: {input:?}");
+    }
+
+    #[test]
+    fn terminal_text_drops_tags_and_keeps_items() {
+        assert_eq!(
+            plain_text(
+                "Filters:<br><li>vpc-id - String</li><li>vpc-name &amp; more</li>\n\n\n<b>Note</b>: at most 5."
+            ),
+            "Filters:\n\n- vpc-id - String\n- vpc-name & more\n\nNote: at most 5."
+        );
+        assert_eq!(plain_text("  私有网络实例ID。  "), "私有网络实例ID。");
+        assert_eq!(plain_text(""), "");
     }
 
     #[test]

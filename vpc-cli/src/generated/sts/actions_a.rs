@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `A`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -96,6 +96,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssumeRoleWithSAML",
@@ -163,6 +164,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: true,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssumeRoleWithWebIdentity",
@@ -230,5 +232,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: true,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `G`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -53,6 +53,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "GetFederationToken",
@@ -108,6 +109,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "GetSessionToken",
@@ -163,5 +165,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

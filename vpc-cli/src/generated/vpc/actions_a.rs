@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `A`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -36,6 +36,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AcceptVpcPeeringConnection",
@@ -61,6 +62,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AddBandwidthPackageResources",
@@ -116,6 +118,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AddIp6Rules",
@@ -159,6 +162,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AddTemplateMember",
@@ -190,6 +194,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AdjustPublicAddress",
@@ -227,6 +232,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "AllocateAddresses",
@@ -366,6 +372,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "AllocateIPv6Addresses",
@@ -451,6 +458,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "AllocateIp6AddressesBandwidth",
@@ -512,6 +520,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "AssignIpv6Addresses",
@@ -561,6 +570,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "AssignIpv6CidrBlock",
@@ -604,6 +614,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssignIpv6SubnetCidrBlock",
@@ -647,6 +658,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssignPrivateIpAddresses",
@@ -702,6 +714,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "AssociateAddress",
@@ -763,6 +776,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "AssociateDhcpIpWithAddressIp",
@@ -794,6 +808,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "AssociateDirectConnectGatewayNatGateway",
@@ -831,6 +846,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateHaVipInstance",
@@ -856,6 +872,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateIPv6Address",
@@ -899,6 +916,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateInstancesToCcnRouteTable",
@@ -936,6 +954,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateNatGatewayAddress",
@@ -1003,6 +1022,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateNetworkAclSubnets",
@@ -1034,6 +1054,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AssociateNetworkInterfaceSecurityGroups",
@@ -1065,6 +1086,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AttachCcnInstances",
@@ -1102,6 +1124,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AttachClassicLinkVpc",
@@ -1133,6 +1156,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "AttachNetworkInterface",
@@ -1176,6 +1200,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "AttachSnapshotInstances",
@@ -1207,6 +1232,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "AuditCrossBorderCompliance",
@@ -1244,5 +1270,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `C`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -48,6 +48,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CheckDefaultSubnet",
@@ -79,6 +80,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CheckGatewayFlowMonitor",
@@ -116,6 +118,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CheckNetDetectState",
@@ -183,6 +186,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CheckTrafficMirror",
@@ -232,6 +236,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ClearRouteTableSelectionPolicies",
@@ -257,6 +262,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CloneSecurityGroup",
@@ -324,6 +330,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateAddressTemplate",
@@ -373,6 +380,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateAddressTemplateGroup",
@@ -416,6 +424,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateAndAttachNetworkInterface",
@@ -543,6 +552,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "CreateAssistantCidr",
@@ -580,6 +590,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateBandwidthPackage",
@@ -671,6 +682,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCcn",
@@ -738,6 +750,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCcnPolicyBasedRoutingNextHop",
@@ -817,6 +830,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCcnPolicyBasedRoutingRules",
@@ -854,6 +868,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCcnRouteTables",
@@ -885,6 +900,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCdcLDCXList",
@@ -903,6 +919,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCdcNetPlanes",
@@ -921,6 +938,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateCustomerGateway",
@@ -970,6 +988,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateDefaultSecurityGroup",
@@ -1001,6 +1020,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateDefaultVpc",
@@ -1038,6 +1058,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateDhcpIp",
@@ -1093,6 +1114,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateDirectConnectGateway",
@@ -1172,6 +1194,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateDirectConnectGatewayCcnRoutes",
@@ -1203,6 +1226,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateFlowLog",
@@ -1300,6 +1324,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateGlobalRoutes",
@@ -1337,6 +1362,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateHaVip",
@@ -1416,6 +1442,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateHighPriorityRouteTable",
@@ -1459,6 +1486,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateHighPriorityRoutes",
@@ -1496,6 +1524,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateIp6Translators",
@@ -1539,6 +1568,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateLocalGateway",
@@ -1588,6 +1618,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNatGateway",
@@ -1709,6 +1740,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNatGatewayDestinationIpPortTranslationNatRule",
@@ -1740,6 +1772,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNatGatewaySourceIpTranslationNatRule",
@@ -1771,6 +1804,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNetDetect",
@@ -1844,6 +1878,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNetworkAcl",
@@ -1893,6 +1928,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNetworkAclEntries",
@@ -1924,6 +1960,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNetworkAclQuintupleEntries",
@@ -1955,6 +1992,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateNetworkInterface",
@@ -2076,6 +2114,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "CreatePrivateNatGateway",
@@ -2149,6 +2188,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
@@ -2180,6 +2220,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreatePrivateNatGatewayTranslationAclRule",
@@ -2241,6 +2282,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreatePrivateNatGatewayTranslationNatRule",
@@ -2284,6 +2326,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateReserveIpAddresses",
@@ -2357,6 +2400,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateRoutePolicy",
@@ -2400,6 +2444,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateRoutePolicyAssociations",
@@ -2425,6 +2470,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateRoutePolicyEntries",
@@ -2456,6 +2502,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateRouteTable",
@@ -2499,6 +2546,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateRoutes",
@@ -2542,6 +2590,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSecurityGroup",
@@ -2591,6 +2640,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSecurityGroupPolicies",
@@ -2622,6 +2672,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSecurityGroupWithPolicies",
@@ -2677,6 +2728,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateServiceTemplate",
@@ -2726,6 +2778,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateServiceTemplateGroup",
@@ -2769,6 +2822,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSnapshotPolicies",
@@ -2806,6 +2860,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSubnet",
@@ -2879,6 +2934,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateSubnets",
@@ -2928,6 +2984,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateTrafficMirror",
@@ -3037,6 +3094,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateTrafficMirrorFilterRules",
@@ -3092,6 +3150,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateTrafficPackages",
@@ -3135,6 +3194,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpc",
@@ -3226,6 +3286,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpcEndPoint",
@@ -3299,6 +3360,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpcEndPointService",
@@ -3372,6 +3434,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpcEndPointServiceWhiteList",
@@ -3409,6 +3472,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpcPeeringConnection",
@@ -3494,6 +3558,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpnConnection",
@@ -3639,6 +3704,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "CreateVpnGateway",
@@ -3760,6 +3826,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpnGatewayRoutes",
@@ -3797,6 +3864,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpnGatewaySslClient",
@@ -3858,6 +3926,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "CreateVpnGatewaySslServer",
@@ -3973,5 +4042,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

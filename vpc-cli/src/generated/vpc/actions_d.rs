@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `D`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -30,6 +30,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteAddressTemplateGroup",
@@ -55,6 +56,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteAssistantCidr",
@@ -86,6 +88,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteBandwidthPackage",
@@ -111,6 +114,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCcn",
@@ -136,6 +140,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCcnPolicyBasedRoutingNextHop",
@@ -167,6 +172,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCcnPolicyBasedRoutingRule",
@@ -198,6 +204,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCcnRouteTables",
@@ -223,6 +230,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCdcLDCXList",
@@ -241,6 +249,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCdcNetPlanes",
@@ -259,6 +268,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteCustomerGateway",
@@ -284,6 +294,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteDhcpIp",
@@ -309,6 +320,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteDirectConnectGateway",
@@ -334,6 +346,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteDirectConnectGatewayCcnRoutes",
@@ -371,6 +384,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteFlowLog",
@@ -402,6 +416,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteGlobalRoutes",
@@ -433,6 +448,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteHaVip",
@@ -458,6 +474,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteHighPriorityRouteTables",
@@ -483,6 +500,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteHighPriorityRoutes",
@@ -520,6 +538,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteIp6Translators",
@@ -545,6 +564,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteLocalGateway",
@@ -582,6 +602,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNatGateway",
@@ -613,6 +634,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNatGatewayDestinationIpPortTranslationNatRule",
@@ -644,6 +666,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNatGatewaySourceIpTranslationNatRule",
@@ -675,6 +698,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNetDetect",
@@ -700,6 +724,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNetworkAcl",
@@ -725,6 +750,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNetworkAclEntries",
@@ -756,6 +782,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNetworkAclQuintupleEntries",
@@ -787,6 +814,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteNetworkInterface",
@@ -812,6 +840,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeletePrivateNatGateway",
@@ -843,6 +872,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
@@ -874,6 +904,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeletePrivateNatGatewayTranslationAclRule",
@@ -929,6 +960,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeletePrivateNatGatewayTranslationNatRule",
@@ -972,6 +1004,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteReserveIpAddresses",
@@ -1003,6 +1036,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteRoutePolicy",
@@ -1028,6 +1062,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteRoutePolicyAssociations",
@@ -1053,6 +1088,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteRoutePolicyEntries",
@@ -1084,6 +1120,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteRouteTable",
@@ -1109,6 +1146,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteRoutes",
@@ -1146,6 +1184,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteSecurityGroup",
@@ -1171,6 +1210,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteSecurityGroupPolicies",
@@ -1202,6 +1242,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteServiceTemplate",
@@ -1227,6 +1268,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteServiceTemplateGroup",
@@ -1252,6 +1294,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DeleteSnapshotPolicies",
@@ -1277,6 +1320,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteSubnet",
@@ -1302,6 +1346,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteTemplateMember",
@@ -1333,6 +1378,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteTrafficMirror",
@@ -1358,6 +1404,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteTrafficMirrorFilterRules",
@@ -1395,6 +1442,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteTrafficPackages",
@@ -1420,6 +1468,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpc",
@@ -1445,6 +1494,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpcEndPoint",
@@ -1476,6 +1526,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpcEndPointService",
@@ -1507,6 +1558,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpcEndPointServiceWhiteList",
@@ -1538,6 +1590,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpcPeeringConnection",
@@ -1563,6 +1616,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpnConnection",
@@ -1594,6 +1648,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpnGateway",
@@ -1619,6 +1674,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpnGatewayRoutes",
@@ -1650,6 +1706,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpnGatewaySslClient",
@@ -1687,6 +1744,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DeleteVpnGatewaySslServer",
@@ -1718,6 +1776,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAccountAttributes",
@@ -1742,6 +1801,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAddressBandwidthRange",
@@ -1773,6 +1833,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAddressQuota",
@@ -1797,6 +1858,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAddressTemplateGroupInstances",
@@ -1834,6 +1896,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DescribeAddressTemplateGroups",
@@ -1920,6 +1983,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAddressTemplateInstances",
@@ -1957,6 +2021,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DescribeAddressTemplates",
@@ -2043,6 +2108,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAddresses",
@@ -2105,6 +2171,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeAssistantCidr",
@@ -2167,6 +2234,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeBandwidthPackageBandwidthRange",
@@ -2198,6 +2266,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeBandwidthPackageBillUsage",
@@ -2229,6 +2298,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeBandwidthPackageQuota",
@@ -2253,6 +2323,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeBandwidthPackageResources",
@@ -2315,6 +2386,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeBandwidthPackages",
@@ -2377,6 +2449,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnAttachedInstances",
@@ -2451,6 +2524,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnPolicyBasedRoutingNextHop",
@@ -2507,6 +2581,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnPolicyBasedRoutingRule",
@@ -2563,6 +2638,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnRegionBandwidthLimits",
@@ -2594,6 +2670,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnRouteTableBroadcastPolicys",
@@ -2643,6 +2720,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnRouteTableInputPolicys",
@@ -2692,6 +2770,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnRouteTables",
@@ -2748,6 +2827,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcnRoutes",
@@ -2816,6 +2896,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCcns",
@@ -2890,6 +2971,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCdcLDCXList",
@@ -2908,6 +2990,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCdcNetPlanes",
@@ -2926,6 +3009,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCdcUsedIdcVlan",
@@ -2944,6 +3028,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeClassicLinkInstances",
@@ -3000,6 +3085,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCrossBorderCcnRegionBandwidthLimits",
@@ -3056,6 +3142,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCrossBorderCompliance",
@@ -3208,6 +3295,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCrossBorderFlowMonitor",
@@ -3275,6 +3363,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCustomerGatewayVendors",
@@ -3299,6 +3388,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeCustomerGateways",
@@ -3361,6 +3451,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeDesignatedZones",
@@ -3391,6 +3482,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeDhcpIps",
@@ -3453,6 +3545,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeDirectConnectGatewayCcnRoutes",
@@ -3521,6 +3614,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeDirectConnectGateways",
@@ -3583,6 +3677,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeFlowLog",
@@ -3620,6 +3715,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeFlowLogs",
@@ -3742,6 +3838,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeGatewayFlowMonitorDetail",
@@ -3840,6 +3937,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeGatewayFlowQos",
@@ -3902,6 +4000,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeGlobalRoutes",
@@ -3964,6 +4063,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeHaVips",
@@ -4026,6 +4126,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeHighPriorityRouteTables",
@@ -4094,6 +4195,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeHighPriorityRoutes",
@@ -4156,6 +4258,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIPv6Addresses",
@@ -4224,6 +4327,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeInstanceJumbo",
@@ -4255,6 +4359,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIp6Addresses",
@@ -4317,6 +4422,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIp6TranslatorQuota",
@@ -4348,6 +4454,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIp6Translators",
@@ -4410,6 +4517,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIpGeolocationDatabaseUrl",
@@ -4447,6 +4555,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeIpGeolocationInfos",
@@ -4490,6 +4599,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeLocalGateway",
@@ -4546,6 +4656,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGatewayDestinationIpPortTranslationNatRules",
@@ -4610,6 +4721,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGatewayDirectConnectGatewayRoute",
@@ -4672,6 +4784,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGatewayFlowMonitorDetail",
@@ -4739,6 +4852,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGatewaySourceIpTranslationNatRules",
@@ -4801,6 +4915,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGatewayZones",
@@ -4825,6 +4940,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNatGateways",
@@ -4893,6 +5009,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetDetectStates",
@@ -4955,6 +5072,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetDetects",
@@ -5017,6 +5135,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetworkAccountType",
@@ -5041,6 +5160,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetworkAclQuintupleEntries",
@@ -5103,6 +5223,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetworkAcls",
@@ -5177,6 +5298,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetworkInterfaceLimit",
@@ -5238,6 +5360,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeNetworkInterfaces",
@@ -5300,6 +5423,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
@@ -5364,6 +5488,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGatewayLimits",
@@ -5420,6 +5545,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGatewayRegions",
@@ -5450,6 +5576,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGatewayTranslationAclRules",
@@ -5542,6 +5669,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGatewayTranslationNatRules",
@@ -5604,6 +5732,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribePrivateNatGateways",
@@ -5678,6 +5807,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeProductQuota",
@@ -5715,6 +5845,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeReserveIpAddresses",
@@ -5777,6 +5908,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRouteConflicts",
@@ -5814,6 +5946,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRouteList",
@@ -5870,6 +6003,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRoutePolicies",
@@ -5938,6 +6072,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRoutePolicyEntries",
@@ -6012,6 +6147,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRouteTableAssociatedInstances",
@@ -6068,6 +6204,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRouteTableSelectionPolicies",
@@ -6124,6 +6261,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRouteTables",
@@ -6192,6 +6330,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeRoutes",
@@ -6248,6 +6387,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroupAssociationStatistics",
@@ -6279,6 +6419,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroupExpandedPolicies",
@@ -6316,6 +6457,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroupLimits",
@@ -6340,6 +6482,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroupPolicies",
@@ -6377,6 +6520,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroupReferences",
@@ -6408,6 +6552,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSecurityGroups",
@@ -6482,6 +6627,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeServiceTemplateGroupInstances",
@@ -6519,6 +6665,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DescribeServiceTemplateGroups",
@@ -6605,6 +6752,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeServiceTemplateInstances",
@@ -6642,6 +6790,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DescribeServiceTemplates",
@@ -6728,6 +6877,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSgSnapshotFileContent",
@@ -6807,6 +6957,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSnapshotAttachedInstances",
@@ -6869,6 +7020,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSnapshotFiles",
@@ -6943,6 +7095,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSnapshotPolicies",
@@ -7005,6 +7158,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSpecificTrafficPackageUsedDetails",
@@ -7091,6 +7245,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSubnetResourceDashboard",
@@ -7122,6 +7277,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeSubnets",
@@ -7202,6 +7358,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTaskResult",
@@ -7245,6 +7402,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTemplateLimits",
@@ -7269,6 +7427,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTenantCcns",
@@ -7325,6 +7484,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTrafficMirrorFilterRules",
@@ -7398,6 +7558,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTrafficMirrors",
@@ -7460,6 +7621,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTrafficPackages",
@@ -7522,6 +7684,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeTrafficQosPolicy",
@@ -7565,6 +7728,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeUsedIpAddress",
@@ -7639,6 +7803,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcEndPoint",
@@ -7725,6 +7890,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcEndPointService",
@@ -7817,6 +7983,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcEndPointServiceWhiteList",
@@ -7879,6 +8046,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcInstances",
@@ -7935,6 +8103,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcIpv6Addresses",
@@ -8003,6 +8172,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcLimits",
@@ -8034,6 +8204,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcPeeringConnections",
@@ -8108,6 +8279,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcPrivateIpAddresses",
@@ -8145,6 +8317,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcResourceDashboard",
@@ -8176,6 +8349,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcTaskResult",
@@ -8219,6 +8393,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpcs",
@@ -8281,6 +8456,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnConnections",
@@ -8343,6 +8519,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnGatewayCcnRoutes",
@@ -8399,6 +8576,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnGatewayRoutes",
@@ -8461,6 +8639,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnGatewaySslClients",
@@ -8529,6 +8708,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnGatewaySslServers",
@@ -8597,6 +8777,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DescribeVpnGateways",
@@ -8659,6 +8840,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DetachCcnInstances",
@@ -8690,6 +8872,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DetachClassicLinkVpc",
@@ -8721,6 +8904,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DetachNetworkInterface",
@@ -8758,6 +8942,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DetachSnapshotInstances",
@@ -8789,6 +8974,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableCcnRoutes",
@@ -8820,6 +9006,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableFlowLogs",
@@ -8845,6 +9032,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableGatewayFlowMonitor",
@@ -8870,6 +9058,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableRoutes",
@@ -8907,6 +9096,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableSnapshotPolicies",
@@ -8932,6 +9122,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisableVpnGatewaySslClientCert",
@@ -8969,6 +9160,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateAddress",
@@ -9006,6 +9198,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "DisassociateDhcpIpWithAddressIp",
@@ -9031,6 +9224,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "DisassociateDirectConnectGatewayNatGateway",
@@ -9068,6 +9262,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateHaVipInstance",
@@ -9093,6 +9288,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateIPv6Address",
@@ -9124,6 +9320,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateNatGatewayAddress",
@@ -9155,6 +9352,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateNetworkAclSubnets",
@@ -9186,6 +9384,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateNetworkInterfaceSecurityGroups",
@@ -9217,6 +9416,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DisassociateVpcEndPointSecurityGroups",
@@ -9248,6 +9448,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DownloadCustomerGatewayConfiguration",
@@ -9297,6 +9498,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "DownloadVpnGatewaySslClientCert",
@@ -9358,5 +9560,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `E`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -36,6 +36,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableFlowLogs",
@@ -61,6 +62,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableGatewayFlowMonitor",
@@ -86,6 +88,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableRoutes",
@@ -123,6 +126,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableSnapshotPolicies",
@@ -148,6 +152,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableVpcEndPointConnect",
@@ -191,6 +196,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "EnableVpnGatewaySslClientCert",
@@ -228,5 +234,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `H`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -36,6 +36,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
     Action {
         name: "HaVipDisassociateAddressIp",
@@ -61,5 +62,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::RequestId),
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `I`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -35,6 +35,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceAllocateAddresses",
@@ -90,6 +91,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceCreateVpnGateway",
@@ -145,6 +147,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceModifyAddressesBandwidth",
@@ -182,6 +185,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceRenewAddresses",
@@ -219,6 +223,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceRenewVpnGateway",
@@ -256,6 +261,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
@@ -293,5 +299,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: true,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
 ];

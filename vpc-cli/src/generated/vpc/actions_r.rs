@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `R`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -48,6 +48,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "RejectAttachCcnInstances",
@@ -79,6 +80,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "RejectVpcPeeringConnection",
@@ -104,6 +106,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReleaseAddresses",
@@ -135,6 +138,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(10u32),
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "ReleaseIPv6Addresses",
@@ -160,6 +164,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReleaseIp6AddressesBandwidth",
@@ -197,6 +202,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::Some(Task::TaskId),
     },
     Action {
         name: "RemoveBandwidthPackageResources",
@@ -246,6 +252,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "RemoveIp6Rules",
@@ -277,6 +284,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "RenewAddresses",
@@ -308,6 +316,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "RenewVpnGateway",
@@ -339,6 +348,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceCcnRouteTableBroadcastPolicys",
@@ -376,6 +386,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceCcnRouteTableInputPolicys",
@@ -413,6 +424,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceDirectConnectGatewayCcnRoutes",
@@ -450,6 +462,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceHighPriorityRouteTableAssociation",
@@ -481,6 +494,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceHighPriorityRoutes",
@@ -524,6 +538,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceRoutePolicyAssociations",
@@ -549,6 +564,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceRoutePolicyEntries",
@@ -580,6 +596,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceRouteTableAssociation",
@@ -611,6 +628,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceRoutes",
@@ -654,6 +672,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceRoutesWithRoutePolicy",
@@ -685,6 +704,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceSecurityGroupPolicies",
@@ -728,6 +748,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReplaceSecurityGroupPolicy",
@@ -765,6 +786,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetAttachCcnInstances",
@@ -802,6 +824,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetHighPriorityRoutes",
@@ -839,6 +862,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetNatGatewayConnection",
@@ -876,6 +900,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetRoutePolicyAssociations",
@@ -907,6 +932,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetRoutePolicyEntries",
@@ -950,6 +976,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetRoutes",
@@ -987,6 +1014,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetTrafficMirrorFilter",
@@ -1036,6 +1064,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetTrafficMirrorSrcs",
@@ -1067,6 +1096,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetTrafficMirrorTarget",
@@ -1104,6 +1134,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(20u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetVpnConnection",
@@ -1135,6 +1166,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResetVpnGatewayInternetMaxBandwidth",
@@ -1166,6 +1198,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ResumeSnapshotInstance",
@@ -1203,6 +1236,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "ReturnNormalAddresses",
@@ -1228,5 +1262,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 
 //! The actions whose name starts with `S`, sorted by name.
 #[allow(unused_imports, reason = "a group uses the types it needs")]
-use crate::table::{Action, Member, Paging, Ty};
+use crate::table::{Action, Member, Paging, Task, Ty};
 /// The actions of this group.
 pub(super) static ACTIONS: &[Action] = &[
     Action {
@@ -48,6 +48,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::Some(100u32),
+        task: ::core::option::Option::None,
     },
     Action {
         name: "SetVpnGatewaysRenewFlag",
@@ -85,6 +86,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "StartTrafficMirror",
@@ -110,6 +112,7 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
     Action {
         name: "StopTrafficMirror",
@@ -135,5 +138,6 @@ pub(super) static ACTIONS: &[Action] = &[
         retry_safe: false,
         skip_sign: false,
         rate_limit: ::core::option::Option::None,
+        task: ::core::option::Option::None,
     },
 ];
