@@ -745,3 +745,42 @@ fn wait_follows_the_task_an_action_starts() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn sts_actions_are_commands_too() {
+    let local = Local::with_sts();
+    let home = fresh_home();
+    let output = call(
+        &local,
+        &home,
+        &["sts", "GetCallerIdentity", "--filter", "Type"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "\"CAMUser\"\n");
+    let assumed = call(
+        &local,
+        &home,
+        &[
+            "sts",
+            "AssumeRole",
+            "--RoleArn",
+            "qcs::cam::uin/100000000001:roleName/test",
+            "--RoleSessionName",
+            "s1",
+            "--filter",
+            "Credentials.TmpSecretId",
+        ],
+    );
+    assert_eq!(assumed.status.code(), Some(0), "{}", stderr(&assumed));
+    let missing = call(
+        &local,
+        &home,
+        &["sts", "AssumeRole", "--RoleSessionName", "s1"],
+    );
+    assert_eq!(missing.status.code(), Some(252));
+    assert!(
+        stderr(&missing).contains("--RoleArn"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -27,6 +27,15 @@ impl Local {
         })
     }
 
+    /// The emulator with the local STS beside it (HTTP), demo credential.
+    pub(crate) fn with_sts() -> Self {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let (server, _sts) = rt
+            .block_on(vpc_mock::start_vpc_with_sts(vpc_mock::demo_credential()))
+            .expect("local endpoint starts");
+        Self { server, _rt: rt }
+    }
+
     /// Every action answering its published example (HTTP), demo credential.
     pub(crate) fn examples() -> Self {
         Self::start(|| {
