@@ -61,9 +61,51 @@ pub fn filter(value: &Value, expression: &str) -> Result<Value, CliError> {
         .map_err(|e| CliError::usage(format!("argument --filter: {e}")))?;
     // The crate keeps objects in sorted maps; Python's keeps the answer's order. An
     // object of the result that has the keys of an object of the answer gets its order.
+    // A multiselect hash (`{b: X, a: Y}`) keeps the expression's order, as in Python.
     let mut orders = std::collections::HashMap::new();
     key_orders(value, &mut orders);
+    hash_orders(expr.as_ast(), &mut orders);
     Ok(reorder(result, &orders))
+}
+
+fn hash_orders(
+    ast: &jmespath::ast::Ast,
+    orders: &mut std::collections::HashMap<Vec<String>, Vec<String>>,
+) {
+    use jmespath::ast::Ast;
+    match ast {
+        Ast::MultiHash { elements, .. } => {
+            let keys: Vec<String> = elements.iter().map(|pair| pair.key.clone()).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            orders.insert(sorted, keys);
+            elements
+                .iter()
+                .for_each(|pair| hash_orders(&pair.value, orders));
+        }
+        Ast::Comparison { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::Subexpr { lhs, rhs, .. } => {
+            hash_orders(lhs, orders);
+            hash_orders(rhs, orders);
+        }
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            hash_orders(predicate, orders);
+            hash_orders(then, orders);
+        }
+        Ast::Expref { ast: node, .. }
+        | Ast::Flatten { node, .. }
+        | Ast::Not { node, .. }
+        | Ast::ObjectValues { node, .. } => hash_orders(node, orders),
+        Ast::Function { args: elements, .. } | Ast::MultiList { elements, .. } => {
+            elements.iter().for_each(|node| hash_orders(node, orders));
+        }
+        _ => {}
+    }
 }
 
 fn key_orders(value: &Value, orders: &mut std::collections::HashMap<Vec<String>, Vec<String>>) {
@@ -701,6 +743,20 @@ mod tests {
     fn text_is_tccli_text() {
         let value = json!({"TotalCount": 1, "VpcSet": [{"VpcId": "vpc-1", "Tags": [], "IsDefault": false}], "RequestId": "r"});
         assert_eq!(text(&value), "r\t1\nVPCSET\tFalse\tvpc-1\n");
+    }
+
+    #[test]
+    fn filter_keeps_pythons_key_order() {
+        let answer =
+            json!({"VpcSet": [{"VpcName": "a", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]});
+        let first = filter(&answer, "VpcSet[0]").expect("filter");
+        let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["VpcName", "VpcId", "CidrBlock"]);
+        let hash = filter(&answer, "VpcSet[].{name: VpcName, id: VpcId}").expect("filter");
+        assert_eq!(
+            json(&hash),
+            "[\n    {\n        \"name\": \"a\",\n        \"id\": \"vpc-1\"\n    }\n]"
+        );
     }
 
     #[test]

@@ -205,6 +205,18 @@ fn tcvpc_prints_what_tccli_prints() {
             true,
         ),
         (
+            "--filter with a multiselect hash",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--filter",
+                "VpcSet[?VpcName=='side'].{name: VpcName, id: VpcId, cidr: CidrBlock}",
+            ],
+            true,
+        ),
+        (
             "--output table",
             vec![
                 "vpc",
