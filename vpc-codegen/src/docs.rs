@@ -1025,6 +1025,36 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
     None
 }
 
+/// An official document as plain text for a terminal (the CLI's help): tags dropped,
+/// `<li>` items as `- ` lines, `<br>` and `<p>` as line breaks, entities decoded, each
+/// line trimmed, runs of blank lines made one. Never fails.
+pub(crate) fn plain_text(text: &str) -> String {
+    let marked = text
+        .replace("\r\n", "\n")
+        .replace("<li>", "\n- <li>")
+        .replace("<p>", "\n<p>")
+        .replace('\t', " ");
+    let stripped = decode_entities(&strip_tags(&marked, "\n"));
+    let mut out = String::with_capacity(stripped.len());
+    let mut blank = true;
+    for line in stripped.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.extend(line.chars().filter(|c| !c.is_control()));
+        blank = false;
+    }
+    out.trim_end().to_owned()
+}
+
 /// `text` without anything that parses as a tag; `<br>` becomes `br`.
 fn strip_tags(text: &str, br: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -2151,7 +2181,7 @@ fn tidy_code(body: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::rustdoc;
+    use super::{plain_text, rustdoc};
 
     /// Whether every fenced block in `out` is closed (`CommonMark`'s rules for backticks).
     fn fences_closed(out: &str) -> bool {
@@ -2172,6 +2202,18 @@ mod tests {
     #[track_caller]
     fn check(input: &str, expected: &str) {
         assert_eq!(rustdoc(input), expected, "input: {input:?}");
+    }
+
+    #[test]
+    fn terminal_text_drops_tags_and_keeps_items() {
+        assert_eq!(
+            plain_text(
+                "Filters:<br><li>vpc-id - String</li><li>vpc-name &amp; more</li>\n\n\n<b>Note</b>: at most 5."
+            ),
+            "Filters:\n\n- vpc-id - String\n- vpc-name & more\n\nNote: at most 5."
+        );
+        assert_eq!(plain_text("  私有网络实例ID。  "), "私有网络实例ID。");
+        assert_eq!(plain_text(""), "");
     }
 
     #[test]

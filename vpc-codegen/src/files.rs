@@ -34,6 +34,13 @@ pub(crate) fn generate_files(
         objects,
     } = pieces(service, config)?;
     let mut files = Vec::new();
+    // With every action's feature off (a crate that only makes untyped calls, such as
+    // `vpc-cli`), the glob re-exports nothing.
+    let actions_glob_allow = if config.feature_gates {
+        quote!(#[allow(unused_imports, unreachable_pub, reason = "empty when no action's feature is on")])
+    } else {
+        quote!()
+    };
     let selected: BTreeSet<&str> = actions.iter().map(|(a, _)| a.name.as_str()).collect();
 
     let action_modules: Vec<_> = actions.iter().map(|(a, _)| ident(&a.module)).collect();
@@ -127,6 +134,7 @@ pub(crate) fn generate_files(
             mod actions;
             #common_mod
             #objects_mod
+            #actions_glob_allow
             pub use actions::*;
             #root
         },

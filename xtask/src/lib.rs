@@ -189,6 +189,8 @@ pub struct ServiceOutput {
     pub feature_gates: bool,
     /// Actions whose server side is compiled whatever the features.
     pub server_ungated: &'static [&'static str],
+    /// The generated command-line tables' directory (owned whole), relative to the root.
+    pub cli_dir: &'static str,
 }
 
 /// VPC: 448 actions, each behind its own feature.
@@ -200,6 +202,7 @@ pub const VPC: ServiceOutput = ServiceOutput {
     server_trait: "VpcService",
     feature_gates: true,
     server_ungated: SERVER_UNGATED,
+    cli_dir: "vpc-cli/src/generated/vpc",
 };
 
 /// STS: 7 actions, never gated: the credential providers need `AssumeRole` and
@@ -213,6 +216,7 @@ pub const STS: ServiceOutput = ServiceOutput {
     server_trait: "StsService",
     feature_gates: false,
     server_ungated: &[],
+    cli_dir: "vpc-cli/src/generated/sts",
 };
 
 /// Every service generated into the shipped client, in order.
@@ -273,6 +277,8 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
             ..vpc_codegen::ServerConfig::inside_mock()
         };
         let server_files = vpc_codegen::generate_server_files(service, &server_config)?;
+        let cli_files =
+            vpc_codegen::generate_cli_files(service, &vpc_codegen::CliConfig::default());
         if output.feature_gates {
             gated_names.extend(service.actions.iter().map(|a| a.name.as_str()));
             ungated_server.extend(output.server_ungated);
@@ -287,6 +293,7 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
                         .into_iter()
                         .map(|file| (output.server_dir, file)),
                 )
+                .chain(cli_files.into_iter().map(|file| (output.cli_dir, file)))
                 .map(|(dir, file)| {
                     (
                         Path::new(dir).join(&file.path),
@@ -331,7 +338,7 @@ pub fn generate(root: &Path) -> anyhow::Result<Generation> {
         outputs,
         owned_dirs: SERVICES
             .iter()
-            .flat_map(|output| [output.client_dir, output.server_dir])
+            .flat_map(|output| [output.client_dir, output.server_dir, output.cli_dir])
             .map(PathBuf::from)
             .collect(),
         phases,

@@ -547,6 +547,11 @@ mod objects;
     )
 )]
 pub use objects::*;
+#[allow(
+    unused_imports,
+    unreachable_pub,
+    reason = "empty when no action's feature is on"
+)]
 pub use actions::*;
 /// Virtual Private Cloud (`vpc`), API version 2017-03-12: service identity and default host.
 ///

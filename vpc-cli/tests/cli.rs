@@ -1,0 +1,786 @@
+//! The built `tcvpc` against the local endpoint: output, errors and exit codes, bad
+//! input, help at every level, configuration files, paging, dry runs, completion.
+
+mod support;
+
+use serde_json::Value;
+use support::{DEMO_ENV, Local, fresh_home, stderr, stdout, tcvpc};
+
+fn call(local: &Local, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    let url = local.url();
+    all.extend(["--endpoint", &url]);
+    tcvpc(home, &all, DEMO_ENV)
+}
+
+#[test]
+fn a_plain_call_prints_every_declared_member_in_spec_order() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let created = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "cli",
+            "--CidrBlock",
+            "10.0.0.0/16",
+        ],
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let output = call(&local, &home, &["vpc", "DescribeVpcs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("{\n    \"TotalCount\": 1,\n    \"VpcSet\": [\n"),
+        "{text}"
+    );
+    let value: Value = serde_json::from_str(&text).expect("JSON");
+    let keys: Vec<&str> = value["VpcSet"][0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let declared: Vec<&str> = vpc_cli::table::service("vpc")
+        .and_then(|s| s.object("Vpc"))
+        .expect("Vpc")
+        .members
+        .iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(keys, declared);
+    // A call writes nothing: no ~/.tccli, no log.
+    assert!(
+        std::fs::read_dir(&home).expect("home").next().is_none(),
+        "a call wrote into HOME"
+    );
+}
+
+#[test]
+fn members_the_answer_lacks_print_as_null() {
+    let local = Local::examples();
+    let home = fresh_home();
+    let output = call(&local, &home, &["vpc", "DescribeVpcs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"EnableRouteVpcPublish\": null"), "{text}");
+    assert!(text.contains("\"StackType\": null"), "{text}");
+}
+
+#[test]
+fn scalars_are_typed_as_declared_and_filter_selects() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    // Limit is text for DescribeVpcs: `--Limit 5` is sent as "5", and accepted.
+    let output = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--Limit",
+            "5",
+            "--filter",
+            "TotalCount",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "0\n");
+    let dry = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--Limit", "5", "--dry-run"],
+    );
+    assert!(
+        stdout(&dry).ends_with("{\"Limit\":\"5\"}\n"),
+        "{}",
+        stdout(&dry)
+    );
+    // An integer member refuses text before sending.
+    let bad = call(
+        &local,
+        &home,
+        &["vpc", "DescribeAddressQuota", "--Bogus", "x"],
+    );
+    assert_eq!(bad.status.code(), Some(252));
+}
+
+#[test]
+fn a_service_error_prints_code_message_and_request_id_and_exits_255() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let output = call(
+        &local,
+        &home,
+        &["vpc", "DeleteVpc", "--VpcId", "vpc-zzzzzzzz"],
+    );
+    assert_eq!(output.status.code(), Some(255));
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("[TencentCloudSDKException] code:ResourceNotFound message:"),
+        "{err}"
+    );
+    assert!(
+        err.contains(" requestId:") && !err.contains("requestId:None"),
+        "{err}"
+    );
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn bad_input_is_a_clear_usage_error_never_a_panic() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["vpc", "DescribeVpcs", "--VpcIds", "[bad"],
+            "argument --VpcIds: invalid JSON",
+        ),
+        (
+            &["vpc", "DescribeVpcs", "--Bogus", "1"],
+            "`DescribeVpcs` has no member `Bogus`",
+        ),
+        (
+            &[
+                "vpc",
+                "DescribeVpcs",
+                "--Filters",
+                r#"[{"Name":"vpc-id","Valuez":["a"]}]"#,
+            ],
+            "unknown member `Filters[0].Valuez`",
+        ),
+        (
+            &["vpc", "DescribeVpcs", "--Filters", r#"[{"Name":5}]"#],
+            "member `Filters[0].Name`: expected String, got a number",
+        ),
+        (
+            &["vpc", "DeleteVpc"],
+            "the following arguments are required: --VpcId",
+        ),
+        (
+            &[
+                "vpc",
+                "DescribeVpcs",
+                "--cli-input-json",
+                "file:///nonexistent/in.json",
+            ],
+            "unable to load paramfile /nonexistent/in.json",
+        ),
+        (
+            &["vpc", "DescribeVpcs", "--cli-input-json", "in.json"],
+            "must be followed by a value beginning with 'file://'",
+        ),
+        (&["vpc", "DescribeVpcz"], "is no action of vpc"),
+        (&["nosuch"], "invalid choice: `nosuch`"),
+        (
+            &["vpc", "DescribeVpcs", "--output", "yaml"],
+            "Unknown output format: yaml",
+        ),
+        (
+            &["vpc", "DescribeVpcs", "--filter", "VpcSet[?"],
+            "argument --filter",
+        ),
+        (
+            &[
+                "vpc",
+                "DescribeVpcs",
+                "--waiter",
+                "{\"expr\":\"__import__('os')\"}",
+            ],
+            "--waiter is not supported",
+        ),
+        (
+            &[
+                "vpc",
+                "DescribeVpcs",
+                "--cli-unfold-argument",
+                "--Filters.1.Name",
+                "x",
+            ],
+            "must start from 0",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = call(&local, &home, args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(252), "{args:?}: {err}");
+        assert!(
+            err.contains(expected),
+            "{args:?}: expected {expected:?} in {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_broken_configuration_file_is_named_with_its_path() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    std::fs::create_dir_all(home.join(".tccli")).expect("mkdir");
+    std::fs::write(
+        home.join(".tccli/default.credential"),
+        "{\"secretId\": \"AKIDx\", ",
+    )
+    .expect("write");
+    let output = call(&local, &home, &["vpc", "DescribeVpcs"]);
+    assert_eq!(output.status.code(), Some(255));
+    let err = stderr(&output);
+    assert!(
+        err.contains(".tccli/default.credential is not json format"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("AKIDx"),
+        "the file's contents stay out of the message: {err}"
+    );
+}
+
+#[test]
+fn profiles_environment_and_options_follow_tccli_precedence() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let dir = home.join(".tccli");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let endpoint = format!(
+        "{{\"_sys_param\": {{\"region\": \"ap-guangzhou\", \"output\": \"json\"}}, \"vpc\": {{\"endpoint\": \"{}\", \"version\": \"2017-03-12\"}}}}",
+        local.host()
+    );
+    std::fs::write(dir.join("test.configure"), &endpoint).expect("write");
+    std::fs::write(
+        dir.join("test.credential"),
+        format!(
+            "{{\"secretId\": \"{}\", \"secretKey\": \"{}\"}}",
+            vpc_mock::DEMO_SECRET_ID,
+            vpc_mock::DEMO_SECRET_KEY
+        ),
+    )
+    .expect("write");
+    // The profile's endpoint is a host: https:// is added, as tccli does; over HTTP the
+    // local endpoint needs the URL, so give it on the command line.
+    let ok = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--profile",
+            "test",
+            "--endpoint",
+            &local.url(),
+        ],
+        &[],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    // With --profile, the environment's keys are not used: wrong keys there change nothing.
+    let ok = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--profile",
+            "test",
+            "--endpoint",
+            &local.url(),
+        ],
+        &[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDwrong"),
+            ("TENCENTCLOUD_SECRET_KEY", "wrong"),
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    // Without it, TCCLI_PROFILE picks the profile, and the environment's keys win over it.
+    let refused = tcvpc(
+        &home,
+        &["vpc", "DescribeVpcs", "--endpoint", &local.url()],
+        &[
+            ("TCCLI_PROFILE", "test"),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDwrong"),
+            ("TENCENTCLOUD_SECRET_KEY", "wrong-secret-value"),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(255));
+    assert!(
+        stderr(&refused).contains("AuthFailure"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!stderr(&refused).contains("wrong-secret-value"));
+    // And the command line wins over both.
+    let ok = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--endpoint",
+            &local.url(),
+            "--secretId",
+            vpc_mock::DEMO_SECRET_ID,
+            "--secretKey",
+            vpc_mock::DEMO_SECRET_KEY,
+        ],
+        &[
+            ("TCCLI_PROFILE", "test"),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDwrong"),
+            ("TENCENTCLOUD_SECRET_KEY", "wrong"),
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let missing = tcvpc(
+        &fresh_home(),
+        &["vpc", "DescribeVpcs", "--region", "ap-guangzhou"],
+        &[],
+    );
+    assert_eq!(missing.status.code(), Some(255));
+    assert!(
+        stderr(&missing).contains("secretId is invalid"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn configure_writes_tccli_files_with_mode_0600_and_masks_secrets() {
+    let home = fresh_home();
+    let set = tcvpc(
+        &home,
+        &[
+            "configure",
+            "set",
+            "secretId",
+            "AKIDsecretid1234",
+            "secretKey",
+            "verysecretkey9876",
+            "region",
+            "ap-beijing",
+            "vpc.endpoint",
+            "vpc.ap-beijing.tencentcloudapi.com",
+        ],
+        &[],
+    );
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    assert!(stdout(&set).is_empty());
+    let cred = std::fs::read_to_string(home.join(".tccli/default.credential")).expect("credential");
+    let cred: Value = serde_json::from_str(&cred).expect("JSON");
+    assert_eq!(cred["secretKey"], "verysecretkey9876");
+    let conf: Value = serde_json::from_str(
+        &std::fs::read_to_string(home.join(".tccli/default.configure")).expect("configure"),
+    )
+    .expect("JSON");
+    assert_eq!(conf["_sys_param"]["region"], "ap-beijing");
+    assert_eq!(
+        conf["vpc"]["endpoint"],
+        "vpc.ap-beijing.tencentcloudapi.com"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in ["default.credential", "default.configure"] {
+            let mode = std::fs::metadata(home.join(".tccli").join(file))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
+    }
+    let list = tcvpc(&home, &["configure", "list"], &[]);
+    let text = stdout(&list);
+    assert!(text.contains("secretKey = ****************9876"), "{text}");
+    assert!(!text.contains("verysecretkey"), "{text}");
+    assert!(text.contains("region = ap-beijing"), "{text}");
+    let get = tcvpc(&home, &["configure", "get", "secretId", "region"], &[]);
+    assert_eq!(
+        stdout(&get),
+        "secretId = ****************1234\nregion = ap-beijing\n"
+    );
+    let remove = tcvpc(&home, &["configure", "remove"], &[]);
+    assert_eq!(remove.status.code(), Some(0));
+    assert!(!home.join(".tccli/default.credential").exists());
+}
+
+#[test]
+fn help_answers_at_every_level() {
+    let home = fresh_home();
+    for args in [
+        &["help"][..],
+        &["--help"],
+        &["-h"],
+        &[],
+        &["vpc", "help"],
+        &["vpc", "-h"],
+        &["vpc", "DescribeVpcs", "help"],
+        &["vpc", "DescribeVpcs", "--help"],
+        &["vpc", "DescribeVpcs", "--VpcIds", "[]", "-h"],
+        &["vpc", "wait", "help"],
+        &["configure", "help"],
+        &["sts", "AssumeRole", "help"],
+    ] {
+        let output = tcvpc(&home, args, &[]);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(!stdout(&output).is_empty(), "{args:?}");
+    }
+    let action = stdout(&tcvpc(&home, &["vpc", "DeleteVpc", "help"], &[]));
+    assert!(action.contains("--VpcId (String, required)"), "{action}");
+    assert!(
+        !action.contains("<li>") && !action.contains("<br"),
+        "help is plain text"
+    );
+    let service = stdout(&tcvpc(&home, &["vpc", "help"], &[]));
+    assert!(service.contains("DescribeVpcs"));
+    let waiters = stdout(&tcvpc(&home, &["vpc", "wait", "help"], &[]));
+    assert!(waiters.contains("nat-gateway-available"), "{waiters}");
+}
+
+#[test]
+fn skeleton_unfold_and_input_json() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let skeleton = stdout(&tcvpc(
+        &home,
+        &["vpc", "DescribeVpcs", "--generate-cli-skeleton"],
+        &[],
+    ));
+    assert!(skeleton.starts_with("{\n    \"VpcIds\": [\n        \"String\"\n    ],\n    \"Filters\": [\n        {\n            \"Name\": \"String\","), "{skeleton}");
+    let dry = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--cli-unfold-argument",
+            "--Filters.0.Name",
+            "vpc-id",
+            "--Filters.0.Values",
+            "vpc-1",
+            "vpc-2",
+            "--dry-run",
+        ],
+    );
+    let text = stdout(&dry);
+    assert!(
+        text.ends_with("{\"Filters\":[{\"Name\":\"vpc-id\",\"Values\":[\"vpc-1\",\"vpc-2\"]}]}\n"),
+        "{text}"
+    );
+    let input = home.join("in.json");
+    std::fs::write(&input, r#"{"VpcIds": ["vpc-1"], "Limit": "7"}"#).expect("write");
+    let arg = format!("file://{}", input.display());
+    let dry = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--cli-input-json",
+            &arg,
+            "--Limit",
+            "3",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        stdout(&dry).ends_with("{\"Limit\":\"3\",\"VpcIds\":[\"vpc-1\"]}\n"),
+        "the command line wins: {}",
+        stdout(&dry)
+    );
+}
+
+#[test]
+fn dry_run_prints_the_signed_request_with_secrets_redacted() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let output = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--dry-run",
+            "--endpoint",
+            &local.url(),
+            "--token",
+            "tok-secret-123",
+        ],
+        DEMO_ENV,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("X-TC-Action: DescribeVpcs"), "{text}");
+    assert!(text.contains("Signature=<redacted>"), "{text}");
+    assert!(text.contains("X-TC-Token: <redacted>"), "{text}");
+    assert!(
+        !text.contains(vpc_mock::DEMO_SECRET_KEY)
+            && !text.contains("tok-secret-123")
+            && !text.contains(vpc_mock::DEMO_SECRET_ID),
+        "{text}"
+    );
+    assert_eq!(
+        local.server.requests_received(),
+        0,
+        "a dry run sends nothing"
+    );
+}
+
+#[test]
+fn all_pages_lists_every_page() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    for i in 0..5 {
+        let name = format!("v{i}");
+        let cidr = format!("10.{i}.0.0/16");
+        let created = call(
+            &local,
+            &home,
+            &["vpc", "CreateVpc", "--VpcName", &name, "--CidrBlock", &cidr],
+        );
+        assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    }
+    let one_page = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--Limit",
+            "2",
+            "--filter",
+            "length(VpcSet)",
+        ],
+    );
+    assert_eq!(stdout(&one_page), "2\n");
+    let before = local.server.requests_received();
+    let all = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--Limit",
+            "2",
+            "--all-pages",
+            "--filter",
+            "length(VpcSet)",
+        ],
+    );
+    assert_eq!(stdout(&all), "5\n", "{}", stderr(&all));
+    assert_eq!(
+        local.server.requests_received() - before,
+        3,
+        "three pages of two"
+    );
+    let refused = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "x",
+            "--CidrBlock",
+            "10.9.0.0/16",
+            "--all-pages",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(252));
+}
+
+#[test]
+fn output_text_and_table() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let created = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "t",
+            "--CidrBlock",
+            "10.0.0.0/16",
+            "--output",
+            "text",
+            "--filter",
+            "Vpc.[VpcName,CidrBlock]",
+        ],
+    );
+    assert_eq!(stdout(&created), "t\t10.0.0.0/16\n");
+    let table = stdout(&call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--output",
+            "table",
+            "--filter",
+            "{Total: TotalCount}",
+        ],
+    ));
+    assert_eq!(
+        table,
+        "----------------\n|    action    |\n+--------+-----+\n|  Total |  1  |\n+--------+-----+\n"
+    );
+}
+
+#[test]
+fn waiters_poll_the_spec_waiters_and_never_evaluate_their_argument() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let unknown = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "wait",
+            "nat-gateway-available",
+            "--NatGatewayIds",
+            "nat-zzzzzzzz",
+            "--wait-timeout",
+            "1",
+        ],
+    );
+    assert_ne!(unknown.status.code(), Some(0), "{}", stderr(&unknown));
+    let injection = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "wait",
+            "nat-gateway-available",
+            "--NatGatewayIds",
+            "__import__('os').system('touch pwned')",
+            "--wait-timeout",
+            "1",
+        ],
+    );
+    assert_ne!(injection.status.code(), Some(0));
+    assert!(!home.join("pwned").exists() && !std::path::Path::new("pwned").exists());
+    let bad = tcvpc(&home, &["vpc", "wait", "no-such-waiter"], &[]);
+    assert_eq!(bad.status.code(), Some(252));
+}
+
+#[test]
+fn completion_candidates_come_from_the_tables() {
+    let home = fresh_home();
+    let actions = stdout(&tcvpc(&home, &["__complete", "vpc", "DescribeVp"], &[]));
+    assert!(actions.lines().any(|l| l == "DescribeVpcs"), "{actions}");
+    assert!(
+        actions.lines().all(|l| l.starts_with("DescribeVp")),
+        "{actions}"
+    );
+    let members = stdout(&tcvpc(
+        &home,
+        &["__complete", "vpc", "DescribeVpcs", "--Vpc"],
+        &[],
+    ));
+    assert_eq!(members, "--VpcIds\n");
+    let outputs = stdout(&tcvpc(
+        &home,
+        &["__complete", "vpc", "DescribeVpcs", "--output", ""],
+        &[],
+    ));
+    assert_eq!(outputs, "json\ntext\ntable\n");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&tcvpc(&home, &["completion", shell], &[]));
+        assert!(script.contains("tcvpc __complete"), "{shell}");
+    }
+}
+
+#[test]
+fn version_prints_without_touching_home() {
+    let home = fresh_home();
+    let output = tcvpc(&home, &["--version"], &[]);
+    assert_eq!(stdout(&output), format!("{}\n", env!("CARGO_PKG_VERSION")));
+    assert!(std::fs::read_dir(&home).expect("home").next().is_none());
+}
+
+#[test]
+fn wait_follows_the_task_an_action_starts() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let allocated = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "AllocateAddresses",
+            "--AddressCount",
+            "1",
+            "--filter",
+            "AddressSet[0]",
+        ],
+    );
+    assert_eq!(allocated.status.code(), Some(0), "{}", stderr(&allocated));
+    let id = stdout(&allocated).trim().trim_matches('"').to_owned();
+    let ids = format!("[\"{id}\"]");
+    let before = local.server.requests_received();
+    let released = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "ReleaseAddresses",
+            "--AddressIds",
+            &ids,
+            "--wait",
+            "--wait-timeout",
+            "30",
+        ],
+    );
+    assert_eq!(released.status.code(), Some(0), "{}", stderr(&released));
+    assert!(
+        stdout(&released).contains("\"TaskId\""),
+        "{}",
+        stdout(&released)
+    );
+    assert!(
+        local.server.requests_received() - before >= 2,
+        "the task was polled"
+    );
+    let refused = call(&local, &home, &["vpc", "DescribeVpcs", "--wait"]);
+    assert_eq!(refused.status.code(), Some(252));
+    assert!(
+        stderr(&refused).contains("starts no task"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn sts_actions_are_commands_too() {
+    let local = Local::with_sts();
+    let home = fresh_home();
+    let output = call(
+        &local,
+        &home,
+        &["sts", "GetCallerIdentity", "--filter", "Type"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "\"CAMUser\"\n");
+    let assumed = call(
+        &local,
+        &home,
+        &[
+            "sts",
+            "AssumeRole",
+            "--RoleArn",
+            "qcs::cam::uin/100000000001:roleName/test",
+            "--RoleSessionName",
+            "s1",
+            "--filter",
+            "Credentials.TmpSecretId",
+        ],
+    );
+    assert_eq!(assumed.status.code(), Some(0), "{}", stderr(&assumed));
+    let missing = call(
+        &local,
+        &home,
+        &["sts", "AssumeRole", "--RoleSessionName", "s1"],
+    );
+    assert_eq!(missing.status.code(), Some(252));
+    assert!(
+        stderr(&missing).contains("--RoleArn"),
+        "{}",
+        stderr(&missing)
+    );
+}

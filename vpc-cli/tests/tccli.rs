@@ -1,0 +1,349 @@
+//! Side by side with the real tccli 3.1.189.1: the same commands through both against
+//! the local endpoint over HTTPS (a test CA, appended to tccli's venv `certifi` bundle,
+//! since tccli ignores `REQUESTS_CA_BUNDLE`), their standard output compared byte for
+//! byte with the RequestIds masked, and their exit codes.
+//!
+//! tccli is installed from PyPI into `target/tccli-venv` (made once, reused). Without
+//! `python3`, or when pip cannot reach PyPI, the check is skipped with a loud warning;
+//! under `CI=true` a venv that cannot be made fails it.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::{Local, fresh_home, mask_request_ids, pki::TestPki, stderr, stdout, tcvpc};
+
+const TCCLI_VERSION: &str = "3.1.189.1";
+
+fn banner(reason: &str) {
+    let line = "!".repeat(78);
+    eprintln!(
+        "{line}\n!! SKIPPED: the side-by-side check against tccli {TCCLI_VERSION}\n!! {reason}\n{line}"
+    );
+}
+
+fn venv() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target directory")
+        .to_path_buf();
+    target.join("tccli-venv")
+}
+
+/// The venv's `tccli`, made if needed; `Err(reason)` to skip.
+fn tccli() -> Result<PathBuf, String> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if Command::new("python3").arg("--version").output().is_err() {
+        return Err("python3 is not installed".to_owned());
+    }
+    let venv = venv();
+    let python = venv.join("bin/python");
+    let installed = Command::new(&python)
+        .args(["-c", "import tccli; print(tccli.__version__)"])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == TCCLI_VERSION);
+    if !installed {
+        let made = Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success());
+        let pip = made
+            && Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .arg(format!("tccli=={TCCLI_VERSION}"))
+                .status()
+                .is_ok_and(|s| s.success());
+        if !pip {
+            let reason = format!(
+                "cannot make {} with tccli {TCCLI_VERSION} (is PyPI reachable?)",
+                venv.display()
+            );
+            assert!(!ci, "{reason} (CI=true: the check must run)");
+            return Err(reason);
+        }
+    }
+    Ok(venv.join("bin/tccli"))
+}
+
+/// Appends `ca` to the venv's certifi bundle (over a kept copy of the original).
+fn trust(ca: &str) {
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", "import certifi; print(certifi.where())"])
+        .output()
+        .expect("python runs");
+    let bundle = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let original = bundle.with_extension("pem.orig");
+    if !original.exists() {
+        std::fs::copy(&bundle, &original).expect("keep certifi's bundle");
+    }
+    let mut text = std::fs::read_to_string(&original).expect("certifi's bundle");
+    text.push('\n');
+    text.push_str(ca);
+    std::fs::write(&bundle, text).expect("write certifi's bundle");
+}
+
+fn run_tccli(tccli: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(tccli);
+    command.args(args).env("HOME", home);
+    for name in [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_REGION",
+        "TCCLI_PROFILE",
+        "COLUMNS",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("tccli runs")
+}
+
+#[test]
+fn tcvpc_prints_what_tccli_prints() {
+    let tccli = match tccli() {
+        Ok(tccli) => tccli,
+        Err(reason) => return banner(&reason),
+    };
+    let pki = TestPki::localhost();
+    trust(&pki.ca_pem);
+    let local = Local::emulator_tls(&pki);
+    let host = local.host();
+    let work = fresh_home();
+    let ca = work.join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).expect("write the CA");
+    let ca_text = ca.display().to_string();
+    let (tccli_home, tcvpc_home) = (fresh_home(), fresh_home());
+    let creds = [
+        ("TENCENTCLOUD_SECRET_ID", vpc_mock::DEMO_SECRET_ID),
+        ("TENCENTCLOUD_SECRET_KEY", vpc_mock::DEMO_SECRET_KEY),
+        ("TENCENTCLOUD_REGION", "ap-guangzhou"),
+    ];
+    let mut tcvpc_env = creds.to_vec();
+    tcvpc_env.push(("SSL_CERT_FILE", &ca_text));
+
+    // A resource to show, made through tcvpc.
+    let made = tcvpc(
+        &tcvpc_home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "side",
+            "--CidrBlock",
+            "10.8.0.0/16",
+            "--endpoint",
+            &host,
+        ],
+        &tcvpc_env,
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let vpc_id =
+        serde_json::from_str::<serde_json::Value>(&stdout(&made)).expect("JSON")["Vpc"]["VpcId"]
+            .as_str()
+            .expect("VpcId")
+            .to_owned();
+    let input = work.join("input.json");
+    std::fs::write(&input, format!("{{\"VpcIds\": [\"{vpc_id}\"]}}")).expect("write");
+    let input_arg = format!("file://{}", input.display());
+    // A profile file, the same in both homes (tccli rewrites default.configure, not it).
+    for home in [&tccli_home, &tcvpc_home] {
+        let dir = home.join(".tccli");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("side.configure"), format!(
+            "{{\"_sys_param\": {{\"region\": \"ap-guangzhou\", \"output\": \"json\"}}, \"vpc\": {{\"endpoint\": \"{host}\", \"version\": \"2017-03-12\"}}}}"
+        )).expect("write");
+        std::fs::write(
+            dir.join("side.credential"),
+            format!(
+                "{{\"secretId\": \"{}\", \"secretKey\": \"{}\"}}",
+                vpc_mock::DEMO_SECRET_ID,
+                vpc_mock::DEMO_SECRET_KEY
+            ),
+        )
+        .expect("write");
+    }
+
+    let filter_obj = "VpcSet[0]";
+    let cases: Vec<(&str, Vec<&str>, bool)> = vec![
+        (
+            "a plain call",
+            vec!["vpc", "DescribeVpcs", "--endpoint", &host],
+            true,
+        ),
+        (
+            "--filter",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--filter",
+                "VpcSet[].VpcId",
+            ],
+            true,
+        ),
+        (
+            "--filter of an object",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--filter",
+                filter_obj,
+            ],
+            true,
+        ),
+        (
+            "--filter with a multiselect hash",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--filter",
+                "VpcSet[?VpcName=='side'].{name: VpcName, id: VpcId, cidr: CidrBlock}",
+            ],
+            true,
+        ),
+        (
+            "--output table",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--output",
+                "table",
+            ],
+            true,
+        ),
+        (
+            "--output text",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--output",
+                "text",
+            ],
+            true,
+        ),
+        (
+            "--cli-unfold-argument",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--cli-unfold-argument",
+                "--Filters.0.Name",
+                "vpc-name",
+                "--Filters.0.Values",
+                "side",
+                "other",
+            ],
+            true,
+        ),
+        (
+            "--cli-input-json",
+            vec![
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &host,
+                "--cli-input-json",
+                &input_arg,
+            ],
+            true,
+        ),
+        (
+            "--generate-cli-skeleton",
+            vec!["vpc", "DescribeVpcs", "--generate-cli-skeleton"],
+            true,
+        ),
+        (
+            "a service error",
+            vec![
+                "vpc",
+                "DeleteVpc",
+                "--endpoint",
+                &host,
+                "--VpcId",
+                "vpc-zzzzzzzz",
+            ],
+            true,
+        ),
+        (
+            "a profile file",
+            vec!["vpc", "DescribeVpcs", "--profile", "side"],
+            false,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, args, with_env) in &cases {
+        let env: &[(&str, &str)] = if *with_env { &creds } else { &[] };
+        let theirs = run_tccli(&tccli, &tccli_home, args, env);
+        let mut ours_env: Vec<(&str, &str)> = env.to_vec();
+        ours_env.push(("SSL_CERT_FILE", &ca_text));
+        let ours = tcvpc(&tcvpc_home, args, &ours_env);
+        let expected = if *name == "a service error" {
+            Some(255)
+        } else {
+            Some(0)
+        };
+        assert_eq!(
+            theirs.status.code(),
+            expected,
+            "tccli, {name}: {}",
+            stderr(&theirs)
+        );
+        let (a, b) = (
+            mask_request_ids(&stdout(&theirs)),
+            mask_request_ids(&stdout(&ours)),
+        );
+        assert!(
+            expected == Some(255) || !a.is_empty(),
+            "tccli printed nothing for {name}"
+        );
+        if a != b || theirs.status.code() != ours.status.code() {
+            failures.push(format!(
+                "{name}: exit {:?} vs {:?}\n--- tccli\n{a}{}\n--- tcvpc\n{b}{}",
+                theirs.status.code(),
+                ours.status.code(),
+                stderr(&theirs),
+                stderr(&ours)
+            ));
+        } else if name == &"a service error" {
+            let (a, b) = (
+                mask_request_ids(&stderr(&theirs)),
+                mask_request_ids(&stderr(&ours)),
+            );
+            if a != b {
+                failures.push(format!(
+                    "{name}: stderr differs\n--- tccli\n{a}\n--- tcvpc\n{b}"
+                ));
+            }
+        }
+        eprintln!(
+            "side by side: {name}: {}",
+            if failures.last().is_some_and(|f| f.starts_with(name)) {
+                "DIFFERS"
+            } else {
+                "same bytes"
+            }
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
