@@ -1,5 +1,6 @@
 //! The elastic IP resource: `AllocateAddresses`, `DescribeAddresses`,
-//! `AssociateAddress`, `DisassociateAddress` and `ReleaseAddresses`, with the
+//! `AssociateAddress`, `DisassociateAddress`, `ReleaseAddresses` and `TransformAddress`,
+//! with the
 //! hand-written rules each names the document of. The actions answer a `TaskId` that
 //! `DescribeTaskResult` follows (started by the emulator for every such action).
 //!
@@ -38,6 +39,7 @@ pub(super) static RESOURCE: Resource = Resource {
         ("AssociateAddress", associate),
         ("DisassociateAddress", disassociate),
         ("ReleaseAddresses", release),
+        ("TransformAddress", transform),
     ],
     kinds: &[&ADDRESS],
     references: &[&ON_ENI],
@@ -96,6 +98,92 @@ fn allocate(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, A
         .unwrap_or(1);
     let address_type = engine::string_param(cx.params, "AddressType").unwrap_or("EIP");
     let egress = engine::string_param(cx.params, "Egress").unwrap_or("center_egress1");
+    let new = NewAddress {
+        name,
+        address_type,
+        isp,
+        charge,
+        bandwidth,
+        egress,
+        tags,
+    };
+    let ips = fresh_ips(world, cx, count)?;
+    let mut ids = Vec::new();
+    for ip in ips {
+        let id = cx.fresh_id(world, &ADDRESS);
+        let row = new.row(&id, ip, CREATING);
+        world.region(&cx.scope).table_mut(&ADDRESS).push(row);
+        cx.change_later(
+            world,
+            &ADDRESS,
+            &id,
+            "AddressStatus",
+            CREATING,
+            (UNBIND, OFFLINING),
+        );
+        ids.push(Value::from(id));
+    }
+    let mut out = Map::new();
+    out.insert("AddressSet".into(), Value::Array(ids));
+    Ok(out)
+}
+
+/// What a new EIP is made of: the request's members, or their documented defaults.
+struct NewAddress<'a> {
+    name: &'a str,
+    address_type: &'a str,
+    isp: &'a str,
+    charge: &'a str,
+    bandwidth: u64,
+    egress: &'a str,
+    tags: Value,
+}
+
+impl NewAddress<'_> {
+    /// The row of the EIP `id` at `ip`, in `status`, bound to nothing.
+    fn row(&self, id: &str, ip: Ipv4Addr, status: &str) -> Map<String, Value> {
+        let mut row = Map::new();
+        row.insert("AddressId".into(), Value::from(id));
+        row.insert("AddressName".into(), Value::from(self.name));
+        row.insert("AddressStatus".into(), Value::from(status));
+        row.insert("AddressIp".into(), Value::from(ip.to_string()));
+        row.insert("InstanceId".into(), Value::from(""));
+        row.insert("CreatedTime".into(), Value::from(iso_time()));
+        row.insert("NetworkInterfaceId".into(), Value::from(""));
+        row.insert("PrivateAddressIp".into(), Value::from(""));
+        row.insert("IsArrears".into(), Value::Bool(false));
+        row.insert("IsBlocked".into(), Value::Bool(false));
+        row.insert("IsEipDirectConnection".into(), Value::Bool(false));
+        row.insert("AddressType".into(), Value::from(self.address_type));
+        row.insert("CascadeRelease".into(), Value::Bool(false));
+        row.insert(
+            "EipAlgType".into(),
+            serde_json::json!({"Ftp": false, "Sip": false}),
+        );
+        row.insert("InternetServiceProvider".into(), Value::from(self.isp));
+        row.insert("LocalBgp".into(), Value::Bool(false));
+        row.insert("Bandwidth".into(), Value::from(self.bandwidth));
+        row.insert("InternetChargeType".into(), Value::from(self.charge));
+        row.insert("TagSet".into(), self.tags.clone());
+        row.insert("InstanceType".into(), Value::from(""));
+        row.insert("Egress".into(), Value::from(self.egress));
+        row.insert("AntiDDoSPackageId".into(), Value::from(""));
+        row.insert("RenewFlag".into(), Value::from(""));
+        row.insert("BandwidthPackageId".into(), Value::from(""));
+        row.insert("UnVpcId".into(), Value::from(""));
+        row.insert("DedicatedClusterId".into(), Value::from(""));
+        row.insert("EipVisibleOnEni".into(), Value::Bool(false));
+        row
+    }
+}
+
+/// `count` public addresses for new EIPs of the caller's, within the quota.
+///
+/// # Errors
+///
+/// `AddressQuotaLimitExceeded` past the quota; `ResourceInsufficient` when the pool is
+/// exhausted.
+fn fresh_ips(world: &mut World, cx: &Context<'_>, count: u64) -> Result<Vec<Ipv4Addr>, ApiError> {
     // Rule (quota): "Each Tencent Cloud account can create up to 20 EIPs in each region"
     // (`AddressQuotaLimitExceeded`), `TOTAL_EIP_QUOTA` in DescribeAddressQuota.
     let quota = world.quotas.get(ADDRESSES_PER_REGION);
@@ -134,53 +222,58 @@ fn allocate(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, A
             "The emulator's pool of public addresses is exhausted.",
         ));
     }
-    let mut ids = Vec::new();
+    Ok(ips)
+}
+
+/// `TransformAddress`: "convert a common public IP into an Elastic IP". CVM instances
+/// and their common public IPs are not emulated, so the instance (an `ins-` ID, taken
+/// as existing as elsewhere) is taken to hold one; it becomes an EIP of the caller's,
+/// `BIND` to the instance at once (the conversion keeps the address in use). Rules:
+/// a malformed ID is `InvalidParameterValue.InstanceIdMalformed`; an instance holding
+/// an EIP already is `InvalidInstanceId.AlreadyBindEip` (its public IP is an EIP); the
+/// EIP quota holds (`AddressQuotaLimitExceeded`), as TransformAddress documents.
+fn transform(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let instance = engine::string_param(cx.params, "InstanceId").ok_or_else(|| {
+        cx.error(
+            &["MissingParameter"],
+            "The parameter `InstanceId` is missing.",
+        )
+    })?;
+    if !engine::instance_shaped(instance) {
+        return Err(cx.error(
+            &["InvalidParameterValue.InstanceIdMalformed"],
+            format!("The value `{instance}` of parameter `InstanceId` is malformed: expected `ins-` followed by 8 lowercase letters or digits."),
+        ));
+    }
+    let bound = world
+        .region(&cx.scope)
+        .table(&ADDRESS)
+        .count(|row| text(row.get("InstanceId")) == Some(instance));
+    if bound > 0 {
+        return Err(cx.error(
+            &["InvalidInstanceId.AlreadyBindEip"],
+            format!("The instance `{instance}` holds an EIP already: its public IP is elastic."),
+        ));
+    }
+    let ips = fresh_ips(world, cx, 1)?;
+    let new = NewAddress {
+        name: "",
+        address_type: "EIP",
+        isp: "BGP",
+        charge: "TRAFFIC_POSTPAID_BY_HOUR",
+        bandwidth: 1,
+        egress: "center_egress1",
+        tags: Value::Array(Vec::new()),
+    };
+    let mut out = Map::new();
     for ip in ips {
         let id = cx.fresh_id(world, &ADDRESS);
-        let mut row = Map::new();
-        row.insert("AddressId".into(), Value::from(id.as_str()));
-        row.insert("AddressName".into(), Value::from(name));
-        row.insert("AddressStatus".into(), Value::from(CREATING));
-        row.insert("AddressIp".into(), Value::from(ip.to_string()));
-        row.insert("InstanceId".into(), Value::from(""));
-        row.insert("CreatedTime".into(), Value::from(iso_time()));
-        row.insert("NetworkInterfaceId".into(), Value::from(""));
-        row.insert("PrivateAddressIp".into(), Value::from(""));
-        row.insert("IsArrears".into(), Value::Bool(false));
-        row.insert("IsBlocked".into(), Value::Bool(false));
-        row.insert("IsEipDirectConnection".into(), Value::Bool(false));
-        row.insert("AddressType".into(), Value::from(address_type));
-        row.insert("CascadeRelease".into(), Value::Bool(false));
-        row.insert(
-            "EipAlgType".into(),
-            serde_json::json!({"Ftp": false, "Sip": false}),
-        );
-        row.insert("InternetServiceProvider".into(), Value::from(isp));
-        row.insert("LocalBgp".into(), Value::Bool(false));
-        row.insert("Bandwidth".into(), Value::from(bandwidth));
-        row.insert("InternetChargeType".into(), Value::from(charge));
-        row.insert("TagSet".into(), tags.clone());
-        row.insert("InstanceType".into(), Value::from(""));
-        row.insert("Egress".into(), Value::from(egress));
-        row.insert("AntiDDoSPackageId".into(), Value::from(""));
-        row.insert("RenewFlag".into(), Value::from(""));
-        row.insert("BandwidthPackageId".into(), Value::from(""));
-        row.insert("UnVpcId".into(), Value::from(""));
-        row.insert("DedicatedClusterId".into(), Value::from(""));
-        row.insert("EipVisibleOnEni".into(), Value::Bool(false));
+        let mut row = new.row(&id, ip, BIND);
+        row.insert("InstanceId".into(), Value::from(instance));
+        row.insert("InstanceType".into(), Value::from("CVM"));
         world.region(&cx.scope).table_mut(&ADDRESS).push(row);
-        cx.change_later(
-            world,
-            &ADDRESS,
-            &id,
-            "AddressStatus",
-            CREATING,
-            (UNBIND, OFFLINING),
-        );
-        ids.push(Value::from(id));
+        out.insert("AddressId".into(), Value::from(id));
     }
-    let mut out = Map::new();
-    out.insert("AddressSet".into(), Value::Array(ids));
     Ok(out)
 }
 
@@ -223,7 +316,7 @@ fn associate(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, 
         (Some(instance), None) => {
             // CVM instances are not emulated: an ID of the `ins-` shape (as in the
             // member's example, `ins-11112222`) is taken as an existing instance.
-            if !instance_shaped(instance) {
+            if !engine::instance_shaped(instance) {
                 return Err(cx.error(
                     &["InvalidParameterValue.InstanceIdMalformed"],
                     format!("The value `{instance}` of parameter `InstanceId` is malformed: expected `ins-` followed by 8 lowercase letters or digits."),
@@ -480,16 +573,6 @@ fn check_address_id(cx: &Context<'_>, id: &str) -> Result<(), ApiError> {
         &["InvalidParameterValue.AddressIdMalformed", "InvalidParameterValue.Malformed"],
         format!("The EIP ID `{id}` is malformed: expected `eip-` followed by 8 lowercase letters or digits."),
     ))
-}
-
-/// `ins-` and 8 lowercase letters or digits, as CVM instance IDs are.
-fn instance_shaped(id: &str) -> bool {
-    id.strip_prefix("ins-").is_some_and(|rest| {
-        rest.len() == 8
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    })
 }
 
 /// The time of creation as `Address.CreatedTime` documents it: ISO 8601, UTC

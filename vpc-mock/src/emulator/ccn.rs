@@ -9,14 +9,25 @@
 //! the region, since the emulator knows accounts by key, not by UIN) makes it `PENDING`
 //! until that account's `AcceptAttachCcnInstances` (`ACTIVE`) or
 //! `RejectAttachCcnInstances` (`REJECTED`).
+//!
+//! A route table selection policy (`ModifyRouteTableSelectionPolicies`) sends what an
+//! attached instance's source CIDR block sends to one of the CCN's route tables: a
+//! `CcnRouteTableSelectPolicy` row in the owner's scope, one per instance and source
+//! block, listed by `DescribeRouteTableSelectionPolicies` with the route table's and the
+//! instance's names as they are when listed. `ClearRouteTableSelectionPolicies` removes
+//! a CCN's; detaching an instance removes its own.
+//!
+//! The account holds at most [`CCNS_PER_ACCOUNT`] CCNs, in every region together.
 
 use serde_json::{Map, Value};
 
+use super::cidr::Cidr;
 use super::context::Context;
 use super::engine::{self, Scope, text};
 use super::families::Verb;
 use super::generic;
-use super::kinds::{CCN_ATTACHMENT, VPC};
+use super::kinds::{CCN_ATTACHMENT, CCN_SELECTION_POLICY, VPC};
+use super::quotas::{CCNS_PER_ACCOUNT, ccns};
 use super::world::World;
 use super::{ActionFn, Resource};
 use crate::handler::ApiError;
@@ -30,8 +41,12 @@ pub(super) static RESOURCE: Resource = Resource {
         ("DescribeCcnAttachedInstances", describe),
         ("DescribeRouteTableAssociatedInstances", associated),
         ("DeleteCcn", delete),
+        ("CreateCcn", create),
+        ("ModifyRouteTableSelectionPolicies", select),
+        ("ClearRouteTableSelectionPolicies", clear),
+        ("DescribeRouteTableSelectionPolicies", selections),
     ],
-    kinds: &[&CCN_ATTACHMENT],
+    kinds: &[&CCN_ATTACHMENT, &CCN_SELECTION_POLICY],
     references: &[],
 };
 
@@ -222,6 +237,12 @@ fn detach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
     for instance in &wanted {
         region.remove(&CCN_ATTACHMENT, instance, &[]);
     }
+    region.table_mut(&CCN_SELECTION_POLICY).retain(|row| {
+        text(row.get("CcnId")) != Some(id)
+            || !wanted
+                .iter()
+                .any(|i| text(row.get("InstanceId")) == Some(i))
+    });
     Ok(Map::new())
 }
 
@@ -296,4 +317,178 @@ fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
         ));
     }
     generic::serve_as(world, cx, CCN, Verb::Delete)
+}
+
+/// Rule (quota): at most [`CCNS_PER_ACCOUNT`] CCNs per account, in every region
+/// (`LimitExceeded`, as CreateCcn documents it); else the generic create.
+fn create(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let quota = world.quotas.get(CCNS_PER_ACCOUNT);
+    let held = ccns(world, cx) as u64;
+    if held >= quota {
+        return Err(cx.error(
+            &["LimitExceeded"],
+            format!("The quota of {quota} CCNs per account is reached: {held} held."),
+        ));
+    }
+    generic::serve_as(world, cx, CCN, Verb::Create)
+}
+
+/// The CCN route table `id` of the CCN `ccn` in `scope`, if it exists.
+fn route_table<'w>(
+    world: &'w mut World,
+    cx: &Context<'_>,
+    scope: &Scope,
+    ccn: &str,
+    id: &str,
+) -> Option<&'w Map<String, Value>> {
+    let family = cx.spec.families.by_id("CcnRouteTableId", id)?;
+    world
+        .region(scope)
+        .get(family.kind, id)
+        .filter(|row| text(row.get("CcnId")) == Some(ccn))
+}
+
+/// `ModifyRouteTableSelectionPolicies`. Rules, each a code the action documents: the
+/// CCN is the caller's (`ResourceNotFound`); each policy's route table is one of the
+/// CCN's (`UnsupportedOperation.CcnRouteTableNotExist`), its instance is attached to the
+/// CCN (`UnsupportedOperation.InstanceNotExist`), its source block is a CIDR block
+/// (`InvalidParameterValue.Malformed`), and one request names an instance and source
+/// block once (`UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress`). A
+/// policy replaces the one of its instance and source block.
+fn select(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    owner(world, cx, id, false).ok_or_else(|| not_found(cx, id))?;
+    let policies: Vec<&Map<String, Value>> = cx
+        .params
+        .get("SelectionPolicies")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect();
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    for policy in policies {
+        let member = |name: &str| text(policy.get(name)).unwrap_or_default();
+        let (table, instance, block) = (
+            member("RouteTableId"),
+            member("InstanceId"),
+            member("SourceCidrBlock"),
+        );
+        if route_table(world, cx, &cx.scope, id, table).is_none() {
+            return Err(cx.error(
+                &["UnsupportedOperation.CcnRouteTableNotExist"],
+                format!("The CCN `{id}` has no route table `{table}`."),
+            ));
+        }
+        let attached = world
+            .region(&cx.scope)
+            .get(&CCN_ATTACHMENT, instance)
+            .is_some_and(|row| text(row.get("CcnId")) == Some(id));
+        if !attached {
+            return Err(cx.error(
+                &["UnsupportedOperation.InstanceNotExist"],
+                format!("The instance `{instance}` is not attached to `{id}`."),
+            ));
+        }
+        if Cidr::parse(block).is_none() {
+            return Err(cx.error(
+                &["InvalidParameterValue.Malformed"],
+                format!("The `SourceCidrBlock` `{block}` is not a CIDR block."),
+            ));
+        }
+        let same = |row: &Map<String, Value>| {
+            text(row.get("InstanceId")) == Some(instance)
+                && text(row.get("SourceCidrBlock")) == Some(block)
+        };
+        if rows.iter().any(same) {
+            return Err(cx.error(
+                &["UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress"],
+                format!("The instance `{instance}` and source block `{block}` are named twice."),
+            ));
+        }
+        let mut row = Map::new();
+        row.insert("CcnId".into(), Value::from(id));
+        row.insert("RouteTableId".into(), Value::from(table));
+        row.insert(
+            "InstanceType".into(),
+            Value::from(text(policy.get("InstanceType")).unwrap_or("VPC")),
+        );
+        row.insert("InstanceId".into(), Value::from(instance));
+        row.insert("SourceCidrBlock".into(), Value::from(block));
+        row.insert("Description".into(), Value::from(member("Description")));
+        rows.push(row);
+    }
+    let table = world.region(&cx.scope).table_mut(&CCN_SELECTION_POLICY);
+    table.retain(|old| {
+        text(old.get("CcnId")) != Some(id)
+            || !rows.iter().any(|new| {
+                new.get("InstanceId") == old.get("InstanceId")
+                    && new.get("SourceCidrBlock") == old.get("SourceCidrBlock")
+            })
+    });
+    for row in rows {
+        table.push(row);
+    }
+    Ok(Map::new())
+}
+
+/// `ClearRouteTableSelectionPolicies`: the CCN's policies go (the CCN is the caller's,
+/// else `ResourceNotFound`).
+fn clear(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    owner(world, cx, id, false).ok_or_else(|| not_found(cx, id))?;
+    world
+        .region(&cx.scope)
+        .table_mut(&CCN_SELECTION_POLICY)
+        .retain(|row| text(row.get("CcnId")) != Some(id));
+    Ok(Map::new())
+}
+
+/// `DescribeRouteTableSelectionPolicies`: the caller's policies as
+/// `RouteSelectionPolicy`s, with the route table's name and the instance's (a VPC's
+/// `VpcName`) as they are now, by the documented filters and page. A policy whose route
+/// table is gone is not listed.
+fn selections(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let scope = cx.scope.clone();
+    let policies: Vec<Map<String, Value>> = world
+        .region(&scope)
+        .table(&CCN_SELECTION_POLICY)
+        .rows()
+        .to_vec();
+    let mut rows = Vec::new();
+    for mut row in policies {
+        let ccn = text(row.get("CcnId")).unwrap_or_default().to_owned();
+        let table = text(row.get("RouteTableId")).unwrap_or_default().to_owned();
+        let Some(name) = route_table(world, cx, &scope, &ccn, &table)
+            .map(|t| text(t.get("RouteTableName")).unwrap_or_default().to_owned())
+        else {
+            continue;
+        };
+        row.insert("RouteTableName".into(), Value::from(name));
+        let instance = text(row.get("InstanceId")).unwrap_or_default().to_owned();
+        let instance_name = world
+            .region(&scope)
+            .get(&VPC, &instance)
+            .and_then(|vpc| text(vpc.get("VpcName")))
+            .unwrap_or_default()
+            .to_owned();
+        row.insert("InstanceName".into(), Value::from(instance_name));
+        row.insert("InstanceUin".into(), Value::from(scope.account.as_str()));
+        rows.push(row);
+    }
+    let codes = &cx.action.codes;
+    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
+    for filter in &mut filters {
+        // "ccn-route-table-id - 路由表ID" names the policy's `RouteTableId`.
+        if filter.name == "ccn-route-table-id" {
+            filter.member = "RouteTableId".into();
+        } else if let Some(first) = rows.first() {
+            filter.resolve(first);
+        }
+    }
+    let page = engine::read_page(cx.params, cx.action.action, codes)?;
+    let kept = rows
+        .iter()
+        .filter(|row| engine::matches(row, &filters, &cx.action.filters));
+    Ok(engine::listing(kept, page, "RouteSelectionPolicySet"))
 }

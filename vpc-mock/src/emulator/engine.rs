@@ -80,6 +80,12 @@ impl Table {
         self.rows.len() != before
     }
 
+    /// Keeps only the rows that satisfy `keep`.
+    pub fn retain(&mut self, keep: impl FnMut(&Map<String, Value>) -> bool) {
+        let mut keep = keep;
+        self.rows.retain(|row| keep(row));
+    }
+
     /// Every row, to change them.
     pub fn rows_mut(&mut self) -> &mut [Map<String, Value>] {
         &mut self.rows
@@ -89,6 +95,17 @@ impl Table {
     pub fn count(&self, keep: impl Fn(&Map<String, Value>) -> bool) -> usize {
         self.rows.iter().filter(|row| keep(row)).count()
     }
+}
+
+/// `ins-` and 8 lowercase letters or digits, as CVM instance IDs are (the emulator
+/// holds no CVM instances: a reference of this shape is accepted as existing).
+pub fn instance_shaped(id: &str) -> bool {
+    id.strip_prefix("ins-").is_some_and(|rest| {
+        rest.len() == 8
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 /// The text of a JSON string member.

@@ -276,15 +276,33 @@ fn named_rows(
 type Named = (String, Option<Map<String, Value>>);
 
 /// The object member a request member sets: the same name, `Tags` → `TagSet`,
-/// `Services` → `ServiceSet`.
+/// `Services` → `ServiceSet`; else, for a name or a description, the one member that
+/// ends with the request's or that the request's ends with (`EndPointServiceName` →
+/// `ServiceName`, a batch item's `Name` → `RouteTableName`), if just one does.
 fn member_for<'f>(family: &'f Family, param: &str) -> Option<&'f Field> {
     let fields = &family.object.fields;
     let single = param.strip_suffix('s').unwrap_or(param);
-    fields.iter().find(|f| f.wire_name == param).or_else(|| {
-        fields
-            .iter()
-            .find(|f| f.wire_name == format!("{param}Set") || f.wire_name == format!("{single}Set"))
-    })
+    fields
+        .iter()
+        .find(|f| f.wire_name == param)
+        .or_else(|| {
+            fields.iter().find(|f| {
+                f.wire_name == format!("{param}Set") || f.wire_name == format!("{single}Set")
+            })
+        })
+        .or_else(|| {
+            let labelled = |name: &str| name.ends_with("Name") || name.ends_with("Description");
+            if !labelled(param) {
+                return None;
+            }
+            let mut alike = fields.iter().filter(|f| {
+                labelled(&f.wire_name)
+                    && f.ty == Type::String
+                    && (param.ends_with(f.wire_name.as_str()) || f.wire_name.ends_with(param))
+            });
+            let one = alike.next()?;
+            alike.next().is_none().then_some(one)
+        })
 }
 
 /// How a change treats the members it names, from its action's verb.

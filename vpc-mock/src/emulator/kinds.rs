@@ -82,3 +82,27 @@ pub static CCN_ATTACHMENT: Kind = Kind {
     id: "InstanceId",
     noun: "CCN attachment",
 };
+
+/// CCN route table selection policies (`CcnRouteTableSelectPolicy` rows, one per
+/// attached instance and source CIDR block), kept in the CCN owner's scope.
+pub static CCN_SELECTION_POLICY: Kind = Kind {
+    table: "ccn_selection_policies",
+    id: "InstanceId",
+    noun: "route table selection policy",
+};
+
+/// Endpoint service allowlist entries (`VpcEndPointServiceUser` rows, one per service
+/// and user UIN).
+pub static ENDPOINT_SERVICE_USER: Kind = Kind {
+    table: "end_point_service_users",
+    id: "UserUin",
+    noun: "endpoint service allowlist entry",
+};
+
+/// Classic network instances linked to a VPC (`ClassicLinkInstance` rows, one per CVM
+/// instance: an instance links to one VPC).
+pub static CLASSIC_LINK: Kind = Kind {
+    table: "classic_links",
+    id: "InstanceId",
+    noun: "ClassicLink",
+};

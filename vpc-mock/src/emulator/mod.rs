@@ -36,9 +36,11 @@
 mod address;
 mod ccn;
 pub mod cidr;
+mod classic_link;
 mod context;
 pub mod coverage;
 mod customer_gateway;
+mod endpoint_service;
 pub mod engine;
 pub mod families;
 mod generic;
@@ -69,8 +71,8 @@ use context::{Context, Spec};
 use engine::IdSource;
 pub use engine::Scope;
 pub use quotas::{
-    BANDWIDTH_PACKAGES_PER_REGION, IP6_RULES_PER_TRANSLATOR, IP6_TRANSLATORS_PER_REGION,
-    PRIVATE_NAT_GATEWAYS_PER_VPC,
+    BANDWIDTH_PACKAGES_PER_REGION, CCNS_PER_ACCOUNT, IP6_RULES_PER_TRANSLATOR,
+    IP6_TRANSLATORS_PER_REGION, PRIVATE_NAT_GATEWAYS_PER_VPC,
 };
 use world::{Kind, Reference, World};
 
@@ -104,6 +106,8 @@ const RESOURCES: &[&Resource] = &[
     &peering::RESOURCE,
     &quotas::RESOURCE,
     &ccn::RESOURCE,
+    &endpoint_service::RESOURCE,
+    &classic_link::RESOURCE,
 ];
 
 /// The actions the emulator shares with a handler before it, each with the ID member
@@ -144,7 +148,12 @@ fn hand_kinds() -> Vec<&'static Kind> {
 
 /// Kinds keyed by another resource's ID (a CCN attachment by its instance's): rows of
 /// no family of their own.
-const ATTACHMENTS: &[&Kind] = &[&kinds::CCN_ATTACHMENT];
+const ATTACHMENTS: &[&Kind] = &[
+    &kinds::CCN_ATTACHMENT,
+    &kinds::CCN_SELECTION_POLICY,
+    &kinds::ENDPOINT_SERVICE_USER,
+    &kinds::CLASSIC_LINK,
+];
 
 /// The hand-written kinds a family may keep its rows in: all but the attachments.
 fn family_kinds() -> Vec<&'static Kind> {
@@ -241,6 +250,7 @@ impl Default for Quotas {
                 (quotas::IP6_TRANSLATORS_PER_REGION, 10),
                 (quotas::IP6_RULES_PER_TRANSLATOR, 50),
                 (quotas::PRIVATE_NAT_GATEWAYS_PER_VPC, 1000),
+                (quotas::CCNS_PER_ACCOUNT, 100),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -336,7 +346,13 @@ impl EmulatorBuilder {
             .collect();
         let families = families::shared(service, &family_kinds());
         references.extend(families.references());
-        let spec = Spec::read(service, emulated_actions(), &kinds, references, families)?;
+        // Attachments are keyed by another resource's ID (or a UIN): no shape of theirs.
+        let shaped: Vec<&'static Kind> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !ATTACHMENTS.iter().any(|a| std::ptr::eq(*a, *k)))
+            .collect();
+        let spec = Spec::read(service, emulated_actions(), &shaped, references, families)?;
         let mut world = World::new(ids(self.seed), self.quotas, self.delay);
         world.failing.extend(self.failing);
         if let Some(path) = &self.state_file {

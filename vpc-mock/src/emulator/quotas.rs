@@ -1,6 +1,6 @@
 //! The quota answers that count the caller's resources (issue 25):
-//! `DescribeAddressQuota`, `DescribeBandwidthPackageQuota`, `DescribeIp6TranslatorQuota`
-//! and `DescribePrivateNatGatewayLimits`. Each `QuotaCurrent` (or `Available`) is
+//! `DescribeAddressQuota`, `DescribeBandwidthPackageQuota`, `DescribeIp6TranslatorQuota`,
+//! `DescribePrivateNatGatewayLimits` and `DescribeProductQuota`. Each `QuotaCurrent` (or `Available`) is
 //! counted from the caller's rows when it is asked, so it never goes stale; each limit
 //! is an emulator quota ([`super::Quotas`]), settable like the others.
 
@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::context::Context;
 use super::engine::text;
 use super::world::World;
-use super::{ADDRESSES_PER_REGION, ActionFn, Resource};
+use super::{ADDRESSES_PER_REGION, ActionFn, Resource, VPCS_PER_REGION};
 use crate::handler::ApiError;
 
 pub(super) static RESOURCE: Resource = Resource {
@@ -18,6 +18,7 @@ pub(super) static RESOURCE: Resource = Resource {
         ("DescribeBandwidthPackageQuota", bandwidth_packages),
         ("DescribeIp6TranslatorQuota", ip6_translators),
         ("DescribePrivateNatGatewayLimits", private_nat_gateways),
+        ("DescribeProductQuota", product),
     ],
     kinds: &[],
     references: &[],
@@ -36,6 +37,11 @@ pub const IP6_RULES_PER_TRANSLATOR: &str = "TRANSLATOR_RULE_QUOTA";
 /// The quota of private NAT gateways per VPC (`DescribePrivateNatGatewayLimits`'
 /// `TotalLimit`); 1000 by default, as its example answer shows (not verified).
 pub const PRIVATE_NAT_GATEWAYS_PER_VPC: &str = "vpc-max-private-nat-gateways";
+
+/// The quota of CCNs per account, in every region together (`DescribeProductQuota`'s
+/// `ccn` product, `QuotaRegion` false); 100 by default, as that action's example answer
+/// shows (not verified). `CreateCcn` holds to it (`ccn.rs`).
+pub const CCNS_PER_ACCOUNT: &str = "ccn-max-per-account";
 
 /// The rows of the derived family whose ID member is `id` and ID shape starts with
 /// `prefix`, in the caller's scope.
@@ -172,4 +178,76 @@ fn private_nat_gateways(
         page,
         "PrivateNatGatewayLimitSet",
     ))
+}
+
+/// The products `DescribeProductQuota` documents ("vpc、ccn、vpn、dc、dfw、clb、eip").
+const PRODUCTS: [&str; 7] = ["vpc", "ccn", "vpn", "dc", "dfw", "clb", "eip"];
+
+/// The caller's rows of `kind` in its region.
+fn held(world: &World, cx: &Context<'_>, kind: &super::world::Kind) -> usize {
+    world
+        .scopes
+        .get(&cx.scope)
+        .map_or(0, |region| region.table(kind).rows().len())
+}
+
+/// The CCNs of the caller's account, in every region.
+pub(super) fn ccns(world: &World, cx: &Context<'_>) -> usize {
+    let Some(family) = cx.spec.families.list.iter().find(|f| f.kind.id == "CcnId") else {
+        return 0;
+    };
+    world
+        .scopes
+        .iter()
+        .filter(|(scope, _)| scope.account == cx.scope.account)
+        .map(|(_, region)| region.table(family.kind).rows().len())
+        .sum()
+}
+
+/// `DescribeProductQuota`: the quotas of a product the emulator holds to, each counted
+/// from the caller's rows: `vpc` (VPCs per region), `ccn` (CCNs per account, in every
+/// region: `QuotaRegion` false) and `eip` (EIPs per region). The emulator keeps no
+/// quota of `vpn`, `dc`, `dfw` or `clb`, which answer an empty set; another product is
+/// `InvalidParameterValue`.
+fn product(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let product = super::engine::string_param(cx.params, "Product").unwrap_or_default();
+    if !PRODUCTS.contains(&product) {
+        return Err(cx.error(
+            &["InvalidParameterValue", "InvalidParameter"],
+            format!(
+                "The product `{product}` has no quotas: give one of {}.",
+                PRODUCTS.join(", ")
+            ),
+        ));
+    }
+    let item = |id: &str, name: &str, current: usize, regional: bool| {
+        json!({
+            "QuotaId": id,
+            "QuotaName": name,
+            "QuotaCurrent": current,
+            "QuotaLimit": world.quotas.get(id),
+            "QuotaRegion": regional,
+        })
+    };
+    let set = match product {
+        "vpc" => {
+            let held = held(world, cx, &super::kinds::VPC);
+            vec![item(VPCS_PER_REGION, "VPCs per region", held, true)]
+        }
+        "ccn" => vec![item(
+            CCNS_PER_ACCOUNT,
+            "CCNs per account",
+            ccns(world, cx),
+            false,
+        )],
+        "eip" => {
+            let held = held(world, cx, &super::kinds::ADDRESS);
+            vec![item(ADDRESSES_PER_REGION, "EIPs per region", held, true)]
+        }
+        _ => Vec::new(),
+    };
+    let mut out = Map::new();
+    out.insert("TotalCount".into(), Value::from(set.len()));
+    out.insert("ProductQuotaSet".into(), Value::Array(set));
+    Ok(out)
 }

@@ -16,7 +16,7 @@ use vpc_client::{Client, Endpoint, RateLimitPolicy, RetryPolicy, UntypedRequest}
 use vpc_mock::emulator::families::{Family, Verb};
 use vpc_mock::{MockServer, RunningServer, VpcState, demo_credential, vpc_service};
 
-async fn start() -> RunningServer {
+pub(crate) async fn start() -> RunningServer {
     MockServer::vpc(VpcState::seeded())
         .expect("the shipped spec loads")
         .credential(demo_credential())
@@ -26,7 +26,7 @@ async fn start() -> RunningServer {
         .expect("start")
 }
 
-fn client(server: &RunningServer) -> Client {
+pub(crate) fn client(server: &RunningServer) -> Client {
     Client::builder()
         .credentials(demo_credential())
         .region("ap-guangzhou")
@@ -37,7 +37,7 @@ fn client(server: &RunningServer) -> Client {
         .expect("client")
 }
 
-async fn call(client: &Client, action: &str, params: &Value) -> Result<Value, String> {
+pub(crate) async fn call(client: &Client, action: &str, params: &Value) -> Result<Value, String> {
     let service = vpc_service().expect("spec");
     let request = UntypedRequest::new("vpc", &service.version, action, params)
         .map_err(|e| format!("{action}: {e}"))?;

@@ -10,6 +10,7 @@ mod every_action;
 mod fallback;
 mod families;
 mod fixture;
+mod hand_rules;
 mod idempotency;
 mod nat_gateways;
 mod network_interfaces;
