@@ -451,6 +451,13 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
             service.name, service.name
         )));
     };
+    let action = service.action(waiter.describe).ok_or_else(|| {
+        CliError::usage(format!(
+            "the waiter's action {} is not in the tables",
+            waiter.describe
+        ))
+    })?;
+    let singular = waiter.ids.strip_suffix('s').unwrap_or(waiter.ids);
     let mut globals = Globals::default();
     let mut id = None;
     let mut i = 1;
@@ -467,32 +474,42 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (option, None),
         };
-        if name == waiter.ids || name == "id" {
-            id = Some(match inline {
-                Some(value) => value,
-                None => take_one(args, &mut i, name)?,
-            });
-            continue;
+        // The ID member: the describe action's list member (`NatGatewayIds`), its
+        // singular (`NatGatewayId`), `id`, or a prefix of them as tccli accepts one.
+        let resolved = if name == singular || name == "id" {
+            Resolved::Member(waiter.ids.to_owned(), false)
+        } else {
+            resolve(name, action, false)?
+        };
+        match resolved {
+            Resolved::Member(path, _) if path == waiter.ids => {
+                let value = match inline {
+                    Some(value) => value,
+                    None => take_one(args, &mut i, name)?,
+                };
+                id = Some(waiter_id(waiter.ids, value)?);
+            }
+            Resolved::Member(path, _) => {
+                return Err(CliError::usage(format!(
+                    "unrecognized arguments: --{path} (a waiter takes --{singular} <id> and the \
+                     call options)"
+                )));
+            }
+            Resolved::Global(global, arity) => {
+                let value = match arity {
+                    Arity::Flag => None,
+                    _ => Some(match inline {
+                        Some(value) => value,
+                        None => take_one(args, &mut i, global)?,
+                    }),
+                };
+                set_global(&mut globals, global, value)?;
+            }
         }
-        let Some((global, arity)) = GLOBALS.iter().find(|(global, _)| *global == name) else {
-            return Err(CliError::usage(format!(
-                "unrecognized arguments: --{name} (a waiter takes --{} <id> and the call options)",
-                waiter.ids
-            )));
-        };
-        let value = match arity {
-            Arity::Flag => None,
-            _ => Some(match inline {
-                Some(value) => value,
-                None => take_one(args, &mut i, global)?,
-            }),
-        };
-        set_global(&mut globals, global, value)?;
     }
     let id = id.ok_or_else(|| {
         CliError::usage(format!(
-            "the following arguments are required: --{} (the ID to wait for)",
-            waiter.ids
+            "the following arguments are required: --{singular} (the ID to wait for)"
         ))
     })?;
     Ok(Command::Wait(Wait {
@@ -502,6 +519,24 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
         id,
         globals,
     }))
+}
+
+/// The one ID a waiter waits for: the text itself, or a JSON list of one ID (the list
+/// member's own shape, `["nat-1"]`). Never evaluated.
+fn waiter_id(member: &str, value: String) -> Result<String, CliError> {
+    if !value.trim_start().starts_with('[') {
+        return Ok(value);
+    }
+    match serde_json::from_str::<Vec<String>>(&value) {
+        Ok(mut ids) if ids.len() == 1 => Ok(ids.remove(0)),
+        Ok(ids) => Err(CliError::usage(format!(
+            "argument --{member}: a waiter waits for one ID, {} given",
+            ids.len()
+        ))),
+        Err(error) => Err(CliError::usage(format!(
+            "argument --{member}: not a JSON list of IDs: {error}"
+        ))),
+    }
 }
 
 fn parse_configure(args: &[String]) -> Result<Command, CliError> {

@@ -212,8 +212,10 @@ fn wait_help(service: &Service) -> String {
         };
         let _ = writeln!(
             out,
-            "    {name} --{} <id>\n        polls {} {what}",
-            waiter.ids, waiter.describe
+            "    {name} --{} <id>\n        polls {} {what} (also --{} <id> or a prefix)",
+            waiter.ids.strip_suffix('s').unwrap_or(waiter.ids),
+            waiter.describe,
+            waiter.ids
         );
     }
     out

@@ -659,6 +659,152 @@ fn waiters_poll_the_spec_waiters_and_never_evaluate_their_argument() {
     assert_eq!(bad.status.code(), Some(252));
 }
 
+/// Creates a NAT gateway in a fresh VPC and answers its ID.
+fn create_nat_gateway(local: &Local, home: &std::path::Path) -> String {
+    let vpc = call(
+        local,
+        home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "w",
+            "--CidrBlock",
+            "10.0.0.0/16",
+            "--filter",
+            "Vpc.VpcId",
+        ],
+    );
+    assert_eq!(vpc.status.code(), Some(0), "{}", stderr(&vpc));
+    let vpc_id = stdout(&vpc).trim().trim_matches('"').to_owned();
+    let nat = call(
+        local,
+        home,
+        &[
+            "vpc",
+            "CreateNatGateway",
+            "--NatGatewayName",
+            "n",
+            "--VpcId",
+            &vpc_id,
+            "--AddressCount",
+            "1",
+            "--filter",
+            "NatGatewaySet[0].NatGatewayId",
+        ],
+    );
+    assert_eq!(nat.status.code(), Some(0), "{}", stderr(&nat));
+    let id = stdout(&nat).trim().trim_matches('"').to_owned();
+    assert!(id.starts_with("nat-"), "{id}");
+    id
+}
+
+#[test]
+fn a_waiter_takes_the_issues_own_example_and_succeeds_once_available() {
+    // A NAT gateway is PENDING for a second after it is created, then AVAILABLE.
+    let emulator = vpc_mock::Emulator::builder()
+        .async_delay(std::time::Duration::from_secs(1))
+        .build()
+        .expect("emulator");
+    let local = Local::emulator_with(emulator);
+    let home = fresh_home();
+    let id = create_nat_gateway(&local, &home);
+    let pending = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeNatGateways",
+            "--filter",
+            "NatGatewaySet[0].State",
+        ],
+    );
+    assert_eq!(stdout(&pending), "\"PENDING\"\n", "{}", stderr(&pending));
+    let before = local.server.requests_received();
+    // The issue's own example: the singular of the list member `NatGatewayIds`.
+    let waited = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "wait",
+            "nat-gateway-available",
+            "--NatGatewayId",
+            &id,
+            "--wait-timeout",
+            "30",
+        ],
+    );
+    assert_eq!(waited.status.code(), Some(0), "{}", stderr(&waited));
+    let item: Value = serde_json::from_str(&stdout(&waited)).expect("JSON");
+    assert_eq!(item["NatGatewayId"], id.as_str());
+    assert_eq!(item["State"], "AVAILABLE");
+    assert!(
+        local.server.requests_received() - before >= 2,
+        "the waiter polled until the state changed"
+    );
+    // The list member itself, a prefix of it (as tccli accepts), and its JSON list.
+    let json_list = format!("[\"{id}\"]");
+    for (flag, value) in [
+        ("--NatGatewayIds", id.as_str()),
+        ("--NatGat", id.as_str()),
+        ("--NatGatewayIds", json_list.as_str()),
+    ] {
+        let again = call(
+            &local,
+            &home,
+            &["vpc", "wait", "nat-gateway-available", flag, value],
+        );
+        assert_eq!(again.status.code(), Some(0), "{flag}: {}", stderr(&again));
+    }
+    // Another member of the describe action is not a waiter's.
+    let other = call(
+        &local,
+        &home,
+        &["vpc", "wait", "nat-gateway-available", "--Limit", "1"],
+    );
+    assert_eq!(other.status.code(), Some(252), "{}", stderr(&other));
+    let missing = call(&local, &home, &["vpc", "wait", "nat-gateway-available"]);
+    assert_eq!(missing.status.code(), Some(252));
+    assert!(
+        stderr(&missing).contains("--NatGatewayId"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn a_waiter_exits_non_zero_on_the_failure_state() {
+    // The emulator's fault option: the NAT gateways CreateNatGateway makes end PENDFAILURE.
+    let emulator = vpc_mock::Emulator::builder()
+        .failing("CreateNatGateway")
+        .build()
+        .expect("emulator");
+    let local = Local::emulator_with(emulator);
+    let home = fresh_home();
+    let id = create_nat_gateway(&local, &home);
+    let waited = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "wait",
+            "nat-gateway-available",
+            "--NatGatewayId",
+            &id,
+            "--wait-timeout",
+            "30",
+        ],
+    );
+    assert_eq!(waited.status.code(), Some(255), "{}", stdout(&waited));
+    assert!(
+        stderr(&waited).contains("failure state PENDFAILURE"),
+        "{}",
+        stderr(&waited)
+    );
+    assert_eq!(stdout(&waited), "", "a failure prints no answer");
+}
+
 #[test]
 fn completion_candidates_come_from_the_tables() {
     let home = fresh_home();

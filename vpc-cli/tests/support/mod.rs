@@ -36,6 +36,16 @@ impl Local {
         Self { server, _rt: rt }
     }
 
+    /// The emulator built by `emulator` (a delay, an action made to fail), HTTP, demo
+    /// credential.
+    pub(crate) fn emulator_with(emulator: vpc_mock::Emulator) -> Self {
+        Self::start(move || {
+            MockServer::vpc_emulated(VpcState::seeded(), emulator)
+                .expect("spec")
+                .credential(vpc_mock::demo_credential())
+        })
+    }
+
     /// Every action answering its published example (HTTP), demo credential.
     pub(crate) fn examples() -> Self {
         Self::start(|| {
