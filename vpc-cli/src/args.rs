@@ -6,8 +6,9 @@
 use crate::error::CliError;
 use crate::table::{self, Action, Service, Ty, Waiter};
 
-/// The options every call takes, named as tccli names them.
-#[derive(Debug, Default, Clone)]
+/// The options every call takes, named as tccli names them. Its `Debug` redacts the
+/// credentials (`--secretId` masked, `--secretKey` and `--token` only shown as set).
+#[derive(Default, Clone)]
 pub struct Globals {
     /// `--secretId`.
     pub secret_id: Option<String>,
@@ -57,6 +58,40 @@ pub struct Globals {
     pub wait_task: bool,
 }
 
+impl std::fmt::Debug for Globals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Globals")
+            .field(
+                "secret_id",
+                &self.secret_id.as_deref().map(crate::config::mask),
+            )
+            .field("secret_key", &secret(&self.secret_key))
+            .field("token", &secret(&self.token))
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("use_cvm_role", &self.use_cvm_role)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("api_version", &self.api_version)
+            .field("language", &self.language)
+            .field("filter", &self.filter)
+            .field("profile", &self.profile)
+            .field("timeout", &self.timeout)
+            .field("output", &self.output)
+            .field("https_proxy", &self.https_proxy)
+            .field("skeleton", &self.skeleton)
+            .field("cli_input_json", &self.cli_input_json)
+            .field("unfold", &self.unfold)
+            .field("all_pages", &self.all_pages)
+            .field("dry_run", &self.dry_run)
+            .field("ca_file", &self.ca_file)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("wait_task", &self.wait_task)
+            .finish()
+    }
+}
+
 /// Where `help` was asked.
 #[derive(Debug, Clone, Copy)]
 pub enum HelpTopic {
@@ -85,8 +120,8 @@ pub enum Configure {
     Remove,
 }
 
-/// A call of an action.
-#[derive(Debug)]
+/// A call of an action. Its `Debug` names the members given, not their values (a
+/// member may be a secret, `--PreShareKey`), and redacts the credentials.
 pub struct Call {
     /// The service.
     pub service: &'static Service,
@@ -96,6 +131,18 @@ pub struct Call {
     pub members: Vec<(String, Vec<String>)>,
     /// The options.
     pub globals: Globals,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let members: Vec<&str> = self.members.iter().map(|(path, _)| path.as_str()).collect();
+        f.debug_struct("Call")
+            .field("service", &self.service.name)
+            .field("action", &self.action.name)
+            .field("members", &members)
+            .field("globals", &self.globals)
+            .finish()
+    }
 }
 
 /// A waiter run.

@@ -319,10 +319,20 @@ fn keys(id: Option<String>, key: Option<String>) -> Result<(String, String), Cli
     }
 }
 
-/// tccli's mask: 16 asterisks and the last four characters.
+/// The shortest value whose last four characters [`mask`] shows: a shorter one would be
+/// shown mostly (or, at four characters or fewer, wholly) by them.
+pub const MASK_SHOWS_TAIL_FROM: usize = 12;
+
+/// tccli's mask: 16 asterisks and the last four characters; only the asterisks for a
+/// value shorter than [`MASK_SHOWS_TAIL_FROM`] characters (tccli shows a short secret's
+/// tail, all of it when it has four characters or fewer).
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let tail: String = if chars.len() < MASK_SHOWS_TAIL_FROM {
+        String::new()
+    } else {
+        chars[chars.len() - 4..].iter().collect()
+    };
     format!("{}{tail}", "*".repeat(16))
 }
 

@@ -521,6 +521,96 @@ fn dry_run_prints_the_signed_request_with_secrets_redacted() {
 }
 
 #[test]
+fn dry_run_redacts_the_secret_members_the_spec_marks() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let output = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpnConnection",
+            "--VpnGatewayId",
+            "vpngw-12345678",
+            "--CustomerGatewayId",
+            "cgw-12345678",
+            "--VpnConnectionName",
+            "c",
+            "--PreShareKey",
+            "psk-top-secret-0042",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains("psk-top-secret-0042"), "{text}");
+    assert!(text.contains("\"PreShareKey\":\"<redacted>\""), "{text}");
+    // The other members are shown as sent.
+    assert!(text.contains("\"VpnConnectionName\":\"c\""), "{text}");
+    assert_eq!(local.server.requests_received(), 0);
+}
+
+#[test]
+fn debug_of_the_parsed_command_line_holds_no_secret() {
+    let args: Vec<String> = [
+        "vpc",
+        "CreateVpnConnection",
+        "--secretId",
+        "AKIDdebugsecretid0001",
+        "--secretKey",
+        "debug-secret-key-0002",
+        "--token",
+        "debug-token-0003",
+        "--PreShareKey",
+        "debug-psk-0004",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let command = vpc_cli::args::parse(&args).expect("parses");
+    let vpc_cli::args::Command::Call(call) = &command else {
+        panic!("a call: {command:?}");
+    };
+    for text in [format!("{command:?}"), format!("{:?}", call.globals)] {
+        for secret in [
+            "AKIDdebugsecretid",
+            "debug-secret-key",
+            "debug-token",
+            "debug-psk",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert!(text.contains("secret_key: Some(\"<redacted>\")"), "{text}");
+    }
+    let text = format!("{command:?}");
+    assert!(
+        text.contains("\"PreShareKey\""),
+        "the member is named: {text}"
+    );
+}
+
+#[test]
+fn mask_never_shows_a_short_secret() {
+    for short in ["k", "abcd", "abcde", "abcdefghijk"] {
+        let masked = vpc_cli::config::mask(short);
+        assert_eq!(masked, "*".repeat(16), "{short}");
+    }
+    assert_eq!(
+        vpc_cli::config::mask("abcdefghijkl"),
+        format!("{}ijkl", "*".repeat(16))
+    );
+    let home = fresh_home();
+    let set = tcvpc(
+        &home,
+        &["configure", "set", "secretId", "AKID1", "secretKey", "s3cr"],
+        &[],
+    );
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    let list = stdout(&tcvpc(&home, &["configure", "list"], &[]));
+    assert!(!list.contains("s3cr") && !list.contains("AKID1"), "{list}");
+    assert!(list.contains("secretKey = ****************\n"), "{list}");
+}
+
+#[test]
 fn all_pages_lists_every_page() {
     let local = Local::emulator();
     let home = fresh_home();
