@@ -288,18 +288,43 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         )));
     };
     let rest = &args[2..];
-    if rest
-        .iter()
-        .any(|arg| matches!(arg.as_str(), "help" | "-h" | "--help"))
-    {
-        return Ok(Command::Help(HelpTopic::Action(service, action)));
+    let help = Command::Help(HelpTopic::Action(service, action));
+    match parse_call(service, action, rest) {
+        Ok(Some(call)) => Ok(Command::Call(call)),
+        Ok(None) => Ok(help),
+        // `help` where no value is expected, or `--help`, asks for help even after a
+        // mistake, as argparse answers `--help` before it checks the rest.
+        Err(_) if rest.iter().any(|arg| arg == "--help") => Ok(help),
+        Err(_)
+            if rest
+                .last()
+                .is_some_and(|arg| matches!(arg.as_str(), "help" | "-h")) =>
+        {
+            Ok(help)
+        }
+        Err(error) => Err(error),
     }
-    let unfold = rest.iter().any(|arg| arg == "--cli-unfold-argument");
+}
+
+/// The members and options of a call; `None` when they ask for help: `help` or `-h`
+/// where an option is expected, or `--help` (`--VpcName help` is a value).
+fn parse_call(
+    service: &'static Service,
+    action: &'static Action,
+    rest: &[String],
+) -> Result<Option<Call>, CliError> {
+    let unfold = rest.iter().any(|arg| {
+        arg.strip_prefix("--")
+            .is_some_and(|name| name.len() >= 5 && "cli-unfold-argument".starts_with(name))
+    });
     let mut globals = Globals::default();
     let mut members = Vec::new();
     let mut i = 0;
     while i < rest.len() {
         let arg = &rest[i];
+        if matches!(arg.as_str(), "help" | "-h") {
+            return Ok(None);
+        }
         let Some(option) = arg.strip_prefix("--") else {
             return Err(CliError::usage(format!("unrecognized arguments: {arg}")));
         };
@@ -309,6 +334,7 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         };
         i += 1;
         match resolve(name, action, unfold)? {
+            Resolved::Global("help", _) => return Ok(None),
             Resolved::Global(global, arity) => {
                 let value = match arity {
                     Arity::Flag => None,
@@ -343,7 +369,7 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             }
         }
     }
-    Ok(Command::Call(Call {
+    Ok(Some(Call {
         service,
         action,
         members,

@@ -109,6 +109,14 @@ fn options() -> String {
             "dry-run",
             "print the signed request (secrets redacted), send nothing",
         ),
+        (
+            "wait",
+            "follow the asynchronous task the action starts until it ends",
+        ),
+        (
+            "wait-timeout",
+            "seconds before --wait or a waiter gives up (600)",
+        ),
     ] {
         let _ = writeln!(out, "    --{name}\n        {text}");
     }

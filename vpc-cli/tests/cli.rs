@@ -433,6 +433,96 @@ fn help_answers_at_every_level() {
 }
 
 #[test]
+fn help_as_a_member_value_is_a_value_and_the_options_list_wait() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    let created = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "help",
+            "--CidrBlock",
+            "10.0.0.0/16",
+            "--filter",
+            "Vpc.VpcName",
+        ],
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    assert_eq!(stdout(&created), "\"help\"\n");
+    let inline = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--VpcIds=[\"-h\"]", "--dry-run"],
+    );
+    assert!(
+        stdout(&inline).ends_with("{\"VpcIds\":[\"-h\"]}\n"),
+        "{}",
+        stdout(&inline)
+    );
+    // In an option's place, `help` still asks for help, after a mistake too.
+    for args in [
+        &["vpc", "CreateVpc", "--VpcName", "x", "help"][..],
+        &["vpc", "CreateVpc", "--NoSuchMember", "x", "help"],
+        &["vpc", "CreateVpc", "--NoSuchMember", "x", "--help"],
+    ] {
+        let output = tcvpc(&home, args, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).contains("--CidrBlock"), "{args:?}");
+    }
+    for args in [&["help"][..], &["vpc", "ReleaseAddresses", "help"]] {
+        let text = stdout(&tcvpc(&home, args, &[]));
+        assert!(text.contains("    --wait\n"), "{args:?}: {text}");
+        assert!(text.contains("    --wait-timeout\n"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn a_prefix_of_cli_unfold_argument_enables_dotted_members() {
+    let home = fresh_home();
+    for flag in ["--cli-unfold-argument", "--cli-unfold", "--cli-u"] {
+        let output = tcvpc(
+            &home,
+            &[
+                "vpc",
+                "DescribeVpcs",
+                flag,
+                "--Filters.0.Name",
+                "vpc-name",
+                "--Filters.0.Values",
+                "a",
+                "b",
+                "--dry-run",
+                "--endpoint",
+                "http://127.0.0.1:9",
+            ],
+            DEMO_ENV,
+        );
+        assert_eq!(output.status.code(), Some(0), "{flag}: {}", stderr(&output));
+        assert!(
+            stdout(&output)
+                .ends_with("{\"Filters\":[{\"Name\":\"vpc-name\",\"Values\":[\"a\",\"b\"]}]}\n"),
+            "{flag}: {}",
+            stdout(&output)
+        );
+    }
+    // `--cli-` could be either `--cli-input-json` or `--cli-unfold-argument`.
+    let ambiguous = tcvpc(
+        &home,
+        &["vpc", "DescribeVpcs", "--cli-", "--Filters.0.Name", "x"],
+        DEMO_ENV,
+    );
+    assert_eq!(ambiguous.status.code(), Some(252), "{}", stderr(&ambiguous));
+}
+
+#[test]
 fn skeleton_unfold_and_input_json() {
     let local = Local::emulator();
     let home = fresh_home();
