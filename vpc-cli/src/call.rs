@@ -233,17 +233,29 @@ fn build_client(
             role_arn,
             session_name,
         } => {
-            let provider = AssumeRoleProvider::builder(
+            let mut provider = AssumeRoleProvider::builder(
                 Credential::new(secret_id.clone(), secret_key.clone()),
                 role_arn.clone(),
                 session_name.clone(),
-            )
-            .build()
-            .map_err(|e| CliError::Config(format!("cannot assume the role: {e}")))?;
+            );
+            if let Some(sts) = &settings.sts_endpoint {
+                provider = provider.endpoint(Endpoint::Url(endpoint_url(Some(sts), "sts")));
+            }
+            let provider = provider
+                .build()
+                .map_err(|e| CliError::Config(format!("cannot assume the role: {e}")))?;
             builder.credentials(provider)
         }
         Auth::CvmRole => builder.credentials(InstanceRoleProvider::new()),
-        Auth::TkeOidc => builder.credentials(WebIdentityProvider::from_env()),
+        Auth::TkeOidc => match &settings.sts_endpoint {
+            None => builder.credentials(WebIdentityProvider::from_env()),
+            Some(sts) => builder.credentials(
+                WebIdentityProvider::builder()
+                    .endpoint(Endpoint::Url(endpoint_url(Some(sts), "sts")))
+                    .build()
+                    .map_err(|e| CliError::Config(format!("cannot use TKE OIDC: {e}")))?,
+            ),
+        },
         Auth::None => builder,
     };
     builder

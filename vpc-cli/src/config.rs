@@ -104,6 +104,9 @@ pub struct Settings {
     pub output: String,
     /// `zh-CN` or `en-US`.
     pub language: Option<String>,
+    /// The profile's `sts.endpoint` (host or URL): where a role is assumed (`--role-arn`,
+    /// TKE OIDC); STS's default host without it.
+    pub sts_endpoint: Option<String>,
 }
 
 /// `~/.tccli`.
@@ -297,6 +300,10 @@ pub fn resolve(globals: &Globals, service: &str, skip_sign: bool) -> Result<Sett
         .or_else(|| text(&sys, "output"))
         .unwrap_or_else(|| "json".to_owned());
     let language = globals.language.clone().or_else(|| text(&sys, "language"));
+    let sts_endpoint = match conf.get("sts") {
+        Some(Value::Object(section)) => text(section, "endpoint"),
+        _ => None,
+    };
     Ok(Settings {
         service: service.to_owned(),
         auth,
@@ -304,6 +311,7 @@ pub fn resolve(globals: &Globals, service: &str, skip_sign: bool) -> Result<Sett
         endpoint,
         output,
         language,
+        sts_endpoint,
     })
 }
 

@@ -1110,3 +1110,408 @@ fn sts_actions_are_commands_too() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn call_options_region_version_language_and_timeout() {
+    let local = Local::emulator();
+    let home = fresh_home();
+    // --region on a success path: the VPC is made in ap-beijing, not in the
+    // environment's ap-guangzhou.
+    let created = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "CreateVpc",
+            "--VpcName",
+            "bj",
+            "--CidrBlock",
+            "10.0.0.0/16",
+            "--region",
+            "ap-beijing",
+        ],
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let count = |region: Option<&str>| {
+        let mut args = vec!["vpc", "DescribeVpcs", "--filter", "TotalCount"];
+        if let Some(region) = region {
+            args.extend(["--region", region]);
+        }
+        let output = call(&local, &home, &args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    assert_eq!(count(Some("ap-beijing")), "1\n");
+    assert_eq!(count(None), "0\n");
+    // --version after an action: the spec's API version, with or without dashes.
+    for version in ["2017-03-12", "20170312"] {
+        let ok = call(
+            &local,
+            &home,
+            &["vpc", "DescribeVpcs", "--version", version],
+        );
+        assert_eq!(ok.status.code(), Some(0), "{version}: {}", stderr(&ok));
+    }
+    let other = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--version", "2020-01-01"],
+    );
+    assert_ne!(other.status.code(), Some(0));
+    assert!(
+        stderr(&other).contains("available versions: 2017-03-12"),
+        "{}",
+        stderr(&other)
+    );
+    // --language: sent as X-TC-Language; a language the API lacks is refused.
+    let dry = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--language", "en-US", "--dry-run"],
+    );
+    assert!(
+        stdout(&dry).contains("\nX-TC-Language: en-US\n"),
+        "{}",
+        stdout(&dry)
+    );
+    let zh = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--language", "zh-CN"],
+    );
+    assert_eq!(zh.status.code(), Some(0), "{}", stderr(&zh));
+    let bad = call(
+        &local,
+        &home,
+        &["vpc", "DescribeVpcs", "--language", "fr-FR"],
+    );
+    assert_eq!(bad.status.code(), Some(252), "{}", stderr(&bad));
+    // --timeout: a slow answer within it is waited for; past it, the call fails.
+    local.server.faults().inject(
+        "DescribeVpcs",
+        vpc_mock::Fault::Delay(std::time::Duration::from_secs(2)),
+        1,
+    );
+    let patient = call(&local, &home, &["vpc", "DescribeVpcs", "--timeout", "30"]);
+    assert_eq!(patient.status.code(), Some(0), "{}", stderr(&patient));
+    local.server.faults().inject(
+        "DescribeVpcs",
+        vpc_mock::Fault::Delay(std::time::Duration::from_secs(20)),
+        10,
+    );
+    let started = std::time::Instant::now();
+    let impatient = call(&local, &home, &["vpc", "DescribeVpcs", "--timeout", "1"]);
+    assert_eq!(impatient.status.code(), Some(255), "{}", stdout(&impatient));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "--timeout 1 gave up before the 20 s answer ({:?})",
+        started.elapsed()
+    );
+    let text = call(&local, &home, &["vpc", "DescribeVpcs", "--timeout", "soon"]);
+    assert_eq!(text.status.code(), Some(252), "{}", stderr(&text));
+}
+
+#[test]
+fn a_private_ca_from_ca_file_ssl_cert_file_and_requests_ca_bundle() {
+    let pki = support::pki::TestPki::localhost();
+    let local = Local::emulator_tls(&pki);
+    let home = fresh_home();
+    let ca = home.join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).expect("write the CA");
+    let ca = ca.display().to_string();
+    let host = local.host();
+    let run = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec![
+            "vpc",
+            "DescribeVpcs",
+            "--endpoint",
+            &host,
+            "--filter",
+            "TotalCount",
+        ];
+        args.extend(extra);
+        let mut all = DEMO_ENV.to_vec();
+        all.extend(env);
+        tcvpc(&home, &args, &all)
+    };
+    let untrusted = run(&[], &[]);
+    assert_eq!(untrusted.status.code(), Some(255), "{}", stdout(&untrusted));
+    for (extra, env) in [
+        (&["--ca-file", ca.as_str()][..], &[][..]),
+        (&[], &[("REQUESTS_CA_BUNDLE", ca.as_str())][..]),
+        (&[], &[("SSL_CERT_FILE", ca.as_str())][..]),
+    ] {
+        let trusted = run(extra, env);
+        assert_eq!(
+            trusted.status.code(),
+            Some(0),
+            "{extra:?} {env:?}: {}",
+            stderr(&trusted)
+        );
+        assert_eq!(stdout(&trusted), "0\n");
+    }
+    let missing = run(&["--ca-file", "/nonexistent/ca.pem"], &[]);
+    assert_eq!(missing.status.code(), Some(252), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("/nonexistent/ca.pem"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn option_prefixes_are_accepted_when_unique_and_actions_are_exact() {
+    let home = fresh_home();
+    let dry = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--dry-run", "--endpoint", "http://127.0.0.1:9"]);
+        tcvpc(&home, &all, DEMO_ENV)
+    };
+    // Members and options by a unique prefix, as argparse accepts them.
+    let ok = dry(&[
+        "vpc",
+        "CreateVpc",
+        "--VpcN",
+        "x",
+        "--Cidr",
+        "10.0.0.0/16",
+        "--regi",
+        "ap-beijing",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).ends_with("{\"VpcName\":\"x\",\"CidrBlock\":\"10.0.0.0/16\"}\n"),
+        "{}",
+        stdout(&ok)
+    );
+    assert!(
+        stdout(&ok).contains("X-TC-Region: ap-beijing"),
+        "{}",
+        stdout(&ok)
+    );
+    // An ambiguous prefix names its candidates: two members, two options.
+    let members = dry(&["vpc", "ModifyVpcAttribute", "--Vpc", "x"]);
+    assert_eq!(members.status.code(), Some(252));
+    assert!(
+        stderr(&members).contains("--VpcId, --VpcName"),
+        "{}",
+        stderr(&members)
+    );
+    let options = dry(&["vpc", "DescribeVpcs", "--role", "x"]);
+    assert_eq!(options.status.code(), Some(252));
+    assert!(
+        stderr(&options).contains("--role-arn, --role-session-name"),
+        "{}",
+        stderr(&options)
+    );
+    // An action is named exactly, as tccli names it; a prefix gets the candidates.
+    let action = dry(&["vpc", "DescribeVp"]);
+    assert_eq!(action.status.code(), Some(252));
+    assert!(
+        stderr(&action).contains("did you mean") && stderr(&action).contains("DescribeVpcs"),
+        "{}",
+        stderr(&action)
+    );
+}
+
+#[test]
+fn integer_members_refuse_text_and_boolean_members_coerce() {
+    let home = fresh_home();
+    let dry = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--dry-run", "--endpoint", "http://127.0.0.1:9"]);
+        tcvpc(&home, &all, DEMO_ENV)
+    };
+    // DescribeAddresses.Limit is an Int64: a number on the wire, text refused.
+    let number = dry(&["vpc", "DescribeAddresses", "--Limit", "5"]);
+    assert_eq!(number.status.code(), Some(0), "{}", stderr(&number));
+    assert!(
+        stdout(&number).ends_with("{\"Limit\":5}\n"),
+        "{}",
+        stdout(&number)
+    );
+    let text = dry(&["vpc", "DescribeAddresses", "--Limit", "five"]);
+    assert_eq!(text.status.code(), Some(252));
+    assert!(stderr(&text).contains("--Limit"), "{}", stderr(&text));
+    // CreateNatGateway.PublicIpFromSameZone is a Boolean: true/false, t/f, 1/0.
+    for (given, sent) in [
+        ("t", "true"),
+        ("1", "true"),
+        ("False", "false"),
+        ("0", "false"),
+    ] {
+        let output = dry(&[
+            "vpc",
+            "CreateNatGateway",
+            "--NatGatewayName",
+            "n",
+            "--VpcId",
+            "vpc-12345678",
+            "--PublicIpFromSameZone",
+            given,
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{given}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).contains(&format!("\"PublicIpFromSameZone\":{sent}")),
+            "{given}: {}",
+            stdout(&output)
+        );
+    }
+    let yes = dry(&[
+        "vpc",
+        "CreateNatGateway",
+        "--NatGatewayName",
+        "n",
+        "--VpcId",
+        "vpc-12345678",
+        "--PublicIpFromSameZone",
+        "yes",
+    ]);
+    assert_eq!(yes.status.code(), Some(252));
+    assert!(
+        stderr(&yes).contains("Value of Boolean must be true/false"),
+        "{}",
+        stderr(&yes)
+    );
+}
+
+/// A HOME whose default profile points STS at the local endpoint (`sts.endpoint`).
+fn home_with_local_sts(local: &Local) -> std::path::PathBuf {
+    let home = fresh_home();
+    std::fs::create_dir_all(home.join(".tccli")).expect("mkdir");
+    std::fs::write(
+        home.join(".tccli/default.configure"),
+        format!("{{\"sts\": {{\"endpoint\": \"{}\"}}}}", local.url()),
+    )
+    .expect("write");
+    home
+}
+
+#[test]
+fn role_arn_and_role_session_name_assume_the_role_through_sts() {
+    let local = Local::with_sts();
+    let sts = local.sts.clone().expect("the local STS");
+    let home = home_with_local_sts(&local);
+    let output = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--role-arn",
+            "qcs::cam::uin/100000000001:roleName/test",
+            "--role-session-name",
+            "cli-session",
+            "--filter",
+            "TotalCount",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(sts.calls("AssumeRole"), 1, "the role was assumed once");
+    let issued = sts.issued();
+    assert_eq!(issued.len(), 1);
+    // A role STS refuses is a service error of the credential step, exit 255.
+    let refused = call(
+        &local,
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--role-arn",
+            "not-a-role",
+            "--role-session-name",
+            "cli-session",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(255), "{}", stdout(&refused));
+    assert!(
+        !stderr(&refused).contains(vpc_mock::DEMO_SECRET_KEY),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn tke_oidc_from_the_tke_variables() {
+    let local = Local::with_sts();
+    let sts = local.sts.clone().expect("the local STS");
+    sts.register_web_identity("oidc-cli", "web-identity-token-0001");
+    let home = home_with_local_sts(&local);
+    let token_file = home.join("token");
+    std::fs::write(&token_file, "web-identity-token-0001").expect("write");
+    let token_path = token_file.display().to_string();
+    let url = local.url();
+    let tke = |provider: &str| {
+        tcvpc(
+            &home,
+            &[
+                "vpc",
+                "DescribeVpcs",
+                "--endpoint",
+                &url,
+                "--filter",
+                "TotalCount",
+            ],
+            &[
+                ("TENCENTCLOUD_REGION", "ap-guangzhou"),
+                ("TKE_REGION", "ap-guangzhou"),
+                ("TKE_PROVIDER_ID", provider),
+                ("TKE_WEB_IDENTITY_TOKEN_FILE", &token_path),
+                ("TKE_ROLE_ARN", "qcs::cam::uin/100000000001:roleName/tke"),
+            ],
+        )
+    };
+    let output = tke("oidc-cli");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(sts.calls("AssumeRoleWithWebIdentity"), 1);
+    let unknown = tke("oidc-unknown");
+    assert_eq!(unknown.status.code(), Some(255), "{}", stdout(&unknown));
+    assert!(
+        !stderr(&unknown).contains("web-identity-token-0001"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn use_cvm_role_selects_the_instance_role_before_keys() {
+    // The instance metadata address is fixed (metadata.tencentyun.com), so the fetch
+    // itself is vpc-client's test (tests/instance_role.rs); here, which credential the
+    // command line picks, shown by a dry run without any network.
+    let home = fresh_home();
+    let output = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--use-cvm-role",
+            "--dry-run",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        DEMO_ENV,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Credential=<from CvmRole>"),
+        "{}",
+        stdout(&output)
+    );
+    let keys = tcvpc(
+        &home,
+        &[
+            "vpc",
+            "DescribeVpcs",
+            "--dry-run",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        DEMO_ENV,
+    );
+    assert!(!stdout(&keys).contains("CvmRole"), "{}", stdout(&keys));
+}
