@@ -1515,3 +1515,51 @@ fn use_cvm_role_selects_the_instance_role_before_keys() {
     );
     assert!(!stdout(&keys).contains("CvmRole"), "{}", stdout(&keys));
 }
+
+#[test]
+fn completion_of_services_waiter_ids_and_the_tccli_alias() {
+    let home = fresh_home();
+    let complete = |words: &[&str]| {
+        let mut args = vec!["__complete"];
+        args.extend(words);
+        stdout(&tcvpc(&home, &args, &[]))
+    };
+    // The top level: the services, then the commands.
+    assert_eq!(complete(&[""]), "vpc\nsts\nconfigure\ncompletion\nhelp\n");
+    assert_eq!(complete(&["s"]), "sts\n");
+    // After `wait <waiter>`: its ID member first, the list member, then the options.
+    let ids = complete(&["vpc", "wait", "nat-gateway-available", "--Nat"]);
+    assert_eq!(ids, "--NatGatewayId\n--NatGatewayIds\n");
+    let options = complete(&["vpc", "wait", "nat-gateway-available", "--wait-"]);
+    assert_eq!(options, "--wait-timeout\n");
+    // bash, for real: under `alias tccli=tcvpc`, `tccli vpc DescribeV<TAB>` completes.
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_tcvpc"))
+        .parent()
+        .expect("the binary's directory")
+        .display()
+        .to_string();
+    let script = "alias tccli=tcvpc\nsource <(tcvpc completion bash)\ncomplete -p tccli\n\
+                  COMP_WORDS=(tccli vpc DescribeVpc); COMP_CWORD=2; _tcvpc\n\
+                  printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    let path = format!("{bin_dir}:/usr/bin:/bin");
+    // bash runs CI itself (.ci/run is a bash script).
+    let output = std::process::Command::new("bash")
+        .args(["-c", script])
+        .env("PATH", &path)
+        .env("HOME", &home)
+        .output()
+        .expect("bash runs");
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(
+        text.starts_with("complete -o default -F _tcvpc tccli\n"),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l == "DescribeVpcs"), "{text}");
+    assert!(
+        text.lines().skip(1).all(|l| l.starts_with("DescribeVpc")),
+        "{text}"
+    );
+    let zsh = stdout(&tcvpc(&home, &["completion", "zsh"], &[]));
+    assert!(zsh.contains("compdef _tcvpc tccli"), "{zsh}");
+}
