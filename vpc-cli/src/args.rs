@@ -6,8 +6,9 @@
 use crate::error::CliError;
 use crate::table::{self, Action, Service, Ty, Waiter};
 
-/// The options every call takes, named as tccli names them.
-#[derive(Debug, Default, Clone)]
+/// The options every call takes, named as tccli names them. Its `Debug` redacts the
+/// credentials (`--secretId` masked, `--secretKey` and `--token` only shown as set).
+#[derive(Default, Clone)]
 pub struct Globals {
     /// `--secretId`.
     pub secret_id: Option<String>,
@@ -57,6 +58,40 @@ pub struct Globals {
     pub wait_task: bool,
 }
 
+impl std::fmt::Debug for Globals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Globals")
+            .field(
+                "secret_id",
+                &self.secret_id.as_deref().map(crate::config::mask),
+            )
+            .field("secret_key", &secret(&self.secret_key))
+            .field("token", &secret(&self.token))
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("use_cvm_role", &self.use_cvm_role)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("api_version", &self.api_version)
+            .field("language", &self.language)
+            .field("filter", &self.filter)
+            .field("profile", &self.profile)
+            .field("timeout", &self.timeout)
+            .field("output", &self.output)
+            .field("https_proxy", &self.https_proxy)
+            .field("skeleton", &self.skeleton)
+            .field("cli_input_json", &self.cli_input_json)
+            .field("unfold", &self.unfold)
+            .field("all_pages", &self.all_pages)
+            .field("dry_run", &self.dry_run)
+            .field("ca_file", &self.ca_file)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("wait_task", &self.wait_task)
+            .finish()
+    }
+}
+
 /// Where `help` was asked.
 #[derive(Debug, Clone, Copy)]
 pub enum HelpTopic {
@@ -85,8 +120,8 @@ pub enum Configure {
     Remove,
 }
 
-/// A call of an action.
-#[derive(Debug)]
+/// A call of an action. Its `Debug` names the members given, not their values (a
+/// member may be a secret, `--PreShareKey`), and redacts the credentials.
 pub struct Call {
     /// The service.
     pub service: &'static Service,
@@ -96,6 +131,18 @@ pub struct Call {
     pub members: Vec<(String, Vec<String>)>,
     /// The options.
     pub globals: Globals,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let members: Vec<&str> = self.members.iter().map(|(path, _)| path.as_str()).collect();
+        f.debug_struct("Call")
+            .field("service", &self.service.name)
+            .field("action", &self.action.name)
+            .field("members", &members)
+            .field("globals", &self.globals)
+            .finish()
+    }
 }
 
 /// A waiter run.
@@ -241,18 +288,43 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         )));
     };
     let rest = &args[2..];
-    if rest
-        .iter()
-        .any(|arg| matches!(arg.as_str(), "help" | "-h" | "--help"))
-    {
-        return Ok(Command::Help(HelpTopic::Action(service, action)));
+    let help = Command::Help(HelpTopic::Action(service, action));
+    match parse_call(service, action, rest) {
+        Ok(Some(call)) => Ok(Command::Call(call)),
+        Ok(None) => Ok(help),
+        // `help` where no value is expected, or `--help`, asks for help even after a
+        // mistake, as argparse answers `--help` before it checks the rest.
+        Err(_) if rest.iter().any(|arg| arg == "--help") => Ok(help),
+        Err(_)
+            if rest
+                .last()
+                .is_some_and(|arg| matches!(arg.as_str(), "help" | "-h")) =>
+        {
+            Ok(help)
+        }
+        Err(error) => Err(error),
     }
-    let unfold = rest.iter().any(|arg| arg == "--cli-unfold-argument");
+}
+
+/// The members and options of a call; `None` when they ask for help: `help` or `-h`
+/// where an option is expected, or `--help` (`--VpcName help` is a value).
+fn parse_call(
+    service: &'static Service,
+    action: &'static Action,
+    rest: &[String],
+) -> Result<Option<Call>, CliError> {
+    let unfold = rest.iter().any(|arg| {
+        arg.strip_prefix("--")
+            .is_some_and(|name| name.len() >= 5 && "cli-unfold-argument".starts_with(name))
+    });
     let mut globals = Globals::default();
     let mut members = Vec::new();
     let mut i = 0;
     while i < rest.len() {
         let arg = &rest[i];
+        if matches!(arg.as_str(), "help" | "-h") {
+            return Ok(None);
+        }
         let Some(option) = arg.strip_prefix("--") else {
             return Err(CliError::usage(format!("unrecognized arguments: {arg}")));
         };
@@ -262,6 +334,7 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         };
         i += 1;
         match resolve(name, action, unfold)? {
+            Resolved::Global("help", _) => return Ok(None),
             Resolved::Global(global, arity) => {
                 let value = match arity {
                     Arity::Flag => None,
@@ -296,7 +369,7 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             }
         }
     }
-    Ok(Command::Call(Call {
+    Ok(Some(Call {
         service,
         action,
         members,
@@ -451,6 +524,13 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
             service.name, service.name
         )));
     };
+    let action = service.action(waiter.describe).ok_or_else(|| {
+        CliError::usage(format!(
+            "the waiter's action {} is not in the tables",
+            waiter.describe
+        ))
+    })?;
+    let singular = waiter.ids.strip_suffix('s').unwrap_or(waiter.ids);
     let mut globals = Globals::default();
     let mut id = None;
     let mut i = 1;
@@ -467,32 +547,42 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (option, None),
         };
-        if name == waiter.ids || name == "id" {
-            id = Some(match inline {
-                Some(value) => value,
-                None => take_one(args, &mut i, name)?,
-            });
-            continue;
+        // The ID member: the describe action's list member (`NatGatewayIds`), its
+        // singular (`NatGatewayId`), `id`, or a prefix of them as tccli accepts one.
+        let resolved = if name == singular || name == "id" {
+            Resolved::Member(waiter.ids.to_owned(), false)
+        } else {
+            resolve(name, action, false)?
+        };
+        match resolved {
+            Resolved::Member(path, _) if path == waiter.ids => {
+                let value = match inline {
+                    Some(value) => value,
+                    None => take_one(args, &mut i, name)?,
+                };
+                id = Some(waiter_id(waiter.ids, value)?);
+            }
+            Resolved::Member(path, _) => {
+                return Err(CliError::usage(format!(
+                    "unrecognized arguments: --{path} (a waiter takes --{singular} <id> and the \
+                     call options)"
+                )));
+            }
+            Resolved::Global(global, arity) => {
+                let value = match arity {
+                    Arity::Flag => None,
+                    _ => Some(match inline {
+                        Some(value) => value,
+                        None => take_one(args, &mut i, global)?,
+                    }),
+                };
+                set_global(&mut globals, global, value)?;
+            }
         }
-        let Some((global, arity)) = GLOBALS.iter().find(|(global, _)| *global == name) else {
-            return Err(CliError::usage(format!(
-                "unrecognized arguments: --{name} (a waiter takes --{} <id> and the call options)",
-                waiter.ids
-            )));
-        };
-        let value = match arity {
-            Arity::Flag => None,
-            _ => Some(match inline {
-                Some(value) => value,
-                None => take_one(args, &mut i, global)?,
-            }),
-        };
-        set_global(&mut globals, global, value)?;
     }
     let id = id.ok_or_else(|| {
         CliError::usage(format!(
-            "the following arguments are required: --{} (the ID to wait for)",
-            waiter.ids
+            "the following arguments are required: --{singular} (the ID to wait for)"
         ))
     })?;
     Ok(Command::Wait(Wait {
@@ -502,6 +592,24 @@ fn parse_wait(service: &'static Service, args: &[String]) -> Result<Command, Cli
         id,
         globals,
     }))
+}
+
+/// The one ID a waiter waits for: the text itself, or a JSON list of one ID (the list
+/// member's own shape, `["nat-1"]`). Never evaluated.
+fn waiter_id(member: &str, value: String) -> Result<String, CliError> {
+    if !value.trim_start().starts_with('[') {
+        return Ok(value);
+    }
+    match serde_json::from_str::<Vec<String>>(&value) {
+        Ok(mut ids) if ids.len() == 1 => Ok(ids.remove(0)),
+        Ok(ids) => Err(CliError::usage(format!(
+            "argument --{member}: a waiter waits for one ID, {} given",
+            ids.len()
+        ))),
+        Err(error) => Err(CliError::usage(format!(
+            "argument --{member}: not a JSON list of IDs: {error}"
+        ))),
+    }
 }
 
 fn parse_configure(args: &[String]) -> Result<Command, CliError> {

@@ -96,7 +96,12 @@ fn run_call(call: Call, out: &mut dyn Write) -> Result<(), CliError> {
     let client = build_client(&settings, &globals, &rt)?;
     if globals.dry_run {
         let request = request(service, action, &Value::Object(body.clone()))?;
-        return emit(out, &rt.block_on(dry_run(&settings, service, &request))?);
+        let mut shown = Value::Object(body.clone());
+        redact(service, action.name, action.input, &mut shown);
+        return emit(
+            out,
+            &rt.block_on(dry_run(&settings, service, &request, &shown))?,
+        );
     }
     if globals.wait_task && action.task.is_none() {
         return Err(CliError::usage(format!(
@@ -228,17 +233,29 @@ fn build_client(
             role_arn,
             session_name,
         } => {
-            let provider = AssumeRoleProvider::builder(
+            let mut provider = AssumeRoleProvider::builder(
                 Credential::new(secret_id.clone(), secret_key.clone()),
                 role_arn.clone(),
                 session_name.clone(),
-            )
-            .build()
-            .map_err(|e| CliError::Config(format!("cannot assume the role: {e}")))?;
+            );
+            if let Some(sts) = &settings.sts_endpoint {
+                provider = provider.endpoint(Endpoint::Url(endpoint_url(Some(sts), "sts")));
+            }
+            let provider = provider
+                .build()
+                .map_err(|e| CliError::Config(format!("cannot assume the role: {e}")))?;
             builder.credentials(provider)
         }
         Auth::CvmRole => builder.credentials(InstanceRoleProvider::new()),
-        Auth::TkeOidc => builder.credentials(WebIdentityProvider::from_env()),
+        Auth::TkeOidc => match &settings.sts_endpoint {
+            None => builder.credentials(WebIdentityProvider::from_env()),
+            Some(sts) => builder.credentials(
+                WebIdentityProvider::builder()
+                    .endpoint(Endpoint::Url(endpoint_url(Some(sts), "sts")))
+                    .build()
+                    .map_err(|e| CliError::Config(format!("cannot use TKE OIDC: {e}")))?,
+            ),
+        },
         Auth::None => builder,
     };
     builder
@@ -316,10 +333,48 @@ async fn all_pages(
     Ok(last)
 }
 
+/// Replaces every secret member of `value` (of `members`, owned by `owner`, an action or
+/// an object type) with `<redacted>`, at any depth: the spec's `sensitive` members.
+fn redact(service: &Service, owner: &str, members: &[crate::table::Member], value: &mut Value) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    for member in members {
+        let Some(slot) = map.get_mut(member.name) else {
+            continue;
+        };
+        if service.is_sensitive(owner, member.name) {
+            *slot = Value::from("<redacted>");
+        } else {
+            redact_typed(service, member.ty, slot);
+        }
+    }
+}
+
+fn redact_typed(service: &Service, ty: crate::table::Ty, value: &mut Value) {
+    use crate::table::Ty;
+    match (ty, value) {
+        (Ty::Object(name), value @ Value::Object(_)) => {
+            if let Some(object) = service.object(name) {
+                redact(service, object.name, object.members, value);
+            }
+        }
+        (Ty::List(inner), Value::Array(items)) => {
+            for item in items {
+                redact_typed(service, *inner, item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The signed request as text: the SecretId masked, the signature and the token
+/// redacted, the body `shown` (its secret members redacted).
 async fn dry_run(
     settings: &Settings,
     service: &Service,
     request: &UntypedRequest,
+    shown: &Value,
 ) -> Result<String, CliError> {
     let url = endpoint_url(settings.endpoint.as_deref(), &settings.service);
     let host = url
@@ -381,7 +436,7 @@ async fn dry_run(
         text.push_str(&format!("X-TC-Language: {language}\n"));
     }
     text.push('\n');
-    text.push_str(&String::from_utf8_lossy(request.body()));
+    text.push_str(&shown.to_string());
     text.push('\n');
     Ok(text)
 }

@@ -104,6 +104,9 @@ pub struct Settings {
     pub output: String,
     /// `zh-CN` or `en-US`.
     pub language: Option<String>,
+    /// The profile's `sts.endpoint` (host or URL): where a role is assumed (`--role-arn`,
+    /// TKE OIDC); STS's default host without it.
+    pub sts_endpoint: Option<String>,
 }
 
 /// `~/.tccli`.
@@ -297,6 +300,10 @@ pub fn resolve(globals: &Globals, service: &str, skip_sign: bool) -> Result<Sett
         .or_else(|| text(&sys, "output"))
         .unwrap_or_else(|| "json".to_owned());
     let language = globals.language.clone().or_else(|| text(&sys, "language"));
+    let sts_endpoint = match conf.get("sts") {
+        Some(Value::Object(section)) => text(section, "endpoint"),
+        _ => None,
+    };
     Ok(Settings {
         service: service.to_owned(),
         auth,
@@ -304,6 +311,7 @@ pub fn resolve(globals: &Globals, service: &str, skip_sign: bool) -> Result<Sett
         endpoint,
         output,
         language,
+        sts_endpoint,
     })
 }
 
@@ -319,10 +327,20 @@ fn keys(id: Option<String>, key: Option<String>) -> Result<(String, String), Cli
     }
 }
 
-/// tccli's mask: 16 asterisks and the last four characters.
+/// The shortest value whose last four characters [`mask`] shows: a shorter one would be
+/// shown mostly (or, at four characters or fewer, wholly) by them.
+pub const MASK_SHOWS_TAIL_FROM: usize = 12;
+
+/// tccli's mask: 16 asterisks and the last four characters; only the asterisks for a
+/// value shorter than [`MASK_SHOWS_TAIL_FROM`] characters (tccli shows a short secret's
+/// tail, all of it when it has four characters or fewer).
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let tail: String = if chars.len() < MASK_SHOWS_TAIL_FROM {
+        String::new()
+    } else {
+        chars[chars.len() - 4..].iter().collect()
+    };
     format!("{}{tail}", "*".repeat(16))
 }
 

@@ -109,6 +109,14 @@ fn options() -> String {
             "dry-run",
             "print the signed request (secrets redacted), send nothing",
         ),
+        (
+            "wait",
+            "follow the asynchronous task the action starts until it ends",
+        ),
+        (
+            "wait-timeout",
+            "seconds before --wait or a waiter gives up (600)",
+        ),
     ] {
         let _ = writeln!(out, "    --{name}\n        {text}");
     }
@@ -212,8 +220,10 @@ fn wait_help(service: &Service) -> String {
         };
         let _ = writeln!(
             out,
-            "    {name} --{} <id>\n        polls {} {what}",
-            waiter.ids, waiter.describe
+            "    {name} --{} <id>\n        polls {} {what} (also --{} <id> or a prefix)",
+            waiter.ids.strip_suffix('s').unwrap_or(waiter.ids),
+            waiter.describe,
+            waiter.ids
         );
     }
     out

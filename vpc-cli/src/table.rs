@@ -178,6 +178,9 @@ pub struct Service {
     pub objects: &'static [&'static [Object]],
     /// The state waiters.
     pub waiters: &'static [Waiter],
+    /// The members whose values are secrets (the spec's `sensitive`), as (owner, member):
+    /// the owner is an action (its request or answer) or an object type.
+    pub sensitive: &'static [(&'static str, &'static str)],
 }
 
 impl Service {
@@ -199,6 +202,13 @@ impl Service {
             .iter()
             .flat_map(|group| group.iter())
             .find(|object| object.name == name)
+    }
+
+    /// Whether `member` of `owner` (an action or an object type) holds a secret.
+    pub fn is_sensitive(&self, owner: &str, member: &str) -> bool {
+        self.sensitive
+            .iter()
+            .any(|(o, m)| *o == owner && *m == member)
     }
 
     /// The waiter command names (`nat-gateway-available`, `nat-gateway-deleted`) with

@@ -4,8 +4,11 @@
 //! byte with the RequestIds masked, and their exit codes.
 //!
 //! tccli is installed from PyPI into `target/tccli-venv` (made once, reused). Without
-//! `python3`, or when pip cannot reach PyPI, the check is skipped with a loud warning;
-//! under `CI=true` a venv that cannot be made fails it.
+//! `python3`, or when the venv cannot be made (no `venv` module, PyPI unreachable), the
+//! check is skipped with a loud warning; under `CI=true` either fails it. The warning is
+//! written to the process's standard error itself (libtest captures `eprintln!` of a
+//! passing test, not that) and to `target/tccli-check-skipped.txt`, which `cargo xtask
+//! test` prints after the tests, beside the Python SDK check's own warning.
 
 mod support;
 
@@ -16,25 +19,62 @@ use support::{Local, fresh_home, mask_request_ids, pki::TestPki, stderr, stdout,
 
 const TCCLI_VERSION: &str = "3.1.189.1";
 
+/// The file `cargo xtask test` reads after the tests to repeat the skip warning.
+const SKIPPED_NOTE: &str = "tccli-check-skipped.txt";
+
+/// Whether this runs under CI (`CI=true`, as `.ci/run` is run).
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The loud warning of a skip, shown even though the test passes.
 fn banner(reason: &str) {
+    use std::io::Write as _;
     let line = "!".repeat(78);
-    eprintln!(
-        "{line}\n!! SKIPPED: the side-by-side check against tccli {TCCLI_VERSION}\n!! {reason}\n{line}"
+    let text = format!(
+        "{line}\n!! SKIPPED: the side-by-side check against tccli {TCCLI_VERSION} (vpc-cli/tests/tccli.rs)\n\
+         !!   reason: {reason}\n!! tcvpc was NOT compared with tccli this time. Install python3 and\n\
+         !! python3-venv and let pip reach PyPI to run it (under CI=true it fails instead).\n{line}\n"
     );
+    // Straight to the file descriptor: libtest's capture only takes the print macros.
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    let _ = std::fs::write(skipped_note(), &text);
+}
+
+/// Where the skip is noted: `target/tccli-check-skipped.txt`, or `TCVPC_TCCLI_SKIP_NOTE`
+/// (the test of the skip itself, which must not leave a note about the real check).
+fn skipped_note() -> PathBuf {
+    std::env::var_os("TCVPC_TCCLI_SKIP_NOTE")
+        .map_or_else(|| target_dir().join(SKIPPED_NOTE), PathBuf::from)
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target directory")
+        .to_path_buf()
 }
 
 fn venv() -> PathBuf {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the target directory")
-        .to_path_buf();
-    target.join("tccli-venv")
+    target_dir().join("tccli-venv")
 }
 
-/// The venv's `tccli`, made if needed; `Err(reason)` to skip.
+/// The venv's `tccli`, made if needed; `Err(reason)` to skip (never under `CI=true`).
 fn tccli() -> Result<PathBuf, String> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if Command::new("python3").arg("--version").output().is_err() {
+    let found = tccli_venv();
+    if let Err(reason) = &found {
+        assert!(
+            !ci(),
+            "{reason} (CI=true: the side-by-side check must run; .ci/run installs python3 and python3-venv)"
+        );
+    }
+    found
+}
+
+/// The venv's `tccli`, made if needed, or why it cannot be.
+fn tccli_venv() -> Result<PathBuf, String> {
+    let python3 = Command::new("python3").arg("--version").output();
+    if !python3.is_ok_and(|out| out.status.success()) {
         return Err("python3 is not installed".to_owned());
     }
     let venv = venv();
@@ -62,12 +102,10 @@ fn tccli() -> Result<PathBuf, String> {
                 .status()
                 .is_ok_and(|s| s.success());
         if !pip {
-            let reason = format!(
-                "cannot make {} with tccli {TCCLI_VERSION} (is PyPI reachable?)",
+            return Err(format!(
+                "cannot make {} with tccli {TCCLI_VERSION} (is python3-venv installed, is PyPI reachable?)",
                 venv.display()
-            );
-            assert!(!ci, "{reason} (CI=true: the check must run)");
-            return Err(reason);
+            ));
         }
     }
     Ok(venv.join("bin/tccli"))
@@ -110,6 +148,7 @@ fn run_tccli(tccli: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> 
 
 #[test]
 fn tcvpc_prints_what_tccli_prints() {
+    let _ = std::fs::remove_file(skipped_note());
     let tccli = match tccli() {
         Ok(tccli) => tccli,
         Err(reason) => return banner(&reason),
@@ -346,4 +385,50 @@ fn tcvpc_prints_what_tccli_prints() {
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The side-by-side test run again in a child process of this test binary, with no
+/// `python3` on PATH: a loud, visible skip that passes, and a failure under `CI=true`.
+#[test]
+fn without_python3_the_check_skips_loudly_and_fails_under_ci() {
+    let note = fresh_home().join("skipped.txt");
+    let run = |ci: Option<&str>| {
+        let mut command = Command::new(std::env::current_exe().expect("this test binary"));
+        command
+            .args([
+                "--exact",
+                "tcvpc_prints_what_tccli_prints",
+                "--test-threads",
+                "1",
+            ])
+            .env("PATH", "/nonexistent")
+            .env("TCVPC_TCCLI_SKIP_NOTE", &note)
+            .env_remove("CI");
+        if let Some(ci) = ci {
+            command.env("CI", ci);
+        }
+        command.output().expect("the test binary runs")
+    };
+    let skipped = run(None);
+    assert!(skipped.status.success(), "{}", stdout(&skipped));
+    // The warning is on the child's standard error although its test passed.
+    assert!(
+        stderr(&skipped).contains("SKIPPED: the side-by-side check against tccli")
+            && stderr(&skipped).contains("python3 is not installed"),
+        "{}",
+        stderr(&skipped)
+    );
+    let noted = std::fs::read_to_string(&note).expect("the skip is noted for cargo xtask test");
+    assert!(noted.contains("python3 is not installed"), "{noted}");
+    let under_ci = run(Some("true"));
+    assert!(
+        !under_ci.status.success(),
+        "under CI=true a missing python3 fails: {}",
+        stdout(&under_ci)
+    );
+    assert!(
+        stdout(&under_ci).contains("CI=true: the side-by-side check must run"),
+        "{}",
+        stdout(&under_ci)
+    );
 }

@@ -102,6 +102,26 @@ pub(crate) fn generate_files(service: &Service, config: &CliConfig) -> Vec<Gener
         .waiters
         .iter()
         .filter_map(|waiter| waiter_entry(service, waiter));
+    // The members whose values are secrets (the spec's `sensitive`), by their owner: an
+    // action (its request or answer) or an object type.
+    let mut sensitive = Vec::new();
+    for action in &service.actions {
+        for field in action.input.iter().chain(&action.output) {
+            if field.sensitive {
+                sensitive.push((action.name.as_str(), field.wire_name.as_str()));
+            }
+        }
+    }
+    for object in &service.objects {
+        for field in &object.fields {
+            if field.sensitive {
+                sensitive.push((object.name.as_str(), field.wire_name.as_str()));
+            }
+        }
+    }
+    let sensitive = sensitive
+        .iter()
+        .map(|(owner, member)| quote!((#owner, #member)));
     let name = &service.name;
     let version = &service.version;
     let title = &service.title;
@@ -136,6 +156,7 @@ pub(crate) fn generate_files(service: &Service, config: &CliConfig) -> Vec<Gener
                     actions: &[ #( #action_mods::ACTIONS ),* ],
                     objects: &[ #( #object_mods::OBJECTS ),* ],
                     waiters: &[ #( #waiters ),* ],
+                    sensitive: &[ #( #sensitive ),* ],
                 };
             },
         },

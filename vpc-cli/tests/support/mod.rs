@@ -14,6 +14,8 @@ use vpc_mock::{MockServer, MockServerBuilder, RunningServer, VpcState};
 /// The local endpoint and the runtime serving it.
 pub(crate) struct Local {
     pub(crate) server: RunningServer,
+    /// The local STS's handle, when it is served ([`Local::with_sts`]).
+    pub(crate) sts: Option<vpc_mock::StsState>,
     _rt: tokio::runtime::Runtime,
 }
 
@@ -30,10 +32,24 @@ impl Local {
     /// The emulator with the local STS beside it (HTTP), demo credential.
     pub(crate) fn with_sts() -> Self {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
-        let (server, _sts) = rt
+        let (server, sts) = rt
             .block_on(vpc_mock::start_vpc_with_sts(vpc_mock::demo_credential()))
             .expect("local endpoint starts");
-        Self { server, _rt: rt }
+        Self {
+            server,
+            sts: Some(sts),
+            _rt: rt,
+        }
+    }
+
+    /// The emulator built by `emulator` (a delay, an action made to fail), HTTP, demo
+    /// credential.
+    pub(crate) fn emulator_with(emulator: vpc_mock::Emulator) -> Self {
+        Self::start(move || {
+            MockServer::vpc_emulated(VpcState::seeded(), emulator)
+                .expect("spec")
+                .credential(vpc_mock::demo_credential())
+        })
     }
 
     /// Every action answering its published example (HTTP), demo credential.
@@ -62,7 +78,11 @@ impl Local {
         let server = rt
             .block_on(async { builder().start().await })
             .expect("local endpoint starts");
-        Self { server, _rt: rt }
+        Self {
+            server,
+            sts: None,
+            _rt: rt,
+        }
     }
 
     /// `host:port`, as `--endpoint` takes it.

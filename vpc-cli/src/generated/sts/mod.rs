@@ -19,4 +19,12 @@ pub static SERVICE: Service = Service {
     actions: &[actions_a::ACTIONS, actions_g::ACTIONS, actions_q::ACTIONS],
     objects: &[objects_a::OBJECTS, objects_c::OBJECTS, objects_t::OBJECTS],
     waiters: &[],
+    sensitive: &[
+        ("AssumeRole", "TokenCode"),
+        ("AssumeRoleWithSAML", "SAMLAssertion"),
+        ("AssumeRoleWithWebIdentity", "WebIdentityToken"),
+        ("GetSessionToken", "TokenCode"),
+        ("Credentials", "Token"),
+        ("Credentials", "TmpSecretKey"),
+    ],
 };

@@ -144,4 +144,13 @@ pub static SERVICE: Service = Service {
             deletable: true,
         },
     ],
+    sensitive: &[
+        ("CreateVpnConnection", "PreShareKey"),
+        ("DownloadVpnGatewaySslClientCert", "SamlToken"),
+        ("DownloadVpnGatewaySslClientCert", "SslClientConfigsSet"),
+        ("ModifyVpnConnectionAttribute", "PreShareKey"),
+        ("SslClientConfig", "SslVpnClientConfiguration"),
+        ("SslClientConfig", "SslVpnKey"),
+        ("VpnConnection", "PreShareKey"),
+    ],
 };
