@@ -258,7 +258,7 @@ fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, A
         .filter(|row| only.is_none_or(|id| text(row.get("CcnId")) == Some(id)))
         .cloned()
         .collect();
-    list(cx, rows, "InstanceSet")
+    cx.list(&rows, "InstanceSet", &[])
 }
 
 /// The attachments as `InstanceBind`s (the instances bound to CCN route tables).
@@ -276,26 +276,7 @@ fn associated(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>,
             bind
         })
         .collect();
-    list(cx, rows, "InstanceBindSet")
-}
-
-fn list(
-    cx: &Context<'_>,
-    rows: Vec<Map<String, Value>>,
-    set: &str,
-) -> Result<Map<String, Value>, ApiError> {
-    let codes = &cx.action.codes;
-    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    if let Some(first) = rows.first() {
-        for filter in &mut filters {
-            filter.resolve(first);
-        }
-    }
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    let kept = rows
-        .iter()
-        .filter(|row| engine::matches(row, &filters, &cx.action.filters));
-    Ok(engine::listing(kept, page, set))
+    cx.list(&rows, "InstanceBindSet", &[])
 }
 
 /// Rule: a CCN with attached instances is not deleted
@@ -476,19 +457,10 @@ fn selections(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>,
         row.insert("InstanceUin".into(), Value::from(scope.account.as_str()));
         rows.push(row);
     }
-    let codes = &cx.action.codes;
-    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    for filter in &mut filters {
-        // "ccn-route-table-id - 路由表ID" names the policy's `RouteTableId`.
-        if filter.name == "ccn-route-table-id" {
-            filter.member = "RouteTableId".into();
-        } else if let Some(first) = rows.first() {
-            filter.resolve(first);
-        }
-    }
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    let kept = rows
-        .iter()
-        .filter(|row| engine::matches(row, &filters, &cx.action.filters));
-    Ok(engine::listing(kept, page, "RouteSelectionPolicySet"))
+    // "ccn-route-table-id - 路由表ID" names the policy's `RouteTableId`.
+    cx.list(
+        &rows,
+        "RouteSelectionPolicySet",
+        &[("ccn-route-table-id", "RouteTableId")],
+    )
 }

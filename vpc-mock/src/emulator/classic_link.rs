@@ -110,17 +110,9 @@ fn detach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
 
 fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let region = world.region(&cx.scope);
-    let rows = region.table(&CLASSIC_LINK).rows();
-    let codes = &cx.action.codes;
-    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    if let Some(first) = rows.first() {
-        for filter in &mut filters {
-            filter.resolve(first);
-        }
-    }
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    let kept = rows
-        .iter()
-        .filter(|row| engine::matches(row, &filters, &cx.action.filters));
-    Ok(engine::listing(kept, page, "ClassicLinkInstanceSet"))
+    cx.list(
+        region.table(&CLASSIC_LINK).rows(),
+        "ClassicLinkInstanceSet",
+        &[],
+    )
 }

@@ -286,6 +286,39 @@ impl Context<'_> {
         Ok(engine::listing(rows, page, set))
     }
 
+    /// The listing of `rows` (rows no table holds as they are: attachments, rows made
+    /// up when listed) by the documented filters and the page, in `set`. `members`
+    /// names the member a filter compares where its name does not say
+    /// (`("vpc-id", "UniqVpcId")`).
+    ///
+    /// # Errors
+    ///
+    /// The action's documented code of a bad filter or page.
+    pub(crate) fn list(
+        &self,
+        rows: &[Map<String, Value>],
+        set: &str,
+        members: &[(&str, &str)],
+    ) -> Result<Map<String, Value>, ApiError> {
+        let codes = &self.action.codes;
+        let mut filters = engine::read_filters(self.params, &self.action.filters, codes)?;
+        for filter in &mut filters {
+            match members.iter().find(|(name, _)| *name == filter.name) {
+                Some((_, member)) => filter.member = (*member).to_owned(),
+                None => {
+                    if let Some(first) = rows.first() {
+                        filter.resolve(first);
+                    }
+                }
+            }
+        }
+        let page = engine::read_page(self.params, self.action.action, codes)?;
+        let kept = rows
+            .iter()
+            .filter(|row| engine::matches(row, &filters, &self.action.filters));
+        Ok(engine::listing(kept, page, set))
+    }
+
     /// Deletes `id` of `kind` unless a declared reference blocks it (answered with the
     /// first of `in_use` the action documents, else `ResourceInUse`); the rows that
     /// cascade go with it.

@@ -163,26 +163,11 @@ fn delete(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
 }
 
 fn describe(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
-    let rows: Vec<Map<String, Value>> = world
-        .region(&cx.scope)
-        .table(&ENDPOINT_SERVICE_USER)
-        .rows()
-        .to_vec();
-    let codes = &cx.action.codes;
-    let mut filters = engine::read_filters(cx.params, &cx.action.filters, codes)?;
-    if let Some(first) = rows.first() {
-        for filter in &mut filters {
-            filter.resolve(first);
-        }
-    }
-    let page = engine::read_page(cx.params, cx.action.action, codes)?;
-    let kept: Vec<&Map<String, Value>> = rows
-        .iter()
-        .filter(|row| engine::matches(row, &filters, &cx.action.filters))
-        .collect();
+    let region = world.region(&cx.scope);
+    let rows = region.table(&ENDPOINT_SERVICE_USER).rows();
     // The answer carries the set under two names (`VpcEndpointServiceUserSet`, the
     // one the spec declares first, and `VpcEndPointServiceUserSet`): both are filled.
-    let mut out = engine::listing(kept.into_iter(), page, "VpcEndpointServiceUserSet");
+    let mut out = cx.list(rows, "VpcEndpointServiceUserSet", &[])?;
     if let Some(set) = out.get("VpcEndpointServiceUserSet").cloned() {
         out.insert("VpcEndPointServiceUserSet".into(), set);
     }

@@ -159,25 +159,11 @@ fn private_nat_gateways(
         })
         .collect();
     // The documented filter `vpc-id`, ANDed with the page, as every listing.
-    let filters = super::engine::read_filters(cx.params, &cx.action.filters, &cx.action.codes)?;
-    let mut filters = filters;
-    if let Some(first) = items.first() {
-        for filter in &mut filters {
-            filter.resolve(first);
-            if filter.name == "vpc-id" {
-                filter.member = "UniqVpcId".into();
-            }
-        }
-    }
-    let page = super::engine::read_page(cx.params, cx.action.action, &cx.action.codes)?;
-    let kept = items
-        .iter()
-        .filter(|item| super::engine::matches(item, &filters, &cx.action.filters));
-    Ok(super::engine::listing(
-        kept,
-        page,
+    cx.list(
+        &items,
         "PrivateNatGatewayLimitSet",
-    ))
+        &[("vpc-id", "UniqVpcId")],
+    )
 }
 
 /// The products `DescribeProductQuota` documents ("vpc、ccn、vpn、dc、dfw、clb、eip").
