@@ -17,6 +17,12 @@
 //! instance's names as they are when listed. `ClearRouteTableSelectionPolicies` removes
 //! a CCN's; detaching an instance removes its own.
 //!
+//! A CCN's routes (`CcnRoute` rows of the derived `RouteId` family, in the owner's
+//! scope) are learned from its active attachments, one per CIDR block of an attached
+//! VPC, and go when it is detached. A route whose block overlaps an enabled route of
+//! the CCN is learned disabled, and enabling it is refused: "If there is a conflict,
+//! the route will not be enabled" (EnableCcnRoutes).
+//!
 //! The account holds at most [`CCNS_PER_ACCOUNT`] CCNs, in every region together.
 
 use serde_json::{Map, Value};
@@ -45,6 +51,9 @@ pub(super) static RESOURCE: Resource = Resource {
         ("ModifyRouteTableSelectionPolicies", select),
         ("ClearRouteTableSelectionPolicies", clear),
         ("DescribeRouteTableSelectionPolicies", selections),
+        ("DescribeCcnRoutes", routes),
+        ("EnableCcnRoutes", enable_routes),
+        ("DisableCcnRoutes", disable_routes),
     ],
     kinds: &[&CCN_ATTACHMENT, &CCN_SELECTION_POLICY],
     references: &[],
@@ -159,9 +168,13 @@ fn attach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
         }
         rows.push(row);
     }
+    let active: Vec<Map<String, Value>> = if pending { Vec::new() } else { rows.clone() };
     let table = world.region(&owner).table_mut(&CCN_ATTACHMENT);
     for row in rows {
         table.push(row);
+    }
+    for row in &active {
+        learn(world, cx, row);
     }
     Ok(Map::new())
 }
@@ -206,9 +219,16 @@ fn decide(
             ));
         }
     }
+    let mut decided = Vec::new();
     for instance in &wanted {
         if let Some(row) = region.get_mut(&CCN_ATTACHMENT, instance) {
             row.insert("State".into(), Value::from(state));
+            decided.push(row.clone());
+        }
+    }
+    if state == "ACTIVE" {
+        for row in &decided {
+            learn(world, cx, row);
         }
     }
     Ok(Map::new())
@@ -237,12 +257,19 @@ fn detach(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, Api
     for instance in &wanted {
         region.remove(&CCN_ATTACHMENT, instance, &[]);
     }
-    region.table_mut(&CCN_SELECTION_POLICY).retain(|row| {
-        text(row.get("CcnId")) != Some(id)
-            || !wanted
+    // The instances' selection policies and learned routes go with them.
+    let theirs = |row: &Map<String, Value>| {
+        text(row.get("CcnId")) == Some(id)
+            && wanted
                 .iter()
                 .any(|i| text(row.get("InstanceId")) == Some(i))
-    });
+    };
+    region
+        .table_mut(&CCN_SELECTION_POLICY)
+        .retain(|row| !theirs(row));
+    if let Some(family) = routes_family(cx) {
+        region.table_mut(family.kind).retain(|row| !theirs(row));
+    }
     Ok(Map::new())
 }
 
@@ -463,4 +490,186 @@ fn selections(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>,
         "RouteSelectionPolicySet",
         &[("ccn-route-table-id", "RouteTableId")],
     )
+}
+
+/// The derived family of CCN routes (`DescribeCcnRoutes`' `RouteId`, `ccnr-`).
+fn routes_family<'s>(cx: &'s Context<'_>) -> Option<&'s super::families::Family> {
+    cx.spec
+        .families
+        .list
+        .iter()
+        .find(|f| f.kind.id == "RouteId" && f.describe == "DescribeCcnRoutes")
+}
+
+/// Learns the routes of an active attachment `row`: one per CIDR block of the instance,
+/// enabled unless an enabled route of the CCN overlaps it.
+fn learn(world: &mut World, cx: &Context<'_>, row: &Map<String, Value>) {
+    let Some(family) = routes_family(cx) else {
+        return;
+    };
+    let ccn = text(row.get("CcnId")).unwrap_or_default().to_owned();
+    let instance = text(row.get("InstanceId")).unwrap_or_default().to_owned();
+    let name = world
+        .region(&cx.scope)
+        .get(&VPC, &instance)
+        .and_then(|vpc| text(vpc.get("VpcName")))
+        .unwrap_or_default()
+        .to_owned();
+    let blocks: Vec<Cidr> = row
+        .get("CidrBlock")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|b| text(Some(b)).and_then(Cidr::parse))
+        .collect();
+    for block in blocks {
+        let enabled_overlap = world
+            .region(&cx.scope)
+            .table(family.kind)
+            .rows()
+            .iter()
+            .filter(|r| text(r.get("CcnId")) == Some(ccn.as_str()))
+            .filter(|r| r.get("Enabled").and_then(Value::as_bool).unwrap_or(false))
+            .filter_map(|r| text(r.get("DestinationCidrBlock")).and_then(Cidr::parse))
+            .any(|other| other.overlaps(block));
+        let id = cx.fresh_id(world, family.kind);
+        let mut route = Map::new();
+        route.insert("RouteId".into(), Value::from(id));
+        route.insert("CcnId".into(), Value::from(ccn.as_str()));
+        route.insert(
+            "DestinationCidrBlock".into(),
+            Value::from(block.to_string()),
+        );
+        for member in [
+            "InstanceType",
+            "InstanceId",
+            "InstanceRegion",
+            "InstanceUin",
+        ] {
+            if let Some(value) = row.get(member) {
+                route.insert(member.into(), value.clone());
+            }
+        }
+        route.insert("InstanceName".into(), Value::from(name.as_str()));
+        route.insert("UpdateTime".into(), Value::from(engine::created_time()));
+        route.insert("Enabled".into(), Value::Bool(!enabled_overlap));
+        route.insert("ExtraState".into(), Value::from("Running"));
+        route.insert(
+            "RouteTableId".into(),
+            row.get("RouteTableId")
+                .cloned()
+                .unwrap_or_else(|| Value::from("")),
+        );
+        world.region(&cx.scope).table_mut(family.kind).push(route);
+    }
+}
+
+/// The CCN's routes, without the `CcnId` the rows keep for it.
+fn routes_of(world: &mut World, cx: &Context<'_>, ccn: &str) -> Vec<Map<String, Value>> {
+    let Some(family) = routes_family(cx) else {
+        return Vec::new();
+    };
+    world
+        .region(&cx.scope)
+        .table(family.kind)
+        .rows()
+        .iter()
+        .filter(|r| text(r.get("CcnId")) == Some(ccn))
+        .map(|r| {
+            let mut r = r.clone();
+            r.remove("CcnId");
+            r
+        })
+        .collect()
+}
+
+/// The `RouteIds` of a request.
+fn route_ids(cx: &Context<'_>) -> Vec<String> {
+    cx.params
+        .get("RouteIds")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| text(Some(v)).map(str::to_owned))
+        .collect()
+}
+
+/// `DescribeCcnRoutes`: the CCN's routes (the CCN is the caller's, else
+/// `ResourceNotFound`), by `RouteIds`, the documented filters and the page.
+fn routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    owner(world, cx, id, false).ok_or_else(|| not_found(cx, id))?;
+    let ids = route_ids(cx);
+    let rows: Vec<Map<String, Value>> = routes_of(world, cx, id)
+        .into_iter()
+        .filter(|r| ids.is_empty() || ids.iter().any(|i| text(r.get("RouteId")) == Some(i)))
+        .collect();
+    cx.list(&rows, "RouteSet", &[("cidr-block", "DestinationCidrBlock")])
+}
+
+fn enable_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    switch_routes(world, cx, true)
+}
+
+fn disable_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    switch_routes(world, cx, false)
+}
+
+/// `EnableCcnRoutes` and `DisableCcnRoutes`: each route is the CCN's
+/// (`ResourceNotFound`); a route is not enabled over an enabled one whose block
+/// overlaps its own (`UnsupportedOperation.CcnRouteCidrOverlap`).
+fn switch_routes(
+    world: &mut World,
+    cx: &Context<'_>,
+    on: bool,
+) -> Result<Map<String, Value>, ApiError> {
+    let id = ccn_id(cx)?;
+    owner(world, cx, id, false).ok_or_else(|| not_found(cx, id))?;
+    let family = routes_family(cx)
+        .ok_or_else(|| cx.error(&["InternalError"], "the spec has no CCN route family"))?;
+    let ids = route_ids(cx);
+    let mut rows = routes_of(world, cx, id);
+    for route in &ids {
+        let position = rows
+            .iter()
+            .position(|r| text(r.get("RouteId")) == Some(route.as_str()))
+            .ok_or_else(|| {
+                cx.error(
+                    &["ResourceNotFound"],
+                    format!("The CCN `{id}` has no route `{route}`."),
+                )
+            })?;
+        if on {
+            let block = text(rows[position].get("DestinationCidrBlock")).and_then(Cidr::parse);
+            let clash = rows.iter().enumerate().any(|(i, r)| {
+                i != position
+                    && r.get("Enabled").and_then(Value::as_bool).unwrap_or(false)
+                    && text(r.get("DestinationCidrBlock"))
+                        .and_then(Cidr::parse)
+                        .zip(block)
+                        .is_some_and(|(a, b)| a.overlaps(b))
+            });
+            if clash {
+                return Err(cx.error(
+                    &[
+                        "UnsupportedOperation.CcnRouteCidrOverlap",
+                        "UnsupportedOperation.Ecmp",
+                    ],
+                    format!("The route `{route}` overlaps an enabled route of `{id}`."),
+                ));
+            }
+        }
+        rows[position].insert("Enabled".into(), Value::Bool(on));
+    }
+    let table = world.region(&cx.scope).table_mut(family.kind);
+    for row in table.rows_mut() {
+        if text(row.get("CcnId")) == Some(id)
+            && ids
+                .iter()
+                .any(|i| text(row.get("RouteId")) == Some(i.as_str()))
+        {
+            row.insert("Enabled".into(), Value::Bool(on));
+        }
+    }
+    Ok(Map::new())
 }

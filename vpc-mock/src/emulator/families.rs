@@ -387,6 +387,13 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
                 k.id == id && IdShape::from_spec(service, &id).is_some_and(|s| s.prefix == prefix)
             })
             .copied();
+        // A hand-written kind's rows have the shape its resource makes them with (the
+        // spec-wide one): the family checks references to them by it too (a describe's
+        // own examples may show another length: `vpngw-` and 4).
+        let shape = match hand_kind {
+            Some(_) => IdShape::from_spec(service, &id).unwrap_or(shape),
+            None => shape,
+        };
         let stem = id.strip_suffix("Id").unwrap_or(&id).to_owned();
         // An ID member two kinds share (`NatGatewayId` of NAT and private NAT gateways)
         // names the other kind by its describe's noun.

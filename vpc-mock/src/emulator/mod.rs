@@ -131,6 +131,12 @@ pub fn emulated_actions() -> impl Iterator<Item = &'static str> {
     hand.chain(derived)
 }
 
+/// Whether a hand-written resource serves `action` (a family's verb may still route
+/// it: the hand rule then runs instead of the generic one).
+pub fn hand_written(action: &str) -> bool {
+    action_fn(action).is_some()
+}
+
 /// The actions of the hand-written resources.
 fn hand_actions() -> impl Iterator<Item = &'static str> {
     RESOURCES

@@ -1,7 +1,9 @@
 //! The route table resource: `CreateRouteTable`, `DescribeRouteTables`,
-//! `DeleteRouteTable`, `CreateRoutes`, `DeleteRoutes` and
-//! `ReplaceRouteTableAssociation`, and the default route table every VPC is created
-//! with, with the hand-written rules each names the document of.
+//! `DeleteRouteTable`, `CreateRoutes`, `DeleteRoutes`, `EnableRoutes`, `DisableRoutes`,
+//! `ReplaceRoutes`, `ResetRoutes` and `ReplaceRouteTableAssociation`, and the default
+//! route table every VPC is created with, with the hand-written rules each names the
+//! document of. A route lives in its table's `RouteSet`, named by its `RouteId` (a
+//! number) or its `RouteItemId`.
 //!
 //! Associations have one truth: a subnet row's `RouteTableId`. A route table's
 //! `AssociationSet` is computed from the subnets when it is answered, so deleting a
@@ -50,6 +52,10 @@ pub(super) static RESOURCE: Resource = Resource {
         ("CreateRoutes", create_routes),
         ("DeleteRoutes", delete_routes),
         ("ReplaceRouteTableAssociation", replace_association),
+        ("EnableRoutes", enable_routes),
+        ("DisableRoutes", disable_routes),
+        ("ReplaceRoutes", replace_routes),
+        ("ResetRoutes", reset_routes),
     ],
     kinds: &[&ROUTE_TABLE],
     references: &[&IN_VPC, &ASSOCIATED],
@@ -263,6 +269,75 @@ fn routes_param<'a>(cx: &'a Context<'_>) -> Result<Vec<&'a Map<String, Value>>, 
         .collect()
 }
 
+/// A route's destination and next hop, checked against the rules of a route table:
+/// `(destination, gateway type, gateway ID)` of the table's other routes in `taken`.
+///
+/// # Errors
+///
+/// The documented code of the rule it breaks.
+fn check_route<'r>(
+    cx: &Context<'_>,
+    id: &str,
+    vpc_id: &str,
+    vpc_block: Option<Cidr>,
+    taken: &[(Cidr, String, String)],
+    index: usize,
+    route: &'r Map<String, Value>,
+) -> Result<(Cidr, &'r str, &'r str), ApiError> {
+    let block_text = text(route.get("DestinationCidrBlock")).unwrap_or_default();
+    let block = Cidr::parse(block_text).ok_or_else(|| {
+        cx.error(
+            &["InvalidParameterValue.Malformed"],
+            format!(
+                "The value `{block_text}` of parameter `Routes.{index}.DestinationCidrBlock` is not a CIDR block."
+            ),
+        )
+    })?;
+    let kind = text(route.get("GatewayType")).unwrap_or_default();
+    let gateway = text(route.get("GatewayId")).unwrap_or_default();
+    // Rule: the next hop is one of the documented types, with a gateway
+    // (Route.GatewayType, Route.GatewayId): `RouteNextHopInvalid`.
+    if !GATEWAY_TYPES.contains(&kind) || gateway.is_empty() {
+        return Err(cx.error(
+            &["InvalidParameterValue.RouteNextHopInvalid", "InvalidParameterValue"],
+            format!(
+                "The next hop `{kind}` `{gateway}` of `Routes.{index}` is invalid: the type is one of {} and the gateway ID is required.",
+                GATEWAY_TYPES.join(", ")
+            ),
+        ));
+    }
+    // Rule: the destination does not lie in the VPC's block
+    // (Route.DestinationCidrBlock: "Values cannot be in the VPC IP range"):
+    // `VpcCidrConflict`.
+    if let Some(vpc_block) = vpc_block
+        && vpc_block.contains(block)
+    {
+        return Err(cx.error(
+            &["InvalidParameterValue.VpcCidrConflict"],
+            format!("The destination `{block}` lies in the block `{vpc_block}` of VPC `{vpc_id}`."),
+        ));
+    }
+    // Rule: one destination has one next hop. The same route again is
+    // `InvalidParameterValue.Duplicate`; another next hop for a destination would
+    // make ECMP with the user's route, `UnsupportedOperation.EcmpWithUserRoute`
+    // (both as CreateRoutes documents them).
+    if let Some((_, other_kind, other_gateway)) = taken.iter().find(|(b, _, _)| *b == block) {
+        let same = other_kind == kind && other_gateway == gateway;
+        return Err(if same {
+            cx.error(
+                &["InvalidParameterValue.Duplicate"],
+                format!("The route to `{block}` via `{kind}` `{gateway}` already exists in route table `{id}`."),
+            )
+        } else {
+            cx.error(
+                &["UnsupportedOperation.EcmpWithUserRoute", "UnsupportedOperation.Ecmp"],
+                format!("The route table `{id}` already routes `{block}` via `{other_kind}` `{other_gateway}`: ECMP is not supported."),
+            )
+        });
+    }
+    Ok((block, kind, gateway))
+}
+
 fn create_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
     let id = cx.id_param("RouteTableId", &ROUTE_TABLE)?;
     let wanted = routes_param(cx)?;
@@ -293,59 +368,7 @@ fn create_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Valu
         .collect();
     let mut fresh = Vec::new();
     for (index, route) in wanted.iter().enumerate() {
-        let block_text = text(route.get("DestinationCidrBlock")).unwrap_or_default();
-        let block = Cidr::parse(block_text).ok_or_else(|| {
-            cx.error(
-                &["InvalidParameterValue.Malformed"],
-                format!(
-                    "The value `{block_text}` of parameter `Routes.{index}.DestinationCidrBlock` is not a CIDR block."
-                ),
-            )
-        })?;
-        let kind = text(route.get("GatewayType")).unwrap_or_default();
-        let gateway = text(route.get("GatewayId")).unwrap_or_default();
-        // Rule: the next hop is one of the documented types, with a gateway
-        // (Route.GatewayType, Route.GatewayId): `RouteNextHopInvalid`.
-        if !GATEWAY_TYPES.contains(&kind) || gateway.is_empty() {
-            return Err(cx.error(
-                &["InvalidParameterValue.RouteNextHopInvalid"],
-                format!(
-                    "The next hop `{kind}` `{gateway}` of `Routes.{index}` is invalid: the type is one of {} and the gateway ID is required.",
-                    GATEWAY_TYPES.join(", ")
-                ),
-            ));
-        }
-        // Rule: the destination does not lie in the VPC's block
-        // (Route.DestinationCidrBlock: "Values cannot be in the VPC IP range"):
-        // `VpcCidrConflict`.
-        if let Some(vpc_block) = vpc_block
-            && vpc_block.contains(block)
-        {
-            return Err(cx.error(
-                &["InvalidParameterValue.VpcCidrConflict"],
-                format!(
-                    "The destination `{block}` lies in the block `{vpc_block}` of VPC `{vpc_id}`."
-                ),
-            ));
-        }
-        // Rule: one destination has one next hop. The same route again is
-        // `InvalidParameterValue.Duplicate`; another next hop for a destination would
-        // make ECMP with the user's route, `UnsupportedOperation.EcmpWithUserRoute`
-        // (both as CreateRoutes documents them).
-        if let Some((_, other_kind, other_gateway)) = taken.iter().find(|(b, _, _)| *b == block) {
-            let same = other_kind == kind && other_gateway == gateway;
-            return Err(if same {
-                cx.error(
-                    &["InvalidParameterValue.Duplicate"],
-                    format!("The route to `{block}` via `{kind}` `{gateway}` already exists in route table `{id}`."),
-                )
-            } else {
-                cx.error(
-                    &["UnsupportedOperation.EcmpWithUserRoute", "UnsupportedOperation.Ecmp"],
-                    format!("The route table `{id}` already routes `{block}` via `{other_kind}` `{other_gateway}`: ECMP is not supported."),
-                )
-            });
-        }
+        let (block, kind, gateway) = check_route(cx, id, vpc_id, vpc_block, &taken, index, route)?;
         taken.push((block, kind.to_owned(), gateway.to_owned()));
         fresh.push((block, kind, gateway, route));
     }
@@ -499,4 +522,228 @@ fn replace_association(
     }
     subnet.insert("RouteTableId".into(), Value::from(id));
     Ok(Map::new())
+}
+
+/// The route in `set` that `route` names by `RouteItemId` or `RouteId`.
+fn named_route(set: &[Value], route: &Map<String, Value>) -> Option<usize> {
+    let item = text(route.get("RouteItemId")).filter(|i| !i.is_empty());
+    let number = route.get("RouteId").and_then(route_number);
+    if item.is_none() && number.is_none() {
+        return None;
+    }
+    set.iter().position(|r| {
+        item.is_none_or(|i| text(r.get("RouteItemId")) == Some(i))
+            && number.is_none_or(|n| r.get("RouteId").and_then(Value::as_u64) == Some(n))
+    })
+}
+
+/// A route number given as a number or as text.
+fn route_number(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The table's routes as `(destination, gateway type, gateway ID)`, but the one at
+/// `except` (and those not enabled, when `enabled_only`).
+fn next_hops(
+    set: &[Value],
+    except: Option<usize>,
+    enabled_only: bool,
+) -> Vec<(Cidr, String, String)> {
+    set.iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != except)
+        .filter(|(_, r)| !enabled_only || r.get("Enabled").and_then(Value::as_bool).unwrap_or(true))
+        .filter_map(|(_, r)| {
+            let block = text(r.get("DestinationCidrBlock")).and_then(Cidr::parse)?;
+            let kind = text(r.get("GatewayType")).unwrap_or_default().to_owned();
+            let gateway = text(r.get("GatewayId")).unwrap_or_default().to_owned();
+            Some((block, kind, gateway))
+        })
+        .collect()
+}
+
+fn route_set(table: &Map<String, Value>) -> Vec<Value> {
+    table
+        .get("RouteSet")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn enable_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    switch_routes(world, cx, true)
+}
+
+fn disable_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    switch_routes(world, cx, false)
+}
+
+/// `EnableRoutes` and `DisableRoutes`. Rules, each a code both document: routes are
+/// named by `RouteIds` or `RouteItemIds`, not both (`InvalidParameter.Coexist`) and not
+/// neither (`MissingParameter`); each is the table's (`ResourceNotFound`); a route
+/// enabled where another enabled route sends its destination elsewhere would be ECMP
+/// (`UnsupportedOperation.Ecmp`, as EnableRoutes says: "If they conflict, the new route
+/// cannot be enabled").
+fn switch_routes(
+    world: &mut World,
+    cx: &Context<'_>,
+    on: bool,
+) -> Result<Map<String, Value>, ApiError> {
+    let id = cx.id_param("RouteTableId", &ROUTE_TABLE)?;
+    let list = |member: &str| -> Vec<Value> {
+        cx.params
+            .get(member)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (numbers, items) = (list("RouteIds"), list("RouteItemIds"));
+    let named: Vec<Map<String, Value>> = match (numbers.is_empty(), items.is_empty()) {
+        (false, false) => {
+            return Err(cx.error(
+                &["InvalidParameter.Coexist"],
+                "`RouteIds` and `RouteItemIds` cannot be given together.",
+            ));
+        }
+        (true, true) => {
+            return Err(cx.error(&["MissingParameter"], "Give `RouteIds` or `RouteItemIds`."));
+        }
+        (false, true) => numbers
+            .into_iter()
+            .map(|n| [("RouteId".to_owned(), n)].into_iter().collect())
+            .collect(),
+        (true, false) => items
+            .into_iter()
+            .map(|i| [("RouteItemId".to_owned(), i)].into_iter().collect())
+            .collect(),
+    };
+    let table = cx.find(world, &ROUTE_TABLE, id)?;
+    let mut set = route_set(table);
+    for route in &named {
+        let position = named_route(&set, route).ok_or_else(|| {
+            let name = route
+                .values()
+                .next()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            cx.error(
+                &["ResourceNotFound"],
+                format!("The route {name} does not exist in route table `{id}`."),
+            )
+        })?;
+        if on {
+            let others = next_hops(&set, Some(position), true);
+            let this = next_hops(&set[position..=position], None, false);
+            if let Some((block, kind, gateway)) = this.first()
+                && let Some((_, k, g)) = others
+                    .iter()
+                    .find(|(b, k, g)| b == block && (k != kind || g != gateway))
+            {
+                return Err(cx.error(
+                    &["UnsupportedOperation.Ecmp", "UnsupportedOperation"],
+                    format!("An enabled route of `{id}` sends `{block}` via `{k}` `{g}`: enabling this one would make ECMP."),
+                ));
+            }
+        }
+        if let Some(Value::Object(route)) = set.get_mut(position) {
+            route.insert("Enabled".into(), Value::Bool(on));
+        }
+    }
+    table.insert("RouteSet".into(), Value::Array(set));
+    Ok(Map::new())
+}
+
+/// `ReplaceRoutes`: "modify a specified routing policy by its ID (RouteId)". Each route
+/// named (`RouteId` or `RouteItemId`; one the table lacks is
+/// `UnsupportedOperation.RecordNotExists`) takes the destination, next hop and
+/// description given, under the rules a new route keeps (`check_route`); the answer
+/// holds the routes before and after.
+fn replace_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = cx.id_param("RouteTableId", &ROUTE_TABLE)?;
+    let wanted = routes_param(cx)?;
+    let table = cx.find(world, &ROUTE_TABLE, id)?.clone();
+    let vpc_id = text(table.get("VpcId")).unwrap_or_default();
+    let vpc_block = world
+        .region(&cx.scope)
+        .get(&VPC, vpc_id)
+        .and_then(|vpc| text(vpc.get("CidrBlock")))
+        .and_then(Cidr::parse);
+    let mut set = route_set(&table);
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    for (index, route) in wanted.iter().enumerate() {
+        let position = named_route(&set, route).ok_or_else(|| {
+            cx.error(
+                &["UnsupportedOperation.RecordNotExists", "ResourceNotFound"],
+                format!("`Routes.{index}` names no route of route table `{id}`."),
+            )
+        })?;
+        let Some(Value::Object(before)) = set.get(position).cloned() else {
+            continue;
+        };
+        let mut after = before.clone();
+        for member in [
+            "DestinationCidrBlock",
+            "GatewayType",
+            "GatewayId",
+            "RouteDescription",
+        ] {
+            if let Some(value) = text(route.get(member)) {
+                after.insert(member.into(), Value::from(value));
+            }
+        }
+        let taken = next_hops(&set, Some(position), false);
+        check_route(cx, id, vpc_id, vpc_block, &taken, index, &after)?;
+        set[position] = Value::Object(after.clone());
+        old.push(Value::Object(before));
+        new.push(Value::Object(after));
+    }
+    let table = cx.find(world, &ROUTE_TABLE, id)?;
+    table.insert("RouteSet".into(), Value::Array(set));
+    let mut out = Map::new();
+    out.insert("OldRouteSet".into(), Value::Array(old));
+    out.insert("NewRouteSet".into(), Value::Array(new));
+    Ok(out)
+}
+
+/// `ResetRoutes`: "reset the name of a route table and all its routing policies": the
+/// name is checked as a new table's (`InvalidParameterValue.TooLong`), the routes are
+/// all replaced by the request's, made as `CreateRoutes` makes them, under its rules;
+/// a refused route leaves the table as it was.
+fn reset_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Value>, ApiError> {
+    let id = cx.id_param("RouteTableId", &ROUTE_TABLE)?;
+    let name = engine::string_param(cx.params, "RouteTableName").unwrap_or_default();
+    engine::check_name("RouteTableName", name, &cx.action.codes)?;
+    let table = cx.find(world, &ROUTE_TABLE, id)?;
+    let before = table.clone();
+    table.insert("RouteSet".into(), Value::Array(Vec::new()));
+    let mut params = Map::new();
+    params.insert("RouteTableId".into(), Value::from(id));
+    if let Some(routes) = cx.params.get("Routes") {
+        params.insert("Routes".into(), routes.clone());
+    }
+    let made = match cx.as_action("CreateRoutes", &params) {
+        Some(create) => create_routes(world, &create),
+        None => Err(cx.error(&["InternalError"], "CreateRoutes is not emulated")),
+    };
+    let table = cx.find(world, &ROUTE_TABLE, id)?;
+    match made {
+        Ok(_) => {
+            table.insert("RouteTableName".into(), Value::from(name));
+            Ok(Map::new())
+        }
+        Err(error) => {
+            *table = before;
+            // The refusal carries CreateRoutes' code, which ResetRoutes documents too
+            // for the rules they share; any other is this action's nearest.
+            Err(if cx.action.codes.allows(&error.code) {
+                error
+            } else {
+                cx.error(&["InvalidParameterValue"], error.message)
+            })
+        }
+    }
 }

@@ -393,3 +393,224 @@ async fn transform_address_makes_a_bound_eip() {
     assert_eq!(code(malformed), "InvalidParameterValue.InstanceIdMalformed");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn ccn_routes_are_learned_from_attachments_and_switched() {
+    let server = start().await;
+    let client = client(&server);
+    let first = vpc(&client, "10.0.0.0/16").await;
+    let second = vpc(&client, "10.0.0.0/16").await;
+    let ccn = call(&client, "CreateCcn", &json!({"CcnName": "c"}))
+        .await
+        .expect("a CCN");
+    let ccn = text(&ccn, "/Ccn/CcnId").to_owned();
+    let routes = || {
+        let client = &client;
+        let ccn = ccn.clone();
+        async move {
+            call(client, "DescribeCcnRoutes", &json!({ "CcnId": ccn }))
+                .await
+                .expect("listed")
+        }
+    };
+    assert_eq!(routes().await["TotalCount"], 0, "no attachment, no route");
+    let attach = |vpc: &str| json!({"CcnId": ccn, "Instances": [{"InstanceId": vpc, "InstanceType": "VPC", "InstanceRegion": "ap-guangzhou"}]});
+    call(&client, "AttachCcnInstances", &attach(&first))
+        .await
+        .expect("attached");
+    let learned = routes().await;
+    assert_eq!(learned["TotalCount"], 1);
+    assert_eq!(
+        text(&learned, "/RouteSet/0/DestinationCidrBlock"),
+        "10.0.0.0/16"
+    );
+    assert_eq!(text(&learned, "/RouteSet/0/InstanceId"), first);
+    assert_eq!(learned["RouteSet"][0]["Enabled"], true);
+    assert!(
+        learned["RouteSet"][0].get("CcnId").is_none(),
+        "a CcnRoute has no CcnId"
+    );
+    let first_route = text(&learned, "/RouteSet/0/RouteId").to_owned();
+    // The second VPC's block overlaps the first's: learned disabled, and not enabled
+    // while the first is.
+    call(&client, "AttachCcnInstances", &attach(&second))
+        .await
+        .expect("attached");
+    let both = routes().await;
+    assert_eq!(both["TotalCount"], 2);
+    assert_eq!(both["RouteSet"][1]["Enabled"], false);
+    let second_route = text(&both, "/RouteSet/1/RouteId").to_owned();
+    let overlap = call(
+        &client,
+        "EnableCcnRoutes",
+        &json!({"CcnId": ccn, "RouteIds": [second_route]}),
+    )
+    .await;
+    assert_eq!(code(overlap), "UnsupportedOperation.CcnRouteCidrOverlap");
+    call(
+        &client,
+        "DisableCcnRoutes",
+        &json!({"CcnId": ccn, "RouteIds": [first_route]}),
+    )
+    .await
+    .expect("disabled");
+    call(
+        &client,
+        "EnableCcnRoutes",
+        &json!({"CcnId": ccn, "RouteIds": [second_route]}),
+    )
+    .await
+    .expect("enabled once the other is not");
+    let by_instance = call(
+        &client,
+        "DescribeCcnRoutes",
+        &json!({"CcnId": ccn, "Filters": [{"Name": "instance-id", "Values": [second]}]}),
+    )
+    .await
+    .expect("listed");
+    assert_eq!(by_instance["TotalCount"], 1);
+    assert_eq!(by_instance["RouteSet"][0]["Enabled"], true);
+    let unknown = call(
+        &client,
+        "DisableCcnRoutes",
+        &json!({"CcnId": ccn, "RouteIds": ["ccnr-00000000"]}),
+    )
+    .await;
+    assert_eq!(code(unknown), "ResourceNotFound");
+    call(
+        &client,
+        "DetachCcnInstances",
+        &json!({"CcnId": ccn, "Instances": [{"InstanceId": first, "InstanceType": "VPC", "InstanceRegion": "ap-guangzhou"}]}),
+    )
+    .await
+    .expect("detached");
+    let left = routes().await;
+    assert_eq!(left["TotalCount"], 1, "a detached VPC's routes go");
+    assert_eq!(text(&left, "/RouteSet/0/RouteId"), second_route);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn routes_are_enabled_disabled_replaced_and_reset() {
+    let server = start().await;
+    let client = client(&server);
+    let vpc = vpc(&client, "10.0.0.0/16").await;
+    let table = call(
+        &client,
+        "CreateRouteTable",
+        &json!({"VpcId": vpc, "RouteTableName": "t"}),
+    )
+    .await
+    .expect("a table");
+    let table = text(&table, "/RouteTable/RouteTableId").to_owned();
+    let route = |block: &str, gateway: &str| json!({"DestinationCidrBlock": block, "GatewayType": "NORMAL_CVM", "GatewayId": gateway});
+    call(
+        &client,
+        "CreateRoutes",
+        &json!({"RouteTableId": table, "Routes": [route("192.168.0.0/16", "10.0.0.5")]}),
+    )
+    .await
+    .expect("a route");
+    let set = || {
+        let client = &client;
+        let table = table.clone();
+        async move {
+            call(
+                client,
+                "DescribeRouteTables",
+                &json!({ "RouteTableIds": [table] }),
+            )
+            .await
+            .expect("listed")["RouteTableSet"][0]["RouteSet"]
+                .clone()
+        }
+    };
+    let routes = set().await;
+    let number = routes[0]["RouteId"].as_u64().expect("a RouteId");
+    let item = routes[0]["RouteItemId"]
+        .as_str()
+        .expect("an item")
+        .to_owned();
+    call(
+        &client,
+        "DisableRoutes",
+        &json!({"RouteTableId": table, "RouteIds": [number]}),
+    )
+    .await
+    .expect("disabled");
+    assert_eq!(set().await[0]["Enabled"], false);
+    let both = call(
+        &client,
+        "EnableRoutes",
+        &json!({"RouteTableId": table, "RouteIds": [number], "RouteItemIds": [item]}),
+    )
+    .await;
+    assert_eq!(code(both), "InvalidParameter.Coexist");
+    call(
+        &client,
+        "EnableRoutes",
+        &json!({"RouteTableId": table, "RouteItemIds": [item]}),
+    )
+    .await
+    .expect("enabled");
+    assert_eq!(set().await[0]["Enabled"], true);
+    let missing = call(
+        &client,
+        "EnableRoutes",
+        &json!({"RouteTableId": table, "RouteIds": [999]}),
+    )
+    .await;
+    assert_eq!(code(missing), "ResourceNotFound");
+    let mut replacement = route("192.168.0.0/16", "10.0.0.9");
+    replacement["RouteId"] = Value::from(number);
+    let replaced = call(
+        &client,
+        "ReplaceRoutes",
+        &json!({"RouteTableId": table, "Routes": [replacement]}),
+    )
+    .await
+    .expect("replaced");
+    assert_eq!(text(&replaced, "/OldRouteSet/0/GatewayId"), "10.0.0.5");
+    assert_eq!(text(&replaced, "/NewRouteSet/0/GatewayId"), "10.0.0.9");
+    assert_eq!(set().await[0]["GatewayId"], "10.0.0.9");
+    let inside = call(
+        &client,
+        "ReplaceRoutes",
+        &json!({"RouteTableId": table, "Routes": [{"RouteId": number, "DestinationCidrBlock": "10.0.1.0/24", "GatewayType": "NORMAL_CVM", "GatewayId": "10.0.0.9"}]}),
+    )
+    .await;
+    assert_eq!(code(inside), "InvalidParameterValue.VpcCidrConflict");
+    call(
+        &client,
+        "ResetRoutes",
+        &json!({"RouteTableId": table, "RouteTableName": "reset", "Routes": [route("172.16.0.0/16", "10.0.0.7"), route("172.17.0.0/16", "10.0.0.7")]}),
+    )
+    .await
+    .expect("reset");
+    let after = set().await;
+    assert_eq!(after.as_array().map(Vec::len), Some(2), "{after}");
+    assert_eq!(after[0]["DestinationCidrBlock"], "172.16.0.0/16");
+    let refused = call(
+        &client,
+        "ResetRoutes",
+        &json!({"RouteTableId": table, "RouteTableName": "again", "Routes": [route("10.0.2.0/24", "10.0.0.7")]}),
+    )
+    .await;
+    assert!(refused.is_err(), "a route inside the VPC is refused");
+    let kept = call(
+        &client,
+        "DescribeRouteTables",
+        &json!({ "RouteTableIds": [table] }),
+    )
+    .await
+    .expect("listed");
+    assert_eq!(text(&kept, "/RouteTableSet/0/RouteTableName"), "reset");
+    assert_eq!(
+        kept["RouteTableSet"][0]["RouteSet"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "a refused reset leaves the table as it was"
+    );
+    server.shutdown().await;
+}
