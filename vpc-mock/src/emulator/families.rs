@@ -83,6 +83,9 @@ pub struct Family {
     pub ids: Option<String>,
     /// Its ID shape, from the examples.
     pub shape: IdShape,
+    /// Nothing creates its rows (the CVM `InstanceId`s, a flow log's `ResourceId`): it
+    /// serves no action, and a reference to it is to what the emulator cannot hold.
+    pub barren: bool,
     /// Whether its rows are kept by a hand-written resource (`kinds.rs`).
     pub hand_kind: bool,
     /// The references its object's members make to other families.
@@ -432,6 +435,7 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             ids,
             shape,
             hand_kind: hand_kind.is_some(),
+            barren: false,
             references: Vec::new(),
         });
     }
@@ -476,6 +480,9 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
             }
             out.routes.insert(name, route);
         }
+    }
+    for (family, made) in out.list.iter_mut().zip(&creatable) {
+        family.barren = !made;
     }
     // The barren families' routes go; their actions may belong to another family.
     let barren: Vec<(&'static str, usize)> = out

@@ -158,6 +158,18 @@ fn named_in(value: &Value, id_member: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Whether some family of `id_member` has a creating action: a reference to a family
+/// nothing creates (a CVM `InstanceId`, a flow log's `ResourceId`) is what the emulator
+/// cannot hold, sent as the example has it, as a user would.
+fn creatable(id_member: &str) -> bool {
+    let families = vpc_mock::emulator::families().expect("families");
+    families
+        .list
+        .iter()
+        .enumerate()
+        .any(|(index, f)| f.kind.id == id_member && !routed(index, Verb::Create).is_empty())
+}
+
 /// The ID member of a derived or hand-written family that `member` names: the member
 /// itself, or its singular when `value` is a list (`AddressTemplateIds`).
 fn family_member(member: &str, value: &Value) -> Option<String> {
@@ -204,7 +216,9 @@ async fn create_params(
         } else {
             member.as_str()
         };
-        if let Some(id_member) = family_member(member, value) {
+        if let Some(id_member) = family_member(member, value)
+            && creatable(&id_member)
+        {
             let id = make(client, &id_member, made, depth).await?;
             *value = if value.is_array() {
                 json!([id])
@@ -220,7 +234,9 @@ async fn create_params(
             .filter_map(Value::as_object_mut)
         {
             for (key, inner) in item.iter_mut() {
-                if let Some(id_member) = family_member(key, inner) {
+                if let Some(id_member) = family_member(key, inner)
+                    && creatable(&id_member)
+                {
                     let id = make(client, &id_member, made, depth).await?;
                     *inner = if inner.is_array() {
                         json!([id])
