@@ -32,6 +32,23 @@ pub fn table() -> Vec<Coverage> {
         .collect()
 }
 
+/// Why an action has nothing to serve from state, where its description says it
+/// plainly: it declares no members, or it quotes a price.
+fn plain_reason(action: &str) -> Option<&'static str> {
+    let service = crate::spec::shared_vpc_service().ok()?;
+    let action = service.action(action)?;
+    let answers = action.output.iter().any(|f| f.wire_name != "RequestId");
+    if action.input.is_empty() && !answers {
+        return Some(
+            "its description declares no request or answer members: nothing to name, keep or answer",
+        );
+    }
+    if action.name.starts_with("InquirePrice") || action.name.starts_with("InquiryPrice") {
+        return Some("a price quote from Tencent's price list, which the emulator does not hold");
+    }
+    None
+}
+
 fn row(action: &str, families: Option<&Families>) -> Coverage {
     let hand = super::action_fn(action).is_some();
     let (state, how) = if let Some((family, verb)) = families.and_then(|f| f.route(action)) {
@@ -42,6 +59,8 @@ fn row(action: &str, families: Option<&Families>) -> Coverage {
         )
     } else if hand {
         (true, "hand-written".to_owned())
+    } else if let Some(reason) = plain_reason(action) {
+        (false, reason.to_owned())
     } else if let Some(reason) = families.and_then(|f| f.left_out.get(action)) {
         (false, reason.clone())
     } else {
