@@ -430,6 +430,28 @@ fn check_answer(
     }
 }
 
+/// The run's time, by what it was spent on.
+#[derive(Debug, Default)]
+struct Spent {
+    calls: std::time::Duration,
+    answers: std::time::Duration,
+    invariants: std::time::Duration,
+    listings: std::time::Duration,
+}
+
+impl std::fmt::Display for Spent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "calls {:.1} s, answers' checks {:.1} s, invariants {:.1} s, listings' counts {:.1} s",
+            self.calls.as_secs_f64(),
+            self.answers.as_secs_f64(),
+            self.invariants.as_secs_f64(),
+            self.listings.as_secs_f64()
+        )
+    }
+}
+
 fn check_invariants(emulator: &Emulator, call: usize, context: &str) {
     let dangling = emulator.dangling_references();
     assert!(
@@ -539,6 +561,17 @@ async fn random_calls_keep_every_invariant() {
         scope: 0,
         id_members: kinds().map(|k| k.id).collect(),
     };
+    // The state's invariants are walked after every call (each walk reads every row);
+    // `VPC_MOCK_RANDOM_CHECK_EVERY=n` walks them after every n-th call of a long run.
+    let check_every: usize = std::env::var("VPC_MOCK_RANDOM_CHECK_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(1);
+    // Where the time goes: the calls themselves, the invariants' walks, the listings'
+    // counts (every 250 calls), and the answers' checks.
+    let started = std::time::Instant::now();
+    let mut spent = Spent::default();
     let (mut succeeded, mut codes) = (0usize, BTreeMap::<String, (usize, String)>::new());
     for call in 1..=calls {
         let action = *run.rng.pick(&actions).expect("actions");
@@ -548,10 +581,15 @@ async fn random_calls_keep_every_invariant() {
         let (_, client) = &clients[run.scope];
         let request = UntypedRequest::new("vpc", &service.version, &action.name, &params)
             .expect("a JSON object");
-        match client.call_untyped(&request).await {
+        let clock = std::time::Instant::now();
+        let result = client.call_untyped(&request).await;
+        spent.calls += clock.elapsed();
+        match result {
             Ok(answer) => {
                 succeeded += 1;
+                let clock = std::time::Instant::now();
                 check_answer(action, &sent, &answer, &example_ids, call);
+                spent.answers += clock.elapsed();
                 let members = run.id_members.clone();
                 run.seen[run.scope].harvest(&answer, &members);
             }
@@ -576,7 +614,19 @@ async fn random_calls_keep_every_invariant() {
             }
             Err(other) => panic!("call {call}: {} failed: {other}", action.name),
         }
-        check_invariants(&emulator, call, &action.name);
+        if call % check_every == 0 || call == calls {
+            let clock = std::time::Instant::now();
+            check_invariants(&emulator, call, &action.name);
+            spent.invariants += clock.elapsed();
+        }
+        if call % 100_000 == 0 {
+            let rows: usize = emulator.counts().values().sum();
+            println!(
+                "random run: {call} calls in {:.1} s, {rows} rows held; {spent}",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let clock = std::time::Instant::now();
         if call % 250 == 0 {
             for (scope, client) in &clients {
                 for (table, describe) in &listings {
@@ -604,10 +654,12 @@ async fn random_calls_keep_every_invariant() {
                 }
             }
         }
+        spent.listings += clock.elapsed();
     }
     let counts = emulator.counts();
     println!(
-        "random run: {calls} calls (seed {seed}), {succeeded} succeeded; held at the end: {counts:?}"
+        "random run: {calls} calls (seed {seed}), {succeeded} succeeded, in {:.1} s ({spent}); invariants walked after every {check_every} call(s); held at the end: {counts:?}",
+        started.elapsed().as_secs_f64()
     );
     println!("refusals by action and code (count, first message):");
     for (key, (count, message)) in &codes {
