@@ -484,6 +484,19 @@ pub fn derive(service: &'static Service, hand: &[&'static Kind]) -> Families {
     for (family, made) in out.list.iter_mut().zip(&creatable) {
         family.barren = !made;
     }
+    // A reference to a barren family's kind is to what the emulator cannot hold: not
+    // declared (no row could ever satisfy it).
+    let barren_kinds: Vec<&'static Kind> = out
+        .list
+        .iter()
+        .filter(|f| f.barren)
+        .map(|f| f.kind)
+        .collect();
+    for family in &mut out.list {
+        family
+            .references
+            .retain(|r| !barren_kinds.iter().any(|k| std::ptr::eq(*k, r.to)));
+    }
     // The barren families' routes go; their actions may belong to another family.
     let barren: Vec<(&'static str, usize)> = out
         .routes
