@@ -467,22 +467,14 @@ fn delete_routes(world: &mut World, cx: &Context<'_>) -> Result<Map<String, Valu
     // recommends. A route is named by either; one not in the table is not found.
     for (index, route) in wanted.iter().enumerate() {
         let item = text(route.get("RouteItemId")).filter(|i| !i.is_empty());
-        let number = route.get("RouteId").and_then(|n| match n {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        });
+        let number = route.get("RouteId").and_then(route_number);
         if item.is_none() && number.is_none() {
             return Err(cx.error(
                 &["MissingParameter"],
                 format!("`Routes.{index}` names no route: give `RouteId` or `RouteItemId`."),
             ));
         }
-        let position = set.iter().position(|r| {
-            item.is_none_or(|i| text(r.get("RouteItemId")) == Some(i))
-                && number.is_none_or(|n| r.get("RouteId").and_then(Value::as_u64) == Some(n))
-        });
-        let Some(position) = position else {
+        let Some(position) = named_route(&set, route) else {
             let name = item.map_or_else(|| number.unwrap_or_default().to_string(), str::to_owned);
             return Err(cx.error(
                 &["ResourceNotFound"],
