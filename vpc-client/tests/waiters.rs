@@ -111,7 +111,7 @@ async fn a_request_id_task_is_waited_for_until_success() {
     let server = emulated(&emulator).await;
     let client = client(&server);
     let answer = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2ncxc0cr"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(ha_vip(&client).await))
         .await
         .expect("deleted");
     let waited = client
@@ -154,7 +154,7 @@ async fn a_failing_task_is_an_error_never_a_success() {
     let server = emulated(&emulator).await;
     let client = client(&server);
     let answer = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2ncxc0cr"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(ha_vip(&client).await))
         .await
         .expect("the call itself succeeds");
     let error = client
@@ -187,7 +187,7 @@ async fn a_deadline_shorter_than_the_task_ends_the_wait() {
     let server = emulated(&emulator).await;
     let client = client(&server);
     let answer = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2ncxc0cr"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(ha_vip(&client).await))
         .await
         .expect("deleted");
     let options = fast().with_deadline(Duration::from_millis(300));
@@ -216,7 +216,7 @@ async fn throttled_polls_are_waited_out() {
     let server = emulated(&emulator).await;
     let client = client(&server);
     let answer = client
-        .delete_ha_vip(&DeleteHaVipRequest::new("havip-2ncxc0cr"))
+        .delete_ha_vip(&DeleteHaVipRequest::new(ha_vip(&client).await))
         .await
         .expect("deleted");
     server.faults().inject(
@@ -616,6 +616,20 @@ async fn a_state_wait_has_a_deadline() {
 // ---------------------------------------------------------------------------------------
 // State waiters against the emulator's resources
 // ---------------------------------------------------------------------------------------
+
+/// A HAVIP of the emulator's (in a VPC and subnet of its own), to delete: its ID.
+async fn ha_vip(client: &Client) -> String {
+    let (vpc_id, subnet_id) = vpc_and_subnet(client).await;
+    let mut request = vpc_client::vpc::CreateHaVipRequest::new(vpc_id.as_str(), "ha");
+    request.subnet_id = Some(subnet_id);
+    client
+        .create_ha_vip(&request)
+        .await
+        .expect("CreateHaVip")
+        .ha_vip
+        .and_then(|h| h.ha_vip_id)
+        .expect("a HAVIP ID")
+}
 
 /// A VPC and a subnet in the emulator; their IDs.
 async fn vpc_and_subnet(client: &Client) -> (String, String) {
